@@ -1,0 +1,76 @@
+package org.ministreaming.wire;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Chaff: a message whose first byte is {@code FF}, of any length, ignored on receipt. The
+ * original implementation's {@code ping()} sent the 1-byte form, {@link #PING}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Chaff implements Packet {
+
+    /** The single byte {@code FF}. */
+    public static final Chaff PING = new Chaff(new byte[] {(byte) 0xFF});
+
+    private final byte[] wire;
+
+    private Chaff(byte[] wire) {
+        this.wire = wire;
+    }
+
+    /**
+     * Chaff carrying a copy of {@code body} after the {@code FF} byte.
+     *
+     * @param body any bytes
+     * @return the chaff
+     */
+    public static Chaff of(byte[] body) {
+        byte[] wire = new byte[1 + body.length];
+        wire[0] = (byte) 0xFF;
+        System.arraycopy(body, 0, wire, 1, body.length);
+        return new Chaff(wire);
+    }
+
+    /** Wraps bytes the codec has checked start with {@code FF}; the array becomes this chaff's. */
+    static Chaff wrap(byte[] wire) {
+        return new Chaff(wire);
+    }
+
+    @Override
+    public MessageType type() {
+        return MessageType.CHAFF;
+    }
+
+    @Override
+    public int payloadLength() {
+        return wire.length - 1;
+    }
+
+    @Override
+    public ByteBuffer payload() {
+        return ByteBuffer.wrap(wire, 1, wire.length - 1).slice().asReadOnlyBuffer();
+    }
+
+    @Override
+    public ByteBuffer encoded() {
+        return ByteBuffer.wrap(wire).asReadOnlyBuffer();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Chaff that && Arrays.equals(wire, that.wire);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(wire);
+    }
+
+    /** The chaff in trace notation, see {@link TraceFormat}. */
+    @Override
+    public String toString() {
+        return TraceFormat.format(this);
+    }
+}

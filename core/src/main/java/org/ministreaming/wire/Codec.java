@@ -1,0 +1,74 @@
+package org.ministreaming.wire;
+
+import java.util.Optional;
+
+/**
+ * Decodes transport messages into {@link Packet}s. Stateless; encoding is
+ * {@link Packet#encoded()}.
+ *
+ * <pre>
+ *  0        1        2        3        4 ...
+ * +--------+--------+--------+--------+----------------
+ * |  type  |        connection id     |  payload
+ * +--------+--------+--------+--------+----------------
+ * </pre>
+ *
+ * <p>A first byte of {@code FF} is chaff at any length. Otherwise the message needs the 4-byte
+ * header, a defined type and a non-zero id; an ACK's payload must be a non-zero 3-byte server
+ * id. Thread-safe.
+ */
+public final class Codec {
+
+    private Codec() {
+    }
+
+    /**
+     * Decodes one message. The returned packet keeps {@code bytes} as its encoded form instead
+     * of copying it, so the caller hands the array over and must not change it afterwards.
+     *
+     * @param bytes one whole transport message
+     * @return the message or chaff
+     * @throws MalformedMessageException for any other input; nothing else is ever thrown,
+     *     except a {@code NullPointerException} for a {@code null} array
+     */
+    public static Packet decode(byte[] bytes) throws MalformedMessageException {
+        if (bytes.length >= 1 && (bytes[0] & 0xFF) == MessageType.CHAFF.code()) {
+            return Chaff.wrap(bytes);
+        }
+        if (bytes.length < Message.HEADER_LENGTH) {
+            throw new MalformedMessageException(MalformedMessageException.Reason.TOO_SHORT,
+                    "a message needs at least " + Message.HEADER_LENGTH + " bytes, got " + bytes.length);
+        }
+        MessageType type = MessageType.fromCode(bytes[0]);
+        if (type == null) {
+            throw new MalformedMessageException(MalformedMessageException.Reason.UNKNOWN_TYPE,
+                    String.format("type byte %02X is not a defined message type", bytes[0] & 0xFF));
+        }
+        int id = ConnectionId.readRaw(bytes, 1);
+        if (id == 0) {
+            throw new MalformedMessageException(MalformedMessageException.Reason.ZERO_ID,
+                    "connection id 00 00 00 is reserved, in a " + type + " message");
+        }
+        if (type == MessageType.ACK) {
+            Optional<MalformedMessageException> problem = checkAckPayload(bytes);
+            if (problem.isPresent()) {
+                throw problem.get();
+            }
+        }
+        return Message.wrap(bytes, type, new ConnectionId(id));
+    }
+
+    /** The defect of an encoded ACK's payload, if it has one. */
+    static Optional<MalformedMessageException> checkAckPayload(byte[] wire) {
+        int length = wire.length - Message.HEADER_LENGTH;
+        if (length != ConnectionId.LENGTH) {
+            return Optional.of(new MalformedMessageException(MalformedMessageException.Reason.BAD_ACK_PAYLOAD,
+                    "an ACK carries exactly the 3-byte server id, got " + length + " payload bytes"));
+        }
+        if (ConnectionId.readRaw(wire, Message.HEADER_LENGTH) == 0) {
+            return Optional.of(new MalformedMessageException(MalformedMessageException.Reason.BAD_ACK_PAYLOAD,
+                    "an ACK's server id must not be 00 00 00"));
+        }
+        return Optional.empty();
+    }
+}

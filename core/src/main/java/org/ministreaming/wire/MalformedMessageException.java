@@ -1,0 +1,40 @@
+package org.ministreaming.wire;
+
+/**
+ * Bytes that are not a valid ministreaming message. The only exception {@link Codec#decode}
+ * throws, whatever the input.
+ *
+ * <p>Immutable once thrown.
+ */
+public final class MalformedMessageException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    /** What was wrong with the bytes. */
+    public enum Reason {
+        /** Fewer than the 4 header bytes (and not chaff). */
+        TOO_SHORT,
+        /** The connection id was {@code 00 00 00}. */
+        ZERO_ID,
+        /** The type byte names no defined type. */
+        UNKNOWN_TYPE,
+        /** An ACK whose payload is not exactly a 3-byte, non-zero server id. */
+        BAD_ACK_PAYLOAD
+    }
+
+    private final Reason reason;
+
+    /**
+     * @param reason the class of defect
+     * @param detail what was expected and what came
+     */
+    public MalformedMessageException(Reason reason, String detail) {
+        super(reason + ": " + detail, null, false, false);
+        this.reason = reason;
+    }
+
+    /** The class of defect. */
+    public Reason reason() {
+        return reason;
+    }
+}
