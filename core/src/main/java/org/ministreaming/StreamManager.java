@@ -1,0 +1,123 @@
+package org.ministreaming;
+
+import java.io.IOException;
+import java.util.Map;
+import org.ministreaming.engine.Counter;
+import org.ministreaming.engine.Engine;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+
+/**
+ * Ministreaming over one transport endpoint: connects to peers and accepts their connections.
+ * The counterpart of the original's socket manager.
+ *
+ * <pre>{@code
+ * MemoryNetwork network = new MemoryNetwork();
+ * try (StreamManager bob = StreamManager.open(network.endpoint("bob"));
+ *      StreamManager alice = StreamManager.open(network.endpoint("alice"))) {
+ *     StreamServerSocket server = bob.serverSocket();
+ *     StreamSocket socket = alice.connect(bob.localDestination());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: any thread may connect, accept and close.
+ */
+public final class StreamManager implements AutoCloseable {
+
+    private final Engine engine;
+    private final StreamOptions options;
+
+    private StreamManager(Engine engine, StreamOptions options) {
+        this.engine = engine;
+        this.options = options;
+    }
+
+    /**
+     * Starts a manager with default options on {@code transport}, which it owns from now on.
+     *
+     * @throws IOException if the transport cannot start
+     */
+    public static StreamManager open(Transport transport) throws IOException {
+        return open(transport, StreamOptions.defaults());
+    }
+
+    /**
+     * Starts a manager on {@code transport}, which it owns from now on.
+     *
+     * @throws IOException if the transport cannot start
+     */
+    public static StreamManager open(Transport transport, StreamOptions options) throws IOException {
+        return new StreamManager(Engine.start(transport, options.engineSettings(), options.messageListener()), options);
+    }
+
+    /** This manager's own destination, for peers to connect to. */
+    public Destination localDestination() {
+        return engine.localDestination();
+    }
+
+    /** The options this manager was opened with. */
+    public StreamOptions options() {
+        return options;
+    }
+
+    /**
+     * Opens a connection to {@code peer}, waiting up to the connect timeout for its answer.
+     *
+     * @return the connected socket
+     * @throws java.net.ConnectException if the peer refused (no server socket, backlog full, or
+     *     not accepted in time)
+     * @throws java.net.SocketTimeoutException if the peer did not answer in time
+     * @throws java.io.InterruptedIOException if interrupted (the flag stays set)
+     * @throws IOException if this manager is closed or the transport cannot reach the peer
+     */
+    public StreamSocket connect(Destination peer) throws IOException {
+        return new StreamSocket(engine.connect(peer, options.connectTimeout()), options.readTimeout());
+    }
+
+    /**
+     * Opens a connection to the destination written as a URI, such as {@code mem:bob}.
+     *
+     * @throws IllegalArgumentException if {@code uri} is not a destination URI
+     * @throws IOException as {@link #connect(Destination)}
+     */
+    public StreamSocket connect(String uri) throws IOException {
+        return connect(Destination.of(uri));
+    }
+
+    /**
+     * The server socket that takes incoming connections. Until it is first asked for, every
+     * incoming connection is refused; once asked for, connections queue for
+     * {@link StreamServerSocket#accept()}. Asking again returns the same one while it is open.
+     *
+     * @throws java.net.SocketException if this manager is closed
+     */
+    public StreamServerSocket serverSocket() throws IOException {
+        return new StreamServerSocket(engine.acceptor(), options.readTimeout());
+    }
+
+    /** How often each event happened: messages, drops, refusals, overruns. */
+    public Map<Counter, Long> statistics() {
+        return engine.counters();
+    }
+
+    /** Whether {@link #close} was called. */
+    public boolean isClosed() {
+        return engine.isClosed();
+    }
+
+    /**
+     * Sends a close for every open connection, refuses connections waiting for accept, fails
+     * every blocked call, and stops the transport. No thread of the manager remains when this
+     * returns. Idempotent.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "StreamManager[" + localDestination() + "]";
+    }
+}

@@ -1,0 +1,148 @@
+package org.ministreaming;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Objects;
+import org.ministreaming.engine.Connection;
+import org.ministreaming.engine.Role;
+import org.ministreaming.transport.Destination;
+
+/**
+ * One end of a ministreaming connection: a reliable, ordered byte stream each way.
+ *
+ * <p>Writes are sent at once, cut into messages of at most 32 KiB; wrap the output stream in a
+ * {@link java.io.BufferedOutputStream} to gather small writes. A close ends the connection both
+ * ways (the protocol has no half-close): bytes already received stay readable, then reads see
+ * end of stream; writes fail.
+ *
+ * <p>Thread-safe. One thread may read while another writes; closing from any thread wakes a
+ * blocked reader at once.
+ */
+public final class StreamSocket implements AutoCloseable {
+
+    private final Connection connection;
+    private final InputStream input = new SocketInput();
+    private final OutputStream output = new SocketOutput();
+
+    StreamSocket(Connection connection, Duration readTimeout) {
+        this.connection = connection;
+        connection.setReadTimeoutMillis(readTimeout.toMillis());
+    }
+
+    /** The peer's destination. */
+    public Destination peer() {
+        return connection.peer();
+    }
+
+    /** Whether this side opened the connection ({@link Role#CLIENT}) or accepted it. */
+    public Role role() {
+        return connection.role();
+    }
+
+    /**
+     * The stream of bytes from the peer. Reads block until data arrives, the peer closes (end of
+     * stream), or the read timeout passes ({@link java.net.SocketTimeoutException}). An interrupt
+     * gives {@link java.io.InterruptedIOException} and keeps the thread's flag. Closing the
+     * stream closes the socket.
+     */
+    public InputStream getInputStream() {
+        return input;
+    }
+
+    /**
+     * The stream of bytes to the peer. {@code flush()} has nothing to do, since writes are never
+     * held back. Closing the stream closes the socket.
+     */
+    public OutputStream getOutputStream() {
+        return output;
+    }
+
+    /**
+     * Sets how long reads wait; {@link Duration#ZERO} waits forever.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public void setReadTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("read timeout must not be negative: " + timeout);
+        }
+        connection.setReadTimeoutMillis(timeout.isZero() ? 0 : Math.max(1, timeout.toMillis()));
+    }
+
+    /** How long reads wait; {@link Duration#ZERO} means forever. */
+    public Duration getReadTimeout() {
+        return Duration.ofMillis(connection.readTimeoutMillis());
+    }
+
+    /** Whether the connection is over, closed by either side or failed. */
+    public boolean isClosed() {
+        return connection.isClosed();
+    }
+
+    /**
+     * Closes the connection: bytes written before are sent first, then the close. Blocked
+     * reads fail at once. Idempotent.
+     */
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    @Override
+    public String toString() {
+        return "StreamSocket[" + connection.role() + " " + connection.peer() + " id " + connection.localId() + "]";
+    }
+
+    private final class SocketInput extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = connection.read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, target.length);
+            return connection.read(target, offset, length);
+        }
+
+        @Override
+        public int available() {
+            return connection.available();
+        }
+
+        @Override
+        public void close() {
+            StreamSocket.this.close();
+        }
+    }
+
+    private final class SocketOutput extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            connection.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, source.length);
+            if (length > 0) {
+                connection.write(source, offset, length);
+            }
+        }
+
+        /** Nothing to do: every write is handed to the transport before it returns. */
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            StreamSocket.this.close();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.ministreaming.engine;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.ministreaming.wire.Message;
+
+/**
+ * The accept backlog: incoming connections wait here, unacknowledged, until {@link #accept}
+ * takes them or their accept timeout refuses them.
+ *
+ * <p>Thread-safe. One lock guards the queue, so a connection is either taken by
+ * {@code accept()} or removed by its timer, never both.
+ */
+public final class Acceptor {
+
+    private final Engine engine;
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<ServerConnection> backlog = new ArrayDeque<>();
+    private boolean closed;
+
+    Acceptor(Engine engine, int capacity) {
+        this.engine = engine;
+        this.capacity = capacity;
+    }
+
+    /**
+     * Takes the next incoming connection and acknowledges it.
+     *
+     * @param timeoutMillis how long to wait; 0 waits forever
+     * @return the established connection
+     * @throws SocketTimeoutException if none came in time
+     * @throws SocketException if this acceptor or its engine is closed
+     * @throws InterruptedIOException if interrupted (flag kept)
+     * @throws IOException if the ACK could not be sent
+     */
+    public ServerConnection accept(long timeoutMillis) throws IOException {
+        while (true) {
+            ServerConnection next = take(timeoutMillis);
+            Message ack = next.establish();
+            if (ack != null) {
+                try {
+                    engine.send(next.peer(), ack);
+                } catch (IOException e) {
+                    next.fail("sending the ACK to " + next.peer() + " failed: " + e.getMessage(), false);
+                    throw e;
+                }
+                return next;
+            }
+        }
+    }
+
+    private ServerConnection take(long timeoutMillis) throws IOException {
+        lock.lock();
+        try {
+            long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (backlog.isEmpty()) {
+                if (closed) {
+                    throw new SocketException("server socket closed");
+                }
+                if (timeoutMillis == 0) {
+                    arrived.await();
+                } else if (remaining <= 0) {
+                    throw new SocketTimeoutException("Accept timed out after " + timeoutMillis + " ms");
+                } else {
+                    remaining = arrived.awaitNanos(remaining);
+                }
+            }
+            return backlog.removeFirst();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("accept interrupted");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues an incoming connection; {@code false} if the backlog is full or closed. */
+    boolean offer(ServerConnection connection) {
+        lock.lock();
+        try {
+            if (closed || backlog.size() >= capacity) {
+                return false;
+            }
+            backlog.addLast(connection);
+            arrived.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes a waiting connection; {@code false} if {@code accept()} took it already. */
+    boolean remove(ServerConnection connection) {
+        lock.lock();
+        try {
+            return backlog.remove(connection);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether new connections are refused. */
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops accepting: waiting {@code accept()} calls fail, connections in the backlog are
+     * refused with a close, and later SYNs are refused. Idempotent.
+     */
+    public void close() {
+        List<ServerConnection> refused;
+        lock.lock();
+        try {
+            closed = true;
+            refused = new ArrayList<>(backlog);
+            backlog.clear();
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (ServerConnection connection : refused) {
+            connection.fail("refused: the server socket was closed", true);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package org.ministreaming.engine;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.wire.ConnectionId;
+import org.ministreaming.wire.Message;
+import org.ministreaming.wire.MessageType;
+
+/**
+ * A connection this side opened: SYN out, then ACK or refusal. Thread-safe, see {@link Connection}.
+ */
+public final class ClientConnection extends Connection {
+
+    /** What an ACK did to this connection. */
+    enum AckResult { ESTABLISHED, REPEATED, UNEXPECTED }
+
+    private ClientState state = ClientState.SYN_SENT;
+    private volatile ConnectionId serverId;
+
+    ClientConnection(Engine engine, Destination peer, ConnectionId clientId, int receiveBufferSize) {
+        super(engine, peer, clientId, receiveBufferSize);
+    }
+
+    @Override
+    public Role role() {
+        return Role.CLIENT;
+    }
+
+    @Override
+    public ConnectionId remoteId() {
+        return serverId;
+    }
+
+    /** The current state. */
+    public ClientState state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return state == ClientState.CLOSED || state == ClientState.REFUSED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Receive path: an ACK with this connection's client id. */
+    AckResult onAck(ConnectionId ackedServerId) {
+        lock.lock();
+        try {
+            if (state == ClientState.SYN_SENT) {
+                serverId = ackedServerId;
+                state = state.moveTo(ClientState.ESTABLISHED);
+                stateChanged.signalAll();
+                return AckResult.ESTABLISHED;
+            }
+            return ackedServerId.equals(serverId) ? AckResult.REPEATED : AckResult.UNEXPECTED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Receive path: a {@code 52} with this connection's client id. */
+    void onServerClose(Message close) {
+        lock.lock();
+        try {
+            if (state == ClientState.SYN_SENT) {
+                state = state.moveTo(ClientState.REFUSED);
+                stateChanged.signalAll();
+                engine.forget(this);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        onRemoteClose(close);
+    }
+
+    /**
+     * Waits for the server's answer to the SYN.
+     *
+     * @throws ConnectException if the server refused
+     * @throws SocketTimeoutException if no answer came in time; the connection is given up
+     * @throws InterruptedIOException if interrupted (flag kept); the connection is given up
+     * @throws IOException if the connection failed or was closed meanwhile
+     */
+    void awaitEstablished(long timeoutMillis) throws IOException {
+        lock.lock();
+        try {
+            long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (state == ClientState.SYN_SENT && !closedLocally()) {
+                if (remaining <= 0) {
+                    giveUp();
+                    throw new SocketTimeoutException("no answer from " + peer + " within " + timeoutMillis + " ms");
+                }
+                try {
+                    remaining = stateChanged.awaitNanos(remaining);
+                } catch (InterruptedException e) {
+                    giveUp();
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("connect to " + peer + " interrupted");
+                }
+            }
+            switch (state) {
+                case ESTABLISHED:
+                    return;
+                case REFUSED:
+                    throw new ConnectException("connection refused by " + peer);
+                default:
+                    String reason = failureReason();
+                    throw reason != null ? new IOException(reason) : new SocketException("Socket closed");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void giveUp() {
+        state = state.moveTo(ClientState.CLOSED);
+        engine.forget(this);
+    }
+
+    @Override
+    boolean isEstablished() {
+        return state == ClientState.ESTABLISHED;
+    }
+
+    @Override
+    boolean moveToClosed() {
+        boolean peerKnows = state == ClientState.ESTABLISHED;
+        if (state.canMoveTo(ClientState.CLOSED)) {
+            state = ClientState.CLOSED;
+        }
+        return peerKnows;
+    }
+
+    @Override
+    Message dataMessage(byte[] source, int offset, int length) {
+        return Message.of(MessageType.CLIENT_DATA, serverId, source, offset, length);
+    }
+
+    @Override
+    Message closeMessage() {
+        return Message.clientClose(serverId);
+    }
+}

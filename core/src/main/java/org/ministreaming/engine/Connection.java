@@ -1,0 +1,260 @@
+package org.ministreaming.engine;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.wire.ConnectionId;
+import org.ministreaming.wire.Message;
+
+/**
+ * One ministreaming connection: the data path both ways and the close, shared by the two roles.
+ * The opening handshake lives in {@link ClientConnection} and {@link ServerConnection}.
+ *
+ * <p>Thread-safe; see {@link Engine} for the locks. {@code lock} guards the state;
+ * {@code sendLock} orders this connection's outbound messages so that a close follows every byte
+ * written before it. The receive path takes {@code lock} only, briefly, never {@code sendLock}.
+ */
+public abstract sealed class Connection permits ClientConnection, ServerConnection {
+
+    /** Most data bytes one message carries. */
+    public static final int MAX_DATA_PER_MESSAGE = 32768;
+
+    final Engine engine;
+    final Destination peer;
+    final ConnectionId localId;
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition stateChanged = lock.newCondition();
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final ReceiveBuffer inbound;
+    /** Why writes fail; null while writable. Guarded by {@code lock}, read without it. */
+    private volatile String writeFailure;
+    private volatile boolean closedLocally;
+    private volatile long readTimeoutMillis;
+
+    Connection(Engine engine, Destination peer, ConnectionId localId, int receiveBufferSize) {
+        this.engine = engine;
+        this.peer = peer;
+        this.localId = localId;
+        this.inbound = new ReceiveBuffer(receiveBufferSize);
+    }
+
+    /** The other side's destination. */
+    public Destination peer() {
+        return peer;
+    }
+
+    /** This side's id for the connection. */
+    public ConnectionId localId() {
+        return localId;
+    }
+
+    /** Which side this endpoint is. */
+    public abstract Role role();
+
+    /** The other side's id, or {@code null} before the client has the ACK. */
+    public abstract ConnectionId remoteId();
+
+    /** Whether the connection is over, for any reason. */
+    public abstract boolean isClosed();
+
+    /** Sets how long a read waits; 0 waits forever. */
+    public void setReadTimeoutMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("read timeout must be >= 0: " + millis);
+        }
+        readTimeoutMillis = millis;
+    }
+
+    /** How long a read waits; 0 waits forever. */
+    public long readTimeoutMillis() {
+        return readTimeoutMillis;
+    }
+
+    /**
+     * Reads at least one byte, blocking up to the read timeout.
+     *
+     * @return the number of bytes read, or -1 once the peer closed and everything was read
+     * @throws java.net.SocketTimeoutException if the read timeout passed
+     * @throws java.io.InterruptedIOException if interrupted (the interrupt flag stays set)
+     * @throws IOException if the connection failed or this side closed it
+     */
+    public int read(byte[] target, int offset, int length) throws IOException {
+        return inbound.read(target, offset, length, readTimeoutMillis);
+    }
+
+    /** Bytes readable without blocking. */
+    public int available() {
+        return inbound.available();
+    }
+
+    /**
+     * Sends bytes now, as messages of at most {@value #MAX_DATA_PER_MESSAGE} data bytes.
+     *
+     * @throws SocketException if this side closed the connection
+     * @throws IOException if the peer closed it, it failed, or the transport could not send
+     */
+    public void write(byte[] source, int offset, int length) throws IOException {
+        sendLock.lock();
+        try {
+            do {
+                checkWritable();
+                int n = Math.min(length, MAX_DATA_PER_MESSAGE);
+                Message data = dataMessage(source, offset, n);
+                try {
+                    engine.send(peer, data);
+                } catch (IOException e) {
+                    fail("sending to " + peer + " failed: " + e.getMessage(), false);
+                    throw e;
+                }
+                offset += n;
+                length -= n;
+            } while (length > 0);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void checkWritable() throws IOException {
+        if (closedLocally) {
+            throw new SocketException("Socket closed");
+        }
+        String failure = writeFailure;
+        if (failure != null) {
+            throw new IOException(failure);
+        }
+    }
+
+    /**
+     * Closes the connection both ways. Waits for a write in progress to hand over its current
+     * message, then sends the close, so every byte written before goes first. Readers blocked on
+     * this connection fail at once. Idempotent.
+     */
+    public void close() {
+        lock.lock();
+        try {
+            if (closedLocally) {
+                return;
+            }
+            closedLocally = true;
+            stateChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        inbound.closeLocally();
+        sendLock.lock();
+        try {
+            boolean tellPeer;
+            lock.lock();
+            try {
+                tellPeer = moveToClosed();
+                stateChanged.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            engine.forget(this);
+            if (tellPeer) {
+                engine.sendQuietly(peer, closeMessage());
+            }
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Receive path: a data message for this connection. */
+    final void onData(Message message) {
+        ByteBuffer payload = message.payload();
+        boolean fits;
+        lock.lock();
+        try {
+            if (!isEstablished()) {
+                engine.unexpected(peer, message, "data before the connection is established");
+                return;
+            }
+            fits = inbound.offer(payload);
+        } finally {
+            lock.unlock();
+        }
+        if (!fits) {
+            engine.overrun(this, payload.remaining());
+            fail("receive buffer overrun: " + peer + " sent more than the receive buffer holds"
+                    + " ahead of the reader; the connection was closed", true);
+        }
+    }
+
+    /** Receive path: the peer closed an established connection. */
+    final void onRemoteClose(Message message) {
+        lock.lock();
+        try {
+            if (!isEstablished()) {
+                engine.unexpected(peer, message, "close for a connection that is not established");
+                return;
+            }
+            moveToClosed();
+            writeFailure = "connection closed by peer " + peer;
+            stateChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        inbound.finish();
+        engine.forget(this);
+    }
+
+    /**
+     * Ends the connection because of {@code reason}: readers drain and then get an
+     * {@code IOException}, writers fail, a waiting connect fails.
+     *
+     * @param tellPeer whether to send the peer a close if it still counts the connection open
+     */
+    final void fail(String reason, boolean tellPeer) {
+        boolean peerKnows;
+        lock.lock();
+        try {
+            if (isClosed()) {
+                return;
+            }
+            if (writeFailure == null) {
+                writeFailure = reason;
+            }
+            peerKnows = moveToClosed();
+            stateChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        inbound.fail(new IOException(reason));
+        engine.forget(this);
+        if (tellPeer && peerKnows) {
+            engine.sendQuietly(peer, closeMessage());
+        }
+    }
+
+    /** Why the connection failed, or {@code null}. */
+    final String failureReason() {
+        return writeFailure;
+    }
+
+    final boolean closedLocally() {
+        return closedLocally;
+    }
+
+    /** Whether data may flow; call with {@code lock} held. */
+    abstract boolean isEstablished();
+
+    /**
+     * Moves to the final state; call with {@code lock} held.
+     *
+     * @return whether the peer still counts the connection open and should be sent a close
+     */
+    abstract boolean moveToClosed();
+
+    abstract Message dataMessage(byte[] source, int offset, int length);
+
+    abstract Message closeMessage();
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + peer + " " + role() + " " + localId + "]";
+    }
+}

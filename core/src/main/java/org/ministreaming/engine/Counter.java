@@ -1,0 +1,37 @@
+package org.ministreaming.engine;
+
+/**
+ * Events a manager counts. Everything a peer sends that the engine drops, refuses or fails on
+ * has a counter here, so abuse and defects show up without reading logs. Immutable and
+ * thread-safe.
+ */
+public enum Counter {
+    /** Messages handed to the engine by the transport. */
+    MESSAGES_RECEIVED,
+    /** Messages the engine gave the transport to send. */
+    MESSAGES_SENT,
+    /** Messages the codec rejected: too short, id 0, or a bad ACK payload. */
+    MALFORMED,
+    /** Messages with a type byte the protocol does not define. */
+    UNKNOWN_TYPE,
+    /** Chaff received (including the original's 1-byte ping). */
+    CHAFF,
+    /** Data, ACKs or closes for an id no connection with that peer has. */
+    UNKNOWN_CONNECTION,
+    /** Messages that do not fit their connection's state, such as a second, different ACK. */
+    UNEXPECTED,
+    /** SYNs repeated for a connection that is still alive; no second connection was made. */
+    DUPLICATE_SYN,
+    /** SYNs refused: no server socket, server socket closed, or backlog full. */
+    SYN_REFUSED,
+    /** Incoming connections refused because nobody accepted them in time. */
+    ACCEPT_TIMEOUT,
+    /** ACKs that came after the client gave up, answered with a close. */
+    LATE_ACK,
+    /** Connections closed because the peer sent more than the receive buffer holds. */
+    OVERRUN,
+    /** Sends the transport failed on. */
+    SEND_FAILED,
+    /** Defects in the engine caught at the dispatcher; should stay 0. */
+    INTERNAL_ERROR
+}

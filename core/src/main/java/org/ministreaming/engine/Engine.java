@@ -1,0 +1,411 @@
+package org.ministreaming.engine;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.wire.Chaff;
+import org.ministreaming.wire.Codec;
+import org.ministreaming.wire.ConnectionId;
+import org.ministreaming.wire.MalformedMessageException;
+import org.ministreaming.wire.Message;
+import org.ministreaming.wire.Packet;
+
+/**
+ * The connection engine over one transport endpoint: the connection table, the dispatcher that
+ * routes each inbound message to its connection, and the accept backlog.
+ *
+ * <h2>Threading contract</h2>
+ * <ul>
+ *   <li><b>Receive path.</b> The transport's thread calls {@link #onMessage}:
+ *       {@code Transport -> Engine.onMessage -> Codec.decode -> table lookup by (peer, role, id)
+ *       -> Connection.onData -> ReceiveBuffer}. It never blocks: it takes only short locks
+ *       (a connection's {@code lock}, a buffer's lock, the backlog's lock), never a
+ *       {@code sendLock}, and its own sends (ACKs, closes) are ones the transport promises not to
+ *       block. A full receive buffer fails that one connection instead of waiting.</li>
+ *   <li><b>Application threads</b> connect, accept, read, write and close. A writer holds its
+ *       connection's {@code sendLock} while it hands messages to the transport, which may block
+ *       it for backpressure; {@code close()} takes the same lock, so a close leaves after every
+ *       byte written before it.</li>
+ *   <li><b>The timer thread</b> (one per engine) refuses incoming connections nobody accepted
+ *       in time.</li>
+ *   <li><b>Locks.</b> Decide under a lock, do I/O outside it: nothing sends while holding a
+ *       connection's {@code lock} or the backlog's lock. Lock order, where two are held:
+ *       {@code sendLock} before {@code lock}. The table is a concurrent map and needs no lock.</li>
+ *   <li><b>Close.</b> {@link #close} refuses the backlog, sends a close for every open
+ *       connection, fails every waiting call, and stops the timer and the transport, whose
+ *       threads have ended when it returns.</li>
+ * </ul>
+ * Everything here is thread-safe.
+ */
+public final class Engine implements Transport.Receiver, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+    private static final int ID_ATTEMPTS = 64;
+
+    /** Table key: a message from one peer can never reach another peer's connection. */
+    private record Key(Destination peer, Role role, ConnectionId localId) {
+    }
+
+    /** Finds the server-side connection a repeated SYN belongs to. */
+    private record SynKey(Destination peer, ConnectionId clientId) {
+    }
+
+    private final Transport transport;
+    private final EngineSettings settings;
+    private final MessageListener listener;
+    private final Counters counters = new Counters();
+    private final Map<Key, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<SynKey, ServerConnection> bySyn = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor timer;
+    private volatile Acceptor acceptor;
+    private volatile boolean closed;
+
+    private Engine(Transport transport, EngineSettings settings, MessageListener listener) {
+        this.transport = transport;
+        this.settings = settings;
+        this.listener = listener;
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "ministreaming-timer-" + transport.localDestination());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Starts an engine on {@code transport}, which it owns from now on.
+     *
+     * @param transport a transport not yet started
+     * @param settings the engine's settings
+     * @param listener sees every message; {@link MessageListener#NONE} for none
+     * @return the running engine
+     * @throws IOException if the transport cannot start (it is closed again)
+     */
+    public static Engine start(Transport transport, EngineSettings settings, MessageListener listener) throws IOException {
+        Engine engine = new Engine(transport, settings, listener);
+        try {
+            transport.start(engine);
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        return engine;
+    }
+
+    /** This endpoint's destination. */
+    public Destination localDestination() {
+        return transport.localDestination();
+    }
+
+    /**
+     * Opens a connection: sends the SYN and waits for the ACK.
+     *
+     * @param peer where to connect
+     * @param timeout how long to wait for the answer
+     * @return the established connection
+     * @throws java.net.ConnectException if the peer refused
+     * @throws java.net.SocketTimeoutException if the peer did not answer in time
+     * @throws IOException if the engine is closed or the transport failed
+     */
+    public ClientConnection connect(Destination peer, Duration timeout) throws IOException {
+        checkOpen();
+        ClientConnection connection = register(peer, Role.CLIENT,
+                id -> new ClientConnection(this, peer, id, settings.receiveBufferSize()));
+        if (closed) {
+            connection.fail("the manager was closed", false);
+        } else {
+            try {
+                send(peer, Message.syn(connection.localId(), transport.synPayload()));
+            } catch (IOException e) {
+                connection.fail("sending the SYN to " + peer + " failed: " + e.getMessage(), false);
+                throw e;
+            }
+        }
+        connection.awaitEstablished(Math.max(1, timeout.toMillis()));
+        return connection;
+    }
+
+    /**
+     * The accept backlog, opened on first use. Until it exists every SYN is refused, as the
+     * original refused when no server socket had been made. After it was closed, a new one is
+     * opened.
+     *
+     * @throws SocketException if the engine is closed
+     */
+    public synchronized Acceptor acceptor() throws SocketException {
+        checkOpen();
+        if (acceptor == null || acceptor.isClosed()) {
+            acceptor = new Acceptor(this, settings.acceptBacklog());
+        }
+        return acceptor;
+    }
+
+    /** How often each event happened so far. */
+    public Map<Counter, Long> counters() {
+        return counters.snapshot();
+    }
+
+    /** How often one event happened so far. */
+    public long count(Counter counter) {
+        return counters.get(counter);
+    }
+
+    /** Number of connections in the table (open, opening or waiting for accept). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Whether {@link #close} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---------------------------------------------------------------- receive path
+
+    @Override
+    public void onMessage(Destination from, byte[] bytes) {
+        counters.increment(Counter.MESSAGES_RECEIVED);
+        try {
+            Packet packet;
+            try {
+                packet = Codec.decode(bytes);
+            } catch (MalformedMessageException e) {
+                malformed(from, bytes, e);
+                return;
+            }
+            notify(() -> listener.received(from, packet));
+            if (packet instanceof Chaff) {
+                counters.increment(Counter.CHAFF);
+                return;
+            }
+            dispatch(from, (Message) packet);
+        } catch (RuntimeException e) {
+            counters.increment(Counter.INTERNAL_ERROR);
+            LOG.log(Level.WARNING, "engine defect while handling a message from " + from, e);
+        }
+    }
+
+    private void dispatch(Destination from, Message message) {
+        switch (message.type()) {
+            case SYN -> onSyn(from, message);
+            case ACK -> onAck(from, message);
+            case CLIENT_DATA, SERVER_DATA -> {
+                Connection connection = find(from, message);
+                if (connection != null) {
+                    connection.onData(message);
+                }
+            }
+            case CLIENT_CLOSE -> {
+                Connection connection = find(from, message);
+                if (connection != null) {
+                    connection.onRemoteClose(message);
+                }
+            }
+            case SERVER_CLOSE -> {
+                Connection connection = find(from, message);
+                if (connection != null) {
+                    ((ClientConnection) connection).onServerClose(message);
+                }
+            }
+            default -> throw new IllegalStateException("no handler for " + message.type());
+        }
+    }
+
+    /** The connection a {@code 5x} (client role) or {@code Ax} (server role) message is for. */
+    private Connection find(Destination from, Message message) {
+        Role role = message.type().direction() == org.ministreaming.wire.Direction.SERVER_TO_CLIENT ? Role.CLIENT : Role.SERVER;
+        Connection connection = connections.get(new Key(from, role, message.id()));
+        if (connection == null) {
+            counters.increment(Counter.UNKNOWN_CONNECTION);
+            LOG.log(Level.DEBUG, () -> "dropped, no " + role + " connection " + message.id() + " with " + from + ": " + message);
+        }
+        return connection;
+    }
+
+    private void onSyn(Destination from, Message syn) {
+        ConnectionId clientId = syn.id();
+        ServerConnection existing = bySyn.get(new SynKey(from, clientId));
+        if (existing != null) {
+            counters.increment(Counter.DUPLICATE_SYN);
+            Message ack = existing.repeatAck();
+            LOG.log(Level.DEBUG, () -> "repeated SYN " + clientId + " from " + from + (ack != null ? ", ACK sent again" : ", still waiting for accept"));
+            if (ack != null) {
+                sendQuietly(from, ack);
+            }
+            return;
+        }
+        Acceptor current = acceptor;
+        if (closed || current == null || current.isClosed()) {
+            refuse(from, clientId, "no server socket is open");
+            return;
+        }
+        ServerConnection connection;
+        try {
+            connection = register(from, Role.SERVER,
+                    id -> new ServerConnection(this, from, id, clientId, settings.receiveBufferSize()));
+        } catch (IOException e) {
+            refuse(from, clientId, e.getMessage());
+            return;
+        }
+        bySyn.put(new SynKey(from, clientId), connection);
+        Future<?> expiry = timer.schedule(() -> acceptTimedOut(current, connection),
+                settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        connection.awaitAccept(expiry);
+        if (!current.offer(connection)) {
+            counters.increment(Counter.SYN_REFUSED);
+            LOG.log(Level.INFO, "refused SYN " + clientId + " from " + from + ": the accept backlog ("
+                    + settings.acceptBacklog() + ") is full");
+            connection.fail("refused: the accept backlog is full", true);
+        }
+    }
+
+    private void refuse(Destination from, ConnectionId clientId, String why) {
+        counters.increment(Counter.SYN_REFUSED);
+        LOG.log(Level.DEBUG, () -> "refused SYN " + clientId + " from " + from + ": " + why);
+        sendQuietly(from, Message.serverClose(clientId));
+    }
+
+    private void acceptTimedOut(Acceptor backlog, ServerConnection connection) {
+        if (backlog.remove(connection)) {
+            counters.increment(Counter.ACCEPT_TIMEOUT);
+            LOG.log(Level.INFO, "refused " + connection + ": not accepted within " + settings.acceptTimeout().toMillis() + " ms");
+            connection.fail("refused: not accepted in time", true);
+        }
+    }
+
+    private void onAck(Destination from, Message ack) {
+        ConnectionId serverId = ack.ackedServerId();
+        Connection connection = connections.get(new Key(from, Role.CLIENT, ack.id()));
+        if (connection == null) {
+            counters.increment(Counter.LATE_ACK);
+            LOG.log(Level.DEBUG, () -> "ACK for " + ack.id() + " from " + from + " with no such connection; closing server id " + serverId);
+            sendQuietly(from, Message.clientClose(serverId));
+            return;
+        }
+        ClientConnection.AckResult result = ((ClientConnection) connection).onAck(serverId);
+        if (result == ClientConnection.AckResult.UNEXPECTED) {
+            unexpected(from, ack, "a second ACK with another server id");
+        }
+    }
+
+    @Override
+    public void onPeerLost(Destination peer, IOException cause) {
+        for (Connection connection : snapshot()) {
+            if (connection.peer().equals(peer)) {
+                connection.fail("lost the link to " + peer + ": " + cause.getMessage(), false);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- for connections
+
+    void unexpected(Destination from, Message message, String why) {
+        counters.increment(Counter.UNEXPECTED);
+        LOG.log(Level.DEBUG, () -> "ignored from " + from + ", " + why + ": " + message);
+    }
+
+    void overrun(Connection connection, int length) {
+        counters.increment(Counter.OVERRUN);
+        LOG.log(Level.WARNING, connection + ": closing, " + length + " more bytes arrived than its receive buffer ("
+                + settings.receiveBufferSize() + " bytes) holds ahead of the reader");
+    }
+
+    private void malformed(Destination from, byte[] bytes, MalformedMessageException problem) {
+        counters.increment(problem.reason() == MalformedMessageException.Reason.UNKNOWN_TYPE
+                ? Counter.UNKNOWN_TYPE : Counter.MALFORMED);
+        LOG.log(Level.DEBUG, () -> "dropped " + bytes.length + " bytes from " + from + ": " + problem.getMessage());
+        notify(() -> listener.malformed(from, bytes, problem));
+    }
+
+    void send(Destination to, Message message) throws IOException {
+        transport.send(to, message.encoded());
+        counters.increment(Counter.MESSAGES_SENT);
+        notify(() -> listener.sent(to, message));
+    }
+
+    void sendQuietly(Destination to, Message message) {
+        try {
+            send(to, message);
+        } catch (IOException e) {
+            counters.increment(Counter.SEND_FAILED);
+            LOG.log(Level.DEBUG, () -> "could not send " + message + " to " + to + ": " + e.getMessage());
+        }
+    }
+
+    void forget(Connection connection) {
+        connections.remove(new Key(connection.peer(), connection.role(), connection.localId()), connection);
+        if (connection instanceof ServerConnection server) {
+            bySyn.remove(new SynKey(server.peer(), server.remoteId()), server);
+        }
+    }
+
+    private <C extends Connection> C register(Destination peer, Role role, Function<ConnectionId, C> create) throws IOException {
+        for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
+            C connection = create.apply(ConnectionId.random(settings.random()));
+            if (connections.putIfAbsent(new Key(peer, role, connection.localId()), connection) == null) {
+                return connection;
+            }
+        }
+        throw new IOException("no free " + role + " connection id with " + peer + " after " + ID_ATTEMPTS + " tries");
+    }
+
+    private List<Connection> snapshot() {
+        return new ArrayList<>(connections.values());
+    }
+
+    private void notify(Runnable call) {
+        if (listener == MessageListener.NONE) {
+            return;
+        }
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "message listener failed", e);
+        }
+    }
+
+    private void checkOpen() throws SocketException {
+        if (closed) {
+            throw new SocketException("the manager is closed");
+        }
+    }
+
+    /**
+     * Closes every connection (sending each peer a close), refuses the backlog, fails every
+     * waiting call, and stops the timer and the transport. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        Acceptor current = acceptor;
+        if (current != null) {
+            current.close();
+        }
+        for (Connection connection : snapshot()) {
+            connection.fail("the manager was closed", true);
+        }
+        timer.shutdownNow();
+        transport.close();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

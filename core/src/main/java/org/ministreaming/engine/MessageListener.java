@@ -1,0 +1,46 @@
+package org.ministreaming.engine;
+
+import org.ministreaming.transport.Destination;
+import org.ministreaming.wire.MalformedMessageException;
+import org.ministreaming.wire.Message;
+import org.ministreaming.wire.Packet;
+
+/**
+ * Sees every message an engine sends and receives, for traces and debugging. Called on the
+ * thread that sends or on the receive path, so implementations must be quick, must not block
+ * and must be thread-safe. Exceptions they throw are logged and otherwise ignored.
+ */
+public interface MessageListener {
+
+    /** Listens to nothing. */
+    MessageListener NONE = new MessageListener() {
+    };
+
+    /**
+     * A message was handed to the transport.
+     *
+     * @param to the peer
+     * @param message what was sent
+     */
+    default void sent(Destination to, Message message) {
+    }
+
+    /**
+     * A message or chaff arrived and decoded.
+     *
+     * @param from the peer
+     * @param packet what arrived
+     */
+    default void received(Destination from, Packet packet) {
+    }
+
+    /**
+     * Bytes arrived that are not a message.
+     *
+     * @param from the peer
+     * @param bytes what arrived; do not change
+     * @param problem what is wrong with them
+     */
+    default void malformed(Destination from, byte[] bytes, MalformedMessageException problem) {
+    }
+}

@@ -1,0 +1,124 @@
+package org.ministreaming.engine;
+
+import java.util.concurrent.Future;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.wire.ConnectionId;
+import org.ministreaming.wire.Message;
+import org.ministreaming.wire.MessageType;
+
+/**
+ * A connection a peer opened to this side: SYN in, backlog, accept, ACK. Thread-safe, see
+ * {@link Connection}.
+ */
+public final class ServerConnection extends Connection {
+
+    private final ConnectionId clientId;
+    private ServerState state = ServerState.SYN_RECEIVED;
+    private Future<?> acceptTimer;
+
+    ServerConnection(Engine engine, Destination peer, ConnectionId serverId, ConnectionId clientId, int receiveBufferSize) {
+        super(engine, peer, serverId, receiveBufferSize);
+        this.clientId = clientId;
+    }
+
+    @Override
+    public Role role() {
+        return Role.SERVER;
+    }
+
+    @Override
+    public ConnectionId remoteId() {
+        return clientId;
+    }
+
+    /** The current state. */
+    public ServerState state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return state == ServerState.CLOSED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Enters the backlog, with the timer that refuses the connection if nobody accepts it. */
+    void awaitAccept(Future<?> timer) {
+        lock.lock();
+        try {
+            state = state.moveTo(ServerState.WAITING_FOR_ACCEPT);
+            acceptTimer = timer;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Taken from the backlog by {@code accept()}.
+     *
+     * @return the ACK to send, or {@code null} if the connection ended meanwhile
+     */
+    Message establish() {
+        lock.lock();
+        try {
+            if (state != ServerState.WAITING_FOR_ACCEPT) {
+                return null;
+            }
+            state = state.moveTo(ServerState.ESTABLISHED);
+            if (acceptTimer != null) {
+                acceptTimer.cancel(false);
+            }
+            return ack();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The ACK again, for a repeated SYN, or {@code null} while not established. */
+    Message repeatAck() {
+        lock.lock();
+        try {
+            return state == ServerState.ESTABLISHED ? ack() : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Message ack() {
+        return Message.ack(clientId, localId);
+    }
+
+    @Override
+    boolean isEstablished() {
+        return state == ServerState.ESTABLISHED;
+    }
+
+    @Override
+    boolean moveToClosed() {
+        boolean peerKnows = state != ServerState.CLOSED;
+        state = ServerState.CLOSED;
+        if (acceptTimer != null) {
+            acceptTimer.cancel(false);
+        }
+        return peerKnows;
+    }
+
+    @Override
+    Message dataMessage(byte[] source, int offset, int length) {
+        return Message.of(MessageType.SERVER_DATA, clientId, source, offset, length);
+    }
+
+    @Override
+    Message closeMessage() {
+        return Message.serverClose(clientId);
+    }
+}

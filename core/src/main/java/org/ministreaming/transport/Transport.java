@@ -1,0 +1,76 @@
+package org.ministreaming.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * One endpoint of a message-oriented, destination-addressed network: the SPI that carries
+ * ministreaming messages. A transport moves whole messages and knows nothing of connections.
+ *
+ * <p>Contract for implementations:
+ * <ul>
+ *   <li>{@link #send} may be called by many threads at once. It may block to apply
+ *       backpressure, except when called from inside a {@link Receiver} callback of this
+ *       transport: such sends (the engine's replies) must never block.</li>
+ *   <li>Messages from one peer are handed to the receiver one at a time and in the order the
+ *       transport delivers them; the receiver must not block.</li>
+ *   <li>{@link #close} stops every thread the transport started before it returns.</li>
+ * </ul>
+ */
+public interface Transport extends AutoCloseable {
+
+    /** This endpoint's own destination. */
+    Destination localDestination();
+
+    /**
+     * This endpoint's destination as a SYN payload carries it: the transport's own encoding
+     * (a URI in UTF-8 for the in-memory transport, an I2P Destination over I2CP).
+     *
+     * @return a fresh array
+     */
+    byte[] synPayload();
+
+    /**
+     * Starts delivering inbound messages to {@code receiver}. Called once.
+     *
+     * @param receiver where inbound messages go
+     * @throws IOException if the endpoint cannot start
+     */
+    void start(Receiver receiver) throws IOException;
+
+    /**
+     * Sends one message. The buffer is read-only and never changes; the transport may keep a
+     * reference to it after returning.
+     *
+     * @param to the peer
+     * @param message one whole ministreaming message
+     * @throws IOException if the peer is unreachable or the transport is closed
+     */
+    void send(Destination to, ByteBuffer message) throws IOException;
+
+    /** Stops the endpoint: no more deliveries, and every thread it started has ended. */
+    @Override
+    void close();
+
+    /**
+     * Receives what a {@link Transport} delivers.
+     */
+    interface Receiver {
+
+        /**
+         * One inbound message.
+         *
+         * @param from the peer that sent it, as the transport knows it
+         * @param message the bytes, handed over: the receiver owns the array
+         */
+        void onMessage(Destination from, byte[] message);
+
+        /**
+         * The transport lost its link to a peer; connections with it cannot continue.
+         *
+         * @param peer the peer
+         * @param cause what happened
+         */
+        void onPeerLost(Destination peer, IOException cause);
+    }
+}

@@ -1,0 +1,138 @@
+package org.ministreaming.transport.memory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.LinkedList;
+import java.util.ListIterator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import org.ministreaming.transport.Destination;
+
+/**
+ * One endpoint's queue of arriving messages, bounded in bytes. Senders wait for room unless
+ * they must not block; the endpoint's delivery thread takes messages once they are due.
+ *
+ * <p>Thread-safe: one lock guards everything.
+ */
+final class Inbox {
+
+    /** A queued message, or with {@code bytes == null} the news that the link to {@code from} was cut. */
+    record Envelope(Destination from, byte[] bytes, long dueNanos) {
+        int size() {
+            return bytes == null ? 0 : bytes.length;
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final LinkedList<Envelope> queue = new LinkedList<>();
+    private final long capacityBytes;
+    private long queuedBytes;
+    private boolean closed;
+
+    Inbox(long capacityBytes) {
+        this.capacityBytes = capacityBytes;
+    }
+
+    /**
+     * Queues an envelope, letting it overtake up to {@code overtake} queued ones.
+     *
+     * @param mayBlock whether to wait for room when the inbox is full
+     * @throws IOException if the inbox is closed or the wait is interrupted
+     */
+    void put(Envelope envelope, int overtake, boolean mayBlock) throws IOException {
+        lock.lock();
+        try {
+            while (mayBlock && !closed && queuedBytes > 0 && queuedBytes + envelope.size() > capacityBytes) {
+                changed.await();
+            }
+            if (closed) {
+                throw new IOException("endpoint closed");
+            }
+            ListIterator<Envelope> position = queue.listIterator(queue.size());
+            for (int i = 0; i < overtake && position.hasPrevious(); i++) {
+                position.previous();
+            }
+            position.add(envelope);
+            queuedBytes += envelope.size();
+            changed.signalAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for room in the inbox");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for the next due envelope; {@code null} once the inbox is closed. */
+    Envelope take() throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed) {
+                Envelope head = queue.peekFirst();
+                if (head == null) {
+                    changed.await();
+                    continue;
+                }
+                long wait = head.dueNanos() - System.nanoTime();
+                if (wait > 0) {
+                    changed.awaitNanos(wait);
+                    continue;
+                }
+                queue.removeFirst();
+                queuedBytes -= head.size();
+                changed.signalAll();
+                return head;
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops every queued message that matches. */
+    void discard(Predicate<Envelope> which) {
+        lock.lock();
+        try {
+            queue.removeIf(envelope -> {
+                boolean drop = envelope.bytes() != null && which.test(envelope);
+                if (drop) {
+                    queuedBytes -= envelope.size();
+                }
+                return drop;
+            });
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the inbox, failing waiting senders and ending {@link #take}. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            queue.clear();
+            queuedBytes = 0;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of queued messages, for tests. */
+    int size() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    static long nanosFromNow(java.time.Duration delay) {
+        return System.nanoTime() + TimeUnit.NANOSECONDS.convert(delay);
+    }
+}

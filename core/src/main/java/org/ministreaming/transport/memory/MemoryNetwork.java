@@ -1,0 +1,133 @@
+package org.ministreaming.transport.memory;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ministreaming.transport.Destination;
+
+/**
+ * An in-JVM message network: endpoints register under names ({@code mem:alice}) and exchange
+ * messages, delivered reliably and in order per sender and receiver unless {@link LinkFaults}
+ * say otherwise. Links between two endpoints can be cut and restored, for tests.
+ *
+ * <p>Thread-safe.
+ */
+public final class MemoryNetwork {
+
+    /** Bytes an endpoint's inbox holds before senders wait: 8 MiB. */
+    public static final long DEFAULT_INBOX_BYTES = 8L << 20;
+
+    private static final String SCHEME = "mem";
+
+    private final ConcurrentHashMap<Destination, MemoryTransport> endpoints = new ConcurrentHashMap<>();
+    private final Set<Set<Destination>> cutLinks = ConcurrentHashMap.newKeySet();
+    private final Random random;
+    private volatile LinkFaults faults = LinkFaults.NONE;
+
+    /** A network whose random faults are seeded from the clock. */
+    public MemoryNetwork() {
+        this(new Random());
+    }
+
+    /**
+     * A network whose random faults come from {@code random}, for repeatable tests.
+     *
+     * @param random the source of drop, duplicate and reorder decisions
+     */
+    public MemoryNetwork(Random random) {
+        this.random = random;
+    }
+
+    /**
+     * Registers a new endpoint under {@code mem:NAME}.
+     *
+     * @param name the name, for example {@code alice}
+     * @return the endpoint, not yet started
+     * @throws IllegalArgumentException if the name is taken or makes no valid URI
+     */
+    public MemoryTransport endpoint(String name) {
+        Destination destination = destination(name);
+        MemoryTransport transport = new MemoryTransport(this, destination, DEFAULT_INBOX_BYTES);
+        if (endpoints.putIfAbsent(destination, transport) != null) {
+            throw new IllegalArgumentException(destination + " is already registered on this network");
+        }
+        return transport;
+    }
+
+    /**
+     * The destination an endpoint named {@code name} has.
+     *
+     * @param name the name, for example {@code alice}
+     * @return {@code mem:NAME}
+     */
+    public static Destination destination(String name) {
+        if (name.isEmpty() || name.startsWith(SCHEME + ":")) {
+            throw new IllegalArgumentException("give the bare endpoint name, like 'alice', not '" + name + "'");
+        }
+        return Destination.of(SCHEME + ":" + name);
+    }
+
+    /** Applies {@code newFaults} to every message sent from now on. */
+    public void setFaults(LinkFaults newFaults) {
+        this.faults = java.util.Objects.requireNonNull(newFaults, "faults");
+    }
+
+    /**
+     * Cuts the link between two endpoints: queued messages between them are lost, sends fail,
+     * and each endpoint's receiver hears that it lost the other.
+     */
+    public void cut(Destination a, Destination b) {
+        if (!cutLinks.add(Set.of(a, b))) {
+            return;
+        }
+        notifyCut(a, b);
+        notifyCut(b, a);
+    }
+
+    /** Restores a link cut by {@link #cut}. */
+    public void restore(Destination a, Destination b) {
+        cutLinks.remove(Set.of(a, b));
+    }
+
+    private void notifyCut(Destination at, Destination lost) {
+        MemoryTransport endpoint = endpoints.get(at);
+        if (endpoint == null) {
+            return;
+        }
+        endpoint.inbox().discard(envelope -> envelope.from().equals(lost));
+        try {
+            endpoint.enqueue(new Inbox.Envelope(lost, null, System.nanoTime()), 0, false);
+        } catch (IOException closed) {
+            // The endpoint closed meanwhile; it has no receiver left to tell.
+        }
+    }
+
+    void carry(Destination from, Destination to, byte[] bytes, boolean mayBlock) throws IOException {
+        if (cutLinks.contains(Set.of(from, to))) {
+            throw new IOException("link between " + from + " and " + to + " is cut");
+        }
+        MemoryTransport target = endpoints.get(to);
+        if (target == null) {
+            throw new ConnectException("no endpoint is registered at " + to);
+        }
+        LinkFaults current = faults;
+        if (chance(current.dropPercent())) {
+            return;
+        }
+        int copies = chance(current.duplicatePercent()) ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            int overtake = current.reorderWindow() > 1 ? random.nextInt(current.reorderWindow()) : 0;
+            target.enqueue(new Inbox.Envelope(from, i == 0 ? bytes : bytes.clone(), Inbox.nanosFromNow(current.delay())), overtake, mayBlock);
+        }
+    }
+
+    private boolean chance(double percent) {
+        return percent > 0 && random.nextDouble() * 100 < percent;
+    }
+
+    void unregister(MemoryTransport transport) {
+        endpoints.remove(transport.localDestination(), transport);
+    }
+}

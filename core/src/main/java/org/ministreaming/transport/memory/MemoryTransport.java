@@ -1,0 +1,132 @@
+package org.ministreaming.transport.memory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+
+/**
+ * One endpoint of a {@link MemoryNetwork}, registered under {@code mem:NAME}. Each endpoint
+ * has one daemon delivery thread that hands arriving messages to the receiver in order.
+ *
+ * <p>Thread-safe. {@link #send} blocks while the peer's inbox is full, except on a delivery
+ * thread, as the {@link Transport} contract asks.
+ */
+public final class MemoryTransport implements Transport {
+
+    private final MemoryNetwork network;
+    private final Destination local;
+    private final Inbox inbox;
+    private volatile DeliveryThread deliveryThread;
+    private volatile boolean closed;
+
+    MemoryTransport(MemoryNetwork network, Destination local, long inboxBytes) {
+        this.network = network;
+        this.local = local;
+        this.inbox = new Inbox(inboxBytes);
+    }
+
+    @Override
+    public Destination localDestination() {
+        return local;
+    }
+
+    /** The URI in UTF-8. */
+    @Override
+    public byte[] synPayload() {
+        return local.uri().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public synchronized void start(Receiver receiver) {
+        Objects.requireNonNull(receiver, "receiver");
+        if (deliveryThread != null) {
+            throw new IllegalStateException("already started");
+        }
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        deliveryThread = new DeliveryThread(receiver);
+        deliveryThread.start();
+    }
+
+    @Override
+    public void send(Destination to, ByteBuffer message) throws IOException {
+        if (closed) {
+            throw new IOException("endpoint " + local + " is closed");
+        }
+        byte[] bytes = new byte[message.remaining()];
+        message.duplicate().get(bytes);
+        network.carry(local, to, bytes, !(Thread.currentThread() instanceof DeliveryThread));
+    }
+
+    void enqueue(Inbox.Envelope envelope, int overtake, boolean mayBlock) throws IOException {
+        inbox.put(envelope, overtake, mayBlock);
+    }
+
+    Inbox inbox() {
+        return inbox;
+    }
+
+    @Override
+    public void close() {
+        DeliveryThread thread;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            thread = deliveryThread;
+        }
+        network.unregister(this);
+        inbox.close();
+        if (thread != null && thread != Thread.currentThread()) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryTransport[" + local + "]";
+    }
+
+    /** Hands inbox contents to the receiver, one at a time. */
+    private final class DeliveryThread extends Thread {
+        private final Receiver receiver;
+
+        DeliveryThread(Receiver receiver) {
+            super("ministreaming-memory-" + local.uri());
+            setDaemon(true);
+            this.receiver = receiver;
+        }
+
+        @Override
+        public void run() {
+            try {
+                Inbox.Envelope envelope;
+                while ((envelope = inbox.take()) != null) {
+                    if (envelope.bytes() == null) {
+                        receiver.onPeerLost(envelope.from(), new IOException("link between " + local + " and " + envelope.from() + " was cut"));
+                    } else {
+                        receiver.onMessage(envelope.from(), envelope.bytes());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
