@@ -1,0 +1,263 @@
+package org.ministreaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ministreaming.engine.Role;
+import org.ministreaming.transport.memory.MemoryNetwork;
+
+/** What an application sees through the socket API: timeouts, interrupts, closes. */
+class SocketBehaviourTest {
+
+    private static final long WAIT_SECONDS = 5;
+
+    private final MemoryNetwork network = new MemoryNetwork();
+    private StreamManager alice;
+    private StreamManager bob;
+    private StreamServerSocket bobServer;
+
+    @BeforeEach
+    void start() throws IOException {
+        alice = StreamManager.open(network.endpoint("alice"));
+        bob = StreamManager.open(network.endpoint("bob"));
+        bobServer = bob.serverSocket();
+    }
+
+    @AfterEach
+    void stop() {
+        alice.close();
+        bob.close();
+    }
+
+    /** A connected pair: alice's end first, bob's second. */
+    private StreamSocket[] connect() throws Exception {
+        CompletableFuture<StreamSocket> accepted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return bobServer.accept(Duration.ofSeconds(WAIT_SECONDS));
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        StreamSocket client = alice.connect(bob.localDestination());
+        return new StreamSocket[] {client, accepted.get(WAIT_SECONDS, TimeUnit.SECONDS)};
+    }
+
+    @Test
+    void socketsKnowTheirPeerAndRole() throws Exception {
+        StreamSocket[] pair = connect();
+        assertThat(pair[0].peer()).isEqualTo(bob.localDestination());
+        assertThat(pair[0].role()).isEqualTo(Role.CLIENT);
+        assertThat(pair[1].peer()).isEqualTo(alice.localDestination());
+        assertThat(pair[1].role()).isEqualTo(Role.SERVER);
+    }
+
+    @Test
+    void readTimeoutThrowsSocketTimeoutExceptionAndTheSocketStaysUsable() throws Exception {
+        StreamSocket[] pair = connect();
+        pair[0].setReadTimeout(Duration.ofMillis(100));
+
+        assertThatThrownBy(() -> pair[0].getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+
+        pair[1].getOutputStream().write(42);
+        assertThat(pair[0].getInputStream().read()).isEqualTo(42);
+    }
+
+    @Test
+    void interruptedReadThrowsInterruptedIoExceptionAndKeepsTheFlag() throws Exception {
+        StreamSocket[] pair = connect();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<Boolean> flagKept = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                pair[0].getInputStream().read();
+            } catch (IOException e) {
+                failure.set(e);
+                flagKept.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        reader.start();
+        awaitBlocked(reader);
+
+        reader.interrupt();
+        reader.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+
+        assertThat(reader.isAlive()).isFalse();
+        assertThat(failure.get()).isInstanceOf(InterruptedIOException.class);
+        assertThat(flagKept.get()).isTrue();
+    }
+
+    @Test
+    void closingASocketWakesItsBlockedReader() throws Exception {
+        StreamSocket[] pair = connect();
+        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pair[0].getInputStream().read();
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+
+        pair[0].close();
+
+        assertThatThrownBy(() -> read.get(WAIT_SECONDS, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SocketException.class);
+    }
+
+    @Test
+    void remoteCloseLeavesReceivedDataReadableThenEof() throws Exception {
+        StreamSocket[] pair = connect();
+        pair[1].getOutputStream().write(new byte[] {1, 2, 3});
+        pair[1].close();
+
+        assertThat(pair[0].getInputStream().readAllBytes()).containsExactly(1, 2, 3);
+        assertThat(pair[0].isClosed()).isTrue();
+        assertThatThrownBy(() -> pair[0].getOutputStream().write(4))
+                .isInstanceOf(IOException.class).hasMessageContaining("closed by peer");
+    }
+
+    @Test
+    void writesAfterLocalCloseFail() throws Exception {
+        StreamSocket[] pair = connect();
+        pair[0].close();
+        pair[0].close();
+
+        assertThatThrownBy(() -> pair[0].getOutputStream().write(1)).isInstanceOf(SocketException.class);
+        assertThatThrownBy(() -> pair[0].getInputStream().read()).isInstanceOf(SocketException.class);
+    }
+
+    @Test
+    void connectingToAManagerWithoutServerSocketIsRefused() throws Exception {
+        StreamManager carol = StreamManager.open(network.endpoint("carol"));
+        try {
+            assertThatThrownBy(() -> alice.connect(carol.localDestination()))
+                    .isInstanceOf(ConnectException.class).hasMessageContaining("refused");
+        } finally {
+            carol.close();
+        }
+    }
+
+    @Test
+    void connectingToANameNobodyHasFailsAtOnce() {
+        assertThatThrownBy(() -> alice.connect("mem:nobody"))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("mem:nobody");
+    }
+
+    @Test
+    void closingTheServerSocketFailsABlockedAccept() throws Exception {
+        CompletableFuture<StreamSocket> accept = CompletableFuture.supplyAsync(() -> {
+            try {
+                return bobServer.accept();
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+
+        bobServer.close();
+
+        assertThatThrownBy(() -> accept.get(WAIT_SECONDS, TimeUnit.SECONDS)).hasCauseInstanceOf(SocketException.class);
+        assertThat(bob.serverSocket().isClosed()).isFalse();
+    }
+
+    @Test
+    void cutLinkFailsBlockedReadsAndLeavesOtherPeersUsable() throws Exception {
+        StreamSocket[] pair = connect();
+        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pair[0].getInputStream().read();
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+
+        network.cut(alice.localDestination(), bob.localDestination());
+
+        assertThatThrownBy(() -> read.get(1, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IOException.class).hasMessageContaining("lost the link");
+        assertThatThrownBy(() -> pair[1].getOutputStream().write(1)).isInstanceOf(IOException.class);
+        try (StreamManager carol = StreamManager.open(network.endpoint("carol"))) {
+            CompletableFuture<StreamSocket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return bobServer.accept(Duration.ofSeconds(WAIT_SECONDS));
+                } catch (IOException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            StreamSocket fromCarol = carol.connect(bob.localDestination());
+            fromCarol.getOutputStream().write(7);
+            assertThat(accepted.get(WAIT_SECONDS, TimeUnit.SECONDS).getInputStream().read()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void closingTheManagerClosesEverythingAndLeavesNoThread() throws Exception {
+        StreamSocket[] pair = connect();
+        CountDownLatch readerStarted = new CountDownLatch(1);
+        CompletableFuture<Integer> blockedRead = CompletableFuture.supplyAsync(() -> {
+            readerStarted.countDown();
+            try {
+                return pair[1].getInputStream().read();
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        CompletableFuture<StreamSocket> blockedAccept = CompletableFuture.supplyAsync(() -> {
+            try {
+                return bobServer.accept();
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        assertThat(readerStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        bob.close();
+
+        assertThat(pair[0].getInputStream().read()).as("alice hears bob's close").isEqualTo(-1);
+        assertThatThrownBy(() -> blockedRead.get(WAIT_SECONDS, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        assertThatThrownBy(() -> blockedAccept.get(WAIT_SECONDS, TimeUnit.SECONDS)).hasCauseInstanceOf(SocketException.class);
+        assertThatThrownBy(() -> bob.connect(alice.localDestination())).isInstanceOf(SocketException.class);
+        alice.close();
+        assertThat(Threads.ministreamingThreads()).isEmpty();
+    }
+
+    @Test
+    void closingTheManagerFailsAPendingConnect() throws Exception {
+        StreamManager silent = StreamManager.open(network.endpoint("silent"));
+        try (ScriptedPeer quiet = new ScriptedPeer(network, "quiet")) {
+            CompletableFuture<StreamSocket> connect = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return silent.connect(quiet.destination());
+                } catch (IOException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            quiet.expect();
+
+            silent.close();
+
+            assertThatThrownBy(() -> connect.get(WAIT_SECONDS, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IOException.class).hasMessageContaining("closed");
+        }
+    }
+
+    private static void awaitBlocked(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(System.nanoTime()).as("thread should block").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+}
