@@ -113,15 +113,16 @@ public final class ClientConnection extends Connection {
                     throw new InterruptedIOException("connect to " + peer + " interrupted");
                 }
             }
-            switch (state) {
-                case ESTABLISHED:
-                    return;
-                case REFUSED:
-                    throw new ConnectException("connection refused by " + peer);
-                default:
-                    String reason = failureReason();
-                    throw reason != null ? new IOException(reason) : new SocketException("Socket closed");
+            if (serverId != null) {
+                // Established, and perhaps closed already by a close that came right behind the
+                // ACK: the caller gets the socket and reads what arrived, then EOF.
+                return;
             }
+            if (state == ClientState.REFUSED) {
+                throw new ConnectException("connection refused by " + peer);
+            }
+            String reason = failureReason();
+            throw reason != null ? new IOException(reason) : new SocketException("Socket closed");
         } finally {
             lock.unlock();
         }
