@@ -28,7 +28,7 @@ import org.ministreaming.wire.MessageType;
  * the engine sending exactly what the protocol asks for, holding one connection per live client
  * id, and delivering exactly the data sent on established connections.
  */
-class ServerRoleProperties {
+class ServerRolePropertiesTest {
 
     private static final Destination PEER = Destination.of("mem:peer");
     private static final int CLIENTS = 4;

@@ -29,7 +29,7 @@ import org.ministreaming.wire.MessageType;
  * connect exactly as the protocol says (the first ACK or close for the client id wins), delivers
  * exactly the data that came while established, and closes every ACK for an id nobody uses.
  */
-class ClientRoleProperties {
+class ClientRolePropertiesTest {
 
     private static final Destination SERVER = Destination.of("mem:server");
     private static final ConnectionId SERVER_ID = new ConnectionId(0x987654);
