@@ -131,6 +131,23 @@ class EngineRulesTest {
     }
 
     @Test
+    void connectionLostWhileWaitingForAcceptFreesItsBacklogPlace() throws Exception {
+        Destination server = start(StreamOptions.builder().acceptBacklog(1));
+        StreamServerSocket serverSocket = manager.serverSocket();
+        peer.send(server, "C->S A1 11 11 11 " + PEER_SYN_PAYLOAD);
+        peer.sync(server);
+        network.cut(server, peer.destination());
+        network.restore(server, peer.destination());
+
+        try (ScriptedPeer other = new ScriptedPeer(network, "other")) {
+            other.send(server, "C->S A1 22 22 22 6D 65 6D 3A 6F 74 68 65 72");
+            serverSocket.accept(ScriptedPeer.WAIT);
+            assertThat(ScriptedPeer.hex(other.expect())).startsWith("51 22 22 22 ");
+        }
+        assertThat(count(Counter.SYN_REFUSED)).isZero();
+    }
+
+    @Test
     void ackArrivingAfterTheClientGaveUpIsAnsweredWithClose() throws Exception {
         manager = StreamManager.open(network.endpoint("client"),
                 StreamOptions.builder().connectTimeout(SHORT).build());

@@ -329,9 +329,10 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     }
 
     void send(Destination to, Message message) throws IOException {
+        // Tell the listener first, so that a trace shows a message before the peer's answer to it.
+        notify(() -> listener.sent(to, message));
         transport.send(to, message.encoded());
         counters.increment(Counter.MESSAGES_SENT);
-        notify(() -> listener.sent(to, message));
     }
 
     void sendQuietly(Destination to, Message message) {
@@ -347,6 +348,10 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         connections.remove(new Key(connection.peer(), connection.role(), connection.localId()), connection);
         if (connection instanceof ServerConnection server) {
             bySyn.remove(new SynKey(server.peer(), server.remoteId()), server);
+            Acceptor current = acceptor;
+            if (current != null) {
+                current.remove(server);
+            }
         }
     }
 

@@ -17,7 +17,8 @@ public interface MessageListener {
     };
 
     /**
-     * A message was handed to the transport.
+     * A message is being handed to the transport (called just before, so that a trace shows it
+     * ahead of the peer's answer).
      *
      * @param to the peer
      * @param message what was sent
