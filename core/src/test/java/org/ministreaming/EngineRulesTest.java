@@ -141,7 +141,8 @@ class EngineRulesTest {
 
         try (ScriptedPeer other = new ScriptedPeer(network, "other")) {
             other.send(server, "C->S A1 22 22 22 6D 65 6D 3A 6F 74 68 65 72");
-            serverSocket.accept(ScriptedPeer.WAIT);
+            other.sync(server); // the news of the cut came before, in the same inbox
+            assertThat(serverSocket.accept(ScriptedPeer.WAIT).peer()).isEqualTo(other.destination());
             assertThat(ScriptedPeer.hex(other.expect())).startsWith("51 22 22 22 ");
         }
         assertThat(count(Counter.SYN_REFUSED)).isZero();
@@ -159,6 +160,42 @@ class EngineRulesTest {
 
         assertThat(ScriptedPeer.hex(peer.expect())).isEqualTo("A2 98 76 54");
         assertThat(count(Counter.LATE_ACK)).isEqualTo(1);
+    }
+
+    @Test
+    void secondAckWithAnotherServerIdIsClosedSoNoServerConnectionDangles() throws Exception {
+        manager = StreamManager.open(network.endpoint("client"), StreamOptions.builder().build());
+        peer = new ScriptedPeer(network, "peer");
+        java.util.concurrent.CompletableFuture<StreamSocket> connect = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return manager.connect(peer.destination());
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        Message syn = peer.expectMessage();
+        peer.send(manager.localDestination(), "S->C 51 " + syn.id() + " 98 76 54");
+        StreamSocket socket = connect.get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+        peer.send(manager.localDestination(), "S->C 51 " + syn.id() + " 98 76 54");
+        peer.send(manager.localDestination(), "S->C 51 " + syn.id() + " 12 12 12");
+
+        assertThat(ScriptedPeer.hex(peer.expect())).isEqualTo("A2 12 12 12");
+        assertThat(count(Counter.UNEXPECTED)).isEqualTo(2);
+        assertThat(socket.isClosed()).isFalse();
+    }
+
+    @Test
+    void connectionsWaitingWhenTheServerSocketClosesAreRefused() throws Exception {
+        Destination server = start(StreamOptions.builder());
+        StreamServerSocket serverSocket = manager.serverSocket();
+        peer.send(server, "C->S A1 12 34 56 " + PEER_SYN_PAYLOAD);
+        peer.sync(server);
+
+        serverSocket.close();
+
+        assertThat(ScriptedPeer.hex(peer.expect())).isEqualTo("52 12 34 56");
+        assertThat(count(Counter.SYN_REFUSED)).isEqualTo(1);
     }
 
     @Test

@@ -84,11 +84,15 @@ public final class Acceptor {
         }
     }
 
-    /** Queues an incoming connection; {@code false} if the backlog is full or closed. */
+    /**
+     * Queues an incoming connection, moving it to {@link ServerState#WAITING_FOR_ACCEPT}.
+     *
+     * @return {@code false} if the backlog is full or closed, or the connection already ended
+     */
     boolean offer(ServerConnection connection) {
         lock.lock();
         try {
-            if (closed || backlog.size() >= capacity) {
+            if (closed || backlog.size() >= capacity || !connection.enterBacklog()) {
                 return false;
             }
             backlog.addLast(connection);
@@ -135,7 +139,7 @@ public final class Acceptor {
             lock.unlock();
         }
         for (ServerConnection connection : refused) {
-            connection.fail("refused: the server socket was closed", true);
+            engine.refusedOnClose(connection);
         }
     }
 }

@@ -97,6 +97,10 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * @throws IOException if the peer closed it, it failed, or the transport could not send
      */
     public void write(byte[] source, int offset, int length) throws IOException {
+        if (length == 0) {
+            checkWritable();
+            return;
+        }
         sendLock.lock();
         try {
             do {

@@ -16,17 +16,17 @@ public enum Counter {
     UNKNOWN_TYPE,
     /** Chaff received (including the original's 1-byte ping). */
     CHAFF,
-    /** Data, ACKs or closes for an id no connection with that peer has. */
+    /** Data or closes for an id no connection with that peer has. */
     UNKNOWN_CONNECTION,
-    /** Messages that do not fit their connection's state, such as a second, different ACK. */
+    /** Messages that do not fit their connection's state: data before the ACK, a repeated ACK, a second ACK. */
     UNEXPECTED,
     /** SYNs repeated for a connection that is still alive; no second connection was made. */
     DUPLICATE_SYN,
-    /** SYNs refused: no server socket, server socket closed, or backlog full. */
+    /** SYNs refused: no server socket, backlog full, or refused from the backlog when the server socket closed. */
     SYN_REFUSED,
     /** Incoming connections refused because nobody accepted them in time. */
     ACCEPT_TIMEOUT,
-    /** ACKs that came after the client gave up, answered with a close. */
+    /** ACKs for a client id with no connection (one that came after the client gave up, or a stray one), answered with a close. */
     LATE_ACK,
     /** Connections closed because the peer sent more than the receive buffer holds. */
     OVERRUN,

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -38,10 +37,11 @@ import org.ministreaming.wire.Packet;
  *       it for backpressure; {@code close()} takes the same lock, so a close leaves after every
  *       byte written before it.</li>
  *   <li><b>The timer thread</b> (one per engine) refuses incoming connections nobody accepted
- *       in time.</li>
+ *       in time. Its 4-byte refusals may wait on transport backpressure like any other send.</li>
  *   <li><b>Locks.</b> Decide under a lock, do I/O outside it: nothing sends while holding a
  *       connection's {@code lock} or the backlog's lock. Lock order, where two are held:
- *       {@code sendLock} before {@code lock}. The table is a concurrent map and needs no lock.</li>
+ *       {@code sendLock} before {@code lock}; the backlog's lock before a connection's
+ *       {@code lock}. The table is a concurrent map and needs no lock.</li>
  *   <li><b>Close.</b> {@link #close} refuses the backlog, sends a close for every open
  *       connection, fails every waiting call, and stops the timer and the transport, whose
  *       threads have ended when it returns.</li>
@@ -259,21 +259,26 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             return;
         }
         bySyn.put(new SynKey(from, clientId), connection);
-        Future<?> expiry = timer.schedule(() -> acceptTimedOut(current, connection),
-                settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        connection.awaitAccept(expiry);
         if (!current.offer(connection)) {
             counters.increment(Counter.SYN_REFUSED);
             LOG.log(Level.INFO, "refused SYN " + clientId + " from " + from + ": the accept backlog ("
-                    + settings.acceptBacklog() + ") is full");
-            connection.fail("refused: the accept backlog is full", true);
+                    + settings.acceptBacklog() + ") is full or closed");
+            connection.fail("refused: the accept backlog is full or closed", true);
+            return;
         }
+        connection.setAcceptTimer(timer.schedule(() -> acceptTimedOut(current, connection),
+                settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
 
     private void refuse(Destination from, ConnectionId clientId, String why) {
         counters.increment(Counter.SYN_REFUSED);
         LOG.log(Level.DEBUG, () -> "refused SYN " + clientId + " from " + from + ": " + why);
         sendQuietly(from, Message.serverClose(clientId));
+    }
+
+    void refusedOnClose(ServerConnection connection) {
+        counters.increment(Counter.SYN_REFUSED);
+        connection.fail("refused: the server socket was closed", true);
     }
 
     private void acceptTimedOut(Acceptor backlog, ServerConnection connection) {
@@ -293,9 +298,16 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             sendQuietly(from, Message.clientClose(serverId));
             return;
         }
-        ClientConnection.AckResult result = ((ClientConnection) connection).onAck(serverId);
-        if (result == ClientConnection.AckResult.UNEXPECTED) {
-            unexpected(from, ack, "a second ACK with another server id");
+        switch (((ClientConnection) connection).onAck(serverId)) {
+            case REPEATED -> unexpected(from, ack, "the same ACK again");
+            case UNEXPECTED -> {
+                // A second server connection for this client id (a repeated SYN met a server that
+                // had forgotten the first): close it so that it does not dangle.
+                unexpected(from, ack, "a second ACK with another server id; closing that server id");
+                sendQuietly(from, Message.clientClose(serverId));
+            }
+            default -> {
+            }
         }
     }
 

@@ -51,12 +51,34 @@ public final class ServerConnection extends Connection {
         }
     }
 
-    /** Enters the backlog, with the timer that refuses the connection if nobody accepts it. */
-    void awaitAccept(Future<?> timer) {
+    /**
+     * Enters the backlog; called by the {@link Acceptor} under its lock, so {@code accept()}
+     * never sees a connection that is not yet waiting.
+     *
+     * @return {@code false} if the connection ended before it got there
+     */
+    boolean enterBacklog() {
         lock.lock();
         try {
+            if (state != ServerState.SYN_RECEIVED) {
+                return false;
+            }
             state = state.moveTo(ServerState.WAITING_FOR_ACCEPT);
-            acceptTimer = timer;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keeps the timer that refuses the connection if nobody accepts it; cancels it if too late. */
+    void setAcceptTimer(Future<?> timer) {
+        lock.lock();
+        try {
+            if (state == ServerState.WAITING_FOR_ACCEPT) {
+                acceptTimer = timer;
+            } else {
+                timer.cancel(false);
+            }
         } finally {
             lock.unlock();
         }

@@ -8,7 +8,7 @@ import java.util.Set;
  *
  * <pre>
  * SYN_RECEIVED --queued in the backlog--> WAITING_FOR_ACCEPT --accept(), ACK sent--> ESTABLISHED
- * SYN_RECEIVED --backlog full, refused--> CLOSED
+ * SYN_RECEIVED --backlog full or closed, refused--> CLOSED
  * WAITING_FOR_ACCEPT --accept timeout or server socket closed, refused--> CLOSED
  * ESTABLISHED --close (either side)--> CLOSED
  * </pre>

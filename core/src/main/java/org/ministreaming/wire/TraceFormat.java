@@ -10,7 +10,8 @@ import java.util.Locale;
  * The seed's one-line trace notation: an arrow, the type byte, the 3 id bytes and the payload,
  * all as upper-case hex, for example {@code C->S A1 12 34 56 6D 65 6D 3A 61} or
  * {@code S->C 51 23 45 67 98 76 54}. Payloads longer than {@value #SHOWN_PAYLOAD_BYTES} bytes are
- * cut, with {@code ...} after the last byte shown. Chaff is written {@code *->* FF ...}.
+ * cut, with {@code ...} right after the last byte shown. Chaff is written with the arrow
+ * {@code *->*}, for example {@code *->* FF 00 01}.
  *
  * <p>{@link #parse} reads the notation back; it ignores a trailing comment in parentheses, as the
  * seed writes them ({@code (SYN, client ID = 12 34 56)}). Stateless and thread-safe.
