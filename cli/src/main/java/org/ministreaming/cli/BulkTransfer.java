@@ -1,0 +1,155 @@
+package org.ministreaming.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamOptions;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.StreamSocket;
+import org.ministreaming.transport.memory.MemoryNetwork;
+
+/**
+ * Sends seeded random bytes one way over one connection, from {@code mem:sender} to
+ * {@code mem:receiver} on an in-memory network, and hashes them with SHA-256 at both ends.
+ *
+ * <p>The plain protocol has no flow control: a reader that falls behind by more than its receive
+ * buffer loses the connection. So the receiving manager's buffer holds the whole transfer, as far
+ * as an {@code int} can count it ({@link #receiveBufferSize()}).
+ *
+ * <p>Not thread-safe: run it from one thread; the receiver gets a thread of its own.
+ */
+final class BulkTransfer {
+
+    private static final int CHUNK = 64 * 1024;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(100);
+
+    /**
+     * What a transfer did.
+     *
+     * @param bytes bytes the receiver read
+     * @param nanos time from connecting until the receiver saw the end of the stream
+     * @param sentHash SHA-256 of the bytes sent
+     * @param receivedHash SHA-256 of the bytes received
+     */
+    record Result(long bytes, long nanos, byte[] sentHash, byte[] receivedHash) {
+
+        /** Whether the receiver got exactly the bytes sent. */
+        boolean hashesMatch() {
+            return MessageDigest.isEqual(sentHash, receivedHash);
+        }
+
+        /** The transfer's duration in seconds. */
+        double seconds() {
+            return nanos / 1e9;
+        }
+
+        /** The throughput in MiB per second. */
+        double mebibytesPerSecond() {
+            return ByteSize.mebibytes(bytes) / Math.max(seconds(), 1e-9);
+        }
+    }
+
+    private final long size;
+    private final long seed;
+
+    /**
+     * A transfer.
+     *
+     * @param size bytes to send, at least 1
+     * @param seed seed of the random bytes
+     */
+    BulkTransfer(long size, long seed) {
+        this.size = size;
+        this.seed = seed;
+    }
+
+    /** The receiving manager's receive buffer: the whole transfer, or the most an int holds. */
+    int receiveBufferSize() {
+        return (int) Math.max(StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE, Math.min(size, Integer.MAX_VALUE));
+    }
+
+    /** Whether {@link #receiveBufferSize()} holds the whole transfer. */
+    boolean bufferHoldsTransfer() {
+        return receiveBufferSize() >= size;
+    }
+
+    /**
+     * Runs the transfer and closes everything it used.
+     *
+     * @param progress told the bytes received so far, often, on the calling thread
+     * @return what happened
+     * @throws IOException if connecting, sending or receiving failed
+     */
+    Result run(LongConsumer progress) throws IOException {
+        MemoryNetwork network = new MemoryNetwork();
+        StreamOptions receiverOptions = StreamOptions.builder()
+                .receiveBufferSize(receiveBufferSize()).readTimeout(IDLE_TIMEOUT).build();
+        StreamOptions senderOptions = StreamOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();
+        AtomicLong received = new AtomicLong();
+        try (StreamManager receiver = StreamManager.open(network.endpoint("receiver"), receiverOptions);
+             StreamManager sender = StreamManager.open(network.endpoint("sender"), senderOptions);
+             Worker receiverSide = new Worker("demo-receiver")) {
+            StreamServerSocket listening = receiver.serverSocket();
+            long start = System.nanoTime();
+            Future<byte[]> receiving = receiverSide.submit(() -> receive(listening, received));
+            byte[] sentHash = send(sender.connect(receiver.localDestination()), () -> progress.accept(received.get()));
+            byte[] receivedHash;
+            while ((receivedHash = receiverSide.poll(receiving, PROGRESS_INTERVAL)) == null) {
+                progress.accept(received.get());
+            }
+            long nanos = System.nanoTime() - start;
+            progress.accept(received.get());
+            return new Result(received.get(), nanos, sentHash, receivedHash);
+        }
+    }
+
+    private byte[] send(StreamSocket socket, Runnable afterEachChunk) throws IOException {
+        MessageDigest sha = sha256();
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] chunk = new byte[CHUNK];
+        try (socket; OutputStream out = socket.getOutputStream()) {
+            long left = size;
+            while (left > 0) {
+                int n = (int) Math.min(CHUNK, left);
+                random.nextBytes(chunk);
+                sha.update(chunk, 0, n);
+                out.write(chunk, 0, n);
+                left -= n;
+                afterEachChunk.run();
+            }
+        }
+        return sha.digest();
+    }
+
+    private static byte[] receive(StreamServerSocket listening, AtomicLong received) throws IOException {
+        MessageDigest sha = sha256();
+        byte[] buffer = new byte[CHUNK];
+        try (StreamSocket socket = listening.accept(CONNECT_TIMEOUT)) {
+            InputStream in = socket.getInputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                sha.update(buffer, 0, n);
+                received.addAndGet(n);
+            }
+        }
+        return sha.digest();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+}

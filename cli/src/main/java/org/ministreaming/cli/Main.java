@@ -1,0 +1,69 @@
+package org.ministreaming.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code ministreaming} command: global options and the list of subcommands.
+ *
+ * <p>Not thread-safe: picocli fills one instance per run.
+ */
+@Command(
+        name = "ministreaming",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "I2P's ministreaming protocol: reliable byte streams over a message transport.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            ExitCodes.OK + ":everything worked",
+            ExitCodes.FAILURE + ":a check failed, or an unexpected error",
+            ExitCodes.USAGE + ":the command line is wrong",
+            ExitCodes.IO_ERROR + ":input or output failed"},
+        subcommands = {DemoCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces with errors.")
+    private boolean verbose;
+
+    @Spec
+    private CommandSpec spec;
+
+    /** A command for picocli to fill in; {@link #commandLine()} adds the error handling. */
+    public Main() {
+    }
+
+    /**
+     * Runs the command and exits with its exit code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line as {@link #main} runs it: one-line errors on its error writer and the exit
+     * codes of {@link ExitCodes}.
+     *
+     * @return a new command line; set its writers before {@code execute} to capture the output
+     */
+    public static CommandLine commandLine() {
+        Main main = new Main();
+        ErrorReporter errors = new ErrorReporter(() -> main.verbose);
+        return new CommandLine(main)
+                .setParameterExceptionHandler(errors)
+                .setExecutionExceptionHandler(errors);
+    }
+
+    /** Without a subcommand there is nothing to do: a usage error. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command, such as 'demo'");
+    }
+}

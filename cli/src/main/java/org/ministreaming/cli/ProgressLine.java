@@ -1,0 +1,59 @@
+package org.ministreaming.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.function.LongConsumer;
+
+/**
+ * A progress line on the error writer, rewritten in place with a carriage return at most ten
+ * times a second.
+ *
+ * <p>Not thread-safe: update it from one thread.
+ */
+final class ProgressLine implements LongConsumer {
+
+    private static final long INTERVAL_NANOS = 100_000_000L;
+
+    private final PrintWriter err;
+    private final String label;
+    private final long total;
+    private long lastShown;
+    private long lastDone;
+    private boolean shown;
+
+    /**
+     * A progress line, not shown until the first update.
+     *
+     * @param err where it goes
+     * @param label what is progressing, for example {@code transfer}
+     * @param total bytes when done
+     */
+    ProgressLine(PrintWriter err, String label, long total) {
+        this.err = err;
+        this.label = label;
+        this.total = total;
+    }
+
+    /** Shows {@code done} bytes, unless it shows them already or was rewritten very recently. */
+    @Override
+    public void accept(long done) {
+        long now = System.nanoTime();
+        if (shown && (done == lastDone || now - lastShown < INTERVAL_NANOS && done < total)) {
+            return;
+        }
+        lastShown = now;
+        lastDone = done;
+        shown = true;
+        err.printf(Locale.ROOT, "\r%s: %.1f of %.1f MiB (%d%%)", label, ByteSize.mebibytes(done), ByteSize.mebibytes(total), done * 100 / total);
+        err.flush();
+    }
+
+    /** Ends the line, if it was shown. */
+    void finish() {
+        if (shown) {
+            err.println();
+            err.flush();
+            shown = false;
+        }
+    }
+}

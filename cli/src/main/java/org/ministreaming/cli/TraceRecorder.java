@@ -1,0 +1,97 @@
+package org.ministreaming.cli;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.ministreaming.engine.MessageListener;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.wire.MalformedMessageException;
+import org.ministreaming.wire.Message;
+import org.ministreaming.wire.MessageType;
+import org.ministreaming.wire.Packet;
+import org.ministreaming.wire.TraceFormat;
+
+/**
+ * Records every message one manager sends and receives as a line in the seed's notation with a
+ * comment, for example {@code C->S A2 98 76 54 (close)}, in the order the engine reports them.
+ *
+ * <p>Thread-safe: the engine reports from its sending and receiving threads while other threads
+ * wait for and take the lines.
+ */
+final class TraceRecorder implements MessageListener {
+
+    /**
+     * One observed message.
+     *
+     * @param type its type, or {@code null} if it was malformed
+     * @param line its trace line
+     */
+    record Entry(MessageType type, String line) {
+    }
+
+    /** Width of the notation column: a SYN from {@code mem:client} fits. */
+    private static final int NOTATION_WIDTH = 47;
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    /** Records a message the manager sent. */
+    @Override
+    public void sent(Destination to, Message message) {
+        add(new Entry(message.type(), line(TraceFormat.format(message), TraceFormat.describe(message))));
+    }
+
+    /** Records a message or chaff the manager received. */
+    @Override
+    public void received(Destination from, Packet packet) {
+        add(new Entry(packet.type(), line(TraceFormat.format(packet), TraceFormat.describe(packet))));
+    }
+
+    /** Records bytes the manager received that are no message, with what is wrong with them. */
+    @Override
+    public void malformed(Destination from, byte[] bytes, MalformedMessageException problem) {
+        String shown = HexFormat.ofDelimiter(" ").withUpperCase().formatHex(bytes, 0, Math.min(bytes.length, Message.HEADER_LENGTH));
+        add(new Entry(null, line(shown + (bytes.length > Message.HEADER_LENGTH ? "..." : ""), "malformed: " + problem.getMessage())));
+    }
+
+    /**
+     * Waits until at least {@code count} messages are recorded.
+     *
+     * @throws IOException if they were not recorded within {@code timeout}
+     * @throws InterruptedIOException if interrupted (the flag stays set)
+     */
+    synchronized void await(int count, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (entries.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("the trace shows " + entries.size() + " messages after " + timeout.toSeconds()
+                            + " s, not the " + count + " expected");
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the trace");
+        }
+    }
+
+    /** The messages recorded since the last call, oldest first. */
+    synchronized List<Entry> take() {
+        List<Entry> taken = List.copyOf(entries);
+        entries.clear();
+        return taken;
+    }
+
+    private synchronized void add(Entry entry) {
+        entries.add(entry);
+        notifyAll();
+    }
+
+    private static String line(String notation, String comment) {
+        return String.format("%-" + NOTATION_WIDTH + "s (%s)", notation, comment);
+    }
+}

@@ -1,0 +1,115 @@
+package org.ministreaming.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class MainTest {
+
+    @Test
+    void helpListsTheDemo() {
+        Run run = Run.of("--help");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("Usage: ministreaming").contains("--verbose").containsPattern("(?m)^\\s+demo\\s+\\S");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void versionComesFromTheBuild() {
+        Run run = Run.of("--version");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).matches("ministreaming \\d+\\.\\d+\\.\\d+\\S*\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "0K", "abc", "12X", "-5", "1.5M", "", "9999999999G", "99999999999999999999"})
+    void badSizesAreUsageErrorsInOneLine(String size) {
+        Run run = Run.of("demo", "--size", size);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).singleElement().asString()
+                .startsWith("ministreaming: Invalid value for option '--size': '" + size + "'")
+                .endsWith("(see 'ministreaming demo --help')");
+    }
+
+    @Test
+    void aMissingCommandIsAUsageError() {
+        Run run = Run.of();
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).isEqualTo("ministreaming: missing command, such as 'demo' (see 'ministreaming --help')\n");
+    }
+
+    @Test
+    void anUnknownCommandSuggestsTheRightOne() {
+        Run run = Run.of("demos");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err().lines()).singleElement().asString()
+                .startsWith("ministreaming: Unmatched argument at index 0: 'demos'; did you mean demo?");
+    }
+
+    @Test
+    void anIoErrorIsOneLineWithItsOwnExitCode() {
+        Run run = Run.of(withFailingCommand(), "fail");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.IO_ERROR);
+        assertThat(run.err()).isEqualTo("ministreaming: the disk is on fire\n");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        Run before = Run.of(withFailingCommand(), "--verbose", "fail");
+        Run after = Run.of(withFailingCommand(), "fail", "--verbose");
+
+        for (Run run : new Run[] {before, after}) {
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.IO_ERROR);
+            assertThat(run.err()).startsWith("ministreaming: the disk is on fire\n")
+                    .contains("java.io.IOException: the disk is on fire")
+                    .contains("at org.ministreaming.cli.MainTest$Failing.call");
+        }
+    }
+
+    @Test
+    void otherErrorsAreFailures() {
+        CommandLine commandLine = Main.commandLine().addSubcommand("crash", new Crashing());
+
+        Run run = Run.of(commandLine, "crash");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err()).isEqualTo("ministreaming: IllegalStateException\n");
+    }
+
+    private static CommandLine withFailingCommand() {
+        return Main.commandLine().addSubcommand("fail", new Failing());
+    }
+
+    /** A command that fails with an I/O error. */
+    @Command(name = "fail")
+    static final class Failing implements Callable<Integer> {
+        /** Throws an {@code IOException}. */
+        @Override
+        public Integer call() throws IOException {
+            throw new IOException("the disk is on fire");
+        }
+    }
+
+    /** A command that fails with a bug. */
+    @Command(name = "crash")
+    static final class Crashing implements Callable<Integer> {
+        /** Throws an {@code IllegalStateException} without a message. */
+        @Override
+        public Integer call() {
+            throw new IllegalStateException();
+        }
+    }
+}
