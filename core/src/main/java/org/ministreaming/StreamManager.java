@@ -88,7 +88,8 @@ public final class StreamManager implements AutoCloseable {
     /**
      * The server socket that takes incoming connections. Until it is first asked for, every
      * incoming connection is refused; once asked for, connections queue for
-     * {@link StreamServerSocket#accept()}. Asking again returns the same one while it is open.
+     * {@link StreamServerSocket#accept()}. Asking again gives a handle on the same backlog while
+     * it is open; after it was closed, a new one.
      *
      * @throws java.net.SocketException if this manager is closed
      */

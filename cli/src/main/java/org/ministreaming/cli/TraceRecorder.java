@@ -1,8 +1,5 @@
 package org.ministreaming.cli;
 
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,8 +15,8 @@ import org.ministreaming.wire.TraceFormat;
  * Records every message one manager sends and receives as a line in the seed's notation with a
  * comment, for example {@code C->S A2 98 76 54 (close)}, in the order the engine reports them.
  *
- * <p>Thread-safe: the engine reports from its sending and receiving threads while other threads
- * wait for and take the lines.
+ * <p>Thread-safe: the engine reports from its sending and receiving threads while another
+ * thread takes the lines.
  */
 final class TraceRecorder implements MessageListener {
 
@@ -56,29 +53,6 @@ final class TraceRecorder implements MessageListener {
         add(new Entry(null, line(shown + (bytes.length > Message.HEADER_LENGTH ? "..." : ""), "malformed: " + problem.getMessage())));
     }
 
-    /**
-     * Waits until at least {@code count} messages are recorded.
-     *
-     * @throws IOException if they were not recorded within {@code timeout}
-     * @throws InterruptedIOException if interrupted (the flag stays set)
-     */
-    synchronized void await(int count, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            while (entries.size() < count) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IOException("the trace shows " + entries.size() + " messages after " + timeout.toSeconds()
-                            + " s, not the " + count + " expected");
-                }
-                wait(Math.max(1, left / 1_000_000));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the trace");
-        }
-    }
-
     /** The messages recorded since the last call, oldest first. */
     synchronized List<Entry> take() {
         List<Entry> taken = List.copyOf(entries);
@@ -88,7 +62,6 @@ final class TraceRecorder implements MessageListener {
 
     private synchronized void add(Entry entry) {
         entries.add(entry);
-        notifyAll();
     }
 
     private static String line(String notation, String comment) {
