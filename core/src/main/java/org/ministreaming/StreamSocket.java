@@ -28,7 +28,7 @@ public final class StreamSocket implements AutoCloseable {
 
     StreamSocket(Connection connection, Duration readTimeout) {
         this.connection = connection;
-        connection.setReadTimeoutMillis(readTimeout.toMillis());
+        setReadTimeout(readTimeout);
     }
 
     /** The peer's destination. */
