@@ -16,6 +16,8 @@ import org.ministreaming.transport.Transport;
  */
 public final class MemoryTransport implements Transport {
 
+    private static final System.Logger LOG = System.getLogger(MemoryTransport.class.getName());
+
     private final MemoryNetwork network;
     private final Destination local;
     private final Inbox inbox;
@@ -118,14 +120,23 @@ public final class MemoryTransport implements Transport {
             try {
                 Inbox.Envelope envelope;
                 while ((envelope = inbox.take()) != null) {
-                    if (envelope.bytes() == null) {
-                        receiver.onPeerLost(envelope.from(), new IOException("link between " + local + " and " + envelope.from() + " was cut"));
-                    } else {
-                        receiver.onMessage(envelope.from(), envelope.bytes());
-                    }
+                    deliver(envelope);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Hands one envelope over; a receiver's defect costs that message, not the endpoint. */
+        private void deliver(Inbox.Envelope envelope) {
+            try {
+                if (envelope.bytes() == null) {
+                    receiver.onPeerLost(envelope.from(), new IOException("link between " + local + " and " + envelope.from() + " was cut"));
+                } else {
+                    receiver.onMessage(envelope.from(), envelope.bytes());
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "receiver of " + local + " failed on a message from " + envelope.from(), e);
             }
         }
     }
