@@ -8,6 +8,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.engine.Counter;
@@ -166,16 +168,10 @@ class EngineRulesTest {
     void secondAckWithAnotherServerIdIsClosedSoNoServerConnectionDangles() throws Exception {
         manager = StreamManager.open(network.endpoint("client"), StreamOptions.builder().build());
         peer = new ScriptedPeer(network, "peer");
-        java.util.concurrent.CompletableFuture<StreamSocket> connect = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return manager.connect(peer.destination());
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
+        CompletableFuture<StreamSocket> connect = Async.run(() -> manager.connect(peer.destination()));
         Message syn = peer.expectMessage();
         peer.send(manager.localDestination(), "S->C 51 " + syn.id() + " 98 76 54");
-        StreamSocket socket = connect.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        StreamSocket socket = connect.get(5, TimeUnit.SECONDS);
 
         peer.send(manager.localDestination(), "S->C 51 " + syn.id() + " 98 76 54");
         peer.send(manager.localDestination(), "S->C 51 " + syn.id() + " 12 12 12");

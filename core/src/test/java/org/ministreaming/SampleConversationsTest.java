@@ -140,12 +140,6 @@ class SampleConversationsTest {
     }
 
     private CompletableFuture<StreamSocket> connectInBackground() {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return manager.connect(peer.destination());
-            } catch (java.io.IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
+        return Async.run(() -> manager.connect(peer.destination()));
     }
 }

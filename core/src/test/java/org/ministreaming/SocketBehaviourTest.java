@@ -10,7 +10,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,13 +44,7 @@ class SocketBehaviourTest {
 
     /** A connected pair: alice's end first, bob's second. */
     private StreamSocket[] connect() throws Exception {
-        CompletableFuture<StreamSocket> accepted = CompletableFuture.supplyAsync(() -> {
-            try {
-                return bobServer.accept(Duration.ofSeconds(WAIT_SECONDS));
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
+        CompletableFuture<StreamSocket> accepted = Async.run(() -> bobServer.accept(Duration.ofSeconds(WAIT_SECONDS)));
         StreamSocket client = alice.connect(bob.localDestination());
         return new StreamSocket[] {client, accepted.get(WAIT_SECONDS, TimeUnit.SECONDS)};
     }
@@ -103,13 +96,7 @@ class SocketBehaviourTest {
     @Test
     void closingASocketWakesItsBlockedReader() throws Exception {
         StreamSocket[] pair = connect();
-        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-            try {
-                return pair[0].getInputStream().read();
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
+        CompletableFuture<Integer> read = Async.run(() -> pair[0].getInputStream().read());
 
         pair[0].close();
 
@@ -158,13 +145,7 @@ class SocketBehaviourTest {
 
     @Test
     void closingTheServerSocketFailsABlockedAccept() throws Exception {
-        CompletableFuture<StreamSocket> accept = CompletableFuture.supplyAsync(() -> {
-            try {
-                return bobServer.accept();
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
+        CompletableFuture<StreamSocket> accept = Async.run(() -> bobServer.accept());
 
         bobServer.close();
 
@@ -175,13 +156,7 @@ class SocketBehaviourTest {
     @Test
     void cutLinkFailsBlockedReadsAndLeavesOtherPeersUsable() throws Exception {
         StreamSocket[] pair = connect();
-        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
-            try {
-                return pair[0].getInputStream().read();
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
+        CompletableFuture<Integer> read = Async.run(() -> pair[0].getInputStream().read());
 
         network.cut(alice.localDestination(), bob.localDestination());
 
@@ -189,13 +164,7 @@ class SocketBehaviourTest {
                 .hasCauseInstanceOf(IOException.class).hasMessageContaining("lost the link");
         assertThatThrownBy(() -> pair[1].getOutputStream().write(1)).isInstanceOf(IOException.class);
         try (StreamManager carol = StreamManager.open(network.endpoint("carol"))) {
-            CompletableFuture<StreamSocket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return bobServer.accept(Duration.ofSeconds(WAIT_SECONDS));
-                } catch (IOException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<StreamSocket> accepted = Async.run(() -> bobServer.accept(Duration.ofSeconds(WAIT_SECONDS)));
             StreamSocket fromCarol = carol.connect(bob.localDestination());
             fromCarol.getOutputStream().write(7);
             assertThat(accepted.get(WAIT_SECONDS, TimeUnit.SECONDS).getInputStream().read()).isEqualTo(7);
@@ -205,23 +174,8 @@ class SocketBehaviourTest {
     @Test
     void closingTheManagerClosesEverythingAndLeavesNoThread() throws Exception {
         StreamSocket[] pair = connect();
-        CountDownLatch readerStarted = new CountDownLatch(1);
-        CompletableFuture<Integer> blockedRead = CompletableFuture.supplyAsync(() -> {
-            readerStarted.countDown();
-            try {
-                return pair[1].getInputStream().read();
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
-        CompletableFuture<StreamSocket> blockedAccept = CompletableFuture.supplyAsync(() -> {
-            try {
-                return bobServer.accept();
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
-        assertThat(readerStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Integer> blockedRead = Async.run(() -> pair[1].getInputStream().read());
+        CompletableFuture<StreamSocket> blockedAccept = Async.run(() -> bobServer.accept());
 
         bob.close();
 
@@ -237,13 +191,7 @@ class SocketBehaviourTest {
     void closingTheManagerFailsAPendingConnect() throws Exception {
         StreamManager silent = StreamManager.open(network.endpoint("silent"));
         try (ScriptedPeer quiet = new ScriptedPeer(network, "quiet")) {
-            CompletableFuture<StreamSocket> connect = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return silent.connect(quiet.destination());
-                } catch (IOException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<StreamSocket> connect = Async.run(() -> silent.connect(quiet.destination()));
             quiet.expect();
 
             silent.close();

@@ -10,7 +10,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
@@ -19,6 +18,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.ministreaming.Async;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
@@ -53,13 +53,7 @@ class ClientRolePropertiesTest {
         Engine engine = Engine.start(transport,
                 new EngineSettings(Duration.ofSeconds(5), 8, 1 << 16, new Random(replies.size())), MessageListener.NONE);
         try {
-            CompletableFuture<ClientConnection> connect = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return engine.connect(SERVER, Duration.ofSeconds(10));
-                } catch (java.io.IOException e) {
-                    throw new CompletionException(e);
-                }
-            });
+            CompletableFuture<ClientConnection> connect = Async.run(() -> engine.connect(SERVER, Duration.ofSeconds(10)));
             RecordingTransport.Sent syn = transport.sent.poll(5, TimeUnit.SECONDS);
             assertThat(syn).isNotNull();
             assertThat(syn.bytes()[0] & 0xFF).isEqualTo(0xA1);
