@@ -1,23 +1,18 @@
 package org.ministreaming.wire;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-
 /**
  * Chaff: a message whose first byte is {@code FF}, of any length, ignored on receipt. The
  * original implementation's {@code ping()} sent the 1-byte form, {@link #PING}.
  *
  * <p>Immutable and thread-safe.
  */
-public final class Chaff implements Packet {
+public final class Chaff extends Packet {
 
     /** The single byte {@code FF}. */
     public static final Chaff PING = new Chaff(new byte[] {(byte) 0xFF});
 
-    private final byte[] wire;
-
     private Chaff(byte[] wire) {
-        this.wire = wire;
+        super(wire);
     }
 
     /**
@@ -44,33 +39,7 @@ public final class Chaff implements Packet {
     }
 
     @Override
-    public int payloadLength() {
-        return wire.length - 1;
-    }
-
-    @Override
-    public ByteBuffer payload() {
-        return ByteBuffer.wrap(wire, 1, wire.length - 1).slice().asReadOnlyBuffer();
-    }
-
-    @Override
-    public ByteBuffer encoded() {
-        return ByteBuffer.wrap(wire).asReadOnlyBuffer();
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof Chaff that && Arrays.equals(wire, that.wire);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(wire);
-    }
-
-    /** The chaff in trace notation, see {@link TraceFormat}. */
-    @Override
-    public String toString() {
-        return TraceFormat.format(this);
+    int headerLength() {
+        return 1;
     }
 }

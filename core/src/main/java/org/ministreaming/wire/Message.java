@@ -1,28 +1,24 @@
 package org.ministreaming.wire;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * One protocol message: {@code type(1) | id(3) | payload}.
  *
- * <p>A message is an immutable value that keeps its encoded form, so encoding is free and a
- * decoded message shares the received array instead of copying its payload. Every factory
- * validates its arguments; a {@code Message} always encodes to something {@link Codec#decode}
- * accepts. Thread-safe.
+ * <p>An immutable value, see {@link Packet}. Every factory validates its arguments; a
+ * {@code Message} always encodes to something {@link Codec#decode} accepts. Thread-safe.
  */
-public final class Message implements Packet {
+public final class Message extends Packet {
 
     /** Bytes before the payload: the type and the 3-byte id. */
     public static final int HEADER_LENGTH = 1 + ConnectionId.LENGTH;
 
-    private final byte[] wire;
     private final MessageType type;
     private final ConnectionId id;
 
     private Message(byte[] wire, MessageType type, ConnectionId id) {
-        this.wire = wire;
+        super(wire);
         this.type = type;
         this.id = id;
     }
@@ -104,19 +100,14 @@ public final class Message implements Packet {
         return type;
     }
 
+    @Override
+    int headerLength() {
+        return HEADER_LENGTH;
+    }
+
     /** The connection id in the header: the client's for {@code 5x} and SYN, else the server's. */
     public ConnectionId id() {
         return id;
-    }
-
-    @Override
-    public int payloadLength() {
-        return wire.length - HEADER_LENGTH;
-    }
-
-    @Override
-    public ByteBuffer payload() {
-        return ByteBuffer.wrap(wire, HEADER_LENGTH, wire.length - HEADER_LENGTH).slice().asReadOnlyBuffer();
     }
 
     /** A copy of the payload. */
@@ -134,31 +125,5 @@ public final class Message implements Packet {
             throw new IllegalStateException("not an ACK: " + type);
         }
         return new ConnectionId(ConnectionId.readRaw(wire, HEADER_LENGTH));
-    }
-
-    @Override
-    public ByteBuffer encoded() {
-        return ByteBuffer.wrap(wire).asReadOnlyBuffer();
-    }
-
-    /** A copy of the encoded bytes. */
-    public byte[] toByteArray() {
-        return wire.clone();
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof Message that && Arrays.equals(wire, that.wire);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(wire);
-    }
-
-    /** The message in trace notation, see {@link TraceFormat}. */
-    @Override
-    public String toString() {
-        return TraceFormat.format(this);
     }
 }

@@ -34,8 +34,7 @@ public final class TraceFormat {
      */
     public static String format(Packet packet) {
         ByteBuffer bytes = packet.encoded();
-        int headerLength = packet instanceof Message ? Message.HEADER_LENGTH : 1;
-        int shown = Math.min(bytes.remaining(), headerLength + SHOWN_PAYLOAD_BYTES);
+        int shown = Math.min(bytes.remaining(), packet.headerLength() + SHOWN_PAYLOAD_BYTES);
         StringBuilder line = new StringBuilder(packet.type().direction().arrow());
         for (int i = 0; i < shown; i++) {
             line.append(' ').append(String.format("%02X", bytes.get(i) & 0xFF));
