@@ -1,7 +1,9 @@
 package org.ministreaming;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.ministreaming.engine.Counter;
 import org.ministreaming.engine.Engine;
 import org.ministreaming.transport.Destination;
@@ -72,7 +74,7 @@ public final class StreamManager implements AutoCloseable {
      * @throws IOException if this manager is closed or the transport cannot reach the peer
      */
     public StreamSocket connect(Destination peer) throws IOException {
-        return new StreamSocket(engine.connect(peer, options.connectTimeout()), options.readTimeout());
+        return new StreamSocket(engine.connect(peer, options.connectTimeout()), options);
     }
 
     /**
@@ -94,7 +96,20 @@ public final class StreamManager implements AutoCloseable {
      * @throws java.net.SocketException if this manager is closed
      */
     public StreamServerSocket serverSocket() throws IOException {
-        return new StreamServerSocket(engine.acceptor(), options.readTimeout());
+        return new StreamServerSocket(engine.acceptor(), options);
+    }
+
+    /**
+     * Pings {@code peer}. A peer with flow control answers, and the round trip is measured. Any
+     * other peer gets the original's 1-byte ping, which nobody answers: then only the send is
+     * known to have worked, as the original's {@code ping()} told.
+     *
+     * @return the round trip, or empty when the peer cannot measure it
+     * @throws java.net.SocketTimeoutException if a peer with flow control did not answer in time
+     * @throws IOException if the ping could not be sent or this manager is closed
+     */
+    public Optional<Duration> ping(Destination peer, Duration timeout) throws IOException {
+        return engine.ping(peer, timeout);
     }
 
     /** How often each event happened: messages, drops, refusals, overruns. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Random;
 import org.ministreaming.engine.EngineSettings;
+import org.ministreaming.engine.Limits;
 import org.ministreaming.engine.MessageListener;
 
 /**
@@ -25,6 +26,10 @@ public final class StreamOptions {
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration writeTimeout;
+    private final Duration idleTimeout;
+    private final boolean flowControl;
+    private final Limits limits;
     private final Duration acceptTimeout;
     private final int acceptBacklog;
     private final int receiveBufferSize;
@@ -34,6 +39,11 @@ public final class StreamOptions {
     private StreamOptions(Builder builder) {
         this.connectTimeout = builder.connectTimeout;
         this.readTimeout = builder.readTimeout;
+        this.writeTimeout = builder.writeTimeout;
+        this.idleTimeout = builder.idleTimeout;
+        this.flowControl = builder.flowControl;
+        this.limits = new Limits(builder.maxConnections, builder.maxConnectionsPerPeer,
+                builder.synsPerSecondPerPeer, builder.maxMessageSize);
         this.acceptTimeout = builder.acceptTimeout;
         this.acceptBacklog = builder.acceptBacklog;
         this.receiveBufferSize = builder.receiveBufferSize;
@@ -61,6 +71,37 @@ public final class StreamOptions {
         return readTimeout;
     }
 
+    /**
+     * How long a write waits for credit from a peer whose reader is behind; {@link Duration#ZERO}
+     * waits forever. Only connections with flow control wait.
+     */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    /**
+     * How long a connection may hear nothing from its peer before it is closed;
+     * {@link Duration#ZERO} (the default, as the original) never closes one. Peers with flow
+     * control are pinged halfway, so quiet but healthy connections to them stay open.
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * Whether to offer and accept the flow-control (credit) extension. Peers that speak it never
+     * overrun each other's buffers; the original implementation ignores the offer and gets the
+     * plain protocol.
+     */
+    public boolean flowControl() {
+        return flowControl;
+    }
+
+    /** The limits against abuse. */
+    public Limits limits() {
+        return limits;
+    }
+
     /** How long an incoming connection waits for {@code accept()} before it is refused. */
     public Duration acceptTimeout() {
         return acceptTimeout;
@@ -72,9 +113,9 @@ public final class StreamOptions {
     }
 
     /**
-     * Bytes buffered per connection ahead of its reader. The plain protocol has no flow control,
-     * so a peer that sends more than this ahead of the reader gets its connection closed, and
-     * the reader an {@code IOException} after the buffered bytes.
+     * Bytes buffered per connection ahead of its reader. With flow control this is the window the
+     * peer may send ahead; a plain peer that sends more than this ahead of the reader gets its
+     * connection closed, and the reader an {@code IOException} after the buffered bytes.
      */
     public int receiveBufferSize() {
         return receiveBufferSize;
@@ -86,13 +127,20 @@ public final class StreamOptions {
     }
 
     EngineSettings engineSettings() {
-        return new EngineSettings(acceptTimeout, acceptBacklog, receiveBufferSize, random);
+        return new EngineSettings(acceptTimeout, acceptBacklog, receiveBufferSize, random, flowControl, idleTimeout, limits);
     }
 
     /** Makes {@link StreamOptions}. Not thread-safe; use from one thread. */
     public static final class Builder {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = Duration.ZERO;
+        private Duration writeTimeout = Duration.ZERO;
+        private Duration idleTimeout = Duration.ZERO;
+        private boolean flowControl = true;
+        private int maxConnections = Limits.DEFAULT.maxConnections();
+        private int maxConnectionsPerPeer = Limits.DEFAULT.maxConnectionsPerPeer();
+        private int synsPerSecondPerPeer = Limits.DEFAULT.synsPerSecondPerPeer();
+        private int maxMessageSize = Limits.DEFAULT.maxMessageSize();
         private Duration acceptTimeout = DEFAULT_ACCEPT_TIMEOUT;
         private int acceptBacklog = DEFAULT_ACCEPT_BACKLOG;
         private int receiveBufferSize = DEFAULT_RECEIVE_BUFFER_SIZE;
@@ -110,11 +158,52 @@ public final class StreamOptions {
 
         /** How long reads wait for data; zero waits forever. */
         public Builder readTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "readTimeout");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("readTimeout must not be negative: " + timeout);
+            this.readTimeout = notNegative("readTimeout", timeout);
+            return this;
+        }
+
+        /** How long writes wait for credit; zero waits forever. */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = notNegative("writeTimeout", timeout);
+            return this;
+        }
+
+        /** How long a connection may hear nothing from its peer; zero (the default) never closes one. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = notNegative("idleTimeout", timeout);
+            return this;
+        }
+
+        /** Whether to offer and accept flow control; on by default. */
+        public Builder flowControl(boolean enabled) {
+            this.flowControl = enabled;
+            return this;
+        }
+
+        /** Connections the manager may hold at once, both ways; at least 1. */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = atLeastOne("maxConnections", connections);
+            return this;
+        }
+
+        /** Connections the manager may hold with one peer; at least 1. */
+        public Builder maxConnectionsPerPeer(int connections) {
+            this.maxConnectionsPerPeer = atLeastOne("maxConnectionsPerPeer", connections);
+            return this;
+        }
+
+        /** SYNs one peer may send per second (a burst of as many is allowed); at least 1. */
+        public Builder synsPerSecondPerPeer(int syns) {
+            this.synsPerSecondPerPeer = atLeastOne("synsPerSecondPerPeer", syns);
+            return this;
+        }
+
+        /** Bytes in the largest message accepted; at least 32772, a full data message. */
+        public Builder maxMessageSize(int bytes) {
+            if (bytes < Limits.DEFAULT.maxMessageSize()) {
+                throw new IllegalArgumentException("maxMessageSize must be at least 32772, a full data message: " + bytes);
             }
-            this.readTimeout = timeout;
+            this.maxMessageSize = bytes;
             return this;
         }
 
@@ -157,6 +246,14 @@ public final class StreamOptions {
             Objects.requireNonNull(value, name);
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
+        }
+
+        private static Duration notNegative(String name, Duration value) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative: " + value);
             }
             return value;
         }

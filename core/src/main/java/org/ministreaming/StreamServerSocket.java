@@ -12,11 +12,11 @@ import org.ministreaming.engine.Acceptor;
 public final class StreamServerSocket implements AutoCloseable {
 
     private final Acceptor acceptor;
-    private final Duration readTimeout;
+    private final StreamOptions options;
 
-    StreamServerSocket(Acceptor acceptor, Duration readTimeout) {
+    StreamServerSocket(Acceptor acceptor, StreamOptions options) {
         this.acceptor = acceptor;
-        this.readTimeout = readTimeout;
+        this.options = options;
     }
 
     /**
@@ -27,7 +27,7 @@ public final class StreamServerSocket implements AutoCloseable {
      * @throws IOException if the acknowledgement could not be sent
      */
     public StreamSocket accept() throws IOException {
-        return new StreamSocket(acceptor.accept(0), readTimeout);
+        return new StreamSocket(acceptor.accept(0), options);
     }
 
     /**
@@ -40,7 +40,7 @@ public final class StreamServerSocket implements AutoCloseable {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        return new StreamSocket(acceptor.accept(Math.max(1, timeout.toMillis())), readTimeout);
+        return new StreamSocket(acceptor.accept(Math.max(1, timeout.toMillis())), options);
     }
 
     /** Whether this server socket was closed. */

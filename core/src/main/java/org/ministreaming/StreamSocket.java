@@ -26,9 +26,10 @@ public final class StreamSocket implements AutoCloseable {
     private final InputStream input = new SocketInput();
     private final OutputStream output = new SocketOutput();
 
-    StreamSocket(Connection connection, Duration readTimeout) {
+    StreamSocket(Connection connection, StreamOptions options) {
         this.connection = connection;
-        setReadTimeout(readTimeout);
+        setReadTimeout(options.readTimeout());
+        setWriteTimeout(options.writeTimeout());
     }
 
     /** The peer's destination. */
@@ -75,6 +76,40 @@ public final class StreamSocket implements AutoCloseable {
     /** How long reads wait; {@link Duration#ZERO} means forever. */
     public Duration getReadTimeout() {
         return Duration.ofMillis(connection.readTimeoutMillis());
+    }
+
+    /**
+     * Sets how long a write waits for credit when the peer's reader is behind;
+     * {@link Duration#ZERO} waits forever. On expiry the write throws
+     * {@link java.net.SocketTimeoutException}; the bytes before were sent, the rest were not.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public void setWriteTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("write timeout must not be negative: " + timeout);
+        }
+        connection.setWriteTimeoutMillis(timeout.isZero() ? 0 : Math.max(1, timeout.toMillis()));
+    }
+
+    /** How long writes wait for credit; {@link Duration#ZERO} means forever. */
+    public Duration getWriteTimeout() {
+        return Duration.ofMillis(connection.writeTimeoutMillis());
+    }
+
+    /**
+     * Whether both sides agreed to flow control. Then writes wait for the peer's reader instead
+     * of overrunning it; otherwise (a plain peer) they never wait, and a reader too far behind
+     * loses the connection.
+     */
+    public boolean hasFlowControl() {
+        return connection.hasCredit();
+    }
+
+    /** The connection underneath, for tests in this package. */
+    Connection connection() {
+        return connection;
     }
 
     /** Whether the connection is over, closed by either side or failed. */

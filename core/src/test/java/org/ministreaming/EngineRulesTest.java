@@ -216,7 +216,7 @@ class EngineRulesTest {
         Opened opened = open(manager.serverSocket(), "12 34 56");
         String sid = opened.serverId();
 
-        peer.send(server, "C->S A3 " + sid + " 01 02");    // reserved client->server type
+        peer.send(server, "C->S A5 " + sid + " 01 02");    // reserved client->server type
         peer.send(server, "C->S AF " + sid);
         peer.send(server, "S->C 5F 12 34 56");             // reserved server->client type
         peer.send(server, new byte[] {0x00, 0x12, 0x34, 0x56});  // outside both ranges

@@ -55,7 +55,9 @@ class SampleConversationsTest {
         start("client");
         CompletableFuture<StreamSocket> connect = connectInBackground();
         Message syn = peer.expectMessage();
-        assertThat(ScriptedPeer.hex(syn.toByteArray())).isEqualTo("A1 " + syn.id() + " 6D 65 6D 3A 63 6C 69 65 6E 74");
+        // destination "mem:client", then the flow-control offer: "MSFC", version 1, window 256 KiB
+        assertThat(ScriptedPeer.hex(syn.toByteArray()))
+                .isEqualTo("A1 " + syn.id() + " 6D 65 6D 3A 63 6C 69 65 6E 74 4D 53 46 43 01 00 04 00 00");
         // the original's 7-byte form: 52 | client id | 3 random bytes
         peer.send(manager.localDestination(), "S->C 52 " + syn.id() + " 01 02 03");
         assertThatThrownBy(() -> connect.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectException.class);

@@ -84,23 +84,45 @@ public final class Acceptor {
         }
     }
 
+    /** What became of an offered connection. */
+    enum Offer {
+        /** In the backlog, waiting for {@code accept()}. */
+        QUEUED,
+        /** Refused: the backlog is full or closed. */
+        FULL,
+        /** Refused: the peer already holds half the backlog. */
+        PEER_SHARE,
+        /** The connection ended before it got there. */
+        GONE
+    }
+
     /**
-     * Queues an incoming connection, moving it to {@link ServerState#WAITING_FOR_ACCEPT}.
-     *
-     * @return {@code false} if the backlog is full or closed, or the connection already ended
+     * Queues an incoming connection, moving it to {@link ServerState#WAITING_FOR_ACCEPT}. One
+     * peer may hold at most half the backlog, so a flood from one peer leaves room for others.
      */
-    boolean offer(ServerConnection connection) {
+    Offer offer(ServerConnection connection) {
         lock.lock();
         try {
-            if (closed || backlog.size() >= capacity || !connection.enterBacklog()) {
-                return false;
+            if (closed || backlog.size() >= capacity) {
+                return Offer.FULL;
+            }
+            if (backlog.stream().filter(waiting -> waiting.peer().equals(connection.peer())).count() >= peerShare()) {
+                return Offer.PEER_SHARE;
+            }
+            if (!connection.enterBacklog()) {
+                return Offer.GONE;
             }
             backlog.addLast(connection);
             arrived.signalAll();
-            return true;
+            return Offer.QUEUED;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The most connections one peer may have waiting: half the backlog, at least one. */
+    int peerShare() {
+        return Math.max(1, capacity / 2);
     }
 
     /** Removes a waiting connection; {@code false} if {@code accept()} took it already. */

@@ -19,11 +19,16 @@ public final class ClientConnection extends Connection {
     /** What an ACK did to this connection. */
     enum AckResult { ESTABLISHED, REPEATED, UNEXPECTED }
 
+    private final int offeredWindow;
     private ClientState state = ClientState.SYN_SENT;
     private volatile ConnectionId serverId;
 
-    ClientConnection(Engine engine, Destination peer, ConnectionId clientId, int receiveBufferSize) {
+    /**
+     * @param offeredWindow the window this side offers in its SYN, or 0 to offer no credit extension
+     */
+    ClientConnection(Engine engine, Destination peer, ConnectionId clientId, int receiveBufferSize, int offeredWindow) {
         super(engine, peer, clientId, receiveBufferSize);
+        this.offeredWindow = offeredWindow;
     }
 
     @Override
@@ -56,12 +61,19 @@ public final class ClientConnection extends Connection {
         }
     }
 
-    /** Receive path: an ACK with this connection's client id. */
-    AckResult onAck(ConnectionId ackedServerId) {
+    /**
+     * Receive path: an ACK with this connection's client id. An ACK with a credit trailer
+     * answers the offer this side made in its SYN; a plain one means a plain peer.
+     */
+    AckResult onAck(Message ack) {
+        ConnectionId ackedServerId = ack.ackedServerId();
         lock.lock();
         try {
             if (state == ClientState.SYN_SENT) {
                 serverId = ackedServerId;
+                if (offeredWindow > 0 && ack.ackWindow().isPresent()) {
+                    enableCredit(offeredWindow, ack.ackWindow().getAsInt());
+                }
                 state = state.moveTo(ClientState.ESTABLISHED);
                 stateChanged.signalAll();
                 return AckResult.ESTABLISHED;
@@ -155,5 +167,10 @@ public final class ClientConnection extends Connection {
     @Override
     Message closeMessage() {
         return Message.clientClose(serverId);
+    }
+
+    @Override
+    Message creditMessage(int increment) {
+        return Message.clientCredit(serverId, increment);
     }
 }

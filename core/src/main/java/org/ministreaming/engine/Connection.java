@@ -1,8 +1,11 @@
 package org.ministreaming.engine;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ministreaming.transport.Destination;
@@ -13,7 +16,12 @@ import org.ministreaming.wire.Message;
  * One ministreaming connection: the data path both ways and the close, shared by the two roles.
  * The opening handshake lives in {@link ClientConnection} and {@link ServerConnection}.
  *
- * <p>Thread-safe; see {@link Engine} for the locks. {@code lock} guards the state;
+ * <p>When both sides agreed to the credit extension, the connection keeps {@link Credit}
+ * accounts: a writer waits for credit instead of overrunning the peer's buffer, and the reader
+ * grants credit back as it consumes. Without the extension (a plain peer), a peer that sends more
+ * than the receive buffer holds gets the connection closed.
+ *
+ * <p>Thread-safe; see {@link Engine} for the locks. {@code lock} guards the state and the credit;
  * {@code sendLock} orders this connection's outbound messages so that a close follows every byte
  * written before it. The receive path takes {@code lock} only, briefly, never {@code sendLock}.
  */
@@ -33,6 +41,10 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     private volatile String writeFailure;
     private volatile boolean closedLocally;
     private volatile long readTimeoutMillis;
+    private volatile long writeTimeoutMillis;
+    private volatile long lastHeardNanos = System.nanoTime();
+    /** The credit accounts, or null on a plain connection. Guarded by {@code lock}. */
+    private Credit credit;
 
     Connection(Engine engine, Destination peer, ConnectionId localId, int receiveBufferSize) {
         this.engine = engine;
@@ -73,6 +85,34 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         return readTimeoutMillis;
     }
 
+    /** Sets how long a write waits for credit from a slow peer; 0 waits forever. */
+    public void setWriteTimeoutMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("write timeout must be >= 0: " + millis);
+        }
+        writeTimeoutMillis = millis;
+    }
+
+    /** How long a write waits for credit; 0 waits forever. */
+    public long writeTimeoutMillis() {
+        return writeTimeoutMillis;
+    }
+
+    /** Whether both sides agreed to the credit extension. */
+    public boolean hasCredit() {
+        lock.lock();
+        try {
+            return credit != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most bytes the receive buffer has held at once. */
+    public int receiveHighWater() {
+        return inbound.highWater();
+    }
+
     /**
      * Reads at least one byte, blocking up to the read timeout.
      *
@@ -82,7 +122,28 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * @throws IOException if the connection failed or this side closed it
      */
     public int read(byte[] target, int offset, int length) throws IOException {
-        return inbound.read(target, offset, length, readTimeoutMillis);
+        int n = inbound.read(target, offset, length, readTimeoutMillis);
+        if (n > 0) {
+            grantCredit(n);
+        }
+        return n;
+    }
+
+    /** Gives the peer back the credit for bytes the reader consumed, in steps. */
+    private void grantCredit(int consumed) {
+        int increment;
+        lock.lock();
+        try {
+            if (credit == null || !isEstablished()) {
+                return;
+            }
+            increment = credit.consumed(consumed);
+        } finally {
+            lock.unlock();
+        }
+        if (increment > 0) {
+            engine.sendQuietly(peer, creditMessage(increment));
+        }
     }
 
     /** Bytes readable without blocking. */
@@ -91,9 +152,13 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     }
 
     /**
-     * Sends bytes now, as messages of at most {@value #MAX_DATA_PER_MESSAGE} data bytes.
+     * Sends bytes now, as messages of at most {@value #MAX_DATA_PER_MESSAGE} data bytes. With the
+     * credit extension, waits while the peer has granted no credit, up to the write timeout.
      *
      * @throws SocketException if this side closed the connection
+     * @throws java.net.SocketTimeoutException if no credit came within the write timeout; the
+     *     bytes before were sent, the rest were not
+     * @throws java.io.InterruptedIOException if interrupted while waiting (flag kept)
      * @throws IOException if the peer closed it, it failed, or the transport could not send
      */
     public void write(byte[] source, int offset, int length) throws IOException {
@@ -104,8 +169,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         sendLock.lock();
         try {
             do {
-                checkWritable();
-                int n = Math.min(length, MAX_DATA_PER_MESSAGE);
+                int n = reserve(Math.min(length, MAX_DATA_PER_MESSAGE));
                 Message data = dataMessage(source, offset, n);
                 try {
                     engine.send(peer, data);
@@ -118,6 +182,35 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             } while (length > 0);
         } finally {
             sendLock.unlock();
+        }
+    }
+
+    /** Waits until up to {@code wanted} bytes may be sent and takes their credit. */
+    private int reserve(int wanted) throws IOException {
+        lock.lock();
+        try {
+            long timeout = writeTimeoutMillis;
+            long remaining = TimeUnit.MILLISECONDS.toNanos(timeout);
+            while (true) {
+                checkWritable();
+                int granted = credit == null ? wanted : credit.take(wanted);
+                if (granted > 0) {
+                    return granted;
+                }
+                if (timeout == 0) {
+                    stateChanged.await();
+                } else if (remaining <= 0) {
+                    throw new SocketTimeoutException("Write timed out after " + timeout + " ms: " + peer
+                            + " granted no credit, its reader is not keeping up");
+                } else {
+                    remaining = stateChanged.awaitNanos(remaining);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Write interrupted while waiting for credit");
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -167,10 +260,26 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         }
     }
 
+    /** Receive path: the peer was heard from, on this connection or by a pong. */
+    final void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    /** When the peer was last heard from, in {@link System#nanoTime()} terms. */
+    final long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
+    /** Starts keeping credit accounts: both sides agreed to the extension. Call with {@code lock} held. */
+    final void enableCredit(int receiveWindow, int peerWindow) {
+        credit = new Credit(receiveWindow, peerWindow);
+    }
+
     /** Receive path: a data message for this connection. */
     final void onData(Message message) {
         ByteBuffer payload = message.payload();
         boolean fits;
+        boolean credited;
         lock.lock();
         try {
             if (!isEstablished()) {
@@ -178,13 +287,44 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 return;
             }
             fits = inbound.offer(payload);
+            credited = credit != null;
         } finally {
             lock.unlock();
         }
-        if (!fits) {
+        if (fits) {
+            return;
+        }
+        if (credited) {
+            engine.violation(this, Counter.CREDIT_VIOLATION, payload.remaining() + " data bytes beyond the credit it was given");
+            fail("protocol violation: " + peer + " sent more than the credit it was given; the connection was closed", true);
+        } else {
             engine.overrun(this, payload.remaining());
             fail("receive buffer overrun: " + peer + " sent more than the receive buffer holds"
                     + " ahead of the reader; the connection was closed", true);
+        }
+    }
+
+    /** Receive path: the peer granted credit. */
+    final void onCredit(Message message) {
+        boolean overflow;
+        lock.lock();
+        try {
+            if (credit == null) {
+                engine.extensionOnPlain(peer, message);
+                return;
+            }
+            if (!isEstablished()) {
+                engine.unexpected(peer, message, "credit for a connection that is not established");
+                return;
+            }
+            overflow = !credit.add(message.creditIncrement());
+            stateChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (overflow) {
+            engine.violation(this, Counter.CREDIT_VIOLATION, "credit beyond its own window");
+            fail("protocol violation: " + peer + " granted more credit than its window; the connection was closed", true);
         }
     }
 
@@ -243,6 +383,16 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         return closedLocally;
     }
 
+    /** Whether data may flow now. */
+    final boolean isOpen() {
+        lock.lock();
+        try {
+            return isEstablished();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether data may flow; call with {@code lock} held. */
     abstract boolean isEstablished();
 
@@ -256,6 +406,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     abstract Message dataMessage(byte[] source, int offset, int length);
 
     abstract Message closeMessage();
+
+    abstract Message creditMessage(int increment);
 
     @Override
     public String toString() {

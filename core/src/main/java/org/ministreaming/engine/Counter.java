@@ -30,6 +30,24 @@ public enum Counter {
     LATE_ACK,
     /** Connections closed because the peer sent more than the receive buffer holds. */
     OVERRUN,
+    /** Connections closed because the peer broke the credit rules (sent beyond its credit, or granted beyond its window). */
+    CREDIT_VIOLATION,
+    /** Credit messages on a connection that did not agree to the extension. */
+    EXTENSION_ON_PLAIN,
+    /** SYNs refused, or connects failed, because the manager holds its most connections. */
+    REFUSED_CONNECTION_LIMIT,
+    /** SYNs refused, or connects failed, because the peer has its most connections. */
+    REFUSED_PEER_LIMIT,
+    /** SYNs refused because the peer sent more per second than allowed. */
+    REFUSED_SYN_RATE,
+    /** SYNs refused because the peer already holds its share (half) of the accept backlog. */
+    REFUSED_PEER_BACKLOG,
+    /** Messages larger than the largest accepted; a data message among them closes its connection. */
+    OVERSIZE_MESSAGE,
+    /** Connections closed because the peer was not heard from within the idle timeout. */
+    IDLE_CLOSED,
+    /** Pings answered with a pong. */
+    PINGS_ANSWERED,
     /** Sends the transport failed on. */
     SEND_FAILED,
     /** Defects in the engine caught at the dispatcher; should stay 0. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +17,10 @@ import org.ministreaming.transport.Transport;
 import org.ministreaming.wire.Chaff;
 import org.ministreaming.wire.Codec;
 import org.ministreaming.wire.ConnectionId;
+import org.ministreaming.wire.CreditExtension;
 import org.ministreaming.wire.MalformedMessageException;
 import org.ministreaming.wire.Message;
+import org.ministreaming.wire.MessageType;
 import org.ministreaming.wire.Packet;
 
 /**
@@ -67,6 +70,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     private final Counters counters = new Counters();
     private final Map<Key, Connection> connections = new ConcurrentHashMap<>();
     private final Map<SynKey, ServerConnection> bySyn = new ConcurrentHashMap<>();
+    private final Admission admission;
+    private final Liveness liveness;
     private final ScheduledThreadPoolExecutor timer;
     private volatile Acceptor acceptor;
     private volatile boolean closed;
@@ -81,6 +86,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             return thread;
         });
         this.timer.setRemoveOnCancelPolicy(true);
+        this.admission = new Admission(settings.limits(), counters);
+        this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
     }
 
     /**
@@ -100,6 +107,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             engine.close();
             throw e;
         }
+        engine.liveness.start(engine.timer);
         return engine;
     }
 
@@ -120,13 +128,20 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
      */
     public ClientConnection connect(Destination peer, Duration timeout) throws IOException {
         checkOpen();
+        if (admission.admitConnection(peer, connections.size()) != null) {
+            throw new SocketException("connection limit reached: the manager may hold " + settings.limits().maxConnections()
+                    + " connections, " + settings.limits().maxConnectionsPerPeer() + " with one peer");
+        }
+        int offeredWindow = settings.creditExtension() ? settings.receiveBufferSize() : 0;
         ClientConnection connection = register(peer, Role.CLIENT,
-                id -> new ClientConnection(this, peer, id, settings.receiveBufferSize()));
+                id -> new ClientConnection(this, peer, id, settings.receiveBufferSize(), offeredWindow));
         if (closed) {
             connection.fail("the manager was closed", false);
         } else {
+            byte[] destination = transport.synPayload();
+            byte[] payload = offeredWindow > 0 ? CreditExtension.withTrailer(destination, offeredWindow) : destination;
             try {
-                send(peer, Message.syn(connection.localId(), transport.synPayload()));
+                send(peer, Message.syn(connection.localId(), payload));
             } catch (IOException e) {
                 connection.fail("sending the SYN to " + peer + " failed: " + e.getMessage(), false);
                 throw e;
@@ -171,6 +186,19 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return closed;
     }
 
+    /**
+     * Pings {@code peer}: measures the round trip if it speaks the credit extension, else sends
+     * the original's unanswered 1-byte {@code FF}.
+     *
+     * @return the round trip, or empty when it cannot be measured
+     * @throws java.net.SocketTimeoutException if a peer that speaks the extension did not answer
+     * @throws IOException if the ping could not be sent
+     */
+    public Optional<Duration> ping(Destination peer, Duration timeout) throws IOException {
+        checkOpen();
+        return liveness.ping(peer, timeout);
+    }
+
     // ---------------------------------------------------------------- receive path
 
     @Override
@@ -185,6 +213,10 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
                 return;
             }
             notify(() -> listener.received(from, packet));
+            if (bytes.length > settings.limits().maxMessageSize()) {
+                oversize(from, packet);
+                return;
+            }
             if (packet instanceof Chaff) {
                 counters.increment(Counter.CHAFF);
                 return;
@@ -206,6 +238,17 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
                     connection.onData(message);
                 }
             }
+            case CLIENT_CREDIT, SERVER_CREDIT -> {
+                Connection connection = find(from, message);
+                if (connection != null) {
+                    connection.onCredit(message);
+                }
+            }
+            case PING -> {
+                counters.increment(Counter.PINGS_ANSWERED);
+                sendQuietly(from, Message.pong(message));
+            }
+            case PONG -> liveness.onPong(from, message);
             case CLIENT_CLOSE -> {
                 Connection connection = find(from, message);
                 if (connection != null) {
@@ -229,6 +272,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         if (connection == null) {
             counters.increment(Counter.UNKNOWN_CONNECTION);
             LOG.log(Level.DEBUG, () -> "dropped, no " + role + " connection " + message.id() + " with " + from + ": " + message);
+        } else {
+            connection.heard();
         }
         return connection;
     }
@@ -250,19 +295,29 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             refuse(from, clientId, "no server socket is open");
             return;
         }
+        if (admission.admitSyn(from, connections.size()) != null) {
+            sendQuietly(from, Message.serverClose(clientId));
+            return;
+        }
+        int clientWindow = settings.creditExtension() ? CreditExtension.offeredWindow(syn).orElse(0) : 0;
         ServerConnection connection;
         try {
             connection = register(from, Role.SERVER,
-                    id -> new ServerConnection(this, from, id, clientId, settings.receiveBufferSize()));
+                    id -> new ServerConnection(this, from, id, clientId, settings.receiveBufferSize(), clientWindow));
         } catch (IOException e) {
             refuse(from, clientId, e.getMessage());
             return;
         }
         bySyn.put(new SynKey(from, clientId), connection);
-        if (!current.offer(connection)) {
-            counters.increment(Counter.SYN_REFUSED);
-            LOG.log(Level.INFO, "refused SYN " + clientId + " from " + from + ": the accept backlog ("
-                    + settings.acceptBacklog() + ") is full or closed");
+        Acceptor.Offer offer = current.offer(connection);
+        if (offer != Acceptor.Offer.QUEUED) {
+            if (offer == Acceptor.Offer.PEER_SHARE) {
+                admission.refuse(from, Counter.REFUSED_PEER_BACKLOG, current.peerShare() + " connections waiting for accept per peer");
+            } else {
+                counters.increment(Counter.SYN_REFUSED);
+                LOG.log(Level.INFO, "refused SYN " + clientId + " from " + from + ": the accept backlog ("
+                        + settings.acceptBacklog() + ") is full or closed");
+            }
             connection.fail("refused: the accept backlog is full or closed", true);
             return;
         }
@@ -298,7 +353,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             sendQuietly(from, Message.clientClose(serverId));
             return;
         }
-        switch (((ClientConnection) connection).onAck(serverId)) {
+        connection.heard();
+        switch (((ClientConnection) connection).onAck(ack)) {
             case REPEATED -> unexpected(from, ack, "the same ACK again");
             case UNEXPECTED -> {
                 // A second server connection for this client id (a repeated SYN met a server that
@@ -307,6 +363,18 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
                 sendQuietly(from, Message.clientClose(serverId));
             }
             default -> {
+            }
+        }
+    }
+
+    private void oversize(Destination from, Packet packet) {
+        admission.refuse(from, Counter.OVERSIZE_MESSAGE, "messages of at most " + settings.limits().maxMessageSize() + " bytes");
+        if (packet instanceof Message message
+                && (message.type() == MessageType.CLIENT_DATA || message.type() == MessageType.SERVER_DATA)) {
+            Connection connection = find(from, message);
+            if (connection != null) {
+                connection.fail("protocol violation: " + from + " sent a data message of " + message.payloadLength()
+                        + " bytes, more than " + settings.limits().maxMessageSize() + " in all; the connection was closed", true);
             }
         }
     }
@@ -327,6 +395,47 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         LOG.log(Level.DEBUG, () -> "ignored from " + from + ", " + why + ": " + message);
     }
 
+    void extensionOnPlain(Destination from, Message message) {
+        counters.increment(Counter.EXTENSION_ON_PLAIN);
+        LOG.log(Level.DEBUG, () -> "ignored from " + from + ", an extension message on a plain connection: " + message);
+    }
+
+    void violation(Connection connection, Counter counter, String what) {
+        counters.increment(counter);
+        LOG.log(Level.WARNING, connection + ": closing, the peer broke the credit rules: " + what);
+    }
+
+    void idle(Connection connection, Duration silent) {
+        counters.increment(Counter.IDLE_CLOSED);
+        LOG.log(Level.INFO, connection + ": closing, nothing heard from the peer for " + silent.toMillis() + " ms");
+        connection.fail("nothing heard from " + connection.peer() + " for " + silent.toMillis()
+                + " ms, more than the idle timeout; the connection was closed", true);
+    }
+
+    /** Whether some connection with {@code peer} agreed to the credit extension. */
+    boolean speaksExtension(Destination peer) {
+        for (Connection connection : connections.values()) {
+            if (connection.peer().equals(peer) && connection.hasCredit() && connection.isOpen()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The peer answered a ping: every connection with it counts as heard from. */
+    void heardFrom(Destination peer) {
+        for (Connection connection : connections.values()) {
+            if (connection.peer().equals(peer)) {
+                connection.heard();
+            }
+        }
+    }
+
+    /** The connections in the table now. */
+    List<Connection> connections() {
+        return snapshot();
+    }
+
     void overrun(Connection connection, int length) {
         counters.increment(Counter.OVERRUN);
         LOG.log(Level.WARNING, connection + ": closing, " + length + " more bytes arrived than its receive buffer ("
@@ -340,10 +449,10 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         notify(() -> listener.malformed(from, bytes, problem));
     }
 
-    void send(Destination to, Message message) throws IOException {
+    void send(Destination to, Packet packet) throws IOException {
         // Tell the listener first, so that a trace shows a message before the peer's answer to it.
-        notify(() -> listener.sent(to, message));
-        transport.send(to, message.encoded());
+        notify(() -> listener.sent(to, packet));
+        transport.send(to, packet.encoded());
         counters.increment(Counter.MESSAGES_SENT);
     }
 
@@ -357,7 +466,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     }
 
     void forget(Connection connection) {
-        connections.remove(new Key(connection.peer(), connection.role(), connection.localId()), connection);
+        if (connections.remove(new Key(connection.peer(), connection.role(), connection.localId()), connection)) {
+            admission.closed(connection.peer());
+        }
         if (connection instanceof ServerConnection server) {
             bySyn.remove(new SynKey(server.peer(), server.remoteId()), server);
             Acceptor current = acceptor;
@@ -371,6 +482,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
             C connection = create.apply(ConnectionId.random(settings.random()));
             if (connections.putIfAbsent(new Key(peer, role, connection.localId()), connection) == null) {
+                admission.opened(peer);
                 return connection;
             }
         }

@@ -2,7 +2,6 @@ package org.ministreaming.engine;
 
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.MalformedMessageException;
-import org.ministreaming.wire.Message;
 import org.ministreaming.wire.Packet;
 
 /**
@@ -21,9 +20,9 @@ public interface MessageListener {
      * ahead of the peer's answer).
      *
      * @param to the peer
-     * @param message what was sent
+     * @param packet what was sent: a message, or chaff for a ping to a plain peer
      */
-    default void sent(Destination to, Message message) {
+    default void sent(Destination to, Packet packet) {
     }
 
     /**

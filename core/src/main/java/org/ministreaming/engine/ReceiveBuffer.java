@@ -27,6 +27,7 @@ final class ReceiveBuffer {
     private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
     private final int capacity;
     private int buffered;
+    private int highWater;
     private boolean finished;
     private IOException failure;
     private boolean closedLocally;
@@ -54,6 +55,7 @@ final class ReceiveBuffer {
             if (length > 0) {
                 chunks.addLast(payload);
                 buffered += length;
+                highWater = Math.max(highWater, buffered);
                 changed.signalAll();
             }
             return true;
@@ -123,6 +125,16 @@ final class ReceiveBuffer {
         lock.lock();
         try {
             return closedLocally ? 0 : buffered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most bytes buffered at once so far. */
+    int highWater() {
+        lock.lock();
+        try {
+            return highWater;
         } finally {
             lock.unlock();
         }

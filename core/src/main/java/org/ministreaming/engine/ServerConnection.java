@@ -13,12 +13,22 @@ import org.ministreaming.wire.MessageType;
 public final class ServerConnection extends Connection {
 
     private final ConnectionId clientId;
+    private final int window;
     private ServerState state = ServerState.SYN_RECEIVED;
     private Future<?> acceptTimer;
 
-    ServerConnection(Engine engine, Destination peer, ConnectionId serverId, ConnectionId clientId, int receiveBufferSize) {
+    /**
+     * @param clientWindow the window the client offered in its SYN, or 0 for a plain SYN or when
+     *     this side does not take up the offer
+     */
+    ServerConnection(Engine engine, Destination peer, ConnectionId serverId, ConnectionId clientId,
+            int receiveBufferSize, int clientWindow) {
         super(engine, peer, serverId, receiveBufferSize);
         this.clientId = clientId;
+        this.window = clientWindow > 0 ? receiveBufferSize : 0;
+        if (clientWindow > 0) {
+            enableCredit(receiveBufferSize, clientWindow);
+        }
     }
 
     @Override
@@ -115,8 +125,9 @@ public final class ServerConnection extends Connection {
         }
     }
 
+    /** The plain 7-byte ACK, or with the credit trailer when the client offered the extension. */
     private Message ack() {
-        return Message.ack(clientId, localId);
+        return window > 0 ? Message.ack(clientId, localId, window) : Message.ack(clientId, localId);
     }
 
     @Override
@@ -142,5 +153,10 @@ public final class ServerConnection extends Connection {
     @Override
     Message closeMessage() {
         return Message.serverClose(clientId);
+    }
+
+    @Override
+    Message creditMessage(int increment) {
+        return Message.serverCredit(clientId, increment);
     }
 }

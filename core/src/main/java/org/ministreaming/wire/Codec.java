@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * <p>A first byte of {@code FF} is chaff at any length. Otherwise the message needs the 4-byte
  * header, a defined type and a non-zero id; an ACK's payload must be a non-zero 3-byte server
- * id. Thread-safe.
+ * id, alone or followed by a {@link CreditExtension} trailer; a credit message carries a 4-byte
+ * increment of at least 1, a ping or pong an 8-byte token. Thread-safe.
  */
 public final class Codec {
 
@@ -49,26 +50,47 @@ public final class Codec {
             throw new MalformedMessageException(MalformedMessageException.Reason.ZERO_ID,
                     "connection id 00 00 00 is reserved, in a " + type + " message");
         }
-        if (type == MessageType.ACK) {
-            Optional<MalformedMessageException> problem = checkAckPayload(bytes);
-            if (problem.isPresent()) {
-                throw problem.get();
-            }
+        Optional<MalformedMessageException> problem = checkPayload(type, bytes);
+        if (problem.isPresent()) {
+            throw problem.get();
         }
         return Message.wrap(bytes, type, new ConnectionId(id));
     }
 
-    /** The defect of an encoded ACK's payload, if it has one. */
-    static Optional<MalformedMessageException> checkAckPayload(byte[] wire) {
+    /** The defect of an encoded message's payload, for the types whose payload has a form. */
+    static Optional<MalformedMessageException> checkPayload(MessageType type, byte[] wire) {
         int length = wire.length - Message.HEADER_LENGTH;
-        if (length != ConnectionId.LENGTH) {
-            return Optional.of(new MalformedMessageException(MalformedMessageException.Reason.BAD_ACK_PAYLOAD,
-                    "an ACK carries exactly the 3-byte server id, got " + length + " payload bytes"));
+        switch (type) {
+            case ACK:
+                if (length != ConnectionId.LENGTH && !(length == ConnectionId.LENGTH + CreditExtension.TRAILER_LENGTH
+                        && CreditExtension.windowAtEnd(wire, Message.HEADER_LENGTH + ConnectionId.LENGTH).isPresent())) {
+                    return bad(MalformedMessageException.Reason.BAD_ACK_PAYLOAD, "an ACK carries the 3-byte server id,"
+                            + " alone or followed by a credit trailer, got " + length + " payload bytes");
+                }
+                if (ConnectionId.readRaw(wire, Message.HEADER_LENGTH) == 0) {
+                    return bad(MalformedMessageException.Reason.BAD_ACK_PAYLOAD, "an ACK's server id must not be 00 00 00");
+                }
+                return Optional.empty();
+            case CLIENT_CREDIT:
+            case SERVER_CREDIT:
+                if (length != Integer.BYTES || CreditExtension.readInt(wire, Message.HEADER_LENGTH) < 1) {
+                    return bad(MalformedMessageException.Reason.BAD_EXTENSION_PAYLOAD,
+                            "a credit message carries a 4-byte increment of 1 to 2^31-1, got " + length + " payload bytes");
+                }
+                return Optional.empty();
+            case PING:
+            case PONG:
+                if (length != Long.BYTES) {
+                    return bad(MalformedMessageException.Reason.BAD_EXTENSION_PAYLOAD,
+                            "a " + type.label() + " carries an 8-byte token, got " + length + " payload bytes");
+                }
+                return Optional.empty();
+            default:
+                return Optional.empty();
         }
-        if (ConnectionId.readRaw(wire, Message.HEADER_LENGTH) == 0) {
-            return Optional.of(new MalformedMessageException(MalformedMessageException.Reason.BAD_ACK_PAYLOAD,
-                    "an ACK's server id must not be 00 00 00"));
-        }
-        return Optional.empty();
+    }
+
+    private static Optional<MalformedMessageException> bad(MalformedMessageException.Reason reason, String detail) {
+        return Optional.of(new MalformedMessageException(reason, detail));
     }
 }

@@ -18,8 +18,10 @@ public final class MalformedMessageException extends Exception {
         ZERO_ID,
         /** The type byte names no defined type. */
         UNKNOWN_TYPE,
-        /** An ACK whose payload is not exactly a 3-byte, non-zero server id. */
-        BAD_ACK_PAYLOAD
+        /** An ACK whose payload is not a non-zero 3-byte server id, alone or with a credit trailer. */
+        BAD_ACK_PAYLOAD,
+        /** A credit, ping or pong message whose payload has the wrong length or value. */
+        BAD_EXTENSION_PAYLOAD
     }
 
     private final Reason reason;

@@ -2,6 +2,7 @@ package org.ministreaming.wire;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * One protocol message: {@code type(1) | id(3) | payload}.
@@ -60,11 +61,9 @@ public final class Message extends Packet {
         wire[0] = (byte) type.code();
         id.writeTo(wire, 1);
         System.arraycopy(source, offset, wire, HEADER_LENGTH, length);
-        if (type == MessageType.ACK) {
-            Codec.checkAckPayload(wire).ifPresent(problem -> {
-                throw new IllegalArgumentException(problem.getMessage());
-            });
-        }
+        Codec.checkPayload(type, wire).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem.getMessage());
+        });
         return new Message(wire, type, id);
     }
 
@@ -78,6 +77,53 @@ public final class Message extends Packet {
         byte[] payload = new byte[ConnectionId.LENGTH];
         serverId.writeTo(payload, 0);
         return of(MessageType.ACK, clientId, payload);
+    }
+
+    /**
+     * {@code 51 | clientId | serverId | credit trailer}: the server accepts and agrees to the
+     * credit extension, offering {@code window} (16 bytes). Only for a client that offered it.
+     */
+    public static Message ack(ConnectionId clientId, ConnectionId serverId, int window) {
+        byte[] payload = new byte[ConnectionId.LENGTH + CreditExtension.TRAILER_LENGTH];
+        serverId.writeTo(payload, 0);
+        System.arraycopy(CreditExtension.trailer(window), 0, payload, ConnectionId.LENGTH, CreditExtension.TRAILER_LENGTH);
+        return of(MessageType.ACK, clientId, payload);
+    }
+
+    /** {@code A3 | serverId | increment}: the client lets the server send {@code increment} more bytes. */
+    public static Message clientCredit(ConnectionId serverId, int increment) {
+        return credit(MessageType.CLIENT_CREDIT, serverId, increment);
+    }
+
+    /** {@code 53 | clientId | increment}: the server lets the client send {@code increment} more bytes. */
+    public static Message serverCredit(ConnectionId clientId, int increment) {
+        return credit(MessageType.SERVER_CREDIT, clientId, increment);
+    }
+
+    private static Message credit(MessageType type, ConnectionId id, int increment) {
+        byte[] payload = new byte[Integer.BYTES];
+        CreditExtension.writeInt(payload, 0, increment);
+        return of(type, id, payload);
+    }
+
+    /** {@code A4 | pingId | token}: asks a peer that speaks the extension for a {@link #pong}. */
+    public static Message ping(ConnectionId pingId, long token) {
+        return of(MessageType.PING, pingId, longBytes(token));
+    }
+
+    /** {@code 54 | pingId | token}: the answer to {@code ping}, echoing its id and token. */
+    public static Message pong(Message ping) {
+        if (ping.type != MessageType.PING) {
+            throw new IllegalArgumentException("not a ping: " + ping.type);
+        }
+        return of(MessageType.PONG, ping.id, longBytes(ping.token()));
+    }
+
+    private static byte[] longBytes(long value) {
+        byte[] bytes = new byte[Long.BYTES];
+        CreditExtension.writeInt(bytes, 0, (int) (value >>> 32));
+        CreditExtension.writeInt(bytes, 4, (int) value);
+        return bytes;
     }
 
     /** {@code A2 | serverId}: the client closes (4 bytes). */
@@ -115,15 +161,41 @@ public final class Message extends Packet {
         return Arrays.copyOfRange(wire, HEADER_LENGTH, wire.length);
     }
 
+    /** The window an ACK's credit trailer offers, or empty for a plain 7-byte ACK. */
+    public OptionalInt ackWindow() {
+        requireType(MessageType.ACK);
+        return CreditExtension.windowAtEnd(wire, HEADER_LENGTH + ConnectionId.LENGTH);
+    }
+
+    /** The increment a credit message grants, 1 to 2^31-1. */
+    public int creditIncrement() {
+        if (type != MessageType.CLIENT_CREDIT && type != MessageType.SERVER_CREDIT) {
+            throw new IllegalStateException("not a credit message: " + type);
+        }
+        return CreditExtension.readInt(wire, HEADER_LENGTH);
+    }
+
+    /** The token of a ping or pong. */
+    public long token() {
+        if (type != MessageType.PING && type != MessageType.PONG) {
+            throw new IllegalStateException("not a ping or pong: " + type);
+        }
+        return (long) CreditExtension.readInt(wire, HEADER_LENGTH) << 32 | CreditExtension.readInt(wire, HEADER_LENGTH + 4) & 0xFFFFFFFFL;
+    }
+
+    private void requireType(MessageType expected) {
+        if (type != expected) {
+            throw new IllegalStateException("not a" + (expected == MessageType.ACK ? "n " : " ") + expected + ": " + type);
+        }
+    }
+
     /**
      * The server id an ACK carries.
      *
      * @throws IllegalStateException if this is not an ACK
      */
     public ConnectionId ackedServerId() {
-        if (type != MessageType.ACK) {
-            throw new IllegalStateException("not an ACK: " + type);
-        }
+        requireType(MessageType.ACK);
         return new ConnectionId(ConnectionId.readRaw(wire, HEADER_LENGTH));
     }
 }

@@ -4,7 +4,9 @@ package org.ministreaming.wire;
  * The message types of the ministreaming protocol, each carrying its type byte.
  *
  * <p>Client-to-server types live in {@code A0..AF}, server-to-client types in {@code 50..5F};
- * only the ones below are defined. {@code FF} is chaff, ignored on receipt. Immutable and
+ * only the ones below are defined. {@code FF} is chaff, ignored on receipt. The
+ * {@linkplain #isExtension() extension} types belong to this implementation's credit extension
+ * (see {@link CreditExtension}) and are sent only to peers that agreed to it. Immutable and
  * thread-safe.
  */
 public enum MessageType {
@@ -20,6 +22,14 @@ public enum MessageType {
     ACK(0x51, Direction.SERVER_TO_CLIENT, "ACK"),
     /** {@code 52}: server closes or refuses; id is the client id. */
     SERVER_CLOSE(0x52, Direction.SERVER_TO_CLIENT, "close"),
+    /** {@code A3}, extension: the client grants the server more credit; id is the server id. */
+    CLIENT_CREDIT(0xA3, Direction.CLIENT_TO_SERVER, "credit"),
+    /** {@code 53}, extension: the server grants the client more credit; id is the client id. */
+    SERVER_CREDIT(0x53, Direction.SERVER_TO_CLIENT, "credit"),
+    /** {@code A4}, extension: a ping from either side; id is the ping's own id. */
+    PING(0xA4, Direction.CLIENT_TO_SERVER, "ping"),
+    /** {@code 54}, extension: the answer to a ping, echoing its id and token. */
+    PONG(0x54, Direction.SERVER_TO_CLIENT, "pong"),
     /** {@code FF}: chaff, any length, ignored on receipt. */
     CHAFF(0xFF, Direction.EITHER, "chaff");
 
@@ -49,6 +59,11 @@ public enum MessageType {
     /** The direction messages of this type travel in. */
     public Direction direction() {
         return direction;
+    }
+
+    /** Whether this type belongs to the credit extension rather than the original protocol. */
+    public boolean isExtension() {
+        return this == CLIENT_CREDIT || this == SERVER_CREDIT || this == PING || this == PONG;
     }
 
     /** A short human label, as used in trace comments ("SYN", "data", ...). */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * The seed's one-line trace notation: an arrow, the type byte, the 3 id bytes and the payload,
@@ -58,9 +59,19 @@ public final class TraceFormat {
         }
         switch (message.type()) {
             case SYN:
-                return "SYN, client id " + message.id() + ", " + message.payloadLength() + " bytes of destination";
+                OptionalInt window = CreditExtension.offeredWindow(message);
+                return "SYN, client id " + message.id() + ", "
+                        + (message.payloadLength() - (window.isPresent() ? CreditExtension.TRAILER_LENGTH : 0))
+                        + " bytes of destination" + (window.isPresent() ? ", credit window " + window.getAsInt() : "");
             case ACK:
-                return "ACK, client id " + message.id() + ", server id " + message.ackedServerId();
+                return "ACK, client id " + message.id() + ", server id " + message.ackedServerId()
+                        + (message.ackWindow().isPresent() ? ", credit window " + message.ackWindow().getAsInt() : "");
+            case CLIENT_CREDIT:
+            case SERVER_CREDIT:
+                return "credit +" + message.creditIncrement();
+            case PING:
+            case PONG:
+                return message.type().label() + " " + message.id();
             case CLIENT_DATA:
             case SERVER_DATA:
                 return "data, " + message.payloadLength() + " bytes";

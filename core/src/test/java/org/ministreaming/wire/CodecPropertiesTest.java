@@ -58,9 +58,31 @@ class CodecPropertiesTest {
 
     @Provide
     Arbitrary<Parts> validParts() {
-        return definedTypes().flatMap(type -> Combinators.combine(
-                        ids(), type == MessageType.ACK ? nonZeroIdBytes() : payloads())
+        return definedTypes().flatMap(type -> Combinators.combine(ids(), validPayloads(type))
                 .as((id, payload) -> new Parts(type, id, payload)));
+    }
+
+    /** Payloads the type allows: free for most, a fixed form for ACK, credit, ping and pong. */
+    private static Arbitrary<byte[]> validPayloads(MessageType type) {
+        switch (type) {
+            case ACK:
+                return Arbitraries.oneOf(nonZeroIdBytes(), Combinators.combine(nonZeroIdBytes(),
+                        Arbitraries.integers().between(1, Integer.MAX_VALUE)).as((id, window) -> {
+                            byte[] payload = new byte[ConnectionId.LENGTH + CreditExtension.TRAILER_LENGTH];
+                            System.arraycopy(id, 0, payload, 0, ConnectionId.LENGTH);
+                            System.arraycopy(CreditExtension.trailer(window), 0, payload, ConnectionId.LENGTH, CreditExtension.TRAILER_LENGTH);
+                            return payload;
+                        }));
+            case CLIENT_CREDIT:
+            case SERVER_CREDIT:
+                return Arbitraries.integers().between(1, Integer.MAX_VALUE)
+                        .map(increment -> java.nio.ByteBuffer.allocate(4).putInt(increment).array());
+            case PING:
+            case PONG:
+                return Arbitraries.longs().map(token -> java.nio.ByteBuffer.allocate(8).putLong(token).array());
+            default:
+                return payloads();
+        }
     }
 
     @Provide
@@ -84,7 +106,7 @@ class CodecPropertiesTest {
 
     @Provide
     Arbitrary<byte[]> zeroId() {
-        return definedTypes().flatMap(type -> (type == MessageType.ACK ? nonZeroIdBytes() : payloads())
+        return definedTypes().flatMap(type -> validPayloads(type)
                 .map(payload -> encode(type.code(), new byte[3], payload)));
     }
 
@@ -92,7 +114,7 @@ class CodecPropertiesTest {
     Arbitrary<byte[]> unknownType() {
         Arbitrary<Integer> undefined = Arbitraries.integers().between(0, 255)
                 .filter(code -> MessageType.fromCode(code) == null)
-                .edgeCases(c -> c.add(0x00, 0xA3, 0xAF, 0x53, 0x5F, 0x7A, 0xFE));
+                .edgeCases(c -> c.add(0x00, 0xA5, 0xAF, 0x55, 0x5F, 0x7A, 0xFE));
         return Combinators.combine(undefined, nonZeroIdBytes(), payloads()).as(CodecPropertiesTest::encode);
     }
 

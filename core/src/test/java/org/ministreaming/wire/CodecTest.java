@@ -281,7 +281,7 @@ class CodecTest {
             "52 12",     // 2 bytes
             "A1 12 34",  // 3 bytes: the id is cut
             "51 00 00",  // 3 bytes: also a zero-looking id, but too short comes first
-            "A3 12 34"   // 3 bytes: unknown type, but too short comes first
+            "A5 12 34"   // 3 bytes: unknown type, but too short comes first
         })
         void inputShorterThanTheFourByteHeaderIsTooShort(String spaced) {
             assertThat(rejectionReason(hex(spaced))).isEqualTo(MalformedMessageException.Reason.TOO_SHORT);
@@ -303,10 +303,10 @@ class CodecTest {
         @ParameterizedTest
         @ValueSource(strings = {
             "00 12 34 56", // outside both ranges
-            "A3 12 34 56", // client -> server range, but undefined
+            "A5 12 34 56", // client -> server range, first undefined
             "AF 12 34 56", // last of the client -> server range, undefined
             "5F 12 34 56", // last of the server -> client range, undefined
-            "53 12 34 56", // first undefined of the server -> client range
+            "55 12 34 56", // server -> client range, first undefined
             "7A 12 34 56", // outside both ranges
             "FE 12 34 56"  // next to chaff, but not chaff
         })

@@ -19,6 +19,10 @@ class MessageTypeTest {
         "SERVER_DATA,  50, SERVER_TO_CLIENT, data",
         "ACK,          51, SERVER_TO_CLIENT, ACK",
         "SERVER_CLOSE, 52, SERVER_TO_CLIENT, close",
+        "CLIENT_CREDIT, A3, CLIENT_TO_SERVER, credit",
+        "SERVER_CREDIT, 53, SERVER_TO_CLIENT, credit",
+        "PING,         A4, CLIENT_TO_SERVER, ping",
+        "PONG,         54, SERVER_TO_CLIENT, pong",
         "CHAFF,        FF, EITHER,           chaff"
     })
     void eachTypeHasItsByteDirectionAndLabel(MessageType type, String hexCode, Direction direction, String label) {
@@ -29,12 +33,14 @@ class MessageTypeTest {
     }
 
     @Test
-    void exactlySevenTypesAreDefined() {
-        assertThat(MessageType.values()).hasSize(7);
+    void sevenOriginalTypesAndFourExtensionTypesAreDefined() {
+        assertThat(MessageType.values()).hasSize(11);
+        assertThat(MessageType.values()).filteredOn(MessageType::isExtension)
+                .containsExactlyInAnyOrder(MessageType.CLIENT_CREDIT, MessageType.SERVER_CREDIT, MessageType.PING, MessageType.PONG);
     }
 
     @Test
-    void fromCodeOverAll256ByteValuesFindsOnlyTheSevenDefinedTypes() {
+    void fromCodeOverAll256ByteValuesFindsOnlyTheDefinedTypes() {
         Set<MessageType> found = EnumSet.noneOf(MessageType.class);
         int definedCount = 0;
         for (int code = 0; code < 256; code++) {
@@ -46,7 +52,7 @@ class MessageTypeTest {
             }
         }
 
-        assertThat(definedCount).isEqualTo(7);
+        assertThat(definedCount).isEqualTo(11);
         assertThat(found).containsExactlyInAnyOrder(MessageType.values());
     }
 

@@ -227,7 +227,7 @@ class TraceFormatTest {
 
     @Test
     void wellFormedNotationOfAnInvalidMessageIsAMalformedMessage() {
-        assertThat(reasonParsing("C->S A3 12 34 56")).isEqualTo(MalformedMessageException.Reason.UNKNOWN_TYPE);
+        assertThat(reasonParsing("C->S A5 12 34 56")).isEqualTo(MalformedMessageException.Reason.UNKNOWN_TYPE);
         assertThat(reasonParsing("C->S A1 00 00 00 6D")).isEqualTo(MalformedMessageException.Reason.ZERO_ID);
         assertThat(reasonParsing("S->C 52 12")).isEqualTo(MalformedMessageException.Reason.TOO_SHORT);
         assertThat(reasonParsing("S->C 51 23 45 67 00 00 00"))
