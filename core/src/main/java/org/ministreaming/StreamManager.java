@@ -117,6 +117,14 @@ public final class StreamManager implements AutoCloseable {
         return engine.counters();
     }
 
+    /**
+     * Bytes received and not yet read by the application, over all open connections. Bounded
+     * by the connections times the receive buffer size.
+     */
+    public long bufferedBytes() {
+        return engine.bufferedBytes();
+    }
+
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
         return engine.isClosed();

@@ -201,11 +201,8 @@ class SocketBehaviourTest {
         }
     }
 
-    private static void awaitBlocked(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING) {
-            assertThat(System.nanoTime()).as("thread should block").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+    private static void awaitBlocked(Thread thread) {
+        Await.until(thread.getName() + " blocks", () -> thread.getState() == Thread.State.WAITING
+                || thread.getState() == Thread.State.TIMED_WAITING);
     }
 }

@@ -176,6 +176,15 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return counters.get(counter);
     }
 
+    /** Bytes received and not yet read, over all connections in the table. */
+    public long bufferedBytes() {
+        long total = 0;
+        for (Connection connection : connections.values()) {
+            total += connection.available();
+        }
+        return total;
+    }
+
     /** Number of connections in the table (open, opening or waiting for accept). */
     public int connectionCount() {
         return connections.size();

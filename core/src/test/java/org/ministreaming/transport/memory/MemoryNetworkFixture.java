@@ -14,9 +14,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.ministreaming.transport.Destination;
@@ -154,17 +151,6 @@ abstract class MemoryNetworkFixture {
     static boolean inMethod(Thread thread, Class<?> type, String method) {
         return Arrays.stream(thread.getStackTrace())
                 .anyMatch(f -> f.getClassName().equals(type.getName()) && f.getMethodName().equals(method));
-    }
-
-    /** Waits, bounded, for a condition that another thread brings about. */
-    static void awaitCondition(BooleanSupplier condition, Supplier<String> description) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + description.get());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
     }
 
     static java.util.Set<String> liveThreadNames() {

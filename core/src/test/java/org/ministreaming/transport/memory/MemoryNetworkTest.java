@@ -25,6 +25,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ministreaming.Await;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 
@@ -269,8 +270,8 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
             closed.complete(null);
         });
 
-        awaitCondition(() -> closer.getState() == Thread.State.WAITING && inMethod(closer, Thread.class, "join"),
-                () -> "close() waiting for the delivery thread; closer is " + closer.getState());
+        Await.until(() -> "close() waits for the delivery thread; closer is " + closer.getState(),
+                () -> closer.getState() == Thread.State.WAITING && inMethod(closer, Thread.class, "join"));
         assertThat(delivery.isAlive()).isTrue();
         gate.countDown();
 
@@ -324,7 +325,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
                 blockedSend.completeExceptionally(e);
             }
         });
-        awaitCondition(() -> isWaitingForRoom(sender), () -> "sender waiting for room; state " + sender.getState());
+        Await.until(() -> "the sender waits for room; state " + sender.getState(), () -> isWaitingForRoom(sender));
 
         bob.close();
 
@@ -369,8 +370,8 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         });
 
         assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        awaitCondition(() -> completed.get() == delivered && isWaitingForRoom(sender),
-                () -> "sender waiting after " + delivered + " sends; it made " + completed.get() + ", state " + sender.getState());
+        Await.until(() -> "the sender waits after " + delivered + " sends; it made " + completed.get() + ", state " + sender.getState(),
+                () -> completed.get() == delivered && isWaitingForRoom(sender));
         assertThat(bob.inbox().size()).isEqualTo(delivered - 1);
         assertThat(sending).isNotDone();
 
