@@ -1,0 +1,214 @@
+package org.ministreaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.ministreaming.engine.Counter;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.memory.MemoryNetwork;
+import org.ministreaming.wire.Message;
+
+/**
+ * The credit extension on the wire, against a scripted peer that speaks it or not: the offer
+ * and answer, fallback to the plain protocol, violations, pings and the idle timeout.
+ */
+class ExtensionRulesTest {
+
+    private static final String PEER = "6D 65 6D 3A 70 65 65 72";           // "mem:peer"
+    private static final String OFFER_1024 = "4D 53 46 43 01 00 00 04 00"; // "MSFC", version 1, window 1024
+
+    private final MemoryNetwork network = new MemoryNetwork();
+    private StreamManager manager;
+    private ScriptedPeer peer;
+
+    private Destination start(String name, StreamOptions.Builder options) throws IOException {
+        manager = StreamManager.open(network.endpoint(name), options.build());
+        peer = new ScriptedPeer(network, "peer");
+        return manager.localDestination();
+    }
+
+    @AfterEach
+    void stop() {
+        manager.close();
+        peer.close();
+    }
+
+    private long count(Counter counter) {
+        return manager.statistics().get(counter);
+    }
+
+    /** The scripted peer opens a connection, offering the extension or not; returns the ACK. */
+    private Message open(StreamServerSocket serverSocket, String clientId, boolean offer) throws Exception {
+        peer.send(manager.localDestination(), "C->S A1 " + clientId + " " + PEER + (offer ? " " + OFFER_1024 : ""));
+        serverSocket.accept(ScriptedPeer.WAIT);
+        return peer.expectMessage();
+    }
+
+    @Test
+    void anOfferIsAnsweredWithAnAckCarryingTheServersWindow() throws Exception {
+        start("server", StreamOptions.builder().receiveBufferSize(4096));
+
+        Message ack = open(manager.serverSocket(), "12 34 56", true);
+
+        // 51 | client id | server id | "MSFC" | version 1 | window 4096
+        assertThat(ScriptedPeer.hex(ack.toByteArray()))
+                .isEqualTo("51 12 34 56 " + ack.ackedServerId() + " 4D 53 46 43 01 00 00 10 00");
+    }
+
+    @Test
+    void aPlainSynGetsThePlainSevenByteAck() throws Exception {
+        start("server", StreamOptions.builder());
+
+        Message ack = open(manager.serverSocket(), "12 34 56", false);
+
+        assertThat(ack.toByteArray()).hasSize(7);
+    }
+
+    @Test
+    void aServerWithFlowControlOffAnswersAnOfferWithThePlainAck() throws Exception {
+        start("server", StreamOptions.builder().flowControl(false));
+
+        Message ack = open(manager.serverSocket(), "12 34 56", true);
+
+        assertThat(ack.toByteArray()).hasSize(7);
+    }
+
+    @Test
+    void aClientFallsBackToThePlainProtocolOnASevenByteAckAndNeverSendsCredit() throws Exception {
+        start("client", StreamOptions.builder());
+        CompletableFuture<StreamSocket> connect = Async.run(() -> manager.connect(peer.destination()));
+        Message syn = peer.expectMessage();
+        peer.send(manager.localDestination(), "S->C 51 " + syn.id() + " 98 76 54");
+        StreamSocket socket = connect.get(5, TimeUnit.SECONDS);
+        String hundredBytes = " 41".repeat(100);
+
+        for (int i = 0; i < 1000; i++) {
+            peer.send(manager.localDestination(), "S->C 50 " + syn.id() + hundredBytes);
+        }
+        assertThat(socket.getInputStream().readNBytes(100_000)).hasSize(100_000);
+
+        assertThat(socket.hasFlowControl()).isFalse();
+        peer.sync(manager.localDestination()); // the next message is the sync's answer, not credit
+    }
+
+    @Test
+    void creditBeyondThePeersOwnWindowIsAViolationThatClosesTheConnection() throws Exception {
+        Destination server = start("server", StreamOptions.builder());
+        Message ack = open(manager.serverSocket(), "12 34 56", true);
+
+        // the client offered 1024 and has sent nothing: one byte more would exceed its window
+        peer.send(server, "C->S A3 " + ack.ackedServerId() + " 00 00 00 01");
+
+        assertThat(ScriptedPeer.hex(peer.expect())).isEqualTo("52 12 34 56");
+        assertThat(count(Counter.CREDIT_VIOLATION)).isEqualTo(1);
+    }
+
+    @Test
+    void dataBeyondTheCreditGivenIsAViolationThatClosesTheConnection() throws Exception {
+        Destination server = start("server", StreamOptions.builder().receiveBufferSize(1024));
+        StreamServerSocket serverSocket = manager.serverSocket();
+        Message ack = open(serverSocket, "12 34 56", true);
+        Message other = open(serverSocket, "65 43 21", true);
+
+        peer.send(server, "C->S A0 " + ack.ackedServerId() + " 41".repeat(1000));
+        peer.send(server, "C->S A0 " + ack.ackedServerId() + " 41".repeat(25));
+
+        assertThat(ScriptedPeer.hex(peer.expect())).isEqualTo("52 12 34 56");
+        assertThat(count(Counter.CREDIT_VIOLATION)).isEqualTo(1);
+        assertThat(count(Counter.OVERRUN)).isZero();
+        peer.send(server, "C->S A0 " + other.ackedServerId() + " 42");
+        peer.sync(server);
+        assertThat(count(Counter.UNKNOWN_CONNECTION)).isZero();
+    }
+
+    @Test
+    void creditOnAPlainConnectionIsIgnoredAndCounted() throws Exception {
+        Destination server = start("server", StreamOptions.builder());
+        Message ack = open(manager.serverSocket(), "12 34 56", false);
+
+        peer.send(server, "C->S A3 " + ack.ackedServerId() + " 00 00 10 00");
+        peer.sync(server);
+
+        assertThat(count(Counter.EXTENSION_ON_PLAIN)).isEqualTo(1);
+    }
+
+    @Test
+    void malformedExtensionMessagesAreDroppedAndCounted() throws Exception {
+        Destination server = start("server", StreamOptions.builder());
+        Message ack = open(manager.serverSocket(), "12 34 56", true);
+
+        peer.send(server, "C->S A3 " + ack.ackedServerId() + " 00 00 00 00");       // increment 0
+        peer.send(server, "C->S A3 " + ack.ackedServerId() + " 80 00 00 00");       // negative
+        peer.send(server, "C->S A3 " + ack.ackedServerId() + " 00 10");             // too short
+        peer.send(server, "C->S A4 12 12 12 01 02 03 04 05 06 07");                 // 7-byte token
+        peer.send(server, "S->C 51 0F 0F 0F 0E 0E 0E 4D 53 46 43 02 00 00 04 00"); // trailer version 2
+        peer.sync(server);
+
+        assertThat(count(Counter.MALFORMED)).isEqualTo(5);
+    }
+
+    @Test
+    void aPingIsAnsweredWithAPongEchoingItsIdAndToken() throws Exception {
+        Destination server = start("server", StreamOptions.builder());
+
+        peer.send(server, "C->S A4 12 34 56 01 02 03 04 05 06 07 08");
+
+        assertThat(ScriptedPeer.hex(peer.expect())).isEqualTo("54 12 34 56 01 02 03 04 05 06 07 08");
+        assertThat(count(Counter.PINGS_ANSWERED)).isEqualTo(1);
+    }
+
+    @Test
+    void aPingToAPlainPeerIsTheOriginalOneByteChaff() throws Exception {
+        start("server", StreamOptions.builder());
+
+        assertThat(manager.ping(peer.destination(), Duration.ofSeconds(5))).isEmpty();
+
+        assertThat(ScriptedPeer.hex(peer.expect())).isEqualTo("FF");
+    }
+
+    @Test
+    void aPingThatGetsNoPongTimesOutAndALatePongIsIgnored() throws Exception {
+        start("server", StreamOptions.builder());
+        open(manager.serverSocket(), "12 34 56", true);
+
+        assertThatThrownBy(() -> manager.ping(peer.destination(), Duration.ofMillis(200)))
+                .isInstanceOf(SocketTimeoutException.class);
+        Message ping = peer.expectMessage();
+        peer.send(manager.localDestination(), Message.pong(ping).toByteArray());
+        peer.sync(manager.localDestination());
+
+        assertThat(ScriptedPeer.hex(ping.toByteArray())).startsWith("A4 ").hasSize(3 * 12 - 1);
+        assertThat(count(Counter.UNEXPECTED)).isEqualTo(1);
+    }
+
+    @Test
+    void aPingAnsweredByTheScriptMeasuresTheRoundTrip() throws Exception {
+        start("server", StreamOptions.builder());
+        open(manager.serverSocket(), "12 34 56", true);
+        CompletableFuture<java.util.Optional<Duration>> ping = Async.run(() -> manager.ping(peer.destination(), Duration.ofSeconds(5)));
+
+        peer.send(manager.localDestination(), Message.pong(peer.expectMessage()).toByteArray());
+
+        assertThat(ping.get(5, TimeUnit.SECONDS)).hasValueSatisfying(rtt -> assertThat(rtt).isPositive());
+    }
+
+    @Test
+    void theIdleTimeoutClosesAConnectionToAPeerThatVanished() throws Exception {
+        start("server", StreamOptions.builder().idleTimeout(Duration.ofMillis(200)));
+        StreamServerSocket serverSocket = manager.serverSocket();
+        peer.send(manager.localDestination(), "C->S A1 12 34 56 " + PEER);
+        StreamSocket socket = serverSocket.accept(ScriptedPeer.WAIT);
+        peer.expect();
+
+        assertThat(ScriptedPeer.hex(peer.expect())).isEqualTo("52 12 34 56");
+        assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(IOException.class).hasMessageContaining("idle");
+        assertThat(count(Counter.IDLE_CLOSED)).isEqualTo(1);
+    }
+}
