@@ -84,6 +84,20 @@ final class ScriptedPeer implements AutoCloseable {
         assertThat(hex(expect())).isEqualTo("A2 0E 0E 0E");
     }
 
+    /**
+     * Like {@link #sync}, for when the engine may still be answering earlier messages: returns
+     * everything that arrived before the sync's answer, in order.
+     */
+    java.util.List<byte[]> syncCollecting(Destination engine) throws Exception {
+        send(engine, "S->C 51 0F 0F 0F 0E 0E 0E");
+        java.util.List<byte[]> before = new java.util.ArrayList<>();
+        byte[] next;
+        while (!hex(next = expect()).equals("A2 0E 0E 0E")) {
+            before.add(next);
+        }
+        return before;
+    }
+
     static String hex(byte[] bytes) {
         return HexFormat.ofDelimiter(" ").withUpperCase().formatHex(bytes);
     }
