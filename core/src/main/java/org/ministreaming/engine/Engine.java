@@ -73,6 +73,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     private final Admission admission;
     private final Liveness liveness;
     private final ScheduledThreadPoolExecutor timer;
+    /** The timer's threads, joined on close: the pool reports termination just before they end. */
+    private final List<Thread> timerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Acceptor acceptor;
     private volatile boolean closed;
 
@@ -83,6 +85,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "ministreaming-timer-" + transport.localDestination());
             thread.setDaemon(true);
+            timerThreads.add(thread);
             return thread;
         });
         this.timer.setRemoveOnCancelPolicy(true);
@@ -542,6 +545,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         transport.close();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
+            for (Thread thread : timerThreads) {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
