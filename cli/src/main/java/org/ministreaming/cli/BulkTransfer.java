@@ -20,9 +20,8 @@ import org.ministreaming.transport.memory.MemoryNetwork;
  * Sends seeded random bytes one way over one connection, from {@code mem:sender} to
  * {@code mem:receiver} on an in-memory network, and hashes them with SHA-256 at both ends.
  *
- * <p>The plain protocol has no flow control: a reader that falls behind by more than its receive
- * buffer loses the connection. So the receiving manager's buffer holds the whole transfer, as far
- * as an {@code int} can count it ({@link #receiveBufferSize()}).
+ * <p>Both managers use the default options, so the connection has flow control: the sender
+ * waits whenever the receiver's 256 KiB buffer is full.
  *
  * <p>Not thread-safe: run it from one thread; the receiver gets a thread of its own.
  */
@@ -73,16 +72,6 @@ final class BulkTransfer {
         this.seed = seed;
     }
 
-    /** The receiving manager's receive buffer: the whole transfer, or the most an int holds. */
-    int receiveBufferSize() {
-        return (int) Math.max(StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE, Math.min(size, Integer.MAX_VALUE));
-    }
-
-    /** Whether {@link #receiveBufferSize()} holds the whole transfer. */
-    boolean bufferHoldsTransfer() {
-        return receiveBufferSize() >= size;
-    }
-
     /**
      * Runs the transfer and closes everything it used.
      *
@@ -93,7 +82,7 @@ final class BulkTransfer {
     Result run(LongConsumer progress) throws IOException {
         MemoryNetwork network = new MemoryNetwork();
         StreamOptions receiverOptions = StreamOptions.builder()
-                .receiveBufferSize(receiveBufferSize()).readTimeout(IDLE_TIMEOUT).build();
+                .readTimeout(IDLE_TIMEOUT).build();
         StreamOptions senderOptions = StreamOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();
         AtomicLong received = new AtomicLong();
         try (StreamManager receiver = StreamManager.open(network.endpoint("receiver"), receiverOptions);

@@ -65,11 +65,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Bulk transfer: " + ByteSize.format(size) + " of random data (seed " + seed
                 + ") from mem:sender to mem:receiver over one connection");
-        String buffer = ByteSize.format(transfer.receiveBufferSize());
-        String defaultBuffer = ByteSize.format(StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE);
-        out.println("   the receiver buffers up to " + buffer + (transfer.bufferHoldsTransfer() ? ", the whole transfer" : ", the most it can")
-                + ": with no flow control yet (a later issue), a reader further behind than its buffer (default "
-                + defaultBuffer + ") loses the connection");
+        out.println("   with flow control: the sender waits whenever the receiver's "
+                + ByteSize.format(StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE) + " buffer is full");
         out.flush();
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), "transfer", size);
         BulkTransfer.Result result;

@@ -70,14 +70,16 @@ final class SeedConversations {
      */
     List<String> play() throws IOException {
         MemoryNetwork network = new MemoryNetwork();
-        StreamOptions clientOptions = StreamOptions.builder()
+        // The plain protocol, as the seed describes it: without the flow-control offer and answer.
+        StreamOptions clientOptions = StreamOptions.builder().flowControl(false)
                 .connectTimeout(STEP_TIMEOUT).readTimeout(STEP_TIMEOUT).messageListener(trace).build();
         try (StreamManager serverManager = StreamManager.open(network.endpoint("server"),
                      StreamOptions.builder().readTimeout(STEP_TIMEOUT).build());
              StreamManager clientManager = StreamManager.open(network.endpoint("client"), clientOptions)) {
             server = serverManager;
             client = clientManager;
-            out.println("The seed's sample conversations, as the client (" + client.localDestination() + ") sees them:");
+            out.println("The seed's sample conversations, as the client (" + client.localDestination() + ") sees them,");
+            out.println("in the plain protocol (flow control off, as the seed has none):");
             List<String> differed = new ArrayList<>();
             if (!refused()) {
                 differed.add("a)");

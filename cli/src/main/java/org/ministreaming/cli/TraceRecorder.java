@@ -29,15 +29,15 @@ final class TraceRecorder implements MessageListener {
     record Entry(MessageType type, String line) {
     }
 
-    /** Width of the notation column: a SYN from {@code mem:client} fits. */
+    /** Width of the notation column: a plain SYN from {@code mem:client} fits. */
     private static final int NOTATION_WIDTH = 47;
 
     private final List<Entry> entries = new ArrayList<>();
 
     /** Records a message the manager sent. */
     @Override
-    public void sent(Destination to, Message message) {
-        add(new Entry(message.type(), line(TraceFormat.format(message), TraceFormat.describe(message))));
+    public void sent(Destination to, Packet packet) {
+        add(new Entry(packet.type(), line(TraceFormat.format(packet), TraceFormat.describe(packet))));
     }
 
     /** Records a message or chaff the manager received. */
