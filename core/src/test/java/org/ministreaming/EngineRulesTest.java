@@ -232,6 +232,50 @@ class EngineRulesTest {
     }
 
     @Test
+    void chaffOfEveryLengthHarmsNothing() throws Exception {
+        Destination server = start(StreamOptions.builder());
+        Opened opened = open(manager.serverSocket(), "12 34 56");
+
+        for (int length = 1; length <= 100; length++) {
+            byte[] chaff = new byte[length];
+            new Random(length).nextBytes(chaff);
+            chaff[0] = (byte) 0xFF;
+            peer.send(server, chaff);
+        }
+        peer.send(server, "C->S A0 " + opened.serverId() + " 6F 6B");
+
+        assertThat(opened.socket().getInputStream().readNBytes(2)).asString(StandardCharsets.US_ASCII).isEqualTo("ok");
+        assertThat(count(Counter.CHAFF)).isEqualTo(100);
+    }
+
+    @Test
+    void aSynWithAGarbageDestinationIsAnsweredToItsSender() throws Exception {
+        Destination server = start(StreamOptions.builder());
+        StreamServerSocket serverSocket = manager.serverSocket();
+
+        peer.send(server, "C->S A1 12 34 56 00 FF 13 37 C0 DE");
+        StreamSocket socket = serverSocket.accept(ScriptedPeer.WAIT);
+
+        assertThat(socket.peer()).isEqualTo(peer.destination());
+        assertThat(ScriptedPeer.hex(peer.expect())).startsWith("51 12 34 56 ");
+    }
+
+    @Test
+    void dataAndClosesAfterTheCloseLandNowhere() throws Exception {
+        Destination server = start(StreamOptions.builder());
+        Opened opened = open(manager.serverSocket(), "12 34 56");
+        peer.send(server, "C->S A2 " + opened.serverId());
+        assertThat(opened.socket().getInputStream().read()).isEqualTo(-1);
+
+        peer.send(server, "C->S A0 " + opened.serverId() + " 6C 61 74 65");
+        peer.send(server, "C->S A2 " + opened.serverId());
+        peer.sync(server);
+
+        assertThat(count(Counter.UNKNOWN_CONNECTION)).isEqualTo(2);
+        assertThat(opened.socket().getInputStream().read()).isEqualTo(-1);
+    }
+
+    @Test
     void malformedMessagesAreDroppedAndCounted() throws Exception {
         Destination server = start(StreamOptions.builder());
         Opened opened = open(manager.serverSocket(), "12 34 56");
