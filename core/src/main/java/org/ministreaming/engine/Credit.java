@@ -30,8 +30,16 @@ final class Credit {
         this.sendCredit = peerWindow;
     }
 
-    /** Takes up to {@code wanted} bytes of credit; 0 when there is none. */
+    /**
+     * Takes up to {@code wanted} bytes of credit; 0 when there is none, or when there is less
+     * than {@code wanted} and less than an eighth of the peer's window, so that a writer waits
+     * for a grant instead of sending slivers. The wait always ends while the peer reads: the
+     * credit missing is then more than the quarter window after which the peer grants.
+     */
     int take(int wanted) {
+        if (sendCredit < wanted && sendCredit < Math.max(1, peerWindow / 8)) {
+            return 0;
+        }
         int granted = (int) Math.min(wanted, sendCredit);
         sendCredit -= granted;
         return granted;
