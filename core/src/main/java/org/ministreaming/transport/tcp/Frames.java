@@ -1,0 +1,110 @@
+package org.ministreaming.transport.tcp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The link framing: every frame is a 4-byte big-endian length, 1 to {@value #MAX_LENGTH}, then
+ * that many bytes. The first frame each side sends is the hello, {@code MINISTREAMING/1 }
+ * followed by the sender's destination or {@code -}; every later frame is one message.
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class Frames {
+
+    /** Most bytes one frame carries. */
+    static final int MAX_LENGTH = 65536;
+
+    /** What every hello starts with, the space included. */
+    static final String HELLO_PREFIX = "MINISTREAMING/1 ";
+
+    /** What a hello names instead of a destination when its sender does not listen. */
+    static final String NOT_LISTENING = "-";
+
+    private static final byte[] PREFIX_BYTES = HELLO_PREFIX.getBytes(StandardCharsets.US_ASCII);
+
+    private Frames() {
+    }
+
+    /**
+     * Reads one frame.
+     *
+     * @return its bytes, or {@code null} if the stream ended cleanly before the frame began
+     * @throws BadPeerException if the length is out of range or the stream ends inside the frame
+     * @throws IOException if reading fails
+     */
+    static byte[] read(InputStream in) throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        byte[] header = new byte[4];
+        header[0] = (byte) first;
+        int got = 1 + readUpTo(in, header, 1, 3);
+        if (got < 4) {
+            throw new BadPeerException("truncated frame: the stream ended after " + got + " of the 4 length bytes");
+        }
+        int length = (header[0] & 0xFF) << 24 | (header[1] & 0xFF) << 16 | (header[2] & 0xFF) << 8 | header[3] & 0xFF;
+        if (length < 1 || length > MAX_LENGTH) {
+            throw new BadPeerException("bad frame length 0x" + String.format("%08X", length)
+                    + " (" + Integer.toUnsignedString(length) + "); a frame holds 1 to " + MAX_LENGTH + " bytes");
+        }
+        byte[] frame = new byte[length];
+        int body = readUpTo(in, frame, 0, length);
+        if (body < length) {
+            throw new BadPeerException("truncated frame: the stream ended after " + body + " of " + length + " bytes");
+        }
+        return frame;
+    }
+
+    /** Reads until {@code length} bytes or the end of the stream; returns how many it read. */
+    private static int readUpTo(InputStream in, byte[] target, int offset, int length) throws IOException {
+        int total = 0;
+        while (total < length) {
+            int n = in.read(target, offset + total, length - total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    /** Writes one frame: the 4-byte length, then {@code payload}. */
+    static void write(OutputStream out, byte[] payload) throws IOException {
+        int length = payload.length;
+        out.write(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
+        out.write(payload);
+    }
+
+    /**
+     * A hello's bytes.
+     *
+     * @param destination the sender's destination URI, or {@link #NOT_LISTENING}
+     */
+    static byte[] hello(String destination) {
+        return (HELLO_PREFIX + destination).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * What a hello names: a destination URI or {@link #NOT_LISTENING}, not yet checked further.
+     *
+     * @throws BadPeerException if the frame is not a hello or names nothing printable
+     */
+    static String parseHello(byte[] frame) throws BadPeerException {
+        if (frame.length <= PREFIX_BYTES.length
+                || !Arrays.equals(frame, 0, PREFIX_BYTES.length, PREFIX_BYTES, 0, PREFIX_BYTES.length)) {
+            throw new BadPeerException("the first frame is not a hello (" + HELLO_PREFIX.strip() + " followed by a space and a destination)");
+        }
+        for (int i = PREFIX_BYTES.length; i < frame.length; i++) {
+            if (frame[i] < 0x21 || frame[i] > 0x7E) {
+                throw new BadPeerException("the hello's destination holds byte 0x" + String.format("%02X", frame[i] & 0xFF)
+                        + "; only printable ASCII without spaces is allowed");
+            }
+        }
+        return new String(frame, PREFIX_BYTES.length, frame.length - PREFIX_BYTES.length, StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,289 @@
+package org.ministreaming.transport.tcp;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.ministreaming.transport.Destination;
+
+/**
+ * One TCP connection between two endpoints, carrying ministreaming connections both ways. It
+ * has a reader thread, which reads the peer's hello and then hands each message to the
+ * transport's receiver, and a writer thread, which writes this side's hello and then drains the
+ * {@link OutboundQueue}.
+ *
+ * <p>A link fails once: the first cause is logged, queued messages are dropped, waiting senders
+ * get an {@code IOException}, and the socket is closed, which ends both threads. The reader
+ * then reports the loss to the transport.
+ *
+ * <p>Thread-safe. {@link #start} is called once, under the transport's monitor.
+ */
+final class Link {
+
+    private static final System.Logger LOG = System.getLogger(Link.class.getName());
+    private static final int READ_BUFFER = 16 * 1024;
+    private static final int WRITE_BUFFER = 32 * 1024;
+
+    private final TcpTransport transport;
+    private final Socket raw;
+    private final boolean inbound;
+    private final OutboundQueue queue;
+    private final AtomicReference<IOException> failure = new AtomicReference<>();
+    /** Who the peer is: the dialled destination, or for an inbound link what {@link TcpTransport#register} decided. */
+    private volatile Destination peer;
+    /** {@link #raw}, or the TLS socket over it; set before the threads start. */
+    private volatile Socket socket;
+    private volatile Thread reader;
+    private volatile Thread writer;
+
+    private Link(TcpTransport transport, Socket raw, boolean inbound, Destination peer, long queueBytes) {
+        this.transport = transport;
+        this.raw = raw;
+        this.inbound = inbound;
+        this.peer = peer;
+        this.queue = new OutboundQueue(queueBytes, inbound);
+    }
+
+    /** A link this endpoint will dial to {@code peer}; senders that may block wait until {@link #start}. */
+    static Link outbound(TcpTransport transport, Destination peer, long queueBytes) {
+        return new Link(transport, new Socket(), false, peer, queueBytes);
+    }
+
+    /** A link a peer opened, known by its remote address until its hello names the peer. */
+    static Link inbound(TcpTransport transport, Socket accepted, long queueBytes) {
+        Destination anonymous = Addresses.anonymous(transport.scheme(), (InetSocketAddress) accepted.getRemoteSocketAddress());
+        return new Link(transport, accepted, true, anonymous, queueBytes);
+    }
+
+    /** Whether {@code thread} is a link's reader, where sends must not block. */
+    static boolean isReaderThread(Thread thread) {
+        return thread instanceof ReaderThread;
+    }
+
+    /** The peer as the receiver hears of it. */
+    Destination peer() {
+        return peer;
+    }
+
+    /**
+     * Dials: connects within the timeout and, for TLS, completes the handshake, which checks
+     * the pin. Called by the sending thread that opens the link.
+     */
+    void connect(InetSocketAddress address, int timeoutMillis, Tls tls) throws IOException {
+        InetSocketAddress resolved = new InetSocketAddress(address.getHostString(), address.getPort());
+        if (resolved.isUnresolved()) {
+            throw new UnknownHostException("unknown host " + address.getHostString());
+        }
+        raw.connect(resolved, timeoutMillis);
+        raw.setSoTimeout(timeoutMillis);
+        if (tls == null) {
+            socket = raw;
+        } else {
+            SSLSocket secure = tls.client(raw, address.getHostString(), address.getPort());
+            secure.startHandshake();
+            socket = secure;
+        }
+    }
+
+    /**
+     * Starts the reader and the writer. For an inbound link, sets the hello timeout and wraps the
+     * socket in TLS first.
+     */
+    void start(int helloTimeoutMillis, Tls tls) throws IOException {
+        raw.setTcpNoDelay(true);
+        if (inbound) {
+            raw.setSoTimeout(helloTimeoutMillis);
+            socket = tls == null ? raw : tls.server(raw);
+        }
+        String name = raw.getLocalPort() + "-" + raw.getInetAddress().getHostAddress() + ":" + raw.getPort();
+        reader = new ReaderThread(this::read, "ministreaming-tcp-reader-" + name);
+        writer = new Thread(this::write, "ministreaming-tcp-writer-" + name);
+        writer.setDaemon(true);
+        queue.markReady();
+        reader.start();
+        writer.start();
+    }
+
+    /**
+     * Queues one message for the writer. A send that may not block and finds the queue at twice
+     * its bound fails the link: the peer has stopped reading while it keeps provoking replies.
+     *
+     * @param mayBlock whether to wait while the link is dialled and while the queue is full
+     * @throws IOException if the link failed or the transport is closing
+     */
+    void send(byte[] message, boolean mayBlock) throws IOException {
+        if (!queue.put(message, mayBlock)) {
+            IOException overflow = new BadPeerException(peer + " does not read its link: " + queue.queuedBytes()
+                    + " bytes are queued for it, twice the bound");
+            fail(overflow);
+            throw overflow;
+        }
+    }
+
+    /** Graceful end, for the transport's close: the writer sends what is queued, then ends the stream. */
+    void finish() {
+        queue.finish();
+    }
+
+    /**
+     * Ends the link for {@code cause}, unless it already failed. Logs once, drops queued
+     * messages, fails waiting senders and closes the socket.
+     */
+    void fail(IOException cause) {
+        if (!failure.compareAndSet(null, cause)) {
+            return;
+        }
+        Level level = transport.isClosed() ? Level.DEBUG
+                : cause instanceof BadPeerException || cause instanceof SSLException ? Level.WARNING : Level.INFO;
+        LOG.log(level, () -> "link " + this + " ended: " + cause.getMessage());
+        transport.forget(this);
+        queue.fail(cause instanceof ConnectException ? cause
+                : new IOException("the link to " + peer + " failed: " + cause.getMessage(), cause));
+        try {
+            raw.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "closing the socket of " + this + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Whether both threads were started and have ended. */
+    boolean threadsEnded() {
+        Thread r = reader;
+        Thread w = writer;
+        return r != null && w != null && !r.isAlive() && !w.isAlive();
+    }
+
+    /** Waits, until {@code deadlineNanos} at most, for the reader to end. */
+    void awaitEnd(long deadlineNanos) {
+        Thread thread = reader;
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            return;
+        }
+        try {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for both threads to end, unless called from one of them. */
+    void join() {
+        joinQuietly(reader);
+        joinQuietly(writer);
+    }
+
+    private void read() {
+        IOException cause;
+        try {
+            InputStream in = new BufferedInputStream(socket.getInputStream(), READ_BUFFER);
+            byte[] hello = Frames.read(in);
+            if (hello == null) {
+                throw new BadPeerException("the stream ended before the hello");
+            }
+            String announced = checked(Frames.parseHello(hello));
+            if (inbound) {
+                peer = transport.register(this, announced);
+            }
+            socket.setSoTimeout(0);
+            LOG.log(Level.DEBUG, () -> "link " + this + " open; the peer's hello names " + announced);
+            byte[] message;
+            while ((message = Frames.read(in)) != null) {
+                transport.deliver(peer, message);
+            }
+            cause = new EOFException(peer + " closed the link");
+        } catch (SocketTimeoutException e) {
+            cause = new BadPeerException("no TLS handshake and hello within " + transport.connectTimeoutMillis() + " ms");
+        } catch (IOException e) {
+            cause = e;
+        }
+        fail(cause);
+        transport.ended(this, failure.get());
+        joinQuietly(writer);
+    }
+
+    /** {@code announced} if it is {@code -} or a destination of this transport's scheme that can be dialled. */
+    private String checked(String announced) throws BadPeerException {
+        if (!announced.equals(Frames.NOT_LISTENING)) {
+            try {
+                Addresses.hostAndPort(announced, transport.scheme(), false);
+            } catch (IllegalArgumentException e) {
+                throw new BadPeerException("the hello names '" + announced + "', which is neither "
+                        + Frames.NOT_LISTENING + " nor " + transport.scheme() + "://HOST:PORT");
+            }
+        }
+        return announced;
+    }
+
+    private void write() {
+        try {
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), WRITE_BUFFER);
+            Frames.write(out, transport.hello());
+            out.flush();
+            List<byte[]> batch;
+            while ((batch = queue.takeAll()) != null) {
+                for (byte[] message : batch) {
+                    Frames.write(out, message);
+                }
+                out.flush();
+            }
+            if (!queue.failed()) {
+                socket.shutdownOutput();
+            }
+        } catch (IOException e) {
+            fail(e);
+        } catch (InterruptedException e) {
+            fail(new InterruptedIOException("the writer was interrupted"));
+        }
+    }
+
+    /** Waits for {@code thread} to end, unless it is null or the current thread; keeps an interrupt for later. */
+    static void joinQuietly(Thread thread) {
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return peer + (raw.isConnected()
+                ? " (" + raw.getLocalPort() + " <-> " + raw.getRemoteSocketAddress() + ")" : " (not connected)");
+    }
+
+    /** Marks the threads whose sends, made from receive callbacks, must never block. */
+    private static final class ReaderThread extends Thread {
+        ReaderThread(Runnable body, String name) {
+            super(body, name);
+            setDaemon(true);
+        }
+    }
+}

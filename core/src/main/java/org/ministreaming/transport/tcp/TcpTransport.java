@@ -1,0 +1,549 @@
+package org.ministreaming.transport.tcp;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+
+/**
+ * A transport over TCP, optionally with TLS 1.3: destinations are {@code tcp://HOST:PORT} or
+ * {@code tls://HOST:PORT}. Made with {@link #plain()} or {@link #tls()}.
+ *
+ * <h2>Links</h2>
+ * Messages travel over links, one TCP connection per pair of endpoints, each carrying
+ * ministreaming connections in both directions. Sending to a destination without a link dials
+ * one; a link a peer opens is known by the destination its hello names, so this endpoint's
+ * sends to that peer use it too. Each link frames messages as {@code docs/protocol.md}, "TCP
+ * link framing", describes.
+ * <ul>
+ *   <li><b>Not listening.</b> An endpoint without {@link Builder#listen} has the destination
+ *       {@code tcp:-} (or {@code tls:-}), says {@code -} in its hello, and cannot be dialled.
+ *       A peer knows each link from it as {@code tcp://-@ADDR:PORT}, after the link's remote
+ *       address; replies go over that link, and once it is gone the name cannot be dialled.</li>
+ *   <li><b>Simultaneous links.</b> If a hello names a destination that already has a link (both
+ *       sides dialled at once), the newer link is known by its remote address instead, like a
+ *       peer that does not listen. Each link thus has its own name: the receiver hears every
+ *       message with the name of the link it came on, replies to that name go back over that
+ *       link, and losing one link never fails connections carried by the other.</li>
+ *   <li><b>TLS.</b> The dialling side checks the server's certificate against its pinned
+ *       fingerprints; the accepting side learns nothing certain about the client. So a
+ *       {@code tls://} endpoint knows every inbound link by its remote address and sends to a
+ *       {@code tls://HOST:PORT} destination only over a link it dialled and verified itself. Two
+ *       TLS endpoints that both open connections to each other thus use two links.</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * An accept thread when listening ({@code ministreaming-tcp-accept-...}), and per link a reader
+ * ({@code ministreaming-tcp-reader-...}), which delivers that link's messages one at a time and
+ * in order, and a writer ({@code ministreaming-tcp-writer-...}), which drains the link's send
+ * queue. The queue is bounded in bytes ({@link Builder#sendQueueBytes}): {@link #send} waits for
+ * room, except on a reader thread, where sends from receive callbacks never wait and never dial.
+ * A slow or stuck peer only holds up senders to that peer.
+ *
+ * <h2>Failures</h2>
+ * A link ends on end of stream, a socket error, or a framing violation (a bad length, a
+ * truncated frame, a missing or wrong hello, or no hello within the connect timeout). Its
+ * queued messages are dropped, senders waiting on it get an {@code IOException}, one log record
+ * gives the reason, and the receiver hears {@link Receiver#onPeerLost} for the link's peer. The
+ * next send to that peer dials a new link. A dial that fails throws a
+ * {@link ConnectException} naming the destination and reports no lost peer.
+ *
+ * <p>Thread-safe. {@link #close} lets each writer send what is queued (waiting up to
+ * {@value #CLOSE_LINGER_MILLIS} ms for peers to take it), closes every socket and joins every
+ * thread it started.
+ */
+public final class TcpTransport implements Transport {
+
+    /** Default time to connect, complete the TLS handshake and receive the hello: 10 s. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Default bound of one link's send queue: 1 MiB. */
+    public static final int DEFAULT_SEND_QUEUE_BYTES = 1 << 20;
+
+    /** How long {@link #close} waits for links to send what is queued: 1000 ms. */
+    public static final long CLOSE_LINGER_MILLIS = 1000;
+
+    private static final System.Logger LOG = System.getLogger(TcpTransport.class.getName());
+    private static final String TCP = "tcp";
+    private static final String TLS = "tls";
+    private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final String scheme;
+    private final ServerSocket server;
+    private final Destination local;
+    private final Tls tls;
+    private final int connectTimeoutMillis;
+    private final long sendQueueBytes;
+    private final byte[] hello;
+    /** Links by the peer name the receiver hears; opening, open, or failed and about to leave. */
+    private final Map<Destination, Link> links = new ConcurrentHashMap<>();
+    /** Every link whose threads may still run. Guarded by the monitor. */
+    private final Set<Link> all = new HashSet<>();
+    private volatile Receiver receiver;
+    private volatile Thread acceptThread;
+    private volatile boolean closed;
+
+    private TcpTransport(Builder builder, ServerSocket server, Tls tls) {
+        this.scheme = builder.scheme;
+        this.server = server;
+        this.tls = tls;
+        this.local = server == null ? Addresses.notListening(scheme)
+                : Addresses.listening(scheme, builder.listenHost, server.getLocalPort());
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
+        this.sendQueueBytes = builder.sendQueueBytes;
+        this.hello = Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri());
+    }
+
+    /**
+     * Starts the settings for plain TCP, destinations {@code tcp://HOST:PORT}.
+     *
+     * @return a builder with the defaults, not listening
+     */
+    public static Builder plain() {
+        return new Builder(TCP);
+    }
+
+    /**
+     * Starts the settings for TLS 1.3 over TCP, destinations {@code tls://HOST:PORT}.
+     *
+     * @return a builder with the defaults, not listening, with no pinned fingerprint
+     */
+    public static Builder tls() {
+        return new Builder(TLS);
+    }
+
+    /**
+     * {@code tcp://HOST:PORT} with the port actually bound, or {@code tcp:-} when not listening
+     * ({@code tls} for TLS). The host is the one given to {@link Builder#listen}.
+     */
+    @Override
+    public Destination localDestination() {
+        return local;
+    }
+
+    /** The local destination's URI in UTF-8, like the in-memory transport's. */
+    @Override
+    public byte[] synPayload() {
+        return local.uri().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The SHA-256 fingerprint of the certificate this endpoint presents, for clients to pin.
+     *
+     * @return 32 colon-separated pairs of upper-case hex digits, {@code AB:CD:...}; empty unless
+     *     this endpoint listens with TLS
+     */
+    public Optional<String> certificateFingerprint() {
+        return Optional.ofNullable(tls == null ? null : tls.fingerprint());
+    }
+
+    /**
+     * The peers that have a link now, including links being dialled.
+     *
+     * @return a snapshot of their names, as the receiver hears them
+     */
+    public Set<Destination> peers() {
+        return Set.copyOf(links.keySet());
+    }
+
+    /**
+     * Starts accepting links, if listening. Links can be dialled from now on.
+     *
+     * @throws IllegalStateException if already started or closed
+     */
+    @Override
+    public synchronized void start(Receiver newReceiver) {
+        Objects.requireNonNull(newReceiver, "receiver");
+        if (receiver != null) {
+            throw new IllegalStateException("already started");
+        }
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        receiver = newReceiver;
+        if (server != null) {
+            Thread thread = new Thread(this::acceptLoop, "ministreaming-tcp-accept-" + local);
+            thread.setDaemon(true);
+            acceptThread = thread;
+            thread.start();
+        }
+    }
+
+    /**
+     * Queues one message on the link to {@code to}, dialling one if there is none. Waits while
+     * the link's queue is full, except on a reader thread.
+     *
+     * @throws ConnectException if {@code to} cannot be dialled or the dial failed
+     * @throws IOException if the message is empty or over 65536 bytes, the link failed, the
+     *     transport is closed or not started, or a reader thread found no link
+     */
+    @Override
+    public void send(Destination to, ByteBuffer message) throws IOException {
+        Objects.requireNonNull(to, "to");
+        if (closed) {
+            throw new IOException(local + " is closed");
+        }
+        if (receiver == null) {
+            throw new IOException(local + " is not started");
+        }
+        int size = message.remaining();
+        if (size < 1 || size > Frames.MAX_LENGTH) {
+            throw new IOException("a message of " + size + " bytes does not fit a frame (1 to " + Frames.MAX_LENGTH + " bytes)");
+        }
+        byte[] bytes = new byte[size];
+        message.duplicate().get(bytes);
+        boolean mayBlock = !Link.isReaderThread(Thread.currentThread());
+        Link link = links.get(to);
+        if (link == null) {
+            if (!mayBlock) {
+                throw new IOException("no link to " + to + "; a receive callback does not dial");
+            }
+            link = dial(to);
+        }
+        link.send(bytes, mayBlock);
+    }
+
+    private Link dial(Destination to) throws IOException {
+        InetSocketAddress address;
+        try {
+            address = Addresses.hostAndPort(to.uri(), scheme, false);
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException("cannot dial " + to + ": " + (to.uri().startsWith(scheme + "://" + Frames.NOT_LISTENING + "@")
+                    ? "that peer does not listen, and the link it opened has ended" : e.getMessage()));
+        }
+        Link fresh = Link.outbound(this, to, sendQueueBytes);
+        synchronized (this) {
+            if (closed) {
+                throw new IOException(local + " is closed");
+            }
+            Link existing = links.putIfAbsent(to, fresh);
+            if (existing != null) {
+                return existing;
+            }
+            all.add(fresh);
+        }
+        try {
+            fresh.connect(address, connectTimeoutMillis, tls);
+            startLink(fresh);
+            return fresh;
+        } catch (IOException e) {
+            ConnectException failure = new ConnectException("cannot connect to " + to + ": " + e.getMessage());
+            failure.initCause(e);
+            fresh.fail(failure);
+            remove(fresh);
+            throw failure;
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket accepted;
+            try {
+                accepted = server.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(Level.WARNING, "accepting a link at " + local + " failed; trying again", e);
+                    LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
+                }
+                continue;
+            }
+            Link link = Link.inbound(this, accepted, sendQueueBytes);
+            synchronized (this) {
+                if (!closed) {
+                    all.add(link);
+                }
+            }
+            try {
+                startLink(link);
+            } catch (IOException e) {
+                link.fail(e);
+                remove(link);
+            }
+        }
+    }
+
+    /** Starts a link's threads unless the transport closed meanwhile; forgets links whose threads ended. */
+    private synchronized void startLink(Link link) throws IOException {
+        if (closed) {
+            throw new IOException(local + " is closed");
+        }
+        all.removeIf(Link::threadsEnded);
+        link.start(connectTimeoutMillis, tls);
+    }
+
+    /** Drops a link that never started its threads. */
+    private synchronized void remove(Link link) {
+        all.remove(link);
+    }
+
+    // ---------------------------------------------------------------- for links
+
+    String scheme() {
+        return scheme;
+    }
+
+    int connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    /** This side's hello; the same array every time, never changed. */
+    byte[] hello() {
+        return hello;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Decides the name of an inbound link after its hello: the destination the hello names, if
+     * this is plain TCP and no other link has that name; otherwise the link's remote address.
+     *
+     * @throws IOException if another link from the same remote address is still registered
+     */
+    Destination register(Link link, String announced) throws IOException {
+        if (tls == null && !announced.equals(Frames.NOT_LISTENING)) {
+            Destination claimed = Destination.of(announced);
+            if (links.putIfAbsent(claimed, link) == null) {
+                return claimed;
+            }
+            LOG.log(Level.INFO, () -> "link " + link + " names " + claimed + ", which has a link already; it stays known by its address");
+        }
+        Destination anonymous = link.peer();
+        if (links.putIfAbsent(anonymous, link) != null) {
+            throw new IOException("another link from " + anonymous + " is still open");
+        }
+        return anonymous;
+    }
+
+    /** Hands a message to the receiver, unless closed; a receiver's defect costs that message only. */
+    void deliver(Destination from, byte[] message) {
+        if (closed) {
+            return;
+        }
+        try {
+            receiver.onMessage(from, message);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "receiver of " + local + " failed on a message from " + from, e);
+        }
+    }
+
+    /** A link failed: later sends to its peer dial a new link. */
+    void forget(Link link) {
+        links.remove(link.peer(), link);
+    }
+
+    /**
+     * A link's reader is ending: tells the receiver, unless closed. (Forgets the link again, in
+     * case its hello registered it while it failed.) Its threads stay in {@link #all} until they
+     * have ended, so that {@link #close} joins them.
+     */
+    void ended(Link link, IOException cause) {
+        forget(link);
+        if (!closed) {
+            try {
+                receiver.onPeerLost(link.peer(), cause);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "receiver of " + local + " failed on losing " + link.peer(), e);
+            }
+        }
+    }
+
+    /**
+     * Stops accepting, lets every link send what is queued (up to {@value #CLOSE_LINGER_MILLIS}
+     * ms in all), closes every socket and joins every thread. Senders still waiting get an
+     * {@code IOException}; nothing is delivered after this returns. Idempotent.
+     */
+    @Override
+    public void close() {
+        List<Link> snapshot;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            snapshot = new ArrayList<>(all);
+        }
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, () -> "closing the server socket of " + local + " failed: " + e.getMessage());
+            }
+        }
+        Link.joinQuietly(acceptThread);
+        snapshot.forEach(Link::finish);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_LINGER_MILLIS);
+        for (Link link : snapshot) {
+            link.awaitEnd(deadline);
+        }
+        for (Link link : snapshot) {
+            link.fail(new IOException(local + " was closed"));
+        }
+        for (Link link : snapshot) {
+            link.join();
+        }
+        links.clear();
+        synchronized (this) {
+            all.clear();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpTransport[" + local + "]";
+    }
+
+    /**
+     * Settings for a {@link TcpTransport}; {@link #build} binds the listening socket, if any.
+     *
+     * <p>Not thread-safe; use from one thread.
+     */
+    public static final class Builder {
+        private final String scheme;
+        private String listenHost;
+        private int listenPort;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private long sendQueueBytes = DEFAULT_SEND_QUEUE_BYTES;
+        private Path keyStore;
+        private char[] keyStorePassword;
+        private final Set<String> pins = new HashSet<>();
+
+        private Builder(String scheme) {
+            this.scheme = scheme;
+        }
+
+        /**
+         * Listens at {@code SCHEME://HOST:PORT}, port 0 for any free port. The local destination
+         * is this URI with the port actually bound, and the hello tells it to peers, which dial
+         * it again once a link is lost; so give the host name or address peers use, not a
+         * wildcard such as {@code 0.0.0.0}.
+         *
+         * @param uri {@code tcp://HOST:PORT} or, for TLS, {@code tls://HOST:PORT}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code uri} is not of that form or has the other scheme
+         */
+        public Builder listen(String uri) {
+            InetSocketAddress address = Addresses.hostAndPort(Objects.requireNonNull(uri, "uri"), scheme, true);
+            this.listenHost = address.getHostString();
+            this.listenPort = address.getPort();
+            return this;
+        }
+
+        /**
+         * How long a dial may take to connect and, for TLS, to finish the handshake; also how
+         * long an inbound link may take to finish the handshake and send its hello.
+         *
+         * @param timeout positive; 10 s ({@link TcpTransport#DEFAULT_CONNECT_TIMEOUT}) unless set
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive: " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many bytes one link's send queue holds before senders wait. Sends from receive
+         * callbacks skip the wait; at twice this bound the link fails.
+         *
+         * @param bytes at least 1; {@value TcpTransport#DEFAULT_SEND_QUEUE_BYTES} unless set
+         * @return this builder
+         */
+        public Builder sendQueueBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("sendQueueBytes must be at least 1: " + bytes);
+            }
+            this.sendQueueBytes = bytes;
+            return this;
+        }
+
+        /**
+         * TLS only: the key to present when listening, from a PKCS12 file holding exactly one
+         * private key; its password must be the store's. Without it, a listening TLS endpoint
+         * generates a self-signed EC P-256 key, new each time it is built.
+         *
+         * @param path the PKCS12 file
+         * @param password the store's and the key's password; copied
+         * @return this builder
+         * @throws IllegalStateException if this builder is for plain TCP
+         */
+        public Builder keyStore(Path path, char[] password) {
+            requireTls("keyStore");
+            this.keyStore = Objects.requireNonNull(path, "path");
+            this.keyStorePassword = Objects.requireNonNull(password, "password").clone();
+            return this;
+        }
+
+        /**
+         * TLS only: trusts servers whose certificate has this SHA-256 fingerprint (64 hex digits,
+         * any case, colons allowed). May be called for several servers. A dial to a server whose
+         * certificate is not pinned fails.
+         *
+         * @param fingerprint as {@link TcpTransport#certificateFingerprint()} gives it, or in any
+         *     case without colons
+         * @return this builder
+         * @throws IllegalArgumentException if it is not a SHA-256 fingerprint
+         * @throws IllegalStateException if this builder is for plain TCP
+         */
+        public Builder pin(String fingerprint) {
+            requireTls("pin");
+            pins.add(Fingerprints.canonical(Objects.requireNonNull(fingerprint, "fingerprint")));
+            return this;
+        }
+
+        /**
+         * Makes the transport, binding its listening socket if it listens.
+         *
+         * @return the transport, not started
+         * @throws IOException if it cannot bind, or the key store cannot be read
+         * @throws IllegalStateException if a key store is given but the endpoint does not listen
+         */
+        public TcpTransport build() throws IOException {
+            boolean listening = listenHost != null;
+            if (keyStore != null && !listening) {
+                throw new IllegalStateException("a key store is for listening; call listen(...) too");
+            }
+            Tls tls = scheme.equals(TLS)
+                    ? Tls.create(listening, keyStore, keyStore != null ? keyStorePassword : new char[0], pins) : null;
+            if (!listening) {
+                return new TcpTransport(this, null, tls);
+            }
+            ServerSocket server = new ServerSocket();
+            try {
+                server.bind(new InetSocketAddress(listenHost, listenPort));
+            } catch (IOException e) {
+                server.close();
+                throw new IOException("cannot listen at " + scheme + "://" + listenHost + ":" + listenPort + ": " + e.getMessage(), e);
+            }
+            return new TcpTransport(this, server, tls);
+        }
+
+        private void requireTls(String setting) {
+            if (!scheme.equals(TLS)) {
+                throw new IllegalStateException(setting + " is for TLS; use TcpTransport.tls()");
+            }
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package org.ministreaming.transport.tcp;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+
+/**
+ * Transports, raw sockets and threads for the TCP tests, all closed or stopped after each test,
+ * which then checks that no {@code ministreaming-tcp} thread is left. Also records what the
+ * {@link Link} logger says.
+ */
+abstract class TcpFixture {
+
+    static final long WAIT_SECONDS = 5;
+    static final String LOOPBACK = "tcp://127.0.0.1:0";
+
+    final List<AutoCloseable> resources = new ArrayList<>();
+    final List<Thread> threads = new ArrayList<>();
+    final List<LogRecord> linkLog = new CopyOnWriteArrayList<>();
+    private final Logger linkLogger = Logger.getLogger(Link.class.getName());
+    private final Handler linkLogHandler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            linkLog.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    final void recordLinkLog() {
+        linkLogger.addHandler(linkLogHandler);
+    }
+
+    @AfterEach
+    final void stopEverything() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+        for (Thread thread : threads) {
+            thread.interrupt();
+            thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
+        }
+        linkLogger.removeHandler(linkLogHandler);
+        assertThat(tcpThreads()).as("TCP threads left").isEmpty();
+    }
+
+    /** Live threads of any TCP transport. */
+    static Set<String> tcpThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.startsWith("ministreaming-tcp"))
+                .collect(Collectors.toSet());
+    }
+
+    /** Keeps {@code resource} to close after the test. */
+    <T extends AutoCloseable> T closeLater(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** A started plain transport listening on a loopback ephemeral port. */
+    TcpTransport listening(Transport.Receiver receiver) throws IOException {
+        return started(TcpTransport.plain().listen(LOOPBACK), receiver);
+    }
+
+    /** A started plain transport that does not listen. */
+    TcpTransport client(Transport.Receiver receiver) throws IOException {
+        return started(TcpTransport.plain(), receiver);
+    }
+
+    TcpTransport started(TcpTransport.Builder builder, Transport.Receiver receiver) throws IOException {
+        TcpTransport transport = closeLater(builder.build());
+        transport.start(receiver);
+        return transport;
+    }
+
+    Thread start(String name, Runnable body) {
+        Thread thread = new Thread(body, "test-" + name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+        return thread;
+    }
+
+    static ByteBuffer text(String text) {
+        return ByteBuffer.wrap(text.getBytes(UTF_8)).asReadOnlyBuffer();
+    }
+
+    /** Link log records at {@code level} or above whose message contains {@code fragment}. */
+    List<LogRecord> logged(java.util.logging.Level level, String fragment) {
+        return linkLog.stream()
+                .filter(r -> r.getLevel().intValue() >= level.intValue() && r.getMessage().contains(fragment))
+                .collect(Collectors.toList());
+    }
+
+    /** What a receiver heard: a message ({@code bytes}) or a lost peer ({@code lost}). */
+    record Event(Destination from, byte[] bytes, IOException lost, String thread, long atNanos) {
+        String text() {
+            assertThat(bytes).as("a message, not onPeerLost(%s, %s)", from, lost).isNotNull();
+            return new String(bytes, UTF_8);
+        }
+
+        boolean isLoss() {
+            return lost != null;
+        }
+    }
+
+    /** Records everything it hears, in order. */
+    static class Recorder implements Transport.Receiver {
+        final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onMessage(Destination from, byte[] message) {
+            events.add(new Event(from, message, null, Thread.currentThread().getName(), System.nanoTime()));
+        }
+
+        @Override
+        public void onPeerLost(Destination peer, IOException cause) {
+            events.add(new Event(peer, null, cause, Thread.currentThread().getName(), System.nanoTime()));
+        }
+
+        Event next() {
+            try {
+                Event event = events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+                if (event == null) {
+                    fail("nothing arrived within " + WAIT_SECONDS + " s");
+                }
+                return event;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        /** The next message, which must come from {@code from}. */
+        String nextText(Destination from) {
+            Event event = next();
+            assertThat(event.from()).isEqualTo(from);
+            return event.text();
+        }
+
+        /** The next event, which must be the loss of {@code peer}. */
+        Event nextLoss(Destination peer) {
+            Event event = next();
+            assertThat(event.isLoss()).as("onPeerLost, not a message: %s", event).isTrue();
+            assertThat(event.from()).isEqualTo(peer);
+            return event;
+        }
+
+        void assertQuiet() {
+            assertThat(events).isEmpty();
+        }
+    }
+
+    /** A socket driven by hand, speaking (or abusing) the link framing. */
+    final class RawPeer implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+        final OutputStream out;
+
+        RawPeer(Socket socket) throws IOException {
+            this.socket = closeLater(socket);
+            socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            this.in = new DataInputStream(socket.getInputStream());
+            this.out = socket.getOutputStream();
+        }
+
+        /** The name a transport gives this socket's link when it is known by its address. */
+        Destination anonymousName() {
+            return Destination.of("tcp://-@127.0.0.1:" + socket.getLocalPort());
+        }
+
+        RawPeer hello(String destination) throws IOException {
+            return frame(("MINISTREAMING/1 " + destination).getBytes(US_ASCII));
+        }
+
+        RawPeer frame(byte[] payload) throws IOException {
+            ByteBuffer frame = ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload);
+            return raw(frame.array());
+        }
+
+        RawPeer raw(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+            return this;
+        }
+
+        byte[] readFrame() throws IOException {
+            int length = in.readInt();
+            assertThat(length).isBetween(1, Frames.MAX_LENGTH);
+            byte[] payload = new byte[length];
+            in.readFully(payload);
+            return payload;
+        }
+
+        String readText() throws IOException {
+            return new String(readFrame(), UTF_8);
+        }
+
+        /** Reads until the transport ends the link: end of stream or a reset, within the wait. */
+        void assertClosedByPeer() {
+            try {
+                byte[] buffer = new byte[8192];
+                while (in.read(buffer) >= 0) {
+                    // discard whatever the transport had sent before it ended the link
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                fail("the transport did not end the link within " + WAIT_SECONDS + " s");
+            } catch (IOException reset) {
+                // a reset ends the link as well as an end of stream does
+            }
+        }
+
+        /** Resets the connection (RST), as a crashed peer would. */
+        void kill() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    RawPeer rawConnect(Destination to) throws IOException {
+        java.net.URI uri = java.net.URI.create(to.uri());
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        return new RawPeer(socket);
+    }
+
+    /** A loopback listening socket for transports to dial, closed after the test. */
+    ServerSocket rawServer() throws IOException {
+        ServerSocket server = closeLater(new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()));
+        server.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        return server;
+    }
+
+    static Destination destinationOf(ServerSocket server) {
+        return Destination.of("tcp://127.0.0.1:" + server.getLocalPort());
+    }
+
+    /** Waits, bounded, for a condition that another thread brings about. */
+    static void awaitCondition(BooleanSupplier condition, Supplier<String> description) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + description.get());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** Whether {@code thread} waits inside {@code type.method}. */
+    static boolean isWaitingIn(Thread thread, Class<?> type, String method) {
+        Thread.State state = thread.getState();
+        return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                && Arrays.stream(thread.getStackTrace())
+                        .anyMatch(f -> f.getClassName().equals(type.getName()) && f.getMethodName().equals(method));
+    }
+
+    static Duration seconds(long seconds) {
+        return Duration.ofSeconds(seconds);
+    }
+}

@@ -1,0 +1,191 @@
+package org.ministreaming.transport.tcp;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ministreaming.Async;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamOptions;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.StreamSocket;
+import org.ministreaming.engine.Counter;
+import org.ministreaming.engine.MessageListener;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.wire.ConnectionId;
+import org.ministreaming.wire.Message;
+import org.ministreaming.wire.MessageType;
+import org.ministreaming.wire.Packet;
+
+/** Two or more {@link StreamManager}s over TCP on loopback, and raw sockets misbehaving among them. */
+class TcpManagerTest extends TcpFixture {
+
+    private static final int CONNECTIONS = 20;
+    private static final int MAX_BYTES = 1 << 20;
+    private static final StreamOptions OPTIONS = RandomTransfers.options(CONNECTIONS, MAX_BYTES);
+
+    @Test
+    void twentyConcurrentConnectionsMoveRandomDataBothWaysIntact() throws Exception {
+        StreamManager server = closeLater(StreamManager.open(TcpTransport.plain().listen(LOOPBACK).build(), OPTIONS));
+        StreamManager client = closeLater(StreamManager.open(TcpTransport.plain().build(), OPTIONS));
+
+        RandomTransfers.run(server, client, CONNECTIONS, MAX_BYTES);
+        server.close();
+        client.close();
+        assertThat(ministreamingThreads()).isEmpty();
+    }
+
+    @Test
+    void aSecondLinkGuessingTheFirstLinksIdsLandsNothing() throws Exception {
+        Queue<ConnectionId> serverIds = new ConcurrentLinkedQueue<>();
+        Set<Destination> heardFrom = ConcurrentHashMap.newKeySet();
+        StreamOptions watched = StreamOptions.builder().readTimeout(Duration.ofSeconds(10)).messageListener(new MessageListener() {
+            @Override
+            public void sent(Destination to, Message message) {
+                if (message.type() == MessageType.ACK) {
+                    serverIds.add(message.ackedServerId());
+                }
+            }
+
+            @Override
+            public void received(Destination from, Packet packet) {
+                heardFrom.add(from);
+            }
+        }).build();
+        StreamManager server = closeLater(StreamManager.open(TcpTransport.plain().listen(LOOPBACK).build(), watched));
+        StreamManager client = closeLater(StreamManager.open(TcpTransport.plain().listen(LOOPBACK).build(), OPTIONS));
+        StreamServerSocket serverSocket = server.serverSocket();
+        List<StreamSocket[]> pairs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<StreamSocket> connecting = Async.run(() -> client.connect(server.localDestination()));
+            StreamSocket accepted = serverSocket.accept(Duration.ofSeconds(5));
+            pairs.add(new StreamSocket[] {connecting.get(5, TimeUnit.SECONDS), accepted});
+        }
+        for (StreamSocket[] pair : pairs) {
+            pair[0].getOutputStream().write("first half, ".getBytes(US_ASCII));
+        }
+        long unknownBefore = server.statistics().get(Counter.UNKNOWN_CONNECTION);
+
+        RawPeer guesser = rawConnect(server.localDestination());
+        guesser.readFrame();
+        guesser.hello(client.localDestination().uri());
+        for (ConnectionId id : serverIds) {
+            guesser.frame(message(0xA0, id, "forged data"));
+            guesser.frame(message(0xA2, id, ""));
+        }
+        awaitCondition(() -> server.statistics().get(Counter.UNKNOWN_CONNECTION) == unknownBefore + 6,
+                () -> "six messages dropped as UNKNOWN_CONNECTION; counters " + server.statistics());
+
+        assertThat(heardFrom).containsExactlyInAnyOrder(client.localDestination(), guesser.anonymousName());
+        for (StreamSocket[] pair : pairs) {
+            pair[0].getOutputStream().write("second half".getBytes(US_ASCII));
+            assertThat(new String(pair[1].getInputStream().readNBytes(23), US_ASCII)).isEqualTo("first half, second half");
+            pair[1].getOutputStream().write("intact".getBytes(US_ASCII));
+            assertThat(new String(pair[0].getInputStream().readNBytes(6), US_ASCII)).isEqualTo("intact");
+            assertThat(pair[1].isClosed()).isFalse();
+            assertThat(pair[1].getInputStream().available()).isZero();
+        }
+    }
+
+    @Test
+    void killingAPeersSocketFailsItsBlockedReadsAndWritesWithinASecondAndSparesOtherPeers() throws Exception {
+        StreamManager server = closeLater(StreamManager.open(TcpTransport.plain().listen(LOOPBACK).sendQueueBytes(64 * 1024).build(), OPTIONS));
+        StreamManager other = closeLater(StreamManager.open(TcpTransport.plain().build(), OPTIONS));
+        StreamServerSocket serverSocket = server.serverSocket();
+        CompletableFuture<StreamSocket> otherConnecting = Async.run(() -> other.connect(server.localDestination()));
+        StreamSocket otherAccepted = serverSocket.accept(Duration.ofSeconds(5));
+        StreamSocket otherSocket = otherConnecting.get(5, TimeUnit.SECONDS);
+
+        RawPeer peer = rawConnect(server.localDestination());
+        peer.readFrame();
+        peer.hello("-").frame(message(0xA1, new ConnectionId(7), "tcp:-"));
+        StreamSocket accepted = serverSocket.accept(Duration.ofSeconds(5));
+        byte[] ack = peer.readFrame();
+        assertThat(ack).hasSize(7).startsWith(0x51, 0, 0, 7);
+        ConnectionId serverId = new ConnectionId(ConnectionId.readRaw(ack, 4));
+        peer.frame(message(0xA0, serverId, "halfway"));
+        assertThat(new String(accepted.getInputStream().readNBytes(7), US_ASCII)).isEqualTo("halfway");
+
+        CompletableFuture<Integer> blockedRead = Async.run(() -> accepted.getInputStream().read());
+        CompletableFuture<Void> blockedWrite = Async.run(() -> {
+            byte[] chunk = new byte[32 * 1024];
+            while (true) {
+                accepted.getOutputStream().write(chunk);
+            }
+        });
+        awaitCondition(() -> Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("test-async") && isWaitingIn(t, OutboundQueue.class, "put")),
+                () -> "the writer to wait for the peer that does not read");
+
+        long killed = System.nanoTime();
+        peer.kill();
+        assertThat(blockedRead).failsWithin(1, TimeUnit.SECONDS)
+                .withThrowableOfType(ExecutionException.class).havingCause().isInstanceOf(IOException.class);
+        assertThat(blockedWrite).failsWithin(1, TimeUnit.SECONDS)
+                .withThrowableOfType(ExecutionException.class).havingCause().isInstanceOf(IOException.class);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)).isLessThan(1000);
+
+        otherSocket.getOutputStream().write("still here".getBytes(US_ASCII));
+        assertThat(new String(otherAccepted.getInputStream().readNBytes(10), US_ASCII)).isEqualTo("still here");
+        CompletableFuture<StreamSocket> again = Async.run(() -> other.connect(server.localDestination()));
+        StreamSocket fresh = serverSocket.accept(Duration.ofSeconds(5));
+        again.get(5, TimeUnit.SECONDS).getOutputStream().write(1);
+        assertThat(fresh.getInputStream().read()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "over {0}")
+    @ValueSource(strings = {"tcp", "tls"})
+    void closingAManagerClosesItsConnectionsOnTheWireBeforeTheLinkEnds(String scheme) throws Exception {
+        TcpTransport serverTransport = scheme.equals("tls")
+                ? TcpTransport.tls().listen("tls://127.0.0.1:0").build() : TcpTransport.plain().listen(LOOPBACK).build();
+        StreamManager server = closeLater(StreamManager.open(serverTransport, OPTIONS));
+        TcpTransport.Builder clientBuilder = scheme.equals("tls")
+                ? TcpTransport.tls().pin(serverTransport.certificateFingerprint().orElseThrow()) : TcpTransport.plain();
+        StreamManager client = closeLater(StreamManager.open(clientBuilder.build(), OPTIONS));
+        StreamServerSocket serverSocket = server.serverSocket();
+        CompletableFuture<StreamSocket> connecting = Async.run(() -> client.connect(server.localDestination()));
+        StreamSocket accepted = serverSocket.accept(Duration.ofSeconds(5));
+        StreamSocket socket = connecting.get(5, TimeUnit.SECONDS);
+        socket.getOutputStream().write("last words".getBytes(US_ASCII));
+
+        long closing = System.nanoTime();
+        client.close();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing)).as("ms to close, far below the linger")
+                .isLessThan(TcpTransport.CLOSE_LINGER_MILLIS / 2);
+        InputStream in = accepted.getInputStream();
+        assertThat(new String(in.readNBytes(10), US_ASCII)).isEqualTo("last words");
+        assertThat(in.read()).as("a clean end of stream, not a lost link").isEqualTo(-1);
+    }
+
+    private static byte[] message(int type, ConnectionId id, String payload) {
+        byte[] text = payload.getBytes(US_ASCII);
+        byte[] bytes = new byte[4 + text.length];
+        bytes[0] = (byte) type;
+        id.writeTo(bytes, 1);
+        System.arraycopy(text, 0, bytes, 4, text.length);
+        return bytes;
+    }
+
+    private static Set<String> ministreamingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.startsWith("ministreaming-"))
+                .collect(Collectors.toSet());
+    }
+}
