@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ministreaming.Async;
+import org.ministreaming.RandomTransfers;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
@@ -37,7 +38,7 @@ class TcpManagerTest extends TcpFixture {
 
     private static final int CONNECTIONS = 20;
     private static final int MAX_BYTES = 1 << 20;
-    private static final StreamOptions OPTIONS = RandomTransfers.options(CONNECTIONS, MAX_BYTES);
+    private static final StreamOptions OPTIONS = RandomTransfers.options(CONNECTIONS);
 
     @Test
     void twentyConcurrentConnectionsMoveRandomDataBothWaysIntact() throws Exception {
@@ -56,8 +57,8 @@ class TcpManagerTest extends TcpFixture {
         Set<Destination> heardFrom = ConcurrentHashMap.newKeySet();
         StreamOptions watched = StreamOptions.builder().readTimeout(Duration.ofSeconds(10)).messageListener(new MessageListener() {
             @Override
-            public void sent(Destination to, Message message) {
-                if (message.type() == MessageType.ACK) {
+            public void sent(Destination to, Packet packet) {
+                if (packet instanceof Message message && message.type() == MessageType.ACK) {
                     serverIds.add(message.ackedServerId());
                 }
             }

@@ -20,6 +20,7 @@ import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ministreaming.StreamManager;
+import org.ministreaming.RandomTransfers;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.transport.Destination;
 
@@ -55,7 +56,7 @@ class TlsTransportTest extends TcpFixture {
 
     @Test
     void managersMoveRandomDataOverTlsIntact() throws Exception {
-        StreamOptions options = RandomTransfers.options(10, 256 * 1024);
+        StreamOptions options = RandomTransfers.options(10);
         TcpTransport serverTransport = TcpTransport.tls().listen(LOOPBACK_TLS).build();
         StreamManager server = closeLater(StreamManager.open(serverTransport, options));
         StreamManager client = closeLater(StreamManager.open(

@@ -1,4 +1,4 @@
-package org.ministreaming.transport.tcp;
+package org.ministreaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,37 +15,32 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.ministreaming.Async;
-import org.ministreaming.StreamManager;
-import org.ministreaming.StreamOptions;
-import org.ministreaming.StreamServerSocket;
-import org.ministreaming.StreamSocket;
 import org.ministreaming.engine.Counter;
 
 /**
  * Concurrent connections between two managers, random amounts of random data both ways, every
- * byte checked by SHA-256 on both ends.
+ * byte checked by SHA-256 on both ends. Each side sends on a thread of its own while it reads,
+ * as it must with flow control: a side that only wrote would wait for the other to read.
  */
-final class RandomTransfers {
+public final class RandomTransfers {
 
     private RandomTransfers() {
     }
 
     /**
-     * Options for managers that take part: each side writes everything before it reads, and flow
-     * control is not what is tested, so the receive buffer holds a whole transfer.
+     * Options for managers that take part: default buffers and flow control, and a backlog that
+     * lets one peer open every connection at once (one peer may hold half the backlog).
      */
-    static StreamOptions options(int connections, int maxBytes) {
+    public static StreamOptions options(int connections) {
         return StreamOptions.builder()
-                .receiveBufferSize(maxBytes + 64)
-                .acceptBacklog(connections)
-                .readTimeout(Duration.ofSeconds(30))
-                .connectTimeout(Duration.ofSeconds(10))
+                .acceptBacklog(2 * connections)
+                .readTimeout(Duration.ofSeconds(60))
+                .connectTimeout(Duration.ofSeconds(30))
                 .build();
     }
 
     /** Runs {@code connections} transfers of up to {@code maxBytes} each way at once and checks them. */
-    static void run(StreamManager server, StreamManager client, int connections, int maxBytes) throws Exception {
+    public static void run(StreamManager server, StreamManager client, int connections, int maxBytes) throws Exception {
         StreamServerSocket serverSocket = server.serverSocket();
         Map<Integer, String> sentByClient = new ConcurrentHashMap<>();
         Map<Integer, String> sentByServer = new ConcurrentHashMap<>();
@@ -57,7 +52,7 @@ final class RandomTransfers {
             work.add(Async.run(() -> serve(serverSocket.accept(Duration.ofSeconds(30)), maxBytes, sentByServer, receivedByServer)));
             work.add(Async.run(() -> talk(client.connect(server.localDestination()), index, maxBytes, sentByClient, receivedByClient)));
         }
-        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
 
         assertThat(receivedByServer).hasSize(connections).isEqualTo(sentByClient);
         assertThat(receivedByClient).hasSize(connections).isEqualTo(sentByServer);
@@ -67,26 +62,29 @@ final class RandomTransfers {
         }
     }
 
-    /** Client side: says which connection this is, sends its data, reads the answer, closes. */
+    /** Client side: says which connection this is, sends its data while it reads the answer, closes. */
     private static Void talk(StreamSocket socket, int index, int maxBytes, Map<Integer, String> sent, Map<Integer, String> received)
             throws Exception {
         try (socket) {
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             out.writeInt(index);
-            sent.put(index, sendRandom(out, new Random(index), maxBytes));
+            CompletableFuture<String> sending = Async.run(() -> sendRandom(out, new Random(index), maxBytes));
             received.put(index, receiveDigest(new DataInputStream(socket.getInputStream())));
+            sent.put(index, sending.get(5, TimeUnit.MINUTES));
         }
         return null;
     }
 
-    /** Server side: sends its data at once, reads the client's, waits for the client's close. */
+    /** Server side: sends its data while it reads the client's, then waits for the client's close. */
     private static Void serve(StreamSocket socket, int maxBytes, Map<Integer, String> sent, Map<Integer, String> received)
             throws Exception {
         try (socket) {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             int index = in.readInt();
-            sent.put(index, sendRandom(new DataOutputStream(socket.getOutputStream()), new Random(-index - 1), maxBytes));
+            CompletableFuture<String> sending = Async.run(
+                    () -> sendRandom(new DataOutputStream(socket.getOutputStream()), new Random(-index - 1), maxBytes));
             received.put(index, receiveDigest(in));
+            sent.put(index, sending.get(5, TimeUnit.MINUTES));
             assertThat(in.read()).as("the client closes after reading everything").isEqualTo(-1);
         }
         return null;
