@@ -10,14 +10,20 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ministreaming.engine.Counter;
 import org.ministreaming.engine.Role;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.MemoryNetwork;
+import org.ministreaming.transport.memory.MemoryTransport;
+import org.ministreaming.wire.TraceFormat;
 
 /** What an application sees through the socket API: timeouts, interrupts, closes. */
 class SocketBehaviourTest {
@@ -124,6 +130,48 @@ class SocketBehaviourTest {
 
         assertThatThrownBy(() -> pair[0].getOutputStream().write(1)).isInstanceOf(SocketException.class);
         assertThatThrownBy(() -> pair[0].getInputStream().read()).isInstanceOf(SocketException.class);
+    }
+
+    @Test
+    void closeDoesNotHangOnAWriterThatTheTransportHoldsUp() throws Exception {
+        CountDownLatch peerStuck = new CountDownLatch(1);
+        MemoryTransport stuckPeer = network.endpoint("stuck");
+        stuckPeer.start(new Transport.Receiver() {
+            @Override
+            public void onMessage(Destination from, byte[] message) {
+                try {
+                    peerStuck.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void onPeerLost(Destination peer, IOException cause) {
+            }
+        });
+        try {
+            stuckPeer.send(bob.localDestination(), java.nio.ByteBuffer.wrap(TraceFormat.parseBytes("C->S A1 12 34 56 6D 65 6D 3A 73")));
+            StreamSocket accepted = bobServer.accept(Duration.ofSeconds(WAIT_SECONDS));
+            CompletableFuture<Void> write = Async.run(() -> {
+                accepted.getOutputStream().write(new byte[4 * (int) MemoryNetwork.DEFAULT_INBOX_BYTES]);
+                return null;
+            });
+            // The peer's inbox holds 255 full data messages besides the ACK its receiver is stuck on.
+            Await.until("the writer fills the stuck peer's inbox", () -> bob.statistics().get(Counter.MESSAGES_SENT) >= 255);
+
+            CompletableFuture<Void> close = Async.run(() -> {
+                accepted.close();
+                return null;
+            });
+
+            close.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            peerStuck.countDown();
+            assertThatThrownBy(() -> write.get(WAIT_SECONDS, TimeUnit.SECONDS)).hasCauseInstanceOf(SocketException.class);
+        } finally {
+            peerStuck.countDown();
+            stuckPeer.close();
+        }
     }
 
     @Test

@@ -30,6 +30,9 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     /** Most data bytes one message carries. */
     public static final int MAX_DATA_PER_MESSAGE = 32768;
 
+    /** How long a close waits for a writer held up by the transport before it goes regardless. */
+    static final long CLOSE_LINGER_MILLIS = 1000;
+
     final Engine engine;
     final Destination peer;
     final ConnectionId localId;
@@ -226,8 +229,9 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
 
     /**
      * Closes the connection both ways. Waits for a write in progress to hand over its current
-     * message, then sends the close, so every byte written before goes first. Readers blocked on
-     * this connection fail at once. Idempotent.
+     * message (at most {@value #CLOSE_LINGER_MILLIS} ms), then sends the close, so every byte of
+     * each write that returned goes first. Readers blocked on this connection fail at once.
+     * Idempotent.
      */
     public void close() {
         lock.lock();
@@ -241,7 +245,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         inbound.closeLocally();
-        sendLock.lock();
+        boolean ordered = awaitSendLock();
         try {
             boolean tellPeer;
             lock.lock();
@@ -256,7 +260,35 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 engine.sendQuietly(peer, closeMessage());
             }
         } finally {
-            sendLock.unlock();
+            if (ordered) {
+                sendLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Takes {@code sendLock} so the close follows the message a writer is handing over. A writer
+     * stops at its next message once the connection is closed, so this is quick, unless the
+     * transport holds the writer up (a peer that stopped reading its link): after
+     * {@value #CLOSE_LINGER_MILLIS} ms the close goes without the lock; the unfinished write fails.
+     *
+     * @return whether the lock was taken
+     */
+    private boolean awaitSendLock() {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_LINGER_MILLIS);
+        try {
+            while (true) {
+                try {
+                    return sendLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
