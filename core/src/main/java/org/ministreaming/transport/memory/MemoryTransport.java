@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.TransportThreads;
 
 /**
  * One endpoint of a {@link MemoryNetwork}, registered under {@code mem:NAME}. Each endpoint
@@ -84,20 +85,7 @@ public final class MemoryTransport implements Transport {
         }
         network.unregister(this);
         inbox.close();
-        if (thread != null && thread != Thread.currentThread()) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        TransportThreads.joinUninterruptibly(thread);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.TransportThreads;
 
 /**
  * One TCP connection between two endpoints, carrying ministreaming connections both ways. It
@@ -186,8 +187,8 @@ final class Link {
 
     /** Waits for both threads to end, unless called from one of them. */
     void join() {
-        joinQuietly(reader);
-        joinQuietly(writer);
+        TransportThreads.joinUninterruptibly(reader);
+        TransportThreads.joinUninterruptibly(writer);
     }
 
     private void read() {
@@ -216,7 +217,7 @@ final class Link {
         }
         fail(cause);
         transport.ended(this, failure.get());
-        joinQuietly(writer);
+        TransportThreads.joinUninterruptibly(writer);
     }
 
     /** {@code announced} if it is {@code -} or a destination of this transport's scheme that can be dialled. */
@@ -251,25 +252,6 @@ final class Link {
             fail(e);
         } catch (InterruptedException e) {
             fail(new InterruptedIOException("the writer was interrupted"));
-        }
-    }
-
-    /** Waits for {@code thread} to end, unless it is null or the current thread; keeps an interrupt for later. */
-    static void joinQuietly(Thread thread) {
-        if (thread == null || thread == Thread.currentThread()) {
-            return;
-        }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.TransportThreads;
 
 /**
  * A transport over TCP, optionally with TLS 1.3: destinations are {@code tcp://HOST:PORT} or
@@ -389,7 +390,7 @@ public final class TcpTransport implements Transport {
                 LOG.log(Level.DEBUG, () -> "closing the server socket of " + local + " failed: " + e.getMessage());
             }
         }
-        Link.joinQuietly(acceptThread);
+        TransportThreads.joinUninterruptibly(acceptThread);
         snapshot.forEach(Link::finish);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_LINGER_MILLIS);
         for (Link link : snapshot) {
