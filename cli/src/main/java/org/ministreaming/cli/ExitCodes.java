@@ -17,6 +17,8 @@ final class ExitCodes {
     static final int USAGE = CommandLine.ExitCode.USAGE;
     /** Input or output failed: a connection, a transport or a file. */
     static final int IO_ERROR = 3;
+    /** {@code trace}: at least one line of the input was no valid message. */
+    static final int MALFORMED_INPUT = 4;
 
     private ExitCodes() {
     }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
             ExitCodes.FAILURE + ":a check failed, or an unexpected error",
             ExitCodes.USAGE + ":the command line is wrong",
             ExitCodes.IO_ERROR + ":input or output failed"},
-        subcommands = {DemoCommand.class})
+        subcommands = {DemoCommand.class, TraceCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces with errors.")

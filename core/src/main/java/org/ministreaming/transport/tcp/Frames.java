@@ -3,6 +3,7 @@ package org.ministreaming.transport.tcp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -11,9 +12,16 @@ import java.util.Arrays;
  * that many bytes. The first frame each side sends is the hello, {@code MINISTREAMING/1 }
  * followed by the sender's destination or {@code -}; every later frame is one message.
  *
+ * <p>A link's writer lays frames out with {@link #put} in a buffer of its own, several to a
+ * socket write; its reader takes them apart with a {@link FrameReader}. {@link #read} and
+ * {@link #write} are the same framing one frame at a time, without buffering.
+ *
  * <p>Stateless; thread-safe.
  */
 final class Frames {
+
+    /** Bytes of the length that starts every frame. */
+    static final int LENGTH_BYTES = 4;
 
     /** Most bytes one frame carries. */
     static final int MAX_LENGTH = 65536;
@@ -71,6 +79,23 @@ final class Frames {
             total += n;
         }
         return total;
+    }
+
+    /**
+     * Puts one frame into {@code target} at {@code at}: the 4-byte length, then the bytes of
+     * {@code message} (its position is not moved).
+     *
+     * @return where the frame ends in {@code target}
+     * @throws IndexOutOfBoundsException if the frame does not fit
+     */
+    static int put(byte[] target, int at, ByteBuffer message) {
+        int length = message.remaining();
+        target[at] = (byte) (length >>> 24);
+        target[at + 1] = (byte) (length >>> 16);
+        target[at + 2] = (byte) (length >>> 8);
+        target[at + 3] = (byte) length;
+        message.get(message.position(), target, at + LENGTH_BYTES, length);
+        return at + LENGTH_BYTES + length;
     }
 
     /** Writes one frame: the 4-byte length, then {@code payload}. */

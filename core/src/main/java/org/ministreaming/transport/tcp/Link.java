@@ -1,10 +1,7 @@
 package org.ministreaming.transport.tcp;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
@@ -13,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,8 +34,8 @@ import org.ministreaming.transport.TransportThreads;
 final class Link {
 
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
-    private static final int READ_BUFFER = 16 * 1024;
-    private static final int WRITE_BUFFER = 32 * 1024;
+    private static final int READ_BUFFER = 128 * 1024;
+    private static final int WRITE_BUFFER = 128 * 1024;
 
     private final TcpTransport transport;
     private final Socket raw;
@@ -126,7 +124,7 @@ final class Link {
      * @param mayBlock whether to wait while the link is dialled and while the queue is full
      * @throws IOException if the link failed or the transport is closing
      */
-    void send(byte[] message, boolean mayBlock) throws IOException {
+    void send(ByteBuffer message, boolean mayBlock) throws IOException {
         if (!queue.put(message, mayBlock)) {
             IOException overflow = new BadPeerException(peer + " does not read its link: " + queue.queuedBytes()
                     + " bytes are queued for it, twice the bound");
@@ -194,8 +192,8 @@ final class Link {
     private void read() {
         IOException cause;
         try {
-            InputStream in = new BufferedInputStream(socket.getInputStream(), READ_BUFFER);
-            byte[] hello = Frames.read(in);
+            FrameReader in = new FrameReader(socket.getInputStream(), READ_BUFFER);
+            byte[] hello = in.read();
             if (hello == null) {
                 throw new BadPeerException("the stream ended before the hello");
             }
@@ -206,7 +204,7 @@ final class Link {
             socket.setSoTimeout(0);
             LOG.log(Level.DEBUG, () -> "link " + this + " open; the peer's hello names " + announced);
             byte[] message;
-            while ((message = Frames.read(in)) != null) {
+            while ((message = in.read()) != null) {
                 transport.deliver(peer, message);
             }
             cause = new EOFException(peer + " closed the link");
@@ -235,15 +233,21 @@ final class Link {
 
     private void write() {
         try {
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), WRITE_BUFFER);
-            Frames.write(out, transport.hello());
-            out.flush();
-            List<byte[]> batch;
+            OutputStream out = socket.getOutputStream();
+            byte[] buffer = new byte[WRITE_BUFFER];
+            int filled = Frames.put(buffer, 0, ByteBuffer.wrap(transport.hello()));
+            out.write(buffer, 0, filled);
+            List<ByteBuffer> batch;
             while ((batch = queue.takeAll()) != null) {
-                for (byte[] message : batch) {
-                    Frames.write(out, message);
+                filled = 0;
+                for (ByteBuffer message : batch) {
+                    if (filled + Frames.LENGTH_BYTES + message.remaining() > buffer.length) {
+                        out.write(buffer, 0, filled);
+                        filled = 0;
+                    }
+                    filled = Frames.put(buffer, filled, message);
                 }
-                out.flush();
+                out.write(buffer, 0, filled);
             }
             if (!queue.failed()) {
                 socket.shutdownOutput();

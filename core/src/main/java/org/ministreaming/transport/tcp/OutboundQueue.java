@@ -3,6 +3,7 @@ package org.ministreaming.transport.tcp;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ final class OutboundQueue {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<byte[]> messages = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> messages = new ArrayDeque<>();
     private final long limitBytes;
     private long queuedBytes;
     private boolean ready;
@@ -46,11 +47,12 @@ final class OutboundQueue {
      *     would take the queue past twice its bound
      * @throws IOException if the link failed or is finishing, or the wait was interrupted
      */
-    boolean put(byte[] message, boolean mayBlock) throws IOException {
+    boolean put(ByteBuffer message, boolean mayBlock) throws IOException {
+        int length = message.remaining();
         lock.lock();
         try {
             while (mayBlock && failure == null && !finishing
-                    && (!ready || queuedBytes > 0 && queuedBytes + message.length > limitBytes)) {
+                    && (!ready || queuedBytes > 0 && queuedBytes + length > limitBytes)) {
                 changed.await();
             }
             if (failure != null) {
@@ -59,11 +61,11 @@ final class OutboundQueue {
             if (finishing) {
                 throw new IOException("the transport is closed");
             }
-            if (!mayBlock && queuedBytes > 0 && queuedBytes + message.length > 2 * limitBytes) {
+            if (!mayBlock && queuedBytes > 0 && queuedBytes + length > 2 * limitBytes) {
                 return false;
             }
             messages.addLast(message);
-            queuedBytes += message.length;
+            queuedBytes += length;
             changed.signalAll();
             return true;
         } catch (InterruptedException e) {
@@ -80,7 +82,7 @@ final class OutboundQueue {
      * @return the messages in order, or {@code null} once the queue failed, or finished and is empty
      * @throws InterruptedException if interrupted while waiting
      */
-    List<byte[]> takeAll() throws InterruptedException {
+    List<ByteBuffer> takeAll() throws InterruptedException {
         lock.lock();
         try {
             while (messages.isEmpty() && failure == null && !finishing) {
@@ -89,7 +91,7 @@ final class OutboundQueue {
             if (failure != null || messages.isEmpty()) {
                 return null;
             }
-            List<byte[]> batch = new ArrayList<>(messages);
+            List<ByteBuffer> batch = new ArrayList<>(messages);
             messages.clear();
             queuedBytes = 0;
             changed.signalAll();

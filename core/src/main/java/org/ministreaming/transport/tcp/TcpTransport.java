@@ -190,7 +190,9 @@ public final class TcpTransport implements Transport {
 
     /**
      * Queues one message on the link to {@code to}, dialling one if there is none. Waits while
-     * the link's queue is full, except on a reader thread.
+     * the link's queue is full, except on a reader thread. As the SPI allows, the queue keeps a
+     * view of {@code message} rather than a copy, until the link's writer has copied it into its
+     * write buffer; so the bytes must not change after this call, as the SPI requires.
      *
      * @throws ConnectException if {@code to} cannot be dialled or the dial failed
      * @throws IOException if the message is empty or over 65536 bytes, the link failed, the
@@ -209,8 +211,6 @@ public final class TcpTransport implements Transport {
         if (size < 1 || size > Frames.MAX_LENGTH) {
             throw new IOException("a message of " + size + " bytes does not fit a frame (1 to " + Frames.MAX_LENGTH + " bytes)");
         }
-        byte[] bytes = new byte[size];
-        message.duplicate().get(bytes);
         boolean mayBlock = !Link.isReaderThread(Thread.currentThread());
         Link link = links.get(to);
         if (link == null) {
@@ -219,7 +219,7 @@ public final class TcpTransport implements Transport {
             }
             link = dial(to);
         }
-        link.send(bytes, mayBlock);
+        link.send(message.duplicate(), mayBlock);
     }
 
     private Link dial(Destination to) throws IOException {

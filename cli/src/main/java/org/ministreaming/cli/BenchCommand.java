@@ -1,0 +1,176 @@
+package org.ministreaming.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.ministreaming.StreamOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ministreaming bench}: the throughput of ministreaming over the TCP transport on loopback,
+ * next to raw TCP sockets moving the same bytes the same way, and their ratio.
+ *
+ * <p>Not thread-safe: picocli fills one instance per run.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Sends SIZE bytes one way over loopback twice: over ministreaming (two managers in this process,"
+                    + " TCP transport, plain TCP, one link) and over raw TCP sockets (java.net.Socket), and prints"
+                    + " both throughputs in MiB/s and their ratio, ministreaming / raw TCP.",
+            "Both paths write the same pre-generated random bytes in the same chunks; nothing is generated or hashed"
+                    + " while the clock runs. A short warm-up transfer over each path comes first and is not counted.",
+            "Receivers count the bytes; --verify also compares every byte received (on both paths, inside the timing)."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            ExitCodes.OK + ":both transfers completed",
+            ExitCodes.FAILURE + ":a stream arrived different from what was sent",
+            ExitCodes.USAGE + ":the command line is wrong",
+            ExitCodes.IO_ERROR + ":a connection failed or stalled"})
+final class BenchCommand implements Callable<Integer> {
+
+    /** Most concurrent streams. */
+    static final int MAX_STREAMS = 64;
+    /** Largest chunk: 16 MiB. */
+    static final long MAX_CHUNK = 16L << 20;
+    /** Largest receive buffer: 1 GiB. */
+    static final long MAX_RECEIVE_BUFFER = 1L << 30;
+
+    private static final long SEED = 1;
+    private static final String TRANSPORT_LOGGER = "org.ministreaming.transport.tcp";
+    private static final String INDENT = "   ";
+
+    @Option(names = "--size", paramLabel = "SIZE", defaultValue = "1G", converter = ByteSize.class,
+            description = "Bytes to send over each path, spread over the streams: a number, optionally with K, M or G"
+                    + " (1K = 1024). Default: ${DEFAULT-VALUE}.")
+    private long size;
+
+    @Option(names = "--streams", paramLabel = "N", defaultValue = "1",
+            description = "Concurrent streams: ministreaming connections over the one link, and as many raw socket pairs."
+                    + " 1 to " + MAX_STREAMS + ". Default: ${DEFAULT-VALUE}.")
+    private int streams;
+
+    @Option(names = "--chunk", paramLabel = "SIZE", defaultValue = "64K", converter = ByteSize.class,
+            description = "Bytes per write, and the largest read, on both paths; at most 16M. Default: ${DEFAULT-VALUE}.")
+    private long chunk;
+
+    @Option(names = "--warmup", paramLabel = "SIZE", defaultValue = "64M", converter = WarmupSize.class,
+            description = "Bytes sent over each path before the timed runs, so that the JIT has compiled the hot paths;"
+                    + " 0 for none. Default: ${DEFAULT-VALUE}.")
+    private long warmup;
+
+    @Option(names = "--receive-buffer", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "Ministreaming's receive buffer per connection, which is its flow-control window;"
+                    + " at most 1G. Default: the library's, 256K.")
+    private Long receiveBuffer;
+
+    @Option(names = "--verify", description = "Compare every byte received with the byte sent (a memory compare, on both paths).")
+    private boolean verify;
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Runs the warm-ups and both timed transfers; 0 if every stream arrived whole. */
+    @Override
+    public Integer call() throws IOException {
+        checkArguments();
+        PrintWriter out = spec.commandLine().getOut();
+        int window = receiveBuffer == null ? StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE : receiveBuffer.intValue();
+        out.println("Benchmark: " + ByteSize.format(size) + " one way over " + streams + (streams == 1 ? " stream" : " streams")
+                + " on loopback, written in chunks of " + ByteSize.format(chunk));
+        out.println(INDENT + "ministreaming: two managers in this process, TCP transport (plain TCP), one link for all streams,"
+                + " flow control with a " + ByteSize.format(window) + " window");
+        out.println(INDENT + "raw TCP: " + streams + " java.net.Socket " + (streams == 1 ? "pair" : "pairs")
+                + " on 127.0.0.1, TCP_NODELAY, the same chunks of the same data");
+        out.println(INDENT + "data: 1 MiB of random bytes made before timing, sent over and over; "
+                + (verify ? "every byte received is compared with the byte sent (inside the timing, on both paths)"
+                        : "receivers count the bytes (--verify compares them too)"));
+        out.flush();
+        Throughput.Data data = Throughput.Data.of((int) chunk, SEED);
+        Throughput.Result ministreaming;
+        Throughput.Result raw;
+        Logger transportLog = Logger.getLogger(TRANSPORT_LOGGER);
+        Level logLevel = transportLog.getLevel();
+        // Links that end because the benchmark closes them are no news; warnings still show.
+        transportLog.setLevel(Level.WARNING);
+        try (Throughput.Ministreaming ms = new Throughput.Ministreaming(window);
+             Throughput.RawTcp tcp = new Throughput.RawTcp()) {
+            if (warmup > 0) {
+                out.println("Warm-up: " + ByteSize.format(warmup) + " over each path first, not counted, so that the JIT"
+                        + " has compiled the hot paths");
+                out.flush();
+                run(ms, warmup, data, "warm-up, ministreaming");
+                run(tcp, warmup, data, "warm-up, raw TCP");
+            } else {
+                out.println("Warm-up: none (--warmup 0); the first numbers include the JIT compiling");
+                out.flush();
+            }
+            ministreaming = run(ms, size, data, "ministreaming");
+            report(out, "ministreaming:", ministreaming);
+            raw = run(tcp, size, data, "raw TCP");
+            report(out, "raw TCP:", raw);
+        } catch (Throughput.MismatchException e) {
+            out.flush();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("ministreaming: bench failed: " + e.getMessage());
+            err.flush();
+            return ExitCodes.FAILURE;
+        } finally {
+            transportLog.setLevel(logLevel);
+        }
+        out.printf(Locale.ROOT, "ratio ministreaming / raw TCP: %.2f%n",
+                ministreaming.mebibytesPerSecond() / raw.mebibytesPerSecond());
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private void checkArguments() {
+        if (streams < 1 || streams > MAX_STREAMS) {
+            throw new ParameterException(spec.commandLine(), "--streams must be 1 to " + MAX_STREAMS + ", got " + streams);
+        }
+        if (chunk > MAX_CHUNK) {
+            throw new ParameterException(spec.commandLine(), "--chunk must be at most 16M, got " + ByteSize.format(chunk));
+        }
+        if (size < streams) {
+            throw new ParameterException(spec.commandLine(), "--size must give each stream at least one byte: "
+                    + size + " bytes over " + streams + " streams");
+        }
+        if (receiveBuffer != null && receiveBuffer > MAX_RECEIVE_BUFFER) {
+            throw new ParameterException(spec.commandLine(), "--receive-buffer must be at most 1G, got " + ByteSize.format(receiveBuffer));
+        }
+    }
+
+    private Throughput.Result run(Throughput.Path path, long bytes, Throughput.Data data, String label) throws IOException {
+        ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), label, bytes);
+        try {
+            return Throughput.transfer(path, bytes, (int) Math.min(streams, bytes), (int) chunk, data, verify, progress);
+        } finally {
+            progress.finish();
+        }
+    }
+
+    private static void report(PrintWriter out, String label, Throughput.Result result) {
+        out.printf(Locale.ROOT, "%-15s%d bytes in %.2f s: %.1f MiB/s%s%n", label, result.bytes(), result.seconds(),
+                result.mebibytesPerSecond(), result.cpuNanos() < 0 ? ""
+                        : String.format(Locale.ROOT, " (CPU %.2f s, %.2f s per GiB)", result.cpuNanos() / 1e9,
+                                result.cpuNanos() / 1e9 / Math.max(result.bytes(), 1) * (1L << 30)));
+        out.flush();
+    }
+
+    /** A size as {@link ByteSize} reads it, or {@code 0}. */
+    static final class WarmupSize implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            return text.strip().equals("0") ? 0L : new ByteSize().convert(text);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.ministreaming.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(120)
+class BenchCommandTest {
+
+    private static final String RATE = "[0-9]+ bytes in [0-9.]+ s: [0-9.]+ MiB/s \\(CPU [0-9.]+ s, [0-9.]+ s per GiB\\)";
+
+    @AfterEach
+    void noThreadIsLeft() throws InterruptedException {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("ministreaming-") || thread.getName().startsWith("bench-")) {
+                thread.join(5_000);
+                assertThat(thread.isAlive()).as("thread %s still runs", thread.getName()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void oneStreamPrintsBothThroughputsAndTheirRatioAfterAWarmUp() {
+        Run run = Run.of("bench", "--size", "4M");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out())
+                .contains("Benchmark: 4 MiB one way over 1 stream on loopback, written in chunks of 64 KiB")
+                .contains("flow control with a 256 KiB window")
+                .contains("Warm-up: 64 MiB over each path first, not counted");
+        long ministreaming = bytes(run.out(), "ministreaming: ");
+        long raw = bytes(run.out(), "raw TCP:       ");
+        assertThat(ministreaming).isEqualTo(4L << 20);
+        assertThat(raw).isEqualTo(4L << 20);
+        assertThat(ratio(run.out())).isPositive();
+        assertThat(run.out().indexOf("\nministreaming: ")).isLessThan(run.out().indexOf("\nraw TCP: "))
+                .isLessThan(run.out().indexOf("\nratio ministreaming / raw TCP: "));
+        assertThat(run.err())
+                .contains("\rwarm-up, ministreaming: 64.0 of 64.0 MiB (100%)\n", "\rwarm-up, raw TCP: 64.0 of 64.0 MiB (100%)\n",
+                        "\rministreaming: 4.0 of 4.0 MiB (100%)\n", "\rraw TCP: 4.0 of 4.0 MiB (100%)\n");
+        assertThat(run.err().replaceAll("\r[^\r\n]*", "")).as("stderr besides the progress lines").isBlank();
+    }
+
+    @Test
+    void threeStreamsShareAnUnevenSizeAndVerifyEveryByte() {
+        Run run = Run.of("bench", "--size", "4000001", "--streams", "3", "--verify", "--warmup", "1M", "--chunk", "10000");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out())
+                .contains("over 3 streams on loopback, written in chunks of 9.8 KiB")
+                .contains("raw TCP: 3 java.net.Socket pairs")
+                .contains("every byte received is compared with the byte sent");
+        assertThat(bytes(run.out(), "ministreaming: ")).isEqualTo(4_000_001L);
+        assertThat(bytes(run.out(), "raw TCP:       ")).isEqualTo(4_000_001L);
+        assertThat(ratio(run.out())).isPositive();
+    }
+
+    @Test
+    void moreStreamsThanWarmUpBytesAndNoWarmUpWork() {
+        Run few = Run.of("bench", "--size", "1M", "--streams", "4", "--warmup", "2");
+        Run none = Run.of("bench", "--size", "1M", "--warmup", "0", "--receive-buffer", "1M");
+
+        assertThat(few.exitCode()).as(few.err()).isEqualTo(ExitCodes.OK);
+        assertThat(few.out()).contains("Warm-up: 2 bytes over each path first");
+        assertThat(none.exitCode()).as(none.err()).isEqualTo(ExitCodes.OK);
+        assertThat(none.out()).contains("Warm-up: none (--warmup 0)").contains("flow control with a 1 MiB window");
+        assertThat(bytes(none.out(), "ministreaming: ")).isEqualTo(1L << 20);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--streams=0", "--streams=65", "--streams=x", "--size=0", "--size=1X", "--chunk=0", "--chunk=17M",
+        "--warmup=-1", "--warmup=abc", "--receive-buffer=0", "--receive-buffer=2G", "--size=2 --streams=3", "--bogus", "extra"})
+    void badArgumentsAreUsageErrorsInOneLine(String arguments) {
+        String[] args = ("bench " + arguments).split(" ");
+
+        Run run = Run.of(args);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).singleElement().asString()
+                .startsWith("ministreaming: ")
+                .endsWith("(see 'ministreaming bench --help')");
+    }
+
+    @Test
+    void helpNamesTheOptionsAndTheirDefaults() {
+        Run run = Run.of("bench", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().replaceAll("\\s+", " ")).contains("Usage: ministreaming bench", "--size=SIZE", "Default: 1G", "--streams=N",
+                "--chunk=SIZE", "Default: 64K", "--warmup=SIZE", "Default: 64M", "--verify", "--receive-buffer=SIZE");
+    }
+
+    @Test
+    void theMainHelpListsTraceAndBench() {
+        Run run = Run.of("--help");
+
+        assertThat(run.out()).containsPattern("(?m)^\\s+trace\\s+\\S").containsPattern("(?m)^\\s+bench\\s+\\S");
+    }
+
+    /** The byte count on the line starting with {@code label}, checking the rest of the line. */
+    private static long bytes(String out, String label) {
+        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(label) + "(" + RATE + ")$").matcher(out);
+        assertThat(line.find()).as("a line '%s...' in%n%s", label, out).isTrue();
+        return Long.parseLong(line.group(1).substring(0, line.group(1).indexOf(' ')));
+    }
+
+    private static double ratio(String out) {
+        Matcher line = Pattern.compile("(?m)^ratio ministreaming / raw TCP: ([0-9]+\\.[0-9]{2})$").matcher(out);
+        assertThat(line.find()).as("the ratio in%n%s", out).isTrue();
+        return Double.parseDouble(line.group(1));
+    }
+}
