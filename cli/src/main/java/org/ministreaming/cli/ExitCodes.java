@@ -17,6 +17,10 @@ final class ExitCodes {
     static final int USAGE = CommandLine.ExitCode.USAGE;
     /** Input or output failed: a connection, a transport or a file. */
     static final int IO_ERROR = 3;
+    /** A command could not listen where it was told: the port is in use, or the address is not local. */
+    static final int CANNOT_LISTEN = 5;
+    /** The peer refused the connection or could not be reached (or, for TLS, did not match the pin). */
+    static final int UNREACHABLE = 6;
 
     private ExitCodes() {
     }
