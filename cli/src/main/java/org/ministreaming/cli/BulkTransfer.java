@@ -14,11 +14,11 @@ import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
-import org.ministreaming.transport.memory.MemoryNetwork;
 
 /**
- * Sends seeded random bytes one way over one connection, from {@code mem:sender} to
- * {@code mem:receiver} on an in-memory network, and hashes them with SHA-256 at both ends.
+ * Sends seeded random bytes one way over one connection, from a sender to a receiver
+ * ({@code mem:sender} and {@code mem:receiver} on an in-memory network, or two endpoints on
+ * loopback TCP), and hashes them with SHA-256 at both ends.
  *
  * <p>Both managers use the default options, so the connection has flow control: the sender
  * waits whenever the receiver's 256 KiB buffer is full.
@@ -60,16 +60,19 @@ final class BulkTransfer {
 
     private final long size;
     private final long seed;
+    private final DemoTransport transport;
 
     /**
      * A transfer.
      *
      * @param size bytes to send, at least 1
      * @param seed seed of the random bytes
+     * @param transport what the sender and the receiver talk over
      */
-    BulkTransfer(long size, long seed) {
+    BulkTransfer(long size, long seed, DemoTransport transport) {
         this.size = size;
         this.seed = seed;
+        this.transport = transport;
     }
 
     /**
@@ -80,13 +83,13 @@ final class BulkTransfer {
      * @throws IOException if connecting, sending or receiving failed
      */
     Result run(LongConsumer progress) throws IOException {
-        MemoryNetwork network = new MemoryNetwork();
+        DemoTransport.Network network = transport.network();
         StreamOptions receiverOptions = StreamOptions.builder()
                 .readTimeout(IDLE_TIMEOUT).build();
         StreamOptions senderOptions = StreamOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();
         AtomicLong received = new AtomicLong();
-        try (StreamManager receiver = StreamManager.open(network.endpoint("receiver"), receiverOptions);
-             StreamManager sender = StreamManager.open(network.endpoint("sender"), senderOptions);
+        try (StreamManager receiver = network.open("receiver", true, receiverOptions);
+             StreamManager sender = network.open("sender", false, senderOptions);
              Worker receiverSide = new Worker("demo-receiver")) {
             StreamServerSocket listening = receiver.serverSocket();
             long start = System.nanoTime();

@@ -11,11 +11,13 @@ import org.ministreaming.StreamOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code ministreaming demo}: plays the seed's three sample conversations on an in-memory
- * network, printing every message, then times a bulk transfer and checks it arrived intact.
+ * network (or loopback TCP), printing every message, then times a bulk transfer and checks it
+ * arrived intact.
  *
  * <p>Not thread-safe: picocli fills one instance per run.
  */
@@ -23,7 +25,7 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Plays the seed's three sample conversations over an in-memory network, printing every message"
+            "Plays the seed's three sample conversations over an in-memory network (or loopback TCP), printing every message"
                     + " the client sends and receives, and checks them against the seed.",
             "Then sends SIZE bytes of seeded random data over one connection and compares their SHA-256 at both ends.",
             "Exits with 0 if everything matched, 1 if not."})
@@ -36,15 +38,24 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random data. Default: ${DEFAULT-VALUE}.")
     private long seed;
 
+    @Option(names = "--transport", paramLabel = "mem|tcp", defaultValue = "mem", converter = DemoTransport.Converter.class,
+            description = "What the endpoints talk over: mem, an in-memory network, or tcp, TCP on loopback. Default: mem.")
+    private DemoTransport transport;
+
     @Spec
     private CommandSpec spec;
 
     /** Plays the conversations and the transfer; 0 if all matched, 1 if anything differed. */
     @Override
     public Integer call() throws IOException {
+        Main main = (Main) spec.root().userObject();
+        if (main.trace()) {
+            throw new ParameterException(spec.commandLine(), "the demo prints its own traces; --trace is for server, client, listen and connect");
+        }
+        CoreLogging.configure(main.verbose());
         PrintWriter out = spec.commandLine().getOut();
         List<String> failures = new ArrayList<>();
-        List<String> differed = new SeedConversations(out).play();
+        List<String> differed = new SeedConversations(out, transport).play();
         if (!differed.isEmpty()) {
             failures.add("conversation " + String.join(" and ", differed) + " differed from the seed");
         }
@@ -61,10 +72,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private BulkTransfer.Result transfer(PrintWriter out) throws IOException {
-        BulkTransfer transfer = new BulkTransfer(size, seed);
+        BulkTransfer transfer = new BulkTransfer(size, seed, transport);
         out.println();
         out.println("Bulk transfer: " + ByteSize.format(size) + " of random data (seed " + seed
-                + ") from mem:sender to mem:receiver over one connection");
+                + ") " + transport.route("sender", "receiver") + " over one connection");
         out.println("   with flow control: the sender waits whenever the receiver's "
                 + ByteSize.format(StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE) + " buffer is full");
         out.flush();

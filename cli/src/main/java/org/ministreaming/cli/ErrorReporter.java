@@ -54,7 +54,10 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         return ExitCodes.USAGE;
     }
 
-    /** Reports a failed command in one line: I/O errors exit with their own code. */
+    /**
+     * Reports a failed command in one line: a {@link CommandFailure} exits with its own code,
+     * other I/O errors with {@link ExitCodes#IO_ERROR}.
+     */
     @Override
     public int handleExecutionException(Exception error, CommandLine command, ParseResult parseResult) {
         PrintWriter err = command.getErr();
@@ -63,6 +66,9 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
             error.printStackTrace(err);
         }
         err.flush();
+        if (error instanceof CommandFailure failure) {
+            return failure.exitCode();
+        }
         return error instanceof IOException || error instanceof UncheckedIOException
                 ? ExitCodes.IO_ERROR : ExitCodes.FAILURE;
     }

@@ -19,6 +19,10 @@ final class ExitCodes {
     static final int IO_ERROR = 3;
     /** {@code trace}: at least one line of the input was no valid message. */
     static final int MALFORMED_INPUT = 4;
+    /** A command could not listen where it was told: the port is in use, or the address is not local. */
+    static final int CANNOT_LISTEN = 5;
+    /** The peer refused the connection or could not be reached (or, for TLS, did not match the pin). */
+    static final int UNREACHABLE = 6;
 
     private ExitCodes() {
     }

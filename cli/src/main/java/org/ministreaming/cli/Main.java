@@ -24,12 +24,27 @@ import picocli.CommandLine.Spec;
             ExitCodes.OK + ":everything worked",
             ExitCodes.FAILURE + ":a check failed, or an unexpected error",
             ExitCodes.USAGE + ":the command line is wrong",
-            ExitCodes.IO_ERROR + ":input or output failed"},
-        subcommands = {DemoCommand.class, TraceCommand.class, BenchCommand.class})
+            ExitCodes.IO_ERROR + ":input or output failed",
+            ExitCodes.MALFORMED_INPUT + ":trace: a line of the input was no valid message",
+            ExitCodes.CANNOT_LISTEN + ":cannot listen: the port is in use or the address is not local",
+            ExitCodes.UNREACHABLE + ":the peer refused the connection or could not be reached",
+            "130:stopped by SIGINT (143: by SIGTERM), after closing every connection"},
+        subcommands = {
+            DemoCommand.class,
+            ServerCommand.class,
+            ClientCommand.class,
+            ListenCommand.class,
+            ConnectCommand.class,
+            TraceCommand.class,
+            BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces with errors.")
     private boolean verbose;
+
+    @Option(names = "--trace", scope = ScopeType.INHERIT,
+            description = "Print every message sent and received on the error output, one line each, after the peer's destination.")
+    private boolean trace;
 
     @Spec
     private CommandSpec spec;
@@ -59,6 +74,16 @@ public final class Main implements Callable<Integer> {
         return new CommandLine(main)
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);
+    }
+
+    /** Whether {@code --verbose} was given. */
+    boolean verbose() {
+        return verbose;
+    }
+
+    /** Whether {@code --trace} was given. */
+    boolean trace() {
+        return trace;
     }
 
     /** Without a subcommand there is nothing to do: a usage error. */

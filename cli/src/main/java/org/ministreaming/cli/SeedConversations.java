@@ -22,13 +22,12 @@ import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
 import org.ministreaming.transport.Destination;
-import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.wire.MessageType;
 
 /**
- * Plays the seed's three sample conversations between {@code mem:client} and
- * {@code mem:server} on an in-memory network, prints every message the client's manager sends
- * and receives, and checks their types against the seed.
+ * Plays the seed's three sample conversations between a client and a server, {@code mem:client}
+ * and {@code mem:server} on an in-memory network or two endpoints on loopback TCP, prints every
+ * message the client's manager sends and receives, and checks their types against the seed.
  *
  * <p>The server side runs on its own thread. The engine reports a sent message before the
  * transport takes it, so the trace always shows a message ahead of the answer to it.
@@ -39,7 +38,6 @@ final class SeedConversations {
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(10);
     private static final String INDENT = "   ";
-    private static final Destination SERVER = MemoryNetwork.destination("server");
     private static final byte[] WELCOME = ascii("welcome");
     private static final byte[] REQUEST = ascii("GET /");
     private static final byte[] ANSWER = ascii("200 OK, ");
@@ -48,18 +46,22 @@ final class SeedConversations {
             "(the seed ends this sample with 'S->C 51 11 11 11 (Close)', a typo: the server's close is 52)";
 
     private final PrintWriter out;
+    private final DemoTransport transport;
     private final TraceRecorder trace = new TraceRecorder();
     private final Worker serverSide = new Worker("demo-server");
     private StreamManager client;
     private StreamManager server;
+    private Destination serverDestination;
 
     /**
      * Conversations that print to {@code out}.
      *
      * @param out where the traces go
+     * @param transport what the client and the server talk over
      */
-    SeedConversations(PrintWriter out) {
+    SeedConversations(PrintWriter out, DemoTransport transport) {
         this.out = out;
+        this.transport = transport;
     }
 
     /**
@@ -69,14 +71,14 @@ final class SeedConversations {
      * @throws IOException if a connection failed in a way no conversation expects
      */
     List<String> play() throws IOException {
-        MemoryNetwork network = new MemoryNetwork();
+        DemoTransport.Network network = transport.network();
         // The plain protocol, as the seed describes it: without the flow-control offer and answer.
         StreamOptions clientOptions = StreamOptions.builder().flowControl(false)
                 .connectTimeout(STEP_TIMEOUT).readTimeout(STEP_TIMEOUT).messageListener(trace).build();
-        try (StreamManager serverManager = StreamManager.open(network.endpoint("server"),
-                     StreamOptions.builder().readTimeout(STEP_TIMEOUT).build());
-             StreamManager clientManager = StreamManager.open(network.endpoint("client"), clientOptions)) {
+        try (StreamManager serverManager = network.open("server", true, StreamOptions.builder().readTimeout(STEP_TIMEOUT).build());
+             StreamManager clientManager = network.open("client", false, clientOptions)) {
             server = serverManager;
+            serverDestination = serverManager.localDestination();
             client = clientManager;
             out.println("The seed's sample conversations, as the client (" + client.localDestination() + ") sees them,");
             out.println("in the plain protocol (flow control off, as the seed has none):");
@@ -100,7 +102,7 @@ final class SeedConversations {
         heading("a) Service not available: the server never opened a server socket");
         String outcome;
         boolean refused;
-        try (StreamSocket socket = client.connect(SERVER)) {
+        try (StreamSocket socket = client.connect(serverDestination)) {
             outcome = "connected to " + socket.peer() + ", which should have refused";
             refused = false;
         } catch (ConnectException expected) {
@@ -123,7 +125,7 @@ final class SeedConversations {
             return null;
         });
         byte[] read;
-        try (StreamSocket socket = client.connect(SERVER)) {
+        try (StreamSocket socket = client.connect(serverDestination)) {
             read = socket.getInputStream().readNBytes(WELCOME.length);
         }
         serverSide.await(serverDone, STEP_TIMEOUT);
@@ -146,7 +148,7 @@ final class SeedConversations {
             return null;
         });
         byte[] read;
-        try (StreamSocket socket = client.connect(SERVER)) {
+        try (StreamSocket socket = client.connect(serverDestination)) {
             socket.getOutputStream().write(REQUEST);
             read = socket.getInputStream().readAllBytes();
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -333,8 +334,14 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             connection.fail("refused: the accept backlog is full or closed", true);
             return;
         }
-        connection.setAcceptTimer(timer.schedule(() -> acceptTimedOut(current, connection),
-                settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        try {
+            connection.setAcceptTimer(timer.schedule(() -> acceptTimedOut(current, connection),
+                    settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException closing) {
+            // close() ran since the checks above and stopped the timer: it refuses the backlog and
+            // fails every connection, this one included, so no accept timeout is needed.
+            LOG.log(Level.DEBUG, () -> "SYN " + clientId + " from " + from + " arrived while the manager closed");
+        }
     }
 
     private void refuse(Destination from, ConnectionId clientId, String why) {

@@ -1,0 +1,68 @@
+package org.ministreaming.cli;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import org.ministreaming.StreamManager;
+import org.ministreaming.transport.Destination;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ministreaming client}: the client tunnel (I2PTunnel's client tunnel). Accepts local TCP
+ * connections and carries each over a ministreaming connection of its own to the peer, copying
+ * bytes both ways ({@link Splice} describes how the ends map).
+ *
+ * <p>Not thread-safe, apart from {@link #stop}: picocli fills and runs one instance per run.
+ */
+@Command(
+        name = "client",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Client tunnel: accepts TCP connections at --listen and carries each over its own ministreaming connection to --peer.",
+            "Prints 'listening on HOST:PORT' on the standard output once it listens, and runs until stopped (Ctrl-C).",
+            "When a local program ends its output, its connection is closed after everything it sent"
+                    + " (ministreaming has no half-close)."},
+        footer = {"", "Example:", "  ministreaming client --peer tcp://server.example:7000 --listen 127.0.0.1:8081"})
+final class ClientCommand extends NetworkCommand {
+
+    /** Local connections the operating system queues for the accept loop. */
+    private static final int LOCAL_BACKLOG = 256;
+
+    @Option(names = "--peer", required = true, paramLabel = "DEST", converter = DestinationConverter.Peer.class,
+            description = "The server tunnel to carry connections to: tcp://HOST:PORT or tls://HOST:PORT.")
+    private Destination peer;
+
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.ListenConverter.class,
+            description = "Where to accept local TCP connections; port 0 picks a free one.")
+    private HostPort listen;
+
+    @Mixin
+    private DialTls tls;
+
+    /** Listens, then accepts until stopped; each connection gets its own threads and its own stream. */
+    @Override
+    int run(Lifetime lifetime) throws IOException {
+        StreamManager manager = lifetime.own(tls.open(peer, streamOptions().build()));
+        Sessions sessions = lifetime.own(new Sessions("client", this::report));
+        ServerSocket local = lifetime.own(bind());
+        announce(out(), "listening on " + new HostPort(listen.host(), local.getLocalPort()));
+        while (true) {
+            Socket accepted = local.accept();
+            String from = new HostPort(accepted.getInetAddress().getHostAddress(), accepted.getPort()).toString();
+            sessions.start(new Splice(accepted, null, "connection from " + from), splice -> splice.attach(manager.connect(peer)));
+        }
+    }
+
+    private ServerSocket bind() throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(listen.resolve(), LOCAL_BACKLOG);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw new CommandFailure(ExitCodes.CANNOT_LISTEN, "cannot listen at " + listen + ": " + e.getMessage(), e);
+        }
+    }
+}

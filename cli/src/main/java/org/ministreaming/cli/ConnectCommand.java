@@ -1,0 +1,54 @@
+package org.ministreaming.cli;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamSocket;
+import org.ministreaming.transport.Destination;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ministreaming connect}: netcat's connecting side. Opens one connection, copies the
+ * standard input to it and it to the standard output, and exits when it ends (see
+ * {@link Netcat} for when that is).
+ *
+ * <p>Not thread-safe, apart from {@link #stop}: picocli fills and runs one instance per run.
+ */
+@Command(
+        name = "connect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Netcat style: opens a ministreaming connection to DEST, sends the standard input to it"
+                    + " and writes what arrives to the standard output; exits when the connection ends.",
+            "By default the end of the standard input closes the connection once all input was sent, like nc -N;"
+                    + " use -q to wait for an answer first."},
+        footer = {"", "Example:", "  ministreaming connect tcp://127.0.0.1:7000 < file.bin"})
+final class ConnectCommand extends NetcatCommand {
+
+    @Parameters(index = "0", paramLabel = "DEST", converter = DestinationConverter.Peer.class,
+            description = "The peer: tcp://HOST:PORT or tls://HOST:PORT.")
+    private Destination peer;
+
+    @Mixin
+    private DialTls tls;
+
+    @Option(names = {"-q", "--quit-after"}, paramLabel = "SECONDS", defaultValue = "0", description = QUIT_AFTER_HELP)
+    private int quitAfter;
+
+    /** Connects and runs the exchange; a peer that refuses or cannot be reached exits with its own code. */
+    @Override
+    int run(Lifetime lifetime) throws IOException {
+        StreamManager manager = lifetime.own(tls.open(peer, streamOptions().build()));
+        StreamSocket stream;
+        try {
+            stream = lifetime.own(manager.connect(peer));
+        } catch (ConnectException | SocketTimeoutException e) {
+            throw new CommandFailure(ExitCodes.UNREACHABLE, e.getMessage(), e);
+        }
+        return exchange(stream, quitAfter);
+    }
+}

@@ -1,0 +1,45 @@
+package org.ministreaming.cli;
+
+import java.io.IOException;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.StreamSocket;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ministreaming listen}: netcat's listening side. Accepts one connection, copies the
+ * standard input to it and it to the standard output, and exits when it ends (see
+ * {@link Netcat} for when that is).
+ *
+ * <p>Not thread-safe, apart from {@link #stop}: picocli fills and runs one instance per run.
+ */
+@Command(
+        name = "listen",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Netcat style: accepts one ministreaming connection at --listen, sends the standard input to it"
+                    + " and writes what arrives to the standard output; exits when the connection ends.",
+            "Prints 'listening on DEST' on the standard error once it listens (the standard output carries the data).",
+            "By default the end of the standard input does not end the connection: the peer's close does (see -q)."},
+        footer = {"", "Example:", "  ministreaming listen --listen tcp://127.0.0.1:7000 > received.bin"})
+final class ListenCommand extends NetcatCommand {
+
+    @Mixin
+    private ListenEndpoint endpoint;
+
+    @Option(names = {"-q", "--quit-after"}, paramLabel = "SECONDS", defaultValue = "-1", description = QUIT_AFTER_HELP)
+    private int quitAfter;
+
+    /** Listens, takes one connection, refuses the others, and runs the exchange. */
+    @Override
+    int run(Lifetime lifetime) throws IOException {
+        StreamManager manager = lifetime.own(endpoint.open(streamOptions().build(), err()));
+        StreamServerSocket listening = lifetime.own(manager.serverSocket());
+        announce(err(), "listening on " + manager.localDestination());
+        StreamSocket stream = lifetime.own(listening.accept());
+        listening.close();
+        return exchange(stream, quitAfter);
+    }
+}

@@ -1,0 +1,63 @@
+package org.ministreaming.cli;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.StreamSocket;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ministreaming server}: the server tunnel (I2PTunnel's server tunnel). Accepts
+ * ministreaming connections and carries each to a TCP service, copying bytes both ways
+ * ({@link Splice} describes how the ends map, since ministreaming has no half-close).
+ *
+ * <p>Not thread-safe, apart from {@link #stop}: picocli fills and runs one instance per run.
+ */
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Server tunnel: accepts ministreaming connections at --listen and forwards each to the TCP service at --forward.",
+            "Prints 'listening on DEST' on the standard output once it listens, and runs until stopped (Ctrl-C).",
+            "When the service ends its output, the connection is closed after everything it sent;"
+                    + " when the peer closes, the service reads to the end and sees end of stream."},
+        footer = {"", "Example:", "  ministreaming server --listen tcp://127.0.0.1:7000 --forward 127.0.0.1:8080"})
+final class ServerCommand extends NetworkCommand {
+
+    /** Connections that may wait for the accept loop, more than the default for bursts of clients. */
+    static final int ACCEPT_BACKLOG = 256;
+
+    private static final Duration SERVICE_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    @Mixin
+    private ListenEndpoint endpoint;
+
+    @Option(names = "--forward", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "The TCP service each connection is carried to.")
+    private HostPort forward;
+
+    /** Listens, then accepts until stopped; each connection gets its own threads. */
+    @Override
+    int run(Lifetime lifetime) throws IOException {
+        StreamManager manager = lifetime.own(endpoint.open(streamOptions().acceptBacklog(ACCEPT_BACKLOG).build(), err()));
+        Sessions sessions = lifetime.own(new Sessions("server", this::report));
+        StreamServerSocket listening = lifetime.own(manager.serverSocket());
+        announce(out(), "listening on " + manager.localDestination());
+        while (true) {
+            StreamSocket stream = listening.accept();
+            sessions.start(new Splice(new Socket(), stream, "connection from " + stream.peer()), this::connectService);
+        }
+    }
+
+    private void connectService(Splice splice) throws IOException {
+        try {
+            splice.tcp().connect(forward.resolve(), (int) SERVICE_CONNECT_TIMEOUT.toMillis());
+        } catch (IOException e) {
+            throw new IOException("cannot reach the service at " + forward + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.ministreaming.cli;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The tunnelled connections of one tunnel command: each is opened and then
+ * {@linkplain Splice spliced} on threads of its own (two per connection, named
+ * {@code ministreaming-<name>-N}), and {@link #close} ends them all.
+ *
+ * <p>Thread-safe.
+ */
+final class Sessions implements AutoCloseable {
+
+    /** How long {@link #close} waits for the threads to end. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Makes a splice's connections ready: connects its TCP side or attaches its stream.
+     * Runs on the session's own thread, so it may block.
+     */
+    @FunctionalInterface
+    interface Opener {
+        /**
+         * Opens what {@code splice} still lacks.
+         *
+         * @throws IOException if it cannot; the message says what could not be reached
+         */
+        void open(Splice splice) throws IOException;
+    }
+
+    private final String name;
+    private final ExecutorService executor;
+    private final Set<Splice> live = ConcurrentHashMap.newKeySet();
+    private final Consumer<String> errors;
+    private volatile boolean closed;
+
+    /**
+     * Sessions with no connection yet.
+     *
+     * @param name names the threads
+     * @param errors told one line for each connection that failed, unless it failed because of
+     *     {@link #close}; called from the sessions' threads
+     */
+    Sessions(String name, Consumer<String> errors) {
+        this.name = name;
+        this.errors = errors;
+        AtomicInteger count = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "ministreaming-" + name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Opens and runs one connection on threads of its own. After {@link #close}, the splice is
+     * closed at once instead.
+     *
+     * @param splice the connection, with at least one side connected
+     * @param opener connects the other side, on the session's thread
+     */
+    void start(Splice splice, Opener opener) {
+        live.add(splice);
+        if (closed) {
+            end(splice);
+            return;
+        }
+        try {
+            executor.execute(() -> run(splice, opener));
+        } catch (RejectedExecutionException e) {
+            end(splice);
+        }
+    }
+
+    private void run(Splice splice, Opener opener) {
+        try {
+            opener.open(splice);
+            splice.run(executor);
+        } catch (IOException e) {
+            if (!closed) {
+                errors.accept(splice.label() + ": " + e.getMessage());
+            }
+        } finally {
+            end(splice);
+        }
+    }
+
+    private void end(Splice splice) {
+        splice.close();
+        live.remove(splice);
+    }
+
+    /**
+     * Closes every connection, interrupts connects still waiting, and waits for the threads to
+     * end. Idempotent.
+     *
+     * @throws IllegalStateException if a thread did not end in time
+     */
+    @Override
+    public void close() {
+        closed = true;
+        executor.shutdown();
+        live.forEach(Splice::close);
+        executor.shutdownNow();
+        boolean ended;
+        try {
+            ended = executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!ended) {
+            throw new IllegalStateException("the " + name + " connections did not end within " + STOP_TIMEOUT.toSeconds() + " s");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package org.ministreaming.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command as users run it: the shaded jar in processes of its own, talking over loopback.
+ * Runs in Maven's integration-test phase, after the jar is built.
+ */
+@Timeout(60)
+class CliIT {
+
+    private static final int BIG = 5 << 20;
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+    /** The exit code of a JVM stopped by SIGTERM, once its shutdown hooks ran. */
+    private static final int SIGTERM_EXIT = 143;
+    private static final int SIGINT_EXIT = 130;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void serverAndClientTunnelAnHttpServer() throws Exception {
+        byte[] big = random(BIG);
+        ExecutorService httpThreads = Executors.newFixedThreadPool(8);
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        http.setExecutor(httpThreads);
+        http.createContext("/hello", exchange -> answer(exchange, ("hello " + exchange.getRequestURI().getQuery()).getBytes(StandardCharsets.UTF_8)));
+        http.createContext("/big", exchange -> answer(exchange, big));
+        http.start();
+        try (CliProcess server = CliProcess.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:" + http.getAddress().getPort());
+             CliProcess client = CliProcess.start("client", "--peer", server.listeningOnOut(), "--listen", "127.0.0.1:0")) {
+            String base = "http://" + client.listeningOnOut();
+            HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+            List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                responses.add(browser.sendAsync(HttpRequest.newBuilder(URI.create(base + "/hello?" + i)).timeout(REQUEST_TIMEOUT).build(),
+                        BodyHandlers.ofString()));
+            }
+            for (int i = 0; i < 20; i++) {
+                assertThat(responses.get(i).get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS).body()).isEqualTo("hello " + i);
+            }
+            HttpResponse<InputStream> download = browser.send(HttpRequest.newBuilder(URI.create(base + "/big")).timeout(REQUEST_TIMEOUT).build(),
+                    BodyHandlers.ofInputStream());
+            try (InputStream body = download.body()) {
+                assertThat(sha256(body.readAllBytes())).isEqualTo(sha256(big));
+            }
+
+            client.terminate();
+            server.terminate();
+            assertThat(client.awaitExit()).isEqualTo(SIGTERM_EXIT);
+            assertThat(server.awaitExit()).isEqualTo(SIGTERM_EXIT);
+            assertThat(client.err.text()).isEmpty();
+            assertThat(server.err.text()).isEmpty();
+        } finally {
+            http.stop(0);
+            httpThreads.shutdownNow();
+        }
+    }
+
+    @Test
+    void listenAndConnectMoveAFileThroughStandardInputAndOutput() throws Exception {
+        Path in = Files.write(dir.resolve("in.bin"), random(BIG));
+        Path out = dir.resolve("out.bin");
+        Path empty = Files.createFile(dir.resolve("empty"));
+        // listen's own input ends at once: by default that does not end the connection.
+        try (CliProcess listen = CliProcess.start(Redirect.from(empty.toFile()), Redirect.to(out.toFile()), "listen", "--listen", "tcp://127.0.0.1:0");
+             CliProcess connect = CliProcess.start(Redirect.from(in.toFile()), Redirect.PIPE, "connect", listen.listeningOnErr())) {
+            assertThat(connect.awaitExit()).as(connect.err.text()).isZero();
+            assertThat(listen.awaitExit()).as(listen.err.text()).isZero();
+            assertThat(connect.out.text()).isEmpty();
+            assertThat(connect.err.text()).isEmpty();
+            assertThat(listen.err.text()).matches("listening on tcp://127\\.0\\.0\\.1:\\d+\n");
+        }
+        assertThat(Files.mismatch(in, out)).as("first byte that differs").isEqualTo(-1);
+    }
+
+    @Test
+    void wrongArgumentsAreOneLineUsageErrors() throws Exception {
+        String[][] cases = {
+            {"server", "--listen", "tcp://127.0.0.1:0"},
+            {"client", "--peer", "mem:server", "--listen", "127.0.0.1:0"},
+            {"connect"},
+            {"listne", "--listen", "tcp://127.0.0.1:0"},
+        };
+        for (String[] args : cases) {
+            try (CliProcess run = CliProcess.start(args)) {
+                assertThat(run.awaitExit()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+                assertThat(run.err.text()).as(String.join(" ", args)).startsWith("ministreaming: ").endsWith("--help')\n").hasLineCount(1);
+                assertThat(run.out.text()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aPortInUseAndAPeerThatRefuseHaveTheirOwnExitCodes() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             CliProcess server = CliProcess.start("server", "--listen", "tcp://127.0.0.1:" + taken.getLocalPort(), "--forward", "127.0.0.1:80");
+             CliProcess client = CliProcess.start("client", "--peer", "tcp://127.0.0.1:80", "--listen", "127.0.0.1:" + taken.getLocalPort())) {
+            assertThat(server.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
+            assertThat(client.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
+            assertThat(server.err.text()).matches("ministreaming: cannot listen at tcp://127\\.0\\.0\\.1:\\d+: .+\n");
+            assertThat(client.err.text()).matches("ministreaming: cannot listen at 127\\.0\\.0\\.1:\\d+: .+\n");
+        }
+        int closedPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = free.getLocalPort();
+        }
+        try (CliProcess connect = CliProcess.start(Redirect.PIPE, Redirect.PIPE, "connect", "tcp://127.0.0.1:" + closedPort)) {
+            assertThat(connect.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(connect.err.text()).isEqualTo("ministreaming: cannot connect to tcp://127.0.0.1:" + closedPort + ": Connection refused\n");
+        }
+    }
+
+    @Test
+    void sigintStopsAServerGracefully() throws Exception {
+        try (CliProcess server = CliProcess.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:80")) {
+            server.listeningOnOut();
+            Assumptions.assumeTrue(sigintHandled(server.pid()), "SIGINT is ignored here (a background job inherits that), or this is no Linux");
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).start();
+            assertThat(kill.waitFor(CliProcess.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(server.awaitExit()).isEqualTo(SIGINT_EXIT);
+            assertThat(server.err.text()).isEmpty();
+        }
+    }
+
+    /** Whether the process has not inherited SIGINT as ignored, as Linux's status file tells. */
+    private static boolean sigintHandled(long pid) throws IOException {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        if (!Files.isReadable(status)) {
+            return false;
+        }
+        return Files.readAllLines(status).stream()
+                .filter(line -> line.startsWith("SigIgn:"))
+                .map(line -> Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16))
+                .anyMatch(ignored -> (ignored & 0x2) == 0);
+    }
+
+    private static void answer(HttpExchange exchange, byte[] body) throws IOException {
+        try (exchange) {
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    private static byte[] random(int size) {
+        byte[] bytes = new byte[size];
+        new SplittableRandom(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] sha256(byte[] bytes) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(bytes);
+    }
+}

@@ -1,0 +1,56 @@
+package org.ministreaming.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConvertersTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "localhost:80, localhost, 80",
+        "127.0.0.1:65535, 127.0.0.1, 65535",
+        "[::1]:8080, ::1, 8080",
+    })
+    void readsHostAndPort(String text, String host, int port) {
+        assertThat(HostPort.parse(text, false)).isEqualTo(new HostPort(host, port));
+        assertThat(HostPort.parse(text, false)).hasToString(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", ":80", "localhost:", "localhost:x", "localhost:0", "localhost:65536", "::1:80", "[]:80"})
+    void rejectsWhatIsNoAddressToConnectTo(String text) {
+        assertThatIllegalArgumentException().isThrownBy(() -> HostPort.parse(text, false)).withMessageStartingWith("'" + text + "' is not HOST:PORT");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:7000", "tls://example.org:1", "tcp://[::1]:65535"})
+    void readsDestinationsToDial(String text) {
+        assertThat(DestinationConverter.parse(text, false).uri()).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "udp://127.0.0.1:7000", "tcp://127.0.0.1", "tcp://127.0.0.1:7000/x",
+        "tcp://u@127.0.0.1:7000", "tcp:-", "127.0.0.1:7000", "tcp://127.0.0.1:7000?q"})
+    void rejectsWhatCannotBeDialled(String text) {
+        assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse(text, false))
+                .withMessage("'" + text + "' is not tcp://HOST:PORT or tls://HOST:PORT");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mem:alice", "MEM:alice"})
+    void rejectsTheInMemoryNetwork(String text) {
+        assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse(text, true))
+                .withMessageContaining("in-memory network, which exists only inside one process");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "tls://localhost:0"})
+    void listensOnAnyPort(String text) {
+        assertThat(DestinationConverter.parse(text, true).uri()).isEqualTo(text);
+        assertThat(HostPort.parse(text.substring(6), true).port()).isZero();
+    }
+}

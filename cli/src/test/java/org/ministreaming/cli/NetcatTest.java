@@ -1,0 +1,139 @@
+package org.ministreaming.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code listen} and {@code connect} in-process, over loopback TCP and TLS. */
+@Timeout(60)
+class NetcatTest {
+
+    private static final byte[] NOTHING = new byte[0];
+
+    @AfterEach
+    void noThreadLeft() throws InterruptedException {
+        Threads.assertNoneLeft();
+    }
+
+    @Test
+    void movesBytesIntactFromConnectToListen() throws Exception {
+        byte[] data = random(3 << 20);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (Running listen = Running.start(streams(NOTHING, received), "listen", "--listen", "tcp://127.0.0.1:0")) {
+            String destination = listen.listeningOnErr();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            try (Running connect = Running.start(streams(data, answer), "connect", destination)) {
+                assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
+            }
+            assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
+            assertThat(answer.size()).isZero();
+        }
+        assertThat(received.toByteArray()).isEqualTo(data);
+    }
+
+    @Test
+    void connectWaitsForTheAnswerWithQuitAfter() throws Exception {
+        byte[] greeting = "hello from listen\n".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try (Running listen = Running.start(streams(greeting, received), "listen", "-q", "0", "--listen", "tcp://127.0.0.1:0")) {
+            String destination = listen.listeningOnErr();
+            try (Running connect = Running.start(streams(NOTHING, answer), "connect", "-q", "-1", destination)) {
+                assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
+            }
+            assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
+        }
+        assertThat(answer.toByteArray()).isEqualTo(greeting);
+        assertThat(received.size()).isZero();
+    }
+
+    @Test
+    void worksOverTlsWithThePrintedFingerprint() throws Exception {
+        byte[] data = random(100_000);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (Running listen = Running.start(streams(NOTHING, received), "listen", "--listen", "tls://127.0.0.1:0")) {
+            String fingerprint = listen.err.await(Pattern.compile("certificate fingerprint \\(SHA-256, for --pin\\): (\\S+)"),
+                    Running.TIMEOUT).group(1);
+            String destination = listen.listeningOnErr();
+            assertThat(destination).startsWith("tls://127.0.0.1:");
+            try (Running connect = Running.start(streams(data, new ByteArrayOutputStream()), "connect", "--pin", fingerprint, destination)) {
+                assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
+            }
+            assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
+        }
+        assertThat(received.toByteArray()).isEqualTo(data);
+    }
+
+    @Test
+    void traceShowsEveryMessageAfterThePeer() throws Exception {
+        byte[] data = "hi".getBytes(StandardCharsets.US_ASCII);
+        try (Running listen = Running.start(streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
+            String destination = listen.listeningOnErr();
+            try (Running connect = Running.start(streams(data, new ByteArrayOutputStream()), "--trace", "connect", destination)) {
+                assertThat(connect.awaitExit()).isEqualTo(ExitCodes.OK);
+                String peer = Pattern.quote(destination);
+                assertThat(connect.err.text().lines().toList()).satisfiesExactly(
+                        syn -> assertThat(syn).matches(peer + " C->S A1 (\\p{XDigit}{2} ){3}74 63 70 3A 2D .* \\(SYN, client id .*, 5 bytes of destination, credit window 262144\\)"),
+                        ack -> assertThat(ack).matches(peer + " S->C 51 .* \\(ACK, client id .*, server id .*, credit window 262144\\)"),
+                        sent -> assertThat(sent).matches(peer + " C->S A0 (\\p{XDigit}{2} ){3}68 69 +\\(data, 2 bytes\\)"),
+                        close -> assertThat(close).matches(peer + " C->S A2 \\p{XDigit}{2} \\p{XDigit}{2} \\p{XDigit}{2} +\\(close\\)"));
+            }
+            assertThat(listen.awaitExit()).isEqualTo(ExitCodes.OK);
+            assertThat(listen.err.text()).doesNotContain("C->S");
+        }
+    }
+
+    @Test
+    void aRefusingPeerHasItsOwnExitCode() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (Running connect = Running.start(streams(NOTHING, new ByteArrayOutputStream()), "connect", "tcp://127.0.0.1:" + port)) {
+            assertThat(connect.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(connect.err.text()).isEqualTo("ministreaming: cannot connect to tcp://127.0.0.1:" + port + ": Connection refused\n");
+        }
+    }
+
+    @Test
+    void aPortInUseHasItsOwnExitCode() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (Running listen = Running.start(streams(NOTHING, new ByteArrayOutputStream()),
+                    "listen", "--listen", "tcp://127.0.0.1:" + taken.getLocalPort())) {
+                assertThat(listen.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
+                assertThat(listen.err.text()).startsWith("ministreaming: cannot listen at tcp://127.0.0.1:" + taken.getLocalPort() + ": ")
+                        .hasLineCount(1);
+            }
+        }
+    }
+
+    @Test
+    void stopEndsAListenThatWaits() throws Exception {
+        try (Running listen = Running.start(streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
+            listen.listeningOnErr();
+            assertThat(listen.stop()).isEqualTo(ExitCodes.OK);
+        }
+    }
+
+    private static Consumer<NetworkCommand> streams(byte[] in, OutputStream out) {
+        InputStream input = new ByteArrayInputStream(in);
+        return command -> ((NetcatCommand) command).standardStreams(input, out);
+    }
+
+    private static byte[] random(int size) {
+        byte[] bytes = new byte[size];
+        new SplittableRandom(size).nextBytes(bytes);
+        return bytes;
+    }
+}

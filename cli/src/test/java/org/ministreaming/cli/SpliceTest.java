@@ -1,0 +1,123 @@
+package org.ministreaming.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.StreamSocket;
+import org.ministreaming.transport.memory.MemoryNetwork;
+
+/**
+ * How a splice maps the ends of a TCP connection (which can half-close) onto a ministreaming
+ * connection (which cannot): a stream {@code a <-> b} on an in-memory network, spliced at
+ * {@code a} to a loopback TCP connection whose far end the test drives.
+ */
+@Timeout(30)
+class SpliceTest {
+
+    private final MemoryNetwork network = new MemoryNetwork();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private StreamManager a;
+    private StreamManager b;
+    private StreamSocket far;
+    private Socket tcpFar;
+    private Splice splice;
+    private Future<?> running;
+
+    @BeforeEach
+    void splice() throws Exception {
+        a = StreamManager.open(network.endpoint("a"));
+        b = StreamManager.open(network.endpoint("b"));
+        StreamServerSocket serverSocket = a.serverSocket();
+        Future<StreamSocket> accepted = threads.submit(() -> serverSocket.accept());
+        far = b.connect(a.localDestination());
+        StreamSocket near = accepted.get(10, TimeUnit.SECONDS);
+        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            tcpFar = new Socket(listening.getInetAddress(), listening.getLocalPort());
+            splice = new Splice(listening.accept(), near, "test");
+        }
+        running = threads.submit(() -> {
+            splice.run(threads);
+            return null;
+        });
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (splice != null) {
+            splice.close();
+            tcpFar.close();
+        }
+        a.close();
+        b.close();
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void theTcpSideHalfClosingClosesTheStreamAfterItsBytes() throws Exception {
+        tcpFar.getOutputStream().write(ascii("request"));
+        tcpFar.shutdownOutput();
+
+        assertThat(far.getInputStream().readAllBytes()).isEqualTo(ascii("request"));
+        running.get(10, TimeUnit.SECONDS);
+        assertThat(tcpFar.getInputStream().read()).as("the TCP side sees the end too").isEqualTo(-1);
+    }
+
+    @Test
+    void theStreamClosingEndsTheTcpOutputAfterItsBytesAndDrainsTheRest() throws Exception {
+        far.getOutputStream().write(ascii("answer"));
+        far.close();
+
+        assertThat(tcpFar.getInputStream().readAllBytes()).isEqualTo(ascii("answer"));
+        // The TCP side may still send: nobody receives it, and it does not reset the connection.
+        tcpFar.getOutputStream().write(new byte[100_000]);
+        assertThat(running.isDone()).isFalse();
+        tcpFar.close();
+        running.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void bytesFlowBothWaysWhileBothAreOpen() throws Exception {
+        tcpFar.getOutputStream().write(ascii("ping"));
+        assertThat(far.getInputStream().readNBytes(4)).isEqualTo(ascii("ping"));
+        far.getOutputStream().write(ascii("pong"));
+        assertThat(tcpFar.getInputStream().readNBytes(4)).isEqualTo(ascii("pong"));
+        assertThat(running.isDone()).isFalse();
+    }
+
+    @Test
+    void closingTheSpliceEndsBothSidesQuietly() throws Exception {
+        splice.close();
+
+        running.get(10, TimeUnit.SECONDS);
+        assertThat(far.getInputStream().read()).isEqualTo(-1);
+        assertThat(tcpFar.getInputStream().read()).isEqualTo(-1);
+    }
+
+    @Test
+    void aFailingStreamIsReportedAndClosesTheTcpSide() throws Exception {
+        a.close();
+
+        assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        assertThat(tcpFar.getInputStream().read()).isEqualTo(-1);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,126 @@
+package org.ministreaming.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What the tunnels do when something cannot be reached, and the errors they give. */
+@Timeout(60)
+class TunnelErrorsTest {
+
+    @AfterEach
+    void noThreadLeft() throws InterruptedException {
+        Threads.assertNoneLeft();
+    }
+
+    @Test
+    void aServiceThatRefusesEndsThatConnectionOnly() throws Exception {
+        int closedPort = freePort();
+        try (Running server = Running.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:" + closedPort);
+             Running client = Running.start("client", "--peer", server.listeningOnOut(), "--listen", "127.0.0.1:0")) {
+            HostPort local = HostPort.parse(client.listeningOnOut(), false);
+            for (int i = 0; i < 2; i++) {
+                try (Socket app = new Socket(local.host(), local.port())) {
+                    app.setSoTimeout((int) Running.TIMEOUT.toMillis());
+                    assertThat(app.getInputStream().read()).as("the connection ends at once").isEqualTo(-1);
+                }
+                server.err.await(Pattern.compile("ministreaming: connection from tcp://-@127\\.0\\.0\\.1:\\d+:"
+                        + " cannot reach the service at 127\\.0\\.0\\.1:" + closedPort + ": Connection refused"), Running.TIMEOUT);
+            }
+            assertThat(client.err.text()).isEmpty();
+        }
+    }
+
+    @Test
+    void aPeerThatCannotBeReachedEndsThatConnectionOnly() throws Exception {
+        int closedPort = freePort();
+        try (Running client = Running.start("client", "--peer", "tcp://127.0.0.1:" + closedPort, "--listen", "127.0.0.1:0")) {
+            HostPort local = HostPort.parse(client.listeningOnOut(), false);
+            try (Socket app = new Socket(local.host(), local.port())) {
+                app.setSoTimeout((int) Running.TIMEOUT.toMillis());
+                assertThat(app.getInputStream().read()).isEqualTo(-1);
+            }
+            client.err.await(Pattern.compile("ministreaming: connection from 127\\.0\\.0\\.1:\\d+:"
+                    + " cannot connect to tcp://127\\.0\\.0\\.1:" + closedPort + ": Connection refused"), Running.TIMEOUT);
+            assertThat(client.stop()).isEqualTo(ExitCodes.OK);
+        }
+    }
+
+    @Test
+    void aLocalPortInUseHasItsOwnExitCode() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Running client = Running.start("client", "--peer", "tcp://127.0.0.1:1", "--listen", "127.0.0.1:" + taken.getLocalPort())) {
+            assertThat(client.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
+            assertThat(client.err.text()).matches("ministreaming: cannot listen at 127\\.0\\.0\\.1:" + taken.getLocalPort() + ": .+\n");
+            assertThat(client.out.text()).isEmpty();
+        }
+    }
+
+    @Test
+    void aServerPortInUseHasItsOwnExitCode() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Running server = Running.start("server", "--listen", "tcp://127.0.0.1:" + taken.getLocalPort(), "--forward", "127.0.0.1:1")) {
+            assertThat(server.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
+            assertThat(server.err.text()).matches("ministreaming: cannot listen at tcp://127\\.0\\.0\\.1:" + taken.getLocalPort() + ": .+\n");
+        }
+    }
+
+    @Test
+    void theTlsServerPrintsItsFingerprintAndAPinnedClientGetsThrough() throws Exception {
+        try (ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Running server = Running.start("server", "--listen", "tls://127.0.0.1:0", "--forward", "127.0.0.1:" + service.getLocalPort())) {
+            String fingerprint = server.err.await(Pattern.compile("certificate fingerprint \\(SHA-256, for --pin\\): ((\\p{XDigit}{2}:){31}\\p{XDigit}{2})"),
+                    Running.TIMEOUT).group(1);
+            try (Running client = Running.start("client", "--peer", server.listeningOnOut(), "--pin", fingerprint, "--listen", "127.0.0.1:0")) {
+                HostPort local = HostPort.parse(client.listeningOnOut(), false);
+                service.setSoTimeout((int) Running.TIMEOUT.toMillis());
+                try (Socket app = new Socket(local.host(), local.port()); Socket behind = service.accept()) {
+                    app.getOutputStream().write(42);
+                    assertThat(behind.getInputStream().read()).isEqualTo(42);
+                }
+            }
+        }
+    }
+
+    @Test
+    void pinsAndKeyStoresMustFitTheScheme() throws Exception {
+        Run plainPin = Run.of("client", "--peer", "tcp://127.0.0.1:7000", "--pin", "AB".repeat(32), "--listen", "127.0.0.1:0");
+        Run noPin = Run.of("connect", "tls://127.0.0.1:7000");
+        Run plainKeyStore = Run.of("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:80",
+                "--keystore", "k.p12", "--keystore-password", "pw");
+        Run badPin = Run.of("connect", "--pin", "12:34", "tls://127.0.0.1:7000");
+
+        assertThat(plainPin.err()).isEqualTo("ministreaming: --pin is for tls:// peers; tcp://127.0.0.1:7000 is plain TCP"
+                + " (see 'ministreaming client --help')\n");
+        assertThat(noPin.err()).isEqualTo("ministreaming: dialling tls://127.0.0.1:7000 needs --pin FINGERPRINT, the certificate"
+                + " fingerprint the peer prints when it starts (see 'ministreaming connect --help')\n");
+        assertThat(plainKeyStore.err()).isEqualTo("ministreaming: --keystore is for tls:// destinations; tcp://127.0.0.1:0 is plain TCP"
+                + " (see 'ministreaming server --help')\n");
+        assertThat(badPin.err()).startsWith("ministreaming: --pin: not a SHA-256 fingerprint").hasLineCount(1);
+        for (Run run : new Run[] {plainPin, noPin, plainKeyStore, badPin}) {
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        }
+    }
+
+    @Test
+    void memDestinationsAreRefusedClearly() {
+        Run run = Run.of("server", "--listen", "mem:server", "--forward", "127.0.0.1:80");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).isEqualTo("ministreaming: Invalid value for option '--listen': 'mem:server' is on the in-memory network,"
+                + " which exists only inside one process; give tcp://HOST:PORT or tls://HOST:PORT (port 0 for any free port)"
+                + " (see 'ministreaming server --help')\n");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
