@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.BinaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** Every pair of states, allowed or not, for both roles. */
@@ -25,30 +27,25 @@ class StateTransitionsTest {
 
     @Test
     void clientMovesOnlyAlongTheProtocol() {
-        for (ClientState from : ClientState.values()) {
-            for (ClientState to : ClientState.values()) {
-                boolean allowed = CLIENT.get(from).contains(to);
-                assertThat(from.canMoveTo(to)).as("%s -> %s", from, to).isEqualTo(allowed);
-                if (allowed) {
-                    assertThat(from.moveTo(to)).isEqualTo(to);
-                } else {
-                    assertThatThrownBy(() -> from.moveTo(to)).isInstanceOf(IllegalStateException.class)
-                            .hasMessageContaining(from.name()).hasMessageContaining(to.name());
-                }
-            }
-        }
+        checkEveryPair(ClientState.class, CLIENT, ClientState::canMoveTo, ClientState::moveTo);
     }
 
     @Test
     void serverMovesOnlyAlongTheProtocol() {
-        for (ServerState from : ServerState.values()) {
-            for (ServerState to : ServerState.values()) {
-                boolean allowed = SERVER.get(from).contains(to);
-                assertThat(from.canMoveTo(to)).as("%s -> %s", from, to).isEqualTo(allowed);
+        checkEveryPair(ServerState.class, SERVER, ServerState::canMoveTo, ServerState::moveTo);
+    }
+
+    /** For every pair of states: allowed exactly when the table says, and a refused move names both. */
+    private static <S extends Enum<S>> void checkEveryPair(Class<S> states, Map<S, Set<S>> allowedMoves,
+            BiPredicate<S, S> canMoveTo, BinaryOperator<S> moveTo) {
+        for (S from : states.getEnumConstants()) {
+            for (S to : states.getEnumConstants()) {
+                boolean allowed = allowedMoves.get(from).contains(to);
+                assertThat(canMoveTo.test(from, to)).as("%s -> %s", from, to).isEqualTo(allowed);
                 if (allowed) {
-                    assertThat(from.moveTo(to)).isEqualTo(to);
+                    assertThat(moveTo.apply(from, to)).isEqualTo(to);
                 } else {
-                    assertThatThrownBy(() -> from.moveTo(to)).isInstanceOf(IllegalStateException.class)
+                    assertThatThrownBy(() -> moveTo.apply(from, to)).isInstanceOf(IllegalStateException.class)
                             .hasMessageContaining(from.name()).hasMessageContaining(to.name());
                 }
             }
