@@ -60,16 +60,29 @@ final class BulkTransfer {
 
     private final long size;
     private final long seed;
+    private final LossyLink link;
 
     /**
-     * A transfer.
+     * A transfer over a perfect link.
      *
      * @param size bytes to send, at least 1
      * @param seed seed of the random bytes
      */
     BulkTransfer(long size, long seed) {
+        this(size, seed, LossyLink.perfect());
+    }
+
+    /**
+     * A transfer over {@code link}, which makes the network and wraps its endpoints.
+     *
+     * @param size bytes to send, at least 1
+     * @param seed seed of the random bytes
+     * @param link the link's faults and the reliable layer
+     */
+    BulkTransfer(long size, long seed, LossyLink link) {
         this.size = size;
         this.seed = seed;
+        this.link = link;
     }
 
     /**
@@ -80,13 +93,13 @@ final class BulkTransfer {
      * @throws IOException if connecting, sending or receiving failed
      */
     Result run(LongConsumer progress) throws IOException {
-        MemoryNetwork network = new MemoryNetwork();
+        MemoryNetwork network = link.network();
         StreamOptions receiverOptions = StreamOptions.builder()
                 .readTimeout(IDLE_TIMEOUT).build();
         StreamOptions senderOptions = StreamOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();
         AtomicLong received = new AtomicLong();
-        try (StreamManager receiver = StreamManager.open(network.endpoint("receiver"), receiverOptions);
-             StreamManager sender = StreamManager.open(network.endpoint("sender"), senderOptions);
+        try (StreamManager receiver = StreamManager.open(link.wrap(network.endpoint("receiver")), receiverOptions);
+             StreamManager sender = StreamManager.open(link.wrap(network.endpoint("sender")), senderOptions);
              Worker receiverSide = new Worker("demo-receiver")) {
             StreamServerSocket listening = receiver.serverSocket();
             long start = System.nanoTime();

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ministreaming.StreamOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Spec;
             "Plays the seed's three sample conversations over an in-memory network, printing every message"
                     + " the client sends and receives, and checks them against the seed.",
             "Then sends SIZE bytes of seeded random data over one connection and compares their SHA-256 at both ends.",
+            "With --drop, --duplicate or --reorder the transfer runs over a lossy link through the reliable delivery layer,"
+                    + " and prints how many messages it retransmitted and how many duplicates it discarded.",
             "Exits with 0 if everything matched, 1 if not."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -35,6 +38,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random data. Default: ${DEFAULT-VALUE}.")
     private long seed;
+
+    @Mixin
+    private LossyLink link;
 
     @Spec
     private CommandSpec spec;
@@ -61,12 +67,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private BulkTransfer.Result transfer(PrintWriter out) throws IOException {
-        BulkTransfer transfer = new BulkTransfer(size, seed);
+        BulkTransfer transfer = new BulkTransfer(size, seed, link);
         out.println();
         out.println("Bulk transfer: " + ByteSize.format(size) + " of random data (seed " + seed
                 + ") from mem:sender to mem:receiver over one connection");
         out.println("   with flow control: the sender waits whenever the receiver's "
                 + ByteSize.format(StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE) + " buffer is full");
+        if (link.reliable()) {
+            out.println("   " + link.describe());
+        }
         out.flush();
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), "transfer", size);
         BulkTransfer.Result result;
@@ -80,6 +89,9 @@ final class DemoCommand implements Callable<Integer> {
         out.println(result.hashesMatch()
                 ? "   SHA-256 of sent and received bytes match: " + hex.formatHex(result.sentHash())
                 : "   SHA-256 differs: sent " + hex.formatHex(result.sentHash()) + ", received " + hex.formatHex(result.receivedHash()));
+        if (link.reliable()) {
+            out.println("   " + link.summary());
+        }
         out.flush();
         return result;
     }
