@@ -61,6 +61,7 @@ final class BulkTransfer {
     private final long size;
     private final long seed;
     private final DemoTransport transport;
+    private final LossyLink link;
 
     /**
      * A transfer.
@@ -68,11 +69,13 @@ final class BulkTransfer {
      * @param size bytes to send, at least 1
      * @param seed seed of the random bytes
      * @param transport what the sender and the receiver talk over
+     * @param link the in-memory link's faults and whether the reliable layer is used (in-memory only)
      */
-    BulkTransfer(long size, long seed, DemoTransport transport) {
+    BulkTransfer(long size, long seed, DemoTransport transport, LossyLink link) {
         this.size = size;
         this.seed = seed;
         this.transport = transport;
+        this.link = link;
     }
 
     /**
@@ -83,7 +86,7 @@ final class BulkTransfer {
      * @throws IOException if connecting, sending or receiving failed
      */
     Result run(LongConsumer progress) throws IOException {
-        DemoTransport.Network network = transport.network();
+        DemoTransport.Network network = transport.network(link);
         StreamOptions receiverOptions = StreamOptions.builder()
                 .readTimeout(IDLE_TIMEOUT).build();
         StreamOptions senderOptions = StreamOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ministreaming.StreamOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,6 +29,8 @@ import picocli.CommandLine.Spec;
             "Plays the seed's three sample conversations over an in-memory network (or loopback TCP), printing every message"
                     + " the client sends and receives, and checks them against the seed.",
             "Then sends SIZE bytes of seeded random data over one connection and compares their SHA-256 at both ends.",
+            "With --drop, --duplicate or --reorder the transfer runs over a lossy link through the reliable delivery layer,"
+                    + " and prints how many messages it retransmitted and how many duplicates it discarded.",
             "Exits with 0 if everything matched, 1 if not."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -42,6 +45,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "What the endpoints talk over: mem, an in-memory network, or tcp, TCP on loopback. Default: mem.")
     private DemoTransport transport;
 
+    @Mixin
+    private LossyLink link;
+
     @Spec
     private CommandSpec spec;
 
@@ -51,6 +57,9 @@ final class DemoCommand implements Callable<Integer> {
         Main main = (Main) spec.root().userObject();
         if (main.trace()) {
             throw new ParameterException(spec.commandLine(), "the demo prints its own traces; --trace is for server, client, listen and connect");
+        }
+        if (link.reliable() && transport != DemoTransport.MEM) {
+            throw new ParameterException(spec.commandLine(), "--drop, --duplicate, --reorder and --reliable apply to the in-memory network only");
         }
         CoreLogging.configure(main.verbose());
         PrintWriter out = spec.commandLine().getOut();
@@ -72,12 +81,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private BulkTransfer.Result transfer(PrintWriter out) throws IOException {
-        BulkTransfer transfer = new BulkTransfer(size, seed, transport);
+        BulkTransfer transfer = new BulkTransfer(size, seed, transport, link);
         out.println();
         out.println("Bulk transfer: " + ByteSize.format(size) + " of random data (seed " + seed
                 + ") " + transport.route("sender", "receiver") + " over one connection");
         out.println("   with flow control: the sender waits whenever the receiver's "
                 + ByteSize.format(StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE) + " buffer is full");
+        if (link.reliable()) {
+            out.println("   " + link.describe());
+        }
         out.flush();
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), "transfer", size);
         BulkTransfer.Result result;
@@ -91,6 +103,9 @@ final class DemoCommand implements Callable<Integer> {
         out.println(result.hashesMatch()
                 ? "   SHA-256 of sent and received bytes match: " + hex.formatHex(result.sentHash())
                 : "   SHA-256 differs: sent " + hex.formatHex(result.sentHash()) + ", received " + hex.formatHex(result.receivedHash()));
+        if (link.reliable()) {
+            out.println("   " + link.summary());
+        }
         out.flush();
         return result;
     }

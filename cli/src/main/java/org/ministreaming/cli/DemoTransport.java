@@ -20,9 +20,9 @@ enum DemoTransport {
     /** An in-memory network inside this process: endpoints {@code mem:NAME}. */
     MEM {
         @Override
-        Network network() {
-            MemoryNetwork network = new MemoryNetwork();
-            return (name, listening, options) -> StreamManager.open(network.endpoint(name), options);
+        Network network(LossyLink link) {
+            MemoryNetwork network = link.network();
+            return (name, listening, options) -> StreamManager.open(link.wrap(network.endpoint(name)), options);
         }
 
         @Override
@@ -34,7 +34,7 @@ enum DemoTransport {
     /** TCP over loopback: a listening endpoint on a free port of 127.0.0.1, and one that does not listen. */
     TCP {
         @Override
-        Network network() {
+        Network network(LossyLink link) {
             return (name, listening, options) -> StreamManager.open(listening
                     ? TcpTransport.plain().listen("tcp://127.0.0.1:0").build()
                     : TcpTransport.plain().build(), options);
@@ -60,8 +60,12 @@ enum DemoTransport {
         StreamManager open(String name, boolean listening, StreamOptions options) throws IOException;
     }
 
-    /** A fresh network: endpoints opened on it can reach each other. */
-    abstract Network network();
+    /**
+     * A fresh network: endpoints opened on it can reach each other.
+     *
+     * @param link for the in-memory network, its faults and the reliable layer; TCP ignores it
+     */
+    abstract Network network(LossyLink link);
 
     /** How the bulk transfer's route reads in the demo's output. */
     abstract String route(String from, String to);

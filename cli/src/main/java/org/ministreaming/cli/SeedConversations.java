@@ -71,7 +71,7 @@ final class SeedConversations {
      * @throws IOException if a connection failed in a way no conversation expects
      */
     List<String> play() throws IOException {
-        DemoTransport.Network network = transport.network();
+        DemoTransport.Network network = transport.network(LossyLink.perfect());
         // The plain protocol, as the seed describes it: without the flow-control offer and answer.
         StreamOptions clientOptions = StreamOptions.builder().flowControl(false)
                 .connectTimeout(STEP_TIMEOUT).readTimeout(STEP_TIMEOUT).messageListener(trace).build();

@@ -1,0 +1,123 @@
+package org.ministreaming.transport.reliable;
+
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+
+/**
+ * One frame of the reliable delivery layer: a fixed 26-byte header and, for a data frame, one
+ * whole message of the layer above as its payload. See protocol.md, "Reliable delivery layer".
+ *
+ * <pre>
+ *  0      type 7E
+ *  1      flags: 01 data (seq and payload are valid), 02 reset; other bits sent as 0, ignored
+ *  2..5   sender epoch: the sender's epoch towards the receiver, never 0
+ *  6..9   receiver epoch: the receiver's epoch as the sender last accepted it; 0 if none yet
+ *  10..13 seq: the data's sequence number (0 without data)
+ *  14..17 cumulative ack: the next seq the sender expects from the receiver
+ *  18..25 SACK: bit i (value 1 &lt;&lt; i) set = seq (ack + 1 + i) arrived
+ *  26..   payload
+ * </pre>
+ *
+ * All numbers are big-endian and unsigned; sequence numbers wrap around at 2^32. The ack fields
+ * mean something only when the receiver epoch is not 0.
+ *
+ * <p>Immutable and thread-safe; the payload buffer is shared, not copied.
+ *
+ * @param flags {@link #DATA}, {@link #RESET}, both or neither
+ * @param senderEpoch the sender's epoch
+ * @param receiverEpoch the receiver's epoch as the sender knows it, or 0
+ * @param seq the sequence number of the payload
+ * @param ack the cumulative acknowledgement
+ * @param sack the selective acknowledgement bitmap
+ * @param payload the message carried, read-only; empty without {@link #DATA}
+ */
+record Frame(int flags, int senderEpoch, int receiverEpoch, int seq, int ack, long sack, ByteBuffer payload) {
+
+    /** The type byte: outside A0-AF, 50-5F and FF, the ranges the ministreaming protocol uses or reserves. */
+    static final byte TYPE = 0x7E;
+    /** The header's length in bytes. */
+    static final int HEADER = 26;
+    /** Flag: the frame carries a message, numbered {@code seq}. */
+    static final int DATA = 0x01;
+    /** Flag: the sender does not know the epoch named as the receiver epoch; the receiver must start afresh. */
+    static final int RESET = 0x02;
+    /** How many sequence numbers after the cumulative ack the SACK bitmap covers. */
+    static final int SACK_BITS = 64;
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+    /** A data frame. */
+    static Frame data(int senderEpoch, int receiverEpoch, int seq, int ack, long sack, ByteBuffer payload) {
+        return new Frame(DATA, senderEpoch, receiverEpoch, seq, ack, sack, payload);
+    }
+
+    /** A pure acknowledgement. */
+    static Frame ack(int senderEpoch, int receiverEpoch, int ack, long sack) {
+        return new Frame(0, senderEpoch, receiverEpoch, 0, ack, sack, EMPTY);
+    }
+
+    /** A reset: "I, at {@code senderEpoch}, do not know your epoch {@code unknownEpoch}". */
+    static Frame reset(int senderEpoch, int unknownEpoch) {
+        return new Frame(RESET, senderEpoch, unknownEpoch, 0, 0, 0, EMPTY);
+    }
+
+    /** Whether a transport message is a frame of this layer rather than a plain message. */
+    static boolean isFrame(byte[] message) {
+        return message.length > 0 && message[0] == TYPE;
+    }
+
+    boolean hasData() {
+        return (flags & DATA) != 0;
+    }
+
+    boolean isReset() {
+        return (flags & RESET) != 0;
+    }
+
+    /** The frame's bytes in a new read-only buffer. */
+    ByteBuffer encode() {
+        ByteBuffer content = payload.duplicate();
+        ByteBuffer out = ByteBuffer.allocate(HEADER + content.remaining());
+        out.put(TYPE).put((byte) flags).putInt(senderEpoch).putInt(receiverEpoch).putInt(seq).putInt(ack).putLong(sack).put(content);
+        return out.flip().asReadOnlyBuffer();
+    }
+
+    /**
+     * Reads a frame. The payload is a read-only view of {@code bytes}, not a copy.
+     *
+     * @throws IllegalArgumentException if the message is not a well-formed frame
+     */
+    static Frame decode(byte[] bytes) {
+        if (!isFrame(bytes)) {
+            throw new IllegalArgumentException("not a frame: the type byte is not 7E");
+        }
+        if (bytes.length < HEADER) {
+            throw new IllegalArgumentException("a frame of " + bytes.length + " bytes, shorter than its " + HEADER + "-byte header");
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        in.get();
+        int flags = in.get() & 0xFF;
+        int senderEpoch = in.getInt();
+        if (senderEpoch == 0) {
+            throw new IllegalArgumentException("a frame with sender epoch 0");
+        }
+        int receiverEpoch = in.getInt();
+        int seq = in.getInt();
+        int ack = in.getInt();
+        long sack = in.getLong();
+        ByteBuffer payload = in.slice().asReadOnlyBuffer();
+        if ((flags & DATA) == 0 && payload.hasRemaining()) {
+            throw new IllegalArgumentException("a frame without the data flag but with " + payload.remaining() + " payload bytes");
+        }
+        return new Frame(flags, senderEpoch, receiverEpoch, seq, ack, sack, payload);
+    }
+
+    /** Upper-case hex of the header fields, for logs. */
+    @Override
+    public String toString() {
+        HexFormat hex = HexFormat.of().withUpperCase();
+        return "Frame[flags " + hex.toHexDigits((byte) flags) + ", epochs " + hex.toHexDigits(senderEpoch) + "/"
+                + hex.toHexDigits(receiverEpoch) + ", seq " + Integer.toUnsignedString(seq) + ", ack " + Integer.toUnsignedString(ack)
+                + ", sack " + hex.toHexDigits(sack) + ", " + payload.remaining() + " payload bytes]";
+    }
+}

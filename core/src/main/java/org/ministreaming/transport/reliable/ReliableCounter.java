@@ -1,0 +1,37 @@
+package org.ministreaming.transport.reliable;
+
+/** What a {@link ReliableTransport} counts; read them with {@link ReliableTransport#statistics()}. */
+public enum ReliableCounter {
+    /** Messages sent in data frames, first transmissions only. */
+    MESSAGES_SENT,
+    /** Data frames sent again: after a timeout or as a fast retransmission. */
+    RETRANSMITTED,
+    /** Of {@link #RETRANSMITTED}, those sent again because later messages were acknowledged first. */
+    FAST_RETRANSMITTED,
+    /** Times the retransmission timer of a message ran out. */
+    TIMEOUTS,
+    /** Acknowledgements sent in frames of their own, because no data frame could carry them in time. */
+    PURE_ACKS_SENT,
+    /** Messages from reliable peers handed on, in order, once each. */
+    MESSAGES_DELIVERED,
+    /** Data frames that arrived again after their message was delivered or held: dropped. */
+    DUPLICATES_DISCARDED,
+    /** Data frames that arrived before an earlier one and were held until it came. */
+    OUT_OF_ORDER_HELD,
+    /** Data frames too far ahead of the next expected one to hold: dropped, to be sent again. */
+    OUT_OF_WINDOW,
+    /** Frames of a previous epoch, or addressed to one of ours that is gone: dropped. */
+    STALE_FRAMES,
+    /** Resets sent to a peer that used an epoch we do not know. */
+    RESETS_SENT,
+    /** Peers declared unreachable: retry limit reached, or too many replies waiting. */
+    PEERS_LOST,
+    /** Peers that started afresh (a new epoch, a reset, or plain messages after frames): their old connections failed. */
+    PEERS_RESTARTED,
+    /** Peers found to speak plain ministreaming, who get plain messages back. */
+    PLAIN_PEERS,
+    /** Frames that arrived from a peer we treat as plain: dropped and answered with one {@code FF}. */
+    FRAMES_FROM_PLAIN_PEERS,
+    /** Messages starting with the frame type that are not well-formed frames: dropped. */
+    MALFORMED_FRAMES
+}

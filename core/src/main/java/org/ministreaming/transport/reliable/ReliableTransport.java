@@ -1,0 +1,621 @@
+package org.ministreaming.transport.reliable;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.TransportThreads;
+
+/**
+ * A transport decorator that turns a message transport which may drop, duplicate, reorder or
+ * delay messages into one that delivers every message exactly once and in order per peer, or
+ * tells the receiver that the peer is lost. The engine above it needs no change. See
+ * protocol.md, "Reliable delivery layer", for the frames and rules.
+ *
+ * <ul>
+ *   <li><b>Frames.</b> Each message travels in a frame of type {@code 7E} with a sequence
+ *       number, a cumulative and a selective acknowledgement, and two epochs that keep a
+ *       restarted peer apart from its earlier self. Acknowledgements ride on data frames; a
+ *       frame of its own goes out for every second message, at once for a gap or a duplicate,
+ *       and otherwise after the ack delay.</li>
+ *   <li><b>Window.</b> At most {@code window} messages per peer are unacknowledged.
+ *       {@link #send} waits for room, except from inside a receive callback (the engine's
+ *       replies): those may queue {@code callbackAllowance} more messages beyond the window, and
+ *       past that the peer is declared lost.</li>
+ *   <li><b>Retransmission.</b> A message is sent again when its timer runs out (RFC 6298 timer,
+ *       doubled per timeout, within a floor and a ceiling), or at once when three later ones
+ *       were acknowledged first. After {@code maxRetries} timeouts of one message the peer is
+ *       declared lost: the receiver hears {@link Receiver#onPeerLost}, the peer's state is
+ *       dropped, and a later send starts afresh.</li>
+ *   <li><b>Plain peers.</b> A peer whose first message is a plain ministreaming message is a
+ *       plain peer and gets plain messages, so the original implementation can still talk to
+ *       us. Towards a peer not yet heard from we send frames, or plain messages for peers the
+ *       {@code startPlain} option names.</li>
+ * </ul>
+ *
+ * <p>Threads: one timer thread, {@code ministreaming-reliable-<destination>}, started on first
+ * use, runs retransmissions, delayed acknowledgements and the retry limit; its sends may wait
+ * for the inner transport's backpressure. Everything else runs on the callers' threads and on the
+ * inner transport's receive threads, whose sends never block. {@link #close} stops the timer
+ * and the inner transport.
+ *
+ * <p>Thread-safe.
+ */
+public final class ReliableTransport implements Transport {
+
+    /** Messages in flight per peer by default; the issue found none lost on I2P with up to 128 in flight. */
+    public static final int DEFAULT_WINDOW = 64;
+    /** The RTO floor by default. RFC 6298 says 1 s; that suits I2P, but wastes time on local links. */
+    public static final Duration DEFAULT_MIN_RTO = Duration.ofMillis(200);
+    /** The RTO before the first round trip was measured, as RFC 6298 says. */
+    public static final Duration DEFAULT_INITIAL_RTO = Duration.ofSeconds(1);
+    /** The RTO ceiling, backoff included. */
+    public static final Duration DEFAULT_MAX_RTO = Duration.ofSeconds(60);
+    /** Timeouts of one message before the peer is declared lost, by default. */
+    public static final int DEFAULT_MAX_RETRIES = 8;
+    /** How long an acknowledgement waits for a data frame to ride on, by default. */
+    public static final Duration DEFAULT_ACK_DELAY = Duration.ofMillis(20);
+    /** How long {@link #close} waits for frames in flight to be acknowledged, by default. */
+    public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(1);
+
+    private static final System.Logger LOG = System.getLogger(ReliableTransport.class.getName());
+
+    /** The options, in the units the code uses. */
+    record Settings(int window, int callbackAllowance, long minRtoNanos, long initialRtoNanos, long maxRtoNanos, int maxRetries,
+                    long ackDelayNanos, long closeLingerNanos, Predicate<Destination> startPlain, Random random) {
+    }
+
+    private final Transport inner;
+    private final Settings settings;
+    private final Counters counters = new Counters();
+    private final Map<Destination, Peer> peers = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor timer;
+    private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Boolean> inCallback = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private final Object drained = new Object();
+    private volatile Receiver receiver;
+    private volatile boolean closing;
+    private volatile boolean closed;
+
+    private ReliableTransport(Transport inner, Settings settings) {
+        this.inner = inner;
+        this.settings = settings;
+        String name = "ministreaming-reliable-" + inner.localDestination();
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            timerThreads.add(thread);
+            return thread;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /**
+     * Wraps {@code inner} with the default options.
+     *
+     * @param inner a transport not yet started; the new one owns it
+     */
+    public static ReliableTransport wrap(Transport inner) {
+        return builder(inner).build();
+    }
+
+    /**
+     * A builder for a reliable transport over {@code inner}.
+     *
+     * @param inner a transport not yet started; the new one owns it
+     */
+    public static Builder builder(Transport inner) {
+        return new Builder(inner);
+    }
+
+    @Override
+    public Destination localDestination() {
+        return inner.localDestination();
+    }
+
+    @Override
+    public byte[] synPayload() {
+        return inner.synPayload();
+    }
+
+    @Override
+    public void start(Receiver above) throws IOException {
+        Objects.requireNonNull(above, "receiver");
+        synchronized (this) {
+            if (receiver != null) {
+                throw new IllegalStateException("already started");
+            }
+            if (closing) {
+                throw new IllegalStateException("closed");
+            }
+            receiver = above;
+        }
+        inner.start(new Inbound());
+    }
+
+    /**
+     * Sends one message, exactly once and in order with the others to the same peer. Waits while
+     * the peer's window is full, except inside a receive callback.
+     *
+     * <p>If this throws, the message may still arrive (at most once): a frame the inner transport
+     * refused stays in the window and is sent again, as the engine above can cope with.
+     *
+     * @throws IOException if the transport is closed, the peer was declared lost while waiting,
+     *     the inner transport refused the message, or a callback's allowance is used up
+     */
+    @Override
+    public void send(Destination to, ByteBuffer message) throws IOException {
+        if (closed) {
+            throw new IOException("the reliable transport at " + localDestination() + " is closed");
+        }
+        Peer peer = peer(to);
+        Peer.SendPlan plan = peer.planSend(message, inCallback.get(), () -> closed);
+        switch (plan.kind()) {
+            case PLAIN, FRAME -> inner.send(to, plan.bytes());
+            case QUEUED -> {
+            }
+            case OVERFLOW -> {
+                LOG.log(Level.WARNING, plan.reason());
+                if (peer.upcall.isHeldByCurrentThread()) {
+                    deliverLoss(peer);
+                } else {
+                    tellLostLater(peer);
+                }
+                throw new IOException(plan.reason());
+            }
+        }
+    }
+
+    /**
+     * Stops the endpoint. First waits up to the close linger for frames in flight to be
+     * acknowledged (not when called from a receive callback), then stops the timer thread,
+     * fails waiting senders and closes the inner transport. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        if (!inCallback.get() && settings.closeLingerNanos() > 0) {
+            awaitAcknowledged(settings.closeLingerNanos());
+        }
+        closed = true;
+        timer.shutdownNow();
+        peers.values().forEach(Peer::wakeAll);
+        inner.close();
+        for (Thread thread : timerThreads) {
+            TransportThreads.joinUninterruptibly(thread);
+        }
+    }
+
+    /** The counters, a snapshot. */
+    public Map<ReliableCounter, Long> statistics() {
+        return counters.snapshot();
+    }
+
+    /**
+     * Worst-case time from a message's first transmission until its peer is declared lost, if
+     * the peer stays silent and the retransmission timeout starts at {@code rto}: the sum of
+     * {@code maxRetries + 1} timeouts, doubling from {@code rto} (but at least the floor), each
+     * capped at the ceiling. With {@code rto} at the ceiling this bounds every case.
+     */
+    public Duration giveUpTime(Duration rto) {
+        long step = Math.max(settings.minRtoNanos(), Math.min(settings.maxRtoNanos(), rto.toNanos()));
+        long total = 0;
+        for (int i = 0; i <= settings.maxRetries(); i++) {
+            total += step;
+            step = Math.min(settings.maxRtoNanos(), step * 2);
+        }
+        return Duration.ofNanos(total);
+    }
+
+    /** The peers this endpoint has state for. */
+    public Set<Destination> peers() {
+        return Set.copyOf(peers.keySet());
+    }
+
+    /** Messages to {@code peer} not yet acknowledged (queued ones included), 0 for an unknown peer. */
+    public int unacknowledged(Destination peer) {
+        Peer state = peers.get(peer);
+        return state == null ? 0 : state.state().unacknowledged();
+    }
+
+    /** Messages from {@code peer} held for a gap to fill, 0 for an unknown peer. */
+    public int held(Destination peer) {
+        Peer state = peers.get(peer);
+        return state == null ? 0 : state.state().held();
+    }
+
+    /** Whether this endpoint treats {@code peer} as plain (sends it plain messages). */
+    public boolean isPlain(Destination peer) {
+        Peer state = peers.get(peer);
+        return state != null && state.state().mode() == Peer.Mode.PLAIN;
+    }
+
+    /** The peer's state, for tests in this package. */
+    Peer.State state(Destination peer) {
+        return peer(peer).state();
+    }
+
+    @Override
+    public String toString() {
+        return "ReliableTransport[" + inner + "]";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private Peer peer(Destination destination) {
+        return peers.computeIfAbsent(destination, d -> new Peer(d, settings, counters, this::arm));
+    }
+
+    /** Called under the peer's lock. */
+    private void arm(Peer peer, long deadline) {
+        if (closed) {
+            return;
+        }
+        if (peer.timerTask != null && deadline - peer.timerAt >= 0) {
+            return;
+        }
+        if (peer.timerTask instanceof TimerTask old) {
+            old.cancel();
+        }
+        TimerTask task = new TimerTask(peer);
+        try {
+            task.future = timer.schedule(task, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            peer.timerTask = task;
+            peer.timerAt = deadline;
+        } catch (RejectedExecutionException shutDown) {
+            peer.timerTask = null;
+        }
+    }
+
+    /** One run of a peer's timer. */
+    private final class TimerTask implements Runnable {
+        private final Peer peer;
+        private volatile ScheduledFuture<?> future;
+
+        TimerTask(Peer peer) {
+            this.peer = peer;
+        }
+
+        void cancel() {
+            ScheduledFuture<?> scheduled = future;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+
+        @Override
+        public void run() {
+            if (closed) {
+                return;
+            }
+            Peer.Actions actions = peer.onTimer(this, System.nanoTime());
+            for (ByteBuffer frame : actions.send) {
+                sendQuietly(peer, frame);
+            }
+            if (actions.lost != null) {
+                LOG.log(Level.INFO, actions.lost);
+                tellLost(peer);
+            }
+            if (actions.drained) {
+                wakeCloser();
+            }
+        }
+    }
+
+    private void tellLostLater(Peer peer) {
+        try {
+            timer.execute(() -> tellLost(peer));
+        } catch (RejectedExecutionException shutDown) {
+            // Closing: the engine above is going away with every connection anyway.
+        }
+    }
+
+    private void tellLost(Peer peer) {
+        peer.upcall.lock();
+        try {
+            deliverLoss(peer);
+        } finally {
+            peer.upcall.unlock();
+        }
+    }
+
+    /** Tells the receiver above of a loss not yet told; with the peer's upcall lock held. */
+    private void deliverLoss(Peer peer) {
+        IOException loss = peer.takeLoss();
+        if (loss != null) {
+            lostUpcall(peer, loss);
+        }
+    }
+
+    private void sendQuietly(Peer peer, ByteBuffer frame) {
+        try {
+            inner.send(peer.destination, frame);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "could not send a frame to " + peer.destination + ": " + e.getMessage());
+        }
+    }
+
+    private void awaitAcknowledged(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        synchronized (drained) {
+            while (peers.values().stream().anyMatch(Peer::hasUnacknowledged)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drained, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void wakeCloser() {
+        if (closing) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+    }
+
+    private void messageUpcall(Peer peer, byte[] message) {
+        Boolean outer = inCallback.get();
+        inCallback.set(Boolean.TRUE);
+        try {
+            receiver.onMessage(peer.destination, message);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "receiver of " + localDestination() + " failed on a message from " + peer.destination, e);
+        } finally {
+            inCallback.set(outer);
+        }
+    }
+
+    private void lostUpcall(Peer peer, IOException cause) {
+        Boolean outer = inCallback.get();
+        inCallback.set(Boolean.TRUE);
+        try {
+            receiver.onPeerLost(peer.destination, cause);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "receiver of " + localDestination() + " failed on losing " + peer.destination, e);
+        } finally {
+            inCallback.set(outer);
+        }
+    }
+
+    private static byte[] copy(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.duplicate().get(bytes);
+        return bytes;
+    }
+
+    /** What the inner transport delivers; runs on its receive threads, one peer at a time. */
+    private final class Inbound implements Receiver {
+
+        @Override
+        public void onMessage(Destination from, byte[] message) {
+            if (closed) {
+                return;
+            }
+            Frame frame = null;
+            if (Frame.isFrame(message)) {
+                try {
+                    frame = Frame.decode(message);
+                } catch (IllegalArgumentException e) {
+                    counters.increment(ReliableCounter.MALFORMED_FRAMES);
+                    LOG.log(Level.DEBUG, () -> "dropped a malformed frame from " + from + ": " + e.getMessage());
+                    return;
+                }
+            }
+            Peer peer = peer(from);
+            peer.upcall.lock();
+            try {
+                deliverLoss(peer);
+                if (frame != null) {
+                    onFrame(peer, frame);
+                } else {
+                    onPlain(peer, message);
+                }
+            } finally {
+                peer.upcall.unlock();
+            }
+        }
+
+        private void onFrame(Peer peer, Frame frame) {
+            Peer.Actions actions = peer.onFrame(frame, System.nanoTime());
+            for (ByteBuffer out : actions.send) {
+                sendQuietly(peer, out);
+            }
+            if (actions.lost != null) {
+                LOG.log(Level.INFO, actions.lost);
+            }
+            deliverLoss(peer);
+            for (ByteBuffer payload : actions.deliver) {
+                messageUpcall(peer, copy(payload));
+            }
+            if (actions.ackNow) {
+                ByteBuffer ack = peer.takeAck();
+                if (ack != null) {
+                    sendQuietly(peer, ack);
+                }
+            }
+            if (actions.drained) {
+                wakeCloser();
+            }
+        }
+
+        private void onPlain(Peer peer, byte[] message) {
+            Peer.Actions actions = peer.onPlain(resent -> sendQuietly(peer, resent));
+            if (actions.lost != null) {
+                LOG.log(Level.INFO, actions.lost);
+            }
+            deliverLoss(peer);
+            messageUpcall(peer, message);
+            wakeCloser();
+        }
+
+        @Override
+        public void onPeerLost(Destination lost, IOException cause) {
+            if (closed) {
+                return;
+            }
+            Peer peer = peer(lost);
+            peer.upcall.lock();
+            try {
+                peer.linkLost(cause);
+                deliverLoss(peer);
+            } finally {
+                peer.upcall.unlock();
+            }
+            wakeCloser();
+        }
+    }
+
+    /** Options of a {@link ReliableTransport}; every one has a default. Not thread-safe. */
+    public static final class Builder {
+        private final Transport inner;
+        private int window = DEFAULT_WINDOW;
+        private int callbackAllowance = -1;
+        private Duration minRto = DEFAULT_MIN_RTO;
+        private Duration initialRto = DEFAULT_INITIAL_RTO;
+        private Duration maxRto = DEFAULT_MAX_RTO;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Duration ackDelay = DEFAULT_ACK_DELAY;
+        private Duration closeLinger = DEFAULT_CLOSE_LINGER;
+        private Predicate<Destination> startPlain = peer -> false;
+        private Random random;
+
+        private Builder(Transport inner) {
+            this.inner = Objects.requireNonNull(inner, "inner");
+        }
+
+        /** Messages per peer that may be unacknowledged (1-4096, default 64); also how far ahead a message may arrive and be held. */
+        public Builder window(int messages) {
+            if (messages < 1 || messages > 4096) {
+                throw new IllegalArgumentException("window must be 1-4096 messages: " + messages);
+            }
+            this.window = messages;
+            return this;
+        }
+
+        /** Messages a receive callback may queue beyond a full window before the peer is declared lost (0-4096; default: the window). */
+        public Builder callbackAllowance(int messages) {
+            if (messages < 0 || messages > 4096) {
+                throw new IllegalArgumentException("callbackAllowance must be 0-4096 messages: " + messages);
+            }
+            this.callbackAllowance = messages;
+            return this;
+        }
+
+        /** The floor of the retransmission timeout (default 200 ms; RFC 6298 says 1 s). */
+        public Builder minRto(Duration floor) {
+            this.minRto = positive("minRto", floor);
+            return this;
+        }
+
+        /** The retransmission timeout until a round trip was measured (default 1 s). */
+        public Builder initialRto(Duration rto) {
+            this.initialRto = positive("initialRto", rto);
+            return this;
+        }
+
+        /** The ceiling of the retransmission timeout, backoff included (default 60 s). */
+        public Builder maxRto(Duration ceiling) {
+            this.maxRto = positive("maxRto", ceiling);
+            return this;
+        }
+
+        /** Timeouts of one message before its peer is declared lost (0-30, default 8). */
+        public Builder maxRetries(int retries) {
+            if (retries < 0 || retries > 30) {
+                throw new IllegalArgumentException("maxRetries must be 0-30: " + retries);
+            }
+            this.maxRetries = retries;
+            return this;
+        }
+
+        /** How long an acknowledgement may wait for a data frame to ride on (default 20 ms; 0 acknowledges every frame at once). */
+        public Builder ackDelay(Duration delay) {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("ackDelay must not be negative: " + delay);
+            }
+            this.ackDelay = delay;
+            return this;
+        }
+
+        /** How long {@code close()} waits for frames in flight to be acknowledged (default 1 s; 0 for not at all). */
+        public Builder closeLinger(Duration linger) {
+            if (linger.isNegative()) {
+                throw new IllegalArgumentException("closeLinger must not be negative: " + linger);
+            }
+            this.closeLinger = linger;
+            return this;
+        }
+
+        /**
+         * Which peers not heard from yet get plain messages instead of frames (default: none).
+         * Name peers running the original implementation here if we may speak first: it would
+         * drop our frames. A peer that sends us a frame before we sent it anything is reliable
+         * all the same.
+         */
+        public Builder startPlain(Predicate<Destination> peers) {
+            this.startPlain = Objects.requireNonNull(peers, "peers");
+            return this;
+        }
+
+        /** The source of epochs (default: a {@link SecureRandom}); for repeatable tests. */
+        public Builder random(Random source) {
+            this.random = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * The transport.
+         *
+         * @throws IllegalArgumentException if the RTO floor exceeds the ceiling, or the ack delay is not below the floor
+         */
+        public ReliableTransport build() {
+            if (minRto.compareTo(maxRto) > 0) {
+                throw new IllegalArgumentException("minRto " + minRto + " is above maxRto " + maxRto);
+            }
+            if (ackDelay.compareTo(minRto) >= 0) {
+                throw new IllegalArgumentException("ackDelay " + ackDelay + " must be below minRto " + minRto
+                        + ", or every delayed acknowledgement would come after a retransmission");
+            }
+            Settings settings = new Settings(window, callbackAllowance < 0 ? window : callbackAllowance, minRto.toNanos(),
+                    initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), startPlain,
+                    random != null ? random : new SecureRandom());
+            return new ReliableTransport(inner, settings);
+        }
+
+        private static Duration positive(String name, Duration value) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
+        }
+    }
+}

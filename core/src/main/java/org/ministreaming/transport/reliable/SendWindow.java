@@ -1,0 +1,359 @@
+package org.ministreaming.transport.reliable;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The sending half of one peer's reliable stream: the messages sent and not yet acknowledged,
+ * numbered from the first sequence number on. Pure logic without threads, clocks or I/O, so a
+ * test can drive it with any schedule; the caller passes the time and does the sending.
+ *
+ * <ul>
+ *   <li><b>Window.</b> At most {@code window} messages are in flight (sent, not acknowledged).
+ *       Up to {@code allowance} more may be queued beyond the window; they are numbered but not
+ *       sent until acknowledgements make room ({@link AckResult#toTransmit}).</li>
+ *   <li><b>Acknowledgements.</b> A cumulative ack releases everything before it; a SACK bit
+ *       marks one message as arrived and drops its payload, since the receiver never discards
+ *       a message it holds. An ack for something never sent is ignored as a whole.</li>
+ *   <li><b>Fast retransmit</b> (RACK, RFC 8985). Once a message sent after another one has
+ *       been acknowledged, the earlier one counts as lost when it has been out for longer
+ *       than the round trip of that acknowledged message plus the reordering tolerance
+ *       ({@link #reorderingLost}, and {@link #reorderingDeadline} for when to look again):
+ *       reordering shorter than that is no loss, and a lost retransmission is found the same
+ *       way as a lost original.</li>
+ *   <li><b>Timeouts.</b> {@link #expired} lists the messages whose timer ran out; the caller
+ *       counts the timeout ({@link #timedOut}) and sends them again.</li>
+ * </ul>
+ * Sequence numbers are 32 bits and wrap around; comparisons use serial-number arithmetic.
+ *
+ * <p>Not thread-safe: the owner's lock guards it.
+ *
+ * @param <T> the payload type
+ */
+final class SendWindow<T> {
+
+    /** One numbered message and its transmission history. */
+    static final class Entry<T> {
+        private final int seq;
+        private T payload;
+        private int transmissions;
+        private int timeouts;
+        private long sentAt;
+        private long deadline;
+        private boolean sacked;
+
+        private Entry(int seq, T payload) {
+            this.seq = seq;
+            this.payload = payload;
+        }
+
+        int seq() {
+            return seq;
+        }
+
+        /** The payload; {@code null} once selectively acknowledged. */
+        T payload() {
+            return payload;
+        }
+
+        int transmissions() {
+            return transmissions;
+        }
+
+        /** How often its timer ran out. */
+        int timeouts() {
+            return timeouts;
+        }
+
+        long deadline() {
+            return deadline;
+        }
+
+        boolean transmitted() {
+            return transmissions > 0;
+        }
+
+        boolean sacked() {
+            return sacked;
+        }
+    }
+
+    /**
+     * What an acknowledgement did.
+     *
+     * @param acknowledged messages it acknowledged for the first time
+     * @param rttSample the round trip of the newest message it acknowledged that was sent only
+     *     once, in nanoseconds; -1 if there is none (Karn's algorithm)
+     * @param toTransmit messages to send now, in this order: fast retransmissions, then queued
+     *     messages the window now has room for; the caller marks each {@link #transmitted}
+     *     before the next acknowledgement, or they count as lost again
+     */
+    record AckResult<T>(int acknowledged, long rttSample, List<Entry<T>> toTransmit) {
+        static <T> AckResult<T> none() {
+            return new AckResult<>(0, -1, List.of());
+        }
+    }
+
+    private final int window;
+    private final int limit;
+    /** Allocated on first use, so an idle peer costs little. */
+    private Entry<T>[] ring;
+    private final int mask;
+    private int base;
+    private int next;
+    /** Messages at and after this one have never been sent. */
+    private int firstUnsent;
+    /** When the most recently sent message that has been acknowledged was sent (RACK's xmit_ts). */
+    private long newestAckedSentAt;
+    /** That message's round trip (RACK's rtt). */
+    private long newestAckedRtt;
+    private boolean anyAcked;
+
+    /**
+     * An empty window.
+     *
+     * @param window messages that may be in flight, at least 1
+     * @param allowance messages that may wait beyond the window, at least 0
+     * @param firstSeq the first sequence number (0 on the wire; tests start near the wrap-around)
+     */
+    SendWindow(int window, int allowance, int firstSeq) {
+        if (window < 1 || allowance < 0 || window + allowance > (1 << 20)) {
+            throw new IllegalArgumentException("need 1 <= window, 0 <= allowance, window + allowance <= 2^20");
+        }
+        this.window = window;
+        this.limit = window + allowance;
+        int size = Integer.highestOneBit(limit) == limit ? limit : Integer.highestOneBit(limit) << 1;
+        this.mask = size - 1;
+        this.base = firstSeq;
+        this.next = firstSeq;
+        this.firstUnsent = firstSeq;
+    }
+
+    /** Messages numbered and not yet acknowledged, queued ones included. */
+    int size() {
+        return next - base;
+    }
+
+    /** The oldest sequence number not acknowledged cumulatively. */
+    int base() {
+        return base;
+    }
+
+    /** The sequence number the next message gets. */
+    int next() {
+        return next;
+    }
+
+    /** Whether a message added now could be sent at once. */
+    boolean hasRoom() {
+        return size() < window;
+    }
+
+    /** Whether a message may be added at all, queued beyond the window if need be. */
+    boolean hasRoomWithAllowance() {
+        return size() < limit;
+    }
+
+    /**
+     * Numbers a message.
+     *
+     * @return its entry; send it now if {@link #mayTransmit} says so, else it waits for room
+     * @throws IllegalStateException if even the allowance is used up
+     */
+    Entry<T> add(T payload) {
+        if (!hasRoomWithAllowance()) {
+            throw new IllegalStateException("send window and allowance full: " + size() + " messages");
+        }
+        if (ring == null) {
+            ring = newRing(mask + 1);
+        }
+        Entry<T> entry = new Entry<>(next, payload);
+        ring[next & mask] = entry;
+        next++;
+        return entry;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Entry<T>[] newRing(int size) {
+        return (Entry<T>[]) new Entry<?>[size];
+    }
+
+    /** Whether {@code entry} is due for its first transmission: never sent, and inside the window. */
+    boolean mayTransmit(Entry<T> entry) {
+        return !entry.transmitted() && entry.seq - base < window && entry.seq == firstUnsent;
+    }
+
+    /** Records that {@code entry} was (or is about to be) sent at {@code now}, its timer set to {@code rto}. */
+    void transmitted(Entry<T> entry, long now, long rto) {
+        if (!entry.transmitted()) {
+            if (entry.seq != firstUnsent) {
+                throw new IllegalStateException("messages go out for the first time in order: " + Integer.toUnsignedString(entry.seq)
+                        + " before " + Integer.toUnsignedString(firstUnsent));
+            }
+            firstUnsent++;
+        }
+        entry.transmissions++;
+        entry.sentAt = now;
+        entry.deadline = now + rto;
+    }
+
+    /** Counts one expiry of the entry's timer. */
+    void timedOut(Entry<T> entry) {
+        entry.timeouts++;
+    }
+
+    /** Whether {@code entry} is the oldest message not yet acknowledged. */
+    boolean isOldest(Entry<T> entry) {
+        return entry.seq == base;
+    }
+
+    /**
+     * Takes an acknowledgement: everything before {@code cumulative}, and each message whose SACK
+     * bit is set.
+     *
+     * @param cumulative the next sequence number the receiver expects
+     * @param sack bit i set: {@code cumulative + 1 + i} arrived
+     * @param now the time, for the round-trip sample
+     * @param reorderTolerance RACK's reordering window: how much longer than the round trip of
+     *     a later message an earlier one may take before it counts as lost
+     */
+    AckResult<T> acknowledge(int cumulative, long sack, long now, long reorderTolerance) {
+        int advance = cumulative - base;
+        if (advance > firstUnsent - base) {
+            return AckResult.none();
+        }
+        int acknowledged = 0;
+        Entry<T> newest = null;
+        for (int i = 0; i < advance; i++) {
+            Entry<T> entry = ring[(base + i) & mask];
+            if (!entry.sacked) {
+                acknowledged++;
+                newest = newerSample(newest, entry);
+            }
+            ring[(base + i) & mask] = null;
+        }
+        if (advance > 0) {
+            base = cumulative;
+        }
+        for (long bits = sack; bits != 0; bits &= bits - 1) {
+            int seq = cumulative + 1 + Long.numberOfTrailingZeros(bits);
+            int offset = seq - base;
+            if (offset < 0 || offset >= firstUnsent - base) {
+                continue;
+            }
+            Entry<T> entry = ring[seq & mask];
+            if (!entry.sacked) {
+                entry.sacked = true;
+                entry.payload = null;
+                acknowledged++;
+                newest = newerSample(newest, entry);
+            }
+        }
+        if (newest != null && (!anyAcked || newest.sentAt - newestAckedSentAt >= 0)) {
+            newestAckedSentAt = newest.sentAt;
+            newestAckedRtt = now - newest.sentAt;
+            anyAcked = true;
+        }
+        List<Entry<T>> toTransmit = reorderingLost(now, reorderTolerance);
+        for (int seq = firstUnsent; seq - base < window && seq != next; seq++) {
+            toTransmit.add(ring[seq & mask]);
+        }
+        long sample = newest == null ? -1 : now - newest.sentAt;
+        return new AckResult<>(acknowledged, sample, toTransmit);
+    }
+
+    /**
+     * The messages in flight that RACK counts as lost at {@code now}: sent before the most
+     * recently sent message that was acknowledged, and out for longer than its round trip plus
+     * {@code reorderTolerance}. Oldest first; the caller sends them again.
+     */
+    List<Entry<T>> reorderingLost(long now, long reorderTolerance) {
+        List<Entry<T>> lost = new ArrayList<>();
+        if (!anyAcked) {
+            return lost;
+        }
+        for (int seq = base; seq != firstUnsent; seq++) {
+            Entry<T> entry = ring[seq & mask];
+            if (!entry.sacked && newestAckedSentAt - entry.sentAt > 0
+                    && now - (entry.sentAt + newestAckedRtt + reorderTolerance) >= 0) {
+                lost.add(entry);
+            }
+        }
+        return lost;
+    }
+
+    /**
+     * When RACK will count a message in flight as lost if nothing changes: the earliest
+     * {@code sentAt + round trip + reorderTolerance} of the messages sent before the most recently
+     * sent one acknowledged; empty if there is none.
+     */
+    OptionalLong reorderingDeadline(long reorderTolerance) {
+        if (!anyAcked) {
+            return OptionalLong.empty();
+        }
+        boolean any = false;
+        long earliest = 0;
+        for (int seq = base; seq != firstUnsent; seq++) {
+            Entry<T> entry = ring[seq & mask];
+            if (!entry.sacked && newestAckedSentAt - entry.sentAt > 0) {
+                long deadline = entry.sentAt + newestAckedRtt + reorderTolerance;
+                if (!any || deadline - earliest < 0) {
+                    earliest = deadline;
+                    any = true;
+                }
+            }
+        }
+        return any ? OptionalLong.of(earliest) : OptionalLong.empty();
+    }
+
+    private static <T> Entry<T> newerSample(Entry<T> current, Entry<T> candidate) {
+        if (candidate.transmissions != 1) {
+            return current;
+        }
+        return current == null || candidate.sentAt - current.sentAt > 0 ? candidate : current;
+    }
+
+    /** The messages in flight whose timer ran out by {@code now}, oldest first. */
+    List<Entry<T>> expired(long now) {
+        List<Entry<T>> due = new ArrayList<>();
+        for (int seq = base; seq != firstUnsent; seq++) {
+            Entry<T> entry = ring[seq & mask];
+            if (!entry.sacked && entry.deadline - now <= 0) {
+                due.add(entry);
+            }
+        }
+        return due;
+    }
+
+    /** The earliest timer of a message in flight; empty when nothing is in flight. */
+    OptionalLong nextDeadline() {
+        boolean any = false;
+        long earliest = 0;
+        for (int seq = base; seq != firstUnsent; seq++) {
+            Entry<T> entry = ring[seq & mask];
+            if (!entry.sacked && (!any || entry.deadline - earliest < 0)) {
+                earliest = entry.deadline;
+                any = true;
+            }
+        }
+        return any ? OptionalLong.of(earliest) : OptionalLong.empty();
+    }
+
+    /** Whether some message was sent and is not yet acknowledged. */
+    boolean hasUnacknowledged() {
+        return size() > 0;
+    }
+
+    /** The payloads not yet acknowledged in any way, in order, queued ones included. */
+    List<T> unacknowledged() {
+        List<T> payloads = new ArrayList<>();
+        for (int seq = base; seq != next; seq++) {
+            Entry<T> entry = ring[seq & mask];
+            if (!entry.sacked) {
+                payloads.add(entry.payload);
+            }
+        }
+        return payloads;
+    }
+}

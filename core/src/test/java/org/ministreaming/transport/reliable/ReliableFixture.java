@@ -1,0 +1,149 @@
+package org.ministreaming.transport.reliable;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.memory.MemoryNetwork;
+import org.ministreaming.transport.memory.MemoryTransport;
+
+/** Endpoints, raw peers and recorders for the reliable layer's tests; all closed after each test. */
+abstract class ReliableFixture {
+
+    static final long WAIT_SECONDS = 10;
+
+    final MemoryNetwork network = new MemoryNetwork(new Random(7));
+    private final List<Transport> transports = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    @AfterEach
+    final void stopEverything() throws InterruptedException {
+        for (int i = transports.size() - 1; i >= 0; i--) {
+            transports.get(i).close();
+        }
+        for (Thread thread : threads) {
+            thread.interrupt();
+            thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
+        }
+        assertThat(Threads.reliableThreads()).as("threads left").isEmpty();
+    }
+
+    /** What a receiver heard: a message ({@code bytes}) or a lost peer ({@code lost}). */
+    record Event(Destination from, byte[] bytes, IOException lost, long atNanos) {
+        String text() {
+            assertThat(bytes).as("a message, not onPeerLost(%s)", lost).isNotNull();
+            return new String(bytes, UTF_8);
+        }
+
+        IOException loss() {
+            assertThat(lost).as("onPeerLost, not the message %s", bytes == null ? null : new String(bytes, UTF_8)).isNotNull();
+            return lost;
+        }
+    }
+
+    /** Records everything it hears. */
+    static class Recorder implements Transport.Receiver {
+        final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onMessage(Destination from, byte[] message) {
+            events.add(new Event(from, message, null, System.nanoTime()));
+        }
+
+        @Override
+        public void onPeerLost(Destination peer, IOException cause) {
+            events.add(new Event(peer, null, cause, System.nanoTime()));
+        }
+
+        Event next() {
+            return next(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+
+        Event next(long amount, TimeUnit unit) {
+            try {
+                Event event = events.poll(amount, unit);
+                if (event == null) {
+                    fail("nothing arrived within " + amount + " " + unit);
+                }
+                return event;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        /** The next event that is a frame, decoded (for raw peers that hear frames). */
+        Frame nextFrame() {
+            Event event = next();
+            assertThat(Frame.isFrame(event.bytes())).as("a frame: %s", event.text()).isTrue();
+            return Frame.decode(event.bytes());
+        }
+    }
+
+    /** A reliable endpoint with timers for a local link, started with {@code receiver}. */
+    ReliableTransport reliable(String name, Transport.Receiver receiver) throws IOException {
+        return reliable(name, receiver, builder -> builder);
+    }
+
+    /** A reliable endpoint with local timers, adjusted by {@code options}, started with {@code receiver}. */
+    ReliableTransport reliable(String name, Transport.Receiver receiver, UnaryOperator<ReliableTransport.Builder> options)
+            throws IOException {
+        ReliableTransport transport = options.apply(ReliableTransport.builder(network.endpoint(name))
+                .minRto(Duration.ofMillis(20))
+                .initialRto(Duration.ofMillis(50))
+                .maxRto(Duration.ofMillis(500))
+                .ackDelay(Duration.ofMillis(2))
+                .closeLinger(Duration.ZERO)
+                .random(new Random(name.hashCode()))).build();
+        transports.add(transport);
+        transport.start(receiver);
+        return transport;
+    }
+
+    /** A plain in-memory endpoint, for a peer played by hand. */
+    MemoryTransport raw(String name, Transport.Receiver receiver) {
+        MemoryTransport transport = network.endpoint(name);
+        transports.add(transport);
+        transport.start(receiver);
+        return transport;
+    }
+
+    /** Starts a thread that the fixture stops after the test. */
+    Thread start(String name, Runnable body) {
+        Thread thread = new Thread(body, "test-" + name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+        return thread;
+    }
+
+    static ByteBuffer text(String text) {
+        return ByteBuffer.wrap(text.getBytes(UTF_8)).asReadOnlyBuffer();
+    }
+
+    static String text(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return new String(bytes, UTF_8);
+    }
+
+    static byte[] array(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}
