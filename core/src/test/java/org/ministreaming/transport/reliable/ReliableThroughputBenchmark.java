@@ -16,7 +16,7 @@ import org.ministreaming.transport.memory.MemoryNetwork;
  * Throughput of many connections on the in-memory network: without the reliable layer, through
  * it on a perfect link, and through it at 1% drop. Not part of the normal build; run it with
  * {@code ./mvnw -B -pl core test -Dtest=ReliableThroughputBenchmark -Dbenchmark=true}. It prints
- * one line per run and the median of each case (docs/benchmarks-reliable.md).
+ * one line per run and the median of each case (docs/benchmarks.md, "The reliable delivery layer").
  */
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class ReliableThroughputBenchmark {
