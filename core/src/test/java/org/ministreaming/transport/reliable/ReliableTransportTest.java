@@ -327,6 +327,8 @@ class ReliableTransportTest extends ReliableFixture {
         }
         IOException lost = aliceHears.next().loss();
         assertThat(lost).hasMessageContaining("acknowledges nothing while its messages keep provoking replies");
+        // The loss is heard inside the sixth reply's send, just before that send throws.
+        org.ministreaming.Await.until("the sixth reply's outcome is in", () -> replies.size() >= 6);
         assertThat(replies).hasSize(6);
         assertThat(replies.subList(0, 5)).containsOnly("sent");
         assertThat(replies.get(5)).isInstanceOf(IOException.class);
@@ -345,6 +347,9 @@ class ReliableTransportTest extends ReliableFixture {
         alice.send(bob.localDestination(), text("hi bob"));
         bob.send(alice.localDestination(), text("hi alice"));
         assertThat(aliceHears.next().text()).isEqualTo("hi alice");
+        // Both acknowledged, so no frame of alice's to the old bob is left to meet the new one.
+        org.ministreaming.Await.until("both messages acknowledged", () -> alice.unacknowledged(bob.localDestination()) == 0
+                && bob.unacknowledged(alice.localDestination()) == 0);
         bob.close();
 
         ReliableTransport bobAgain = reliable("bob", new Recorder(), options -> options.random(new java.util.Random(99)));
