@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 import org.ministreaming.engine.Counter;
 
 /**
@@ -90,7 +91,13 @@ public final class RandomTransfers {
         return null;
     }
 
-    private static String sendRandom(DataOutputStream out, Random random, int maxBytes) throws Exception {
+    /**
+     * Sends a length and then up to {@code maxBytes} random bytes from {@code random}, in writes of
+     * random sizes.
+     *
+     * @return the SHA-256 of the bytes, in hex
+     */
+    public static String sendRandom(DataOutputStream out, RandomGenerator random, int maxBytes) throws Exception {
         byte[] data = new byte[random.nextInt(maxBytes + 1)];
         random.nextBytes(data);
         out.writeInt(data.length);
@@ -103,7 +110,12 @@ public final class RandomTransfers {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
-    private static String receiveDigest(DataInputStream in) throws Exception {
+    /**
+     * Reads what {@link #sendRandom} sent.
+     *
+     * @return the SHA-256 of the bytes, in hex
+     */
+    public static String receiveDigest(DataInputStream in) throws Exception {
         int length = in.readInt();
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         byte[] buffer = new byte[16384];

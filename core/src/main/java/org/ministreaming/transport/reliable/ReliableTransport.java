@@ -3,7 +3,6 @@ package org.ministreaming.transport.reliable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +91,7 @@ public final class ReliableTransport implements Transport {
     private volatile boolean closing;
     private volatile boolean closed;
 
-    private ReliableTransport(Transport inner, Settings settings) {
+    ReliableTransport(Transport inner, Settings settings) {
         this.inner = inner;
         this.settings = settings;
         String name = "ministreaming-reliable-" + inner.localDestination();
@@ -120,8 +119,8 @@ public final class ReliableTransport implements Transport {
      *
      * @param inner a transport not yet started; the new one owns it
      */
-    public static Builder builder(Transport inner) {
-        return new Builder(inner);
+    public static ReliableTransportBuilder builder(Transport inner) {
+        return new ReliableTransportBuilder(inner);
     }
 
     @Override
@@ -491,131 +490,6 @@ public final class ReliableTransport implements Transport {
                 peer.upcall.unlock();
             }
             wakeCloser();
-        }
-    }
-
-    /** Options of a {@link ReliableTransport}; every one has a default. Not thread-safe. */
-    public static final class Builder {
-        private final Transport inner;
-        private int window = DEFAULT_WINDOW;
-        private int callbackAllowance = -1;
-        private Duration minRto = DEFAULT_MIN_RTO;
-        private Duration initialRto = DEFAULT_INITIAL_RTO;
-        private Duration maxRto = DEFAULT_MAX_RTO;
-        private int maxRetries = DEFAULT_MAX_RETRIES;
-        private Duration ackDelay = DEFAULT_ACK_DELAY;
-        private Duration closeLinger = DEFAULT_CLOSE_LINGER;
-        private Predicate<Destination> startPlain = peer -> false;
-        private Random random;
-
-        private Builder(Transport inner) {
-            this.inner = Objects.requireNonNull(inner, "inner");
-        }
-
-        /** Messages per peer that may be unacknowledged (1-4096, default 64); also how far ahead a message may arrive and be held. */
-        public Builder window(int messages) {
-            if (messages < 1 || messages > 4096) {
-                throw new IllegalArgumentException("window must be 1-4096 messages: " + messages);
-            }
-            this.window = messages;
-            return this;
-        }
-
-        /** Messages a receive callback may queue beyond a full window before the peer is declared lost (0-4096; default: the window). */
-        public Builder callbackAllowance(int messages) {
-            if (messages < 0 || messages > 4096) {
-                throw new IllegalArgumentException("callbackAllowance must be 0-4096 messages: " + messages);
-            }
-            this.callbackAllowance = messages;
-            return this;
-        }
-
-        /** The floor of the retransmission timeout (default 200 ms; RFC 6298 says 1 s). */
-        public Builder minRto(Duration floor) {
-            this.minRto = positive("minRto", floor);
-            return this;
-        }
-
-        /** The retransmission timeout until a round trip was measured (default 1 s). */
-        public Builder initialRto(Duration rto) {
-            this.initialRto = positive("initialRto", rto);
-            return this;
-        }
-
-        /** The ceiling of the retransmission timeout, backoff included (default 60 s). */
-        public Builder maxRto(Duration ceiling) {
-            this.maxRto = positive("maxRto", ceiling);
-            return this;
-        }
-
-        /** Timeouts of one message before its peer is declared lost (0-30, default 8). */
-        public Builder maxRetries(int retries) {
-            if (retries < 0 || retries > 30) {
-                throw new IllegalArgumentException("maxRetries must be 0-30: " + retries);
-            }
-            this.maxRetries = retries;
-            return this;
-        }
-
-        /** How long an acknowledgement may wait for a data frame to ride on (default 20 ms; 0 acknowledges every frame at once). */
-        public Builder ackDelay(Duration delay) {
-            if (delay.isNegative()) {
-                throw new IllegalArgumentException("ackDelay must not be negative: " + delay);
-            }
-            this.ackDelay = delay;
-            return this;
-        }
-
-        /** How long {@code close()} waits for frames in flight to be acknowledged (default 1 s; 0 for not at all). */
-        public Builder closeLinger(Duration linger) {
-            if (linger.isNegative()) {
-                throw new IllegalArgumentException("closeLinger must not be negative: " + linger);
-            }
-            this.closeLinger = linger;
-            return this;
-        }
-
-        /**
-         * Which peers not heard from yet get plain messages instead of frames (default: none).
-         * Name peers running the original implementation here if we may speak first: it would
-         * drop our frames. A peer that sends us a frame before we sent it anything is reliable
-         * all the same.
-         */
-        public Builder startPlain(Predicate<Destination> peers) {
-            this.startPlain = Objects.requireNonNull(peers, "peers");
-            return this;
-        }
-
-        /** The source of epochs (default: a {@link SecureRandom}); for repeatable tests. */
-        public Builder random(Random source) {
-            this.random = Objects.requireNonNull(source, "source");
-            return this;
-        }
-
-        /**
-         * The transport.
-         *
-         * @throws IllegalArgumentException if the RTO floor exceeds the ceiling, or the ack delay is not below the floor
-         */
-        public ReliableTransport build() {
-            if (minRto.compareTo(maxRto) > 0) {
-                throw new IllegalArgumentException("minRto " + minRto + " is above maxRto " + maxRto);
-            }
-            if (ackDelay.compareTo(minRto) >= 0) {
-                throw new IllegalArgumentException("ackDelay " + ackDelay + " must be below minRto " + minRto
-                        + ", or every delayed acknowledgement would come after a retransmission");
-            }
-            Settings settings = new Settings(window, callbackAllowance < 0 ? window : callbackAllowance, minRto.toNanos(),
-                    initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), startPlain,
-                    random != null ? random : new SecureRandom());
-            return new ReliableTransport(inner, settings);
-        }
-
-        private static Duration positive(String name, Duration value) {
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + value);
-            }
-            return value;
         }
     }
 }

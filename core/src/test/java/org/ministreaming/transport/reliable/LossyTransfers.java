@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -20,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ministreaming.RandomTransfers;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
@@ -137,8 +135,8 @@ final class LossyTransfers {
         try (socket) {
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             out.writeInt(index);
-            Future<String> sending = threads.submit(() -> sendRandom(out, seed, index, maxBytes));
-            received.put(index, receiveDigest(new DataInputStream(socket.getInputStream())));
+            Future<String> sending = threads.submit(() -> RandomTransfers.sendRandom(out, new SplittableRandom(seed * 1_000_003L + index), maxBytes));
+            received.put(index, RandomTransfers.receiveDigest(new DataInputStream(socket.getInputStream())));
             sent.put(index, sending.get(5, TimeUnit.MINUTES));
         }
     }
@@ -149,43 +147,13 @@ final class LossyTransfers {
         try (socket) {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             int index = in.readInt();
-            Future<String> sending = threads.submit(() -> sendRandom(new DataOutputStream(socket.getOutputStream()), seed, -index - 1, maxBytes));
-            String digest = receiveDigest(in);
+            Future<String> sending = threads.submit(() -> RandomTransfers.sendRandom(new DataOutputStream(socket.getOutputStream()), new SplittableRandom(seed * 1_000_003L - index - 1), maxBytes));
+            String digest = RandomTransfers.receiveDigest(in);
             String sentDigest = sending.get(5, TimeUnit.MINUTES);
             assertThat(in.read()).as("the client closes after reading everything").isEqualTo(-1);
             received.put(index, digest);
             sent.put(index, sentDigest);
         }
         return null;
-    }
-
-    private static String sendRandom(DataOutputStream out, long seed, int stream, int maxBytes) throws Exception {
-        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + stream);
-        byte[] data = new byte[random.nextInt(maxBytes + 1)];
-        random.nextBytes(data);
-        out.writeInt(data.length);
-        int at = 0;
-        while (at < data.length) {
-            int chunk = Math.min(data.length - at, 1 + random.nextInt(100_000));
-            out.write(data, at, chunk);
-            at += chunk;
-        }
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    }
-
-    private static String receiveDigest(DataInputStream in) throws Exception {
-        int length = in.readInt();
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] buffer = new byte[16384];
-        int left = length;
-        while (left > 0) {
-            int n = in.read(buffer, 0, Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new IOException("stream ended with " + left + " of " + length + " bytes missing");
-            }
-            digest.update(buffer, 0, n);
-            left -= n;
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

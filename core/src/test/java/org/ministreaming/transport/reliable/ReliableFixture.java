@@ -100,7 +100,7 @@ abstract class ReliableFixture {
     }
 
     /** A reliable endpoint with local timers, adjusted by {@code options}, started with {@code receiver}. */
-    ReliableTransport reliable(String name, Transport.Receiver receiver, UnaryOperator<ReliableTransport.Builder> options)
+    ReliableTransport reliable(String name, Transport.Receiver receiver, UnaryOperator<ReliableTransportBuilder> options)
             throws IOException {
         ReliableTransport transport = options.apply(ReliableTransport.builder(network.endpoint(name))
                 .minRto(Duration.ofMillis(20))
