@@ -1,0 +1,57 @@
+package org.ministreaming.transport.i2cp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * How messages between two endpoints of this library travel over I2CP, which does not tell a
+ * receiver who sent a message: in an envelope that names the sender. I2CP protocol
+ * {@link #PROTOCOL} marks it, so it cannot be taken for a plain message (protocol 0).
+ *
+ * <pre>
+ *  0      kind 01: the sender's full destination follows
+ *  1..n   the sender's I2P destination in I2P's byte form (its certificate gives its length)
+ *  n+1..  the message
+ * </pre>
+ *
+ * The sender is named, not proven: I2CP messages are not signed. Stateless and thread-safe.
+ */
+final class Envelope {
+
+    /** The I2CP protocol number of enveloped messages (I2P uses 6 for streaming, 17-20 for datagrams). */
+    static final int PROTOCOL = 77;
+    /** The only kind so far: the full destination of the sender follows. */
+    static final byte FULL_DESTINATION = 0x01;
+
+    /** A message with its sender. */
+    record Opened(net.i2p.data.Destination sender, byte[] message) {
+    }
+
+    private Envelope() {
+    }
+
+    /** The bytes to send: the envelope around {@code message}, which is left unchanged. */
+    static byte[] seal(byte[] sender, ByteBuffer message) {
+        byte[] sealed = new byte[1 + sender.length + message.remaining()];
+        sealed[0] = FULL_DESTINATION;
+        System.arraycopy(sender, 0, sealed, 1, sender.length);
+        message.duplicate().get(sealed, 1 + sender.length, message.remaining());
+        return sealed;
+    }
+
+    /**
+     * Opens an envelope.
+     *
+     * @throws IOException if it is not one
+     */
+    static Opened open(byte[] sealed) throws IOException {
+        if (sealed.length < 1 || sealed[0] != FULL_DESTINATION) {
+            throw new IOException("not an envelope: " + (sealed.length == 0 ? "empty" : String.format("kind %02X", sealed[0])));
+        }
+        net.i2p.data.Destination sender = I2pDestinations.read(sealed, 1);
+        int start = 1 + sender.size();
+        byte[] message = new byte[sealed.length - start];
+        System.arraycopy(sealed, start, message, 0, message.length);
+        return new Opened(sender, message);
+    }
+}

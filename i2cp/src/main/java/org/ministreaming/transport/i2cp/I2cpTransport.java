@@ -1,0 +1,363 @@
+package org.ministreaming.transport.i2cp;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import net.i2p.client.I2PClientFactory;
+import net.i2p.client.I2PSession;
+import net.i2p.client.I2PSessionException;
+import net.i2p.client.I2PSessionMuxedListener;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.TransportThreads;
+
+/**
+ * The transport over an I2P router: one I2CP session, whose destination is this endpoint's.
+ *
+ * <ul>
+ *   <li><b>Plain messages</b> (the ministreaming protocol's own, type bytes A0-AF, 50-5F, FF)
+ *       travel exactly as the original sent them: one {@code sendMessage} each, protocol 0,
+ *       ports 0. I2CP does not say who sent a message, so the sender of a plain message is
+ *       found as the original found it: a SYN carries the client's destination, later messages
+ *       are known by their connection ids ({@link PlainSenders}). A plain message whose sender
+ *       cannot be told is dropped.</li>
+ *   <li><b>Every other message</b> (the reliable layer's frames) travels in an {@link Envelope}
+ *       that names the sender, I2CP protocol {@value Envelope#PROTOCOL}.</li>
+ *   <li><b>Losing the router.</b> When the session drops (the router stopped or the link to it
+ *       broke), every peer this endpoint talked with is reported lost, so their connections
+ *       fail at once, a warning is logged, sends fail with an error naming the router, and a
+ *       thread reconnects with the same keys (so the same destination) every 1 to 30 s until it
+ *       succeeds or the transport is closed.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. I2P's client library delivers messages on its own thread, in order; sends may
+ * wait briefly when the link to the router is congested. {@link #close} stops the reconnecting
+ * thread and the session; I2P's library keeps some shared timer threads of its own for the
+ * life of the JVM.
+ */
+public final class I2cpTransport implements Transport {
+
+    /** The largest message a 2.7.0 router was seen to deliver (40,960 bytes are lost silently). */
+    public static final int MAX_I2CP_MESSAGE = 40_959;
+
+    private static final System.Logger LOG = System.getLogger(I2cpTransport.class.getName());
+    private static final long FIRST_RETRY_MILLIS = 1_000;
+    private static final long LAST_RETRY_MILLIS = 30_000;
+
+    private final String host;
+    private final int port;
+    private final I2pKeys keys;
+    private final byte[] destinationBytes;
+    private final Properties sessionOptions;
+    private final Destination local;
+    private final DestinationCache destinations = new DestinationCache();
+    private final PlainSenders plainSenders = new PlainSenders();
+    private final Set<Destination> peers = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicLong unattributed = new AtomicLong();
+    private final AtomicLong disconnects = new AtomicLong();
+    private final SendTap tap;
+    private volatile Receiver receiver;
+    private volatile I2PSession session;
+    private volatile I2PSession connecting;
+    private volatile IOException lastFailure;
+    private volatile boolean closed;
+    private Thread reconnector;
+
+    I2cpTransport(I2cpTransportBuilder builder) {
+        this.host = builder.host();
+        this.port = builder.port();
+        this.keys = builder.keys();
+        this.destinationBytes = keys.destinationBytes();
+        this.sessionOptions = builder.sessionOptions();
+        this.local = keys.destination();
+        this.tap = builder.tap();
+    }
+
+    /** A builder with the defaults: router at {@code 127.0.0.1:7654}, new keys. */
+    public static I2cpTransportBuilder builder() {
+        return new I2cpTransportBuilder();
+    }
+
+    @Override
+    public Destination localDestination() {
+        return local;
+    }
+
+    /** This endpoint's {@code .b32.i2p} name. */
+    public String base32() {
+        return keys.base32();
+    }
+
+    /** The SYN payload: this endpoint's I2P destination in I2P's byte form, as the original sent it. */
+    @Override
+    public byte[] synPayload() {
+        return destinationBytes.clone();
+    }
+
+    /**
+     * Opens the I2CP session; blocks until the router has built its tunnels.
+     *
+     * @throws IOException if the router cannot be reached or refuses the session
+     */
+    @Override
+    public synchronized void start(Receiver receiver) throws IOException {
+        if (this.receiver != null) {
+            throw new IllegalStateException("already started");
+        }
+        this.receiver = receiver;
+        session = open();
+    }
+
+    @Override
+    public void send(Destination to, ByteBuffer message) throws IOException {
+        I2PSession current = session;
+        if (current == null) {
+            throw notConnected();
+        }
+        net.i2p.data.Destination target;
+        try {
+            target = destinations.i2p(to);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        boolean plain = PlainSenders.isPlain(message);
+        byte[] bytes;
+        if (plain) {
+            plainSenders.sent(to, message);
+            bytes = new byte[message.remaining()];
+            message.duplicate().get(bytes);
+        } else {
+            bytes = Envelope.seal(destinationBytes, message);
+        }
+        if (bytes.length > MAX_I2CP_MESSAGE) {
+            throw new IOException("a message of " + bytes.length + " bytes is more than I2CP carries (" + MAX_I2CP_MESSAGE + ")");
+        }
+        int protocol = plain ? I2PSession.PROTO_UNSPECIFIED : Envelope.PROTOCOL;
+        peers.add(to);
+        tap.sending(target, bytes, protocol);
+        try {
+            current.sendMessage(target, bytes, 0, bytes.length, null, null, protocol, 0, 0);
+        } catch (I2PSessionException e) {
+            throw new IOException("I2CP send to " + to + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the session with the router is up now. */
+    public boolean isConnected() {
+        I2PSession current = session;
+        return current != null && !current.isClosed();
+    }
+
+    /** How often the session with the router was lost. */
+    public long disconnects() {
+        return disconnects.get();
+    }
+
+    /** Plain messages dropped because nothing told who sent them. */
+    public long unattributedMessages() {
+        return unattributed.get();
+    }
+
+    @Override
+    public void close() {
+        Thread waitFor;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closing.countDown();
+            waitFor = reconnector;
+        }
+        destroy(connecting);
+        TransportThreads.joinUninterruptibly(waitFor);
+        destroy(session);
+        session = null;
+    }
+
+    @Override
+    public String toString() {
+        return "i2cp " + base32() + " via " + host + ":" + port;
+    }
+
+    private I2PSession open() throws IOException {
+        I2PSession created;
+        try {
+            created = I2PClientFactory.createClient().createSession(keys.keyStream(), sessionOptions);
+        } catch (I2PSessionException e) {
+            throw new IOException("I2P's client library refused the keys or options: " + e.getMessage(), e);
+        }
+        created.addMuxedSessionListener(new Listener(), I2PSession.PROTO_ANY, I2PSession.PORT_ANY);
+        connecting = created;
+        try {
+            if (closed) {
+                throw new IOException("the transport was closed");
+            }
+            created.connect();
+            return created;
+        } catch (I2PSessionException e) {
+            destroy(created);
+            throw new IOException("cannot open an I2CP session with the I2P router at " + host + ":" + port
+                    + " (is the router running, with I2CP on that port?): " + rootMessage(e), e);
+        } finally {
+            connecting = null;
+        }
+    }
+
+    private void lost(I2PSession dropped, String why) {
+        synchronized (this) {
+            if (closed || dropped != session) {
+                return;
+            }
+            session = null;
+            disconnects.incrementAndGet();
+            lastFailure = new IOException("lost the I2CP session with the I2P router at " + host + ":" + port + ": " + why);
+            reconnector = new Thread(this::reconnect, "ministreaming-i2cp-reconnect-" + keys.base32().substring(0, 8));
+            reconnector.setDaemon(true);
+            reconnector.start();
+        }
+        LOG.log(Level.WARNING, lastFailure.getMessage() + "; every connection through it failed, reconnecting");
+        for (Destination peer : Set.copyOf(peers)) {
+            receiver.onPeerLost(peer, lastFailure);
+        }
+        peers.clear();
+        plainSenders.clear();
+        destroy(dropped);
+    }
+
+    private void reconnect() {
+        long delay = FIRST_RETRY_MILLIS;
+        try {
+            while (!closing.await(delay, TimeUnit.MILLISECONDS)) {
+                try {
+                    I2PSession reopened = open();
+                    synchronized (this) {
+                        if (closed) {
+                            destroy(reopened);
+                            return;
+                        }
+                        session = reopened;
+                        reconnector = null;
+                    }
+                    LOG.log(Level.INFO, "I2CP session with the I2P router at " + host + ":" + port + " is back");
+                    return;
+                } catch (IOException e) {
+                    lastFailure = e;
+                    LOG.log(Level.DEBUG, () -> "reconnecting failed, next try in " + LAST_RETRY_MILLIS / 1000 + " s at most: " + e.getMessage());
+                    delay = Math.min(2 * delay, LAST_RETRY_MILLIS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private IOException notConnected() {
+        if (closed) {
+            return new IOException("the I2CP transport is closed");
+        }
+        IOException cause = lastFailure;
+        return new IOException("not connected to the I2P router at " + host + ":" + port + ", reconnecting"
+                + (cause != null ? " (" + cause.getMessage() + ")" : ""), cause);
+    }
+
+    private void deliver(byte[] bytes, int protocol) {
+        Destination from;
+        byte[] message;
+        if (protocol == Envelope.PROTOCOL) {
+            try {
+                Envelope.Opened opened = Envelope.open(bytes);
+                from = destinations.uri(opened.sender());
+                message = opened.message();
+            } catch (IOException e) {
+                unattributed.incrementAndGet();
+                LOG.log(Level.DEBUG, () -> "dropped a malformed envelope of " + bytes.length + " bytes: " + e.getMessage());
+                return;
+            }
+        } else {
+            from = plainSenders.senderOf(bytes);
+            message = bytes;
+            if (from == null) {
+                unattributed.incrementAndGet();
+                LOG.log(Level.DEBUG, () -> "dropped a plain message of " + bytes.length + " bytes: no SYN or connection id tells who sent it");
+                return;
+            }
+        }
+        peers.add(from);
+        receiver.onMessage(from, message);
+    }
+
+    private static void destroy(I2PSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.destroySession();
+        } catch (I2PSessionException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "destroying the I2CP session: " + e.getMessage());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
+    }
+
+    /** Sees what each {@code sendMessage} carries, for tests at the I2CP boundary. */
+    interface SendTap {
+        SendTap NONE = (to, bytes, protocol) -> { };
+
+        void sending(net.i2p.data.Destination to, byte[] bytes, int protocol);
+    }
+
+    /** I2P's callbacks for the session; they run on I2P's threads. */
+    private final class Listener implements I2PSessionMuxedListener {
+
+        @Override
+        public void messageAvailable(I2PSession from, int id, long size, int protocol, int fromPort, int toPort) {
+            if (closed) {
+                return;
+            }
+            byte[] bytes;
+            try {
+                bytes = from.receiveMessage(id);
+            } catch (I2PSessionException e) {
+                LOG.log(Level.DEBUG, () -> "I2CP message " + id + " could not be read: " + e.getMessage());
+                return;
+            }
+            if (bytes != null) {
+                deliver(bytes, protocol);
+            }
+        }
+
+        @Override
+        public void messageAvailable(I2PSession from, int id, long size) {
+            messageAvailable(from, id, size, I2PSession.PROTO_UNSPECIFIED, 0, 0);
+        }
+
+        @Override
+        public void reportAbuse(I2PSession from, int severity) {
+            LOG.log(Level.DEBUG, () -> "the router reported abuse of severity " + severity);
+        }
+
+        @Override
+        public void disconnected(I2PSession dropped) {
+            lost(dropped, "disconnected");
+        }
+
+        @Override
+        public void errorOccurred(I2PSession in, String message, Throwable error) {
+            LOG.log(Level.DEBUG, () -> "I2CP error: " + message + (error != null ? " (" + error + ")" : ""));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.ministreaming.transport.i2cp;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Predicate;
+import net.i2p.client.I2PClient;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.reliable.ReliableTransport;
+
+/**
+ * Makes an I2CP transport, from {@link I2cpTransport#builder}; every option has a default. Not
+ * thread-safe: use from one thread.
+ */
+public final class I2cpTransportBuilder {
+
+    /** The router's usual I2CP host. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The router's usual I2CP port. */
+    public static final int DEFAULT_PORT = 7654;
+
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private I2pKeys keys;
+    private final Properties sessionOptions = new Properties();
+    private Predicate<Destination> plainPeers = peer -> false;
+    private I2cpTransport.SendTap tap = I2cpTransport.SendTap.NONE;
+
+    I2cpTransportBuilder() {
+        // Sends return at once; the reliable layer, not I2CP, confirms delivery.
+        sessionOptions.setProperty(I2PClient.PROP_RELIABILITY, I2PClient.PROP_RELIABILITY_NONE);
+    }
+
+    /**
+     * Where the router's I2CP port is.
+     *
+     * @param host a host name or address
+     * @param port 1-65535
+     * @return this builder
+     */
+    public I2cpTransportBuilder router(String host, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("the I2CP port must be 1-65535: " + port);
+        }
+        this.host = Objects.requireNonNull(host, "host");
+        this.port = port;
+        return this;
+    }
+
+    /** The identity of this endpoint (default: new keys, so a new destination each time). */
+    public I2cpTransportBuilder keys(I2pKeys identity) {
+        this.keys = Objects.requireNonNull(identity, "keys");
+        return this;
+    }
+
+    /**
+     * An I2CP session option, passed to the router as given, for example
+     * {@code inbound.length=0}; it overrides this builder's own defaults.
+     *
+     * @param name the option's name
+     * @param value its value
+     * @return this builder
+     */
+    public I2cpTransportBuilder sessionOption(String name, String value) {
+        sessionOptions.setProperty(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /** Several session options; see {@link #sessionOption}. */
+    public I2cpTransportBuilder sessionOptions(Map<String, String> options) {
+        options.forEach(this::sessionOption);
+        return this;
+    }
+
+    /**
+     * The peers to talk with in plain mode from the first message on, as the original expects
+     * (default: none; peers that speak plain to us are answered in plain anyway).
+     *
+     * @param plain which peers are plain
+     * @return this builder
+     */
+    public I2cpTransportBuilder plainPeers(Predicate<Destination> plain) {
+        this.plainPeers = Objects.requireNonNull(plain, "plain");
+        return this;
+    }
+
+    /**
+     * The transport with the reliable delivery layer, which retransmits what I2CP loses, towards
+     * every peer but plain ones.
+     *
+     * @return a transport not yet started
+     */
+    public Transport build() {
+        return ReliableTransport.builder(buildPlain()).startPlain(plainPeers).build();
+    }
+
+    /**
+     * The transport without the reliable layer: every message travels plain, exactly as the
+     * original sent it, and what I2CP loses stays lost.
+     *
+     * @return a transport not yet started
+     */
+    public I2cpTransport buildPlain() {
+        return new I2cpTransport(this);
+    }
+
+    I2cpTransportBuilder tap(I2cpTransport.SendTap sendTap) {
+        this.tap = sendTap;
+        return this;
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    I2pKeys keys() {
+        if (keys == null) {
+            keys = I2pKeys.generate();
+        }
+        return keys;
+    }
+
+    Properties sessionOptions() {
+        Properties copy = new Properties();
+        copy.putAll(sessionOptions);
+        copy.setProperty(I2PClient.PROP_TCP_HOST, host);
+        copy.setProperty(I2PClient.PROP_TCP_PORT, Integer.toString(port));
+        return copy;
+    }
+
+    I2cpTransport.SendTap tap() {
+        return tap;
+    }
+}
