@@ -23,6 +23,8 @@ final class ExitCodes {
     static final int CANNOT_LISTEN = 5;
     /** The peer refused the connection or could not be reached (or, for TLS, did not match the pin). */
     static final int UNREACHABLE = 6;
+    /** The transport is unavailable: no I2P router answered at the I2CP address, or it would not open the session. */
+    static final int TRANSPORT_UNAVAILABLE = 7;
 
     private ExitCodes() {
     }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             ExitCodes.MALFORMED_INPUT + ":trace: a line of the input was no valid message",
             ExitCodes.CANNOT_LISTEN + ":cannot listen: the port is in use or the address is not local",
             ExitCodes.UNREACHABLE + ":the peer refused the connection or could not be reached",
+            ExitCodes.TRANSPORT_UNAVAILABLE + ":the I2P router could not be reached, or would not open the session",
             "130:stopped by SIGINT (143: by SIGTERM), after closing every connection"},
         subcommands = {
             DemoCommand.class,
@@ -35,6 +36,7 @@ import picocli.CommandLine.Spec;
             ClientCommand.class,
             ListenCommand.class,
             ConnectCommand.class,
+            KeygenCommand.class,
             TraceCommand.class,
             BenchCommand.class})
 public final class Main implements Callable<Integer> {

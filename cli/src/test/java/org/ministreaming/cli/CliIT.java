@@ -143,6 +143,17 @@ class CliIT {
     }
 
     @Test
+    void keygenWorksFromTheShadedJar() throws Exception {
+        Path keys = dir.resolve("keys.dat");
+        try (CliProcess keygen = CliProcess.start("keygen", keys.toString())) {
+            assertThat(keygen.awaitExit()).as(keygen.err.text()).isZero();
+            assertThat(keygen.out.text()).matches("i2p:[A-Za-z0-9~-]{500,}=*\\n[a-z2-7]{52}\\.b32\\.i2p\\n");
+            assertThat(keygen.err.text()).isEmpty();
+        }
+        assertThat(keys).isNotEmptyFile();
+    }
+
+    @Test
     void sigintStopsAServerGracefully() throws Exception {
         try (CliProcess server = CliProcess.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:80")) {
             server.listeningOnOut();
