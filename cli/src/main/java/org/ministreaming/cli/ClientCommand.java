@@ -24,14 +24,17 @@ import picocli.CommandLine.Option;
             "Prints 'listening on HOST:PORT' on the standard output once it listens, and runs until stopped (Ctrl-C).",
             "When a local program ends its output, its connection is closed after everything it sent"
                     + " (ministreaming has no half-close)."},
-        footer = {"", "Example:", "  ministreaming client --peer tcp://server.example:7000 --listen 127.0.0.1:8081"})
+        footer = {"", "Examples:", "  ministreaming client --peer tcp://server.example:7000 --listen 127.0.0.1:8081",
+            "  ministreaming client --i2cp 127.0.0.1:7654 --peer i2p:<the server's destination> \\",
+            "      --listen 127.0.0.1:8081"})
 final class ClientCommand extends NetworkCommand {
 
     /** Local connections the operating system queues for the accept loop. */
     private static final int LOCAL_BACKLOG = 256;
 
     @Option(names = "--peer", required = true, paramLabel = "DEST", converter = DestinationConverter.Peer.class,
-            description = "The server tunnel to carry connections to: tcp://HOST:PORT or tls://HOST:PORT.")
+            description = "The server tunnel to carry connections to: tcp://HOST:PORT, tls://HOST:PORT,"
+                    + " or i2p:<Base64 destination> (as the server prints it) with --i2cp.")
     private Destination peer;
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.ListenConverter.class,
@@ -39,12 +42,12 @@ final class ClientCommand extends NetworkCommand {
     private HostPort listen;
 
     @Mixin
-    private DialTls tls;
+    private DialEndpoint dial;
 
     /** Listens, then accepts until stopped; each connection gets its own threads and its own stream. */
     @Override
     int run(Lifetime lifetime) throws IOException {
-        StreamManager manager = lifetime.own(tls.open(peer, streamOptions().build()));
+        StreamManager manager = lifetime.own(dial.open(peer, streamOptions().build(), lifetime, err()));
         Sessions sessions = lifetime.own(new Sessions("client", this::report));
         ServerSocket local = lifetime.own(bind());
         announce(out(), "listening on " + new HostPort(listen.host(), local.getLocalPort()));

@@ -26,15 +26,17 @@ import picocli.CommandLine.Parameters;
                     + " and writes what arrives to the standard output; exits when the connection ends.",
             "By default the end of the standard input closes the connection once all input was sent, like nc -N;"
                     + " use -q to wait for an answer first."},
-        footer = {"", "Example:", "  ministreaming connect tcp://127.0.0.1:7000 < file.bin"})
+        footer = {"", "Examples:", "  ministreaming connect tcp://127.0.0.1:7000 < file.bin",
+            "  ministreaming connect --i2cp 127.0.0.1:7654 i2p:<the listener's destination> \\",
+            "      < file.bin"})
 final class ConnectCommand extends NetcatCommand {
 
     @Parameters(index = "0", paramLabel = "DEST", converter = DestinationConverter.Peer.class,
-            description = "The peer: tcp://HOST:PORT or tls://HOST:PORT.")
+            description = "The peer: tcp://HOST:PORT, tls://HOST:PORT, or i2p:<Base64 destination> with --i2cp.")
     private Destination peer;
 
     @Mixin
-    private DialTls tls;
+    private DialEndpoint dial;
 
     @Option(names = {"-q", "--quit-after"}, paramLabel = "SECONDS", defaultValue = "0", description = QUIT_AFTER_HELP)
     private int quitAfter;
@@ -42,7 +44,7 @@ final class ConnectCommand extends NetcatCommand {
     /** Connects and runs the exchange; a peer that refuses or cannot be reached exits with its own code. */
     @Override
     int run(Lifetime lifetime) throws IOException {
-        StreamManager manager = lifetime.own(tls.open(peer, streamOptions().build()));
+        StreamManager manager = lifetime.own(dial.open(peer, streamOptions().build(), lifetime, err()));
         StreamSocket stream;
         try {
             stream = lifetime.own(manager.connect(peer));

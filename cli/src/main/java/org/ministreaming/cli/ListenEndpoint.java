@@ -9,14 +9,17 @@ import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.tcp.TcpTransport;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The options of a command that listens for ministreaming connections ({@code --listen DEST},
- * and for TLS {@code --keystore FILE --keystore-password PW}), and the manager they make.
+ * The options of a command that listens for ministreaming connections, and the manager they
+ * make: over TCP or TLS ({@code --listen DEST}, and for TLS {@code --keystore FILE
+ * --keystore-password PW}), or over I2P ({@code --i2cp HOST:PORT} and the other options of
+ * {@link I2pEndpoint}). Exactly one of {@code --listen} and {@code --i2cp} is required.
  *
  * <p>Not thread-safe: picocli fills one instance per run, which {@link #open} then reads.
  */
@@ -25,43 +28,83 @@ final class ListenEndpoint {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec mixee;
 
-    @Option(names = "--listen", required = true, paramLabel = "DEST", converter = DestinationConverter.Listen.class,
-            description = {"Where to listen: tcp://HOST:PORT, or tls://HOST:PORT for TLS 1.3; port 0 picks a free one.",
-                "Give the name or address peers dial, not 0.0.0.0: peers are told this destination."})
-    private Destination listen;
+    @ArgGroup(validate = false, heading = "%nTCP or TLS:%n", order = 1)
+    private Tcp tcp = new Tcp();
 
-    @Option(names = "--keystore", paramLabel = "FILE",
-            description = "tls:// only: a PKCS12 file holding the one key to present. Without it, a new self-signed key is made.")
-    private Path keyStore;
+    @ArgGroup(validate = false, heading = I2pEndpoint.HEADING, order = 2)
+    private I2pEndpoint i2p = new I2pEndpoint();
 
-    @Option(names = "--keystore-password", paramLabel = "PW", arity = "1",
-            description = "The password of the --keystore file and of its key.")
-    private char[] keyStorePassword;
+    /** The TCP and TLS options; picocli's validation is off, {@link #open} checks them. */
+    static final class Tcp {
+
+        @Option(names = "--listen", paramLabel = "DEST", converter = DestinationConverter.Listen.class, order = 1,
+                description = {"Where to listen: tcp://HOST:PORT, or tls://HOST:PORT for TLS 1.3; port 0 picks a free one.",
+                    "Give the name or address peers dial, not 0.0.0.0: peers are told this destination."})
+        private Destination listen;
+
+        @Option(names = "--keystore", paramLabel = "FILE", order = 2,
+                description = "tls:// only: a PKCS12 file holding the one key to present. Without it, a new self-signed key is made.")
+        private Path keyStore;
+
+        @Option(names = "--keystore-password", paramLabel = "PW", arity = "1", order = 3,
+                description = "The password of the --keystore file and of its key.")
+        private char[] keyStorePassword;
+    }
 
     /**
-     * Binds the destination and starts a manager on it. For TLS, prints the certificate's
-     * fingerprint on {@code err} first, for peers to pin.
+     * Starts a manager that listens as the options say. For TLS, prints the certificate's
+     * fingerprint on {@code err} first, for peers to pin; over I2P, blocks until the router has
+     * built the session's tunnels.
      *
      * @param options the manager's options
-     * @param err where the fingerprint goes
+     * @param lifetime the command's lifetime, which owns an I2P session from its start
+     * @param err where the fingerprint, or the destination of new I2P keys, goes
      * @return the manager, listening
-     * @throws ParameterException if the TLS options do not fit the destination
-     * @throws CommandFailure with {@link ExitCodes#CANNOT_LISTEN} if the address cannot be bound
-     * @throws IOException if the key store cannot be read or holds no single key, or the manager
-     *     cannot start
+     * @throws ParameterException if neither or both of {@code --listen} and {@code --i2cp} were
+     *     given, or an option does not fit the one given
+     * @throws CommandFailure with {@link ExitCodes#CANNOT_LISTEN} if the address cannot be bound,
+     *     or with {@link ExitCodes#TRANSPORT_UNAVAILABLE} if the I2P router cannot be reached
+     * @throws IOException if the key store or the key file cannot be used, or the manager cannot
+     *     start
      */
-    StreamManager open(StreamOptions options, PrintWriter err) throws IOException {
+    StreamManager open(StreamOptions options, Lifetime lifetime, PrintWriter err) throws IOException {
+        if (tcp.listen != null && i2p.selected()) {
+            throw new ParameterException(mixee.commandLine(), "--listen and --i2cp are alternatives: --listen DEST listens on TCP,"
+                    + " --i2cp HOST:PORT on an I2P router; give one of them");
+        }
+        if (tcp.listen == null && !i2p.selected()) {
+            throw new ParameterException(mixee.commandLine(), "Missing required option: '--listen=DEST' (TCP or TLS)"
+                    + " or '--i2cp=HOST:PORT' (an I2P router)");
+        }
+        if (i2p.selected()) {
+            if (tcp.keyStore != null || tcp.keyStorePassword != null) {
+                throw new ParameterException(mixee.commandLine(), "--keystore and --keystore-password are for tls:// destinations, not I2P");
+            }
+            return i2p.open(options, lifetime, err);
+        }
+        i2p.checkUnused(mixee);
+        return openTcp(options, err);
+    }
+
+    /** The announcement that the manager listens: {@code listening on DEST}, with the {@code .b32.i2p} name over I2P. */
+    static String listeningOn(StreamManager manager) {
+        return "listening on " + DestinationNames.full(manager.localDestination());
+    }
+
+    private StreamManager openTcp(StreamOptions options, PrintWriter err) throws IOException {
+        Destination listen = tcp.listen;
+        Path keyStore = tcp.keyStore;
         boolean tls = listen.scheme().equals("tls");
         if (keyStore != null && !tls) {
             throw new ParameterException(mixee.commandLine(), "--keystore is for tls:// destinations; " + listen + " is plain TCP");
         }
-        if ((keyStore == null) != (keyStorePassword == null)) {
+        if ((keyStore == null) != (tcp.keyStorePassword == null)) {
             throw new ParameterException(mixee.commandLine(), "--keystore and --keystore-password go together");
         }
         TcpTransport.Builder builder = tls ? TcpTransport.tls() : TcpTransport.plain();
         builder.listen(listen.uri());
         if (keyStore != null) {
-            builder.keyStore(keyStore, keyStorePassword);
+            builder.keyStore(keyStore, tcp.keyStorePassword);
         }
         TcpTransport transport;
         try {

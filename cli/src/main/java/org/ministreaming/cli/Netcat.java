@@ -97,7 +97,7 @@ final class Netcat {
                 if (closedHere) {
                     return;
                 }
-                throw new IOException("the connection with " + stream.peer() + " failed: " + e.getMessage(), e);
+                throw new IOException("the connection with " + DestinationNames.brief(stream.peer()) + " failed: " + e.getMessage(), e);
             }
             if (n < 0) {
                 return;

@@ -21,11 +21,15 @@ import picocli.CommandLine.Option;
         name = "server",
         mixinStandardHelpOptions = true,
         description = {
-            "Server tunnel: accepts ministreaming connections at --listen and forwards each to the TCP service at --forward.",
-            "Prints 'listening on DEST' on the standard output once it listens, and runs until stopped (Ctrl-C).",
+            "Server tunnel: accepts ministreaming connections at --listen (TCP or TLS) or on an I2P router (--i2cp)"
+                    + " and forwards each to the TCP service at --forward.",
+            "Prints 'listening on DEST' on the standard output once it listens, and runs until stopped (Ctrl-C);"
+                    + " over I2P, DEST is the i2p: destination that peers dial, followed by its .b32.i2p name in parentheses.",
             "When the service ends its output, the connection is closed after everything it sent;"
                     + " when the peer closes, the service reads to the end and sees end of stream."},
-        footer = {"", "Example:", "  ministreaming server --listen tcp://127.0.0.1:7000 --forward 127.0.0.1:8080"})
+        footer = {"", "Examples:", "  ministreaming server --listen tcp://127.0.0.1:7000 --forward 127.0.0.1:8080",
+            "  ministreaming server --i2cp 127.0.0.1:7654 --keys server.dat \\",
+            "      --forward 127.0.0.1:8080"})
 final class ServerCommand extends NetworkCommand {
 
     /** Connections that may wait for the accept loop, more than the default for bursts of clients. */
@@ -43,13 +47,13 @@ final class ServerCommand extends NetworkCommand {
     /** Listens, then accepts until stopped; each connection gets its own threads. */
     @Override
     int run(Lifetime lifetime) throws IOException {
-        StreamManager manager = lifetime.own(endpoint.open(streamOptions().acceptBacklog(ACCEPT_BACKLOG).build(), err()));
+        StreamManager manager = lifetime.own(endpoint.open(streamOptions().acceptBacklog(ACCEPT_BACKLOG).build(), lifetime, err()));
         Sessions sessions = lifetime.own(new Sessions("server", this::report));
         StreamServerSocket listening = lifetime.own(manager.serverSocket());
-        announce(out(), "listening on " + manager.localDestination());
+        announce(out(), ListenEndpoint.listeningOn(manager));
         while (true) {
             StreamSocket stream = listening.accept();
-            sessions.start(new Splice(new Socket(), stream, "connection from " + stream.peer()), this::connectService);
+            sessions.start(new Splice(new Socket(), stream, "connection from " + DestinationNames.brief(stream.peer())), this::connectService);
         }
     }
 

@@ -16,8 +16,8 @@ import org.ministreaming.wire.TraceFormat;
 
 /**
  * {@code --trace}: prints every message a manager sends and receives, one line each, prefixed by
- * the peer's destination, in the seed's notation with a comment, for example
- * {@code tcp://127.0.0.1:7000 C->S A0 12 34 56 68 69 (data, 2 bytes)}.
+ * the peer's destination (an I2P peer's by its {@code .b32.i2p} name), in the seed's notation
+ * with a comment, for example {@code tcp://127.0.0.1:7000 C->S A0 12 34 56 68 69 (data, 2 bytes)}.
  *
  * <p>The engine calls the listener on its sending threads and on the receive path, which must
  * never wait. So a call only formats the line and offers it to a bounded queue; a printer thread
@@ -72,7 +72,7 @@ final class TracePrinter implements MessageListener, AutoCloseable {
     }
 
     private void offer(Destination peer, String notation, String comment) {
-        String line = peer + " " + String.format("%-" + NOTATION_WIDTH + "s (%s)", notation, comment);
+        String line = DestinationNames.brief(peer) + " " + String.format("%-" + NOTATION_WIDTH + "s (%s)", notation, comment);
         if (!lines.offer(line)) {
             dropped.incrementAndGet();
         }

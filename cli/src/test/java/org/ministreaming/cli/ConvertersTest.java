@@ -3,9 +3,11 @@ package org.ministreaming.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ministreaming.transport.i2cp.I2pKeys;
 
 class ConvertersTest {
 
@@ -37,7 +39,20 @@ class ConvertersTest {
         "tcp://u@127.0.0.1:7000", "tcp:-", "127.0.0.1:7000", "tcp://127.0.0.1:7000?q"})
     void rejectsWhatCannotBeDialled(String text) {
         assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse(text, false))
-                .withMessage("'" + text + "' is not tcp://HOST:PORT or tls://HOST:PORT");
+                .withMessage("'" + text + "' is not tcp://HOST:PORT, tls://HOST:PORT or i2p:<Base64 destination>");
+    }
+
+    @Test
+    void readsI2pDestinationsToDialInTheirCanonicalForm() {
+        I2pKeys keys = I2pKeys.generate();
+        String base64 = keys.destination().uri().substring("i2p:".length());
+
+        assertThat(DestinationConverter.parse("i2p:" + base64, false)).isEqualTo(keys.destination());
+        assertThat(DestinationConverter.parse("I2P:" + base64, false)).isEqualTo(keys.destination());
+        assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse("i2p:" + base64, true))
+                .withMessageStartingWith("to listen on I2P, give --i2cp HOST:PORT");
+        assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse("i2p:" + keys.base32(), false))
+                .withMessageContaining("is a .b32.i2p name");
     }
 
     @ParameterizedTest
