@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import net.i2p.client.I2PClientFactory;
+import net.i2p.client.impl.I2PClientImpl;
 import net.i2p.client.I2PSession;
 import net.i2p.client.I2PSessionException;
 import net.i2p.client.I2PSessionMuxedListener;
@@ -190,7 +190,7 @@ public final class I2cpTransport implements Transport {
     private I2PSession open() throws IOException {
         I2PSession created;
         try {
-            created = I2PClientFactory.createClient().createSession(keys.keyStream(), sessionOptions);
+            created = new I2PClientImpl().createSession(I2pContext.get(), keys.keyStream(), sessionOptions);
         } catch (I2PSessionException e) {
             throw new IOException("I2P's client library refused the keys or options: " + e.getMessage(), e);
         }
