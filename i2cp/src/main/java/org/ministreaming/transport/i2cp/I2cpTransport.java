@@ -31,7 +31,8 @@ import org.ministreaming.transport.TransportThreads;
  *       that names the sender, I2CP protocol {@value Envelope#PROTOCOL}.</li>
  *   <li><b>Losing the router.</b> When the session drops (the router stopped or the link to it
  *       broke), every peer this endpoint talked with is reported lost, so their connections
- *       fail at once, a warning is logged, sends fail with an error naming the router, and a
+ *       fail at once, a warning is logged, sends fail with an error naming the router (and
+ *       report their peer lost, so that nothing sent meanwhile arrives later), and a
  *       thread reconnects with the same keys (so the same destination) every 1 to 30 s until it
  *       succeeds or the transport is closed.</li>
  * </ul>
@@ -119,7 +120,13 @@ public final class I2cpTransport implements Transport {
     public void send(Destination to, ByteBuffer message) throws IOException {
         I2PSession current = session;
         if (current == null) {
-            throw notConnected();
+            IOException down = notConnected();
+            // The layer above drops what it holds for the peer, so nothing sent now arrives later.
+            Receiver above = receiver;
+            if (above != null && !closed) {
+                above.onPeerLost(to, down);
+            }
+            throw down;
         }
         net.i2p.data.Destination target;
         try {
