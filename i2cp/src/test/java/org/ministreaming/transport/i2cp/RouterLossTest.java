@@ -15,6 +15,7 @@ import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
+import org.ministreaming.engine.Counter;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.reliable.ReliableTransport;
 
@@ -42,6 +43,7 @@ class RouterLossTest {
                         .hasMessageContaining("lost the I2CP session with the I2P router at 127.0.0.1:" + router.i2cpPort());
                 assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(10));
                 assertThat(clientI2cp.isConnected()).isFalse();
+                assertThat(client.statistics().get(Counter.PEERS_LOST)).as("the manager reports it").isPositive();
                 assertThatThrownBy(() -> client.connect(server.localDestination()))
                         .isInstanceOf(IOException.class).hasMessageContaining("not connected to the I2P router");
 
