@@ -211,6 +211,7 @@ class SocketBehaviourTest {
         assertThatThrownBy(() -> read.get(1, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(IOException.class).hasMessageContaining("lost the link");
         assertThatThrownBy(() -> pair[1].getOutputStream().write(1)).isInstanceOf(IOException.class);
+        assertThat(alice.statistics().get(Counter.PEERS_LOST)).as("the manager counts the lost peer").isPositive();
         try (StreamManager carol = StreamManager.open(network.endpoint("carol"))) {
             CompletableFuture<StreamSocket> accepted = Async.run(() -> bobServer.accept(Duration.ofSeconds(WAIT_SECONDS)));
             StreamSocket fromCarol = carol.connect(bob.localDestination());

@@ -50,6 +50,8 @@ public enum Counter {
     PINGS_ANSWERED,
     /** Sends the transport failed on. */
     SEND_FAILED,
+    /** Times the transport reported a peer lost (a cut link, a retry limit, a lost router); its connections failed. */
+    PEERS_LOST,
     /** Defects in the engine caught at the dispatcher; should stay 0. */
     INTERNAL_ERROR
 }

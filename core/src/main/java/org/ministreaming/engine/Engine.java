@@ -400,6 +400,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     @Override
     public void onPeerLost(Destination peer, IOException cause) {
+        counters.increment(Counter.PEERS_LOST);
         for (Connection connection : snapshot()) {
             if (connection.peer().equals(peer)) {
                 connection.fail("lost the link to " + peer + ": " + cause.getMessage(), false);

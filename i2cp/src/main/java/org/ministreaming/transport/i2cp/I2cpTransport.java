@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import net.i2p.client.I2PClientFactory;
+import net.i2p.client.impl.I2PClientImpl;
 import net.i2p.client.I2PSession;
 import net.i2p.client.I2PSessionException;
 import net.i2p.client.I2PSessionMuxedListener;
@@ -31,7 +31,8 @@ import org.ministreaming.transport.TransportThreads;
  *       that names the sender, I2CP protocol {@value Envelope#PROTOCOL}.</li>
  *   <li><b>Losing the router.</b> When the session drops (the router stopped or the link to it
  *       broke), every peer this endpoint talked with is reported lost, so their connections
- *       fail at once, a warning is logged, sends fail with an error naming the router, and a
+ *       fail at once, a warning is logged, sends fail with an error naming the router (and
+ *       report their peer lost, so that nothing sent meanwhile arrives later), and a
  *       thread reconnects with the same keys (so the same destination) every 1 to 30 s until it
  *       succeeds or the transport is closed.</li>
  * </ul>
@@ -119,7 +120,13 @@ public final class I2cpTransport implements Transport {
     public void send(Destination to, ByteBuffer message) throws IOException {
         I2PSession current = session;
         if (current == null) {
-            throw notConnected();
+            IOException down = notConnected();
+            // The layer above drops what it holds for the peer, so nothing sent now arrives later.
+            Receiver above = receiver;
+            if (above != null && !closed) {
+                above.onPeerLost(to, down);
+            }
+            throw down;
         }
         net.i2p.data.Destination target;
         try {
@@ -190,7 +197,7 @@ public final class I2cpTransport implements Transport {
     private I2PSession open() throws IOException {
         I2PSession created;
         try {
-            created = I2PClientFactory.createClient().createSession(keys.keyStream(), sessionOptions);
+            created = new I2PClientImpl().createSession(I2pContext.get(), keys.keyStream(), sessionOptions);
         } catch (I2PSessionException e) {
             throw new IOException("I2P's client library refused the keys or options: " + e.getMessage(), e);
         }

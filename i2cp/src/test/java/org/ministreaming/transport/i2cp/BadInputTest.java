@@ -1,0 +1,89 @@
+package org.ministreaming.transport.i2cp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.ministreaming.Async;
+import org.ministreaming.Await;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamSocket;
+import org.ministreaming.transport.i2cp.testing.I2pRouter;
+import org.ministreaming.transport.i2cp.testing.SharedRouter;
+import org.ministreaming.transport.reliable.ReliableTransport;
+
+/**
+ * Messages over I2CP that name no sender, or name one falsely, are dropped and counted; an open
+ * connection between two of our endpoints carries on untouched.
+ */
+@ExtendWith(SharedRouter.class)
+class BadInputTest {
+
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+
+    @Test
+    void unattributableAndMalformedMessagesAreDroppedWhileAConnectionCarriesOn(I2pRouter router) throws Exception {
+        I2pKeys serverKeys = I2pKeys.generate();
+        I2cpTransport serverI2cp = Endpoints.on(router).keys(serverKeys).buildPlain();
+        try (StreamManager server = StreamManager.open(ReliableTransport.wrap(serverI2cp));
+             StreamManager client = StreamManager.open(Endpoints.on(router).build());
+             RawSession attacker = new RawSession(router, I2pKeys.generate())) {
+            var serverSocket = server.serverSocket();
+            CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(30)));
+            try (StreamSocket socket = client.connect(server.localDestination()); StreamSocket served = accepted.get(60, TimeUnit.SECONDS)) {
+                socket.getOutputStream().write(1);
+                assertThat(served.getInputStream().read()).isEqualTo(1);
+
+                byte[] truncatedSyn = Arrays.copyOf(OriginalPeerTest.concat(HEX.parseHex("A1123456"), attacker.keys().destinationBytes()), 100);
+                attacker.send(serverKeys, truncatedSyn, 0);
+                attacker.send(serverKeys, HEX.parseHex("A0ABCDEF0102"), 0);
+                attacker.send(serverKeys, HEX.parseHex("52ABCDEF"), 0);
+                attacker.send(serverKeys, HEX.parseHex("A4ABCDEF0000000000000001"), 0);
+                attacker.send(serverKeys, HEX.parseHex("FF"), 0);
+                attacker.send(serverKeys, HEX.parseHex("01FFFF"), Envelope.PROTOCOL);
+                attacker.send(serverKeys, new byte[0], Envelope.PROTOCOL);
+                attacker.send(serverKeys, HEX.parseHex("02"), Envelope.PROTOCOL);
+                Await.until("eight messages dropped", () -> serverI2cp.unattributedMessages() == 8);
+
+                socket.getOutputStream().write(2);
+                assertThat(served.getInputStream().read()).isEqualTo(2);
+                served.getOutputStream().write(3);
+                assertThat(socket.getInputStream().read()).isEqualTo(3);
+            }
+            assertThat(server.statistics().values()).as("no engine counters of bad input: nothing reached it").isNotEmpty();
+            assertThat(server.statistics()).containsEntry(org.ministreaming.engine.Counter.MALFORMED, 0L)
+                    .containsEntry(org.ministreaming.engine.Counter.UNKNOWN_CONNECTION, 0L);
+        }
+    }
+
+    @Test
+    void aFrameUnderAForgedSenderWithoutTheEpochsIsDropped(I2pRouter router) throws Exception {
+        I2pKeys serverKeys = I2pKeys.generate();
+        I2pKeys clientKeys = I2pKeys.generate();
+        try (StreamManager server = StreamManager.open(Endpoints.on(router).keys(serverKeys).build());
+             StreamManager client = StreamManager.open(Endpoints.on(router).keys(clientKeys).build());
+             RawSession attacker = new RawSession(router, I2pKeys.generate())) {
+            var serverSocket = server.serverSocket();
+            CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(30)));
+            try (StreamSocket socket = client.connect(server.localDestination()); StreamSocket served = accepted.get(60, TimeUnit.SECONDS)) {
+                byte[] forgedFrame = new byte[26 + 8];
+                forgedFrame[0] = 0x7E;
+                forgedFrame[1] = 1;
+                Arrays.fill(forgedFrame, 2, forgedFrame.length, (byte) 0x11);
+                byte[] envelope = OriginalPeerTest.concat(new byte[] {Envelope.FULL_DESTINATION},
+                        OriginalPeerTest.concat(clientKeys.destinationBytes(), forgedFrame));
+                attacker.send(serverKeys, envelope, Envelope.PROTOCOL);
+
+                socket.getOutputStream().write(7);
+                assertThat(served.getInputStream().read()).as("the real client's byte, nothing forged before it").isEqualTo(7);
+                served.getOutputStream().write(8);
+                assertThat(socket.getInputStream().read()).isEqualTo(8);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.ministreaming.transport.i2cp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import net.i2p.crypto.SigType;
+import org.junit.jupiter.api.Test;
+
+class EnvelopeTest {
+
+    private static final I2pKeys KEYS = I2pKeys.generate();
+
+    @Test
+    void anEnvelopeCarriesItsSenderAndTheMessageUnchanged() throws IOException {
+        ByteBuffer message = ByteBuffer.wrap(new byte[] {0x7E, 1, 2, 3, 4, 5}, 1, 4);
+
+        byte[] sealed = Envelope.seal(KEYS.destinationBytes(), message);
+        Envelope.Opened opened = Envelope.open(sealed);
+
+        assertThat(sealed).hasSize(1 + KEYS.destinationBytes().length + 4);
+        assertThat(opened.sender()).isEqualTo(KEYS.i2pDestination());
+        assertThat(opened.message()).containsExactly(1, 2, 3, 4);
+        assertThat(message.position()).isEqualTo(1);
+    }
+
+    @Test
+    void classicAndModernDestinationsBothFit() throws IOException {
+        for (SigType type : new SigType[] {SigType.DSA_SHA1, SigType.EdDSA_SHA512_Ed25519, SigType.ECDSA_SHA256_P256}) {
+            I2pKeys keys = I2pKeys.generate(type);
+            Envelope.Opened opened = Envelope.open(Envelope.seal(keys.destinationBytes(), ByteBuffer.wrap(new byte[] {9})));
+            assertThat(opened.sender()).as("%s", type).isEqualTo(keys.i2pDestination());
+            assertThat(opened.message()).containsExactly(9);
+        }
+    }
+
+    @Test
+    void whatIsNoEnvelopeIsRefusedWithAnError() {
+        byte[] sealed = Envelope.seal(KEYS.destinationBytes(), ByteBuffer.wrap(new byte[] {1}));
+
+        assertThatThrownBy(() -> Envelope.open(new byte[0])).isInstanceOf(IOException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> Envelope.open(new byte[] {2, 0})).isInstanceOf(IOException.class).hasMessageContaining("kind 02");
+        assertThatThrownBy(() -> Envelope.open(Arrays.copyOf(sealed, 100))).isInstanceOf(IOException.class);
+    }
+}

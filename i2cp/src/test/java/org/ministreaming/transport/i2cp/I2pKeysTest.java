@@ -1,0 +1,98 @@
+package org.ministreaming.transport.i2cp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import net.i2p.client.I2PClientFactory;
+import net.i2p.crypto.SigType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ministreaming.transport.Destination;
+
+class I2pKeysTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void keysWrittenReadBackAsTheSameIdentityAndOnlyTheOwnerMayReadThem() throws IOException {
+        I2pKeys keys = I2pKeys.generate();
+        Path file = dir.resolve("server.keys");
+
+        keys.write(file);
+        I2pKeys loaded = I2pKeys.load(file);
+
+        assertThat(loaded).isEqualTo(keys);
+        assertThat(loaded.destination()).isEqualTo(keys.destination());
+        assertThat(loaded.signatureType()).isEqualTo(SigType.EdDSA_SHA512_Ed25519);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aKeyFileMadeByI2psOwnLibraryIsRead() throws Exception {
+        Path file = dir.resolve("i2ptunnel-privKeys.dat");
+        net.i2p.data.Destination made;
+        try (var out = Files.newOutputStream(file)) {
+            made = I2PClientFactory.createClient().createDestination(out, SigType.ECDSA_SHA256_P256);
+        }
+
+        assertThat(I2pKeys.load(file).destination()).isEqualTo(I2pDestinations.toUri(made));
+    }
+
+    @Test
+    void keysAreNeverOverwritten() throws IOException {
+        Path file = dir.resolve("keys");
+        I2pKeys.generate().write(file);
+        byte[] before = Files.readAllBytes(file);
+
+        assertThatThrownBy(() -> I2pKeys.generate().write(file)).isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    }
+
+    @Test
+    void loadOrCreateMakesKeysOnceAndThenKeepsThem() throws IOException {
+        Path file = dir.resolve("keys");
+
+        I2pKeys first = I2pKeys.loadOrCreate(file);
+        I2pKeys second = I2pKeys.loadOrCreate(file);
+
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void aFileThatHoldsNoKeysIsAClearError() throws IOException {
+        Path file = Files.write(dir.resolve("not-keys"), new byte[] {1, 2, 3});
+
+        assertThatThrownBy(() -> I2pKeys.load(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("is not an I2P private key file");
+    }
+
+    @Test
+    void aClassicDestinationIsTheOriginals387BytesAnd516Base64Characters() {
+        I2pKeys keys = I2pKeys.generate(SigType.DSA_SHA1);
+
+        assertThat(keys.destinationBytes()).hasSize(387);
+        assertThat(keys.destination().uri()).startsWith("i2p:").hasSize(4 + 516);
+        assertThat(keys.base32()).endsWith(".b32.i2p").hasSize(52 + 8);
+        assertThat(keys.toString()).contains(keys.base32()).doesNotContain(keys.destination().uri().substring(4));
+    }
+
+    @Test
+    void destinationUrisConvertBothWaysAndBadOnesAreClearErrors() {
+        I2pKeys keys = I2pKeys.generate();
+
+        assertThat(I2pDestinations.toUri(I2pDestinations.fromUri(keys.destination()))).isEqualTo(keys.destination());
+        assertThat(I2pDestinations.base32(keys.destination())).isEqualTo(keys.base32());
+        assertThatThrownBy(() -> I2pDestinations.fromUri(Destination.of("tcp://host:1"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an I2P destination");
+        assertThatThrownBy(() -> I2pDestinations.fromUri(Destination.of("i2p:" + keys.base32()))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(".b32.i2p name");
+        assertThatThrownBy(() -> I2pDestinations.fromUri(Destination.of("i2p:AAAA"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected i2p:<Base64 destination>");
+    }
+}

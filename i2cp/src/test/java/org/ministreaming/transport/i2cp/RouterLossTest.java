@@ -1,0 +1,95 @@
+package org.ministreaming.transport.i2cp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.ministreaming.Async;
+import org.ministreaming.Await;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamOptions;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.StreamSocket;
+import org.ministreaming.engine.Counter;
+import org.ministreaming.transport.i2cp.testing.I2pRouter;
+import org.ministreaming.transport.reliable.ReliableTransport;
+
+/** What happens when the router goes away, or was never there. Each test has a router of its own. */
+class RouterLossTest {
+
+    private static final StreamOptions OPTIONS = StreamOptions.builder().readTimeout(Duration.ofSeconds(60)).build();
+
+    @Test
+    void losingTheRouterFailsConnectionsPromptlyAndTheSessionComesBack() throws Exception {
+        I2pRouter router = I2pRouter.start();
+        try {
+            I2cpTransport serverI2cp = Endpoints.on(router).buildPlain();
+            I2cpTransport clientI2cp = Endpoints.on(router).buildPlain();
+            try (StreamManager server = StreamManager.open(ReliableTransport.wrap(serverI2cp), OPTIONS);
+                 StreamManager client = StreamManager.open(ReliableTransport.wrap(clientI2cp), OPTIONS)) {
+                StreamServerSocket serverSocket = server.serverSocket();
+                Connected connected = exchange(client, server, serverSocket);
+                CompletableFuture<Integer> reading = Async.run(() -> connected.client().getInputStream().read());
+
+                long killed = System.nanoTime();
+                router.kill();
+                assertThatThrownBy(() -> reading.get(10, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(IOException.class)
+                        .hasMessageContaining("lost the I2CP session with the I2P router at 127.0.0.1:" + router.i2cpPort());
+                assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(10));
+                assertThat(clientI2cp.isConnected()).isFalse();
+                assertThat(client.statistics().get(Counter.PEERS_LOST)).as("the manager reports it").isPositive();
+                assertThatThrownBy(() -> client.connect(server.localDestination()))
+                        .isInstanceOf(IOException.class).hasMessageContaining("not connected to the I2P router");
+
+                router = router.restart();
+                Await.until("both sessions are back", () -> serverI2cp.isConnected() && clientI2cp.isConnected());
+                assertThat(clientI2cp.disconnects()).isEqualTo(1);
+                exchange(client, server, serverSocket).close();
+                connected.close();
+            }
+        } finally {
+            router.close();
+        }
+    }
+
+    @Test
+    void aRouterThatIsNotThereIsAClearError() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        var transport = I2cpTransport.builder().router("127.0.0.1", port).build();
+
+        assertThatThrownBy(() -> StreamManager.open(transport))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot open an I2CP session with the I2P router at 127.0.0.1:" + port)
+                .hasMessageContaining("is the router running");
+    }
+
+    /** Both ends of one connection. */
+    private record Connected(StreamSocket client, StreamSocket served) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.close();
+            served.close();
+        }
+    }
+
+    /** Opens a connection and moves one byte each way over it. */
+    private static Connected exchange(StreamManager client, StreamManager server, StreamServerSocket serverSocket) throws Exception {
+        CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(30)));
+        StreamSocket socket = client.connect(server.localDestination());
+        StreamSocket served = accepted.get(60, TimeUnit.SECONDS);
+        socket.getOutputStream().write(5);
+        assertThat(served.getInputStream().read()).isEqualTo(5);
+        served.getOutputStream().write(6);
+        assertThat(socket.getInputStream().read()).isEqualTo(6);
+        return new Connected(socket, served);
+    }
+}
