@@ -17,8 +17,8 @@ import org.ministreaming.StreamSocket;
 
 /**
  * Sends seeded random bytes one way over one connection, from a sender to a receiver
- * ({@code mem:sender} and {@code mem:receiver} on an in-memory network, or two endpoints on
- * loopback TCP), and hashes them with SHA-256 at both ends.
+ * ({@code mem:sender} and {@code mem:receiver} on an in-memory network, two endpoints on
+ * loopback TCP, or two destinations on an I2P router), and hashes them with SHA-256 at both ends.
  *
  * <p>Both managers use the default options, so the connection has flow control: the sender
  * waits whenever the receiver's 256 KiB buffer is full.
@@ -60,22 +60,19 @@ final class BulkTransfer {
 
     private final long size;
     private final long seed;
-    private final DemoTransport transport;
-    private final LossyLink link;
+    private final DemoTransport.Network network;
 
     /**
      * A transfer.
      *
      * @param size bytes to send, at least 1
      * @param seed seed of the random bytes
-     * @param transport what the sender and the receiver talk over
-     * @param link the in-memory link's faults and whether the reliable layer is used (in-memory only)
+     * @param network where the sender and the receiver live
      */
-    BulkTransfer(long size, long seed, DemoTransport transport, LossyLink link) {
+    BulkTransfer(long size, long seed, DemoTransport.Network network) {
         this.size = size;
         this.seed = seed;
-        this.transport = transport;
-        this.link = link;
+        this.network = network;
     }
 
     /**
@@ -86,7 +83,6 @@ final class BulkTransfer {
      * @throws IOException if connecting, sending or receiving failed
      */
     Result run(LongConsumer progress) throws IOException {
-        DemoTransport.Network network = transport.network(link);
         StreamOptions receiverOptions = StreamOptions.builder()
                 .readTimeout(IDLE_TIMEOUT).build();
         StreamOptions senderOptions = StreamOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();

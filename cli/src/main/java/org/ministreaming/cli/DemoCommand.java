@@ -8,17 +8,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ministreaming.StreamOptions;
+import org.ministreaming.transport.i2cp.I2cpTransportBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code ministreaming demo}: plays the seed's three sample conversations on an in-memory
- * network (or loopback TCP), printing every message, then times a bulk transfer and checks it
- * arrived intact.
+ * network (or loopback TCP, or an I2P router), printing every message, then times a bulk
+ * transfer and checks it arrived intact.
  *
  * <p>Not thread-safe: picocli fills one instance per run.
  */
@@ -26,12 +28,12 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Plays the seed's three sample conversations over an in-memory network (or loopback TCP), printing every message"
-                    + " the client sends and receives, and checks them against the seed.",
+            "Plays the seed's three sample conversations over an in-memory network (or loopback TCP, or an I2P router),"
+                    + " printing every message the client sends and receives, and checks them against the seed.",
             "Then sends SIZE bytes of seeded random data over one connection and compares their SHA-256 at both ends.",
             "With --drop, --duplicate or --reorder the transfer runs over a lossy link through the reliable delivery layer,"
                     + " and prints how many messages it retransmitted and how many duplicates it discarded.",
-            "Exits with 0 if everything matched, 1 if not."})
+            "Exits with 0 if everything matched, 1 if not, and with --transport i2cp 7 if the router cannot be reached."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--size", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSize.class,
@@ -41,9 +43,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random data. Default: ${DEFAULT-VALUE}.")
     private long seed;
 
-    @Option(names = "--transport", paramLabel = "mem|tcp", defaultValue = "mem", converter = DemoTransport.Converter.class,
-            description = "What the endpoints talk over: mem, an in-memory network, or tcp, TCP on loopback. Default: mem.")
+    @Option(names = "--transport", paramLabel = "mem|tcp|i2cp", defaultValue = "mem", converter = DemoTransport.Converter.class,
+            description = "What the endpoints talk over: mem, an in-memory network; tcp, TCP on loopback;"
+                    + " or i2cp, an I2P router (see --i2cp), each endpoint a new destination. Default: mem.")
     private DemoTransport transport;
+
+    @Option(names = "--i2cp", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            defaultValue = I2cpTransportBuilder.DEFAULT_HOST + ":" + I2cpTransportBuilder.DEFAULT_PORT,
+            description = "With --transport i2cp: the I2CP address of the I2P router. Default: ${DEFAULT-VALUE}.")
+    private HostPort router;
+
+    @Option(names = "--i2cp-option", paramLabel = "NAME=VALUE", converter = SessionOption.Converter.class,
+            description = "With --transport i2cp: a session option for the router, such as inbound.length=0; repeat it for more.")
+    private List<SessionOption> sessionOptions = new ArrayList<>();
 
     @Mixin
     private LossyLink link;
@@ -61,14 +73,19 @@ final class DemoCommand implements Callable<Integer> {
         if (link.reliable() && transport != DemoTransport.MEM) {
             throw new ParameterException(spec.commandLine(), "--drop, --duplicate, --reorder and --reliable apply to the in-memory network only");
         }
+        ParseResult given = spec.commandLine().getParseResult();
+        if ((given.hasMatchedOption("--i2cp") || given.hasMatchedOption("--i2cp-option")) && transport != DemoTransport.I2CP) {
+            throw new ParameterException(spec.commandLine(), "--i2cp and --i2cp-option are for --transport i2cp");
+        }
+        DemoTransport.Router i2p = new DemoTransport.Router(router, List.copyOf(sessionOptions));
         CoreLogging.configure(main.verbose());
         PrintWriter out = spec.commandLine().getOut();
         List<String> failures = new ArrayList<>();
-        List<String> differed = new SeedConversations(out, transport).play();
+        List<String> differed = new SeedConversations(out, transport.network(LossyLink.perfect(), i2p)).play();
         if (!differed.isEmpty()) {
             failures.add("conversation " + String.join(" and ", differed) + " differed from the seed");
         }
-        if (!transfer(out).hashesMatch()) {
+        if (!transfer(out, transport.network(link, i2p)).hashesMatch()) {
             failures.add("the bytes received differ from the bytes sent");
         }
         if (failures.isEmpty()) {
@@ -80,8 +97,8 @@ final class DemoCommand implements Callable<Integer> {
         return ExitCodes.FAILURE;
     }
 
-    private BulkTransfer.Result transfer(PrintWriter out) throws IOException {
-        BulkTransfer transfer = new BulkTransfer(size, seed, transport, link);
+    private BulkTransfer.Result transfer(PrintWriter out, DemoTransport.Network network) throws IOException {
+        BulkTransfer transfer = new BulkTransfer(size, seed, network);
         out.println();
         out.println("Bulk transfer: " + ByteSize.format(size) + " of random data (seed " + seed
                 + ") " + transport.route("sender", "receiver") + " over one connection");

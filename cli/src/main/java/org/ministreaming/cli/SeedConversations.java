@@ -26,8 +26,9 @@ import org.ministreaming.wire.MessageType;
 
 /**
  * Plays the seed's three sample conversations between a client and a server, {@code mem:client}
- * and {@code mem:server} on an in-memory network or two endpoints on loopback TCP, prints every
- * message the client's manager sends and receives, and checks their types against the seed.
+ * and {@code mem:server} on an in-memory network, two endpoints on loopback TCP or two
+ * destinations on an I2P router, prints every message the client's manager sends and receives,
+ * and checks their types against the seed.
  *
  * <p>The server side runs on its own thread. The engine reports a sent message before the
  * transport takes it, so the trace always shows a message ahead of the answer to it.
@@ -46,7 +47,7 @@ final class SeedConversations {
             "(the seed ends this sample with 'S->C 51 11 11 11 (Close)', a typo: the server's close is 52)";
 
     private final PrintWriter out;
-    private final DemoTransport transport;
+    private final DemoTransport.Network network;
     private final TraceRecorder trace = new TraceRecorder();
     private final Worker serverSide = new Worker("demo-server");
     private StreamManager client;
@@ -57,11 +58,11 @@ final class SeedConversations {
      * Conversations that print to {@code out}.
      *
      * @param out where the traces go
-     * @param transport what the client and the server talk over
+     * @param network where the client and the server live, with a perfect link
      */
-    SeedConversations(PrintWriter out, DemoTransport transport) {
+    SeedConversations(PrintWriter out, DemoTransport.Network network) {
         this.out = out;
-        this.transport = transport;
+        this.network = network;
     }
 
     /**
@@ -71,7 +72,6 @@ final class SeedConversations {
      * @throws IOException if a connection failed in a way no conversation expects
      */
     List<String> play() throws IOException {
-        DemoTransport.Network network = transport.network(LossyLink.perfect());
         // The plain protocol, as the seed describes it: without the flow-control offer and answer.
         StreamOptions clientOptions = StreamOptions.builder().flowControl(false)
                 .connectTimeout(STEP_TIMEOUT).readTimeout(STEP_TIMEOUT).messageListener(trace).build();
@@ -80,7 +80,7 @@ final class SeedConversations {
             server = serverManager;
             serverDestination = serverManager.localDestination();
             client = clientManager;
-            out.println("The seed's sample conversations, as the client (" + client.localDestination() + ") sees them,");
+            out.println("The seed's sample conversations, as the client (" + DestinationNames.brief(client.localDestination()) + ") sees them,");
             out.println("in the plain protocol (flow control off, as the seed has none):");
             List<String> differed = new ArrayList<>();
             if (!refused()) {
@@ -103,7 +103,7 @@ final class SeedConversations {
         String outcome;
         boolean refused;
         try (StreamSocket socket = client.connect(serverDestination)) {
-            outcome = "connected to " + socket.peer() + ", which should have refused";
+            outcome = "connected to " + DestinationNames.brief(socket.peer()) + ", which should have refused";
             refused = false;
         } catch (ConnectException expected) {
             outcome = "connect failed as it should: " + expected.getMessage();

@@ -34,7 +34,7 @@ class DemoOverTcpTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).isEqualTo("ministreaming: Invalid value for option '--transport': 'udp' is not a demo transport;"
-                + " give mem or tcp (see 'ministreaming demo --help')\n");
+                + " give mem, tcp or i2cp (see 'ministreaming demo --help')\n");
     }
 
     @Test
