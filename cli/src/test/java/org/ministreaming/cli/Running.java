@@ -21,6 +21,8 @@ final class Running implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+    private static final Pattern LISTENING = Pattern.compile("listening on (\\S+)(?: \\([a-z2-7]{52}\\.b32\\.i2p\\))?");
+
     private final NetworkCommand command;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final Thread thread;
@@ -56,14 +58,14 @@ final class Running implements AutoCloseable {
         return new Running(args, setup);
     }
 
-    /** Waits for {@code listening on X} on the output and returns X. */
+    /** Waits for {@code listening on X} (over I2P followed by {@code (NAME.b32.i2p)}) on the output and returns X. */
     String listeningOnOut() throws InterruptedException {
-        return out.await(Pattern.compile("listening on (\\S+)"), TIMEOUT).group(1);
+        return out.await(LISTENING, TIMEOUT).group(1);
     }
 
-    /** Waits for {@code listening on X} on the error output and returns X. */
+    /** Waits for {@code listening on X} (over I2P followed by {@code (NAME.b32.i2p)}) on the error output and returns X. */
     String listeningOnErr() throws InterruptedException {
-        return err.await(Pattern.compile("listening on (\\S+)"), TIMEOUT).group(1);
+        return err.await(LISTENING, TIMEOUT).group(1);
     }
 
     /** Waits for the command to return by itself. */

@@ -1,0 +1,85 @@
+package org.ministreaming.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.i2cp.I2pDestinations;
+import org.ministreaming.transport.i2cp.testing.I2pRouter;
+import org.ministreaming.transport.i2cp.testing.SharedRouter;
+
+/** {@code listen} and {@code connect} in-process over a real I2P router. */
+@ExtendWith(SharedRouter.class)
+@Timeout(60)
+class I2pNetcatTest {
+
+    private static final byte[] NOTHING = new byte[0];
+
+    @AfterEach
+    void noThreadLeft() throws InterruptedException {
+        Threads.assertNoneLeft();
+    }
+
+    @Test
+    void movesBytesIntactFromConnectToListen(I2pRouter router) throws Exception {
+        byte[] data = random(100_000);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (Running listen = Running.start(streams(NOTHING, received), I2pArgs.command(router, List.of("listen")))) {
+            String destination = listen.listeningOnErr();
+            assertThat(destination).startsWith("i2p:");
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            try (Running connect = Running.start(streams(data, answer), I2pArgs.command(router, List.of("connect"), destination))) {
+                assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
+                assertThat(connect.err.text()).isEmpty();
+            }
+            assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
+            assertThat(answer.size()).isZero();
+        }
+        assertThat(received.toByteArray()).isEqualTo(data);
+    }
+
+    @Test
+    void aPlainConnectIsAnsweredPlainAndTracedByB32Name(I2pRouter router) throws Exception {
+        byte[] greeting = "hello over I2P\n".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try (Running listen = Running.start(streams(greeting, new ByteArrayOutputStream()),
+                I2pArgs.command(router, List.of("listen", "-q", "0")))) {
+            String destination = listen.listeningOnErr();
+            String name = Pattern.quote(I2pDestinations.base32(Destination.of(destination)));
+            try (Running connect = Running.start(streams(NOTHING, answer),
+                    I2pArgs.command(router, List.of("--trace", "connect", "--plain", "-q", "-1"), destination))) {
+                assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
+                assertThat(connect.err.text().lines().toList()).satisfiesExactly(
+                        syn -> assertThat(syn).matches(name + " C->S A1 .*\\(SYN, client id .*, 391 bytes of destination, credit window 262144\\)"),
+                        ack -> assertThat(ack).matches(name + " S->C 51 .*\\(ACK, client id .*, server id .*, credit window 262144\\)"),
+                        data -> assertThat(data).matches(name + " S->C 50 .*\\(data, " + greeting.length + " bytes\\)"),
+                        close -> assertThat(close).matches(name + " S->C 52 .*\\(close\\)"));
+            }
+            assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
+        }
+        assertThat(answer.toByteArray()).isEqualTo(greeting);
+    }
+
+    private static Consumer<NetworkCommand> streams(byte[] in, OutputStream out) {
+        InputStream input = new ByteArrayInputStream(in);
+        return command -> ((NetcatCommand) command).standardStreams(input, out);
+    }
+
+    private static byte[] random(int size) {
+        byte[] bytes = new byte[size];
+        new SplittableRandom(size).nextBytes(bytes);
+        return bytes;
+    }
+}
