@@ -30,7 +30,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.ministreaming.transport.i2cp.testing.I2pRouter;
+import org.ministreaming.transport.i2cp.testing.SharedRouter;
 
 /**
  * The command as users run it: the shaded jar in processes of its own, talking over loopback.
@@ -101,6 +104,27 @@ class CliIT {
             assertThat(connect.out.text()).isEmpty();
             assertThat(connect.err.text()).isEmpty();
             assertThat(listen.err.text()).matches("listening on tcp://127\\.0\\.0\\.1:\\d+\n");
+        }
+        assertThat(Files.mismatch(in, out)).as("first byte that differs").isEqualTo(-1);
+    }
+
+    @Test
+    @ExtendWith(SharedRouter.class)
+    void listenAndConnectOverI2pWriteNothingButTheirOwnLines(I2pRouter router) throws Exception {
+        Path in = Files.write(dir.resolve("in.bin"), random(200_000));
+        Path out = dir.resolve("out.bin");
+        Path empty = Files.createFile(dir.resolve("empty"));
+        Path keys = dir.resolve("listen.dat");
+        try (CliProcess listen = CliProcess.start(Redirect.from(empty.toFile()), Redirect.to(out.toFile()),
+                I2pArgs.command(router, List.of("listen", "--keys", keys.toString())));
+             CliProcess connect = CliProcess.start(Redirect.from(in.toFile()), Redirect.PIPE,
+                     I2pArgs.command(router, List.of("connect"), listen.listeningOnErr()))) {
+            assertThat(connect.awaitExit()).as(connect.err.text()).isZero();
+            assertThat(listen.awaitExit()).as(listen.err.text()).isZero();
+            assertThat(connect.out.text()).isEmpty();
+            assertThat(connect.err.text()).isEmpty();
+            assertThat(listen.err.text()).matches("new I2P keys in \\S+, destination (i2p:\\S+ \\([a-z2-7]{52}\\.b32\\.i2p\\))\n"
+                    + "listening on \\1\n");
         }
         assertThat(Files.mismatch(in, out)).as("first byte that differs").isEqualTo(-1);
     }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * The {@code ministreaming} command as a separate process, run from the shaded jar: its piped
@@ -75,14 +74,14 @@ final class CliProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Waits for {@code listening on X} on the output and returns X. */
+    /** Waits for {@code listening on X} (over I2P followed by {@code (NAME.b32.i2p)}) on the output and returns X. */
     String listeningOnOut() throws InterruptedException {
-        return out.await(Pattern.compile("listening on (\\S+)"), TIMEOUT).group(1);
+        return out.await(Running.LISTENING, TIMEOUT).group(1);
     }
 
-    /** Waits for {@code listening on X} on the error output and returns X. */
+    /** Waits for {@code listening on X} (over I2P followed by {@code (NAME.b32.i2p)}) on the error output and returns X. */
     String listeningOnErr() throws InterruptedException {
-        return err.await(Pattern.compile("listening on (\\S+)"), TIMEOUT).group(1);
+        return err.await(Running.LISTENING, TIMEOUT).group(1);
     }
 
     /** Sends SIGTERM. */

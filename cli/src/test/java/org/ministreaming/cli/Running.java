@@ -21,7 +21,8 @@ final class Running implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private static final Pattern LISTENING = Pattern.compile("listening on (\\S+)(?: \\([a-z2-7]{52}\\.b32\\.i2p\\))?");
+    /** The line a listening command prints, with what peers dial as group 1. */
+    static final Pattern LISTENING = Pattern.compile("listening on (\\S+)(?: \\([a-z2-7]{52}\\.b32\\.i2p\\))?");
 
     private final NetworkCommand command;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();

@@ -40,7 +40,13 @@ final class I2pContext {
         for (String dir : new String[] {"i2p.dir.base", "i2p.dir.config", "i2p.dir.router", "i2p.dir.pid", "i2p.dir.log", "i2p.dir.app"}) {
             properties.setProperty(dir, home.toString());
         }
-        I2PAppContext created = new I2PAppContext(properties);
+        // I2P's own classes make a global context on first use (generating keys, parsing a
+        // destination). A second context that tries to become the global one prints a warning on
+        // System.out and a stack trace on System.err, which would end up in a netcat's output, so
+        // this one becomes global only while there is none.
+        I2PAppContext created = I2PAppContext.getCurrentContext() == null
+                ? new I2PAppContext(properties)
+                : new I2PAppContext(false, properties) { };
         created.logManager().setDefaultLimit("CRIT");
         created.logManager().setBaseLogfilename(home.resolve("i2p-@.txt").toString());
         return created;
