@@ -55,13 +55,14 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
     }
 
     /**
-     * Reports a failed command in one line: a {@link CommandFailure} exits with its own code,
-     * other I/O errors with {@link ExitCodes#IO_ERROR}.
+     * Reports a failed command in one line, I2P destinations in it by their {@code .b32.i2p}
+     * name: a {@link CommandFailure} exits with its own code, other I/O errors with
+     * {@link ExitCodes#IO_ERROR}.
      */
     @Override
     public int handleExecutionException(Exception error, CommandLine command, ParseResult parseResult) {
         PrintWriter err = command.getErr();
-        err.println(PREFIX + message(error));
+        err.println(PREFIX + DestinationNames.shorten(message(error)));
         if (verbose.getAsBoolean()) {
             error.printStackTrace(err);
         }

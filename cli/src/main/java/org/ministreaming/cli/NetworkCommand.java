@@ -84,10 +84,13 @@ abstract class NetworkCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** Prints {@code ministreaming: <line>} on the error writer; any thread may call it. */
+    /**
+     * Prints {@code ministreaming: <line>} on the error writer, I2P destinations in it by their
+     * {@code .b32.i2p} name; any thread may call it.
+     */
     void report(String line) {
         PrintWriter err = err();
-        err.println("ministreaming: " + line);
+        err.println("ministreaming: " + DestinationNames.shorten(line));
         err.flush();
     }
 

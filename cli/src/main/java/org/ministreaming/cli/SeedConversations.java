@@ -106,7 +106,7 @@ final class SeedConversations {
             outcome = "connected to " + DestinationNames.brief(socket.peer()) + ", which should have refused";
             refused = false;
         } catch (ConnectException expected) {
-            outcome = "connect failed as it should: " + expected.getMessage();
+            outcome = "connect failed as it should: " + DestinationNames.shorten(expected.getMessage());
             refused = true;
         }
         return report(List.of(SYN, SERVER_CLOSE), outcome, refused, null);

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ministreaming.StreamManager;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.i2cp.I2cpTransport;
+import org.ministreaming.transport.i2cp.I2cpTransportBuilder;
 import org.ministreaming.transport.i2cp.I2pDestinations;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.i2cp.testing.SharedRouter;
@@ -70,6 +73,19 @@ class I2pNetcatTest {
             assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
         }
         assertThat(answer.toByteArray()).isEqualTo(greeting);
+    }
+
+    @Test
+    void aPeerWithoutAListenerRefusesInOneLineWithItsB32Name(I2pRouter router) throws Exception {
+        I2cpTransportBuilder builder = I2cpTransport.builder().router(router.host(), router.i2cpPort());
+        router.sessionOptions().forEach((name, value) -> builder.sessionOption((String) name, (String) value));
+        try (StreamManager peer = StreamManager.open(builder.build());
+             Running connect = Running.start(streams(NOTHING, new ByteArrayOutputStream()),
+                     I2pArgs.command(router, List.of("connect"), peer.localDestination().uri()))) {
+            assertThat(connect.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(connect.err.text()).isEqualTo("ministreaming: connection refused by "
+                    + I2pDestinations.base32(peer.localDestination()) + "\n");
+        }
     }
 
     private static Consumer<NetworkCommand> streams(byte[] in, OutputStream out) {
