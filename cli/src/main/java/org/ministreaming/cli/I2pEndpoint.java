@@ -142,6 +142,9 @@ final class I2pEndpoint {
     }
 
     private I2pKeys load() throws IOException {
+        if (Files.isDirectory(keys)) {
+            throw new IOException("cannot read the key file " + keys + ": it is a directory");
+        }
         try {
             return I2pKeys.load(keys);
         } catch (FileSystemException e) {

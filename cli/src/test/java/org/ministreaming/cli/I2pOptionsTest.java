@@ -138,6 +138,27 @@ class I2pOptionsTest {
         assertThat(run.err()).startsWith("ministreaming: '" + keys + "' is not an I2P private key file: ").hasLineCount(1);
     }
 
+    @Test
+    void anExistingKeyFileIsUsedQuietly() throws Exception {
+        Path keys = dir.resolve("old.dat");
+        I2pKeys.generate().write(keys);
+        byte[] before = Files.readAllBytes(keys);
+
+        Run run = Run.of("listen", "--i2cp", "127.0.0.1:" + closedPort(), "--keys", keys.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.TRANSPORT_UNAVAILABLE);
+        assertThat(run.err()).startsWith("ministreaming: cannot reach the I2P router at ").hasLineCount(1);
+        assertThat(Files.readAllBytes(keys)).isEqualTo(before);
+    }
+
+    @Test
+    void aDirectoryIsNoKeyFile() throws Exception {
+        Run run = Run.of("connect", "--i2cp", "127.0.0.1:" + closedPort(), "--keys", dir.toString(), PEER);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.IO_ERROR);
+        assertThat(run.err()).isEqualTo("ministreaming: cannot read the key file " + dir + ": it is a directory\n");
+    }
+
     private static int closedPort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
