@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -157,6 +159,20 @@ class I2pOptionsTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.IO_ERROR);
         assertThat(run.err()).isEqualTo("ministreaming: cannot read the key file " + dir + ": it is a directory\n");
+    }
+
+    @Test
+    void aStopEndsTheWaitForTheRouter() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Running listen = Running.start("listen", "--i2cp", "127.0.0.1:" + silent.getLocalPort())) {
+            silent.setSoTimeout((int) Running.TIMEOUT.toMillis());
+            try (Socket session = silent.accept()) {
+                long start = System.nanoTime();
+                assertThat(listen.stop()).isEqualTo(ExitCodes.OK);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
+            assertThat(listen.err.text()).isEmpty();
+        }
     }
 
     private static int closedPort() throws Exception {

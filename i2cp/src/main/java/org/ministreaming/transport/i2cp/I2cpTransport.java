@@ -103,17 +103,29 @@ public final class I2cpTransport implements Transport {
     }
 
     /**
-     * Opens the I2CP session; blocks until the router has built its tunnels.
+     * Opens the I2CP session; blocks until the router has built its tunnels, or {@link #close}
+     * is called from another thread.
      *
-     * @throws IOException if the router cannot be reached or refuses the session
+     * @throws IOException if the router cannot be reached or refuses the session, or the
+     *     transport was closed meanwhile
      */
     @Override
-    public synchronized void start(Receiver receiver) throws IOException {
-        if (this.receiver != null) {
-            throw new IllegalStateException("already started");
+    public void start(Receiver receiver) throws IOException {
+        synchronized (this) {
+            if (this.receiver != null) {
+                throw new IllegalStateException("already started");
+            }
+            this.receiver = receiver;
         }
-        this.receiver = receiver;
-        session = open();
+        // Not under the lock, which close() takes before it ends a session still connecting.
+        I2PSession opened = open();
+        synchronized (this) {
+            if (closed) {
+                destroy(opened);
+                throw new IOException("the transport was closed");
+            }
+            session = opened;
+        }
     }
 
     @Override
