@@ -54,10 +54,12 @@ class BadInputTest {
                 assertThat(served.getInputStream().read()).isEqualTo(2);
                 served.getOutputStream().write(3);
                 assertThat(socket.getInputStream().read()).isEqualTo(3);
+                // Counted before the sockets close: their closes cross, and the one that arrives
+                // second is for a connection already gone, an UNKNOWN_CONNECTION of its own.
+                assertThat(server.statistics().values()).as("no engine counters of bad input: nothing reached it").isNotEmpty();
+                assertThat(server.statistics()).containsEntry(org.ministreaming.engine.Counter.MALFORMED, 0L)
+                        .containsEntry(org.ministreaming.engine.Counter.UNKNOWN_CONNECTION, 0L);
             }
-            assertThat(server.statistics().values()).as("no engine counters of bad input: nothing reached it").isNotEmpty();
-            assertThat(server.statistics()).containsEntry(org.ministreaming.engine.Counter.MALFORMED, 0L)
-                    .containsEntry(org.ministreaming.engine.Counter.UNKNOWN_CONNECTION, 0L);
         }
     }
 
