@@ -16,6 +16,11 @@ public final class I2pDestinations {
     /** The URI scheme of I2P destinations. */
     public static final String SCHEME = "i2p";
 
+    static {
+        // I2P's classes here make a global context on first use: let it be ours (see I2pContext).
+        I2pContext.get();
+    }
+
     private I2pDestinations() {
     }
 

@@ -25,6 +25,11 @@ public final class I2pKeys {
     /** The signature type of new keys: Ed25519, I2P's default for new destinations. */
     public static final SigType DEFAULT_SIGNATURE = SigType.EdDSA_SHA512_Ed25519;
 
+    static {
+        // I2P's classes here make a global context on first use: let it be ours (see I2pContext).
+        I2pContext.get();
+    }
+
     private final byte[] keyFile;
     private final net.i2p.data.Destination destination;
 
