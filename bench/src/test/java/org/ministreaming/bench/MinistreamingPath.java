@@ -1,19 +1,19 @@
 package org.ministreaming.bench;
 
 import java.io.IOException;
-import java.util.Map;
+import java.util.function.Function;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
+import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.i2cp.I2cpTransport;
 import org.ministreaming.transport.i2cp.I2cpTransportBuilder;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 
 /**
- * ministreaming in reliable mode over the I2CP transport: two managers, each with an I2CP session
- * of its own (new keys) on the same router, with the router's zero-hop session options and the
- * library's defaults otherwise.
+ * ministreaming over the I2CP transport: two managers, each with an I2CP session of its own (new
+ * keys) on the same router, with the router's zero-hop session options.
  */
 final class MinistreamingPath implements StreamPath {
 
@@ -35,13 +35,15 @@ final class MinistreamingPath implements StreamPath {
      * @param name the name in the results table
      * @param router the router
      * @param options the managers' options
-     * @param sessionOptions I2CP session options on top of the router's zero-hop ones
+     * @param build makes each manager's transport from a builder that has the router's address
+     *     and session options, such as {@code I2cpTransportBuilder::build} for reliable mode with
+     *     the defaults
      */
-    static MinistreamingPath open(String name, I2pRouter router, StreamOptions options, Map<String, String> sessionOptions)
+    static MinistreamingPath open(String name, I2pRouter router, StreamOptions options, Function<I2cpTransportBuilder, Transport> build)
             throws IOException {
-        StreamManager server = StreamManager.open(transport(router, sessionOptions).build(), options);
+        StreamManager server = StreamManager.open(build.apply(transport(router)), options);
         try {
-            return new MinistreamingPath(name, server, StreamManager.open(transport(router, sessionOptions).build(), options));
+            return new MinistreamingPath(name, server, StreamManager.open(build.apply(transport(router)), options));
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -73,9 +75,9 @@ final class MinistreamingPath implements StreamPath {
         return new Link(socket.getInputStream(), socket.getOutputStream(), socket::close);
     }
 
-    private static I2cpTransportBuilder transport(I2pRouter router, Map<String, String> sessionOptions) {
+    private static I2cpTransportBuilder transport(I2pRouter router) {
         I2cpTransportBuilder builder = I2cpTransport.builder().router(router.host(), router.i2cpPort());
         router.sessionOptions().forEach((key, value) -> builder.sessionOption((String) key, (String) value));
-        return builder.sessionOptions(sessionOptions);
+        return builder;
     }
 }
