@@ -32,6 +32,7 @@ class CloseWhileStartingTest {
                 }
             });
             try (Socket session = silent.accept()) {
+                assertThat(session.isConnected()).as("the client library is waiting for the router's answer").isTrue();
                 long start = System.nanoTime();
                 transport.close();
 
