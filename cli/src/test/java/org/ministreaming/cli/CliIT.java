@@ -22,7 +22,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +52,7 @@ class CliIT {
 
     @Test
     void serverAndClientTunnelAnHttpServer() throws Exception {
-        byte[] big = random(BIG);
+        byte[] big = TestData.random(BIG);
         ExecutorService httpThreads = Executors.newFixedThreadPool(8);
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         http.setExecutor(httpThreads);
@@ -93,7 +92,7 @@ class CliIT {
 
     @Test
     void listenAndConnectMoveAFileThroughStandardInputAndOutput() throws Exception {
-        Path in = Files.write(dir.resolve("in.bin"), random(BIG));
+        Path in = Files.write(dir.resolve("in.bin"), TestData.random(BIG));
         Path out = dir.resolve("out.bin");
         Path empty = Files.createFile(dir.resolve("empty"));
         // listen's own input ends at once: by default that does not end the connection.
@@ -111,7 +110,7 @@ class CliIT {
     @Test
     @ExtendWith(SharedRouter.class)
     void listenAndConnectOverI2pWriteNothingButTheirOwnLines(I2pRouter router) throws Exception {
-        Path in = Files.write(dir.resolve("in.bin"), random(200_000));
+        Path in = Files.write(dir.resolve("in.bin"), TestData.random(200_000));
         Path out = dir.resolve("out.bin");
         Path empty = Files.createFile(dir.resolve("empty"));
         Path keys = dir.resolve("listen.dat");
@@ -206,12 +205,6 @@ class CliIT {
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
         }
-    }
-
-    private static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        new SplittableRandom(size).nextBytes(bytes);
-        return bytes;
     }
 
     private static byte[] sha256(byte[] bytes) throws Exception {

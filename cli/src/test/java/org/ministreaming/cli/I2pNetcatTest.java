@@ -2,14 +2,9 @@ package org.ministreaming.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,13 +32,13 @@ class I2pNetcatTest {
 
     @Test
     void movesBytesIntactFromConnectToListen(I2pRouter router) throws Exception {
-        byte[] data = random(100_000);
+        byte[] data = TestData.random(100_000);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        try (Running listen = Running.start(streams(NOTHING, received), I2pArgs.command(router, List.of("listen")))) {
+        try (Running listen = Running.start(TestData.streams(NOTHING, received), I2pArgs.command(router, List.of("listen")))) {
             String destination = listen.listeningOnErr();
             assertThat(destination).startsWith("i2p:");
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            try (Running connect = Running.start(streams(data, answer), I2pArgs.command(router, List.of("connect"), destination))) {
+            try (Running connect = Running.start(TestData.streams(data, answer), I2pArgs.command(router, List.of("connect"), destination))) {
                 assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
                 assertThat(connect.err.text()).isEmpty();
             }
@@ -57,11 +52,11 @@ class I2pNetcatTest {
     void aPlainConnectIsAnsweredPlainAndTracedByB32Name(I2pRouter router) throws Exception {
         byte[] greeting = "hello over I2P\n".getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        try (Running listen = Running.start(streams(greeting, new ByteArrayOutputStream()),
+        try (Running listen = Running.start(TestData.streams(greeting, new ByteArrayOutputStream()),
                 I2pArgs.command(router, List.of("listen", "-q", "0")))) {
             String destination = listen.listeningOnErr();
             String name = Pattern.quote(I2pDestinations.base32(Destination.of(destination)));
-            try (Running connect = Running.start(streams(NOTHING, answer),
+            try (Running connect = Running.start(TestData.streams(NOTHING, answer),
                     I2pArgs.command(router, List.of("--trace", "connect", "--plain", "-q", "-1"), destination))) {
                 assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
                 assertThat(connect.err.text().lines().toList()).satisfiesExactly(
@@ -80,22 +75,11 @@ class I2pNetcatTest {
         I2cpTransportBuilder builder = I2cpTransport.builder().router(router.host(), router.i2cpPort());
         router.sessionOptions().forEach((name, value) -> builder.sessionOption((String) name, (String) value));
         try (StreamManager peer = StreamManager.open(builder.build());
-             Running connect = Running.start(streams(NOTHING, new ByteArrayOutputStream()),
+             Running connect = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()),
                      I2pArgs.command(router, List.of("connect"), peer.localDestination().uri()))) {
             assertThat(connect.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(connect.err.text()).isEqualTo("ministreaming: connection refused by "
                     + I2pDestinations.base32(peer.localDestination()) + "\n");
         }
-    }
-
-    private static Consumer<NetworkCommand> streams(byte[] in, OutputStream out) {
-        InputStream input = new ByteArrayInputStream(in);
-        return command -> ((NetcatCommand) command).standardStreams(input, out);
-    }
-
-    private static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        new SplittableRandom(size).nextBytes(bytes);
-        return bytes;
     }
 }

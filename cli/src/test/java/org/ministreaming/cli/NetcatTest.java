@@ -2,14 +2,9 @@ package org.ministreaming.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,12 +23,12 @@ class NetcatTest {
 
     @Test
     void movesBytesIntactFromConnectToListen() throws Exception {
-        byte[] data = random(3 << 20);
+        byte[] data = TestData.random(3 << 20);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        try (Running listen = Running.start(streams(NOTHING, received), "listen", "--listen", "tcp://127.0.0.1:0")) {
+        try (Running listen = Running.start(TestData.streams(NOTHING, received), "listen", "--listen", "tcp://127.0.0.1:0")) {
             String destination = listen.listeningOnErr();
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            try (Running connect = Running.start(streams(data, answer), "connect", destination)) {
+            try (Running connect = Running.start(TestData.streams(data, answer), "connect", destination)) {
                 assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
             }
             assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
@@ -47,9 +42,9 @@ class NetcatTest {
         byte[] greeting = "hello from listen\n".getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        try (Running listen = Running.start(streams(greeting, received), "listen", "-q", "0", "--listen", "tcp://127.0.0.1:0")) {
+        try (Running listen = Running.start(TestData.streams(greeting, received), "listen", "-q", "0", "--listen", "tcp://127.0.0.1:0")) {
             String destination = listen.listeningOnErr();
-            try (Running connect = Running.start(streams(NOTHING, answer), "connect", "-q", "-1", destination)) {
+            try (Running connect = Running.start(TestData.streams(NOTHING, answer), "connect", "-q", "-1", destination)) {
                 assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
             }
             assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
@@ -60,14 +55,14 @@ class NetcatTest {
 
     @Test
     void worksOverTlsWithThePrintedFingerprint() throws Exception {
-        byte[] data = random(100_000);
+        byte[] data = TestData.random(100_000);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        try (Running listen = Running.start(streams(NOTHING, received), "listen", "--listen", "tls://127.0.0.1:0")) {
+        try (Running listen = Running.start(TestData.streams(NOTHING, received), "listen", "--listen", "tls://127.0.0.1:0")) {
             String fingerprint = listen.err.await(Pattern.compile("certificate fingerprint \\(SHA-256, for --pin\\): (\\S+)"),
                     Running.TIMEOUT).group(1);
             String destination = listen.listeningOnErr();
             assertThat(destination).startsWith("tls://127.0.0.1:");
-            try (Running connect = Running.start(streams(data, new ByteArrayOutputStream()), "connect", "--pin", fingerprint, destination)) {
+            try (Running connect = Running.start(TestData.streams(data, new ByteArrayOutputStream()), "connect", "--pin", fingerprint, destination)) {
                 assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
             }
             assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
@@ -78,9 +73,9 @@ class NetcatTest {
     @Test
     void traceShowsEveryMessageAfterThePeer() throws Exception {
         byte[] data = "hi".getBytes(StandardCharsets.US_ASCII);
-        try (Running listen = Running.start(streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
+        try (Running listen = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
             String destination = listen.listeningOnErr();
-            try (Running connect = Running.start(streams(data, new ByteArrayOutputStream()), "--trace", "connect", destination)) {
+            try (Running connect = Running.start(TestData.streams(data, new ByteArrayOutputStream()), "--trace", "connect", destination)) {
                 assertThat(connect.awaitExit()).isEqualTo(ExitCodes.OK);
                 String peer = Pattern.quote(destination);
                 assertThat(connect.err.text().lines().toList()).satisfiesExactly(
@@ -100,7 +95,7 @@ class NetcatTest {
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        try (Running connect = Running.start(streams(NOTHING, new ByteArrayOutputStream()), "connect", "tcp://127.0.0.1:" + port)) {
+        try (Running connect = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "connect", "tcp://127.0.0.1:" + port)) {
             assertThat(connect.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(connect.err.text()).isEqualTo("ministreaming: cannot connect to tcp://127.0.0.1:" + port + ": Connection refused\n");
         }
@@ -109,7 +104,7 @@ class NetcatTest {
     @Test
     void aPortInUseHasItsOwnExitCode() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            try (Running listen = Running.start(streams(NOTHING, new ByteArrayOutputStream()),
+            try (Running listen = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()),
                     "listen", "--listen", "tcp://127.0.0.1:" + taken.getLocalPort())) {
                 assertThat(listen.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
                 assertThat(listen.err.text()).startsWith("ministreaming: cannot listen at tcp://127.0.0.1:" + taken.getLocalPort() + ": ")
@@ -120,20 +115,9 @@ class NetcatTest {
 
     @Test
     void stopEndsAListenThatWaits() throws Exception {
-        try (Running listen = Running.start(streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
+        try (Running listen = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
             listen.listeningOnErr();
             assertThat(listen.stop()).isEqualTo(ExitCodes.OK);
         }
-    }
-
-    private static Consumer<NetworkCommand> streams(byte[] in, OutputStream out) {
-        InputStream input = new ByteArrayInputStream(in);
-        return command -> ((NetcatCommand) command).standardStreams(input, out);
-    }
-
-    private static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        new SplittableRandom(size).nextBytes(bytes);
-        return bytes;
     }
 }
