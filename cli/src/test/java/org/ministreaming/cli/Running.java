@@ -69,9 +69,17 @@ final class Running implements AutoCloseable {
         return err.await(LISTENING, TIMEOUT).group(1);
     }
 
-    /** Waits for the command to return by itself. */
+    /** Waits for the command to return by itself; if it does not, says what it wrote meanwhile. */
     int awaitExit() throws InterruptedException, ExecutionException, TimeoutException {
-        int code = exit.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        int code;
+        try {
+            code = exit.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            TimeoutException described = new TimeoutException("the command did not return within " + TIMEOUT.toSeconds()
+                    + " s; its error output so far:\n" + err.text());
+            described.initCause(e);
+            throw described;
+        }
         thread.join(TIMEOUT.toMillis());
         return code;
     }

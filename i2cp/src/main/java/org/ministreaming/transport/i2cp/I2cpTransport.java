@@ -38,8 +38,8 @@ import org.ministreaming.transport.TransportThreads;
  * </ul>
  *
  * <p>Thread-safe. I2P's client library delivers messages on its own thread, in order; sends may
- * wait briefly when the link to the router is congested. {@link #close} stops the reconnecting
- * thread and the session; I2P's library keeps some shared timer threads of its own for the
+ * wait briefly when the link to the router is congested. {@link #close} waits until the router
+ * has read every message sent before it, then stops the reconnecting thread and the session; I2P's library keeps some shared timer threads of its own for the
  * life of the JVM.
  */
 public final class I2cpTransport implements Transport {
@@ -197,7 +197,9 @@ public final class I2cpTransport implements Transport {
         }
         destroy(connecting);
         TransportThreads.joinUninterruptibly(waitFor);
-        destroy(session);
+        I2PSession last = session;
+        drain(last);
+        destroy(last);
         session = null;
     }
 
@@ -311,6 +313,23 @@ public final class I2cpTransport implements Transport {
         }
         peers.add(from);
         receiver.onMessage(from, message);
+    }
+
+    /**
+     * Waits until the router has read everything sent so far: I2P's client library discards the
+     * messages still queued for the router when a session is destroyed, and plain messages, which
+     * nobody acknowledges, would be lost. Asking the router for its bandwidth limits is a round
+     * trip on the same connection, so its answer comes after the router took every earlier message.
+     */
+    private static void drain(I2PSession session) {
+        if (session == null || session.isClosed()) {
+            return;
+        }
+        try {
+            session.bandwidthLimits();
+        } catch (I2PSessionException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "the router did not answer before the session closed: " + e.getMessage());
+        }
     }
 
     private static void destroy(I2PSession session) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,20 @@ class RouterLossTest {
     }
 
     @Test
+    void closingWhileReconnectingStopsTheReconnectingThread() throws Exception {
+        try (I2pRouter router = I2pRouter.start()) {
+            I2cpTransport transport = Endpoints.on(router).buildPlain();
+            try (StreamManager manager = StreamManager.open(transport, OPTIONS)) {
+                router.kill();
+                Await.until("the session is lost", () -> transport.disconnects() == 1);
+                assertThat(reconnectingThreads()).hasSize(1);
+            }
+            assertThat(reconnectingThreads()).as("closing the manager ended it").isEmpty();
+            assertThat(transport.isConnected()).isFalse();
+        }
+    }
+
+    @Test
     void aRouterThatIsNotThereIsAClearError() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -70,6 +85,12 @@ class RouterLossTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("cannot open an I2CP session with the I2P router at 127.0.0.1:" + port)
                 .hasMessageContaining("is the router running");
+    }
+
+    private static List<Thread> reconnectingThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().startsWith("ministreaming-i2cp-reconnect-"))
+                .toList();
     }
 
     /** Both ends of one connection. */
