@@ -3,19 +3,14 @@ package org.ministreaming.transport.i2cp;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import net.i2p.client.impl.I2PClientImpl;
 import net.i2p.client.I2PSession;
 import net.i2p.client.I2PSessionException;
 import net.i2p.client.I2PSessionMuxedListener;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
-import org.ministreaming.transport.TransportThreads;
 
 /**
  * The transport over an I2P router: one I2CP session, whose destination is this endpoint's.
@@ -34,13 +29,13 @@ import org.ministreaming.transport.TransportThreads;
  *       fail at once, a warning is logged, sends fail with an error naming the router (and
  *       report their peer lost, so that nothing sent meanwhile arrives later), and a
  *       thread reconnects with the same keys (so the same destination) every 1 to 30 s until it
- *       succeeds or the transport is closed.</li>
+ *       succeeds or the transport is closed ({@link RouterSession}).</li>
  * </ul>
  *
  * <p>Thread-safe. I2P's client library delivers messages on its own thread, in order; sends may
  * wait briefly when the link to the router is congested. {@link #close} waits until the router
- * has read every message sent before it, then stops the reconnecting thread and the session; I2P's library keeps some shared timer threads of its own for the
- * life of the JVM.
+ * has read every message sent before it, then stops the reconnecting thread and the session;
+ * I2P's library keeps some shared timer threads of its own for the life of the JVM.
  */
 public final class I2cpTransport implements Transport {
 
@@ -48,37 +43,26 @@ public final class I2cpTransport implements Transport {
     public static final int MAX_I2CP_MESSAGE = 40_959;
 
     private static final System.Logger LOG = System.getLogger(I2cpTransport.class.getName());
-    private static final long FIRST_RETRY_MILLIS = 1_000;
-    private static final long LAST_RETRY_MILLIS = 30_000;
 
-    private final String host;
-    private final int port;
+    private final String router;
     private final I2pKeys keys;
     private final byte[] destinationBytes;
-    private final Properties sessionOptions;
     private final Destination local;
+    private final RouterSession session;
     private final DestinationCache destinations = new DestinationCache();
     private final PlainSenders plainSenders = new PlainSenders();
     private final Set<Destination> peers = ConcurrentHashMap.newKeySet();
-    private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicLong unattributed = new AtomicLong();
-    private final AtomicLong disconnects = new AtomicLong();
     private final SendTap tap;
     private volatile Receiver receiver;
-    private volatile I2PSession session;
-    private volatile I2PSession connecting;
-    private volatile IOException lastFailure;
-    private volatile boolean closed;
-    private Thread reconnector;
 
     I2cpTransport(I2cpTransportBuilder builder) {
-        this.host = builder.host();
-        this.port = builder.port();
+        this.router = builder.host() + ":" + builder.port();
         this.keys = builder.keys();
         this.destinationBytes = keys.destinationBytes();
-        this.sessionOptions = builder.sessionOptions();
         this.local = keys.destination();
         this.tap = builder.tap();
+        this.session = new RouterSession(router, keys, builder.sessionOptions(), new Listener(), this::sessionLost);
     }
 
     /** A builder with the defaults: router at {@code 127.0.0.1:7654}, new keys. */
@@ -117,25 +101,17 @@ public final class I2cpTransport implements Transport {
             }
             this.receiver = receiver;
         }
-        // Not under the lock, which close() takes before it ends a session still connecting.
-        I2PSession opened = open();
-        synchronized (this) {
-            if (closed) {
-                destroy(opened);
-                throw new IOException("the transport was closed");
-            }
-            session = opened;
-        }
+        session.open();
     }
 
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
-        I2PSession current = session;
+        I2PSession current = session.current();
         if (current == null) {
-            IOException down = notConnected();
+            IOException down = session.notConnected();
             // The layer above drops what it holds for the peer, so nothing sent now arrives later.
             Receiver above = receiver;
-            if (above != null && !closed) {
+            if (above != null && !session.isClosed()) {
                 above.onPeerLost(to, down);
             }
             throw down;
@@ -170,13 +146,12 @@ public final class I2cpTransport implements Transport {
 
     /** Whether the session with the router is up now. */
     public boolean isConnected() {
-        I2PSession current = session;
-        return current != null && !current.isClosed();
+        return session.isConnected();
     }
 
     /** How often the session with the router was lost. */
     public long disconnects() {
-        return disconnects.get();
+        return session.disconnects();
     }
 
     /** Plain messages dropped because nothing told who sent them. */
@@ -184,109 +159,24 @@ public final class I2cpTransport implements Transport {
         return unattributed.get();
     }
 
+    /** Waits until the router has read every message sent so far, then ends the session. Idempotent. */
     @Override
     public void close() {
-        Thread waitFor;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            closing.countDown();
-            waitFor = reconnector;
-        }
-        destroy(connecting);
-        TransportThreads.joinUninterruptibly(waitFor);
-        I2PSession last = session;
-        drain(last);
-        destroy(last);
-        session = null;
+        session.close();
     }
 
     @Override
     public String toString() {
-        return "i2cp " + base32() + " via " + host + ":" + port;
+        return "i2cp " + base32() + " via " + router;
     }
 
-    private I2PSession open() throws IOException {
-        I2PSession created;
-        try {
-            created = new I2PClientImpl().createSession(I2pContext.get(), keys.keyStream(), sessionOptions);
-        } catch (I2PSessionException e) {
-            throw new IOException("I2P's client library refused the keys or options: " + e.getMessage(), e);
-        }
-        created.addMuxedSessionListener(new Listener(), I2PSession.PROTO_ANY, I2PSession.PORT_ANY);
-        connecting = created;
-        try {
-            if (closed) {
-                throw new IOException("the transport was closed");
-            }
-            created.connect();
-            return created;
-        } catch (I2PSessionException e) {
-            destroy(created);
-            throw new IOException("cannot open an I2CP session with the I2P router at " + host + ":" + port
-                    + " (is the router running, with I2CP on that port?): " + rootMessage(e), e);
-        } finally {
-            connecting = null;
-        }
-    }
-
-    private void lost(I2PSession dropped, String why) {
-        synchronized (this) {
-            if (closed || dropped != session) {
-                return;
-            }
-            session = null;
-            disconnects.incrementAndGet();
-            lastFailure = new IOException("lost the I2CP session with the I2P router at " + host + ":" + port + ": " + why);
-            reconnector = new Thread(this::reconnect, "ministreaming-i2cp-reconnect-" + keys.base32().substring(0, 8));
-            reconnector.setDaemon(true);
-            reconnector.start();
-        }
-        LOG.log(Level.WARNING, lastFailure.getMessage() + "; every connection through it failed, reconnecting");
+    /** The session was lost: every peer this endpoint dealt with is lost with it. */
+    private void sessionLost(IOException cause) {
         for (Destination peer : Set.copyOf(peers)) {
-            receiver.onPeerLost(peer, lastFailure);
+            receiver.onPeerLost(peer, cause);
         }
         peers.clear();
         plainSenders.clear();
-        destroy(dropped);
-    }
-
-    private void reconnect() {
-        long delay = FIRST_RETRY_MILLIS;
-        try {
-            while (!closing.await(delay, TimeUnit.MILLISECONDS)) {
-                try {
-                    I2PSession reopened = open();
-                    synchronized (this) {
-                        if (closed) {
-                            destroy(reopened);
-                            return;
-                        }
-                        session = reopened;
-                        reconnector = null;
-                    }
-                    LOG.log(Level.INFO, "I2CP session with the I2P router at " + host + ":" + port + " is back");
-                    return;
-                } catch (IOException e) {
-                    lastFailure = e;
-                    LOG.log(Level.DEBUG, () -> "reconnecting failed, next try in " + LAST_RETRY_MILLIS / 1000 + " s at most: " + e.getMessage());
-                    delay = Math.min(2 * delay, LAST_RETRY_MILLIS);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private IOException notConnected() {
-        if (closed) {
-            return new IOException("the I2CP transport is closed");
-        }
-        IOException cause = lastFailure;
-        return new IOException("not connected to the I2P router at " + host + ":" + port + ", reconnecting"
-                + (cause != null ? " (" + cause.getMessage() + ")" : ""), cause);
     }
 
     private void deliver(byte[] bytes, int protocol) {
@@ -315,42 +205,6 @@ public final class I2cpTransport implements Transport {
         receiver.onMessage(from, message);
     }
 
-    /**
-     * Waits until the router has read everything sent so far: I2P's client library discards the
-     * messages still queued for the router when a session is destroyed, and plain messages, which
-     * nobody acknowledges, would be lost. Asking the router for its bandwidth limits is a round
-     * trip on the same connection, so its answer comes after the router took every earlier message.
-     */
-    private static void drain(I2PSession session) {
-        if (session == null || session.isClosed()) {
-            return;
-        }
-        try {
-            session.bandwidthLimits();
-        } catch (I2PSessionException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "the router did not answer before the session closed: " + e.getMessage());
-        }
-    }
-
-    private static void destroy(I2PSession session) {
-        if (session == null) {
-            return;
-        }
-        try {
-            session.destroySession();
-        } catch (I2PSessionException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "destroying the I2CP session: " + e.getMessage());
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
-    }
-
     /** Sees what each {@code sendMessage} carries, for tests at the I2CP boundary. */
     interface SendTap {
         SendTap NONE = (to, bytes, protocol) -> { };
@@ -363,7 +217,7 @@ public final class I2cpTransport implements Transport {
 
         @Override
         public void messageAvailable(I2PSession from, int id, long size, int protocol, int fromPort, int toPort) {
-            if (closed) {
+            if (session.isClosed()) {
                 return;
             }
             byte[] bytes;
@@ -390,7 +244,7 @@ public final class I2cpTransport implements Transport {
 
         @Override
         public void disconnected(I2PSession dropped) {
-            lost(dropped, "disconnected");
+            session.lost(dropped, "disconnected");
         }
 
         @Override

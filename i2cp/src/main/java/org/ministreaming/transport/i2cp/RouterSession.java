@@ -1,0 +1,235 @@
+package org.ministreaming.transport.i2cp;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import net.i2p.client.I2PSession;
+import net.i2p.client.I2PSessionException;
+import net.i2p.client.I2PSessionMuxedListener;
+import net.i2p.client.impl.I2PClientImpl;
+import org.ministreaming.transport.TransportThreads;
+
+/**
+ * The I2CP session of one {@link I2cpTransport}, through its life: opened, lost when the router
+ * goes away, opened again by a thread of its own ({@code ministreaming-i2cp-reconnect-*}, with the
+ * same keys, after 1, 2, 4 ... up to 30 s) until that succeeds or the transport is closed.
+ *
+ * <p>Thread-safe: the session is swapped under this object's lock and read without it.
+ */
+final class RouterSession {
+
+    private static final System.Logger LOG = System.getLogger(I2cpTransport.class.getName());
+    private static final long FIRST_RETRY_MILLIS = 1_000;
+    private static final long LAST_RETRY_MILLIS = 30_000;
+
+    private final String router;
+    private final I2pKeys keys;
+    private final Properties options;
+    private final I2PSessionMuxedListener listener;
+    private final Consumer<IOException> onLost;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicLong disconnects = new AtomicLong();
+    private volatile I2PSession session;
+    private volatile I2PSession connecting;
+    private volatile IOException lastFailure;
+    private volatile boolean closed;
+    private Thread reconnector;
+
+    /**
+     * A session not yet opened.
+     *
+     * @param router the router's I2CP address, {@code HOST:PORT}, for messages
+     * @param keys the identity
+     * @param options the session options, the router's address among them
+     * @param listener I2P's callbacks, for every session opened
+     * @param onLost told, outside any lock, when an open session was lost
+     */
+    RouterSession(String router, I2pKeys keys, Properties options, I2PSessionMuxedListener listener, Consumer<IOException> onLost) {
+        this.router = router;
+        this.keys = keys;
+        this.options = options;
+        this.listener = listener;
+        this.onLost = onLost;
+    }
+
+    /**
+     * Opens the session; blocks until the router has built its tunnels or {@link #close} is called.
+     *
+     * @throws IOException if the router cannot be reached or refuses, or this was closed meanwhile
+     */
+    void open() throws IOException {
+        // Not under the lock, which close() takes before it ends a session still connecting.
+        I2PSession opened = connect();
+        synchronized (this) {
+            if (closed) {
+                destroy(opened);
+                throw new IOException("the transport was closed");
+            }
+            session = opened;
+        }
+    }
+
+    /** The open session, or {@code null} while there is none. */
+    I2PSession current() {
+        return session;
+    }
+
+    /** Whether the session is open now. */
+    boolean isConnected() {
+        I2PSession current = session;
+        return current != null && !current.isClosed();
+    }
+
+    /** How often the session was lost. */
+    long disconnects() {
+        return disconnects.get();
+    }
+
+    /** Whether {@link #close} was called. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The error for a send while there is no session. */
+    IOException notConnected() {
+        if (closed) {
+            return new IOException("the I2CP transport is closed");
+        }
+        IOException cause = lastFailure;
+        return new IOException("not connected to the I2P router at " + router + ", reconnecting"
+                + (cause != null ? " (" + cause.getMessage() + ")" : ""), cause);
+    }
+
+    /** I2P says {@code dropped} is gone: if it was the open session, report it and start reconnecting. */
+    void lost(I2PSession dropped, String why) {
+        IOException cause;
+        synchronized (this) {
+            if (closed || dropped != session) {
+                return;
+            }
+            session = null;
+            disconnects.incrementAndGet();
+            cause = new IOException("lost the I2CP session with the I2P router at " + router + ": " + why);
+            lastFailure = cause;
+            reconnector = new Thread(this::reconnect, "ministreaming-i2cp-reconnect-" + keys.base32().substring(0, 8));
+            reconnector.setDaemon(true);
+            reconnector.start();
+        }
+        LOG.log(Level.WARNING, cause.getMessage() + "; every connection through it failed, reconnecting");
+        onLost.accept(cause);
+        destroy(dropped);
+    }
+
+    /**
+     * Stops reconnecting, waits until the router has read everything sent so far, and ends the
+     * session. Idempotent.
+     */
+    void close() {
+        Thread waitFor;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closing.countDown();
+            waitFor = reconnector;
+        }
+        destroy(connecting);
+        TransportThreads.joinUninterruptibly(waitFor);
+        I2PSession last = session;
+        drain(last);
+        destroy(last);
+        session = null;
+    }
+
+    private I2PSession connect() throws IOException {
+        I2PSession created;
+        try {
+            created = new I2PClientImpl().createSession(I2pContext.get(), keys.keyStream(), options);
+        } catch (I2PSessionException e) {
+            throw new IOException("I2P's client library refused the keys or options: " + e.getMessage(), e);
+        }
+        created.addMuxedSessionListener(listener, I2PSession.PROTO_ANY, I2PSession.PORT_ANY);
+        connecting = created;
+        try {
+            if (closed) {
+                throw new IOException("the transport was closed");
+            }
+            created.connect();
+            return created;
+        } catch (I2PSessionException e) {
+            destroy(created);
+            throw new IOException("cannot open an I2CP session with the I2P router at " + router
+                    + " (is the router running, with I2CP on that port?): " + rootMessage(e), e);
+        } finally {
+            connecting = null;
+        }
+    }
+
+    private void reconnect() {
+        long delay = FIRST_RETRY_MILLIS;
+        try {
+            while (!closing.await(delay, TimeUnit.MILLISECONDS)) {
+                try {
+                    I2PSession reopened = connect();
+                    synchronized (this) {
+                        if (closed) {
+                            destroy(reopened);
+                            return;
+                        }
+                        session = reopened;
+                        reconnector = null;
+                    }
+                    LOG.log(Level.INFO, "I2CP session with the I2P router at " + router + " is back");
+                    return;
+                } catch (IOException e) {
+                    lastFailure = e;
+                    LOG.log(Level.DEBUG, () -> "reconnecting failed, next try in " + LAST_RETRY_MILLIS / 1000 + " s at most: " + e.getMessage());
+                    delay = Math.min(2 * delay, LAST_RETRY_MILLIS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until the router has read everything sent so far: I2P's client library discards the
+     * messages still queued for the router when a session is destroyed, and plain messages, which
+     * nobody acknowledges, would be lost. Asking the router for its bandwidth limits is a round
+     * trip on the same connection, so its answer comes after the router took every earlier message.
+     */
+    private static void drain(I2PSession session) {
+        if (session == null || session.isClosed()) {
+            return;
+        }
+        try {
+            session.bandwidthLimits();
+        } catch (I2PSessionException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "the router did not answer before the session closed: " + e.getMessage());
+        }
+    }
+
+    private static void destroy(I2PSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.destroySession();
+        } catch (I2PSessionException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "destroying the I2CP session: " + e.getMessage());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
+    }
+}
