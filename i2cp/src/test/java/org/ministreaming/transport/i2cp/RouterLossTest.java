@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -60,13 +62,39 @@ class RouterLossTest {
     }
 
     @Test
+    void busyConnectionsAllFailPromptlyWhenTheRouterDies() throws Exception {
+        int connections = 8;
+        try (I2pRouter router = I2pRouter.start();
+             StreamManager server = StreamManager.open(Endpoints.on(router).build(), OPTIONS);
+             StreamManager client = StreamManager.open(Endpoints.on(router).build(), OPTIONS)) {
+            StreamServerSocket serverSocket = server.serverSocket();
+            List<CompletableFuture<Void>> work = new ArrayList<>();
+            CountDownLatch flowing = new CountDownLatch(connections);
+            for (int i = 0; i < connections; i++) {
+                Connected connected = exchange(client, server, serverSocket);
+                work.add(Async.run(() -> writeUntilFailure(connected.client(), flowing)));
+                work.add(Async.run(() -> readUntilFailure(connected.served())));
+            }
+            assertThat(flowing.await(30, TimeUnit.SECONDS)).as("every writer got going").isTrue();
+
+            router.kill();
+
+            for (CompletableFuture<Void> each : work) {
+                assertThatThrownBy(() -> each.get(15, TimeUnit.SECONDS)).as("every reader and writer fails")
+                        .hasCauseInstanceOf(IOException.class);
+            }
+        }
+        assertThat(reconnectingThreads()).isEmpty();
+    }
+
+    @Test
     void closingWhileReconnectingStopsTheReconnectingThread() throws Exception {
         try (I2pRouter router = I2pRouter.start()) {
             I2cpTransport transport = Endpoints.on(router).buildPlain();
             try (StreamManager manager = StreamManager.open(transport, OPTIONS)) {
                 router.kill();
-                Await.until("the session is lost", () -> transport.disconnects() == 1);
-                assertThat(reconnectingThreads()).hasSize(1);
+                Await.until("the session is lost and a thread reconnects",
+                        () -> transport.disconnects() == 1 && reconnectingThreads().size() == 1);
             }
             assertThat(reconnectingThreads()).as("closing the manager ended it").isEmpty();
             assertThat(transport.isConnected()).isFalse();
@@ -85,6 +113,23 @@ class RouterLossTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("cannot open an I2CP session with the I2P router at 127.0.0.1:" + port)
                 .hasMessageContaining("is the router running");
+    }
+
+    private static Void writeUntilFailure(StreamSocket socket, CountDownLatch flowing) throws IOException {
+        byte[] chunk = new byte[16 * 1024];
+        socket.getOutputStream().write(chunk);
+        flowing.countDown();
+        while (true) {
+            socket.getOutputStream().write(chunk);
+        }
+    }
+
+    private static Void readUntilFailure(StreamSocket socket) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        while (socket.getInputStream().read(buffer) >= 0) {
+            // Keeps reading so that the writer's credit keeps coming back.
+        }
+        throw new IOException("the stream ended instead of failing");
     }
 
     private static List<Thread> reconnectingThreads() {
