@@ -43,22 +43,12 @@ public final class ClientConnection extends Connection {
 
     /** The current state. */
     public ClientState state() {
-        lock.lock();
-        try {
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> state);
     }
 
     @Override
     public boolean isClosed() {
-        lock.lock();
-        try {
-            return state == ClientState.CLOSED || state == ClientState.REFUSED;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> state == ClientState.CLOSED || state == ClientState.REFUSED);
     }
 
     /**

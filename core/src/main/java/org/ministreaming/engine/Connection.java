@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
@@ -66,6 +67,16 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         return localId;
     }
 
+    /** Reads something guarded by {@code lock}. */
+    final <T> T underLock(Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Which side this endpoint is. */
     public abstract Role role();
 
@@ -103,12 +114,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
 
     /** Whether both sides agreed to the credit extension. */
     public boolean hasCredit() {
-        lock.lock();
-        try {
-            return credit != null;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> credit != null);
     }
 
     /** The most bytes the receive buffer has held at once. */
@@ -417,12 +423,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
 
     /** Whether data may flow now. */
     final boolean isOpen() {
-        lock.lock();
-        try {
-            return isEstablished();
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> isEstablished());
     }
 
     /** Whether data may flow; call with {@code lock} held. */

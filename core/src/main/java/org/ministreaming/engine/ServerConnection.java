@@ -43,22 +43,12 @@ public final class ServerConnection extends Connection {
 
     /** The current state. */
     public ServerState state() {
-        lock.lock();
-        try {
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> state);
     }
 
     @Override
     public boolean isClosed() {
-        lock.lock();
-        try {
-            return state == ServerState.CLOSED;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> state == ServerState.CLOSED);
     }
 
     /**
@@ -117,12 +107,7 @@ public final class ServerConnection extends Connection {
 
     /** The ACK again, for a repeated SYN, or {@code null} while not established. */
     Message repeatAck() {
-        lock.lock();
-        try {
-            return state == ServerState.ESTABLISHED ? ack() : null;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> state == ServerState.ESTABLISHED ? ack() : null);
     }
 
     /** The plain 7-byte ACK, or with the credit trailer when the client offered the extension. */
