@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.ministreaming.TestThreads;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 
@@ -116,16 +117,13 @@ abstract class MemoryNetworkFixture {
         return gate;
     }
 
+    /** Starts a thread that the fixture stops after the test. */
     Thread start(String name, Runnable body) {
-        Thread thread = new Thread(body, "test-" + name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-        return thread;
+        return TestThreads.start(threads, name, body);
     }
 
     static ByteBuffer text(String text) {
-        return ByteBuffer.wrap(text.getBytes(UTF_8));
+        return TestThreads.text(text);
     }
 
     /** Queues exactly {@link MemoryNetwork#DEFAULT_INBOX_BYTES} at {@code to}, which must not be started. */

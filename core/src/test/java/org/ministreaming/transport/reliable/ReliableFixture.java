@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.ministreaming.TestThreads;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.MemoryNetwork;
@@ -124,15 +125,11 @@ abstract class ReliableFixture {
 
     /** Starts a thread that the fixture stops after the test. */
     Thread start(String name, Runnable body) {
-        Thread thread = new Thread(body, "test-" + name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-        return thread;
+        return TestThreads.start(threads, name, body);
     }
 
     static ByteBuffer text(String text) {
-        return ByteBuffer.wrap(text.getBytes(UTF_8)).asReadOnlyBuffer();
+        return TestThreads.text(text);
     }
 
     static String text(ByteBuffer buffer) {

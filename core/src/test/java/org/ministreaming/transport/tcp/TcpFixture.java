@@ -30,6 +30,7 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.ministreaming.TestThreads;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 
@@ -112,16 +113,13 @@ abstract class TcpFixture {
         return transport;
     }
 
+    /** Starts a thread that the fixture stops after the test. */
     Thread start(String name, Runnable body) {
-        Thread thread = new Thread(body, "test-" + name);
-        thread.setDaemon(true);
-        threads.add(thread);
-        thread.start();
-        return thread;
+        return TestThreads.start(threads, name, body);
     }
 
     static ByteBuffer text(String text) {
-        return ByteBuffer.wrap(text.getBytes(UTF_8)).asReadOnlyBuffer();
+        return TestThreads.text(text);
     }
 
     /** Link log records at {@code level} or above whose message contains {@code fragment}. */
