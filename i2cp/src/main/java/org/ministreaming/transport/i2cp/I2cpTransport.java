@@ -135,7 +135,9 @@ public final class I2cpTransport implements Transport {
             throw new IOException("a message of " + bytes.length + " bytes is more than I2CP carries (" + MAX_I2CP_MESSAGE + ")");
         }
         int protocol = plain ? I2PSession.PROTO_UNSPECIFIED : Envelope.PROTOCOL;
-        peers.add(to);
+        if (!peers.contains(to)) {
+            peers.add(to);
+        }
         tap.sending(target, bytes, protocol);
         try {
             current.sendMessage(target, bytes, 0, bytes.length, null, null, protocol, 0, 0);
@@ -170,7 +172,10 @@ public final class I2cpTransport implements Transport {
         return "i2cp " + base32() + " via " + router;
     }
 
-    /** The session was lost: every peer this endpoint dealt with is lost with it. */
+    /**
+     * The session was lost: every peer this endpoint sent to is lost with it. That includes every
+     * peer with a connection, as each connection began with a SYN or an ACK from this side.
+     */
     private void sessionLost(IOException cause) {
         for (Destination peer : Set.copyOf(peers)) {
             receiver.onPeerLost(peer, cause);
@@ -201,7 +206,6 @@ public final class I2cpTransport implements Transport {
                 return;
             }
         }
-        peers.add(from);
         receiver.onMessage(from, message);
     }
 
