@@ -105,7 +105,10 @@ public final class ClientConnection extends Connection {
             while (state == ClientState.SYN_SENT && !closedLocally()) {
                 if (remaining <= 0) {
                     giveUp();
-                    throw new SocketTimeoutException("no answer from " + peer + " within " + timeoutMillis + " ms");
+                    throw new SocketTimeoutException("no answer from " + peer + " within " + timeoutMillis
+                            + " ms: neither an ACK nor a refusal came back. Check that the destination is right and that"
+                            + " its endpoint runs; a peer that is slow to answer (a first contact over I2P can take many"
+                            + " seconds) needs a longer connect timeout");
                 }
                 try {
                     remaining = stateChanged.awaitNanos(remaining);

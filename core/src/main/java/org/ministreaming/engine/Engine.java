@@ -145,7 +145,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             byte[] destination = transport.synPayload();
             byte[] payload = offeredWindow > 0 ? CreditExtension.withTrailer(destination, offeredWindow) : destination;
             try {
-                send(peer, Message.syn(connection.localId(), payload));
+                transmit(peer, Message.syn(connection.localId(), payload), true);
             } catch (IOException e) {
                 connection.fail("sending the SYN to " + peer + " failed: " + e.getMessage(), false);
                 throw e;
@@ -470,9 +470,18 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     }
 
     void send(Destination to, Packet packet) throws IOException {
+        transmit(to, packet, false);
+    }
+
+    /** Hands a message to the transport; {@code opening} for a SYN, which goes by {@link Transport#open}. */
+    private void transmit(Destination to, Packet packet, boolean opening) throws IOException {
         // Tell the listener first, so that a trace shows a message before the peer's answer to it.
         notify(() -> listener.sent(to, packet));
-        transport.send(to, packet.encoded());
+        if (opening) {
+            transport.open(to, packet.encoded());
+        } else {
+            transport.send(to, packet.encoded());
+        }
         counters.increment(Counter.MESSAGES_SENT);
     }
 

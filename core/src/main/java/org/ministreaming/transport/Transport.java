@@ -48,6 +48,21 @@ public interface Transport extends AutoCloseable {
      */
     void send(Destination to, ByteBuffer message) throws IOException;
 
+    /**
+     * Sends a message that opens a connection (a SYN), with the same promises as {@link #send}.
+     * A transport that settles with each peer how to speak to it may send an opening message
+     * differently, so that a peer of any kind can answer it: the reliable delivery layer sends it
+     * as a plain message with its offer attached while it does not know the peer. By default it
+     * is sent like any other message.
+     *
+     * @param to the peer
+     * @param syn one whole ministreaming SYN
+     * @throws IOException if the peer is unreachable or the transport is closed
+     */
+    default void open(Destination to, ByteBuffer syn) throws IOException {
+        send(to, syn);
+    }
+
     /** Stops the endpoint: no more deliveries, and every thread it started has ended. */
     @Override
     void close();

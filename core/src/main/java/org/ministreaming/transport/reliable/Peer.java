@@ -28,7 +28,7 @@ final class Peer {
 
     /** How this endpoint treats the peer. */
     enum Mode {
-        /** Nothing decided yet; we send frames. */
+        /** Nothing decided yet; we send frames, and opening messages as probes ({@link Probe}). */
         START_RELIABLE,
         /** Nothing decided yet; we send plain messages (and are plain once we have). */
         START_PLAIN,
@@ -49,13 +49,22 @@ final class Peer {
         enum Kind {
             /** Send {@code bytes} as they are: the peer is plain. */
             PLAIN,
-            /** Send the frame {@code bytes}. */
+            /** Send {@code bytes}, which carry a numbered message: a frame, or a probe ({@link Probe}). */
             FRAME,
             /** The message waits beyond the window; nothing to send now. */
             QUEUED,
             /** The allowance is used up: the peer was declared lost for {@code reason}. */
             OVERFLOW
         }
+    }
+
+    /**
+     * A message in the send window.
+     *
+     * @param message the message of the layer above
+     * @param opening whether it opens a connection: sent as a {@link Probe} while the peer's mode is undecided
+     */
+    record Outgoing(ByteBuffer message, boolean opening) {
     }
 
     /** What the transport has to do after an arrival or a timer. */
@@ -92,7 +101,7 @@ final class Peer {
     private int remoteEpoch;
     private final int[] retired = new int[RETIRED_EPOCHS];
     private int retiredNext;
-    private SendWindow<ByteBuffer> send;
+    private SendWindow<Outgoing> send;
     private ReceiveWindow<ByteBuffer> receive;
     private RttEstimator rtt;
     private boolean ackPending;
@@ -127,7 +136,7 @@ final class Peer {
      * @throws IOException if the peer was declared lost while waiting, or the transport closed
      * @throws InterruptedIOException if interrupted while waiting
      */
-    SendPlan planSend(ByteBuffer message, boolean fromCallback, BooleanSupplier closed) throws IOException {
+    SendPlan planSend(Outgoing message, boolean fromCallback, BooleanSupplier closed) throws IOException {
         lock.lock();
         try {
             long startGeneration = generation;
@@ -140,24 +149,24 @@ final class Peer {
                 }
                 switch (mode) {
                     case PLAIN:
-                        return new SendPlan(SendPlan.Kind.PLAIN, message, null);
+                        return new SendPlan(SendPlan.Kind.PLAIN, message.message(), null);
                     case START_PLAIN:
                         mode = Mode.PLAIN;
                         counters.increment(ReliableCounter.PLAIN_PEERS);
-                        return new SendPlan(SendPlan.Kind.PLAIN, message, null);
+                        return new SendPlan(SendPlan.Kind.PLAIN, message.message(), null);
                     default:
                         break;
                 }
                 if (send.hasRoom()) {
-                    SendWindow.Entry<ByteBuffer> entry = send.add(message);
+                    SendWindow.Entry<Outgoing> entry = send.add(message);
                     send.transmitted(entry, System.nanoTime(), rtt.rto());
                     counters.increment(ReliableCounter.MESSAGES_SENT);
-                    ByteBuffer frame = dataFrame(entry);
+                    ByteBuffer bytes = transmission(entry);
                     timers.arm(this, entry.deadline());
                     if (send.hasRoom()) {
                         room.signal();
                     }
-                    return new SendPlan(SendPlan.Kind.FRAME, frame, null);
+                    return new SendPlan(SendPlan.Kind.FRAME, bytes, null);
                 }
                 if (fromCallback) {
                     if (send.hasRoomWithAllowance()) {
@@ -183,8 +192,17 @@ final class Peer {
         }
     }
 
-    private ByteBuffer dataFrame(SendWindow.Entry<ByteBuffer> entry) {
-        ByteBuffer frame = Frame.data(localEpoch, remoteEpoch, entry.seq(), receive.cumulative(), receive.sack(), entry.payload()).encode();
+    /**
+     * The bytes that carry a numbered message: a data frame, or a probe for an opening message
+     * while nothing was heard from the peer.
+     */
+    private ByteBuffer transmission(SendWindow.Entry<Outgoing> entry) {
+        Outgoing outgoing = entry.payload();
+        if (mode == Mode.START_RELIABLE && outgoing.opening()) {
+            counters.increment(ReliableCounter.PROBES_SENT);
+            return Probe.encode(outgoing.message(), localEpoch, entry.seq());
+        }
+        ByteBuffer frame = Frame.data(localEpoch, remoteEpoch, entry.seq(), receive.cumulative(), receive.sack(), outgoing.message()).encode();
         ackSent();
         return frame;
     }
@@ -285,11 +303,11 @@ final class Peer {
 
     private void acknowledge(Frame frame, long now, Actions actions) {
         int before = send.size();
-        SendWindow.AckResult<ByteBuffer> result = send.acknowledge(frame.ack(), frame.sack(), now, reorderTolerance());
+        SendWindow.AckResult<Outgoing> result = send.acknowledge(frame.ack(), frame.sack(), now, reorderTolerance());
         if (result.rttSample() >= 0) {
             rtt.sample(result.rttSample());
         }
-        for (SendWindow.Entry<ByteBuffer> entry : result.toTransmit()) {
+        for (SendWindow.Entry<Outgoing> entry : result.toTransmit()) {
             if (entry.transmitted()) {
                 counters.increment(ReliableCounter.RETRANSMITTED);
                 counters.increment(ReliableCounter.FAST_RETRANSMITTED);
@@ -297,7 +315,7 @@ final class Peer {
                 counters.increment(ReliableCounter.MESSAGES_SENT);
             }
             send.transmitted(entry, now, rtt.rto());
-            actions.send.add(dataFrame(entry));
+            actions.send.add(transmission(entry));
         }
         for (int freed = before - send.size(); freed > 0; freed--) {
             room.signal();
@@ -341,6 +359,41 @@ final class Peer {
     }
 
     /**
+     * Takes a probe ({@link Probe}: an opening message sent plain with the layer's offer). Unless
+     * the peer is plain already, it is the data frame it stands for: the peer is one of ours and
+     * gets frames from now on. Towards a peer this side starts plain with, the offer is declined:
+     * the message is delivered without its trailer, and the peer is plain.
+     *
+     * @return what to do, or {@code null} if the peer is plain and the probe is an ordinary plain
+     *     message to it
+     */
+    Actions onProbe(Frame probe, long now) {
+        lock.lock();
+        try {
+            switch (mode) {
+                case PLAIN -> {
+                    return null;
+                }
+                case START_PLAIN -> {
+                    mode = Mode.PLAIN;
+                    counters.increment(ReliableCounter.PROBES_RECEIVED);
+                    counters.increment(ReliableCounter.PLAIN_PEERS);
+                    Actions actions = new Actions();
+                    actions.deliver.add(probe.payload());
+                    actions.drained = true;
+                    return actions;
+                }
+                default -> {
+                    counters.increment(ReliableCounter.PROBES_RECEIVED);
+                    return onFrame(probe, now);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Takes a plain message from the peer, which makes it a plain peer. If we had started with
      * frames and heard nothing, what we sent in frames is sent again plain, in order, through
      * {@code resend} (called under the lock, from the inner transport's receive callback, so it
@@ -358,11 +411,15 @@ final class Peer {
                 }
                 case START_PLAIN -> mode = Mode.PLAIN;
                 case START_RELIABLE -> {
-                    List<ByteBuffer> pending = send.unacknowledged();
+                    List<Outgoing> pending = send.unacknowledged();
                     mode = Mode.PLAIN;
                     send = newSendWindow();
-                    for (ByteBuffer message : pending) {
-                        resend.accept(message.duplicate());
+                    for (Outgoing outgoing : pending) {
+                        // Opening messages went plain already, as probes: a plain peer would take a
+                        // second copy of a SYN as a second connection.
+                        if (!outgoing.opening()) {
+                            resend.accept(outgoing.message().duplicate());
+                        }
                     }
                     room.signalAll();
                 }
@@ -395,8 +452,8 @@ final class Peer {
             if (mode == Mode.PLAIN || mode == Mode.START_PLAIN) {
                 return actions;
             }
-            List<SendWindow.Entry<ByteBuffer>> due = send.expired(now);
-            for (SendWindow.Entry<ByteBuffer> entry : due) {
+            List<SendWindow.Entry<Outgoing>> due = send.expired(now);
+            for (SendWindow.Entry<Outgoing> entry : due) {
                 if (entry.timeouts() >= settings.maxRetries()) {
                     String reason = "no acknowledgement from " + destination + " after " + entry.transmissions() + " tries";
                     counters.increment(ReliableCounter.PEERS_LOST);
@@ -409,18 +466,18 @@ final class Peer {
             if (!due.isEmpty() && send.isOldest(due.get(0))) {
                 rtt.backoff();
             }
-            for (SendWindow.Entry<ByteBuffer> entry : due) {
+            for (SendWindow.Entry<Outgoing> entry : due) {
                 send.timedOut(entry);
                 counters.increment(ReliableCounter.TIMEOUTS);
                 counters.increment(ReliableCounter.RETRANSMITTED);
                 send.transmitted(entry, now, rtt.rto());
-                actions.send.add(dataFrame(entry));
+                actions.send.add(transmission(entry));
             }
-            for (SendWindow.Entry<ByteBuffer> entry : send.reorderingLost(now, reorderTolerance())) {
+            for (SendWindow.Entry<Outgoing> entry : send.reorderingLost(now, reorderTolerance())) {
                 counters.increment(ReliableCounter.RETRANSMITTED);
                 counters.increment(ReliableCounter.FAST_RETRANSMITTED);
                 send.transmitted(entry, now, rtt.rto());
-                actions.send.add(dataFrame(entry));
+                actions.send.add(transmission(entry));
             }
             if (ackTimerSet && ackDeadline - now <= 0) {
                 ackTimerSet = false;
@@ -557,7 +614,7 @@ final class Peer {
         ackTimerSet = false;
     }
 
-    private SendWindow<ByteBuffer> newSendWindow() {
+    private SendWindow<Outgoing> newSendWindow() {
         return new SendWindow<>(settings.window(), settings.callbackAllowance(), 0);
     }
 

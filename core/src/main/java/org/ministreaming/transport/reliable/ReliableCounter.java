@@ -28,6 +28,10 @@ public enum ReliableCounter {
     PEERS_LOST,
     /** Peers that started afresh (a new epoch, a reset, or plain messages after frames): their old connections failed. */
     PEERS_RESTARTED,
+    /** Opening messages sent plain with this layer's offer to a peer not heard from yet, retransmissions included. */
+    PROBES_SENT,
+    /** Plain messages with this layer's offer received, each taken as the data frame it stands for. */
+    PROBES_RECEIVED,
     /** Peers found to speak plain ministreaming, who get plain messages back. */
     PLAIN_PEERS,
     /** Frames that arrived from a peer we treat as plain: dropped and answered with one {@code FF}. */

@@ -43,8 +43,11 @@ import org.ministreaming.transport.TransportThreads;
  *       dropped, and a later send starts afresh.</li>
  *   <li><b>Plain peers.</b> A peer whose first message is a plain ministreaming message is a
  *       plain peer and gets plain messages, so the original implementation can still talk to
- *       us. Towards a peer not yet heard from we send frames, or plain messages for peers the
- *       {@code startPlain} option names.</li>
+ *       us. Towards a peer not yet heard from we send frames, but an opening message
+ *       ({@link #open}, the SYN) goes plain with the layer's offer after it, a {@link Probe}: the
+ *       original answers it plain, a peer of ours in frames, so the first answer decides, with
+ *       no setting. Peers the {@code startPlain} option names get plain messages from the first
+ *       one on.</li>
  * </ul>
  *
  * <p>Threads: one timer thread, {@code ministreaming-reliable-<destination>}, started on first
@@ -160,6 +163,21 @@ public final class ReliableTransport implements Transport {
      */
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
+        send(to, new Peer.Outgoing(message, false));
+    }
+
+    /**
+     * Sends an opening message like {@link #send}. To a peer not heard from yet (and not named by
+     * {@code startPlain}) it goes plain, with this layer's offer after it ({@link Probe}), until the
+     * peer answers: the original implementation answers it in plain and is then plain to us, a
+     * peer of ours answers in frames.
+     */
+    @Override
+    public void open(Destination to, ByteBuffer syn) throws IOException {
+        send(to, new Peer.Outgoing(syn, true));
+    }
+
+    private void send(Destination to, Peer.Outgoing message) throws IOException {
         if (closed) {
             throw new IOException("the reliable transport at " + localDestination() + " is closed");
         }
@@ -434,17 +452,26 @@ public final class ReliableTransport implements Transport {
             try {
                 deliverLoss(peer);
                 if (frame != null) {
-                    onFrame(peer, frame);
+                    handle(peer, peer.onFrame(frame, System.nanoTime()));
                 } else {
-                    onPlain(peer, message);
+                    onPlainOrProbe(peer, message);
                 }
             } finally {
                 peer.upcall.unlock();
             }
         }
 
-        private void onFrame(Peer peer, Frame frame) {
-            Peer.Actions actions = peer.onFrame(frame, System.nanoTime());
+        private void onPlainOrProbe(Peer peer, byte[] message) {
+            Frame probe = Probe.decode(message);
+            Peer.Actions actions = probe != null ? peer.onProbe(probe, System.nanoTime()) : null;
+            if (actions != null) {
+                handle(peer, actions);
+            } else {
+                onPlain(peer, message);
+            }
+        }
+
+        private void handle(Peer peer, Peer.Actions actions) {
             for (ByteBuffer out : actions.send) {
                 sendQuietly(peer, out);
             }

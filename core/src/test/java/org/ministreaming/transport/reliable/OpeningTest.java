@@ -1,0 +1,188 @@
+package org.ministreaming.transport.reliable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ministreaming.transport.memory.MemoryTransport;
+
+/**
+ * How the reliable layer opens towards a peer it does not know: the opening message goes plain
+ * with the layer's offer after it (a probe), the original answers plain, a peer of ours in frames.
+ */
+@Timeout(60)
+class OpeningTest extends ReliableFixture {
+
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+
+    @Test
+    void aProbeIsThePlainMessageWithTheOfferAfterIt() {
+        ByteBuffer probe = Probe.encode(ByteBuffer.wrap(HEX.parseHex("A1123456AABB")), 0x1A2B3C4D, 7);
+
+        assertThat(HEX.formatHex(array(probe))).isEqualTo("A1123456AABB" + "4D535244" + "01" + "1A2B3C4D" + "00000007");
+        Frame frame = Probe.decode(array(probe));
+        assertThat(frame.hasData()).isTrue();
+        assertThat(frame.senderEpoch()).isEqualTo(0x1A2B3C4D);
+        assertThat(frame.receiverEpoch()).isZero();
+        assertThat(frame.seq()).isEqualTo(7);
+        assertThat(HEX.formatHex(array(frame.payload()))).isEqualTo("A1123456AABB");
+    }
+
+    @Test
+    void plainMessagesWithoutAValidTrailerAreNoProbes() {
+        String message = "A1123456";
+        assertThat(Probe.decode(HEX.parseHex(message + "4D535244" + "02" + "1A2B3C4D" + "00000000"))).as("version 2").isNull();
+        assertThat(Probe.decode(HEX.parseHex(message + "4D535245" + "01" + "1A2B3C4D" + "00000000"))).as("another marker").isNull();
+        assertThat(Probe.decode(HEX.parseHex(message + "4D535244" + "01" + "00000000" + "00000000"))).as("epoch 0").isNull();
+        assertThat(Probe.decode(HEX.parseHex("A11234" + "4D535244" + "01" + "1A2B3C4D" + "00000000"))).as("no whole header before").isNull();
+        assertThat(Probe.decode(HEX.parseHex("A0123456" + "68656C6C6F"))).as("data").isNull();
+        assertThat(Probe.decode(new byte[0])).isNull();
+    }
+
+    @Test
+    void anOpeningMessageGoesPlainWithTheOfferAndOtherMessagesInFrames() throws Exception {
+        Recorder peerHears = new Recorder();
+        MemoryTransport peer = raw("peer", peerHears);
+        ReliableTransport alice = reliable("alice", new Recorder(), options -> options.initialRto(Duration.ofSeconds(5)));
+
+        alice.open(peer.localDestination(), text("A1 syn"));
+        alice.send(peer.localDestination(), text("FF ping"));
+
+        byte[] probe = peerHears.next().bytes();
+        Frame stands = Probe.decode(probe);
+        assertThat(stands).as("a probe").isNotNull();
+        assertThat(text(stands.payload())).isEqualTo("A1 syn");
+        assertThat(stands.senderEpoch()).isEqualTo(alice.state(peer.localDestination()).localEpoch());
+        assertThat(stands.seq()).isZero();
+        Frame frame = peerHears.nextFrame();
+        assertThat(frame.seq()).isEqualTo(1);
+        assertThat(text(frame.payload())).isEqualTo("FF ping");
+        assertThat(alice.statistics()).containsEntry(ReliableCounter.PROBES_SENT, 1L).containsEntry(ReliableCounter.MESSAGES_SENT, 2L);
+    }
+
+    @Test
+    void anUnansweredProbeIsSentAgainUnchanged() throws Exception {
+        Recorder silentHears = new Recorder();
+        MemoryTransport silent = raw("silent", silentHears);
+        ReliableTransport alice = reliable("alice", new Recorder());
+
+        alice.open(silent.localDestination(), text("A1 syn"));
+
+        byte[] first = silentHears.next().bytes();
+        byte[] again = silentHears.next().bytes();
+        assertThat(again).as("the retransmission, after the RTO").isEqualTo(first);
+        assertThat(Probe.decode(again)).isNotNull();
+        assertThat(alice.statistics().get(ReliableCounter.PROBES_SENT)).isGreaterThanOrEqualTo(2L);
+        assertThat(alice.statistics().get(ReliableCounter.RETRANSMITTED)).isGreaterThanOrEqualTo(1L);
+    }
+
+    @Test
+    void aPeerThatAnswersInPlainIsPlainAndItsProbeIsNeverSentAgain() throws Exception {
+        Recorder aliceHears = new Recorder();
+        Recorder originalHears = new Recorder();
+        MemoryTransport original = raw("original", originalHears);
+        ReliableTransport alice = reliable("alice", aliceHears);
+        alice.open(original.localDestination(), text("A1 syn"));
+        assertThat(Probe.decode(originalHears.next().bytes())).isNotNull();
+
+        original.send(alice.localDestination(), text("51 ack"));
+
+        assertThat(aliceHears.next().text()).isEqualTo("51 ack");
+        assertThat(alice.isPlain(original.localDestination())).isTrue();
+        assertThat(alice.unacknowledged(original.localDestination())).as("nothing left to send again").isZero();
+        alice.send(original.localDestination(), text("A0 data"));
+        assertThat(originalHears.next().text()).as("the next thing the original hears").isEqualTo("A0 data");
+    }
+
+    @Test
+    void whatWasSentInFramesBesideAProbeIsSentAgainPlainButTheProbeIsNot() throws Exception {
+        Recorder originalHears = new Recorder();
+        MemoryTransport original = raw("original", originalHears);
+        ReliableTransport alice = reliable("alice", new Recorder(), options -> options.initialRto(Duration.ofSeconds(5)));
+        alice.open(original.localDestination(), text("A1 syn"));
+        alice.send(original.localDestination(), text("FF ping"));
+        assertThat(Probe.decode(originalHears.next().bytes())).isNotNull();
+        assertThat(originalHears.nextFrame().seq()).isEqualTo(1);
+
+        original.send(alice.localDestination(), text("52 refused"));
+
+        assertThat(originalHears.next().text()).isEqualTo("FF ping");
+        alice.send(original.localDestination(), text("marker"));
+        assertThat(originalHears.next().text()).as("no second SYN before it").isEqualTo("marker");
+    }
+
+    @Test
+    void aPeerOfOursTakesTheProbeAsTheFrameItStandsForAndAnswersInFrames() throws Exception {
+        Recorder aliceHears = new Recorder();
+        Recorder bobHears = new Recorder();
+        ReliableTransport alice = reliable("alice", aliceHears);
+        ReliableTransport bob = reliable("bob", bobHears);
+
+        alice.open(bob.localDestination(), text("A1 syn"));
+        assertThat(bobHears.next().text()).as("without the trailer").isEqualTo("A1 syn");
+        bob.send(alice.localDestination(), text("51 ack"));
+        assertThat(aliceHears.next().text()).isEqualTo("51 ack");
+        alice.send(bob.localDestination(), text("A0 data"));
+        assertThat(bobHears.next().text()).isEqualTo("A0 data");
+
+        assertThat(alice.isPlain(bob.localDestination())).isFalse();
+        assertThat(bob.isPlain(alice.localDestination())).isFalse();
+        assertThat(alice.state(bob.localDestination()).mode()).isEqualTo(Peer.Mode.RELIABLE);
+        assertThat(bob.state(alice.localDestination()).mode()).isEqualTo(Peer.Mode.RELIABLE);
+        assertThat(bob.statistics()).containsEntry(ReliableCounter.PROBES_RECEIVED, 1L);
+    }
+
+    @Test
+    void aProbeThatArrivesTwiceIsDeliveredOnceAndAcknowledgedInAFrame() throws Exception {
+        Recorder bobHears = new Recorder();
+        Recorder aliceHears = new Recorder();
+        ReliableTransport bob = reliable("bob", bobHears);
+        MemoryTransport alice = raw("alice", aliceHears);
+        ByteBuffer probe = Probe.encode(text("A1 syn"), 0x1A2B3C4D, 0);
+
+        alice.send(bob.localDestination(), probe.duplicate());
+        alice.send(bob.localDestination(), probe.duplicate());
+        alice.send(bob.localDestination(), Frame.data(0x1A2B3C4D, 0, 1, 0, 0, text("marker")).encode());
+
+        assertThat(bobHears.next().text()).isEqualTo("A1 syn");
+        assertThat(bobHears.next().text()).as("the copy was dropped").isEqualTo("marker");
+        assertThat(bob.statistics()).containsEntry(ReliableCounter.DUPLICATES_DISCARDED, 1L).containsEntry(ReliableCounter.PROBES_RECEIVED, 2L);
+        Frame ack;
+        do {
+            ack = aliceHears.nextFrame();
+        } while (ack.ack() != 2);
+        assertThat(ack.receiverEpoch()).as("the epoch the probe carried").isEqualTo(0x1A2B3C4D);
+    }
+
+    @Test
+    void aPeerToldToStartPlainDeclinesTheOfferAndDeliversTheMessageWithoutIt() throws Exception {
+        Recorder bobHears = new Recorder();
+        Recorder aliceHears = new Recorder();
+        MemoryTransport alice = raw("alice", aliceHears);
+        ReliableTransport bob = reliable("bob", bobHears, options -> options.startPlain(alice.localDestination()::equals));
+
+        alice.send(bob.localDestination(), Probe.encode(text("A1 syn"), 0x1A2B3C4D, 0));
+
+        assertThat(bobHears.next().text()).isEqualTo("A1 syn");
+        assertThat(bob.isPlain(alice.localDestination())).isTrue();
+        bob.send(alice.localDestination(), text("51 ack"));
+        assertThat(aliceHears.next().text()).as("answered plain").isEqualTo("51 ack");
+    }
+
+    @Test
+    void aPlainPeersMessageThatLooksLikeAProbeIsLeftAsItIs() throws Exception {
+        Recorder bobHears = new Recorder();
+        MemoryTransport original = raw("original", new Recorder());
+        ReliableTransport bob = reliable("bob", bobHears);
+        original.send(bob.localDestination(), text("A1 plain syn"));
+        assertThat(bobHears.next().text()).isEqualTo("A1 plain syn");
+
+        byte[] data = array(Probe.encode(text("A0 data ending like a probe"), 0x1A2B3C4D, 0));
+        original.send(bob.localDestination(), ByteBuffer.wrap(data));
+
+        assertThat(bobHears.next().bytes()).isEqualTo(data);
+    }
+}
