@@ -25,6 +25,8 @@ final class RouterSession {
     private static final System.Logger LOG = System.getLogger(I2cpTransport.class.getName());
     private static final long FIRST_RETRY_MILLIS = 1_000;
     private static final long LAST_RETRY_MILLIS = 30_000;
+    /** What a router says when the destination has a session already (its disconnect reason). */
+    private static final String DUPLICATE_DESTINATION = "duplicate destination";
 
     private final String router;
     private final I2pKeys keys;
@@ -163,11 +165,22 @@ final class RouterSession {
             return created;
         } catch (I2PSessionException e) {
             destroy(created);
-            throw new IOException("cannot open an I2CP session with the I2P router at " + router
-                    + " (is the router running, with I2CP on that port?): " + rootMessage(e), e);
+            throw refused(e);
         } finally {
             connecting = null;
         }
+    }
+
+    /** Why the router would not open the session, with what to do about it. */
+    private IOException refused(I2PSessionException e) {
+        String detail = rootMessage(e);
+        if (detail.toLowerCase(java.util.Locale.ROOT).contains(DUPLICATE_DESTINATION)) {
+            return new IOException("the I2P router at " + router + " refused the session: the destination " + keys.base32()
+                    + " has a session there already (\"" + DUPLICATE_DESTINATION + "\"); another program, or another"
+                    + " manager in this one, uses the same keys: stop it or use other keys", e);
+        }
+        return new IOException("cannot open an I2CP session with the I2P router at " + router
+                + " (is the router running, with I2CP on that port?): " + detail, e);
     }
 
     private void reconnect() {

@@ -15,6 +15,9 @@ import org.ministreaming.Async;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.reliable.ReliableCounter;
+import org.ministreaming.transport.reliable.ReliableTransport;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.i2cp.testing.SharedRouter;
 
@@ -78,6 +81,60 @@ class OriginalPeerTest {
                 assertThat(HEX.formatHex(data.bytes())).isEqualTo("A0987654" + "21");
             }
             assertThat(HEX.formatHex(original.next().bytes())).as("the client's close").isEqualTo("A2987654");
+        }
+    }
+
+    @Test
+    void ourClientInItsDefaultModeReachesAnOriginalServerWithoutASetting(I2pRouter router) throws Exception {
+        Transport transport = Endpoints.on(router).build();
+        try (RawSession original = new RawSession(router, I2pKeys.generate(SigType.DSA_SHA1));
+             StreamManager client = StreamManager.open(transport)) {
+            CompletableFuture<StreamSocket> connecting = Async.run(() -> client.connect(original.keys().destination()));
+
+            RawSession.Received syn = original.next();
+            assertThat(syn.protocol()).as("a plain message, as the original expects").isZero();
+            assertThat(HEX.formatHex(syn.bytes(), 0, 1)).isEqualTo("A1");
+            byte[] clientId = Arrays.copyOfRange(syn.bytes(), 1, 4);
+            net.i2p.data.Destination clientDestination = I2pDestinations.read(syn.bytes(), 4);
+            assertThat(I2pDestinations.toUri(clientDestination)).as("the destination the original reads").isEqualTo(client.localDestination());
+            original.send(clientDestination, concat(concat(HEX.parseHex("51"), clientId), HEX.parseHex("987654")), 0);
+            original.send(clientDestination, concat(concat(HEX.parseHex("50"), clientId), "hi".getBytes(StandardCharsets.US_ASCII)), 0);
+
+            try (StreamSocket socket = connecting.get(60, TimeUnit.SECONDS)) {
+                assertThat(socket.getInputStream().readNBytes(2)).asString(StandardCharsets.US_ASCII).isEqualTo("hi");
+                assertThat(socket.hasFlowControl()).isFalse();
+                socket.getOutputStream().write('!');
+                RawSession.Received data = original.next();
+                assertThat(data.protocol()).isZero();
+                assertThat(HEX.formatHex(data.bytes())).isEqualTo("A0987654" + "21");
+            }
+            assertThat(HEX.formatHex(original.next().bytes())).as("the client's close").isEqualTo("A2987654");
+            assertThat(((ReliableTransport) transport).isPlain(original.keys().destination())).isTrue();
+        }
+    }
+
+    @Test
+    void ourClientInItsDefaultModeKeepsReliabilityAndFlowControlWithOurServer(I2pRouter router) throws Exception {
+        ReliableTransport serverTransport = (ReliableTransport) Endpoints.on(router).build();
+        ReliableTransport clientTransport = (ReliableTransport) Endpoints.on(router).build();
+        try (StreamManager server = StreamManager.open(serverTransport);
+             StreamManager client = StreamManager.open(clientTransport)) {
+            StreamServerSocket serverSocket = server.serverSocket();
+            CompletableFuture<Boolean> served = Async.run(() -> {
+                try (StreamSocket socket = serverSocket.accept(Duration.ofSeconds(30))) {
+                    socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                    return socket.hasFlowControl();
+                }
+            });
+            try (StreamSocket socket = client.connect(server.localDestination())) {
+                assertThat(socket.getInputStream().readNBytes(5)).asString(StandardCharsets.US_ASCII).isEqualTo("hello");
+                assertThat(socket.hasFlowControl()).isTrue();
+            }
+            assertThat(served.get(60, TimeUnit.SECONDS)).as("flow control at the server").isTrue();
+            assertThat(clientTransport.isPlain(server.localDestination())).isFalse();
+            assertThat(serverTransport.isPlain(client.localDestination())).isFalse();
+            assertThat(serverTransport.statistics().get(ReliableCounter.PROBES_RECEIVED)).isPositive();
+            assertThat(serverTransport.statistics().get(ReliableCounter.MESSAGES_DELIVERED)).as("frames after the probe").isPositive();
         }
     }
 
