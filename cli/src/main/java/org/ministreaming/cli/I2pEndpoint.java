@@ -47,8 +47,8 @@ final class I2pEndpoint {
 
     @Option(names = "--plain",
             description = "Without the reliable delivery layer: every message travels plain, as the original implementation"
-                    + " (I2P's ministreaming) sends it, and what I2P loses stays lost. client and connect need it to reach a peer"
-                    + " that runs the original; server and listen answer such peers plain without it.")
+                    + " (I2P's ministreaming) sends it, and what I2P loses stays lost. Not needed to talk with the original:"
+                    + " without it, every command finds out from a peer's first answer whether it speaks plain.")
     private boolean plain;
 
     @Option(names = "--i2cp-option", paramLabel = "NAME=VALUE", converter = SessionOption.Converter.class,
