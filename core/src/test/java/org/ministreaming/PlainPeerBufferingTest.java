@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +123,25 @@ class PlainPeerBufferingTest {
                 .isLessThanOrEqualTo(receiver.options().receiveBudget());
         assertThat(pair[1].getInputStream().readNBytes(data.length)).isEqualTo(data);
         assertThat(receiver.statistics()).containsEntry(Counter.OVERRUN, 0L);
+        assertThat(receiver.receiveBudgetUsed()).isZero();
+    }
+
+    @Test
+    void connectionsWithFlowControlAreBoundByTheirWindowAndCountTowardsTheBudget() throws Exception {
+        int window = 64 * 1024;
+        StreamManager receiver = manager("receiver", StreamOptions.builder().receiveBufferSize(window));
+        StreamManager sender = manager("sender", StreamOptions.builder().writeTimeout(Duration.ofMillis(200)));
+        StreamServerSocket serverSocket = receiver.serverSocket();
+        CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(30)));
+        StreamSocket client = sender.connect(receiver.localDestination());
+        StreamSocket served = accepted.get(30, TimeUnit.SECONDS);
+        assertThat(served.hasFlowControl()).isTrue();
+
+        assertThatThrownBy(() -> client.getOutputStream().write(new byte[4 * window])).isInstanceOf(SocketTimeoutException.class);
+        Await.until("the window is buffered", () -> receiver.bufferedBytes() == window);
+
+        assertThat(receiver.receiveBudgetUsed()).isEqualTo(window + 2L * OVERHEAD);
+        served.close();
         assertThat(receiver.receiveBudgetUsed()).isZero();
     }
 
