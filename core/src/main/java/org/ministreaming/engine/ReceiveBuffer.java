@@ -56,22 +56,22 @@ final class ReceiveBuffer {
 
     /**
      * @param account where every kept message is charged
-     * @param limit the first bound, as {@link #bound} takes it
-     * @param countsOverhead whether the bound counts the per-message overhead
+     * @param bytes the first bound, as {@link #bound} takes it
+     * @param overhead whether the bound counts the per-message overhead
      */
-    ReceiveBuffer(ReceiveBudget<?>.Account account, long limit, boolean countsOverhead) {
+    ReceiveBuffer(ReceiveBudget<?>.Account account, long bytes, boolean overhead) {
         this.account = account;
-        bound(limit, countsOverhead);
+        bound(bytes, overhead);
     }
 
     /**
      * Sets how much the buffer holds ahead of its reader: a flow-control window in data bytes
-     * ({@code countsOverhead} false), or an allowance in charged bytes (true).
+     * ({@code overhead} false), or an allowance in charged bytes ({@code overhead} true).
      */
-    void bound(long newLimit, boolean overhead) {
+    void bound(long bytes, boolean overhead) {
         lock.lock();
         try {
-            this.limit = newLimit;
+            this.limit = bytes;
             this.countsOverhead = overhead;
         } finally {
             lock.unlock();
@@ -218,17 +218,13 @@ final class ReceiveBuffer {
      * Drops what is buffered, releasing its charge, and makes reads fail with {@code cause} from
      * now on, even after {@link #finish()} or {@link #fail}: the reader must not mistake the loss
      * for the end of the stream.
-     *
-     * @return the data bytes dropped
      */
-    int discard(IOException cause) {
+    void discard(IOException cause) {
         lock.lock();
         try {
-            int dropped = buffered;
             failure = cause;
             clear();
             changed.signalAll();
-            return dropped;
         } finally {
             lock.unlock();
         }
