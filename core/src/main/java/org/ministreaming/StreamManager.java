@@ -118,11 +118,30 @@ public final class StreamManager implements AutoCloseable {
     }
 
     /**
-     * Bytes received and not yet read by the application, over all open connections. Bounded
-     * by the connections times the receive buffer size.
+     * Data bytes received and not yet read by the application, over all open connections.
+     * Bounded by the receive budget ({@link #receiveBudgetUsed()} counts them with their overhead).
      */
     public long bufferedBytes() {
         return engine.bufferedBytes();
+    }
+
+    /**
+     * Bytes charged to the receive budget now: unread payload plus
+     * {@link org.ministreaming.engine.EngineSettings#BUFFERED_MESSAGE_OVERHEAD} per buffered
+     * message, over all connections, including ended ones whose reader has not read or closed
+     * them yet. Never more than {@link StreamOptions#receiveBudget()}.
+     */
+    public long receiveBudgetUsed() {
+        return engine.receiveBudgetUsed();
+    }
+
+    /**
+     * The most bytes charged to the receive budget at once since the manager opened, as
+     * {@link #receiveBudgetUsed()} counts them: the proof that the budget held. Never more than
+     * {@link StreamOptions#receiveBudget()}.
+     */
+    public long receiveBudgetHighWater() {
+        return engine.receiveBudgetHighWater();
     }
 
     /** Whether {@link #close} was called. */

@@ -21,8 +21,12 @@ public final class StreamOptions {
     public static final Duration DEFAULT_ACCEPT_TIMEOUT = Duration.ofSeconds(5);
     /** Default number of incoming connections that may wait for {@code accept()}: 64. */
     public static final int DEFAULT_ACCEPT_BACKLOG = 64;
-    /** Default bytes buffered per connection ahead of its reader: 256 KiB. */
+    /** Default flow-control window, per connection with flow control: 256 KiB. */
     public static final int DEFAULT_RECEIVE_BUFFER_SIZE = 256 * 1024;
+    /** Default bytes one connection without flow control may buffer ahead of its reader: 32 MiB. */
+    public static final int DEFAULT_PLAIN_RECEIVE_ALLOWANCE = 32 << 20;
+    /** The most the default receive budget is: 256 MiB (less on a small heap, see {@link #defaultReceiveBudget()}). */
+    public static final long DEFAULT_RECEIVE_BUDGET_CAP = 256L << 20;
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -33,6 +37,8 @@ public final class StreamOptions {
     private final Duration acceptTimeout;
     private final int acceptBacklog;
     private final int receiveBufferSize;
+    private final int plainReceiveAllowance;
+    private final long receiveBudget;
     private final Random random;
     private final MessageListener messageListener;
 
@@ -47,6 +53,8 @@ public final class StreamOptions {
         this.acceptTimeout = builder.acceptTimeout;
         this.acceptBacklog = builder.acceptBacklog;
         this.receiveBufferSize = builder.receiveBufferSize;
+        this.plainReceiveAllowance = builder.plainReceiveAllowance;
+        this.receiveBudget = builder.receiveBudget;
         this.random = builder.random != null ? builder.random : new SecureRandom();
         this.messageListener = builder.messageListener;
     }
@@ -54,6 +62,14 @@ public final class StreamOptions {
     /** The defaults. */
     public static StreamOptions defaults() {
         return builder().build();
+    }
+
+    /**
+     * The default receive budget: a quarter of the largest heap the JVM may use
+     * ({@link Runtime#maxMemory()}), but at most {@link #DEFAULT_RECEIVE_BUDGET_CAP} (256 MiB).
+     */
+    public static long defaultReceiveBudget() {
+        return Math.max(1, Math.min(DEFAULT_RECEIVE_BUDGET_CAP, Runtime.getRuntime().maxMemory() / 4));
     }
 
     /** A builder starting from the defaults. */
@@ -113,12 +129,35 @@ public final class StreamOptions {
     }
 
     /**
-     * Bytes buffered per connection ahead of its reader. With flow control this is the window the
-     * peer may send ahead; a plain peer that sends more than this ahead of the reader gets its
-     * connection closed, and the reader an {@code IOException} after the buffered bytes.
+     * The flow-control window: on a connection with flow control, the data bytes the peer may
+     * send ahead of the reader, and so the most that connection buffers. Connections without flow
+     * control are bound by {@link #plainReceiveAllowance()} instead.
      */
     public int receiveBufferSize() {
         return receiveBufferSize;
+    }
+
+    /**
+     * Bytes one connection without flow control (a plain peer, such as the original
+     * implementation) may buffer ahead of its reader, each buffered message counted as its
+     * payload plus {@link EngineSettings#BUFFERED_MESSAGE_OVERHEAD} bytes. A peer that sends more
+     * gets that connection closed (counter {@code OVERRUN}): the reader gets the buffered bytes,
+     * then an {@code IOException} naming this option. Such a peer cannot be asked to wait, so
+     * this is what lets it send ahead of a slow reader.
+     */
+    public int plainReceiveAllowance() {
+        return plainReceiveAllowance;
+    }
+
+    /**
+     * Bytes all connections of the manager together may buffer ahead of their readers, counted as
+     * for {@link #plainReceiveAllowance()}, with flow control or without. When a message would
+     * take them past it, the connection holding the most is closed and its unread bytes discarded
+     * (counter {@code RECEIVE_BUDGET_EXHAUSTED}; its reader gets an {@code IOException} naming
+     * this option), and the message is tried again. Default: {@link #defaultReceiveBudget()}.
+     */
+    public long receiveBudget() {
+        return receiveBudget;
     }
 
     /** Sees every message sent and received. */
@@ -127,7 +166,8 @@ public final class StreamOptions {
     }
 
     EngineSettings engineSettings() {
-        return new EngineSettings(acceptTimeout, acceptBacklog, receiveBufferSize, random, flowControl, idleTimeout, limits);
+        return new EngineSettings(acceptTimeout, acceptBacklog, receiveBufferSize, plainReceiveAllowance, receiveBudget,
+                random, flowControl, idleTimeout, limits);
     }
 
     /** Makes {@link StreamOptions}. Not thread-safe; use from one thread. */
@@ -144,6 +184,8 @@ public final class StreamOptions {
         private Duration acceptTimeout = DEFAULT_ACCEPT_TIMEOUT;
         private int acceptBacklog = DEFAULT_ACCEPT_BACKLOG;
         private int receiveBufferSize = DEFAULT_RECEIVE_BUFFER_SIZE;
+        private int plainReceiveAllowance = DEFAULT_PLAIN_RECEIVE_ALLOWANCE;
+        private long receiveBudget = defaultReceiveBudget();
         private Random random;
         private MessageListener messageListener = MessageListener.NONE;
 
@@ -219,9 +261,24 @@ public final class StreamOptions {
             return this;
         }
 
-        /** Bytes buffered per connection ahead of its reader; at least 1. */
+        /** The flow-control window per connection with flow control, in bytes; at least 1. */
         public Builder receiveBufferSize(int bytes) {
             this.receiveBufferSize = atLeastOne("receiveBufferSize", bytes);
+            return this;
+        }
+
+        /** Bytes one connection without flow control may buffer ahead of its reader; at least 1. */
+        public Builder plainReceiveAllowance(int bytes) {
+            this.plainReceiveAllowance = atLeastOne("plainReceiveAllowance", bytes);
+            return this;
+        }
+
+        /** Bytes all connections together may buffer ahead of their readers; at least 1. */
+        public Builder receiveBudget(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("receiveBudget must be at least 1: " + bytes);
+            }
+            this.receiveBudget = bytes;
             return this;
         }
 

@@ -293,7 +293,7 @@ class EngineRulesTest {
 
     @Test
     void receiveBufferOverrunClosesOnlyThatConnection() throws Exception {
-        Destination server = start(StreamOptions.builder().receiveBufferSize(1024));
+        Destination server = start(StreamOptions.builder().plainReceiveAllowance(1024));
         StreamServerSocket serverSocket = manager.serverSocket();
         Opened victim = open(serverSocket, "11 11 11");
         Opened bystander = open(serverSocket, "22 22 22");
@@ -306,7 +306,7 @@ class EngineRulesTest {
         assertThat(count(Counter.OVERRUN)).isEqualTo(1);
         assertThat(victim.socket().getInputStream().readNBytes(600)).hasSize(600);
         assertThatThrownBy(() -> victim.socket().getInputStream().read())
-                .isInstanceOf(IOException.class).hasMessageContaining("overrun");
+                .isInstanceOf(IOException.class).hasMessageContaining("overrun").hasMessageContaining("plainReceiveAllowance");
         assertThatThrownBy(() -> victim.socket().getOutputStream().write(1)).isInstanceOf(IOException.class);
 
         peer.send(server, "C->S A0 " + bystander.serverId() + " 6F 6B");

@@ -184,7 +184,7 @@ class LimitsTest {
     void aPlainPeerFloodingDataCannotGrowTheManagersBuffersBeyondTheirBound() throws Exception {
         int buffer = 16 * 1024;
         int perPeer = 8;
-        StreamManager server = manager("server", StreamOptions.builder().receiveBufferSize(buffer).maxConnectionsPerPeer(perPeer));
+        StreamManager server = manager("server", StreamOptions.builder().plainReceiveAllowance(buffer).maxConnectionsPerPeer(perPeer));
         StreamServerSocket serverSocket = server.serverSocket();
         ScriptedPeer peer = peer("peer");
         List<String> serverIds = new ArrayList<>();

@@ -35,6 +35,8 @@ class StreamOptionsTest {
         assertThat(options.acceptTimeout()).isEqualTo(Duration.ofSeconds(5)).isEqualTo(StreamOptions.DEFAULT_ACCEPT_TIMEOUT);
         assertThat(options.acceptBacklog()).isEqualTo(64).isEqualTo(StreamOptions.DEFAULT_ACCEPT_BACKLOG);
         assertThat(options.receiveBufferSize()).isEqualTo(256 * 1024).isEqualTo(StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE);
+        assertThat(options.plainReceiveAllowance()).isEqualTo(32 << 20).isEqualTo(StreamOptions.DEFAULT_PLAIN_RECEIVE_ALLOWANCE);
+        assertThat(options.receiveBudget()).isEqualTo(StreamOptions.defaultReceiveBudget());
         assertThat(options.readTimeout()).isEqualTo(Duration.ZERO);
         assertThat(options.messageListener()).isSameAs(MessageListener.NONE);
     }
@@ -46,7 +48,36 @@ class StreamOptionsTest {
         assertThat(settings.acceptTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.acceptBacklog()).isEqualTo(64);
         assertThat(settings.receiveBufferSize()).isEqualTo(256 * 1024);
+        assertThat(settings.plainReceiveAllowance()).isEqualTo(32 << 20);
+        assertThat(settings.receiveBudget()).isEqualTo(StreamOptions.defaultReceiveBudget());
         assertThat(settings.random()).isInstanceOf(SecureRandom.class);
+    }
+
+    @Test
+    void theDefaultBudgetIsAQuarterOfTheHeapButAtMost256MiB() {
+        long quarter = Runtime.getRuntime().maxMemory() / 4;
+
+        assertThat(StreamOptions.defaultReceiveBudget())
+                .isEqualTo(Math.min(256L << 20, quarter))
+                .isLessThanOrEqualTo(StreamOptions.DEFAULT_RECEIVE_BUDGET_CAP);
+    }
+
+    @Test
+    void theAllowanceAndTheBudgetAreKeptAndReachTheEngine() {
+        StreamOptions options = StreamOptions.builder().plainReceiveAllowance(5000).receiveBudget(3L << 32).build();
+
+        assertThat(options.plainReceiveAllowance()).isEqualTo(5000);
+        assertThat(options.receiveBudget()).isEqualTo(3L << 32);
+        assertThat(options.engineSettings().plainReceiveAllowance()).isEqualTo(5000);
+        assertThat(options.engineSettings().receiveBudget()).isEqualTo(3L << 32);
+    }
+
+    @ParameterizedTest(name = "receiveBudget({0})")
+    @ValueSource(longs = {0, -1, Long.MIN_VALUE})
+    void aBudgetBelowOneIsRefused(long value) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> StreamOptions.builder().receiveBudget(value))
+                .withMessage("receiveBudget must be at least 1: " + value);
     }
 
     @Test
@@ -164,15 +195,19 @@ class StreamOptionsTest {
         return Stream.of(0, -1, Integer.MIN_VALUE)
                 .flatMap(size -> Stream.of(
                         Arguments.of("acceptBacklog", size),
-                        Arguments.of("receiveBufferSize", size)));
+                        Arguments.of("receiveBufferSize", size),
+                        Arguments.of("plainReceiveAllowance", size)));
     }
 
     @ParameterizedTest(name = "{0}({1})")
     @MethodSource("sizesBelowOne")
     void sizesMustBeAtLeastOne(String setting, int value) {
-        Function<Integer, StreamOptions.Builder> setter = setting.equals("acceptBacklog")
-                ? StreamOptions.builder()::acceptBacklog
-                : StreamOptions.builder()::receiveBufferSize;
+        StreamOptions.Builder builder = StreamOptions.builder();
+        Function<Integer, StreamOptions.Builder> setter = switch (setting) {
+            case "acceptBacklog" -> builder::acceptBacklog;
+            case "plainReceiveAllowance" -> builder::plainReceiveAllowance;
+            default -> builder::receiveBufferSize;
+        };
 
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> setter.apply(value))

@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 import org.ministreaming.StreamOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,8 +43,6 @@ final class BenchCommand implements Callable<Integer> {
     static final int MAX_STREAMS = 64;
     /** Largest chunk: 16 MiB. */
     static final long MAX_CHUNK = 16L << 20;
-    /** Largest receive buffer: 1 GiB. */
-    static final long MAX_RECEIVE_BUFFER = 1L << 30;
 
     private static final long SEED = 1;
     private static final String TRANSPORT_LOGGER = "org.ministreaming.transport.tcp";
@@ -68,10 +67,8 @@ final class BenchCommand implements Callable<Integer> {
                     + " 0 for none. Default: ${DEFAULT-VALUE}.")
     private long warmup;
 
-    @Option(names = "--receive-buffer", paramLabel = "SIZE", converter = ByteSize.class,
-            description = "Ministreaming's receive buffer per connection, which is its flow-control window;"
-                    + " at most 1G. Default: the library's, 256K.")
-    private Long receiveBuffer;
+    @Mixin
+    private ReceiveOptions receive;
 
     @Option(names = "--verify", description = "Compare every byte received with the byte sent (a memory compare, on both paths).")
     private boolean verify;
@@ -84,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         checkArguments();
         PrintWriter out = spec.commandLine().getOut();
-        int window = receiveBuffer == null ? StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE : receiveBuffer.intValue();
+        int window = receive.window();
         out.println("Benchmark: " + ByteSize.format(size) + " one way over " + streams + (streams == 1 ? " stream" : " streams")
                 + " on loopback, written in chunks of " + ByteSize.format(chunk));
         out.println(INDENT + "ministreaming: two managers in this process, TCP transport (plain TCP), one link for all streams,"
@@ -102,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
         Level logLevel = transportLog.getLevel();
         // Links that end because the benchmark closes them are no news; warnings still show.
         transportLog.setLevel(Level.WARNING);
-        try (Throughput.Ministreaming ms = new Throughput.Ministreaming(window);
+        try (Throughput.Ministreaming ms = new Throughput.Ministreaming(receive.applyTo(StreamOptions.builder()));
              Throughput.RawTcp tcp = new Throughput.RawTcp()) {
             if (warmup > 0) {
                 out.println("Warm-up: " + ByteSize.format(warmup) + " over each path first, not counted, so that the JIT"
@@ -144,9 +141,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--size must give each stream at least one byte: "
                     + size + " bytes over " + streams + " streams");
         }
-        if (receiveBuffer != null && receiveBuffer > MAX_RECEIVE_BUFFER) {
-            throw new ParameterException(spec.commandLine(), "--receive-buffer must be at most 1G, got " + ByteSize.format(receiveBuffer));
-        }
+        receive.check();
     }
 
     private Throughput.Result run(Throughput.Path path, long bytes, Throughput.Data data, String label) throws IOException {

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
@@ -20,8 +21,8 @@ import org.ministreaming.StreamSocket;
  * ({@code mem:sender} and {@code mem:receiver} on an in-memory network, two endpoints on
  * loopback TCP, or two destinations on an I2P router), and hashes them with SHA-256 at both ends.
  *
- * <p>Both managers use the default options, so the connection has flow control: the sender
- * waits whenever the receiver's 256 KiB buffer is full.
+ * <p>Both managers have flow control: the sender waits whenever the receiver's window (256 KiB
+ * unless {@code --receive-buffer} says otherwise) is full.
  *
  * <p>Not thread-safe: run it from one thread; the receiver gets a thread of its own.
  */
@@ -61,6 +62,7 @@ final class BulkTransfer {
     private final long size;
     private final long seed;
     private final DemoTransport.Network network;
+    private final Supplier<StreamOptions.Builder> options;
 
     /**
      * A transfer.
@@ -68,11 +70,13 @@ final class BulkTransfer {
      * @param size bytes to send, at least 1
      * @param seed seed of the random bytes
      * @param network where the sender and the receiver live
+     * @param options where both managers' options start, such as the receive limits
      */
-    BulkTransfer(long size, long seed, DemoTransport.Network network) {
+    BulkTransfer(long size, long seed, DemoTransport.Network network, Supplier<StreamOptions.Builder> options) {
         this.size = size;
         this.seed = seed;
         this.network = network;
+        this.options = options;
     }
 
     /**
@@ -83,9 +87,8 @@ final class BulkTransfer {
      * @throws IOException if connecting, sending or receiving failed
      */
     Result run(LongConsumer progress) throws IOException {
-        StreamOptions receiverOptions = StreamOptions.builder()
-                .readTimeout(IDLE_TIMEOUT).build();
-        StreamOptions senderOptions = StreamOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();
+        StreamOptions receiverOptions = options.get().readTimeout(IDLE_TIMEOUT).build();
+        StreamOptions senderOptions = options.get().connectTimeout(CONNECT_TIMEOUT).build();
         AtomicLong received = new AtomicLong();
         try (StreamManager receiver = network.open("receiver", true, receiverOptions);
              StreamManager sender = network.open("sender", false, senderOptions);

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Plays the seed's three sample conversations over an in-memory network (or loopback TCP, or an I2P router),"
                     + " printing every message the client sends and receives, and checks them against the seed.",
-            "Then sends SIZE bytes of seeded random data over one connection and compares their SHA-256 at both ends.",
+            "Then sends SIZE bytes of seeded random data over one connection and compares their SHA-256 at both ends;"
+                    + " --receive-buffer, --plain-receive-allowance and --receive-budget apply to its two managers.",
             "With --drop, --duplicate or --reorder the transfer runs over a lossy link through the reliable delivery layer,"
                     + " and prints how many messages it retransmitted and how many duplicates it discarded.",
             "Exits with 0 if everything matched, 1 if not, and with --transport i2cp 7 if the router cannot be reached."})
@@ -60,6 +61,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     private LossyLink link;
 
+    @Mixin
+    private ReceiveOptions receive;
+
     @Spec
     private CommandSpec spec;
 
@@ -77,6 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         if ((given.hasMatchedOption("--i2cp") || given.hasMatchedOption("--i2cp-option")) && transport != DemoTransport.I2CP) {
             throw new ParameterException(spec.commandLine(), "--i2cp and --i2cp-option are for --transport i2cp");
         }
+        receive.check();
         DemoTransport.Router i2p = new DemoTransport.Router(router, List.copyOf(sessionOptions));
         CoreLogging.configure(main.verbose());
         PrintWriter out = spec.commandLine().getOut();
@@ -98,12 +103,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private BulkTransfer.Result transfer(PrintWriter out, DemoTransport.Network network) throws IOException {
-        BulkTransfer transfer = new BulkTransfer(size, seed, network);
+        BulkTransfer transfer = new BulkTransfer(size, seed, network, () -> receive.applyTo(StreamOptions.builder()));
         out.println();
         out.println("Bulk transfer: " + ByteSize.format(size) + " of random data (seed " + seed
                 + ") " + transport.route("sender", "receiver") + " over one connection");
         out.println("   with flow control: the sender waits whenever the receiver's "
-                + ByteSize.format(StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE) + " buffer is full");
+                + ByteSize.format(receive.window()) + " buffer is full");
         if (link.reliable()) {
             out.println("   " + link.describe());
         }

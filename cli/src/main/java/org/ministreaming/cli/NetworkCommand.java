@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.ministreaming.StreamOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -21,6 +22,9 @@ abstract class NetworkCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private ReceiveOptions receive;
 
     private final Lifetime lifetime = new Lifetime();
 
@@ -61,13 +65,14 @@ abstract class NetworkCommand implements Callable<Integer> {
     }
 
     /**
-     * Options for the command's manager: the defaults, plus with {@code --trace} a
-     * {@link TracePrinter} on the error writer, owned by the lifetime.
+     * Options for the command's manager: the defaults with the {@link ReceiveOptions} given, plus
+     * with {@code --trace} a {@link TracePrinter} on the error writer, owned by the lifetime.
      *
      * @throws IOException if the command is stopping already
+     * @throws picocli.CommandLine.ParameterException if a receive option is out of range
      */
     StreamOptions.Builder streamOptions() throws IOException {
-        StreamOptions.Builder options = StreamOptions.builder();
+        StreamOptions.Builder options = receive.applyTo(StreamOptions.builder());
         if (main().trace()) {
             options.messageListener(lifetime.own(new TracePrinter(err())));
         }

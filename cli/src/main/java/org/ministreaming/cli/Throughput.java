@@ -362,13 +362,12 @@ final class Throughput {
         /**
          * Starts both managers.
          *
-         * @param receiveBufferSize each connection's receive buffer, which is its flow-control window
+         * @param base the managers' options, such as the flow-control window; the timeouts are set here
          */
-        Ministreaming(int receiveBufferSize) throws IOException {
-            StreamOptions options = StreamOptions.builder()
+        Ministreaming(StreamOptions.Builder base) throws IOException {
+            StreamOptions options = base
                     .connectTimeout(STALL_TIMEOUT).acceptTimeout(STALL_TIMEOUT)
-                    .readTimeout(STALL_TIMEOUT).writeTimeout(STALL_TIMEOUT)
-                    .receiveBufferSize(receiveBufferSize).build();
+                    .readTimeout(STALL_TIMEOUT).writeTimeout(STALL_TIMEOUT).build();
             server = StreamManager.open(TcpTransport.plain().listen("tcp://127.0.0.1:0").build(), options);
             StreamManager opened = null;
             try {

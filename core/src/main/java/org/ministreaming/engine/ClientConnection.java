@@ -26,8 +26,8 @@ public final class ClientConnection extends Connection {
     /**
      * @param offeredWindow the window this side offers in its SYN, or 0 to offer no credit extension
      */
-    ClientConnection(Engine engine, Destination peer, ConnectionId clientId, int receiveBufferSize, int offeredWindow) {
-        super(engine, peer, clientId, receiveBufferSize);
+    ClientConnection(Engine engine, Destination peer, ConnectionId clientId, int offeredWindow) {
+        super(engine, peer, clientId);
         this.offeredWindow = offeredWindow;
     }
 

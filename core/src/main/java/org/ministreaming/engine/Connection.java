@@ -20,7 +20,8 @@ import org.ministreaming.wire.Message;
  * <p>When both sides agreed to the credit extension, the connection keeps {@link Credit}
  * accounts: a writer waits for credit instead of overrunning the peer's buffer, and the reader
  * grants credit back as it consumes. Without the extension (a plain peer), a peer that sends more
- * than the receive buffer holds gets the connection closed.
+ * than the plain allowance ahead of the reader gets the connection closed. Either way, the
+ * manager's receive budget may evict a connection; see {@link BufferLimits}.
  *
  * <p>Thread-safe; see {@link Engine} for the locks. {@code lock} guards the state and the credit;
  * {@code sendLock} orders this connection's outbound messages so that a close follows every byte
@@ -50,11 +51,11 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     /** The credit accounts, or null on a plain connection. Guarded by {@code lock}. */
     private Credit credit;
 
-    Connection(Engine engine, Destination peer, ConnectionId localId, int receiveBufferSize) {
+    Connection(Engine engine, Destination peer, ConnectionId localId) {
         this.engine = engine;
         this.peer = peer;
         this.localId = localId;
-        this.inbound = new ReceiveBuffer(receiveBufferSize);
+        this.inbound = engine.bufferLimits().bufferFor(this);
     }
 
     /** The other side's destination. */
@@ -251,7 +252,10 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         inbound.closeLocally();
-        boolean ordered = awaitSendLock();
+        // sendLock, so the close follows the message a writer is handing over. A writer stops at
+        // its next message once closed, so this is quick, unless the transport holds the writer
+        // up (a peer that stopped reading its link): then the close goes without the lock.
+        boolean ordered = Locks.tryLockUninterruptibly(sendLock, TimeUnit.MILLISECONDS.toNanos(CLOSE_LINGER_MILLIS));
         try {
             boolean tellPeer;
             lock.lock();
@@ -272,32 +276,6 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         }
     }
 
-    /**
-     * Takes {@code sendLock} so the close follows the message a writer is handing over. A writer
-     * stops at its next message once the connection is closed, so this is quick, unless the
-     * transport holds the writer up (a peer that stopped reading its link): after
-     * {@value #CLOSE_LINGER_MILLIS} ms the close goes without the lock; the unfinished write fails.
-     *
-     * @return whether the lock was taken
-     */
-    private boolean awaitSendLock() {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_LINGER_MILLIS);
-        try {
-            while (true) {
-                try {
-                    return sendLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     /** Receive path: the peer was heard from, on this connection or by a pong. */
     final void heard() {
         lastHeardNanos = System.nanoTime();
@@ -308,38 +286,54 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         return lastHeardNanos;
     }
 
-    /** Starts keeping credit accounts: both sides agreed to the extension. Call with {@code lock} held. */
+    /**
+     * Starts keeping credit accounts: both sides agreed to the extension, so the receive buffer is
+     * bound by the window instead of the plain allowance. Call with {@code lock} held, before the
+     * connection is established.
+     */
     final void enableCredit(int receiveWindow, int peerWindow) {
         credit = new Credit(receiveWindow, peerWindow);
+        inbound.bound(receiveWindow, false);
     }
 
-    /** Receive path: a data message for this connection. */
+    /**
+     * Receive path: a data message for this connection. When the receive budget has no room, a
+     * connection is evicted (outside this connection's lock) and the message offered again.
+     */
     final void onData(Message message) {
         ByteBuffer payload = message.payload();
-        boolean fits;
-        boolean credited;
-        lock.lock();
-        try {
-            if (!isEstablished()) {
-                engine.unexpected(peer, message, "data before the connection is established");
-                return;
+        ReceiveBuffer.Offer offer;
+        int evictions = 0;
+        do {
+            lock.lock();
+            try {
+                if (!isEstablished()) {
+                    engine.unexpected(peer, message, "data before the connection is established");
+                    return;
+                }
+                offer = inbound.offer(payload);
+            } finally {
+                lock.unlock();
             }
-            fits = inbound.offer(payload);
-            credited = credit != null;
-        } finally {
-            lock.unlock();
-        }
-        if (fits) {
+        } while (offer == ReceiveBuffer.Offer.BEYOND_BUDGET && engine.bufferLimits().makeRoom(this, evictions++));
+        if (offer != ReceiveBuffer.Offer.BEYOND_BOUND) {
             return;
         }
-        if (credited) {
+        if (hasCredit()) {
             engine.violation(this, Counter.CREDIT_VIOLATION, payload.remaining() + " data bytes beyond the credit it was given");
             fail("protocol violation: " + peer + " sent more than the credit it was given; the connection was closed", true);
         } else {
-            engine.overrun(this, payload.remaining());
-            fail("receive buffer overrun: " + peer + " sent more than the receive buffer holds"
-                    + " ahead of the reader; the connection was closed", true);
+            engine.bufferLimits().overrun(this, payload.remaining());
         }
+    }
+
+    /**
+     * Drops the buffered bytes, freeing their memory, and ends the connection (close sent); the
+     * reader gets {@code reason}, even if the connection had ended already. Call without {@code lock}.
+     */
+    final void evict(String reason) {
+        inbound.discard(new IOException(reason));
+        fail(reason, true);
     }
 
     /** Receive path: the peer granted credit. */

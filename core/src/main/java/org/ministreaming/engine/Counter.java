@@ -28,8 +28,10 @@ public enum Counter {
     ACCEPT_TIMEOUT,
     /** ACKs for a client id with no connection (one that came after the client gave up, or a stray one), answered with a close. */
     LATE_ACK,
-    /** Connections closed because the peer sent more than the receive buffer holds. */
+    /** Connections without flow control closed because the peer sent more than the plain allowance ahead of the reader. */
     OVERRUN,
+    /** Connections closed, their unread bytes discarded, because the manager's receive budget was exhausted. */
+    RECEIVE_BUDGET_EXHAUSTED,
     /** Connections closed because the peer broke the credit rules (sent beyond its credit, or granted beyond its window). */
     CREDIT_VIOLATION,
     /** Credit messages on a connection that did not agree to the extension. */

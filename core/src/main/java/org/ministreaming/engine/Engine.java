@@ -35,7 +35,8 @@ import org.ministreaming.wire.Packet;
  *       -> Connection.onData -> ReceiveBuffer}. It never blocks: it takes only short locks
  *       (a connection's {@code lock}, a buffer's lock, the backlog's lock), never a
  *       {@code sendLock}, and its own sends (ACKs, closes) are ones the transport promises not to
- *       block. A full receive buffer fails that one connection instead of waiting.</li>
+ *       block. A full receive buffer fails that one connection instead of waiting; an exhausted
+ *       receive budget fails the connection holding the most ({@link BufferLimits}).</li>
  *   <li><b>Application threads</b> connect, accept, read, write and close. A writer holds its
  *       connection's {@code sendLock} while it hands messages to the transport, which may block
  *       it for backpressure; {@code close()} takes the same lock, so a close leaves after every
@@ -72,6 +73,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     private final Map<Key, Connection> connections = new ConcurrentHashMap<>();
     private final Map<SynKey, ServerConnection> bySyn = new ConcurrentHashMap<>();
     private final Admission admission;
+    private final BufferLimits bufferLimits;
     private final Liveness liveness;
     private final ScheduledThreadPoolExecutor timer;
     /** The timer's threads, joined on close: the pool reports termination just before they end. */
@@ -91,6 +93,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         });
         this.timer.setRemoveOnCancelPolicy(true);
         this.admission = new Admission(settings.limits(), counters);
+        this.bufferLimits = new BufferLimits(settings, counters);
         this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
     }
 
@@ -138,7 +141,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         }
         int offeredWindow = settings.creditExtension() ? settings.receiveBufferSize() : 0;
         ClientConnection connection = register(peer, Role.CLIENT,
-                id -> new ClientConnection(this, peer, id, settings.receiveBufferSize(), offeredWindow));
+                id -> new ClientConnection(this, peer, id, offeredWindow));
         if (closed) {
             connection.fail("the manager was closed", false);
         } else {
@@ -187,6 +190,19 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             total += connection.available();
         }
         return total;
+    }
+
+    /**
+     * Bytes charged to the receive budget now: unread payload plus the per-message overhead, over
+     * all connections, including ended ones whose reader has not drained them.
+     */
+    public long receiveBudgetUsed() {
+        return bufferLimits.used();
+    }
+
+    /** The most bytes charged to the receive budget at once so far. */
+    public long receiveBudgetHighWater() {
+        return bufferLimits.highWater();
     }
 
     /** Number of connections in the table (open, opening or waiting for accept). */
@@ -456,10 +472,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return snapshot();
     }
 
-    void overrun(Connection connection, int length) {
-        counters.increment(Counter.OVERRUN);
-        LOG.log(Level.WARNING, connection + ": closing, " + length + " more bytes arrived than its receive buffer ("
-                + settings.receiveBufferSize() + " bytes) holds ahead of the reader");
+    /** The limits on buffered bytes, for the connections' receive paths. */
+    BufferLimits bufferLimits() {
+        return bufferLimits;
     }
 
     private void malformed(Destination from, byte[] bytes, MalformedMessageException problem) {

@@ -14,51 +14,96 @@ import java.util.concurrent.locks.ReentrantLock;
  * A connection's inbound bytes: a bounded queue of payload views between the receive path,
  * which never waits, and the reader, which may.
  *
- * <p>Ending it three ways: {@link #finish()} (the peer closed: the reader drains what is
+ * <p>Two bounds hold for what is buffered. The buffer's own {@linkplain #bound bound} is either a
+ * flow-control window, counted in data bytes as the credit rules count them, or the allowance of
+ * a connection without flow control, counted in charged bytes: each message its payload plus
+ * {@link EngineSettings#BUFFERED_MESSAGE_OVERHEAD}. And every message, either way, is charged to the
+ * manager's {@link ReceiveBudget} through an account, reserved before it is kept and released as
+ * the reader consumes it, when it is {@linkplain #discard discarded} or when the socket closes.
+ *
+ * <p>Ending it four ways: {@link #finish()} (the peer closed: the reader drains what is
  * buffered, then sees EOF), {@link #fail(IOException)} (the reader drains, then gets the
- * exception) and {@link #closeLocally()} (the reader's own socket closed: a blocked or later read
- * fails at once). Thread-safe: one lock guards the state; readers wait on its condition and
- * are woken exactly when something changes.
+ * exception), {@link #discard(IOException)} (the bytes are dropped at once and the reader gets
+ * the exception) and {@link #closeLocally()} (the reader's own socket closed: a blocked or later
+ * read fails at once). Thread-safe: one lock guards the state, and the account is used only under
+ * it; readers wait on its condition and are woken exactly when something changes.
  */
 final class ReceiveBuffer {
+
+    /** What {@link #offer} did with a payload. */
+    enum Offer {
+        /** Kept; or dropped silently because the buffer has ended. */
+        TAKEN,
+        /** Not kept: it does not fit within the buffer's own bound. */
+        BEYOND_BOUND,
+        /** Not kept: the manager's budget has no room for it. */
+        BEYOND_BUDGET
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
-    private final int capacity;
+    private final ReceiveBudget<?>.Account account;
+    private long limit;
+    private boolean countsOverhead;
     private int buffered;
+    /** {@code buffered} plus the overhead of each chunk: what the account holds. */
+    private long charged;
     private int highWater;
     private boolean finished;
     private IOException failure;
     private boolean closedLocally;
 
-    ReceiveBuffer(int capacity) {
-        this.capacity = capacity;
+    /**
+     * @param account where every kept message is charged
+     * @param bytes the first bound, as {@link #bound} takes it
+     * @param overhead whether the bound counts the per-message overhead
+     */
+    ReceiveBuffer(ReceiveBudget<?>.Account account, long bytes, boolean overhead) {
+        this.account = account;
+        bound(bytes, overhead);
+    }
+
+    /**
+     * Sets how much the buffer holds ahead of its reader: a flow-control window in data bytes
+     * ({@code overhead} false), or an allowance in charged bytes ({@code overhead} true).
+     */
+    void bound(long bytes, boolean overhead) {
+        lock.lock();
+        try {
+            this.limit = bytes;
+            this.countsOverhead = overhead;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Adds a payload without waiting.
      *
      * @param payload a view the buffer may keep; it is never changed by anyone
-     * @return {@code false} if it does not fit in the remaining capacity (nothing is added)
+     * @return whether it was taken, or which bound it does not fit in (nothing is added then)
      */
-    boolean offer(ByteBuffer payload) {
+    Offer offer(ByteBuffer payload) {
         int length = payload.remaining();
+        long charge = (long) length + EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
         lock.lock();
         try {
-            if (finished || failure != null || closedLocally) {
-                return true;
+            if (finished || failure != null || closedLocally || length == 0) {
+                return Offer.TAKEN;
             }
-            if (length > capacity - buffered) {
-                return false;
+            if (countsOverhead ? charge > limit - charged : length > limit - buffered) {
+                return Offer.BEYOND_BOUND;
             }
-            if (length > 0) {
-                chunks.addLast(payload);
-                buffered += length;
-                highWater = Math.max(highWater, buffered);
-                changed.signalAll();
+            if (!account.tryReserve(charge)) {
+                return Offer.BEYOND_BUDGET;
             }
-            return true;
+            chunks.addLast(payload);
+            buffered += length;
+            charged += charge;
+            highWater = Math.max(highWater, buffered);
+            changed.signalAll();
+            return Offer.TAKEN;
         } finally {
             lock.unlock();
         }
@@ -101,6 +146,7 @@ final class ReceiveBuffer {
                 throw new SocketException("Socket closed");
             }
             int copied = 0;
+            long released = 0;
             while (copied < length && !chunks.isEmpty()) {
                 ByteBuffer head = chunks.peekFirst();
                 int n = Math.min(length - copied, head.remaining());
@@ -108,9 +154,13 @@ final class ReceiveBuffer {
                 copied += n;
                 if (!head.hasRemaining()) {
                     chunks.removeFirst();
+                    released += EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
                 }
             }
             buffered -= copied;
+            released += copied;
+            charged -= released;
+            account.release(released);
             return copied;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -164,16 +214,38 @@ final class ReceiveBuffer {
         }
     }
 
+    /**
+     * Drops what is buffered, releasing its charge, and makes reads fail with {@code cause} from
+     * now on, even after {@link #finish()} or {@link #fail}: the reader must not mistake the loss
+     * for the end of the stream.
+     */
+    void discard(IOException cause) {
+        lock.lock();
+        try {
+            failure = cause;
+            clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The local socket closed: reads fail now, and the buffered bytes are released. */
     void closeLocally() {
         lock.lock();
         try {
             closedLocally = true;
-            chunks.clear();
-            buffered = 0;
+            clear();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void clear() {
+        chunks.clear();
+        buffered = 0;
+        account.release(charged);
+        charged = 0;
     }
 }

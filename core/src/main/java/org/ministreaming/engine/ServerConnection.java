@@ -18,12 +18,13 @@ public final class ServerConnection extends Connection {
     private Future<?> acceptTimer;
 
     /**
+     * @param receiveBufferSize the window this side offers if the client offered one
      * @param clientWindow the window the client offered in its SYN, or 0 for a plain SYN or when
      *     this side does not take up the offer
      */
     ServerConnection(Engine engine, Destination peer, ConnectionId serverId, ConnectionId clientId,
             int receiveBufferSize, int clientWindow) {
-        super(engine, peer, serverId, receiveBufferSize);
+        super(engine, peer, serverId);
         this.clientId = clientId;
         this.window = clientWindow > 0 ? receiveBufferSize : 0;
         if (clientWindow > 0) {

@@ -76,6 +76,8 @@ final class DispatcherHarness implements AutoCloseable {
     static final Limits LIMITS = new Limits(24, 12, 16, 32772);
     static final int BACKLOG = 8;
     static final int RECEIVE_BUFFER = 4096;
+    /** The plain allowance: 4096 data bytes in two messages, so the overrun seed (4000 + 200) overruns at its second. */
+    static final int PLAIN_ALLOWANCE = RECEIVE_BUFFER + 2 * EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
     static final int CAROL_WINDOW = 2048;
 
     private static final int[] PLANNED_IDS = {
@@ -107,8 +109,8 @@ final class DispatcherHarness implements AutoCloseable {
     private final byte[] readBuffer = new byte[1024];
 
     DispatcherHarness() throws Exception {
-        EngineSettings settings = new EngineSettings(Duration.ofHours(1), BACKLOG, RECEIVE_BUFFER, new PlannedIds(),
-                true, Duration.ZERO, LIMITS);
+        EngineSettings settings = new EngineSettings(Duration.ofHours(1), BACKLOG, RECEIVE_BUFFER, PLAIN_ALLOWANCE,
+                Long.MAX_VALUE, new PlannedIds(), true, Duration.ZERO, LIMITS);
         engine = Engine.start(transport, settings, new TraceChecker());
         acceptor = engine.acceptor();
         fuzzable.add(accept(MALLORY, 0x123456, Seeds.ascii("mem:mallory"), 0x987654, 0));

@@ -30,6 +30,7 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.engine.ReceiveBuffer.Offer;
 
 /** {@link ReceiveBuffer}: offers, reads, the three ways it ends, waiting, and a stress run. */
 class ReceiveBufferTest {
@@ -47,13 +48,100 @@ class ReceiveBufferTest {
         }
     }
 
+    // ---------------------------------------------------------------- allowance and budget
+
+    private static final int OVERHEAD = EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
+
+    @Test
+    void anAllowanceCountsEachMessagesOverhead() {
+        ReceiveBuffer buffer = new ReceiveBuffer(new ReceiveBudget<String>(Long.MAX_VALUE).account("a"), 3 * (10 + OVERHEAD), true);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(buffer.offer(ByteBuffer.wrap(new byte[10]))).isEqualTo(Offer.TAKEN);
+        }
+
+        assertThat(buffer.offer(wrap(1))).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.available()).isEqualTo(30);
+    }
+
+    @Test
+    void aWindowCountsDataBytesOnlyAfterTheBoundChanges() {
+        ReceiveBuffer buffer = new ReceiveBuffer(new ReceiveBudget<String>(Long.MAX_VALUE).account("a"), 10, true);
+        buffer.bound(10, false);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(buffer.offer(wrap(i))).isEqualTo(Offer.TAKEN);
+        }
+
+        assertThat(buffer.offer(wrap(1))).isEqualTo(Offer.BEYOND_BOUND);
+    }
+
+    @Test
+    void everyMessageIsChargedToTheBudgetAndReleasedAsItIsRead() throws IOException {
+        ReceiveBudget<String> budget = new ReceiveBudget<>(1 << 20);
+        ReceiveBuffer buffer = new ReceiveBuffer(budget.account("a"), 1000, false);
+        buffer.offer(wrap(1, 2, 3));
+        buffer.offer(wrap(4, 5));
+        assertThat(budget.held("a")).isEqualTo(5 + 2 * OVERHEAD);
+
+        assertThat(buffer.read(new byte[2], 0, 2, 0)).isEqualTo(2);
+        assertThat(budget.held("a")).isEqualTo(3 + 2 * OVERHEAD);
+
+        assertThat(buffer.read(new byte[4], 0, 4, 0)).isEqualTo(3);
+        assertThat(budget.used()).isZero();
+        assertThat(budget.holders()).isZero();
+    }
+
+    @Test
+    void aFullBudgetRefusesAndKeepsNothing() {
+        ReceiveBudget<String> budget = new ReceiveBudget<>(2 * (10 + OVERHEAD));
+        ReceiveBuffer a = new ReceiveBuffer(budget.account("a"), 1 << 20, true);
+        ReceiveBuffer b = new ReceiveBuffer(budget.account("b"), 1 << 20, false);
+
+        assertThat(a.offer(ByteBuffer.wrap(new byte[10]))).isEqualTo(Offer.TAKEN);
+        assertThat(b.offer(ByteBuffer.wrap(new byte[10]))).isEqualTo(Offer.TAKEN);
+        assertThat(a.offer(wrap(1))).isEqualTo(Offer.BEYOND_BUDGET);
+
+        assertThat(a.available()).isEqualTo(10);
+        assertThat(budget.used()).isEqualTo(budget.limit());
+    }
+
+    @Test
+    void discardingDropsTheBytesAndFailsReadsEvenAfterThePeersClose() {
+        ReceiveBudget<String> budget = new ReceiveBudget<>(1 << 20);
+        ReceiveBuffer buffer = new ReceiveBuffer(budget.account("a"), 1000, true);
+        buffer.offer(wrap(1, 2, 3));
+        buffer.finish();
+
+        buffer.discard(new IOException("receive budget exhausted"));
+
+        assertThat(budget.used()).isZero();
+        assertThat(buffer.available()).isZero();
+        assertThatThrownBy(() -> buffer.read(new byte[1], 0, 1, 0)).isInstanceOf(IOException.class)
+                .hasMessage("receive budget exhausted");
+        assertThat(buffer.offer(wrap(4))).isEqualTo(Offer.TAKEN);
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    void closingLocallyReleasesTheCharge() {
+        ReceiveBudget<String> budget = new ReceiveBudget<>(1 << 20);
+        ReceiveBuffer buffer = new ReceiveBuffer(budget.account("a"), 1000, false);
+        buffer.offer(wrap(1, 2, 3));
+
+        buffer.closeLocally();
+
+        assertThat(budget.used()).isZero();
+        assertThat(budget.holders()).isZero();
+    }
+
     // ---------------------------------------------------------------- offer and read
 
     @Test
     void offeredBytesCanBeRead() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
 
-        assertThat(buffer.offer(wrap(1, 2, 3))).isTrue();
+        assertThat(buffer.offer(wrap(1, 2, 3))).isEqualTo(Offer.TAKEN);
 
         assertThat(buffer.available()).isEqualTo(3);
         assertThat(readAll(buffer, 10)).containsExactly(1, 2, 3);
@@ -62,7 +150,7 @@ class ReceiveBufferTest {
 
     @Test
     void aReadReturnsWhatIsAvailableWithoutWaitingToFillItsArray() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         buffer.offer(wrap(1, 2));
         buffer.offer(wrap(3, 4, 5));
         byte[] target = new byte[50];
@@ -77,7 +165,7 @@ class ReceiveBufferTest {
 
     @Test
     void aShortReadLeavesTheRestOfAChunkForTheNextRead() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         buffer.offer(wrap(1, 2, 3, 4, 5));
         byte[] target = new byte[2];
 
@@ -89,10 +177,10 @@ class ReceiveBufferTest {
 
     @Test
     void anOfferBeyondCapacityIsRefusedAndAddsNothing() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(10);
+        ReceiveBuffer buffer = window(10);
         buffer.offer(wrap(1, 2, 3, 4, 5, 6));
 
-        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]))).isFalse();
+        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]))).isEqualTo(Offer.BEYOND_BOUND);
 
         assertThat(buffer.available()).isEqualTo(6);
         assertThat(readAll(buffer, 100)).containsExactly(1, 2, 3, 4, 5, 6);
@@ -100,22 +188,22 @@ class ReceiveBufferTest {
 
     @Test
     void readingMakesRoomForARefusedOffer() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(10);
+        ReceiveBuffer buffer = window(10);
         buffer.offer(ByteBuffer.wrap(new byte[8]));
-        assertThat(buffer.offer(wrap(9, 9, 9))).isFalse();
+        assertThat(buffer.offer(wrap(9, 9, 9))).isEqualTo(Offer.BEYOND_BOUND);
 
         buffer.read(new byte[4], 0, 4, 0);
 
-        assertThat(buffer.offer(wrap(9, 9, 9))).isTrue();
+        assertThat(buffer.offer(wrap(9, 9, 9))).isEqualTo(Offer.TAKEN);
         assertThat(buffer.available()).isEqualTo(7);
     }
 
     @Test
     void anOfferOfExactlyTheCapacityFits() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(4);
+        ReceiveBuffer buffer = window(4);
 
-        assertThat(buffer.offer(wrap(1, 2, 3, 4))).isTrue();
-        assertThat(buffer.offer(wrap(5))).isFalse();
+        assertThat(buffer.offer(wrap(1, 2, 3, 4))).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(5))).isEqualTo(Offer.BEYOND_BOUND);
 
         assertThat(buffer.available()).isEqualTo(4);
         assertThat(readAll(buffer, 4)).containsExactly(1, 2, 3, 4);
@@ -123,18 +211,18 @@ class ReceiveBufferTest {
 
     @Test
     void aChunkLargerThanTheCapacityNeverFits() {
-        ReceiveBuffer buffer = new ReceiveBuffer(4);
+        ReceiveBuffer buffer = window(4);
 
-        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]))).isFalse();
+        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]))).isEqualTo(Offer.BEYOND_BOUND);
         assertThat(buffer.available()).isZero();
     }
 
     @Test
     void anEmptyOfferIsAcceptedAndAddsNothing() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(4);
+        ReceiveBuffer buffer = window(4);
         buffer.offer(wrap(1, 2, 3, 4));
 
-        assertThat(buffer.offer(ByteBuffer.allocate(0))).isTrue();
+        assertThat(buffer.offer(ByteBuffer.allocate(0))).isEqualTo(Offer.TAKEN);
 
         assertThat(buffer.available()).isEqualTo(4);
         buffer.finish();
@@ -144,10 +232,10 @@ class ReceiveBufferTest {
 
     @Test
     void aReadOfLengthZeroReturnsZeroWithoutWaiting() throws IOException {
-        ReceiveBuffer empty = new ReceiveBuffer(4);
+        ReceiveBuffer empty = window(4);
         assertThat(empty.read(new byte[1], 0, 0, 0)).isZero();
 
-        ReceiveBuffer full = new ReceiveBuffer(4);
+        ReceiveBuffer full = window(4);
         full.offer(wrap(7));
         assertThat(full.read(new byte[1], 0, 0, 0)).isZero();
         assertThat(full.available()).isEqualTo(1);
@@ -157,7 +245,7 @@ class ReceiveBufferTest {
 
     @Test
     void afterFinishReadsDrainThenSeeEndOfStreamForever() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         buffer.offer(wrap(1, 2, 3));
 
         buffer.finish();
@@ -171,10 +259,10 @@ class ReceiveBufferTest {
 
     @Test
     void offersAfterFinishAreIgnored() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         buffer.finish();
 
-        assertThat(buffer.offer(wrap(1, 2))).isTrue();
+        assertThat(buffer.offer(wrap(1, 2))).isEqualTo(Offer.TAKEN);
 
         assertThat(buffer.available()).isZero();
         assertThat(buffer.read(new byte[8], 0, 8, 0)).isEqualTo(-1);
@@ -182,7 +270,7 @@ class ReceiveBufferTest {
 
     @Test
     void afterFailReadsDrainThenThrowTheFailure() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         buffer.offer(wrap(1, 2, 3));
         IOException cause = new IOException("peer overran the receive buffer");
 
@@ -199,7 +287,7 @@ class ReceiveBufferTest {
 
     @Test
     void aFailureAfterFinishIsIgnored() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         buffer.finish();
 
         buffer.fail(new IOException("too late"));
@@ -209,7 +297,7 @@ class ReceiveBufferTest {
 
     @Test
     void theFirstFailureWins() {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
 
         buffer.fail(new IOException("first"));
         buffer.fail(new IOException("second"));
@@ -219,7 +307,7 @@ class ReceiveBufferTest {
 
     @Test
     void afterCloseLocallyReadsFailAtOnceAndNothingIsAvailable() {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         buffer.offer(wrap(1, 2, 3));
 
         buffer.closeLocally();
@@ -228,20 +316,20 @@ class ReceiveBufferTest {
         assertThatThrownBy(() -> buffer.read(new byte[8], 0, 8, 0))
                 .isInstanceOf(SocketException.class)
                 .hasMessage("Socket closed");
-        assertThat(buffer.offer(wrap(4))).isTrue();
+        assertThat(buffer.offer(wrap(4))).isEqualTo(Offer.TAKEN);
         assertThat(buffer.available()).isZero();
         assertThatThrownBy(() -> buffer.read(new byte[8], 0, 8, 0)).isInstanceOf(SocketException.class);
     }
 
     @Test
     void closeLocallyOutranksAnEarlierFinishOrFailure() {
-        ReceiveBuffer finished = new ReceiveBuffer(100);
+        ReceiveBuffer finished = window(100);
         finished.offer(wrap(1));
         finished.finish();
         finished.closeLocally();
         assertThatThrownBy(() -> finished.read(new byte[8], 0, 8, 0)).isInstanceOf(SocketException.class);
 
-        ReceiveBuffer failed = new ReceiveBuffer(100);
+        ReceiveBuffer failed = window(100);
         failed.fail(new IOException("reset"));
         failed.closeLocally();
         assertThatThrownBy(() -> failed.read(new byte[8], 0, 8, 0)).isInstanceOf(SocketException.class);
@@ -251,7 +339,7 @@ class ReceiveBufferTest {
 
     @Test
     void aReadTimesOutWhenNothingArrives() {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> buffer.read(new byte[8], 0, 8, 100))
@@ -263,7 +351,7 @@ class ReceiveBufferTest {
 
     @Test
     void aReadWithATimeoutReturnsDataThatIsAlreadyThere() throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         buffer.offer(wrap(5));
 
         assertThat(buffer.read(new byte[8], 0, 8, 1)).isEqualTo(1);
@@ -271,7 +359,7 @@ class ReceiveBufferTest {
 
     @Test
     void anInterruptedReaderGetsInterruptedIoExceptionAndKeepsItsInterruptFlag() throws Exception {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         CompletableFuture<Boolean> flagAfter = new CompletableFuture<>();
         Thread reader = start("interrupted-reader", () -> {
             try {
@@ -292,7 +380,7 @@ class ReceiveBufferTest {
 
     @Test
     void aReaderThatIsAlreadyInterruptedFailsAtOnceWhenItWouldWait() {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         Thread.currentThread().interrupt();
         try {
             assertThatThrownBy(() -> buffer.read(new byte[8], 0, 8, 0)).isInstanceOf(InterruptedIOException.class);
@@ -304,7 +392,7 @@ class ReceiveBufferTest {
 
     @Test
     void aBlockedReaderIsWokenByAnOffer() throws Exception {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         CompletableFuture<byte[]> result = blockedRead(buffer, 0);
 
         buffer.offer(wrap(4, 2));
@@ -314,7 +402,7 @@ class ReceiveBufferTest {
 
     @Test
     void aBlockedReaderWithATimeoutIsWokenByAnOffer() throws Exception {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         CompletableFuture<byte[]> result = blockedRead(buffer, 60_000);
 
         buffer.offer(wrap(4, 2));
@@ -324,7 +412,7 @@ class ReceiveBufferTest {
 
     @Test
     void aBlockedReaderIsWokenByFinishAndSeesEndOfStream() throws Exception {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         CompletableFuture<byte[]> result = blockedRead(buffer, 0);
 
         buffer.finish();
@@ -334,7 +422,7 @@ class ReceiveBufferTest {
 
     @Test
     void aBlockedReaderIsWokenByFailAndGetsTheFailure() throws Exception {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         CompletableFuture<byte[]> result = blockedRead(buffer, 0);
 
         buffer.fail(new IOException("connection reset"));
@@ -348,7 +436,7 @@ class ReceiveBufferTest {
 
     @Test
     void aBlockedReaderIsWokenByCloseLocallyAndGetsSocketException() throws Exception {
-        ReceiveBuffer buffer = new ReceiveBuffer(100);
+        ReceiveBuffer buffer = window(100);
         CompletableFuture<byte[]> result = blockedRead(buffer, 0);
 
         buffer.closeLocally();
@@ -367,7 +455,7 @@ class ReceiveBufferTest {
     void oneProducerAndOneConsumerMove20MiBIntact() throws Exception {
         int capacity = 4096;
         long total = 20L << 20;
-        ReceiveBuffer buffer = new ReceiveBuffer(capacity);
+        ReceiveBuffer buffer = window(capacity);
         Semaphore consumed = new Semaphore(0);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -379,7 +467,7 @@ class ReceiveBufferTest {
                 while (sent < total) {
                     byte[] chunk = new byte[(int) Math.min(random.nextInt(capacity + 1), total - sent)];
                     random.nextBytes(chunk);
-                    while (!buffer.offer(ByteBuffer.wrap(chunk))) {
+                    while (buffer.offer(ByteBuffer.wrap(chunk)) != Offer.TAKEN) {
                         refusals++;
                         // Each permit is one read; a stale one only costs another try.
                         if (!consumed.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -445,7 +533,7 @@ class ReceiveBufferTest {
     @Property(tries = 500)
     void readsYieldExactlyTheAcceptedOffersAndAvailableTracksTheDifference(@ForAll("sessions") Session session)
             throws IOException {
-        ReceiveBuffer buffer = new ReceiveBuffer(session.capacity());
+        ReceiveBuffer buffer = window(session.capacity());
         ByteArrayOutputStream accepted = new ByteArrayOutputStream();
         ByteArrayOutputStream read = new ByteArrayOutputStream();
         int counter = 0;
@@ -457,7 +545,7 @@ class ReceiveBufferTest {
                     chunk[i] = (byte) counter++;
                 }
                 boolean fits = step.size() <= session.capacity() - pending;
-                assertThat(buffer.offer(ByteBuffer.wrap(chunk))).as("offer of %d with %d pending", step.size(), pending).isEqualTo(fits);
+                assertThat(buffer.offer(ByteBuffer.wrap(chunk))).as("offer of %d with %d pending", step.size(), pending).isEqualTo(fits ? Offer.TAKEN : Offer.BEYOND_BOUND);
                 if (fits) {
                     accepted.write(chunk);
                 }
@@ -480,6 +568,11 @@ class ReceiveBufferTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A buffer bound by a window of {@code bytes} data bytes, charged to a budget never reached. */
+    private static ReceiveBuffer window(int bytes) {
+        return new ReceiveBuffer(new ReceiveBudget<String>(Long.MAX_VALUE).account("test"), bytes, false);
+    }
 
     private static ByteBuffer wrap(int... values) {
         byte[] bytes = new byte[values.length];

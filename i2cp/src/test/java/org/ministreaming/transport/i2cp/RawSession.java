@@ -45,6 +45,11 @@ final class RawSession implements AutoCloseable {
         session.sendMessage(to, bytes, 0, bytes.length, null, null, protocol, 0, 0);
     }
 
+    /** The next message within {@code wait}, or {@code null}. */
+    Received poll(java.time.Duration wait) throws InterruptedException {
+        return inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The next message, failing the test if none comes in 30 s. */
     Received next() throws InterruptedException {
         Received received = inbox.poll(30, TimeUnit.SECONDS);
