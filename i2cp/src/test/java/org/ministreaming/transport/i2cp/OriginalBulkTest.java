@@ -106,10 +106,12 @@ class OriginalBulkTest {
             StreamServerSocket serverSocket = server.serverSocket();
             Destination to = serverKeys.i2pDestination();
 
+            CompletableFuture<StreamSocket> accepting = Async.run(() -> serverSocket.accept(Duration.ofSeconds(60)));
             byte[] stuckId = OriginalClient.connect(original, to, "111111");
-            StreamSocket stuck = serverSocket.accept(Duration.ofSeconds(60));
+            StreamSocket stuck = accepting.get(60, TimeUnit.SECONDS);
+            accepting = Async.run(() -> serverSocket.accept(Duration.ofSeconds(60)));
             byte[] readingId = OriginalClient.connect(original, to, "222222");
-            StreamSocket reading = serverSocket.accept(Duration.ofSeconds(60));
+            StreamSocket reading = accepting.get(60, TimeUnit.SECONDS);
             CompletableFuture<byte[]> read = Async.run(() -> {
                 try (reading) {
                     return digestPausing(reading.getInputStream(), null);
