@@ -74,7 +74,22 @@ public final class StreamManager implements AutoCloseable {
      * @throws IOException if this manager is closed or the transport cannot reach the peer
      */
     public StreamSocket connect(Destination peer) throws IOException {
-        return new StreamSocket(engine.connect(peer, options.connectTimeout()), options);
+        return connect(peer, options.connectTimeout());
+    }
+
+    /**
+     * Like {@link #connect(Destination)}, waiting up to {@code timeout} instead of the connect
+     * timeout of the options (for callers that have a timeout of their own, such as
+     * {@link java.net.Socket#connect(java.net.SocketAddress, int)}).
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IOException as {@link #connect(Destination)}
+     */
+    public StreamSocket connect(Destination peer, Duration timeout) throws IOException {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("connect timeout must be positive: " + timeout);
+        }
+        return new StreamSocket(engine.connect(peer, timeout), options);
     }
 
     /**
