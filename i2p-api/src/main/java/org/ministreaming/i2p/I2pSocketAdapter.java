@@ -1,0 +1,157 @@
+package org.ministreaming.i2p;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SelectableChannel;
+import java.time.Duration;
+import java.util.Objects;
+import net.i2p.client.streaming.I2PSocket;
+import net.i2p.client.streaming.I2PSocketOptions;
+import net.i2p.data.Destination;
+import org.ministreaming.StreamSocket;
+
+/**
+ * I2P's {@link I2PSocket} over a ministreaming {@link StreamSocket}: its streams, read timeout and
+ * close are the socket's.
+ *
+ * <ul>
+ *   <li>{@link #reset()} closes: the protocol has no reset, and a close still sends the bytes
+ *       written before it.</li>
+ *   <li>{@link #getPort()} and {@link #getLocalPort()} are 0 (unspecified): the protocol has no
+ *       ports.</li>
+ *   <li>The socket error listener is kept and never called: errors show as {@code IOException}s
+ *       on reads and writes.</li>
+ *   <li>{@link #getChannel()} throws {@link UnsupportedOperationException}: there is no
+ *       selectable channel.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: one thread may read while another writes; any thread may close.
+ */
+public final class I2pSocketAdapter implements I2PSocket {
+
+    private final StreamSocket socket;
+    private final I2pSocketManagerAdapter manager;
+    private volatile I2PSocketOptions options;
+    private volatile SocketErrorListener errorListener;
+
+    I2pSocketAdapter(StreamSocket socket, I2pSocketManagerAdapter manager, I2PSocketOptions options) {
+        this.socket = socket;
+        this.manager = manager;
+        setOptions(options);
+    }
+
+    /** The ministreaming socket underneath. */
+    public StreamSocket streamSocket() {
+        return socket;
+    }
+
+    /** The manager's I2P destination. */
+    @Override
+    public Destination getThisDestination() {
+        return manager.addressing().toI2p(manager.streamManager().localDestination());
+    }
+
+    /** The peer's I2P destination. */
+    @Override
+    public Destination getPeerDestination() {
+        return manager.addressing().toI2p(socket.peer());
+    }
+
+    /** The bytes from the peer; see {@link StreamSocket#getInputStream()}. */
+    @Override
+    public InputStream getInputStream() {
+        return socket.getInputStream();
+    }
+
+    /** The bytes to the peer; see {@link StreamSocket#getOutputStream()}. */
+    @Override
+    public OutputStream getOutputStream() {
+        return socket.getOutputStream();
+    }
+
+    /**
+     * Refused: ministreaming sockets have no selectable channel.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    @Deprecated
+    public SelectableChannel getChannel() {
+        throw new UnsupportedOperationException("getChannel: ministreaming sockets have no selectable channel; use the streams");
+    }
+
+    /** The options this socket took its timeouts from. */
+    @Override
+    public I2PSocketOptions getOptions() {
+        return options;
+    }
+
+    /** Takes the read and write timeouts of {@code options}. */
+    @Override
+    public void setOptions(I2PSocketOptions options) {
+        this.options = new I2pSocketOptionsAdapter(Objects.requireNonNull(options, "options"));
+        socket.setReadTimeout(waitFor(options.getReadTimeout()));
+        socket.setWriteTimeout(waitFor(options.getWriteTimeout()));
+    }
+
+    /** Milliseconds a read waits; -1: forever. */
+    @Override
+    public long getReadTimeout() {
+        Duration timeout = socket.getReadTimeout();
+        return timeout.isZero() ? -1 : timeout.toMillis();
+    }
+
+    /** Sets how long reads wait, in milliseconds; 0 or less: forever. */
+    @Override
+    public void setReadTimeout(long ms) {
+        options.setReadTimeout(ms);
+        socket.setReadTimeout(waitFor(ms));
+    }
+
+    /** Whether the connection is over, closed by either side or failed. */
+    @Override
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    /** Kept and never called: errors show as {@code IOException}s on reads and writes. */
+    @Override
+    public void setSocketErrorListener(SocketErrorListener listener) {
+        this.errorListener = listener;
+    }
+
+    /** Always 0 (unspecified): the protocol has no ports. */
+    @Override
+    public int getPort() {
+        return 0;
+    }
+
+    /** Always 0 (unspecified): the protocol has no ports. */
+    @Override
+    public int getLocalPort() {
+        return 0;
+    }
+
+    /** Closes, as {@link #close()}: the protocol has no reset. */
+    @Override
+    public void reset() {
+        close();
+    }
+
+    /** Closes the connection both ways, after the bytes written before. Idempotent. */
+    @Override
+    public void close() {
+        socket.close();
+        manager.forget(this);
+    }
+
+    @Override
+    public String toString() {
+        return "I2pSocketAdapter[" + socket + (errorListener == null ? "" : ", with an error listener") + "]";
+    }
+
+    /** An I2P timeout in milliseconds as a ministreaming one: 0 or less waits forever. */
+    static Duration waitFor(long ms) {
+        return ms <= 0 ? Duration.ZERO : Duration.ofMillis(ms);
+    }
+}

@@ -1,0 +1,185 @@
+package org.ministreaming.i2p;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import net.i2p.client.streaming.I2PServerSocket;
+import net.i2p.client.streaming.I2PSocket;
+import net.i2p.client.streaming.I2PSocketManager;
+import net.i2p.client.streaming.I2PSocketOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ministreaming.Async;
+import org.ministreaming.StreamOptions;
+
+/** I2P's socket interfaces over ministreaming on the in-memory transport. */
+class I2pInterfacesTest {
+
+    private MemoryManagers managers;
+
+    @BeforeEach
+    void start() throws Exception {
+        managers = new MemoryManagers(StreamOptions.builder().acceptBacklog(128).maxConnectionsPerPeer(128).build());
+    }
+
+    @AfterEach
+    void stop() {
+        managers.close();
+    }
+
+    @Test
+    void anEchoProgramWrittenForI2pRunsOnMinistreaming() throws Exception {
+        I2PSocketManager server = managers.server;
+        I2PSocketManager client = managers.client;
+        try (EchoProgram echo = new EchoProgram(server)) {
+            assertThat(EchoProgram.call(client, managers.serverDestination(), "hello", "world"))
+                    .containsExactly("echo hello", "echo world");
+
+            List<CompletableFuture<List<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String line = "line " + i;
+                calls.add(Async.run(() -> EchoProgram.call(client, managers.serverDestination(), line, line + "!")));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                assertThat(calls.get(i).get(60, TimeUnit.SECONDS)).containsExactly("echo line " + i, "echo line " + i + "!");
+            }
+        }
+    }
+
+    @Test
+    void socketsNameBothI2pDestinationsAndAreListedWhileOpen() throws Exception {
+        I2PServerSocket serverSocket = managers.server.getServerSocket();
+        assertThat(managers.server.getServerSocket()).isSameAs(serverSocket);
+        CompletableFuture<I2PSocket> accepted = Async.run(serverSocket::accept);
+        I2PSocket socket = managers.client.connect(managers.serverDestination());
+        I2PSocket other = accepted.get(10, TimeUnit.SECONDS);
+
+        assertThat(socket.getPeerDestination()).isEqualTo(managers.serverDestination());
+        assertThat(other.getPeerDestination()).isEqualTo(socket.getThisDestination());
+        assertThat(socket.getPort()).isZero();
+        assertThat(managers.client.listSockets()).containsExactly(socket);
+        assertThat(managers.server.listSockets()).containsExactly(other);
+
+        socket.getOutputStream().write(1);
+        assertThat(other.getInputStream().read()).isEqualTo(1);
+        socket.close();
+        assertThat(socket.isClosed()).isTrue();
+        assertThat(other.getInputStream().read()).isEqualTo(-1);
+        assertThat(managers.client.listSockets()).isEmpty();
+        assertThat(managers.server.listSockets()).as("closed by the peer").isEmpty();
+    }
+
+    @Test
+    void optionsFromPropertiesSetTheTimeouts() throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty(I2PSocketOptions.PROP_READ_TIMEOUT, "200");
+        properties.setProperty(I2PSocketOptions.PROP_CONNECT_TIMEOUT, "5000");
+        properties.setProperty("i2p.streaming.somethingElse", "ignored");
+        I2PSocketOptions options = managers.client.buildOptions(properties);
+        assertThat(options.getReadTimeout()).isEqualTo(200);
+        assertThat(options.getConnectTimeout()).isEqualTo(5000);
+        options.setPort(80);
+
+        CompletableFuture<I2PSocket> accepted = Async.run(managers.server.getServerSocket()::accept);
+        I2PSocket socket = managers.client.connect(managers.serverDestination(), options);
+        accepted.get(10, TimeUnit.SECONDS);
+        assertThat(socket.getReadTimeout()).isEqualTo(200);
+        assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+        socket.setReadTimeout(-1);
+        assertThat(socket.getReadTimeout()).isEqualTo(-1);
+
+        properties.setProperty(I2PSocketOptions.PROP_WRITE_TIMEOUT, "soon");
+        assertThatThrownBy(() -> managers.client.buildOptions(properties)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(I2PSocketOptions.PROP_WRITE_TIMEOUT);
+    }
+
+    @Test
+    void acceptTimesOutAndFailsWithConnectExceptionOnceClosed() throws Exception {
+        I2PServerSocket serverSocket = managers.server.getServerSocket();
+        serverSocket.setSoTimeout(150);
+        assertThat(serverSocket.getSoTimeout()).isEqualTo(150);
+        assertThatThrownBy(serverSocket::accept).isInstanceOf(SocketTimeoutException.class);
+
+        serverSocket.setSoTimeout(0);
+        CompletableFuture<I2PSocket> blocked = Async.run(serverSocket::accept);
+        org.ministreaming.Await.until("the accept blocks", () -> Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("test-async") && t.getState() == Thread.State.WAITING));
+        serverSocket.close();
+        assertThatThrownBy(() -> blocked.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> managers.client.connect(managers.serverDestination()))
+                .as("a closed server socket refuses").isInstanceOf(ConnectException.class);
+        assertThat(managers.server.getServerSocket()).as("a new one after a close").isNotSameAs(serverSocket);
+    }
+
+    @Test
+    void aDestinationKnownByNoneIsAnI2pException() throws Exception {
+        net.i2p.data.Destination stranger = org.ministreaming.transport.i2cp.I2pDestinations.fromUri(
+                org.ministreaming.transport.i2cp.I2pKeys.generate().destination());
+        assertThatThrownBy(() -> managers.client.connect(stranger)).isInstanceOf(net.i2p.I2PException.class)
+                .hasMessageContaining("no ministreaming destination");
+        assertThat(managers.client.ping(stranger, 100)).isFalse();
+    }
+
+    @Test
+    void pingAnswersAndTheJavaNetSocketsWork() throws Exception {
+        managers.server.getServerSocket();
+        assertThat(managers.client.ping(managers.serverDestination(), 5000)).isTrue();
+        assertThat(managers.client.ping(managers.serverDestination(), 0, 0, 5000)).isTrue();
+
+        ServerSocket standard = managers.server.getStandardServerSocket();
+        CompletableFuture<Socket> accepted = Async.run(standard::accept);
+        try (Socket socket = managers.client.connectToSocket(managers.serverDestination(), 5000)) {
+            socket.getOutputStream().write(9);
+            assertThat(accepted.get(10, TimeUnit.SECONDS).getInputStream().read()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void whatCannotApplyIsRefusedNamingTheReason() {
+        I2PSocketManager manager = managers.client;
+        assertThatThrownBy(manager::getSession).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("I2PSession");
+        assertThatThrownBy(() -> manager.addSubsession(new ByteArrayInputStream(new byte[0]), new Properties()))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("subsessions");
+        assertThatThrownBy(() -> manager.removeSubsession(null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(manager.getSubsessions()).isEmpty();
+        assertThatThrownBy(() -> manager.setAcceptTimeout(1)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("StreamOptions.acceptTimeout");
+        assertThat(manager.getAcceptTimeout()).isEqualTo(StreamOptions.DEFAULT_ACCEPT_TIMEOUT.toMillis());
+        assertThatThrownBy(() -> manager.ping(managers.serverDestination(), 0, 0, 100, new byte[1]))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("streaming");
+        assertThatThrownBy(() -> manager.init(null, null, null, null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> manager.getServerSocket().getChannel()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void destroyClosesSocketsAndTellsTheDisconnectListeners() throws Exception {
+        CountDownLatch told = new CountDownLatch(1);
+        managers.client.addDisconnectListener(told::countDown);
+        CompletableFuture<I2PSocket> accepted = Async.run(managers.server.getServerSocket()::accept);
+        I2PSocket socket = managers.client.connect(managers.serverDestination());
+        InputStream peer = accepted.get(10, TimeUnit.SECONDS).getInputStream();
+
+        managers.client.destroySocketManager();
+        assertThat(told.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(managers.client.isDestroyed()).isTrue();
+        assertThat(socket.isClosed()).isTrue();
+        assertThat(peer.read()).isEqualTo(-1);
+        managers.client.destroySocketManager();
+        assertThat(told.getCount()).isZero();
+        assertThat(Duration.ofMillis(managers.client.getAcceptTimeout())).isPositive();
+    }
+}
