@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.ministreaming.engine.Counter;
 import org.ministreaming.engine.Engine;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;

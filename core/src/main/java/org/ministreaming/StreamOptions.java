@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Random;
 import org.ministreaming.engine.EngineSettings;
-import org.ministreaming.engine.Limits;
-import org.ministreaming.engine.MessageListener;
 
 /**
  * Settings for a {@link StreamManager} and its sockets, made with {@link #builder()}.

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
 import org.ministreaming.engine.Connection;
-import org.ministreaming.engine.Role;
 import org.ministreaming.transport.Destination;
 
 /**

@@ -19,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.ministreaming.engine.Counter;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
 /** The credit extension between two managers of ours: writers wait, readers never overrun. */

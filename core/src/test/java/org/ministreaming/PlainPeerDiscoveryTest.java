@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.ministreaming.engine.Counter;
 import org.ministreaming.transport.memory.LinkFaults;
 import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.transport.reliable.ReliableCounter;

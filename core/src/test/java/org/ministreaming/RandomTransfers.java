@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.ministreaming.engine.Counter;
 
 /**
  * Concurrent connections between two managers, random amounts of random data both ways, every

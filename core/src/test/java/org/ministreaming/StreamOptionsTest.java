@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ministreaming.engine.EngineSettings;
-import org.ministreaming.engine.MessageListener;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
 /** {@link StreamOptions}: the defaults, what the builder keeps and what it refuses. */

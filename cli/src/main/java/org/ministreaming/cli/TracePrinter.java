@@ -7,7 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.ministreaming.engine.MessageListener;
+import org.ministreaming.MessageListener;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.MalformedMessageException;
 import org.ministreaming.wire.Message;

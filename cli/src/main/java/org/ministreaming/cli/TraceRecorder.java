@@ -3,7 +3,7 @@ package org.ministreaming.cli;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.ministreaming.engine.MessageListener;
+import org.ministreaming.MessageListener;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.MalformedMessageException;
 import org.ministreaming.wire.Message;

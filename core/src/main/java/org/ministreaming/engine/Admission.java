@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ministreaming.Counter;
+import org.ministreaming.Limits;
 import org.ministreaming.transport.Destination;
 
 /**

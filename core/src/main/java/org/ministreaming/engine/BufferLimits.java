@@ -2,6 +2,7 @@ package org.ministreaming.engine;
 
 import java.lang.System.Logger.Level;
 import java.util.Locale;
+import org.ministreaming.Counter;
 
 /**
  * The limits on bytes buffered ahead of readers: each connection's own bound, and the manager's

@@ -3,6 +3,7 @@ package org.ministreaming.engine;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.ministreaming.Counter;
 
 /** The engine's event counts. Thread-safe and cheap to bump from any thread. */
 final class Counters {

@@ -3,6 +3,7 @@ package org.ministreaming.engine;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Random;
+import org.ministreaming.Limits;
 
 /**
  * What an {@link Engine} needs to know up front. Immutable and thread-safe (the random source

@@ -1,6 +1,7 @@
 package org.ministreaming.engine;
 
 import java.util.concurrent.Future;
+import org.ministreaming.Role;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;

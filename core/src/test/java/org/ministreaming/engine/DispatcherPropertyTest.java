@@ -23,6 +23,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.lifecycle.BeforeProperty;
+import org.ministreaming.Counter;
 import org.ministreaming.fuzz.FuzzScale;
 import org.ministreaming.fuzz.Seeds;
 import org.ministreaming.fuzz.WireArbitraries;

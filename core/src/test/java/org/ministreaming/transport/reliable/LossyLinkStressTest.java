@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.Counter;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
-import org.ministreaming.engine.Counter;
 import org.ministreaming.transport.memory.LinkFaults;
 import org.ministreaming.transport.memory.MemoryNetwork;
 

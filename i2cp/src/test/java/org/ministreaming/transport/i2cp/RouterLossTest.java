@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.Async;
 import org.ministreaming.Await;
+import org.ministreaming.Counter;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
-import org.ministreaming.engine.Counter;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.reliable.ReliableTransport;
 

@@ -1,4 +1,4 @@
-package org.ministreaming.engine;
+package org.ministreaming;
 
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.MalformedMessageException;

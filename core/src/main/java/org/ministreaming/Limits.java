@@ -1,4 +1,4 @@
-package org.ministreaming.engine;
+package org.ministreaming;
 
 /**
  * Limits enforced where input arrives, so that no peer can make a manager exceed its bounds.

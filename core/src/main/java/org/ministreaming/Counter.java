@@ -1,4 +1,4 @@
-package org.ministreaming.engine;
+package org.ministreaming;
 
 /**
  * Events a manager counts. Everything a peer sends that the engine drops, refuses or fails on

@@ -1,4 +1,4 @@
-package org.ministreaming.engine;
+package org.ministreaming;
 
 /**
  * Which side of a connection this endpoint is. Message types tell the role: {@code 5x}
