@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -219,9 +220,9 @@ public final class BlockingHttpServer implements AutoCloseable {
 
     /** Closes the server socket and every connection, and waits for every thread it started. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         server.close();
-        acceptor.join(30_000);
+        join(acceptor);
         open.forEach(socket -> {
             try {
                 socket.close();
@@ -230,10 +231,20 @@ public final class BlockingHttpServer implements AutoCloseable {
             }
         });
         for (Thread thread : threads) {
-            thread.join(30_000);
+            join(thread);
         }
         if (acceptor.isAlive() || threads.stream().anyMatch(Thread::isAlive)) {
             throw new IllegalStateException("a thread of the HTTP server did not stop");
+        }
+    }
+
+    /** Waits up to 30 s for {@code thread}; an interrupt ends the wait with the flag kept. */
+    public static void join(Thread thread) throws InterruptedIOException {
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for " + thread.getName());
         }
     }
 }

@@ -92,7 +92,7 @@ public final class HttpOverStreams implements AutoCloseable {
 
     /** Closes OkHttp's pooled connections and its dispatcher, then the server. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
         server.close();

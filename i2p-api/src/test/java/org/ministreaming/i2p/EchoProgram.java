@@ -13,6 +13,7 @@ import net.i2p.client.streaming.I2PServerSocket;
 import net.i2p.client.streaming.I2PSocket;
 import net.i2p.client.streaming.I2PSocketManager;
 import net.i2p.data.Destination;
+import org.ministreaming.net.BlockingHttpServer;
 
 /**
  * A line echo server and client written against I2P's socket interfaces only
@@ -80,11 +81,11 @@ final class EchoProgram implements AutoCloseable {
 
     /** Closes the server socket and waits for every thread this program started. */
     @Override
-    public void close() throws I2PException, InterruptedException {
+    public void close() throws I2PException, IOException {
         server.close();
-        acceptor.join(30_000);
+        BlockingHttpServer.join(acceptor);
         for (Thread thread : connections) {
-            thread.join(30_000);
+            BlockingHttpServer.join(thread);
         }
         if (acceptor.isAlive() || connections.stream().anyMatch(Thread::isAlive)) {
             throw new IllegalStateException("a thread of the echo program did not stop");
