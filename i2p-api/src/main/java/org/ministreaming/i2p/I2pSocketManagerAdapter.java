@@ -33,8 +33,9 @@ import org.ministreaming.net.SocketAdapter;
  * {@link MinistreamingSocketManagerFactory}: code written for I2P's socket manager runs on
  * ministreaming, over I2CP or any other transport, once the manager is made there.
  *
- * <p>What cannot apply throws {@link UnsupportedOperationException} naming the reason:
- * {@link #getSession()} (the I2CP session is the transport's own, and there is none on other
+ * <p>What cannot apply throws {@link UnsupportedOperationException} naming the reason: the
+ * methods of {@link #getSession()}'s session other than {@code getMyDestination()} and
+ * {@code isClosed()} (the I2CP session is the transport's own, and there is none on other
  * transports), {@link #addSubsession} and {@link #removeSubsession} (ministreaming has one
  * destination per manager), {@link #setAcceptTimeout} (fixed when the manager is made, in
  * {@link org.ministreaming.StreamOptions}), the {@link #ping(Destination, int, int, long, byte[])
@@ -70,11 +71,15 @@ public final class I2pSocketManagerAdapter implements I2PSocketManager {
         return addressing;
     }
 
-    /** Refused: there is no I2PSession to hand out. */
+    /**
+     * A stand-in session that tells this manager's destination ({@code getMyDestination()}) and
+     * whether it is destroyed ({@code isClosed()}); every other method throws
+     * {@link UnsupportedOperationException}, since the I2CP session (if any) is the transport's own
+     * and is replaced when the router comes back.
+     */
     @Override
     public I2PSession getSession() {
-        throw new UnsupportedOperationException("getSession: a ministreaming manager has no I2PSession to hand out"
-                + " (over I2CP the transport owns its session and replaces it when the router comes back; other transports have none)");
+        return SessionView.of(this);
     }
 
     /** Refused: one destination per manager. */

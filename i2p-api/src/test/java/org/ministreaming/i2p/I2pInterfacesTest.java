@@ -151,7 +151,12 @@ class I2pInterfacesTest {
     @Test
     void whatCannotApplyIsRefusedNamingTheReason() {
         I2PSocketManager manager = managers.client;
-        assertThatThrownBy(manager::getSession).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("I2PSession");
+        assertThat(manager.getSession().getMyDestination()).isEqualTo(managers.client.addressing()
+                .toI2p(managers.client.streamManager().localDestination()));
+        assertThat(managers.server.getSession().getMyDestination()).isEqualTo(managers.serverDestination());
+        assertThat(manager.getSession().isClosed()).isFalse();
+        assertThatThrownBy(() -> manager.getSession().lookupDest("peer.i2p", 100))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("I2PSession.lookupDest");
         assertThatThrownBy(() -> manager.addSubsession(new ByteArrayInputStream(new byte[0]), new Properties()))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("subsessions");
         assertThatThrownBy(() -> manager.removeSubsession(null)).isInstanceOf(UnsupportedOperationException.class);
@@ -176,6 +181,7 @@ class I2pInterfacesTest {
         managers.client.destroySocketManager();
         assertThat(told.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(managers.client.isDestroyed()).isTrue();
+        assertThat(managers.client.getSession().isClosed()).isTrue();
         assertThat(socket.isClosed()).isTrue();
         assertThat(peer.read()).isEqualTo(-1);
         managers.client.destroySocketManager();
