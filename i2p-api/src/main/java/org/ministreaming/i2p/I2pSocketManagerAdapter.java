@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.i2p.I2PAppContext;
 import net.i2p.I2PException;
 import net.i2p.client.I2PSession;
@@ -50,6 +51,7 @@ public final class I2pSocketManagerAdapter implements I2PSocketManager {
     private final I2pAddressing addressing;
     private final Set<I2pSocketAdapter> sockets = ConcurrentHashMap.newKeySet();
     private final List<DisconnectListener> disconnectListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean destroyed = new AtomicBoolean();
     private volatile I2PSocketOptions defaults;
     private volatile String name;
     private I2pServerSocketAdapter serverSocket;
@@ -206,7 +208,7 @@ public final class I2pSocketManagerAdapter implements I2PSocketManager {
     /** Closes every connection and the transport, then tells the disconnect listeners. Idempotent. */
     @Override
     public void destroySocketManager() {
-        if (manager.isClosed()) {
+        if (!destroyed.compareAndSet(false, true)) {
             return;
         }
         manager.close();
