@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.net.BlockingHttpServer;
+import org.ministreaming.transport.i2cp.I2pKeys;
 
 /**
  * I2P's own HTTP client for socket managers, {@link I2PSocketEepGet}, unchanged, fetching through
@@ -35,6 +36,21 @@ class I2PSocketEepGetTest {
             assertThat(sha256).isEqualTo(BlockingHttpServer.seededSha256(7, EIGHT_MIB));
             assertThat(http.requests()).isEqualTo(1);
         }
+    }
+
+    /**
+     * Keys whose destination EepGet can name in a URL. EepGet takes the host of
+     * {@code http://BASE64.i2p/} from {@link java.net.URI}, which finds no host in a Base64
+     * destination (its {@code =} padding is not allowed in a host name), and then parses the URL
+     * itself only if it contains a {@code ~}; a destination without one is refused as "no
+     * hostname". A limitation of EepGet's URL parsing, whatever the socket manager.
+     */
+    static I2pKeys keysEepGetCanName() {
+        I2pKeys keys;
+        do {
+            keys = I2pKeys.generate();
+        } while (!keys.destination().uri().contains("~"));
+        return keys;
     }
 
     /** Fetches {@code path} from {@code server} with I2P's EepGet; returns the body's SHA-256. */

@@ -33,7 +33,7 @@ class I2pInterfacesOverI2cpTest {
     void theEchoProgramAndEepGetRunOverI2cp(I2pRouter router) throws Exception {
         Properties options = router.sessionOptions();
         options.setProperty(I2PSocketOptions.PROP_READ_TIMEOUT, "60000");
-        I2pKeys serverKeys = I2pKeys.generate();
+        I2pKeys serverKeys = I2PSocketEepGetTest.keysEepGetCanName();
         I2PSocketManager server = MinistreamingSocketManagerFactory.createManager(serverKeys, router.host(), router.i2cpPort(), options);
         I2PSocketManager client = MinistreamingSocketManagerFactory.createManager(router.host(), router.i2cpPort(), options);
         try {

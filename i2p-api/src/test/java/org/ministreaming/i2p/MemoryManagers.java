@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.util.Map;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
-import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.i2cp.I2pDestinations;
 import org.ministreaming.transport.i2cp.I2pKeys;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
-/** Two I2P socket managers on the in-memory transport, each known by an I2P destination of new keys. */
+/**
+ * Two I2P socket managers on the in-memory transport, each known by an I2P destination of new
+ * keys; the server's can be named in an EepGet URL.
+ */
 final class MemoryManagers implements AutoCloseable {
 
     final I2pSocketManagerAdapter server;
@@ -20,15 +22,10 @@ final class MemoryManagers implements AutoCloseable {
         StreamManager serverManager = StreamManager.open(network.endpoint("server"), options);
         StreamManager clientManager = StreamManager.open(network.endpoint("client"), options);
         I2pAddressing addressing = I2pAddressing.table(Map.of(
-                serverManager.localDestination(), i2pName(),
-                clientManager.localDestination(), i2pName()));
+                serverManager.localDestination(), I2pDestinations.fromUri(I2PSocketEepGetTest.keysEepGetCanName().destination()),
+                clientManager.localDestination(), I2pDestinations.fromUri(I2pKeys.generate().destination())));
         this.server = MinistreamingSocketManagerFactory.createManager(serverManager, addressing);
         this.client = MinistreamingSocketManagerFactory.createManager(clientManager, addressing);
-    }
-
-    private static net.i2p.data.Destination i2pName() {
-        Destination uri = I2pKeys.generate().destination();
-        return I2pDestinations.fromUri(uri);
     }
 
     /** The server's I2P destination. */
