@@ -34,10 +34,13 @@ class ExtensionRulesTest {
         return manager.localDestination();
     }
 
+    /** Every test ends with no handler having thrown: a rule that counts and then throws fails here. */
     @AfterEach
     void stop() {
+        long internalErrors = count(Counter.INTERNAL_ERROR);
         manager.close();
         peer.close();
+        assertThat(internalErrors).as("INTERNAL_ERROR (a handler threw)").isZero();
     }
 
     private long count(Counter counter) {
