@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.engine.Counter;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.wire.ConnectionId;
@@ -45,7 +46,7 @@ class LimitsTest {
     void stop() {
         managers.forEach(StreamManager::close);
         peers.forEach(ScriptedPeer::close);
-        assertThat(Threads.ministreamingThreads()).isEmpty();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     private static String syn(int clientId) {

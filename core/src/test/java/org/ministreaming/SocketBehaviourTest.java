@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ministreaming.testing.Await;
 import org.ministreaming.engine.Counter;
 import org.ministreaming.engine.Role;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.MemoryNetwork;
@@ -89,7 +91,7 @@ class SocketBehaviourTest {
             }
         });
         reader.start();
-        awaitBlocked(reader);
+        Blocked.inRead(reader);
 
         reader.interrupt();
         reader.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
@@ -102,7 +104,8 @@ class SocketBehaviourTest {
     @Test
     void closingASocketWakesItsBlockedReader() throws Exception {
         StreamSocket[] pair = connect();
-        CompletableFuture<Integer> read = Async.run(() -> pair[0].getInputStream().read());
+        Async.Running<Integer> read = Async.run(() -> pair[0].getInputStream().read());
+        Blocked.inRead(read.thread());
 
         pair[0].close();
 
@@ -193,7 +196,8 @@ class SocketBehaviourTest {
 
     @Test
     void closingTheServerSocketFailsABlockedAccept() throws Exception {
-        CompletableFuture<StreamSocket> accept = Async.run(() -> bobServer.accept());
+        Async.Running<StreamSocket> accept = Async.run(() -> bobServer.accept());
+        Blocked.inAccept(accept.thread());
 
         bobServer.close();
 
@@ -204,11 +208,12 @@ class SocketBehaviourTest {
     @Test
     void cutLinkFailsBlockedReadsAndLeavesOtherPeersUsable() throws Exception {
         StreamSocket[] pair = connect();
-        CompletableFuture<Integer> read = Async.run(() -> pair[0].getInputStream().read());
+        Async.Running<Integer> read = Async.run(() -> pair[0].getInputStream().read());
+        Blocked.inRead(read.thread());
 
         network.cut(alice.localDestination(), bob.localDestination());
 
-        assertThatThrownBy(() -> read.get(1, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> read.get(WAIT_SECONDS, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(IOException.class).hasMessageContaining("lost the link");
         assertThatThrownBy(() -> pair[1].getOutputStream().write(1)).isInstanceOf(IOException.class);
         assertThat(alice.statistics().get(Counter.PEERS_LOST)).as("the manager counts the lost peer").isPositive();
@@ -223,8 +228,10 @@ class SocketBehaviourTest {
     @Test
     void closingTheManagerClosesEverythingAndLeavesNoThread() throws Exception {
         StreamSocket[] pair = connect();
-        CompletableFuture<Integer> blockedRead = Async.run(() -> pair[1].getInputStream().read());
-        CompletableFuture<StreamSocket> blockedAccept = Async.run(() -> bobServer.accept());
+        Async.Running<Integer> blockedRead = Async.run(() -> pair[1].getInputStream().read());
+        Async.Running<StreamSocket> blockedAccept = Async.run(() -> bobServer.accept());
+        Blocked.inRead(blockedRead.thread());
+        Blocked.inAccept(blockedAccept.thread());
 
         bob.close();
 
@@ -233,25 +240,21 @@ class SocketBehaviourTest {
         assertThatThrownBy(() -> blockedAccept.get(WAIT_SECONDS, TimeUnit.SECONDS)).hasCauseInstanceOf(SocketException.class);
         assertThatThrownBy(() -> bob.connect(alice.localDestination())).isInstanceOf(SocketException.class);
         alice.close();
-        assertThat(Threads.ministreamingThreads()).isEmpty();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test
     void closingTheManagerFailsAPendingConnect() throws Exception {
         StreamManager silent = StreamManager.open(network.endpoint("silent"));
         try (ScriptedPeer quiet = new ScriptedPeer(network, "quiet")) {
-            CompletableFuture<StreamSocket> connect = Async.run(() -> silent.connect(quiet.destination()));
+            Async.Running<StreamSocket> connect = Async.run(() -> silent.connect(quiet.destination()));
             quiet.expect();
+            Blocked.inConnect(connect.thread());
 
             silent.close();
 
             assertThatThrownBy(() -> connect.get(WAIT_SECONDS, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(IOException.class).hasMessageContaining("closed");
         }
-    }
-
-    private static void awaitBlocked(Thread thread) {
-        Await.until(thread.getName() + " blocks", () -> thread.getState() == Thread.State.WAITING
-                || thread.getState() == Thread.State.TIMED_WAITING);
     }
 }

@@ -22,6 +22,7 @@ import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.memory.LinkFaults;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
@@ -104,7 +105,7 @@ class SilentPeerTest {
             Duration connectFailedAfter = Duration.ofNanos(outcome(connecting) - silentSince);
             assertThat(connectFailedAfter).isLessThanOrEqualTo(bound.plus(clientTransport.giveUpTime(Duration.ofMillis(400))));
         }
-        assertThat(Threads.reliableThreads()).as("threads left").isEmpty();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
         assertThat(clientTransport.statistics().get(ReliableCounter.PEERS_LOST)).isPositive();
         assertThat(serverTransport.statistics().get(ReliableCounter.PEERS_LOST)).isPositive();
     }
