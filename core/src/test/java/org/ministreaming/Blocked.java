@@ -1,5 +1,10 @@
 package org.ministreaming;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InterruptedIOException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.ministreaming.testing.Await;
 
 /**
@@ -11,6 +16,27 @@ import org.ministreaming.testing.Await;
 public final class Blocked {
 
     private Blocked() {
+    }
+
+    /**
+     * Starts {@code call} on a thread of its own, waits until {@code blocked} sees it parked,
+     * interrupts it, and checks that the call threw {@link InterruptedIOException} with the
+     * thread's interrupt flag still set.
+     */
+    public static void assertInterruptedWhileBlocked(Async.Call<?> call, Consumer<Thread> blocked) throws Exception {
+        Async.Running<Boolean> running = Async.run(() -> {
+            try {
+                call.call();
+            } catch (InterruptedIOException expected) {
+                return Thread.currentThread().isInterrupted();
+            }
+            throw new AssertionError("the call returned instead of failing on the interrupt");
+        });
+        blocked.accept(running.thread());
+
+        running.thread().interrupt();
+
+        assertThat(running.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS)).as("interrupt flag kept").isTrue();
     }
 
     /** A read waiting for data. */

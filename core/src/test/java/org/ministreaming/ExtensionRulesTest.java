@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.ministreaming.engine.Counter;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.memory.MemoryNetwork;
+import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
 
 /**
@@ -189,6 +190,36 @@ class ExtensionRulesTest {
 
         assertThat(ScriptedPeer.hex(ping.toByteArray())).startsWith("A4 ").hasSize(3 * 12 - 1);
         assertThat(count(Counter.UNEXPECTED)).isEqualTo(1);
+    }
+
+    @Test
+    void aPongForAPingNeverSentIsIgnoredAndCountedAndAWrongTokenAnswersNoPing() throws Exception {
+        start("server", StreamOptions.builder());
+        open(manager.serverSocket(), "12 34 56", true);
+
+        peer.send(manager.localDestination(), Message.pong(Message.ping(new ConnectionId(0x777777), 42)).toByteArray());
+        peer.sync(manager.localDestination());
+        assertThat(count(Counter.UNEXPECTED)).as("a pong for a ping never sent").isEqualTo(1);
+
+        CompletableFuture<java.util.Optional<Duration>> ping = Async.run(() -> manager.ping(peer.destination(), ScriptedPeer.WAIT));
+        Message sent = peer.expectMessage();
+        peer.send(manager.localDestination(), Message.pong(Message.ping(sent.id(), sent.token() + 1)).toByteArray());
+        peer.sync(manager.localDestination());
+        assertThat(count(Counter.UNEXPECTED)).as("a pong with the ping's id but another token").isEqualTo(2);
+        assertThat(ping).as("the ping still waits for its own pong").isNotDone();
+
+        peer.send(manager.localDestination(), Message.pong(sent).toByteArray());
+        assertThat(ping.get(5, TimeUnit.SECONDS)).isPresent();
+        assertThat(count(Counter.UNEXPECTED)).isEqualTo(2);
+    }
+
+    @Test
+    void anInterruptedPingThrowsInterruptedIoExceptionAndKeepsTheFlag() throws Exception {
+        start("server", StreamOptions.builder());
+        open(manager.serverSocket(), "12 34 56", true);
+
+        Blocked.assertInterruptedWhileBlocked(() -> manager.ping(peer.destination(), ScriptedPeer.WAIT), Blocked::inPing);
+        assertThat(ScriptedPeer.hex(peer.expect())).startsWith("A4 ");
     }
 
     @Test

@@ -121,6 +121,19 @@ class FlowControlTest {
     }
 
     @Test
+    void anInterruptedWriteWaitingForCreditThrowsInterruptedIoExceptionAndKeepsTheFlag() throws Exception {
+        StreamSocket[] pair = connect(manager("writer", StreamOptions.builder()),
+                manager("reader", StreamOptions.builder().receiveBufferSize(WINDOW)));
+
+        Blocked.assertInterruptedWhileBlocked(() -> {
+            pair[0].getOutputStream().write(new byte[4 * WINDOW]);
+            return null;
+        }, Blocked::inWriteForCredit);
+
+        assertThat(pair[1].getInputStream().readNBytes(WINDOW)).as("what was sent before the interrupt").hasSize(WINDOW);
+    }
+
+    @Test
     void aCutLinkFailsBlockedReadsAndWritesOnTheNewsOfTheLoss() throws Exception {
         StreamManager a = manager("a", StreamOptions.builder());
         StreamManager b = manager("b", StreamOptions.builder().receiveBufferSize(WINDOW));

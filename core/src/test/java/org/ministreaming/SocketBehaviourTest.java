@@ -102,6 +102,23 @@ class SocketBehaviourTest {
     }
 
     @Test
+    void anInterruptedAcceptThrowsInterruptedIoExceptionAndKeepsTheFlag() throws Exception {
+        Blocked.assertInterruptedWhileBlocked(() -> bobServer.accept(), Blocked::inAccept);
+
+        assertThat(bobServer.isClosed()).as("the server socket stays open").isFalse();
+        connect();
+    }
+
+    @Test
+    void anInterruptedConnectThrowsInterruptedIoExceptionAndKeepsTheFlag() throws Exception {
+        try (ScriptedPeer quiet = new ScriptedPeer(network, "quiet")) {
+            Blocked.assertInterruptedWhileBlocked(() -> alice.connect(quiet.destination()), Blocked::inConnect);
+
+            assertThat(ScriptedPeer.hex(quiet.expect())).startsWith("A1 ");
+        }
+    }
+
+    @Test
     void closingASocketWakesItsBlockedReader() throws Exception {
         StreamSocket[] pair = connect();
         Async.Running<Integer> read = Async.run(() -> pair[0].getInputStream().read());
