@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.Await;
 import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.RecordingReceiver.Event;
@@ -219,23 +220,17 @@ class ReliableTransportTest extends ReliableFixture {
             bob.send(alice.localDestination(), text("b" + i));
         }
 
-        List<String> bobGot = new ArrayList<>();
-        int hints = 0;
-        while (bobGot.size() < 20) {
-            byte[] message = bobHears.next().bytes();
-            if (message.length == 1 && message[0] == (byte) 0xFF) {
-                hints++; // alice's answer to a frame: the original's ping, which the engine ignores as chaff
-            } else {
-                bobGot.add(new String(message, java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        assertThat(bobGot).isEqualTo(IntStream.range(0, 20).mapToObj(i -> "a" + i).toList());
-        assertThat(hints).isLessThanOrEqualTo(alice.statistics().get(ReliableCounter.FRAMES_FROM_PLAIN_PEERS).intValue());
-        List<String> aliceGot = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            aliceGot.add(aliceHears.next().text());
-        }
-        assertThat(aliceGot).isEqualTo(IntStream.range(0, 20).mapToObj(i -> "b" + i).toList());
+        // A marker after the last message, waited for at each end: a message delivered late or
+        // twice (a frame sent again plain, and then its first copy) would be seen before it.
+        Await.until("both ends speak plain to each other",
+                () -> alice.isPlain(bob.localDestination()) && bob.isPlain(alice.localDestination()));
+        alice.send(bob.localDestination(), text("end"));
+        bob.send(alice.localDestination(), text("end"));
+
+        int[] hints = {0};
+        assertThat(untilMarker(bobHears, hints)).isEqualTo(IntStream.range(0, 20).mapToObj(i -> "a" + i).toList());
+        assertThat(hints[0]).isLessThanOrEqualTo(alice.statistics().get(ReliableCounter.FRAMES_FROM_PLAIN_PEERS).intValue());
+        assertThat(untilMarker(aliceHears, new int[1])).isEqualTo(IntStream.range(0, 20).mapToObj(i -> "b" + i).toList());
         assertThat(alice.isPlain(bob.localDestination())).isTrue();
         assertThat(bob.isPlain(alice.localDestination())).isTrue();
     }
@@ -332,7 +327,7 @@ class ReliableTransportTest extends ReliableFixture {
         IOException lost = aliceHears.next().loss();
         assertThat(lost).hasMessageContaining("acknowledges nothing while its messages keep provoking replies");
         // The loss is heard inside the sixth reply's send, just before that send throws.
-        org.ministreaming.testing.Await.until("the sixth reply's outcome is in", () -> replies.size() >= 6);
+        Await.until("the sixth reply's outcome is in", () -> replies.size() >= 6);
         assertThat(replies).hasSize(6);
         assertThat(replies.subList(0, 5)).containsOnly("sent");
         assertThat(replies.get(5)).isInstanceOf(IOException.class);
@@ -352,7 +347,7 @@ class ReliableTransportTest extends ReliableFixture {
         bob.send(alice.localDestination(), text("hi alice"));
         assertThat(aliceHears.next().text()).isEqualTo("hi alice");
         // Both acknowledged, so no frame of alice's to the old bob is left to meet the new one.
-        org.ministreaming.testing.Await.until("both messages acknowledged", () -> alice.unacknowledged(bob.localDestination()) == 0
+        Await.until("both messages acknowledged", () -> alice.unacknowledged(bob.localDestination()) == 0
                 && bob.unacknowledged(alice.localDestination()) == 0);
         bob.close();
 
@@ -375,7 +370,7 @@ class ReliableTransportTest extends ReliableFixture {
         assertThat(aliceHears.next().text()).isEqualTo("hi alice");
         alice.send(bob.localDestination(), text("hi bob"));
         assertThat(bobHears.next().text()).isEqualTo("hi bob");
-        org.ministreaming.testing.Await.until("bob acknowledged", () -> alice.unacknowledged(bob.localDestination()) == 0);
+        Await.until("bob acknowledged", () -> alice.unacknowledged(bob.localDestination()) == 0);
         bob.close();
         RecordingReceiver newBobHears = new RecordingReceiver();
         ReliableTransport bobAgain = reliable("bob", newBobHears, options -> options.random(new java.util.Random(99)));
@@ -441,7 +436,7 @@ class ReliableTransportTest extends ReliableFixture {
                 second.complete(e);
             }
         });
-        org.ministreaming.testing.Await.until("the sender waits for room", () -> sender.getState() == Thread.State.WAITING);
+        Await.until("the sender waits for room", () -> sender.getState() == Thread.State.WAITING);
         assertThat(ThreadLeaks.live(ThreadLeaks.LIBRARY)).contains("ministreaming-reliable-mem:alice");
 
         alice.close();
@@ -494,6 +489,26 @@ class ReliableTransportTest extends ReliableFixture {
             assertThat(transport.giveUpTime(Duration.ofMillis(1))).as("at least the floor").isEqualTo(Duration.ofMillis(200 * 511));
         } finally {
             transport.close();
+        }
+    }
+
+    /**
+     * The texts {@code recorder} hears up to the marker {@code "end"}, leaving out the original's
+     * 1-byte ping ({@code FF}), which a plain peer answers frames with; counts those in {@code hints[0]}.
+     */
+    private static List<String> untilMarker(RecordingReceiver recorder, int[] hints) {
+        List<String> got = new ArrayList<>();
+        while (true) {
+            byte[] message = recorder.next().bytes();
+            if (message.length == 1 && message[0] == (byte) 0xFF) {
+                hints[0]++;
+                continue;
+            }
+            String text = new String(message, java.nio.charset.StandardCharsets.UTF_8);
+            if (text.equals("end")) {
+                return got;
+            }
+            got.add(text);
         }
     }
 }
