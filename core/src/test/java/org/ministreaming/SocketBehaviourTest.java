@@ -195,6 +195,49 @@ class SocketBehaviourTest {
     }
 
     @Test
+    void theWriteTimeoutBoundsTheWaitForCreditNotAWriteTheTransportHoldsUpWhichClosingTheManagerFails() throws Exception {
+        CountDownLatch peerStuck = new CountDownLatch(1);
+        MemoryTransport stuckPeer = network.endpoint("stuck");
+        stuckPeer.start(new Transport.Receiver() {
+            @Override
+            public void onMessage(Destination from, byte[] message) {
+                try {
+                    peerStuck.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void onPeerLost(Destination peer, IOException cause) {
+            }
+        });
+        try {
+            // A plain peer (no credit): only the transport can hold a write up.
+            stuckPeer.send(bob.localDestination(), java.nio.ByteBuffer.wrap(TraceFormat.parseBytes("C->S A1 12 34 56 6D 65 6D 3A 73")));
+            StreamSocket accepted = bobServer.accept(Duration.ofSeconds(WAIT_SECONDS));
+            Duration timeout = Duration.ofMillis(50);
+            accepted.setWriteTimeout(timeout);
+            Async.Running<Void> write = Async.run(() -> {
+                accepted.getOutputStream().write(new byte[4 * (int) MemoryNetwork.DEFAULT_INBOX_BYTES]);
+                return null;
+            });
+            Await.parkedIn(write.thread(), "org.ministreaming.transport.memory.Inbox", "put");
+            long parkedAt = System.nanoTime();
+
+            Await.until("four write timeouts pass", () -> System.nanoTime() - parkedAt > 4 * timeout.toNanos());
+
+            assertThat(write).as("the write timeout does not cut short a wait in the transport").isNotDone();
+            bob.close();
+            assertThat(write).as("closing the manager fails the write while the peer still holds it up")
+                    .failsWithin(Await.LIMIT).withThrowableThat().havingCause().isInstanceOf(IOException.class);
+        } finally {
+            peerStuck.countDown();
+            stuckPeer.close();
+        }
+    }
+
+    @Test
     void connectingToAManagerWithoutServerSocketIsRefused() throws Exception {
         StreamManager carol = StreamManager.open(network.endpoint("carol"));
         try {
