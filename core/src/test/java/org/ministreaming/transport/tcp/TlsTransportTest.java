@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.time.Duration;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ministreaming.StreamManager;
 import org.ministreaming.RandomTransfers;
 import org.ministreaming.StreamOptions;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.engine.Counter;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.RecordingReceiver.Event;
 import org.ministreaming.transport.RecordingReceiver;
@@ -83,6 +87,24 @@ class TlsTransportTest extends TcpFixture {
         assertThat(loss.from().uri()).startsWith("tls://-@");
         assertThat(client.peers()).isEmpty();
         atServer.assertQuiet();
+    }
+
+    @Test
+    void withAWrongPinAManagersConnectFailsWithAClearErrorAndNoConnectionIsMade() throws Exception {
+        StreamOptions options = RandomTransfers.options(10);
+        TcpTransport serverTransport = TcpTransport.tls().listen(LOOPBACK_TLS).build();
+        StreamManager server = closeLater(StreamManager.open(serverTransport, options));
+        StreamServerSocket serverSocket = server.serverSocket();
+        StreamManager client = closeLater(StreamManager.open(TcpTransport.tls().pin("AB".repeat(32)).build(), options));
+
+        assertThatThrownBy(() -> client.connect(server.localDestination()))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining(server.localDestination().uri())
+                .hasMessageContaining("not pinned")
+                .hasRootCauseInstanceOf(java.security.cert.CertificateException.class);
+        assertThatThrownBy(() -> serverSocket.accept(Duration.ofMillis(100)))
+                .as("no connection reached the server").isInstanceOf(SocketTimeoutException.class);
+        assertThat(server.statistics().get(Counter.MESSAGES_RECEIVED)).isZero();
     }
 
     @Test
