@@ -12,12 +12,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.ministreaming.engine.Counter;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.wire.Message;
 
 /** One test per rule the engine keeps, each against a scripted peer. */
+@Timeout(60)
 class EngineRulesTest {
 
     private static final String PEER_SYN_PAYLOAD = "6D 65 6D 3A 70 65 65 72"; // "mem:peer"
@@ -362,6 +364,7 @@ class EngineRulesTest {
 
         peer.send(server, "C->S A2 " + opened.serverId() + " 01 02 03");
 
+        opened.socket().setReadTimeout(ScriptedPeer.WAIT);
         assertThat(opened.socket().getInputStream().read()).isEqualTo(-1);
         assertThat(opened.socket().isClosed()).isTrue();
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.ministreaming.engine.Counter;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.memory.MemoryNetwork;
@@ -20,6 +21,7 @@ import org.ministreaming.wire.Message;
  * The credit extension on the wire, against a scripted peer that speaks it or not: the offer
  * and answer, fallback to the plain protocol, violations, pings and the idle timeout.
  */
+@Timeout(60)
 class ExtensionRulesTest {
 
     private static final String PEER = "6D 65 6D 3A 70 65 65 72";           // "mem:peer"

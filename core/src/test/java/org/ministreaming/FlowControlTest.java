@@ -19,16 +19,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.Await;
 import org.ministreaming.engine.Counter;
 import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
 /** The credit extension between two managers of ours: writers wait, readers never overrun. */
+@Timeout(60)
 class FlowControlTest {
 
     private static final int WINDOW = 64 * 1024;
-    private static final long WAIT_SECONDS = 30;
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     private final MemoryNetwork network = new MemoryNetwork();
     private final List<StreamManager> managers = new ArrayList<>();

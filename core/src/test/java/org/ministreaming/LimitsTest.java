@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.ministreaming.engine.Counter;
 import org.ministreaming.testing.Await;
 import org.ministreaming.testing.ThreadLeaks;
@@ -23,6 +24,7 @@ import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.wire.ConnectionId;
 
 /** One named abuse test per limit: the offender is refused or closed, everyone else goes on. */
+@Timeout(60)
 class LimitsTest {
 
     private static final String PEER = "6D 65 6D 3A 70 65 65 72"; // "mem:peer"

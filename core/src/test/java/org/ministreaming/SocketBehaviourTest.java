@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.Await;
 import org.ministreaming.engine.Counter;
 import org.ministreaming.engine.Role;
@@ -28,9 +29,10 @@ import org.ministreaming.transport.memory.MemoryTransport;
 import org.ministreaming.wire.TraceFormat;
 
 /** What an application sees through the socket API: timeouts, interrupts, closes. */
+@Timeout(60)
 class SocketBehaviourTest {
 
-    private static final long WAIT_SECONDS = 5;
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     private final MemoryNetwork network = new MemoryNetwork();
     private StreamManager alice;

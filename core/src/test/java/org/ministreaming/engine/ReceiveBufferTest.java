@@ -34,7 +34,7 @@ import org.ministreaming.testing.Await;
 /** {@link ReceiveBuffer}: offers, reads, the three ways it ends, waiting, and a stress run. */
 class ReceiveBufferTest {
 
-    private static final long WAIT_SECONDS = 5;
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     private final List<Thread> threads = new ArrayList<>();
 

@@ -19,7 +19,7 @@ import org.ministreaming.transport.Transport;
 /** Endpoints, threads and recorders for the in-memory network's tests, all stopped after each test. */
 abstract class MemoryNetworkFixture {
 
-    static final long WAIT_SECONDS = 5;
+    static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
     static final int CHUNK = 64 * 1024;
 
     final MemoryNetwork network = new MemoryNetwork(new Random(42));

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.ministreaming.TestThreads;
+import org.ministreaming.testing.Await;
 import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.RecordingReceiver.Event;
 import org.ministreaming.transport.RecordingReceiver;
@@ -23,7 +24,7 @@ import org.ministreaming.transport.memory.MemoryTransport;
 /** Endpoints, raw peers and recorders for the reliable layer's tests; all closed after each test. */
 abstract class ReliableFixture {
 
-    static final long WAIT_SECONDS = 10;
+    static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     final MemoryNetwork network = new MemoryNetwork(new Random(7));
     private final List<Transport> transports = new ArrayList<>();

@@ -17,7 +17,7 @@ import org.ministreaming.testing.Await;
 /** The bounded send queue of one link. */
 class OutboundQueueTest {
 
-    private static final long WAIT_SECONDS = 5;
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     @Test
     void aFullQueueHoldsBlockingSendersUntilTheWriterTakesItsContents() throws Exception {

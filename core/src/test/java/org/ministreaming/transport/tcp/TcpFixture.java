@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.ministreaming.TestThreads;
+import org.ministreaming.testing.Await;
 import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
@@ -35,7 +36,7 @@ import org.ministreaming.transport.Transport;
  */
 abstract class TcpFixture {
 
-    static final long WAIT_SECONDS = 5;
+    static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
     static final String LOOPBACK = "tcp://127.0.0.1:0";
 
     final List<AutoCloseable> resources = new ArrayList<>();
