@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.ThreadLeaks;
 
 @Timeout(60)
 class DemoCommandTest {
@@ -55,7 +56,7 @@ class DemoCommandTest {
 
         assertThat(run.err()).contains("\rtransfer: 4.0 of 4.0 MiB (100%)\n");
         assertThat(run.err().replaceAll("\rtransfer: [^\r\n]*", "")).as("stderr besides the progress line").isBlank();
-        assertNoThreadLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY, "demo-");
     }
 
     @Test
@@ -124,14 +125,5 @@ class DemoCommandTest {
             literalStart = part.end();
         }
         return regex.append(Pattern.quote(template.substring(literalStart))).toString();
-    }
-
-    private static void assertNoThreadLeft() throws InterruptedException {
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("ministreaming-") || thread.getName().startsWith("demo-")) {
-                thread.join(5_000);
-                assertThat(thread.isAlive()).as("thread %s still runs", thread.getName()).isFalse();
-            }
-        }
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.i2cp.I2pKeys;
 
 /** The I2P options of the network commands: how they fit the others, and what happens without a router. No router runs here. */
@@ -25,7 +26,7 @@ class I2pOptionsTest {
 
     @AfterEach
     void noThreadLeft() throws InterruptedException {
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.i2cp.I2pKeys;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.i2cp.testing.SharedRouter;
@@ -71,7 +72,7 @@ class I2pTunnelTest {
         assertThat(server.err.text()).as("server errors").matches("new I2P keys in " + Pattern.quote(keys.toString())
                 + ", destination i2p:\\S+ \\([a-z2-7]{52}\\.b32\\.i2p\\)\n");
         assertThat(client.err.text()).as("client errors").isEmpty();
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test

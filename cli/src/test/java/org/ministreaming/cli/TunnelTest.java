@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.ThreadLeaks;
 
 /**
  * The two tunnels end to end, in-process, through real sockets: an HTTP client reaches a JDK
@@ -50,7 +51,7 @@ class TunnelTest {
         }
         assertThat(server.err.text()).as("server errors").isEmpty();
         assertThat(client.err.text()).as("client errors").isEmpty();
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ministreaming.Async;
-import org.ministreaming.Await;
+import org.ministreaming.testing.Await;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamSocket;
 import org.ministreaming.engine.Counter;
