@@ -92,14 +92,19 @@ class PlainSendersTest {
 
     @Test
     void theTableForgetsTheLeastRecentlyUsedIdsBeyondItsCapacity() {
-        senders.sent(SERVER, buffer(Message.syn(new ConnectionId(1), CLIENT_KEYS.destinationBytes())));
-        for (int id = 2; id <= PlainSenders.CAPACITY + 1; id++) {
-            senders.sent(SERVER, buffer(Message.ack(new ConnectionId(id), new ConnectionId(id))));
+        for (int id = 1; id <= 16_384; id++) {
+            senders.sent(SERVER, buffer(Message.ack(CLIENT_ID, new ConnectionId(id))));
         }
+        assertThat(senders.size()).as("16,384 ids fit").isEqualTo(16_384);
+        assertThat(senders.senderOf(clientData(1))).as("the first id learned, used now").isEqualTo(SERVER);
 
-        assertThat(senders.size()).isEqualTo(PlainSenders.CAPACITY);
-        assertThat(senders.senderOf(bytes(Message.ack(new ConnectionId(1), SERVER_ID)))).isNull();
-        assertThat(senders.senderOf(bytes(Message.clientClose(new ConnectionId(PlainSenders.CAPACITY + 1))))).isEqualTo(SERVER);
+        senders.sent(SERVER, buffer(Message.ack(CLIENT_ID, new ConnectionId(16_385))));
+
+        assertThat(senders.size()).isEqualTo(16_384);
+        assertThat(senders.senderOf(clientData(2))).as("the least recently used id is forgotten").isNull();
+        assertThat(senders.senderOf(clientData(1))).as("learned first but used lately, so kept").isEqualTo(SERVER);
+        assertThat(senders.senderOf(clientData(3))).isEqualTo(SERVER);
+        assertThat(senders.senderOf(clientData(16_385))).isEqualTo(SERVER);
     }
 
     @Test
@@ -109,6 +114,10 @@ class PlainSendersTest {
             assertThat(PlainSenders.isPlain(ByteBuffer.wrap(new byte[] {(byte) type, 0, 0, 1}))).as("type %02X", type).isEqualTo(expected);
         }
         assertThat(PlainSenders.isPlain(ByteBuffer.allocate(0))).isFalse();
+    }
+
+    private static byte[] clientData(int serverId) {
+        return bytes(Message.of(org.ministreaming.wire.MessageType.CLIENT_DATA, new ConnectionId(serverId), new byte[] {1}));
     }
 
     private static byte[] bytes(Message message) {
