@@ -167,7 +167,8 @@ class I2pOptionsTest {
              Running listen = Running.start("listen", "--i2cp", "127.0.0.1:" + silent.getLocalPort())) {
             silent.setSoTimeout((int) Running.TIMEOUT.toMillis());
             try (Socket session = silent.accept()) {
-                assertThat(session.isConnected()).as("the client library is waiting for the router's answer").isTrue();
+                session.setSoTimeout((int) Running.TIMEOUT.toMillis());
+                assertThat(session.getInputStream().read()).as("the client library opened I2CP with its protocol byte").isEqualTo(0x2A);
                 long start = System.nanoTime();
                 assertThat(listen.stop()).isEqualTo(ExitCodes.OK);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
