@@ -71,6 +71,27 @@ class NetcatTest {
     }
 
     @Test
+    void aWrongPinIsAClearErrorAndNoByteReachesTheListener() throws Exception {
+        String wrongPin = "AB:".repeat(31) + "AB";
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (Running listen = Running.start(TestData.streams(NOTHING, received), "listen", "--listen", "tls://127.0.0.1:0")) {
+            String fingerprint = listen.err.await(Pattern.compile("certificate fingerprint \\(SHA-256, for --pin\\): (\\S+)"),
+                    Running.TIMEOUT).group(1);
+            assertThat(fingerprint).isNotEqualToIgnoringCase(wrongPin);
+            String destination = listen.listeningOnErr();
+            try (Running connect = Running.start(TestData.streams("secret".getBytes(StandardCharsets.US_ASCII), new ByteArrayOutputStream()),
+                    "connect", "--pin", wrongPin, destination)) {
+                assertThat(connect.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);
+                assertThat(connect.err.text()).isEqualTo("ministreaming: cannot connect to " + destination
+                        + ": the server's certificate " + fingerprint + " is not pinned\n");
+                assertThat(connect.out.text()).isEmpty();
+            }
+            assertThat(listen.stop()).isEqualTo(ExitCodes.OK);
+        }
+        assertThat(received.size()).isZero();
+    }
+
+    @Test
     void traceShowsEveryMessageAfterThePeer() throws Exception {
         byte[] data = "hi".getBytes(StandardCharsets.US_ASCII);
         try (Running listen = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
