@@ -2,6 +2,8 @@ package org.ministreaming.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -9,6 +11,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.ThreadLeaks;
+import org.ministreaming.StreamManager;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.memory.MemoryNetwork;
+import picocli.CommandLine;
 
 @Timeout(60)
 class DemoCommandTest {
@@ -71,6 +78,27 @@ class DemoCommandTest {
     }
 
     @Test
+    void aTransferThatArrivesAlteredFailsWithExitCodeOne() {
+        CommandLine commandLine = Main.commandLine();
+        DemoCommand demo = commandLine.getSubcommands().get("demo").getCommand();
+        FlipOneByte flip = new FlipOneByte();
+        demo.transferNetwork = real -> {
+            MemoryNetwork network = new MemoryNetwork();
+            return (name, listening, options) -> StreamManager.open(
+                    name.equals("sender") ? flip.on(network.endpoint(name)) : network.endpoint(name), options);
+        };
+
+        Run run = Run.of(commandLine, "demo", "--size", "100000");
+
+        assertThat(flip.flipped).as("the link altered one byte").isTrue();
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("matches the seed: A1 52", "matches the seed: A1 51 50 A2", "matches the seed: A1 51 A0 50 50 52")
+                .containsPattern("\n   SHA-256 differs: sent (\\p{XDigit}{64}), received (?!\\1)\\p{XDigit}{64}\n")
+                .doesNotContain("SHA-256 of sent and received bytes match");
+        assertThat(run.err()).endsWith("ministreaming: demo failed: the bytes received differ from the bytes sent\n");
+    }
+
+    @Test
     void helpDescribesTheOptions() {
         Run run = Run.of("demo", "--help");
 
@@ -125,5 +153,46 @@ class DemoCommandTest {
             literalStart = part.end();
         }
         return regex.append(Pattern.quote(template.substring(literalStart))).toString();
+    }
+
+    /** Wraps a transport so that the first data message it sends arrives with its last byte changed. */
+    private static final class FlipOneByte {
+        volatile boolean flipped;
+
+        Transport on(Transport inner) {
+            return new Transport() {
+                @Override
+                public Destination localDestination() {
+                    return inner.localDestination();
+                }
+
+                @Override
+                public byte[] synPayload() {
+                    return inner.synPayload();
+                }
+
+                @Override
+                public void start(Receiver receiver) throws IOException {
+                    inner.start(receiver);
+                }
+
+                @Override
+                public void send(Destination to, ByteBuffer message) throws IOException {
+                    if (!flipped && message.remaining() > 4 && message.get(message.position()) == (byte) 0xA0) {
+                        ByteBuffer altered = ByteBuffer.allocate(message.remaining()).put(message.duplicate()).flip();
+                        altered.put(altered.limit() - 1, (byte) (altered.get(altered.limit() - 1) ^ 0x01));
+                        flipped = true;
+                        inner.send(to, altered);
+                        return;
+                    }
+                    inner.send(to, message);
+                }
+
+                @Override
+                public void close() {
+                    inner.close();
+                }
+            };
+        }
     }
 }

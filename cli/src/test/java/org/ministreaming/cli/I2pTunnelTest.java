@@ -29,8 +29,8 @@ import org.ministreaming.transport.i2cp.testing.SharedRouter;
 class I2pTunnelTest {
 
     private HttpOrigin origin;
-    private Running server;
-    private Running client;
+    private Cli server;
+    private Cli client;
     private String base;
     private Path keys;
 
@@ -38,10 +38,10 @@ class I2pTunnelTest {
     void startTunnels(I2pRouter router, @TempDir Path dir) throws Exception {
         origin = new HttpOrigin(6, 8);
         keys = dir.resolve("server.dat");
-        server = Running.start(I2pArgs.command(router, List.of("server", "--keys", keys.toString()),
+        server = Cli.start(I2pArgs.command(router, List.of("server", "--keys", keys.toString()),
                 "--forward", "127.0.0.1:" + origin.port()));
         String destination = server.listeningOnOut();
-        client = Running.start(I2pArgs.command(router, List.of("client"), "--peer", destination, "--listen", "127.0.0.1:0"));
+        client = Cli.start(I2pArgs.command(router, List.of("client"), "--peer", destination, "--listen", "127.0.0.1:0"));
         base = "http://" + client.listeningOnOut();
     }
 

@@ -19,17 +19,17 @@ import org.ministreaming.testing.ThreadLeaks;
 class TunnelTest {
 
     private HttpOrigin origin;
-    private Running server;
-    private Running client;
+    private Cli server;
+    private Cli client;
     private String base;
 
     @BeforeAll
     void startTunnels() throws Exception {
         origin = new HttpOrigin(100, 16);
-        server = Running.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:" + origin.port());
+        server = Cli.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:" + origin.port());
         String destination = server.listeningOnOut();
         assertThat(destination).matches("tcp://127\\.0\\.0\\.1:\\d+");
-        client = Running.start("client", "--peer", destination, "--listen", "127.0.0.1:0");
+        client = Cli.start("client", "--peer", destination, "--listen", "127.0.0.1:0");
         base = "http://" + client.listeningOnOut();
     }
 
