@@ -16,21 +16,42 @@ public final class Async {
         T call() throws Exception;
     }
 
+    /**
+     * The outcome of a call made by {@link #run}, and the thread that makes it, for a test that
+     * must wait until the call blocks ({@link Blocked}) before it closes, cuts or interrupts.
+     */
+    public static final class Running<T> extends CompletableFuture<T> {
+        private final Thread thread;
+
+        private Running(Call<T> call) {
+            thread = new Thread(() -> {
+                try {
+                    complete(call.call());
+                } catch (Throwable e) {
+                    completeExceptionally(e);
+                }
+            }, "test-async");
+            thread.setDaemon(true);
+        }
+
+        /** The thread that makes the call. */
+        public Thread thread() {
+            return thread;
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
+    }
+
     private Async() {
     }
 
     /** Starts {@code call} on a new daemon thread; the future completes with its outcome. */
-    public static <T> CompletableFuture<T> run(Call<T> call) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(call.call());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, "test-async");
-        thread.setDaemon(true);
-        thread.start();
-        return result;
+    public static <T> Running<T> run(Call<T> call) {
+        Running<T> running = new Running<>(call);
+        running.thread.start();
+        return running;
     }
 }

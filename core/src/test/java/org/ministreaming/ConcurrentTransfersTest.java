@@ -1,8 +1,8 @@
 package org.ministreaming;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
 /**
@@ -23,6 +23,6 @@ class ConcurrentTransfersTest {
              StreamManager client = StreamManager.open(network.endpoint("client"), options)) {
             RandomTransfers.run(server, client, CONNECTIONS, MAX_BYTES);
         }
-        assertThat(Threads.ministreamingThreads()).isEmpty();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
     }
 }

@@ -10,14 +10,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.memory.MemoryNetwork;
+import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
 
 /**
  * The credit extension on the wire, against a scripted peer that speaks it or not: the offer
  * and answer, fallback to the plain protocol, violations, pings and the idle timeout.
  */
+@Timeout(60)
 class ExtensionRulesTest {
 
     private static final String PEER = "6D 65 6D 3A 70 65 65 72";           // "mem:peer"
@@ -33,10 +36,13 @@ class ExtensionRulesTest {
         return manager.localDestination();
     }
 
+    /** Every test ends with no handler having thrown: a rule that counts and then throws fails here. */
     @AfterEach
     void stop() {
+        long internalErrors = count(Counter.INTERNAL_ERROR);
         manager.close();
         peer.close();
+        assertThat(internalErrors).as("INTERNAL_ERROR (a handler threw)").isZero();
     }
 
     private long count(Counter counter) {
@@ -185,6 +191,36 @@ class ExtensionRulesTest {
 
         assertThat(ScriptedPeer.hex(ping.toByteArray())).startsWith("A4 ").hasSize(3 * 12 - 1);
         assertThat(count(Counter.UNEXPECTED)).isEqualTo(1);
+    }
+
+    @Test
+    void aPongForAPingNeverSentIsIgnoredAndCountedAndAWrongTokenAnswersNoPing() throws Exception {
+        start("server", StreamOptions.builder());
+        open(manager.serverSocket(), "12 34 56", true);
+
+        peer.send(manager.localDestination(), Message.pong(Message.ping(new ConnectionId(0x777777), 42)).toByteArray());
+        peer.sync(manager.localDestination());
+        assertThat(count(Counter.UNEXPECTED)).as("a pong for a ping never sent").isEqualTo(1);
+
+        CompletableFuture<java.util.Optional<Duration>> ping = Async.run(() -> manager.ping(peer.destination(), ScriptedPeer.WAIT));
+        Message sent = peer.expectMessage();
+        peer.send(manager.localDestination(), Message.pong(Message.ping(sent.id(), sent.token() + 1)).toByteArray());
+        peer.sync(manager.localDestination());
+        assertThat(count(Counter.UNEXPECTED)).as("a pong with the ping's id but another token").isEqualTo(2);
+        assertThat(ping).as("the ping still waits for its own pong").isNotDone();
+
+        peer.send(manager.localDestination(), Message.pong(sent).toByteArray());
+        assertThat(ping.get(5, TimeUnit.SECONDS)).isPresent();
+        assertThat(count(Counter.UNEXPECTED)).isEqualTo(2);
+    }
+
+    @Test
+    void anInterruptedPingThrowsInterruptedIoExceptionAndKeepsTheFlag() throws Exception {
+        start("server", StreamOptions.builder());
+        open(manager.serverSocket(), "12 34 56", true);
+
+        Blocked.assertInterruptedWhileBlocked(() -> manager.ping(peer.destination(), ScriptedPeer.WAIT), Blocked::inPing);
+        assertThat(ScriptedPeer.hex(peer.expect())).startsWith("A4 ");
     }
 
     @Test

@@ -19,13 +19,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.Await;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
 /** The credit extension between two managers of ours: writers wait, readers never overrun. */
+@Timeout(60)
 class FlowControlTest {
 
     private static final int WINDOW = 64 * 1024;
-    private static final long WAIT_SECONDS = 30;
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     private final MemoryNetwork network = new MemoryNetwork();
     private final List<StreamManager> managers = new ArrayList<>();
@@ -39,7 +43,7 @@ class FlowControlTest {
     @AfterEach
     void stop() {
         managers.forEach(StreamManager::close);
-        assertThat(Threads.ministreamingThreads()).isEmpty();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     /** Connects {@code client} to {@code server}: the client's end first, the server's second. */
@@ -106,11 +110,11 @@ class FlowControlTest {
     void closingTheSocketWakesAWriterWaitingForCredit() throws Exception {
         StreamSocket[] pair = connect(manager("writer", StreamOptions.builder()),
                 manager("reader", StreamOptions.builder().receiveBufferSize(WINDOW)));
-        CompletableFuture<Void> write = Async.run(() -> {
+        Async.Running<Void> write = Async.run(() -> {
             pair[0].getOutputStream().write(new byte[4 * WINDOW]);
             return null;
         });
-        awaitWriterBlocked(pair[1]);
+        awaitWriterBlocked(pair[1], write);
 
         pair[0].close();
 
@@ -118,21 +122,39 @@ class FlowControlTest {
     }
 
     @Test
-    void aCutLinkFailsBlockedReadsAndWritesWithinASecond() throws Exception {
+    void anInterruptedWriteWaitingForCreditThrowsInterruptedIoExceptionAndKeepsTheFlag() throws Exception {
+        StreamSocket[] pair = connect(manager("writer", StreamOptions.builder()),
+                manager("reader", StreamOptions.builder().receiveBufferSize(WINDOW)));
+
+        Blocked.assertInterruptedWhileBlocked(() -> {
+            pair[0].getOutputStream().write(new byte[4 * WINDOW]);
+            return null;
+        }, Blocked::inWriteForCredit);
+
+        assertThat(pair[1].getInputStream().readNBytes(WINDOW)).as("what was sent before the interrupt").hasSize(WINDOW);
+    }
+
+    @Test
+    void aCutLinkFailsBlockedReadsAndWritesOnTheNewsOfTheLoss() throws Exception {
         StreamManager a = manager("a", StreamOptions.builder());
         StreamManager b = manager("b", StreamOptions.builder().receiveBufferSize(WINDOW));
         StreamSocket[] pair = connect(a, b);
-        CompletableFuture<Void> blockedWrite = Async.run(() -> {
+        Async.Running<Void> blockedWrite = Async.run(() -> {
             pair[0].getOutputStream().write(new byte[4 * WINDOW]);
             return null;
         });
-        awaitWriterBlocked(pair[1]);
-        CompletableFuture<Integer> blockedRead = Async.run(() -> pair[0].getInputStream().read());
+        awaitWriterBlocked(pair[1], blockedWrite);
+        Async.Running<Integer> blockedRead = Async.run(() -> pair[0].getInputStream().read());
+        Blocked.inRead(blockedRead.thread());
 
         network.cut(a.localDestination(), b.localDestination());
 
-        assertThatThrownBy(() -> blockedWrite.get(1, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
-        assertThatThrownBy(() -> blockedRead.get(1, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        // No timeout is set: only the news of the lost link can end these calls (at once; the
+        // bound only keeps a busy machine from flaking the test).
+        assertThatThrownBy(() -> blockedWrite.get(WAIT_SECONDS, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IOException.class).hasMessageContaining("lost the link");
+        assertThatThrownBy(() -> blockedRead.get(WAIT_SECONDS, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IOException.class).hasMessageContaining("lost the link");
         StreamSocket[] other = connect(manager("c", StreamOptions.builder()), b);
         other[0].getOutputStream().write(9);
         assertThat(other[1].getInputStream().read()).isEqualTo(9);
@@ -197,7 +219,7 @@ class FlowControlTest {
 
     @Test
     void idleTimeoutKeepsAQuietConnectionBetweenOurManagersOpenWithPings() throws Exception {
-        Duration idle = Duration.ofSeconds(1); // generous: a loaded CI machine must not miss a keepalive
+        Duration idle = Duration.ofSeconds(3); // generous: a loaded 2-core machine must not miss a keepalive
         StreamManager a = manager("a", StreamOptions.builder().idleTimeout(idle));
         StreamManager b = manager("b", StreamOptions.builder().idleTimeout(idle));
         StreamSocket[] pair = connect(a, b);
@@ -210,9 +232,10 @@ class FlowControlTest {
         assertThat(a.statistics().get(Counter.IDLE_CLOSED) + b.statistics().get(Counter.IDLE_CLOSED)).isZero();
     }
 
-    /** Waits until the reader's buffer is full, so the writer can only be waiting for credit. */
-    private static void awaitWriterBlocked(StreamSocket reader) {
+    /** Waits until the reader's buffer is full and the writer is parked waiting for credit. */
+    private static void awaitWriterBlocked(StreamSocket reader, Async.Running<?> writer) {
         Await.until("the reader's window fills", () -> reader.connection().available() >= WINDOW);
+        Blocked.inWriteForCredit(writer.thread());
     }
 
     private static byte[] randomBytes(long seed, int length) {

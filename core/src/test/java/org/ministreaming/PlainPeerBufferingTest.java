@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.ministreaming.testing.ThreadLeaks;
+import org.ministreaming.testing.Await;
 import org.ministreaming.engine.EngineSettings;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.memory.MemoryNetwork;
@@ -56,7 +58,7 @@ class PlainPeerBufferingTest {
     void stop() {
         managers.forEach(StreamManager::close);
         peers.forEach(ScriptedPeer::close);
-        assertThat(Threads.ministreamingThreads()).isEmpty();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     /** A connection from a manager without flow control, accepted by {@code server}. */

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.ministreaming.testing.Await;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.MemoryNetwork;
@@ -23,7 +24,7 @@ import org.ministreaming.wire.TraceFormat;
  */
 final class ScriptedPeer implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(5);
+    static final Duration WAIT = Await.LIMIT;
 
     private final MemoryTransport transport;
     private final BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();

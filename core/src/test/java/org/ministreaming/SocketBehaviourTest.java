@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.Await;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.MemoryNetwork;
@@ -24,9 +27,10 @@ import org.ministreaming.transport.memory.MemoryTransport;
 import org.ministreaming.wire.TraceFormat;
 
 /** What an application sees through the socket API: timeouts, interrupts, closes. */
+@Timeout(60)
 class SocketBehaviourTest {
 
-    private static final long WAIT_SECONDS = 5;
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     private final MemoryNetwork network = new MemoryNetwork();
     private StreamManager alice;
@@ -87,7 +91,7 @@ class SocketBehaviourTest {
             }
         });
         reader.start();
-        awaitBlocked(reader);
+        Blocked.inRead(reader);
 
         reader.interrupt();
         reader.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
@@ -98,9 +102,27 @@ class SocketBehaviourTest {
     }
 
     @Test
+    void anInterruptedAcceptThrowsInterruptedIoExceptionAndKeepsTheFlag() throws Exception {
+        Blocked.assertInterruptedWhileBlocked(() -> bobServer.accept(), Blocked::inAccept);
+
+        assertThat(bobServer.isClosed()).as("the server socket stays open").isFalse();
+        connect();
+    }
+
+    @Test
+    void anInterruptedConnectThrowsInterruptedIoExceptionAndKeepsTheFlag() throws Exception {
+        try (ScriptedPeer quiet = new ScriptedPeer(network, "quiet")) {
+            Blocked.assertInterruptedWhileBlocked(() -> alice.connect(quiet.destination()), Blocked::inConnect);
+
+            assertThat(ScriptedPeer.hex(quiet.expect())).startsWith("A1 ");
+        }
+    }
+
+    @Test
     void closingASocketWakesItsBlockedReader() throws Exception {
         StreamSocket[] pair = connect();
-        CompletableFuture<Integer> read = Async.run(() -> pair[0].getInputStream().read());
+        Async.Running<Integer> read = Async.run(() -> pair[0].getInputStream().read());
+        Blocked.inRead(read.thread());
 
         pair[0].close();
 
@@ -173,6 +195,49 @@ class SocketBehaviourTest {
     }
 
     @Test
+    void theWriteTimeoutBoundsTheWaitForCreditNotAWriteTheTransportHoldsUpWhichClosingTheManagerFails() throws Exception {
+        CountDownLatch peerStuck = new CountDownLatch(1);
+        MemoryTransport stuckPeer = network.endpoint("stuck");
+        stuckPeer.start(new Transport.Receiver() {
+            @Override
+            public void onMessage(Destination from, byte[] message) {
+                try {
+                    peerStuck.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void onPeerLost(Destination peer, IOException cause) {
+            }
+        });
+        try {
+            // A plain peer (no credit): only the transport can hold a write up.
+            stuckPeer.send(bob.localDestination(), java.nio.ByteBuffer.wrap(TraceFormat.parseBytes("C->S A1 12 34 56 6D 65 6D 3A 73")));
+            StreamSocket accepted = bobServer.accept(Duration.ofSeconds(WAIT_SECONDS));
+            Duration timeout = Duration.ofMillis(50);
+            accepted.setWriteTimeout(timeout);
+            Async.Running<Void> write = Async.run(() -> {
+                accepted.getOutputStream().write(new byte[4 * (int) MemoryNetwork.DEFAULT_INBOX_BYTES]);
+                return null;
+            });
+            Await.parkedIn(write.thread(), "org.ministreaming.transport.memory.Inbox", "put");
+            long parkedAt = System.nanoTime();
+
+            Await.until("four write timeouts pass", () -> System.nanoTime() - parkedAt > 4 * timeout.toNanos());
+
+            assertThat(write).as("the write timeout does not cut short a wait in the transport").isNotDone();
+            bob.close();
+            assertThat(write).as("closing the manager fails the write while the peer still holds it up")
+                    .failsWithin(Await.LIMIT).withThrowableThat().havingCause().isInstanceOf(IOException.class);
+        } finally {
+            peerStuck.countDown();
+            stuckPeer.close();
+        }
+    }
+
+    @Test
     void connectingToAManagerWithoutServerSocketIsRefused() throws Exception {
         StreamManager carol = StreamManager.open(network.endpoint("carol"));
         try {
@@ -191,7 +256,8 @@ class SocketBehaviourTest {
 
     @Test
     void closingTheServerSocketFailsABlockedAccept() throws Exception {
-        CompletableFuture<StreamSocket> accept = Async.run(() -> bobServer.accept());
+        Async.Running<StreamSocket> accept = Async.run(() -> bobServer.accept());
+        Blocked.inAccept(accept.thread());
 
         bobServer.close();
 
@@ -202,11 +268,12 @@ class SocketBehaviourTest {
     @Test
     void cutLinkFailsBlockedReadsAndLeavesOtherPeersUsable() throws Exception {
         StreamSocket[] pair = connect();
-        CompletableFuture<Integer> read = Async.run(() -> pair[0].getInputStream().read());
+        Async.Running<Integer> read = Async.run(() -> pair[0].getInputStream().read());
+        Blocked.inRead(read.thread());
 
         network.cut(alice.localDestination(), bob.localDestination());
 
-        assertThatThrownBy(() -> read.get(1, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> read.get(WAIT_SECONDS, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(IOException.class).hasMessageContaining("lost the link");
         assertThatThrownBy(() -> pair[1].getOutputStream().write(1)).isInstanceOf(IOException.class);
         assertThat(alice.statistics().get(Counter.PEERS_LOST)).as("the manager counts the lost peer").isPositive();
@@ -221,8 +288,10 @@ class SocketBehaviourTest {
     @Test
     void closingTheManagerClosesEverythingAndLeavesNoThread() throws Exception {
         StreamSocket[] pair = connect();
-        CompletableFuture<Integer> blockedRead = Async.run(() -> pair[1].getInputStream().read());
-        CompletableFuture<StreamSocket> blockedAccept = Async.run(() -> bobServer.accept());
+        Async.Running<Integer> blockedRead = Async.run(() -> pair[1].getInputStream().read());
+        Async.Running<StreamSocket> blockedAccept = Async.run(() -> bobServer.accept());
+        Blocked.inRead(blockedRead.thread());
+        Blocked.inAccept(blockedAccept.thread());
 
         bob.close();
 
@@ -231,25 +300,21 @@ class SocketBehaviourTest {
         assertThatThrownBy(() -> blockedAccept.get(WAIT_SECONDS, TimeUnit.SECONDS)).hasCauseInstanceOf(SocketException.class);
         assertThatThrownBy(() -> bob.connect(alice.localDestination())).isInstanceOf(SocketException.class);
         alice.close();
-        assertThat(Threads.ministreamingThreads()).isEmpty();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test
     void closingTheManagerFailsAPendingConnect() throws Exception {
         StreamManager silent = StreamManager.open(network.endpoint("silent"));
         try (ScriptedPeer quiet = new ScriptedPeer(network, "quiet")) {
-            CompletableFuture<StreamSocket> connect = Async.run(() -> silent.connect(quiet.destination()));
+            Async.Running<StreamSocket> connect = Async.run(() -> silent.connect(quiet.destination()));
             quiet.expect();
+            Blocked.inConnect(connect.thread());
 
             silent.close();
 
             assertThatThrownBy(() -> connect.get(WAIT_SECONDS, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(IOException.class).hasMessageContaining("closed");
         }
-    }
-
-    private static void awaitBlocked(Thread thread) {
-        Await.until(thread.getName() + " blocks", () -> thread.getState() == Thread.State.WAITING
-                || thread.getState() == Thread.State.TIMED_WAITING);
     }
 }

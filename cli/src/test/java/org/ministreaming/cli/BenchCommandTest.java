@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ministreaming.testing.ThreadLeaks;
 
 @Timeout(120)
 class BenchCommandTest {
@@ -17,12 +18,7 @@ class BenchCommandTest {
 
     @AfterEach
     void noThreadIsLeft() throws InterruptedException {
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("ministreaming-") || thread.getName().startsWith("bench-")) {
-                thread.join(5_000);
-                assertThat(thread.isAlive()).as("thread %s still runs", thread.getName()).isFalse();
-            }
-        }
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY, "bench-");
     }
 
     @Test

@@ -59,8 +59,8 @@ class CliIT {
         http.createContext("/hello", exchange -> answer(exchange, ("hello " + exchange.getRequestURI().getQuery()).getBytes(StandardCharsets.UTF_8)));
         http.createContext("/big", exchange -> answer(exchange, big));
         http.start();
-        try (CliProcess server = CliProcess.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:" + http.getAddress().getPort());
-             CliProcess client = CliProcess.start("client", "--peer", server.listeningOnOut(), "--listen", "127.0.0.1:0")) {
+        try (Cli server = Cli.spawn("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:" + http.getAddress().getPort());
+             Cli client = Cli.spawn("client", "--peer", server.listeningOnOut(), "--listen", "127.0.0.1:0")) {
             String base = "http://" + client.listeningOnOut();
             HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -78,8 +78,8 @@ class CliIT {
                 assertThat(sha256(body.readAllBytes())).isEqualTo(sha256(big));
             }
 
-            client.terminate();
-            server.terminate();
+            client.requestStop();
+            server.requestStop();
             assertThat(client.awaitExit()).isEqualTo(SIGTERM_EXIT);
             assertThat(server.awaitExit()).isEqualTo(SIGTERM_EXIT);
             assertThat(client.err.text()).isEmpty();
@@ -96,8 +96,8 @@ class CliIT {
         Path out = dir.resolve("out.bin");
         Path empty = Files.createFile(dir.resolve("empty"));
         // listen's own input ends at once: by default that does not end the connection.
-        try (CliProcess listen = CliProcess.start(Redirect.from(empty.toFile()), Redirect.to(out.toFile()), "listen", "--listen", "tcp://127.0.0.1:0");
-             CliProcess connect = CliProcess.start(Redirect.from(in.toFile()), Redirect.PIPE, "connect", listen.listeningOnErr())) {
+        try (Cli listen = Cli.spawn(Redirect.from(empty.toFile()), Redirect.to(out.toFile()), "listen", "--listen", "tcp://127.0.0.1:0");
+             Cli connect = Cli.spawn(Redirect.from(in.toFile()), Redirect.PIPE, "connect", listen.listeningOnErr())) {
             assertThat(connect.awaitExit()).as(connect.err.text()).isZero();
             assertThat(listen.awaitExit()).as(listen.err.text()).isZero();
             assertThat(connect.out.text()).isEmpty();
@@ -114,9 +114,9 @@ class CliIT {
         Path out = dir.resolve("out.bin");
         Path empty = Files.createFile(dir.resolve("empty"));
         Path keys = dir.resolve("listen.dat");
-        try (CliProcess listen = CliProcess.start(Redirect.from(empty.toFile()), Redirect.to(out.toFile()),
+        try (Cli listen = Cli.spawn(Redirect.from(empty.toFile()), Redirect.to(out.toFile()),
                 I2pArgs.command(router, List.of("listen", "--keys", keys.toString())));
-             CliProcess connect = CliProcess.start(Redirect.from(in.toFile()), Redirect.PIPE,
+             Cli connect = Cli.spawn(Redirect.from(in.toFile()), Redirect.PIPE,
                      I2pArgs.command(router, List.of("connect"), listen.listeningOnErr()))) {
             assertThat(connect.awaitExit()).as(connect.err.text()).isZero();
             assertThat(listen.awaitExit()).as(listen.err.text()).isZero();
@@ -137,7 +137,7 @@ class CliIT {
             {"listne", "--listen", "tcp://127.0.0.1:0"},
         };
         for (String[] args : cases) {
-            try (CliProcess run = CliProcess.start(args)) {
+            try (Cli run = Cli.spawn(args)) {
                 assertThat(run.awaitExit()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
                 assertThat(run.err.text()).as(String.join(" ", args)).startsWith("ministreaming: ").endsWith("--help')\n").hasLineCount(1);
                 assertThat(run.out.text()).isEmpty();
@@ -148,8 +148,8 @@ class CliIT {
     @Test
     void aPortInUseAndAPeerThatRefuseHaveTheirOwnExitCodes() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             CliProcess server = CliProcess.start("server", "--listen", "tcp://127.0.0.1:" + taken.getLocalPort(), "--forward", "127.0.0.1:80");
-             CliProcess client = CliProcess.start("client", "--peer", "tcp://127.0.0.1:80", "--listen", "127.0.0.1:" + taken.getLocalPort())) {
+             Cli server = Cli.spawn("server", "--listen", "tcp://127.0.0.1:" + taken.getLocalPort(), "--forward", "127.0.0.1:80");
+             Cli client = Cli.spawn("client", "--peer", "tcp://127.0.0.1:80", "--listen", "127.0.0.1:" + taken.getLocalPort())) {
             assertThat(server.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
             assertThat(client.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
             assertThat(server.err.text()).matches("ministreaming: cannot listen at tcp://127\\.0\\.0\\.1:\\d+: .+\n");
@@ -159,7 +159,7 @@ class CliIT {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = free.getLocalPort();
         }
-        try (CliProcess connect = CliProcess.start(Redirect.PIPE, Redirect.PIPE, "connect", "tcp://127.0.0.1:" + closedPort)) {
+        try (Cli connect = Cli.spawn(Redirect.PIPE, Redirect.PIPE, "connect", "tcp://127.0.0.1:" + closedPort)) {
             assertThat(connect.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(connect.err.text()).isEqualTo("ministreaming: cannot connect to tcp://127.0.0.1:" + closedPort + ": Connection refused\n");
         }
@@ -168,7 +168,7 @@ class CliIT {
     @Test
     void keygenWorksFromTheShadedJar() throws Exception {
         Path keys = dir.resolve("keys.dat");
-        try (CliProcess keygen = CliProcess.start("keygen", keys.toString())) {
+        try (Cli keygen = Cli.spawn("keygen", keys.toString())) {
             assertThat(keygen.awaitExit()).as(keygen.err.text()).isZero();
             assertThat(keygen.out.text()).matches("i2p:[A-Za-z0-9~-]{500,}=*\\n[a-z2-7]{52}\\.b32\\.i2p\\n");
             assertThat(keygen.err.text()).isEmpty();
@@ -178,11 +178,11 @@ class CliIT {
 
     @Test
     void sigintStopsAServerGracefully() throws Exception {
-        try (CliProcess server = CliProcess.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:80")) {
+        try (Cli server = Cli.spawn("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:80")) {
             server.listeningOnOut();
             Assumptions.assumeTrue(sigintHandled(server.pid()), "SIGINT is ignored here (a background job inherits that), or this is no Linux");
             Process kill = new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).start();
-            assertThat(kill.waitFor(CliProcess.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(kill.waitFor(Cli.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             assertThat(server.awaitExit()).isEqualTo(SIGINT_EXIT);
             assertThat(server.err.text()).isEmpty();
         }

@@ -2,12 +2,20 @@ package org.ministreaming.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.ThreadLeaks;
+import org.ministreaming.StreamManager;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.memory.MemoryNetwork;
+import picocli.CommandLine;
 
 @Timeout(60)
 class DemoCommandTest {
@@ -55,7 +63,7 @@ class DemoCommandTest {
 
         assertThat(run.err()).contains("\rtransfer: 4.0 of 4.0 MiB (100%)\n");
         assertThat(run.err().replaceAll("\rtransfer: [^\r\n]*", "")).as("stderr besides the progress line").isBlank();
-        assertNoThreadLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY, "demo-");
     }
 
     @Test
@@ -67,6 +75,27 @@ class DemoCommandTest {
                 .contains("Bulk transfer: 1000 bytes of random data (seed 7)")
                 .contains("   1000 bytes in ")
                 .contains("SHA-256 of sent and received bytes match");
+    }
+
+    @Test
+    void aTransferThatArrivesAlteredFailsWithExitCodeOne() {
+        CommandLine commandLine = Main.commandLine();
+        DemoCommand demo = commandLine.getSubcommands().get("demo").getCommand();
+        FlipOneByte flip = new FlipOneByte();
+        demo.transferNetwork = real -> {
+            MemoryNetwork network = new MemoryNetwork();
+            return (name, listening, options) -> StreamManager.open(
+                    name.equals("sender") ? flip.on(network.endpoint(name)) : network.endpoint(name), options);
+        };
+
+        Run run = Run.of(commandLine, "demo", "--size", "100000");
+
+        assertThat(flip.flipped).as("the link altered one byte").isTrue();
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("matches the seed: A1 52", "matches the seed: A1 51 50 A2", "matches the seed: A1 51 A0 50 50 52")
+                .containsPattern("\n   SHA-256 differs: sent (\\p{XDigit}{64}), received (?!\\1)\\p{XDigit}{64}\n")
+                .doesNotContain("SHA-256 of sent and received bytes match");
+        assertThat(run.err()).endsWith("ministreaming: demo failed: the bytes received differ from the bytes sent\n");
     }
 
     @Test
@@ -126,12 +155,44 @@ class DemoCommandTest {
         return regex.append(Pattern.quote(template.substring(literalStart))).toString();
     }
 
-    private static void assertNoThreadLeft() throws InterruptedException {
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("ministreaming-") || thread.getName().startsWith("demo-")) {
-                thread.join(5_000);
-                assertThat(thread.isAlive()).as("thread %s still runs", thread.getName()).isFalse();
-            }
+    /** Wraps a transport so that the first data message it sends arrives with its last byte changed. */
+    private static final class FlipOneByte {
+        volatile boolean flipped;
+
+        Transport on(Transport inner) {
+            return new Transport() {
+                @Override
+                public Destination localDestination() {
+                    return inner.localDestination();
+                }
+
+                @Override
+                public byte[] synPayload() {
+                    return inner.synPayload();
+                }
+
+                @Override
+                public void start(Receiver receiver) throws IOException {
+                    inner.start(receiver);
+                }
+
+                @Override
+                public void send(Destination to, ByteBuffer message) throws IOException {
+                    if (!flipped && message.remaining() > 4 && message.get(message.position()) == (byte) 0xA0) {
+                        ByteBuffer altered = ByteBuffer.allocate(message.remaining()).put(message.duplicate()).flip();
+                        altered.put(altered.limit() - 1, (byte) (altered.get(altered.limit() - 1) ^ 0x01));
+                        flipped = true;
+                        inner.send(to, altered);
+                        return;
+                    }
+                    inner.send(to, message);
+                }
+
+                @Override
+                public void close() {
+                    inner.close();
+                }
+            };
         }
     }
 }

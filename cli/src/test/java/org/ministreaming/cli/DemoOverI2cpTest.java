@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.i2cp.testing.SharedRouter;
 
@@ -30,7 +31,7 @@ class DemoOverI2cpTest {
                 .contains("from the sender to the receiver (two I2P destinations on one router) over one connection")
                 .contains("SHA-256 of sent and received bytes match");
         assertThat(run.err().replaceAll("\rtransfer: [^\r\n]*", "")).as("stderr besides the progress line").isBlank();
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test
@@ -46,7 +47,7 @@ class DemoOverI2cpTest {
         assertThat(run.err()).isEqualTo("ministreaming: cannot reach the I2P router at 127.0.0.1:" + closedPort
                 + ": Connection refused (is it running, with I2CP on that port?)\n");
         assertThat(run.out()).isEmpty();
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test

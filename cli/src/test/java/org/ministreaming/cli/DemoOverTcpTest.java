@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.ThreadLeaks;
 
 /** {@code demo --transport tcp}: the same demo over loopback TCP. */
 @Timeout(60)
@@ -25,7 +26,7 @@ class DemoOverTcpTest {
                 .contains("from the sender (TCP, not listening) to the receiver (TCP on loopback) over one connection")
                 .contains("SHA-256 of sent and received bytes match");
         assertThat(run.err().replaceAll("\rtransfer: [^\r\n]*", "")).as("stderr besides the progress line").isBlank();
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test

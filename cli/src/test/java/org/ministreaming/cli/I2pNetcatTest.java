@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ministreaming.StreamManager;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.i2cp.I2cpTransport;
 import org.ministreaming.transport.i2cp.I2cpTransportBuilder;
@@ -27,18 +28,18 @@ class I2pNetcatTest {
 
     @AfterEach
     void noThreadLeft() throws InterruptedException {
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test
     void movesBytesIntactFromConnectToListen(I2pRouter router) throws Exception {
         byte[] data = TestData.random(100_000);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        try (Running listen = Running.start(TestData.streams(NOTHING, received), I2pArgs.command(router, List.of("listen")))) {
+        try (Cli listen = Cli.start(TestData.streams(NOTHING, received), I2pArgs.command(router, List.of("listen")))) {
             String destination = listen.listeningOnErr();
             assertThat(destination).startsWith("i2p:");
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            try (Running connect = Running.start(TestData.streams(data, answer), I2pArgs.command(router, List.of("connect"), destination))) {
+            try (Cli connect = Cli.start(TestData.streams(data, answer), I2pArgs.command(router, List.of("connect"), destination))) {
                 assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
                 assertThat(connect.err.text()).isEmpty();
             }
@@ -52,11 +53,11 @@ class I2pNetcatTest {
     void aPlainConnectIsAnsweredPlainAndTracedByB32Name(I2pRouter router) throws Exception {
         byte[] greeting = "hello over I2P\n".getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        try (Running listen = Running.start(TestData.streams(greeting, new ByteArrayOutputStream()),
+        try (Cli listen = Cli.start(TestData.streams(greeting, new ByteArrayOutputStream()),
                 I2pArgs.command(router, List.of("listen", "-q", "0")))) {
             String destination = listen.listeningOnErr();
             String name = Pattern.quote(I2pDestinations.base32(Destination.of(destination)));
-            try (Running connect = Running.start(TestData.streams(NOTHING, answer),
+            try (Cli connect = Cli.start(TestData.streams(NOTHING, answer),
                     I2pArgs.command(router, List.of("--trace", "connect", "--plain", "-q", "-1"), destination))) {
                 assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
                 assertThat(connect.err.text().lines().toList()).satisfiesExactly(
@@ -75,7 +76,7 @@ class I2pNetcatTest {
         I2cpTransportBuilder builder = I2cpTransport.builder().router(router.host(), router.i2cpPort());
         router.sessionOptions().forEach((name, value) -> builder.sessionOption((String) name, (String) value));
         try (StreamManager peer = StreamManager.open(builder.build());
-             Running connect = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()),
+             Cli connect = Cli.start(TestData.streams(NOTHING, new ByteArrayOutputStream()),
                      I2pArgs.command(router, List.of("connect"), peer.localDestination().uri()))) {
             assertThat(connect.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(connect.err.text()).isEqualTo("ministreaming: connection refused by "

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.i2cp.I2pKeys;
 
 /** The I2P options of the network commands: how they fit the others, and what happens without a router. No router runs here. */
@@ -25,7 +26,7 @@ class I2pOptionsTest {
 
     @AfterEach
     void noThreadLeft() throws InterruptedException {
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test
@@ -164,10 +165,11 @@ class I2pOptionsTest {
     @Test
     void aStopEndsTheWaitForTheRouter() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Running listen = Running.start("listen", "--i2cp", "127.0.0.1:" + silent.getLocalPort())) {
-            silent.setSoTimeout((int) Running.TIMEOUT.toMillis());
+             Cli listen = Cli.start("listen", "--i2cp", "127.0.0.1:" + silent.getLocalPort())) {
+            silent.setSoTimeout((int) Cli.TIMEOUT.toMillis());
             try (Socket session = silent.accept()) {
-                assertThat(session.isConnected()).as("the client library is waiting for the router's answer").isTrue();
+                session.setSoTimeout((int) Cli.TIMEOUT.toMillis());
+                assertThat(session.getInputStream().read()).as("the client library opened I2CP with its protocol byte").isEqualTo(0x2A);
                 long start = System.nanoTime();
                 assertThat(listen.stop()).isEqualTo(ExitCodes.OK);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));

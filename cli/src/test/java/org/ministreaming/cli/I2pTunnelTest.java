@@ -13,6 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.i2cp.I2pKeys;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.i2cp.testing.SharedRouter;
@@ -28,8 +29,8 @@ import org.ministreaming.transport.i2cp.testing.SharedRouter;
 class I2pTunnelTest {
 
     private HttpOrigin origin;
-    private Running server;
-    private Running client;
+    private Cli server;
+    private Cli client;
     private String base;
     private Path keys;
 
@@ -37,10 +38,10 @@ class I2pTunnelTest {
     void startTunnels(I2pRouter router, @TempDir Path dir) throws Exception {
         origin = new HttpOrigin(6, 8);
         keys = dir.resolve("server.dat");
-        server = Running.start(I2pArgs.command(router, List.of("server", "--keys", keys.toString()),
+        server = Cli.start(I2pArgs.command(router, List.of("server", "--keys", keys.toString()),
                 "--forward", "127.0.0.1:" + origin.port()));
         String destination = server.listeningOnOut();
-        client = Running.start(I2pArgs.command(router, List.of("client"), "--peer", destination, "--listen", "127.0.0.1:0"));
+        client = Cli.start(I2pArgs.command(router, List.of("client"), "--peer", destination, "--listen", "127.0.0.1:0"));
         base = "http://" + client.listeningOnOut();
     }
 
@@ -71,7 +72,7 @@ class I2pTunnelTest {
         assertThat(server.err.text()).as("server errors").matches("new I2P keys in " + Pattern.quote(keys.toString())
                 + ", destination i2p:\\S+ \\([a-z2-7]{52}\\.b32\\.i2p\\)\n");
         assertThat(client.err.text()).as("client errors").isEmpty();
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test

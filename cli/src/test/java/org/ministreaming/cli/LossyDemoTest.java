@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.ThreadLeaks;
 
 /** {@code demo --drop --duplicate --reorder}: the transfer survives a lossy link through the reliable layer. */
 @Timeout(120)
@@ -25,7 +26,7 @@ class LossyDemoTest {
         assertThat(summary.find()).as(run.out()).isTrue();
         assertThat(Long.parseLong(summary.group(1))).as("retransmitted").isPositive();
         assertThat(Long.parseLong(summary.group(2))).as("duplicates discarded").isPositive();
-        assertNoThreadLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY, "demo-");
     }
 
     @Test
@@ -60,14 +61,5 @@ class LossyDemoTest {
         Run run = Run.of("demo", "--help");
 
         assertThat(run.out()).contains("--drop=PCT").contains("--duplicate=PCT").contains("--reorder=N").contains("--reliable");
-    }
-
-    private static void assertNoThreadLeft() throws InterruptedException {
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("ministreaming-") || thread.getName().startsWith("demo-")) {
-                thread.join(5_000);
-                assertThat(thread.isAlive()).as("thread %s still runs", thread.getName()).isFalse();
-            }
-        }
     }
 }

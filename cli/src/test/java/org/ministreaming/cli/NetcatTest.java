@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.ThreadLeaks;
 
 /** {@code listen} and {@code connect} in-process, over loopback TCP and TLS. */
 @Timeout(60)
@@ -18,17 +19,17 @@ class NetcatTest {
 
     @AfterEach
     void noThreadLeft() throws InterruptedException {
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test
     void movesBytesIntactFromConnectToListen() throws Exception {
         byte[] data = TestData.random(3 << 20);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        try (Running listen = Running.start(TestData.streams(NOTHING, received), "listen", "--listen", "tcp://127.0.0.1:0")) {
+        try (Cli listen = Cli.start(TestData.streams(NOTHING, received), "listen", "--listen", "tcp://127.0.0.1:0")) {
             String destination = listen.listeningOnErr();
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            try (Running connect = Running.start(TestData.streams(data, answer), "connect", destination)) {
+            try (Cli connect = Cli.start(TestData.streams(data, answer), "connect", destination)) {
                 assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
             }
             assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
@@ -42,9 +43,9 @@ class NetcatTest {
         byte[] greeting = "hello from listen\n".getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        try (Running listen = Running.start(TestData.streams(greeting, received), "listen", "-q", "0", "--listen", "tcp://127.0.0.1:0")) {
+        try (Cli listen = Cli.start(TestData.streams(greeting, received), "listen", "-q", "0", "--listen", "tcp://127.0.0.1:0")) {
             String destination = listen.listeningOnErr();
-            try (Running connect = Running.start(TestData.streams(NOTHING, answer), "connect", "-q", "-1", destination)) {
+            try (Cli connect = Cli.start(TestData.streams(NOTHING, answer), "connect", "-q", "-1", destination)) {
                 assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
             }
             assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
@@ -57,12 +58,12 @@ class NetcatTest {
     void worksOverTlsWithThePrintedFingerprint() throws Exception {
         byte[] data = TestData.random(100_000);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        try (Running listen = Running.start(TestData.streams(NOTHING, received), "listen", "--listen", "tls://127.0.0.1:0")) {
+        try (Cli listen = Cli.start(TestData.streams(NOTHING, received), "listen", "--listen", "tls://127.0.0.1:0")) {
             String fingerprint = listen.err.await(Pattern.compile("certificate fingerprint \\(SHA-256, for --pin\\): (\\S+)"),
-                    Running.TIMEOUT).group(1);
+                    Cli.TIMEOUT).group(1);
             String destination = listen.listeningOnErr();
             assertThat(destination).startsWith("tls://127.0.0.1:");
-            try (Running connect = Running.start(TestData.streams(data, new ByteArrayOutputStream()), "connect", "--pin", fingerprint, destination)) {
+            try (Cli connect = Cli.start(TestData.streams(data, new ByteArrayOutputStream()), "connect", "--pin", fingerprint, destination)) {
                 assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.OK);
             }
             assertThat(listen.awaitExit()).as(listen.err.text()).isEqualTo(ExitCodes.OK);
@@ -71,11 +72,32 @@ class NetcatTest {
     }
 
     @Test
+    void aWrongPinIsAClearErrorAndNoByteReachesTheListener() throws Exception {
+        String wrongPin = "AB:".repeat(31) + "AB";
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (Cli listen = Cli.start(TestData.streams(NOTHING, received), "listen", "--listen", "tls://127.0.0.1:0")) {
+            String fingerprint = listen.err.await(Pattern.compile("certificate fingerprint \\(SHA-256, for --pin\\): (\\S+)"),
+                    Cli.TIMEOUT).group(1);
+            assertThat(fingerprint).isNotEqualToIgnoringCase(wrongPin);
+            String destination = listen.listeningOnErr();
+            try (Cli connect = Cli.start(TestData.streams("secret".getBytes(StandardCharsets.US_ASCII), new ByteArrayOutputStream()),
+                    "connect", "--pin", wrongPin, destination)) {
+                assertThat(connect.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);
+                assertThat(connect.err.text()).isEqualTo("ministreaming: cannot connect to " + destination
+                        + ": the server's certificate " + fingerprint + " is not pinned\n");
+                assertThat(connect.out.text()).isEmpty();
+            }
+            assertThat(listen.stop()).isEqualTo(ExitCodes.OK);
+        }
+        assertThat(received.size()).isZero();
+    }
+
+    @Test
     void traceShowsEveryMessageAfterThePeer() throws Exception {
         byte[] data = "hi".getBytes(StandardCharsets.US_ASCII);
-        try (Running listen = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
+        try (Cli listen = Cli.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
             String destination = listen.listeningOnErr();
-            try (Running connect = Running.start(TestData.streams(data, new ByteArrayOutputStream()), "--trace", "connect", destination)) {
+            try (Cli connect = Cli.start(TestData.streams(data, new ByteArrayOutputStream()), "--trace", "connect", destination)) {
                 assertThat(connect.awaitExit()).isEqualTo(ExitCodes.OK);
                 String peer = Pattern.quote(destination);
                 assertThat(connect.err.text().lines().toList()).satisfiesExactly(
@@ -95,7 +117,7 @@ class NetcatTest {
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        try (Running connect = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "connect", "tcp://127.0.0.1:" + port)) {
+        try (Cli connect = Cli.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "connect", "tcp://127.0.0.1:" + port)) {
             assertThat(connect.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);
             assertThat(connect.err.text()).isEqualTo("ministreaming: cannot connect to tcp://127.0.0.1:" + port + ": Connection refused\n");
         }
@@ -104,7 +126,7 @@ class NetcatTest {
     @Test
     void aPortInUseHasItsOwnExitCode() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            try (Running listen = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()),
+            try (Cli listen = Cli.start(TestData.streams(NOTHING, new ByteArrayOutputStream()),
                     "listen", "--listen", "tcp://127.0.0.1:" + taken.getLocalPort())) {
                 assertThat(listen.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
                 assertThat(listen.err.text()).startsWith("ministreaming: cannot listen at tcp://127.0.0.1:" + taken.getLocalPort() + ": ")
@@ -115,7 +137,7 @@ class NetcatTest {
 
     @Test
     void stopEndsAListenThatWaits() throws Exception {
-        try (Running listen = Running.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
+        try (Cli listen = Cli.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
             listen.listeningOnErr();
             assertThat(listen.stop()).isEqualTo(ExitCodes.OK);
         }

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.ThreadLeaks;
 
 /** What the tunnels do when something cannot be reached, and the errors they give. */
 @Timeout(60)
@@ -16,22 +17,22 @@ class TunnelErrorsTest {
 
     @AfterEach
     void noThreadLeft() throws InterruptedException {
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test
     void aServiceThatRefusesEndsThatConnectionOnly() throws Exception {
         int closedPort = freePort();
-        try (Running server = Running.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:" + closedPort);
-             Running client = Running.start("client", "--peer", server.listeningOnOut(), "--listen", "127.0.0.1:0")) {
+        try (Cli server = Cli.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:" + closedPort);
+             Cli client = Cli.start("client", "--peer", server.listeningOnOut(), "--listen", "127.0.0.1:0")) {
             HostPort local = HostPort.parse(client.listeningOnOut(), false);
             for (int i = 0; i < 2; i++) {
                 try (Socket app = new Socket(local.host(), local.port())) {
-                    app.setSoTimeout((int) Running.TIMEOUT.toMillis());
+                    app.setSoTimeout((int) Cli.TIMEOUT.toMillis());
                     assertThat(app.getInputStream().read()).as("the connection ends at once").isEqualTo(-1);
                 }
                 server.err.await(Pattern.compile("ministreaming: connection from tcp://-@127\\.0\\.0\\.1:\\d+:"
-                        + " cannot reach the service at 127\\.0\\.0\\.1:" + closedPort + ": Connection refused"), Running.TIMEOUT);
+                        + " cannot reach the service at 127\\.0\\.0\\.1:" + closedPort + ": Connection refused"), Cli.TIMEOUT);
             }
             assertThat(client.err.text()).isEmpty();
         }
@@ -40,14 +41,14 @@ class TunnelErrorsTest {
     @Test
     void aPeerThatCannotBeReachedEndsThatConnectionOnly() throws Exception {
         int closedPort = freePort();
-        try (Running client = Running.start("client", "--peer", "tcp://127.0.0.1:" + closedPort, "--listen", "127.0.0.1:0")) {
+        try (Cli client = Cli.start("client", "--peer", "tcp://127.0.0.1:" + closedPort, "--listen", "127.0.0.1:0")) {
             HostPort local = HostPort.parse(client.listeningOnOut(), false);
             try (Socket app = new Socket(local.host(), local.port())) {
-                app.setSoTimeout((int) Running.TIMEOUT.toMillis());
+                app.setSoTimeout((int) Cli.TIMEOUT.toMillis());
                 assertThat(app.getInputStream().read()).isEqualTo(-1);
             }
             client.err.await(Pattern.compile("ministreaming: connection from 127\\.0\\.0\\.1:\\d+:"
-                    + " cannot connect to tcp://127\\.0\\.0\\.1:" + closedPort + ": Connection refused"), Running.TIMEOUT);
+                    + " cannot connect to tcp://127\\.0\\.0\\.1:" + closedPort + ": Connection refused"), Cli.TIMEOUT);
             assertThat(client.stop()).isEqualTo(ExitCodes.OK);
         }
     }
@@ -55,7 +56,7 @@ class TunnelErrorsTest {
     @Test
     void aLocalPortInUseHasItsOwnExitCode() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Running client = Running.start("client", "--peer", "tcp://127.0.0.1:1", "--listen", "127.0.0.1:" + taken.getLocalPort())) {
+             Cli client = Cli.start("client", "--peer", "tcp://127.0.0.1:1", "--listen", "127.0.0.1:" + taken.getLocalPort())) {
             assertThat(client.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
             assertThat(client.err.text()).matches("ministreaming: cannot listen at 127\\.0\\.0\\.1:" + taken.getLocalPort() + ": .+\n");
             assertThat(client.out.text()).isEmpty();
@@ -65,7 +66,7 @@ class TunnelErrorsTest {
     @Test
     void aServerPortInUseHasItsOwnExitCode() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Running server = Running.start("server", "--listen", "tcp://127.0.0.1:" + taken.getLocalPort(), "--forward", "127.0.0.1:1")) {
+             Cli server = Cli.start("server", "--listen", "tcp://127.0.0.1:" + taken.getLocalPort(), "--forward", "127.0.0.1:1")) {
             assertThat(server.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
             assertThat(server.err.text()).matches("ministreaming: cannot listen at tcp://127\\.0\\.0\\.1:" + taken.getLocalPort() + ": .+\n");
         }
@@ -74,12 +75,12 @@ class TunnelErrorsTest {
     @Test
     void theTlsServerPrintsItsFingerprintAndAPinnedClientGetsThrough() throws Exception {
         try (ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Running server = Running.start("server", "--listen", "tls://127.0.0.1:0", "--forward", "127.0.0.1:" + service.getLocalPort())) {
+             Cli server = Cli.start("server", "--listen", "tls://127.0.0.1:0", "--forward", "127.0.0.1:" + service.getLocalPort())) {
             String fingerprint = server.err.await(Pattern.compile("certificate fingerprint \\(SHA-256, for --pin\\): ((\\p{XDigit}{2}:){31}\\p{XDigit}{2})"),
-                    Running.TIMEOUT).group(1);
-            try (Running client = Running.start("client", "--peer", server.listeningOnOut(), "--pin", fingerprint, "--listen", "127.0.0.1:0")) {
+                    Cli.TIMEOUT).group(1);
+            try (Cli client = Cli.start("client", "--peer", server.listeningOnOut(), "--pin", fingerprint, "--listen", "127.0.0.1:0")) {
                 HostPort local = HostPort.parse(client.listeningOnOut(), false);
-                service.setSoTimeout((int) Running.TIMEOUT.toMillis());
+                service.setSoTimeout((int) Cli.TIMEOUT.toMillis());
                 try (Socket app = new Socket(local.host(), local.port()); Socket behind = service.accept()) {
                     app.getOutputStream().write(42);
                     assertThat(behind.getInputStream().read()).isEqualTo(42);

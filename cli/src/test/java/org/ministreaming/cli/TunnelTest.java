@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.ThreadLeaks;
 
 /**
  * The two tunnels end to end, in-process, through real sockets: an HTTP client reaches a JDK
@@ -18,17 +19,17 @@ import org.junit.jupiter.api.Timeout;
 class TunnelTest {
 
     private HttpOrigin origin;
-    private Running server;
-    private Running client;
+    private Cli server;
+    private Cli client;
     private String base;
 
     @BeforeAll
     void startTunnels() throws Exception {
         origin = new HttpOrigin(100, 16);
-        server = Running.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:" + origin.port());
+        server = Cli.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:" + origin.port());
         String destination = server.listeningOnOut();
         assertThat(destination).matches("tcp://127\\.0\\.0\\.1:\\d+");
-        client = Running.start("client", "--peer", destination, "--listen", "127.0.0.1:0");
+        client = Cli.start("client", "--peer", destination, "--listen", "127.0.0.1:0");
         base = "http://" + client.listeningOnOut();
     }
 
@@ -50,7 +51,7 @@ class TunnelTest {
         }
         assertThat(server.err.text()).as("server errors").isEmpty();
         assertThat(client.err.text()).as("client errors").isEmpty();
-        Threads.assertNoneLeft();
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test

@@ -62,8 +62,12 @@ class DispatcherPropertyTest {
         DispatcherHarness.restoreLogs(logLevel);
     }
 
+    /** A script to play, and whether it was made from a hand-written seed (then it counts for no rule's coverage). */
+    record Script(List<FuzzScript.Step> steps, boolean fromSeed) {
+    }
+
     @Provide
-    Arbitrary<List<FuzzScript.Step>> scripts() {
+    Arbitrary<Script> scripts() {
         Arbitrary<List<FuzzScript.Step>> one = step().map(List::of);
         Arbitrary<List<FuzzScript.Step>> generated = Arbitraries.frequencyOf(
                         Tuple.of(12, one),
@@ -80,7 +84,9 @@ class DispatcherPropertyTest {
                     script.addAll(flatten(more));
                     return script;
                 });
-        return Arbitraries.frequencyOf(Tuple.of(4, generated), Tuple.of(1, seeded));
+        return Arbitraries.frequencyOf(
+                Tuple.of(4, generated.map(steps -> new Script(steps, false))),
+                Tuple.of(1, seeded.map(steps -> new Script(steps, true))));
     }
 
     /** One step: mostly a message from mallory or eve, sometimes what the application does. */
@@ -150,17 +156,19 @@ class DispatcherPropertyTest {
 
     @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
     @AddLifecycleHook(FuzzScale.class)
-    void noScriptBreaksTheEngine(@ForAll("scripts") List<FuzzScript.Step> script) throws Exception {
+    void noScriptBreaksTheEngine(@ForAll("scripts") Script script) throws Exception {
         tried++;
         Map<Counter, Long> counted;
         try {
-            counted = DispatcherHarness.run(script);
+            counted = DispatcherHarness.run(script.steps());
         } catch (Exception | AssertionError e) {
             failed = true;
             throw e;
         }
-        synchronized (REACHED) {
-            counted.forEach((counter, count) -> REACHED.merge(counter, count, Long::sum));
+        if (!script.fromSeed()) {
+            synchronized (REACHED) {
+                counted.forEach((counter, count) -> REACHED.merge(counter, count, Long::sum));
+            }
         }
     }
 
@@ -172,12 +180,16 @@ class DispatcherPropertyTest {
         REACHED.clear();
     }
 
-    /** The property reaches the engine's rules, not only its first checks (told only when it passed). */
+    /**
+     * The generated scripts reach the engine's rules, not only its first checks (told only when
+     * the property passed). Scripts made from the hand-written seeds do not count: the seeds reach
+     * every rule by design, and would hide a generator that reaches none.
+     */
     @AfterProperty
     void reachedTheRules() {
         if (tried > 1 && !failed) {
-            System.out.printf("DispatcherPropertyTest: %d scripts, %d messages in %.1f s, no finding; counted %s%n", tried,
-                    REACHED.get(Counter.MESSAGES_RECEIVED), (System.nanoTime() - startedNanos) / 1e9, REACHED);
+            System.out.printf("DispatcherPropertyTest: %d scripts in %.1f s, no finding; the generated ones (%d messages) counted %s%n", tried,
+                    (System.nanoTime() - startedNanos) / 1e9, REACHED.get(Counter.MESSAGES_RECEIVED), REACHED);
             for (Counter rule : List.of(Counter.DUPLICATE_SYN, Counter.LATE_ACK, Counter.UNEXPECTED, Counter.UNKNOWN_CONNECTION,
                     Counter.UNKNOWN_TYPE, Counter.MALFORMED, Counter.CHAFF, Counter.OVERRUN, Counter.CREDIT_VIOLATION,
                     Counter.EXTENSION_ON_PLAIN, Counter.OVERSIZE_MESSAGE, Counter.PINGS_ANSWERED, Counter.SYN_REFUSED,

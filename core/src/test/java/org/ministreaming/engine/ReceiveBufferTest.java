@@ -20,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -31,11 +30,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.engine.ReceiveBuffer.Offer;
+import org.ministreaming.testing.Await;
 
 /** {@link ReceiveBuffer}: offers, reads, the three ways it ends, waiting, and a stress run. */
 class ReceiveBufferTest {
 
-    private static final long WAIT_SECONDS = 5;
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     private final List<Thread> threads = new ArrayList<>();
 
@@ -617,22 +617,6 @@ class ReceiveBufferTest {
 
     /** Waits, bounded, until {@code thread} parks inside {@link ReceiveBuffer#read}. */
     private static void awaitBlocked(Thread thread) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (System.nanoTime() < deadline) {
-            Thread.State state = thread.getState();
-            if ((state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) && inRead(thread)) {
-                return;
-            }
-            if (state == Thread.State.TERMINATED) {
-                fail(thread.getName() + " ended instead of waiting");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        fail(thread.getName() + " did not start waiting within " + WAIT_SECONDS + " s");
-    }
-
-    private static boolean inRead(Thread thread) {
-        return Arrays.stream(thread.getStackTrace())
-                .anyMatch(frame -> frame.getClassName().equals(ReceiveBuffer.class.getName()) && frame.getMethodName().equals("read"));
+        Await.parkedIn(thread, ReceiveBuffer.class, "read");
     }
 }

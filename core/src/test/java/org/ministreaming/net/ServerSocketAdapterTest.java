@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketException;
@@ -18,15 +17,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.Async;
-import org.ministreaming.Await;
+import org.ministreaming.Blocked;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamSocket;
+import org.ministreaming.testing.Await;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
 /** The java.net.ServerSocket adapter: accept, its timeout, close from another thread, interrupt. */
 class ServerSocketAdapterTest {
 
-    private static final long WAIT_SECONDS = 10;
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     private final MemoryNetwork network = new MemoryNetwork();
     private StreamManager alice;
@@ -86,9 +86,8 @@ class ServerSocketAdapterTest {
         StreamSocket client = alice.connect(bob.localDestination());
         SocketAdapter accepted = first.get(WAIT_SECONDS, TimeUnit.SECONDS);
 
-        CompletableFuture<SocketAdapter> blocked = Async.run(server::accept);
-        Await.until("the accept blocks", () -> Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals("test-async") && t.getState() == Thread.State.WAITING));
+        Async.Running<SocketAdapter> blocked = Async.run(server::accept);
+        Blocked.inAccept(blocked.thread());
         server.close();
 
         assertThatThrownBy(() -> blocked.get(WAIT_SECONDS, TimeUnit.SECONDS))
@@ -105,20 +104,7 @@ class ServerSocketAdapterTest {
 
     @Test
     void anInterruptedAcceptThrowsAndKeepsTheFlag() throws Exception {
-        CompletableFuture<Thread> acceptor = new CompletableFuture<>();
-        CompletableFuture<Boolean> flagKept = Async.run(() -> {
-            acceptor.complete(Thread.currentThread());
-            try {
-                server.accept();
-                return false;
-            } catch (InterruptedIOException expected) {
-                return Thread.interrupted();
-            }
-        });
-        Thread thread = acceptor.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        Await.until("the accept blocks", () -> thread.getState() == Thread.State.WAITING);
-        thread.interrupt();
-        assertThat(flagKept.get(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        Blocked.assertInterruptedWhileBlocked(server::accept, Blocked::inAccept);
         assertThat(server.isClosed()).isFalse();
     }
 

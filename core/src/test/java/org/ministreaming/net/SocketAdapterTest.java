@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -19,9 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.Async;
-import org.ministreaming.Await;
+import org.ministreaming.Blocked;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
+import org.ministreaming.testing.Await;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.MemoryNetwork;
@@ -30,7 +30,7 @@ import org.ministreaming.transport.memory.MemoryTransport;
 /** The java.net.Socket adapter: streams, timeouts, closes from another thread, interrupts, half-open cases. */
 class SocketAdapterTest {
 
-    private static final long WAIT_SECONDS = 10;
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     private final MemoryNetwork network = new MemoryNetwork();
     private StreamManager alice;
@@ -114,8 +114,8 @@ class SocketAdapterTest {
     @Test
     void closeFromAnotherThreadWakesABlockedReaderAndThePeerSeesTheEnd() throws Exception {
         SocketAdapter[] pair = connect();
-        CompletableFuture<Integer> read = Async.run(() -> pair[0].getInputStream().read());
-        Await.until("the reader blocks", () -> readerBlocked(read));
+        Async.Running<Integer> read = Async.run(() -> pair[0].getInputStream().read());
+        Blocked.inRead(read.thread());
         pair[0].close();
 
         assertThatThrownBy(() -> read.get(WAIT_SECONDS, TimeUnit.SECONDS))
@@ -130,29 +130,11 @@ class SocketAdapterTest {
         assertThat(pair[1].getInputStream().read()).as("the peer reads the end of the stream").isEqualTo(-1);
     }
 
-    private static boolean readerBlocked(CompletableFuture<?> read) {
-        return !read.isDone() && Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals("test-async") && t.getState() == Thread.State.WAITING);
-    }
-
     @Test
     void anInterruptedReadThrowsKeepsTheFlagAndLeavesTheSocketOpen() throws Exception {
         SocketAdapter[] pair = connect();
-        CompletableFuture<Thread> reader = new CompletableFuture<>();
-        CompletableFuture<Boolean> flagKept = Async.run(() -> {
-            reader.complete(Thread.currentThread());
-            try {
-                pair[0].getInputStream().read();
-                return false;
-            } catch (InterruptedIOException expected) {
-                return Thread.interrupted();
-            }
-        });
-        Thread thread = reader.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        Await.until("the reader blocks", () -> thread.getState() == Thread.State.WAITING);
-        thread.interrupt();
+        Blocked.assertInterruptedWhileBlocked(() -> pair[0].getInputStream().read(), Blocked::inRead);
 
-        assertThat(flagKept.get(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(pair[0].isClosed()).isFalse();
         pair[1].getOutputStream().write(42);
         assertThat(pair[0].getInputStream().read()).isEqualTo(42);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.Async;
+import org.ministreaming.Blocked;
 import org.ministreaming.StreamOptions;
 
 /** I2P's socket interfaces over ministreaming on the in-memory transport. */
@@ -115,9 +116,8 @@ class I2pInterfacesTest {
         assertThatThrownBy(serverSocket::accept).isInstanceOf(SocketTimeoutException.class);
 
         serverSocket.setSoTimeout(0);
-        CompletableFuture<I2PSocket> blocked = Async.run(serverSocket::accept);
-        org.ministreaming.Await.until("the accept blocks", () -> Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals("test-async") && t.getState() == Thread.State.WAITING));
+        Async.Running<I2PSocket> blocked = Async.run(serverSocket::accept);
+        Blocked.inAccept(blocked.thread());
         serverSocket.close();
         assertThatThrownBy(() -> blocked.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectException.class);
         assertThatThrownBy(() -> managers.client.connect(managers.serverDestination()))

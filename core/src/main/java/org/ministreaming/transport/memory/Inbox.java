@@ -7,6 +7,7 @@ import java.util.ListIterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.ministreaming.transport.Destination;
 
@@ -40,12 +41,17 @@ final class Inbox {
      * Queues an envelope, letting it overtake up to {@code overtake} queued ones.
      *
      * @param mayBlock whether to wait for room when the inbox is full
-     * @throws IOException if the inbox is closed or the wait is interrupted
+     * @param senderOpen whether the sending endpoint is still open; a sender closed while it
+     *     waits for room fails ({@link #wake} makes a waiting sender look again)
+     * @throws IOException if the inbox or the sender is closed, or the wait is interrupted
      */
-    void put(Envelope envelope, int overtake, boolean mayBlock) throws IOException {
+    void put(Envelope envelope, int overtake, boolean mayBlock, BooleanSupplier senderOpen) throws IOException {
         lock.lock();
         try {
             while (mayBlock && !closed && queuedBytes > 0 && queuedBytes + envelope.size() > capacityBytes) {
+                if (!senderOpen.getAsBoolean()) {
+                    throw new IOException("endpoint " + envelope.from() + " was closed while it waited for room at the receiver");
+                }
                 changed.await();
             }
             if (closed) {
@@ -103,6 +109,16 @@ final class Inbox {
                 }
                 return drop;
             });
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes senders waiting for room look again whether they may go on waiting. */
+    void wake() {
+        lock.lock();
+        try {
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -98,13 +99,13 @@ public final class MemoryNetwork {
         }
         endpoint.inbox().discard(envelope -> envelope.from().equals(lost));
         try {
-            endpoint.enqueue(new Inbox.Envelope(lost, null, System.nanoTime()), 0, false);
+            endpoint.enqueue(new Inbox.Envelope(lost, null, System.nanoTime()), 0, false, () -> true);
         } catch (IOException closed) {
             // The endpoint closed meanwhile; it has no receiver left to tell.
         }
     }
 
-    void carry(Destination from, Destination to, byte[] bytes, boolean mayBlock) throws IOException {
+    void carry(Destination from, Destination to, byte[] bytes, boolean mayBlock, BooleanSupplier senderOpen) throws IOException {
         if (cutLinks.contains(Set.of(from, to))) {
             throw new IOException("link between " + from + " and " + to + " is cut");
         }
@@ -119,7 +120,8 @@ public final class MemoryNetwork {
         int copies = chance(current.duplicatePercent()) ? 2 : 1;
         for (int i = 0; i < copies; i++) {
             int overtake = current.reorderWindow() > 1 ? random.nextInt(current.reorderWindow()) : 0;
-            target.enqueue(new Inbox.Envelope(from, i == 0 ? bytes : bytes.clone(), Inbox.nanosFromNow(current.delay())), overtake, mayBlock);
+            target.enqueue(new Inbox.Envelope(from, i == 0 ? bytes : bytes.clone(), Inbox.nanosFromNow(current.delay())), overtake, mayBlock,
+                    senderOpen);
         }
     }
 
@@ -129,5 +131,10 @@ public final class MemoryNetwork {
 
     void unregister(MemoryTransport transport) {
         endpoints.remove(transport.localDestination(), transport);
+    }
+
+    /** Wakes every sender waiting for room in an inbox, so that one whose endpoint closed fails. */
+    void wakeWaitingSenders() {
+        endpoints.values().forEach(endpoint -> endpoint.inbox().wake());
     }
 }

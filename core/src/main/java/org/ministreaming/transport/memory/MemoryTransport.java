@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.TransportThreads;
@@ -62,11 +63,11 @@ public final class MemoryTransport implements Transport {
         }
         byte[] bytes = new byte[message.remaining()];
         message.duplicate().get(bytes);
-        network.carry(local, to, bytes, !(Thread.currentThread() instanceof DeliveryThread));
+        network.carry(local, to, bytes, !(Thread.currentThread() instanceof DeliveryThread), () -> !closed);
     }
 
-    void enqueue(Inbox.Envelope envelope, int overtake, boolean mayBlock) throws IOException {
-        inbox.put(envelope, overtake, mayBlock);
+    void enqueue(Inbox.Envelope envelope, int overtake, boolean mayBlock, BooleanSupplier senderOpen) throws IOException {
+        inbox.put(envelope, overtake, mayBlock, senderOpen);
     }
 
     Inbox inbox() {
@@ -85,6 +86,7 @@ public final class MemoryTransport implements Transport {
         }
         network.unregister(this);
         inbox.close();
+        network.wakeWaitingSenders();
         TransportThreads.joinUninterruptibly(thread);
     }
 

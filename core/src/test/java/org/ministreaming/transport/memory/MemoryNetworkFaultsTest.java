@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.RecordingReceiver.Event;
+import org.ministreaming.transport.RecordingReceiver;
 
 /** {@link MemoryNetwork}, {@link MemoryTransport}, {@link Inbox} and {@link LinkFaults}. */
 /** {@link MemoryNetwork}'s link faults: delay, drop, duplicate, reorder, cut and restore. */
@@ -24,7 +26,7 @@ class MemoryNetworkFaultsTest extends MemoryNetworkFixture {
     @Test
     void delayHoldsAMessageBack() throws Exception {
         MemoryTransport alice = endpoint("alice");
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
         network.setFaults(LinkFaults.NONE.withDelay(Duration.ofMillis(200)));
 
@@ -40,7 +42,7 @@ class MemoryNetworkFaultsTest extends MemoryNetworkFixture {
     @Test
     void dropOfOneHundredPercentDeliversNothing() throws IOException {
         MemoryTransport alice = endpoint("alice");
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
         network.setFaults(LinkFaults.NONE.withDropPercent(100));
 
@@ -58,7 +60,7 @@ class MemoryNetworkFaultsTest extends MemoryNetworkFixture {
     @Test
     void dropOfFiftyPercentLosesSomeAndKeepsTheOrderOfTheRest() throws IOException {
         MemoryTransport alice = endpoint("alice");
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
         network.setFaults(LinkFaults.NONE.withDropPercent(50));
 
@@ -78,7 +80,7 @@ class MemoryNetworkFaultsTest extends MemoryNetworkFixture {
     @Test
     void duplicateOfOneHundredPercentDeliversEachMessageTwiceAsSeparateArrays() throws IOException {
         MemoryTransport alice = endpoint("alice");
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
         network.setFaults(LinkFaults.NONE.withDuplicatePercent(100));
 
@@ -111,7 +113,7 @@ class MemoryNetworkFaultsTest extends MemoryNetworkFixture {
         }
         network.setFaults(LinkFaults.NONE);
         alice.send(bob.localDestination(), text("marker"));
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
 
         bob.start(bobHears);
 
@@ -139,7 +141,7 @@ class MemoryNetworkFaultsTest extends MemoryNetworkFixture {
         for (int i = 0; i < 100; i++) {
             alice.send(bob.localDestination(), text(Integer.toString(i)));
         }
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
 
         bob.start(bobHears);
 
@@ -157,9 +159,9 @@ class MemoryNetworkFaultsTest extends MemoryNetworkFixture {
 
     @Test
     void cutTellsBothEndsDiscardsWhatIsQueuedBetweenThemAndFailsTheirSends() throws IOException {
-        Recorder aliceHears = new Recorder();
-        Recorder bobHears = new Recorder();
-        Recorder carolHears = new Recorder();
+        RecordingReceiver aliceHears = new RecordingReceiver();
+        RecordingReceiver bobHears = new RecordingReceiver();
+        RecordingReceiver carolHears = new RecordingReceiver();
         MemoryTransport alice = started("alice", aliceHears);
         MemoryTransport bob = endpoint("bob");
         MemoryTransport carol = started("carol", carolHears);
@@ -198,8 +200,8 @@ class MemoryNetworkFaultsTest extends MemoryNetworkFixture {
 
     @Test
     void restoreMakesSendsWorkAgainAndCuttingACutLinkTellsNobodyTwice() throws IOException {
-        Recorder aliceHears = new Recorder();
-        Recorder bobHears = new Recorder();
+        RecordingReceiver aliceHears = new RecordingReceiver();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport alice = started("alice", aliceHears);
         MemoryTransport bob = started("bob", bobHears);
         Destination a = alice.localDestination();
@@ -219,7 +221,7 @@ class MemoryNetworkFaultsTest extends MemoryNetworkFixture {
 
     @Test
     void cuttingALinkToAnUnregisteredNameTellsTheRegisteredEnd() {
-        Recorder aliceHears = new Recorder();
+        RecordingReceiver aliceHears = new RecordingReceiver();
         MemoryTransport alice = started("alice", aliceHears);
 
         network.cut(alice.localDestination(), Destination.of("mem:ghost"));

@@ -25,8 +25,11 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.ministreaming.Await;
+import org.ministreaming.testing.Await;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.RecordingReceiver.Event;
+import org.ministreaming.transport.RecordingReceiver;
 import org.ministreaming.transport.Transport;
 
 /** {@link MemoryNetwork}, {@link MemoryTransport}, {@link Inbox} and {@link LinkFaults}. */
@@ -38,7 +41,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     @Test
     void messagesBetweenAPairArriveInOrderOnTheReceiversDeliveryThread() throws IOException {
         MemoryTransport alice = endpoint("alice");
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
 
         for (int i = 0; i < 1000; i++) {
@@ -57,7 +60,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     void concurrentSendersEachKeepTheirOwnOrder() throws Exception {
         int senders = 4;
         int perSender = 500;
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
         CountDownLatch go = new CountDownLatch(1);
         List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -96,7 +99,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     void theDeliveredArrayIsACopyOfTheSentBytes() throws IOException {
         MemoryTransport alice = endpoint("alice");
         CountDownLatch gate = gate();
-        Recorder bobHears = new Recorder(gate);
+        RecordingReceiver bobHears = new RecordingReceiver(gate);
         MemoryTransport bob = started("bob", bobHears);
         byte[] sent = {1, 2, 3};
 
@@ -110,7 +113,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     @Test
     void sendCarriesOnlyTheRemainingBytesAndLeavesTheBufferAsItWas() throws IOException {
         MemoryTransport alice = endpoint("alice");
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
         ByteBuffer message = ByteBuffer.wrap(new byte[] {0, 1, 2, 3, 4, 5}).position(2).limit(5).asReadOnlyBuffer();
 
@@ -124,7 +127,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     @Test
     void anEmptyMessageIsDelivered() throws IOException {
         MemoryTransport alice = endpoint("alice");
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
 
         alice.send(bob.localDestination(), ByteBuffer.allocate(0));
@@ -149,7 +152,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
 
     @Test
     void aSecondEndpointWithTheSameNameIsRejectedAndTheFirstKeepsWorking() throws IOException {
-        Recorder aliceHears = new Recorder();
+        RecordingReceiver aliceHears = new RecordingReceiver();
         MemoryTransport alice = started("alice", aliceHears);
 
         assertThatIllegalArgumentException()
@@ -190,8 +193,8 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         MemoryTransport alice = endpoint("alice");
 
         assertThatNullPointerException().isThrownBy(() -> alice.start(null));
-        alice.start(new Recorder());
-        assertThatIllegalStateException().isThrownBy(() -> alice.start(new Recorder()));
+        alice.start(new RecordingReceiver());
+        assertThatIllegalStateException().isThrownBy(() -> alice.start(new RecordingReceiver()));
     }
 
     // ---------------------------------------------------------------- close
@@ -199,7 +202,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     @Test
     void aReceiverThatThrowsLosesThatMessageAndTheEndpointKeepsDelivering() throws IOException {
         MemoryTransport alice = endpoint("alice");
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", new Transport.Receiver() {
             @Override
             public void onMessage(Destination from, byte[] message) {
@@ -224,23 +227,23 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     @Test
     void closeStopsTheDeliveryThreadAndUnregistersTheName() throws IOException {
         MemoryTransport alice = endpoint("alice");
-        MemoryTransport dave = started("dave", new Recorder());
+        MemoryTransport dave = started("dave", new RecordingReceiver());
         String threadName = "ministreaming-memory-mem:dave";
-        assertThat(liveThreadNames()).contains(threadName);
+        assertThat(ThreadLeaks.live(threadName)).contains(threadName);
 
         dave.close();
 
-        assertThat(liveThreadNames()).doesNotContain(threadName);
+        assertThat(ThreadLeaks.live(threadName)).doesNotContain(threadName);
         assertThatThrownBy(() -> alice.send(Destination.of("mem:dave"), text("anyone?")))
                 .isInstanceOf(ConnectException.class)
                 .hasMessageContaining("mem:dave");
         assertThatThrownBy(() -> dave.send(alice.localDestination(), text("from beyond")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("closed");
-        assertThatIllegalStateException().isThrownBy(() -> dave.start(new Recorder()));
+        assertThatIllegalStateException().isThrownBy(() -> dave.start(new RecordingReceiver()));
         assertThatCode(dave::close).as("second close").doesNotThrowAnyException();
 
-        Recorder newDaveHears = new Recorder();
+        RecordingReceiver newDaveHears = new RecordingReceiver();
         started("dave", newDaveHears);
         alice.send(Destination.of("mem:dave"), text("welcome"));
         assertThat(newDaveHears.next().text()).isEqualTo("welcome");
@@ -251,7 +254,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch gate = gate();
         AtomicInteger calls = new AtomicInteger();
-        MemoryTransport bob = started("bob", new Recorder() {
+        MemoryTransport bob = started("bob", new RecordingReceiver() {
             @Override
             public void onMessage(Destination from, byte[] message) {
                 calls.incrementAndGet();
@@ -271,7 +274,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         });
 
         Await.until(() -> "close() waits for the delivery thread; closer is " + closer.getState(),
-                () -> closer.getState() == Thread.State.WAITING && inMethod(closer, Thread.class, "join"));
+                () -> Await.isParkedIn(closer, Thread.class, "join"));
         assertThat(delivery.isAlive()).isTrue();
         gate.countDown();
 
@@ -294,7 +297,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     void closeFromInsideItsOwnCallbackReturnsAndTheThreadEnds() throws Exception {
         AtomicReference<MemoryTransport> self = new AtomicReference<>();
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        MemoryTransport bob = started("bob", new Recorder() {
+        MemoryTransport bob = started("bob", new RecordingReceiver() {
             @Override
             public void onMessage(Destination from, byte[] message) {
                 self.get().close();
@@ -345,7 +348,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch gate = gate();
         CountDownLatch allArrived = new CountDownLatch(total);
-        MemoryTransport bob = started("bob", new Recorder() {
+        MemoryTransport bob = started("bob", new RecordingReceiver() {
             @Override
             public void onMessage(Destination from, byte[] message) {
                 entered.countDown();
@@ -384,7 +387,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
 
     @Test
     void aMessageLargerThanTheBoundStillGoesIntoAnEmptyInbox() throws Exception {
-        Recorder bobHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
 
         endpoint("alice").send(bob.localDestination(), ByteBuffer.allocate((int) MemoryNetwork.DEFAULT_INBOX_BYTES + 1));
@@ -399,7 +402,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         fillInbox(alice, carol);
         AtomicReference<MemoryTransport> bobRef = new AtomicReference<>();
         CompletableFuture<Void> replied = new CompletableFuture<>();
-        MemoryTransport bob = started("bob", new Recorder() {
+        MemoryTransport bob = started("bob", new RecordingReceiver() {
             @Override
             public void onMessage(Destination from, byte[] message) {
                 try {

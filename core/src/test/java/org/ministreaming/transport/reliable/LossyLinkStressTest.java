@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import org.ministreaming.Counter;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.memory.LinkFaults;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
@@ -73,7 +74,7 @@ class LossyLinkStressTest {
         Map<ReliableCounter, Long> stats = Statistics.sum(serverTransport.statistics(), clientTransport.statistics());
         System.out.printf("%s: %d connections, %.1f MiB in %.1f s (%.1f MiB/s); %s%n", faults, outcome.connections(),
                 outcome.bytes() / 1048576.0, outcome.nanos() / 1e9, outcome.mebibytesPerSecond(), stats);
-        assertThat(Threads.reliableThreads()).as("threads left").isEmpty();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
         return stats;
     }
 

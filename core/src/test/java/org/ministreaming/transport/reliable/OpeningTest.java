@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.transport.RecordingReceiver;
 import org.ministreaming.transport.memory.MemoryTransport;
 
 /**
@@ -44,9 +45,9 @@ class OpeningTest extends ReliableFixture {
 
     @Test
     void anOpeningMessageGoesPlainWithTheOfferAndOtherMessagesInFrames() throws Exception {
-        Recorder peerHears = new Recorder();
+        RecordingReceiver peerHears = new RecordingReceiver();
         MemoryTransport peer = raw("peer", peerHears);
-        ReliableTransport alice = reliable("alice", new Recorder(), options -> options.initialRto(Duration.ofSeconds(5)));
+        ReliableTransport alice = reliable("alice", new RecordingReceiver(), options -> options.initialRto(Duration.ofSeconds(5)));
 
         alice.open(peer.localDestination(), text("A1 syn"));
         alice.send(peer.localDestination(), text("FF ping"));
@@ -57,7 +58,7 @@ class OpeningTest extends ReliableFixture {
         assertThat(text(stands.payload())).isEqualTo("A1 syn");
         assertThat(stands.senderEpoch()).isEqualTo(alice.state(peer.localDestination()).localEpoch());
         assertThat(stands.seq()).isZero();
-        Frame frame = peerHears.nextFrame();
+        Frame frame = nextFrame(peerHears);
         assertThat(frame.seq()).isEqualTo(1);
         assertThat(text(frame.payload())).isEqualTo("FF ping");
         assertThat(alice.statistics()).containsEntry(ReliableCounter.PROBES_SENT, 1L).containsEntry(ReliableCounter.MESSAGES_SENT, 2L);
@@ -65,9 +66,9 @@ class OpeningTest extends ReliableFixture {
 
     @Test
     void anUnansweredProbeIsSentAgainUnchanged() throws Exception {
-        Recorder silentHears = new Recorder();
+        RecordingReceiver silentHears = new RecordingReceiver();
         MemoryTransport silent = raw("silent", silentHears);
-        ReliableTransport alice = reliable("alice", new Recorder());
+        ReliableTransport alice = reliable("alice", new RecordingReceiver());
 
         alice.open(silent.localDestination(), text("A1 syn"));
 
@@ -81,8 +82,8 @@ class OpeningTest extends ReliableFixture {
 
     @Test
     void aPeerThatAnswersInPlainIsPlainAndItsProbeIsNeverSentAgain() throws Exception {
-        Recorder aliceHears = new Recorder();
-        Recorder originalHears = new Recorder();
+        RecordingReceiver aliceHears = new RecordingReceiver();
+        RecordingReceiver originalHears = new RecordingReceiver();
         MemoryTransport original = raw("original", originalHears);
         ReliableTransport alice = reliable("alice", aliceHears);
         alice.open(original.localDestination(), text("A1 syn"));
@@ -99,13 +100,13 @@ class OpeningTest extends ReliableFixture {
 
     @Test
     void whatWasSentInFramesBesideAProbeIsSentAgainPlainButTheProbeIsNot() throws Exception {
-        Recorder originalHears = new Recorder();
+        RecordingReceiver originalHears = new RecordingReceiver();
         MemoryTransport original = raw("original", originalHears);
-        ReliableTransport alice = reliable("alice", new Recorder(), options -> options.initialRto(Duration.ofSeconds(5)));
+        ReliableTransport alice = reliable("alice", new RecordingReceiver(), options -> options.initialRto(Duration.ofSeconds(5)));
         alice.open(original.localDestination(), text("A1 syn"));
         alice.send(original.localDestination(), text("FF ping"));
         assertThat(Probe.decode(originalHears.next().bytes())).isNotNull();
-        assertThat(originalHears.nextFrame().seq()).isEqualTo(1);
+        assertThat(nextFrame(originalHears).seq()).isEqualTo(1);
 
         original.send(alice.localDestination(), text("52 refused"));
 
@@ -116,8 +117,8 @@ class OpeningTest extends ReliableFixture {
 
     @Test
     void aPeerOfOursTakesTheProbeAsTheFrameItStandsForAndAnswersInFrames() throws Exception {
-        Recorder aliceHears = new Recorder();
-        Recorder bobHears = new Recorder();
+        RecordingReceiver aliceHears = new RecordingReceiver();
+        RecordingReceiver bobHears = new RecordingReceiver();
         ReliableTransport alice = reliable("alice", aliceHears);
         ReliableTransport bob = reliable("bob", bobHears);
 
@@ -137,8 +138,8 @@ class OpeningTest extends ReliableFixture {
 
     @Test
     void aProbeThatArrivesTwiceIsDeliveredOnceAndAcknowledgedInAFrame() throws Exception {
-        Recorder bobHears = new Recorder();
-        Recorder aliceHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
+        RecordingReceiver aliceHears = new RecordingReceiver();
         ReliableTransport bob = reliable("bob", bobHears);
         MemoryTransport alice = raw("alice", aliceHears);
         ByteBuffer probe = Probe.encode(text("A1 syn"), 0x1A2B3C4D, 0);
@@ -152,15 +153,15 @@ class OpeningTest extends ReliableFixture {
         assertThat(bob.statistics()).containsEntry(ReliableCounter.DUPLICATES_DISCARDED, 1L).containsEntry(ReliableCounter.PROBES_RECEIVED, 2L);
         Frame ack;
         do {
-            ack = aliceHears.nextFrame();
+            ack = nextFrame(aliceHears);
         } while (ack.ack() != 2);
         assertThat(ack.receiverEpoch()).as("the epoch the probe carried").isEqualTo(0x1A2B3C4D);
     }
 
     @Test
     void aPeerToldToStartPlainDeclinesTheOfferAndDeliversTheMessageWithoutIt() throws Exception {
-        Recorder bobHears = new Recorder();
-        Recorder aliceHears = new Recorder();
+        RecordingReceiver bobHears = new RecordingReceiver();
+        RecordingReceiver aliceHears = new RecordingReceiver();
         MemoryTransport alice = raw("alice", aliceHears);
         ReliableTransport bob = reliable("bob", bobHears, options -> options.startPlain(alice.localDestination()::equals));
 
@@ -174,8 +175,8 @@ class OpeningTest extends ReliableFixture {
 
     @Test
     void aPlainPeersMessageThatLooksLikeAProbeIsLeftAsItIs() throws Exception {
-        Recorder bobHears = new Recorder();
-        MemoryTransport original = raw("original", new Recorder());
+        RecordingReceiver bobHears = new RecordingReceiver();
+        MemoryTransport original = raw("original", new RecordingReceiver());
         ReliableTransport bob = reliable("bob", bobHears);
         original.send(bob.localDestination(), text("A1 plain syn"));
         assertThat(bobHears.next().text()).isEqualTo("A1 plain syn");

@@ -2,7 +2,6 @@ package org.ministreaming.transport.reliable;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,13 +9,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.ministreaming.TestThreads;
-import org.ministreaming.transport.Destination;
+import org.ministreaming.testing.Await;
+import org.ministreaming.testing.ThreadLeaks;
+import org.ministreaming.transport.RecordingReceiver.Event;
+import org.ministreaming.transport.RecordingReceiver;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.transport.memory.MemoryTransport;
@@ -24,7 +24,7 @@ import org.ministreaming.transport.memory.MemoryTransport;
 /** Endpoints, raw peers and recorders for the reliable layer's tests; all closed after each test. */
 abstract class ReliableFixture {
 
-    static final long WAIT_SECONDS = 10;
+    static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     final MemoryNetwork network = new MemoryNetwork(new Random(7));
     private final List<Transport> transports = new ArrayList<>();
@@ -40,59 +40,14 @@ abstract class ReliableFixture {
             thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
             assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
         }
-        assertThat(Threads.reliableThreads()).as("threads left").isEmpty();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
     }
 
-    /** What a receiver heard: a message ({@code bytes}) or a lost peer ({@code lost}). */
-    record Event(Destination from, byte[] bytes, IOException lost, long atNanos) {
-        String text() {
-            assertThat(bytes).as("a message, not onPeerLost(%s)", lost).isNotNull();
-            return new String(bytes, UTF_8);
-        }
-
-        IOException loss() {
-            assertThat(lost).as("onPeerLost, not the message %s", bytes == null ? null : new String(bytes, UTF_8)).isNotNull();
-            return lost;
-        }
-    }
-
-    /** Records everything it hears. */
-    static class Recorder implements Transport.Receiver {
-        final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onMessage(Destination from, byte[] message) {
-            events.add(new Event(from, message, null, System.nanoTime()));
-        }
-
-        @Override
-        public void onPeerLost(Destination peer, IOException cause) {
-            events.add(new Event(peer, null, cause, System.nanoTime()));
-        }
-
-        Event next() {
-            return next(WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-
-        Event next(long amount, TimeUnit unit) {
-            try {
-                Event event = events.poll(amount, unit);
-                if (event == null) {
-                    fail("nothing arrived within " + amount + " " + unit);
-                }
-                return event;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-
-        /** The next event that is a frame, decoded (for raw peers that hear frames). */
-        Frame nextFrame() {
-            Event event = next();
-            assertThat(Frame.isFrame(event.bytes())).as("a frame: %s", event.text()).isTrue();
-            return Frame.decode(event.bytes());
-        }
+    /** The next event {@code recorder} heard, which must be a frame, decoded (for raw peers that hear frames). */
+    static Frame nextFrame(RecordingReceiver recorder) {
+        Event event = recorder.next();
+        assertThat(Frame.isFrame(event.bytes())).as("a frame: %s", event.text()).isTrue();
+        return Frame.decode(event.bytes());
     }
 
     /** A reliable endpoint with timers for a local link, started with {@code receiver}. */

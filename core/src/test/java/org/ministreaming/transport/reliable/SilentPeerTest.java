@@ -22,6 +22,7 @@ import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.memory.LinkFaults;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
@@ -36,7 +37,11 @@ import org.ministreaming.transport.memory.MemoryNetwork;
 class SilentPeerTest {
 
     private static final int CONNECTIONS = 8;
-    private static final Duration SLACK = Duration.ofSeconds(1);
+    /**
+     * Room for timers and threads that a busy 2-core machine runs late: the promise is the give-up
+     * time; the slack only keeps the check from flaking (the read timeout, 30 s, stays far above).
+     */
+    private static final Duration SLACK = Duration.ofSeconds(5);
 
     private final MemoryNetwork network = new MemoryNetwork(new Random(3));
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
@@ -82,25 +87,25 @@ class SilentPeerTest {
             Future<Long> connecting = threads.submit(() -> {
                 try {
                     client.connect(server.localDestination()).close();
-                    return -1L;
                 } catch (IOException expected) {
                     assertThat(expected).hasMessageContaining("no acknowledgement from mem:server");
                     return System.nanoTime();
                 }
+                throw new AssertionError("a connect through a link that drops everything succeeded");
             });
 
             Duration slowest = Duration.ZERO;
             for (Future<Long> side : concat(clientSide, serverSide)) {
-                Duration failedAfter = Duration.ofNanos(side.get(30, TimeUnit.SECONDS) - silentSince);
+                Duration failedAfter = Duration.ofNanos(outcome(side) - silentSince);
                 assertThat(failedAfter).isLessThanOrEqualTo(bound)
                         .as("not before the retries could have run out").isGreaterThan(clientTransport.giveUpTime(Duration.ZERO).dividedBy(2));
                 slowest = failedAfter.compareTo(slowest) > 0 ? failedAfter : slowest;
             }
             System.out.printf("every connection failed within %d ms of the silence (bound %d ms)%n", slowest.toMillis(), bound.toMillis());
-            Duration connectFailedAfter = Duration.ofNanos(connecting.get(30, TimeUnit.SECONDS) - silentSince);
+            Duration connectFailedAfter = Duration.ofNanos(outcome(connecting) - silentSince);
             assertThat(connectFailedAfter).isLessThanOrEqualTo(bound.plus(clientTransport.giveUpTime(Duration.ofMillis(400))));
         }
-        assertThat(Threads.reliableThreads()).as("threads left").isEmpty();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
         assertThat(clientTransport.statistics().get(ReliableCounter.PEERS_LOST)).isPositive();
         assertThat(serverTransport.statistics().get(ReliableCounter.PEERS_LOST)).isPositive();
     }
@@ -136,6 +141,18 @@ class SilentPeerTest {
             return readFailedAt - writeFailedAt > 0 ? readFailedAt : writeFailedAt;
         } catch (ExecutionException e) {
             throw new AssertionError(e.getCause());
+        }
+    }
+
+    /** What {@code side} returned; an assertion it failed is rethrown as such, not wrapped. */
+    private static long outcome(Future<Long> side) throws Exception {
+        try {
+            return side.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AssertionError failed) {
+                throw failed;
+            }
+            throw e;
         }
     }
 

@@ -85,6 +85,49 @@ class FrameReaderTest {
         assertThat(read).usingElementComparator(Arrays::compare).containsExactlyElementsOf(messages);
     }
 
+    /**
+     * The buffered reader and the unbuffered {@link Frames#read} agree on any stream: valid frames,
+     * then arbitrary bytes, cut anywhere, handed out in pieces of any size. Both give the same
+     * frames, then the same end: a clean end of stream, or a {@link BadPeerException} with the
+     * same message.
+     */
+    @Property(tries = 300)
+    void theBufferedReaderAndFramesReadAgreeOnAnyStream(
+            @ForAll @Size(max = 6) List<@Size(min = 1, max = 3000) byte[]> messages,
+            @ForAll @Size(max = 12) byte[] tail,
+            @ForAll @IntRange(min = 0, max = 20_000) int cut,
+            @ForAll @IntRange(min = 1, max = 5000) int piece) throws IOException {
+        byte[] whole = concat(writeAll(messages), tail);
+        byte[] stream = Arrays.copyOf(whole, Math.min(cut, whole.length));
+
+        List<String> buffered = outcome(new FrameReader(new Pieces(stream, piece), SMALLEST_BUFFER)::read);
+        InputStream unbufferedIn = new Pieces(stream, piece);
+        List<String> unbuffered = outcome(() -> Frames.read(unbufferedIn));
+
+        assertThat(buffered).isEqualTo(unbuffered);
+    }
+
+    /** A source of frames, as both readers are. */
+    @FunctionalInterface
+    private interface FrameSource {
+        byte[] read() throws IOException;
+    }
+
+    /** Every frame {@code source} gives, in hex, then how it ended. */
+    private static List<String> outcome(FrameSource source) throws IOException {
+        List<String> seen = new ArrayList<>();
+        try {
+            byte[] frame;
+            while ((frame = source.read()) != null) {
+                seen.add(HexFormat.of().formatHex(frame));
+            }
+            seen.add("end of stream");
+        } catch (BadPeerException e) {
+            seen.add("bad peer: " + e.getMessage());
+        }
+        return seen;
+    }
+
     /** The frames as {@link Frames#put} lays them out, checked against {@link Frames#write}. */
     private static byte[] writeAll(List<byte[]> messages) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

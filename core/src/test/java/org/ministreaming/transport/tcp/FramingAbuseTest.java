@@ -13,6 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.RecordingReceiver.Event;
+import org.ministreaming.transport.RecordingReceiver;
 
 /**
  * A socket driven by hand breaks the framing: each time only its own link ends, with one log
@@ -26,8 +28,8 @@ class FramingAbuseTest extends TcpFixture {
         void on(RawPeer peer) throws IOException;
     }
 
-    private final Recorder atServer = new Recorder();
-    private final Recorder atGood = new Recorder();
+    private final RecordingReceiver atServer = new RecordingReceiver();
+    private final RecordingReceiver atGood = new RecordingReceiver();
     private TcpTransport server;
     private TcpTransport good;
 

@@ -12,11 +12,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.Async;
+import org.ministreaming.testing.Await;
 
 /** The bounded send queue of one link. */
 class OutboundQueueTest {
 
-    private static final long WAIT_SECONDS = 5;
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
 
     @Test
     void aFullQueueHoldsBlockingSendersUntilTheWriterTakesItsContents() throws Exception {
@@ -115,16 +116,15 @@ class OutboundQueueTest {
             }
         }, "test-interrupted-sender");
         sender.start();
-        TcpFixture.awaitCondition(() -> TcpFixture.isWaitingIn(sender, OutboundQueue.class, "put"), () -> "the sender to wait");
+        Await.parkedIn(sender, OutboundQueue.class, "put");
         sender.interrupt();
         assertThat(flagKept).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS).isEqualTo(true);
         sender.join();
     }
 
     private static void awaitWaitingIn(OutboundQueue queue, String method) {
-        TcpFixture.awaitCondition(() -> Thread.getAllStackTraces().keySet().stream()
-                        .anyMatch(t -> t.getName().equals("test-async") && TcpFixture.isWaitingIn(t, OutboundQueue.class, method)),
-                () -> "a sender waiting in OutboundQueue." + method + " of " + queue);
+        Await.until(() -> "a sender waiting in OutboundQueue." + method + " of " + queue, () -> Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("test-async") && Await.isParkedIn(t, OutboundQueue.class, method)));
     }
 
     /** A read-only message of {@code size} bytes, as the engine hands them to the transport. */

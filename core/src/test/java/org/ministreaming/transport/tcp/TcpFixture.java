@@ -14,16 +14,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -31,6 +24,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.ministreaming.TestThreads;
+import org.ministreaming.testing.Await;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 
@@ -41,7 +36,7 @@ import org.ministreaming.transport.Transport;
  */
 abstract class TcpFixture {
 
-    static final long WAIT_SECONDS = 5;
+    static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
     static final String LOOPBACK = "tcp://127.0.0.1:0";
 
     final List<AutoCloseable> resources = new ArrayList<>();
@@ -79,17 +74,11 @@ abstract class TcpFixture {
             assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
         }
         linkLogger.removeHandler(linkLogHandler);
-        assertThat(tcpThreads()).as("TCP threads left").isEmpty();
+        ThreadLeaks.assertNoneLeft(TCP_THREADS);
     }
 
-    /** Live threads of any TCP transport. */
-    static Set<String> tcpThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(Thread::isAlive)
-                .map(Thread::getName)
-                .filter(name -> name.startsWith("ministreaming-tcp"))
-                .collect(Collectors.toSet());
-    }
+    /** The prefix of every TCP transport's threads' names. */
+    static final String TCP_THREADS = "ministreaming-tcp";
 
     /** Keeps {@code resource} to close after the test. */
     <T extends AutoCloseable> T closeLater(T resource) {
@@ -127,65 +116,6 @@ abstract class TcpFixture {
         return linkLog.stream()
                 .filter(r -> r.getLevel().intValue() >= level.intValue() && r.getMessage().contains(fragment))
                 .collect(Collectors.toList());
-    }
-
-    /** What a receiver heard: a message ({@code bytes}) or a lost peer ({@code lost}). */
-    record Event(Destination from, byte[] bytes, IOException lost, String thread, long atNanos) {
-        String text() {
-            assertThat(bytes).as("a message, not onPeerLost(%s, %s)", from, lost).isNotNull();
-            return new String(bytes, UTF_8);
-        }
-
-        boolean isLoss() {
-            return lost != null;
-        }
-    }
-
-    /** Records everything it hears, in order. */
-    static class Recorder implements Transport.Receiver {
-        final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void onMessage(Destination from, byte[] message) {
-            events.add(new Event(from, message, null, Thread.currentThread().getName(), System.nanoTime()));
-        }
-
-        @Override
-        public void onPeerLost(Destination peer, IOException cause) {
-            events.add(new Event(peer, null, cause, Thread.currentThread().getName(), System.nanoTime()));
-        }
-
-        Event next() {
-            try {
-                Event event = events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-                if (event == null) {
-                    fail("nothing arrived within " + WAIT_SECONDS + " s");
-                }
-                return event;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-
-        /** The next message, which must come from {@code from}. */
-        String nextText(Destination from) {
-            Event event = next();
-            assertThat(event.from()).isEqualTo(from);
-            return event.text();
-        }
-
-        /** The next event, which must be the loss of {@code peer}. */
-        Event nextLoss(Destination peer) {
-            Event event = next();
-            assertThat(event.isLoss()).as("onPeerLost, not a message: %s", event).isTrue();
-            assertThat(event.from()).isEqualTo(peer);
-            return event;
-        }
-
-        void assertQuiet() {
-            assertThat(events).isEmpty();
-        }
     }
 
     /** A socket driven by hand, speaking (or abusing) the link framing. */
@@ -275,25 +205,6 @@ abstract class TcpFixture {
 
     static Destination destinationOf(ServerSocket server) {
         return Destination.of("tcp://127.0.0.1:" + server.getLocalPort());
-    }
-
-    /** Waits, bounded, for a condition that another thread brings about. */
-    static void awaitCondition(BooleanSupplier condition, Supplier<String> description) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + description.get());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-    }
-
-    /** Whether {@code thread} waits inside {@code type.method}. */
-    static boolean isWaitingIn(Thread thread, Class<?> type, String method) {
-        Thread.State state = thread.getState();
-        return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
-                && Arrays.stream(thread.getStackTrace())
-                        .anyMatch(f -> f.getClassName().equals(type.getName()) && f.getMethodName().equals(method));
     }
 
     static Duration seconds(long seconds) {

@@ -12,15 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.RecordingReceiver.Event;
+import org.ministreaming.transport.RecordingReceiver;
 
 /** Links, the hello, destinations and close, between transports on loopback. */
 class TcpTransportTest extends TcpFixture {
 
     @Test
     void aListeningTransportReportsTheBoundPortAndOneThatDoesNotListenReportsTcpDash() throws IOException {
-        TcpTransport server = listening(new Recorder());
-        TcpTransport client = client(new Recorder());
+        TcpTransport server = listening(new RecordingReceiver());
+        TcpTransport client = client(new RecordingReceiver());
 
         assertThat(server.localDestination().uri()).matches("tcp://127\\.0\\.0\\.1:[1-9][0-9]*");
         assertThat(server.synPayload()).isEqualTo(server.localDestination().uri().getBytes(US_ASCII));
@@ -30,8 +33,8 @@ class TcpTransportTest extends TcpFixture {
 
     @Test
     void messagesFlowBothWaysInOrderOverOneLink() throws IOException {
-        Recorder atServer = new Recorder();
-        Recorder atClient = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
+        RecordingReceiver atClient = new RecordingReceiver();
         TcpTransport server = listening(atServer);
         TcpTransport client = listening(atClient);
 
@@ -50,14 +53,14 @@ class TcpTransportTest extends TcpFixture {
 
         assertThat(client.peers()).containsExactly(server.localDestination());
         assertThat(server.peers()).as("the server answered over the client's link").containsExactly(client.localDestination());
-        assertThat(tcpThreads()).as("one link: a reader and a writer at each end, and two accept threads")
+        assertThat(ThreadLeaks.live(TCP_THREADS)).as("one link: a reader and a writer at each end, and two accept threads")
                 .filteredOn(name -> name.contains("-reader-")).hasSize(2);
     }
 
     @Test
     void aClientThatDoesNotListenIsAnsweredOverItsLinkUnderItsRemoteAddress() throws IOException {
-        Recorder atServer = new Recorder();
-        Recorder atClient = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
+        RecordingReceiver atClient = new RecordingReceiver();
         TcpTransport server = listening(atServer);
         TcpTransport client = client(atClient);
 
@@ -72,7 +75,7 @@ class TcpTransportTest extends TcpFixture {
 
     @Test
     void theHelloIsTheFirstFrameEachWay() throws IOException {
-        Recorder atServer = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
         TcpTransport server = listening(atServer);
 
         RawPeer raw = rawConnect(server.localDestination());
@@ -81,7 +84,7 @@ class TcpTransportTest extends TcpFixture {
         assertThat(atServer.nextText(raw.anonymousName())).isEqualTo("after the hello");
 
         ServerSocket listener = rawServer();
-        Recorder atClient = new Recorder();
+        RecordingReceiver atClient = new RecordingReceiver();
         TcpTransport client = client(atClient);
         client.send(destinationOf(listener), text("first message"));
         RawPeer accepted = new RawPeer(listener.accept());
@@ -94,7 +97,7 @@ class TcpTransportTest extends TcpFixture {
     @Test
     void theHelloOfAListeningClientNamesItsDestinationAndKeysTheLink() throws IOException {
         ServerSocket listener = rawServer();
-        TcpTransport client = listening(new Recorder());
+        TcpTransport client = listening(new RecordingReceiver());
 
         client.send(destinationOf(listener), text("x"));
         RawPeer accepted = new RawPeer(listener.accept());
@@ -103,8 +106,8 @@ class TcpTransportTest extends TcpFixture {
 
     @Test
     void aNewerLinkNamingADestinationThatHasALinkIsKnownByItsAddress() throws IOException {
-        Recorder atServer = new Recorder();
-        Recorder atClient = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
+        RecordingReceiver atClient = new RecordingReceiver();
         TcpTransport server = listening(atServer);
         TcpTransport client = listening(atClient);
         client.send(server.localDestination(), text("over the first link"));
@@ -130,8 +133,8 @@ class TcpTransportTest extends TcpFixture {
     @Test
     void simultaneousDialsLeaveEveryMessageDeliveredInOrderAndEveryReplyAnswered() throws Exception {
         for (int round = 0; round < 5; round++) {
-            Recorder atA = new Recorder();
-            Recorder atB = new Recorder();
+            RecordingReceiver atA = new RecordingReceiver();
+            RecordingReceiver atB = new RecordingReceiver();
             TcpTransport a = listening(atA);
             TcpTransport b = listening(atB);
             CountDownLatch go = new CountDownLatch(1);
@@ -152,7 +155,7 @@ class TcpTransportTest extends TcpFixture {
             for (Thread sender : senders) {
                 sender.join();
             }
-            for (Recorder recorder : List.of(atA, atB)) {
+            for (RecordingReceiver recorder : List.of(atA, atB)) {
                 Destination from = null;
                 for (int i = 0; i < 20; i++) {
                     Event event = recorder.next();
@@ -173,7 +176,7 @@ class TcpTransportTest extends TcpFixture {
     @Test
     void aLaterSendAfterALinkDroppedDialsANewLink() throws IOException {
         ServerSocket listener = rawServer();
-        Recorder atClient = new Recorder();
+        RecordingReceiver atClient = new RecordingReceiver();
         TcpTransport client = client(atClient);
         Destination peer = destinationOf(listener);
 
@@ -193,7 +196,7 @@ class TcpTransportTest extends TcpFixture {
 
     @Test
     void aDialThatFailsThrowsConnectExceptionNamingTheDestination() throws IOException {
-        TcpTransport client = client(new Recorder());
+        TcpTransport client = client(new RecordingReceiver());
         ServerSocket closed = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
         Destination nobody = destinationOf(closed);
         closed.close();
@@ -205,7 +208,7 @@ class TcpTransportTest extends TcpFixture {
 
     @Test
     void destinationsThatCannotBeDialledAreRefused() throws IOException {
-        TcpTransport client = client(new Recorder());
+        TcpTransport client = client(new RecordingReceiver());
 
         for (String uri : List.of("mem:bob", "tcp:-", "tls://127.0.0.1:1", "tcp://127.0.0.1:0", "tcp://127.0.0.1", "tcp://127.0.0.1:1/path")) {
             assertThatThrownBy(() -> client.send(Destination.of(uri), text("x")))
@@ -217,9 +220,9 @@ class TcpTransportTest extends TcpFixture {
 
     @Test
     void messagesThatDoNotFitAFrameAreRefusedWithoutHarmingTheLink() throws IOException {
-        Recorder atServer = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
         TcpTransport server = listening(atServer);
-        TcpTransport client = client(new Recorder());
+        TcpTransport client = client(new RecordingReceiver());
 
         assertThatThrownBy(() -> client.send(server.localDestination(), ByteBuffer.allocate(Frames.MAX_LENGTH + 1)))
                 .isInstanceOf(IOException.class).hasMessageContaining("65537");
@@ -231,10 +234,10 @@ class TcpTransportTest extends TcpFixture {
 
     @Test
     void closeSendsWhatIsQueuedThenEndsTheLinkAndLeavesNoThread() throws IOException {
-        Recorder atServer = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
         TcpTransport server = listening(atServer);
         TcpTransport client = closeLater(TcpTransport.plain().build());
-        client.start(new Recorder());
+        client.start(new RecordingReceiver());
 
         for (int i = 0; i < 50; i++) {
             client.send(server.localDestination(), text("queued " + i));
@@ -251,7 +254,7 @@ class TcpTransportTest extends TcpFixture {
                 .isInstanceOf(IOException.class).hasMessageContaining("closed");
 
         server.close();
-        assertThat(tcpThreads()).isEmpty();
+        ThreadLeaks.assertNoneLeft(TCP_THREADS);
         client.close();
     }
 
@@ -260,7 +263,7 @@ class TcpTransportTest extends TcpFixture {
         TcpTransport transport = TcpTransport.plain().listen(LOOPBACK).build();
         transport.close();
         transport.close();
-        assertThatThrownBy(() -> transport.start(new Recorder())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> transport.start(new RecordingReceiver())).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.time.Duration;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -22,7 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ministreaming.StreamManager;
 import org.ministreaming.RandomTransfers;
 import org.ministreaming.StreamOptions;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.Counter;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.RecordingReceiver.Event;
+import org.ministreaming.transport.RecordingReceiver;
 
 /** {@code tls://} links: TLS 1.3, the server's key, and the client's pin. */
 class TlsTransportTest extends TcpFixture {
@@ -31,8 +37,8 @@ class TlsTransportTest extends TcpFixture {
 
     @Test
     void withTheRightPinMessagesFlowBothWays() throws IOException {
-        Recorder atServer = new Recorder();
-        Recorder atClient = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
+        RecordingReceiver atClient = new RecordingReceiver();
         TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), atServer);
         String fingerprint = server.certificateFingerprint().orElseThrow();
         TcpTransport client = started(TcpTransport.tls().pin(fingerprint.toLowerCase().replace(":", "")), atClient);
@@ -67,9 +73,9 @@ class TlsTransportTest extends TcpFixture {
 
     @Test
     void withAWrongPinTheDialFailsAndNothingIsDelivered() throws IOException {
-        Recorder atServer = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
         TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), atServer);
-        TcpTransport client = started(TcpTransport.tls().pin("AB".repeat(32)), new Recorder());
+        TcpTransport client = started(TcpTransport.tls().pin("AB".repeat(32)), new RecordingReceiver());
 
         assertThatThrownBy(() -> client.send(server.localDestination(), text("secret")))
                 .isInstanceOf(ConnectException.class)
@@ -84,9 +90,27 @@ class TlsTransportTest extends TcpFixture {
     }
 
     @Test
+    void withAWrongPinAManagersConnectFailsWithAClearErrorAndNoConnectionIsMade() throws Exception {
+        StreamOptions options = RandomTransfers.options(10);
+        TcpTransport serverTransport = TcpTransport.tls().listen(LOOPBACK_TLS).build();
+        StreamManager server = closeLater(StreamManager.open(serverTransport, options));
+        StreamServerSocket serverSocket = server.serverSocket();
+        StreamManager client = closeLater(StreamManager.open(TcpTransport.tls().pin("AB".repeat(32)).build(), options));
+
+        assertThatThrownBy(() -> client.connect(server.localDestination()))
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining(server.localDestination().uri())
+                .hasMessageContaining("not pinned")
+                .hasRootCauseInstanceOf(java.security.cert.CertificateException.class);
+        assertThatThrownBy(() -> serverSocket.accept(Duration.ofMillis(100)))
+                .as("no connection reached the server").isInstanceOf(SocketTimeoutException.class);
+        assertThat(server.statistics().get(Counter.MESSAGES_RECEIVED)).isZero();
+    }
+
+    @Test
     void aClientWithoutPinsTrustsNoServer() throws IOException {
-        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), new Recorder());
-        TcpTransport client = started(TcpTransport.tls(), new Recorder());
+        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), new RecordingReceiver());
+        TcpTransport client = started(TcpTransport.tls(), new RecordingReceiver());
 
         assertThatThrownBy(() -> client.send(server.localDestination(), text("x")))
                 .isInstanceOf(ConnectException.class).hasMessageContaining("no fingerprint is pinned");
@@ -94,7 +118,7 @@ class TlsTransportTest extends TcpFixture {
 
     @Test
     void theServerSpeaksTls13OnlyWithTheSameFramingInside() throws Exception {
-        Recorder atServer = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
         TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), atServer);
         java.net.URI address = java.net.URI.create(server.localDestination().uri());
         PinnedTrustManager pinned = new PinnedTrustManager(Set.of(Fingerprints.canonical(server.certificateFingerprint().orElseThrow())));
@@ -122,7 +146,7 @@ class TlsTransportTest extends TcpFixture {
 
     @Test
     void aPlainClientGetsNoMessageThroughToATlsServer() throws IOException {
-        Recorder atServer = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
         TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), atServer);
 
         RawPeer plain = rawConnect(server.localDestination());
@@ -145,10 +169,10 @@ class TlsTransportTest extends TcpFixture {
         }
         String expected = Fingerprints.of(issued.certificate());
 
-        Recorder atServer = new Recorder();
+        RecordingReceiver atServer = new RecordingReceiver();
         TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS).keyStore(file, password), atServer);
         assertThat(server.certificateFingerprint()).contains(expected);
-        TcpTransport client = started(TcpTransport.tls().pin(expected), new Recorder());
+        TcpTransport client = started(TcpTransport.tls().pin(expected), new RecordingReceiver());
         client.send(server.localDestination(), text("pinned"));
         assertThat(atServer.next().text()).isEqualTo("pinned");
     }

@@ -184,9 +184,9 @@ final class RouterSession {
     }
 
     private void reconnect() {
-        long delay = FIRST_RETRY_MILLIS;
+        int failures = 0;
         try {
-            while (!closing.await(delay, TimeUnit.MILLISECONDS)) {
+            while (!closing.await(retryDelayMillis(failures), TimeUnit.MILLISECONDS)) {
                 try {
                     I2PSession reopened = connect();
                     synchronized (this) {
@@ -201,13 +201,28 @@ final class RouterSession {
                     return;
                 } catch (IOException e) {
                     lastFailure = e;
-                    LOG.log(Level.DEBUG, () -> "reconnecting failed, next try in " + LAST_RETRY_MILLIS / 1000 + " s at most: " + e.getMessage());
-                    delay = Math.min(2 * delay, LAST_RETRY_MILLIS);
+                    failures++;
+                    long next = retryDelayMillis(failures);
+                    LOG.log(Level.DEBUG, () -> "reconnecting failed, next try in " + next / 1000 + " s: " + e.getMessage());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * How long to wait before the next try to reconnect: 1 s after the session was lost, then
+     * twice as long after each failed try, 30 s at most.
+     *
+     * @param failures how many tries failed since the session was lost
+     */
+    static long retryDelayMillis(int failures) {
+        long delay = FIRST_RETRY_MILLIS;
+        for (int i = 0; i < failures && delay < LAST_RETRY_MILLIS; i++) {
+            delay *= 2;
+        }
+        return Math.min(delay, LAST_RETRY_MILLIS);
     }
 
     /**

@@ -10,12 +10,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ministreaming.Async;
-import org.ministreaming.Await;
-import org.ministreaming.Counter;
+import org.ministreaming.testing.Await;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamSocket;
+import org.ministreaming.Counter;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.i2cp.testing.SharedRouter;
+import org.ministreaming.transport.reliable.ReliableCounter;
 import org.ministreaming.transport.reliable.ReliableTransport;
 
 /**
@@ -27,12 +28,16 @@ class BadInputTest {
 
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
+    /**
+     * The connection is plain, as with the original, so that the server's table holds its ids
+     * and a message the table could misattribute has a peer to be misattributed to.
+     */
     @Test
     void unattributableAndMalformedMessagesAreDroppedWhileAConnectionCarriesOn(I2pRouter router) throws Exception {
         I2pKeys serverKeys = I2pKeys.generate();
         I2cpTransport serverI2cp = Endpoints.on(router).keys(serverKeys).buildPlain();
-        try (StreamManager server = StreamManager.open(ReliableTransport.wrap(serverI2cp));
-             StreamManager client = StreamManager.open(Endpoints.on(router).build());
+        try (StreamManager server = StreamManager.open(serverI2cp);
+             StreamManager client = StreamManager.open(Endpoints.on(router).buildPlain());
              RawSession attacker = new RawSession(router, I2pKeys.generate())) {
             var serverSocket = server.serverSocket();
             CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(30)));
@@ -59,7 +64,9 @@ class BadInputTest {
                 // second is for a connection already gone, an UNKNOWN_CONNECTION of its own.
                 assertThat(server.statistics()).as("nothing of it reached the engine")
                         .containsEntry(Counter.MALFORMED, 0L).containsEntry(Counter.UNKNOWN_TYPE, 0L)
-                        .containsEntry(Counter.CHAFF, 0L).containsEntry(Counter.UNKNOWN_CONNECTION, 0L);
+                        .containsEntry(Counter.CHAFF, 0L).containsEntry(Counter.UNKNOWN_CONNECTION, 0L)
+                        .containsEntry(Counter.INTERNAL_ERROR, 0L);
+                assertThat(client.statistics()).containsEntry(Counter.INTERNAL_ERROR, 0L);
             }
         }
     }
@@ -68,12 +75,17 @@ class BadInputTest {
     void aFrameUnderAForgedSenderWithoutTheEpochsIsDropped(I2pRouter router) throws Exception {
         I2pKeys serverKeys = I2pKeys.generate();
         I2pKeys clientKeys = I2pKeys.generate();
-        try (StreamManager server = StreamManager.open(Endpoints.on(router).keys(serverKeys).build());
-             StreamManager client = StreamManager.open(Endpoints.on(router).keys(clientKeys).build());
+        ReliableTransport serverLayer = (ReliableTransport) Endpoints.on(router).keys(serverKeys).build();
+        ReliableTransport clientLayer = (ReliableTransport) Endpoints.on(router).keys(clientKeys).build();
+        try (StreamManager server = StreamManager.open(serverLayer);
+             StreamManager client = StreamManager.open(clientLayer);
              RawSession attacker = new RawSession(router, I2pKeys.generate())) {
             var serverSocket = server.serverSocket();
             CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(30)));
             try (StreamSocket socket = client.connect(server.localDestination()); StreamSocket served = accepted.get(60, TimeUnit.SECONDS)) {
+                assertThat(serverLayer.statistics()).containsEntry(ReliableCounter.STALE_FRAMES, 0L);
+                assertThat(clientLayer.statistics()).containsEntry(ReliableCounter.STALE_FRAMES, 0L);
+                // A data frame with the client's name but epochs it never used (11111111 both ways).
                 byte[] forgedFrame = new byte[26 + 8];
                 forgedFrame[0] = 0x7E;
                 forgedFrame[1] = 1;
@@ -82,10 +94,23 @@ class BadInputTest {
                         OriginalPeerTest.concat(clientKeys.destinationBytes(), forgedFrame));
                 attacker.send(serverKeys, envelope, Envelope.PROTOCOL);
 
+                Await.until("the server drops the forged frame as stale and answers it with a reset",
+                        () -> serverLayer.statistics().get(ReliableCounter.RESETS_SENT) == 1);
+                Await.until("the real client ignores that reset, which names an epoch it never had",
+                        () -> clientLayer.statistics().get(ReliableCounter.STALE_FRAMES) == 1);
+
                 socket.getOutputStream().write(7);
                 assertThat(served.getInputStream().read()).as("the real client's byte, nothing forged before it").isEqualTo(7);
                 served.getOutputStream().write(8);
                 assertThat(socket.getInputStream().read()).isEqualTo(8);
+                assertThat(serverLayer.statistics()).containsEntry(ReliableCounter.STALE_FRAMES, 1L)
+                        .containsEntry(ReliableCounter.PEERS_RESTARTED, 0L);
+                assertThat(server.statistics()).as("the forged payload, 11 11 ..., never reached the engine")
+                        .containsEntry(Counter.UNKNOWN_TYPE, 0L).containsEntry(Counter.MALFORMED, 0L);
+                assertThat(clientLayer.statistics()).containsEntry(ReliableCounter.PEERS_RESTARTED, 0L);
+                for (StreamManager manager : new StreamManager[] {server, client}) {
+                    assertThat(manager.statistics()).containsEntry(Counter.PEERS_LOST, 0L).containsEntry(Counter.INTERNAL_ERROR, 0L);
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ import net.i2p.crypto.SigType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ministreaming.Async;
-import org.ministreaming.Await;
+import org.ministreaming.testing.Await;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamSocket;

@@ -16,6 +16,8 @@ class PlainSendersTest {
     private static final Destination SERVER = I2pKeys.generate().destination();
     private static final ConnectionId CLIENT_ID = new ConnectionId(0x123456);
     private static final ConnectionId SERVER_ID = new ConnectionId(0x987654);
+    private static final ConnectionId PING_ID = new ConnectionId(0x424242);
+    private static final ConnectionId OTHER_ID = new ConnectionId(0x111111);
 
     private final PlainSenders senders = new PlainSenders();
 
@@ -38,6 +40,7 @@ class PlainSendersTest {
 
     @Test
     void aSynWithATruncatedDestinationHasNoSender() {
+        learnIdsOfBothRolesAndAPing();
         byte[] destination = CLIENT_KEYS.destinationBytes();
         byte[] truncated = java.util.Arrays.copyOf(destination, destination.length - 1);
 
@@ -83,23 +86,35 @@ class PlainSendersTest {
 
     @Test
     void unknownIdsPingsChaffAndShortMessagesHaveNoSender() {
-        assertThat(senders.senderOf(bytes(Message.ack(CLIENT_ID, SERVER_ID)))).isNull();
-        assertThat(senders.senderOf(bytes(Message.ping(CLIENT_ID, 1)))).isNull();
+        learnIdsOfBothRolesAndAPing();
+
+        assertThat(senders.senderOf(bytes(Message.ack(OTHER_ID, SERVER_ID)))).isNull();
+        assertThat(senders.senderOf(bytes(Message.of(org.ministreaming.wire.MessageType.CLIENT_DATA, OTHER_ID, new byte[] {1})))).isNull();
+        assertThat(senders.senderOf(bytes(Message.serverClose(OTHER_ID)))).isNull();
+        assertThat(senders.senderOf(bytes(Message.ping(CLIENT_ID, 1)))).as("a ping names no sender, even with a known id").isNull();
+        assertThat(senders.senderOf(bytes(Message.ping(PING_ID, 9)))).isNull();
         assertThat(senders.senderOf(new byte[] {(byte) 0xFF})).isNull();
-        assertThat(senders.senderOf(new byte[] {(byte) 0x50, 1, 2})).isNull();
-        assertThat(senders.senderOf(new byte[] {0x7E, 1, 2, 3, 4})).isNull();
+        assertThat(senders.senderOf(new byte[] {(byte) 0xFF, 0x12, 0x34, 0x56, 0})).as("chaff, even with a known id").isNull();
+        assertThat(senders.senderOf(new byte[] {(byte) 0x50, 0x12, 0x34})).isNull();
+        assertThat(senders.senderOf(new byte[] {0x7E, 0x12, 0x34, 0x56, 4})).isNull();
+        assertThat(senders.size()).as("nothing learned was forgotten").isEqualTo(3);
     }
 
     @Test
     void theTableForgetsTheLeastRecentlyUsedIdsBeyondItsCapacity() {
-        senders.sent(SERVER, buffer(Message.syn(new ConnectionId(1), CLIENT_KEYS.destinationBytes())));
-        for (int id = 2; id <= PlainSenders.CAPACITY + 1; id++) {
-            senders.sent(SERVER, buffer(Message.ack(new ConnectionId(id), new ConnectionId(id))));
+        for (int id = 1; id <= 16_384; id++) {
+            senders.sent(SERVER, buffer(Message.ack(CLIENT_ID, new ConnectionId(id))));
         }
+        assertThat(senders.size()).as("16,384 ids fit").isEqualTo(16_384);
+        assertThat(senders.senderOf(clientData(1))).as("the first id learned, used now").isEqualTo(SERVER);
 
-        assertThat(senders.size()).isEqualTo(PlainSenders.CAPACITY);
-        assertThat(senders.senderOf(bytes(Message.ack(new ConnectionId(1), SERVER_ID)))).isNull();
-        assertThat(senders.senderOf(bytes(Message.clientClose(new ConnectionId(PlainSenders.CAPACITY + 1))))).isEqualTo(SERVER);
+        senders.sent(SERVER, buffer(Message.ack(CLIENT_ID, new ConnectionId(16_385))));
+
+        assertThat(senders.size()).isEqualTo(16_384);
+        assertThat(senders.senderOf(clientData(2))).as("the least recently used id is forgotten").isNull();
+        assertThat(senders.senderOf(clientData(1))).as("learned first but used lately, so kept").isEqualTo(SERVER);
+        assertThat(senders.senderOf(clientData(3))).isEqualTo(SERVER);
+        assertThat(senders.senderOf(clientData(16_385))).isEqualTo(SERVER);
     }
 
     @Test
@@ -109,6 +124,17 @@ class PlainSendersTest {
             assertThat(PlainSenders.isPlain(ByteBuffer.wrap(new byte[] {(byte) type, 0, 0, 1}))).as("type %02X", type).isEqualTo(expected);
         }
         assertThat(PlainSenders.isPlain(ByteBuffer.allocate(0))).isFalse();
+    }
+
+    /** Ids the table learns from what this endpoint sends: a SYN and a ping to the server, an ACK to the client. */
+    private void learnIdsOfBothRolesAndAPing() {
+        senders.sent(SERVER, buffer(Message.syn(CLIENT_ID, CLIENT_KEYS.destinationBytes())));
+        senders.sent(CLIENT, buffer(Message.ack(CLIENT_ID, SERVER_ID)));
+        senders.sent(SERVER, buffer(Message.ping(PING_ID, 9)));
+    }
+
+    private static byte[] clientData(int serverId) {
+        return bytes(Message.of(org.ministreaming.wire.MessageType.CLIENT_DATA, new ConnectionId(serverId), new byte[] {1}));
     }
 
     private static byte[] bytes(Message message) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import net.i2p.client.I2PClientFactory;
 import net.i2p.client.I2PSession;
 import net.i2p.client.I2PSessionException;
 import net.i2p.client.I2PSessionMuxedListener;
+import net.i2p.client.impl.I2PClientImpl;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 
 /**
@@ -27,7 +27,8 @@ final class RawSession implements AutoCloseable {
 
     RawSession(I2pRouter router, I2pKeys keys) throws I2PSessionException {
         this.keys = keys;
-        this.session = I2PClientFactory.createClient().createSession(keys.keyStream(), router.sessionOptions());
+        // I2P's global context would write its log files into the working directory.
+        this.session = new I2PClientImpl().createSession(I2pContext.get(), keys.keyStream(), router.sessionOptions());
         session.addMuxedSessionListener(new Listener(), I2PSession.PROTO_ANY, I2PSession.PORT_ANY);
         session.connect();
     }

@@ -7,18 +7,20 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.Async;
-import org.ministreaming.Await;
-import org.ministreaming.Counter;
+import org.ministreaming.testing.Await;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
+import org.ministreaming.Counter;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.reliable.ReliableTransport;
 
@@ -37,7 +39,11 @@ class RouterLossTest {
                  StreamManager client = StreamManager.open(ReliableTransport.wrap(clientI2cp), OPTIONS)) {
                 StreamServerSocket serverSocket = server.serverSocket();
                 Connected connected = exchange(client, server, serverSocket);
-                CompletableFuture<Integer> reading = Async.run(() -> connected.client().getInputStream().read());
+                FutureTask<Integer> reading = new FutureTask<>(() -> connected.client().getInputStream().read());
+                Thread reader = new Thread(reading, "test-blocked-reader");
+                reader.setDaemon(true);
+                reader.start();
+                awaitParkedInRead(reader);
 
                 long killed = System.nanoTime();
                 router.kill();
@@ -81,7 +87,8 @@ class RouterLossTest {
 
             for (CompletableFuture<Void> each : work) {
                 assertThatThrownBy(() -> each.get(15, TimeUnit.SECONDS)).as("every reader and writer fails")
-                        .hasCauseInstanceOf(IOException.class);
+                        .hasCauseInstanceOf(IOException.class)
+                        .hasMessageContaining("I2P router at 127.0.0.1:" + router.i2cpPort());
             }
         }
         assertThat(reconnectingThreads()).isEmpty();
@@ -124,12 +131,26 @@ class RouterLossTest {
         }
     }
 
+    /** Reads until the read fails; returns normally at a clean end of stream, which the caller must see as no failure. */
     private static Void readUntilFailure(StreamSocket socket) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         while (socket.getInputStream().read(buffer) >= 0) {
             // Keeps reading so that the writer's credit keeps coming back.
         }
-        throw new IOException("the stream ended instead of failing");
+        return null;
+    }
+
+    /**
+     * Waits until {@code thread} is parked inside a read of the library's input stream, so that
+     * what fails it afterwards is known to fail a blocked read, not one that had not begun.
+     */
+    private static void awaitParkedInRead(Thread thread) {
+        Await.until(() -> thread.getName() + " parks in a read; it is " + thread.getState(), () -> {
+            Thread.State state = thread.getState();
+            return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                    && Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getMethodName().equals("read")
+                            && frame.getClassName().startsWith(StreamSocket.class.getName()));
+        });
     }
 
     private static List<Thread> reconnectingThreads() {
