@@ -17,9 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.Await;
-import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
-import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.wire.ConnectionId;
 
 /** One named abuse test per limit: the offender is refused or closed, everyone else goes on. */
@@ -28,27 +26,19 @@ class LimitsTest {
 
     private static final String PEER = "6D 65 6D 3A 70 65 65 72"; // "mem:peer"
 
-    private final MemoryNetwork network = new MemoryNetwork();
-    private final List<StreamManager> managers = new ArrayList<>();
-    private final List<ScriptedPeer> peers = new ArrayList<>();
+    private final MemoryEndpoints endpoints = new MemoryEndpoints();
 
     private StreamManager manager(String name, StreamOptions.Builder options) throws IOException {
-        StreamManager manager = StreamManager.open(network.endpoint(name), options.build());
-        managers.add(manager);
-        return manager;
+        return endpoints.manager(name, options);
     }
 
     private ScriptedPeer peer(String name) throws IOException {
-        ScriptedPeer peer = new ScriptedPeer(network, name);
-        peers.add(peer);
-        return peer;
+        return endpoints.peer(name);
     }
 
     @AfterEach
     void stop() {
-        managers.forEach(StreamManager::close);
-        peers.forEach(ScriptedPeer::close);
-        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
+        endpoints.close();
     }
 
     private static String syn(int clientId) {

@@ -17,11 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.testing.Await;
 import org.ministreaming.engine.EngineSettings;
 import org.ministreaming.transport.Destination;
-import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
 import org.ministreaming.wire.MessageType;
@@ -38,27 +36,19 @@ class PlainPeerBufferingTest {
     private static final int MIB = 1 << 20;
     private static final String PEER = "6D 65 6D 3A 70 65 65 72"; // "mem:peer"
 
-    private final MemoryNetwork network = new MemoryNetwork();
-    private final List<StreamManager> managers = new ArrayList<>();
-    private final List<ScriptedPeer> peers = new ArrayList<>();
+    private final MemoryEndpoints endpoints = new MemoryEndpoints();
 
     private StreamManager manager(String name, StreamOptions.Builder options) throws IOException {
-        StreamManager manager = StreamManager.open(network.endpoint(name), options.build());
-        managers.add(manager);
-        return manager;
+        return endpoints.manager(name, options);
     }
 
     private ScriptedPeer peer(String name) throws IOException {
-        ScriptedPeer peer = new ScriptedPeer(network, name);
-        peers.add(peer);
-        return peer;
+        return endpoints.peer(name);
     }
 
     @AfterEach
     void stop() {
-        managers.forEach(StreamManager::close);
-        peers.forEach(ScriptedPeer::close);
-        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
+        endpoints.close();
     }
 
     /** A connection from a manager without flow control, accepted by {@code server}. */

@@ -3,6 +3,7 @@ package org.ministreaming;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ministreaming.fuzz.Seeds.concat;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -199,19 +200,5 @@ class PlainPeerDiscoveryTest {
                     .hasMessageContaining("Check that the destination is right")
                     .hasMessageContaining("longer connect timeout");
         }
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        byte[] all = new byte[length];
-        int at = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, all, at, part.length);
-            at += part.length;
-        }
-        return all;
     }
 }

@@ -44,11 +44,14 @@ final class ClientCommand extends NetworkCommand {
     @Mixin
     private DialEndpoint dial;
 
+    @Mixin
+    private StallTimeout stall;
+
     /** Listens, then accepts until stopped; each connection gets its own threads and its own stream. */
     @Override
     int run(Lifetime lifetime) throws IOException {
-        StreamManager manager = lifetime.own(dial.open(peer, streamOptions().build(), lifetime, err()));
-        Sessions sessions = lifetime.own(new Sessions("client", this::report));
+        StreamManager manager = lifetime.own(dial.open(peer, stall.applyTo(streamOptions()).build(), lifetime, err()));
+        Sessions sessions = lifetime.own(new Sessions("client", this::report, stall.duration()));
         ServerSocket local = lifetime.own(bind());
         announce(out(), "listening on " + new HostPort(listen.host(), local.getLocalPort()));
         while (true) {

@@ -61,6 +61,11 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
      */
     @Override
     public int handleExecutionException(Exception error, CommandLine command, ParseResult parseResult) {
+        if (FatalErrors.isOutOfMemory(error)) {
+            command.getErr().println(FatalErrors.outOfMemory(Thread.currentThread()));
+            command.getErr().flush();
+            return ExitCodes.OUT_OF_MEMORY;
+        }
         PrintWriter err = command.getErr();
         err.println(PREFIX + DestinationNames.shorten(message(error)));
         if (verbose.getAsBoolean()) {

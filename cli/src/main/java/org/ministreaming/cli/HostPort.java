@@ -1,6 +1,7 @@
 package org.ministreaming.cli;
 
 import java.net.InetSocketAddress;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -12,6 +13,10 @@ import picocli.CommandLine.TypeConversionException;
  * @param port 0 to 65535
  */
 record HostPort(String host, int port) {
+
+    private static final int MAX_NAME = 253;
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}(?:%[A-Za-z0-9_.-]{1,32})?");
 
     /**
      * Reads {@code HOST:PORT}.
@@ -40,7 +45,34 @@ record HostPort(String host, int port) {
         if (host.isEmpty() || port < (anyPort ? 0 : 1) || port > 65535) {
             throw new IllegalArgumentException(expected);
         }
+        String hostProblem = hostProblem(host);
+        if (hostProblem != null) {
+            throw new IllegalArgumentException("'" + text + "': " + hostProblem);
+        }
         return new HostPort(host, port);
+    }
+
+    /**
+     * Why {@code host} cannot be a host name or address (RFC 1123 names: at most 253 characters,
+     * labels of 1 to 63 letters, digits, hyphens or underscores; or an IPv6 address), or
+     * {@code null} if it can. Checked at start, so a command fails at once instead of at its first
+     * connection.
+     */
+    private static String hostProblem(String host) {
+        if (host.indexOf(':') >= 0) {
+            return IPV6.matcher(host).matches() ? null : "the host is not an IPv6 address";
+        }
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (name.length() > MAX_NAME) {
+            return "the host name has " + name.length() + " characters, more than the " + MAX_NAME + " a host name may have";
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                return "the host name's part '" + (label.length() > 70 ? label.substring(0, 70) + "..." : label)
+                        + "' is not 1 to 63 letters, digits, hyphens or underscores";
+            }
+        }
+        return null;
     }
 
     /** The address, looked up now. */

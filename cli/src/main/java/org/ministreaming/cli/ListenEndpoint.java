@@ -113,9 +113,8 @@ final class ListenEndpoint {
             if (e.getCause() instanceof SocketException) {
                 throw new CommandFailure(ExitCodes.CANNOT_LISTEN, e.getMessage(), e);
             }
-            if (keyStore != null) {
-                throw new IOException("cannot use the key store " + keyStore + ": "
-                        + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()), e);
+            if (e instanceof NoSuchFileException && keyStore != null) {
+                throw new IOException("cannot use the key store " + keyStore + ": no such file", e);
             }
             throw e;
         }

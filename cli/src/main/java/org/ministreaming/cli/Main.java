@@ -61,7 +61,16 @@ public final class Main implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        FatalErrors.install();
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println(FatalErrors.outOfMemory(Thread.currentThread()));
+            Runtime.getRuntime().halt(ExitCodes.OUT_OF_MEMORY);
+            return;
+        }
+        System.exit(code);
     }
 
     /**

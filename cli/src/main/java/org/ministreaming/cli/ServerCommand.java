@@ -44,11 +44,14 @@ final class ServerCommand extends NetworkCommand {
             description = "The TCP service each connection is carried to.")
     private HostPort forward;
 
+    @Mixin
+    private StallTimeout stall;
+
     /** Listens, then accepts until stopped; each connection gets its own threads. */
     @Override
     int run(Lifetime lifetime) throws IOException {
-        StreamManager manager = lifetime.own(endpoint.open(streamOptions().acceptBacklog(ACCEPT_BACKLOG).build(), lifetime, err()));
-        Sessions sessions = lifetime.own(new Sessions("server", this::report));
+        StreamManager manager = lifetime.own(endpoint.open(stall.applyTo(streamOptions()).acceptBacklog(ACCEPT_BACKLOG).build(), lifetime, err()));
+        Sessions sessions = lifetime.own(new Sessions("server", this::report, stall.duration()));
         StreamServerSocket listening = lifetime.own(manager.serverSocket());
         announce(out(), ListenEndpoint.listeningOn(manager));
         while (true) {

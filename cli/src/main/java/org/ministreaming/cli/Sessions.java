@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -41,6 +42,8 @@ final class Sessions implements AutoCloseable {
     private final ExecutorService executor;
     private final Set<Splice> live = ConcurrentHashMap.newKeySet();
     private final Consumer<String> errors;
+    private final Duration stallTimeout;
+    private final ScheduledExecutorService watchdog;
     private volatile boolean closed;
 
     /**
@@ -49,10 +52,22 @@ final class Sessions implements AutoCloseable {
      * @param name names the threads
      * @param errors told one line for each connection that failed, unless it failed because of
      *     {@link #close}; called from the sessions' threads
+     * @param stallTimeout how long a connection's TCP side may take no bytes before both sides are
+     *     closed; {@link Duration#ZERO} never closes one for that
      */
-    Sessions(String name, Consumer<String> errors) {
+    Sessions(String name, Consumer<String> errors, Duration stallTimeout) {
         this.name = name;
         this.errors = errors;
+        this.stallTimeout = stallTimeout;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ministreaming-" + name + "-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (!stallTimeout.isZero()) {
+            long period = Math.max(10, Math.min(1000, stallTimeout.toMillis() / 4));
+            watchdog.scheduleWithFixedDelay(this::closeStalled, period, period, TimeUnit.MILLISECONDS);
+        }
         AtomicInteger count = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "ministreaming-" + name + "-" + count.incrementAndGet());
@@ -94,6 +109,22 @@ final class Sessions implements AutoCloseable {
         }
     }
 
+    /** How many connections are open now. */
+    int open() {
+        return live.size();
+    }
+
+    /** Closes both sides of every connection whose TCP side took no bytes for the stall timeout. */
+    private void closeStalled() {
+        long now = System.nanoTime();
+        for (Splice splice : live) {
+            if (splice.tcpStalledNanos(now) > stallTimeout.toNanos()) {
+                splice.stalled(new IOException("the TCP side took no bytes for " + stallTimeout.toSeconds()
+                        + " s (--stall-timeout); both sides were closed"));
+            }
+        }
+    }
+
     private void end(Splice splice) {
         splice.close();
         live.remove(splice);
@@ -108,12 +139,14 @@ final class Sessions implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        watchdog.shutdownNow();
         executor.shutdown();
         live.forEach(Splice::close);
         executor.shutdownNow();
         boolean ended;
         try {
-            ended = executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ended = executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    && watchdog.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;

@@ -30,7 +30,10 @@ import org.ministreaming.StreamSocket;
  *       still sends is read and dropped until it closes, for at most {@link #LINGER}; so the
  *       final close never resets a connection whose last bytes the TCP side has not read, and a
  *       TCP side that never closes is closed after the linger.</li>
- *   <li>Either side fails (a reset, a lost link, a manager closing): both are closed at once.</li>
+ *   <li>Either side fails (a reset, a lost link, a manager closing), or the TCP side takes no
+ *       bytes for the stall timeout that {@link Sessions} watches ({@link #tcpStalledNanos}):
+ *       both are closed at once, so a stalled service cannot hold a connection, its threads and
+ *       its buffers after the peer is gone.</li>
  * </ul>
  * When both directions have ended, both connections are closed.
  *
@@ -52,6 +55,9 @@ final class Splice implements AutoCloseable {
     /** Set once this side closes the stream or aborts: failures after that are consequences, not news. */
     private volatile boolean ending;
     private volatile IOException failure;
+    /** Whether the stream-to-TCP direction is inside a TCP write, and since when ({@link System#nanoTime}). */
+    private volatile boolean writingToTcp;
+    private volatile long writingSince;
 
     /**
      * A splice of {@code tcp}, connected or to be connected, and {@code stream}, or {@code null}
@@ -143,7 +149,10 @@ final class Splice implements AutoCloseable {
             OutputStream out = tcp.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                writingSince = System.nanoTime();
+                writingToTcp = true;
                 out.write(buffer, 0, n);
+                writingToTcp = false;
             }
             tcp.shutdownOutput();
         } catch (IOException e) {
@@ -178,6 +187,22 @@ final class Splice implements AutoCloseable {
         while (in.read(buffer) >= 0) {
             // dropped: nobody can receive it any more
         }
+    }
+
+    /**
+     * How long the TCP side has been taking no bytes: the time the current write to it has been
+     * blocked, or 0 when no write is in progress.
+     */
+    long tcpStalledNanos(long now) {
+        return writingToTcp ? now - writingSince : 0;
+    }
+
+    /**
+     * Ends a splice whose TCP side stopped taking bytes: both sides are closed at once, and
+     * {@link #run} reports {@code why}.
+     */
+    void stalled(IOException why) {
+        fail(why);
     }
 
     /** Records a failure unless this splice is ending the connections itself, and closes both. */

@@ -29,6 +29,29 @@ class ConvertersTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"server.example:80", "my-host.local.:80", "a_b.example:80", "[fe80::1%eth0]:80", "10.0.0.1:443"})
+    void takesHostNamesAndAddressesOfEveryUsualForm(String text) {
+        assertThat(HostPort.parse(text, false).toString()).isEqualTo(text);
+    }
+
+    @Test
+    void rejectsAHostNameLongerThanAHostNameMayBeAtOnce() {
+        String host = "a".repeat(5000);
+        assertThatIllegalArgumentException().isThrownBy(() -> HostPort.parse(host + ":80", false))
+                .withMessageContaining("the host name has 5000 characters, more than the 253 a host name may have");
+        String labels = ("a".repeat(60) + ".").repeat(5) + "example";
+        assertThatIllegalArgumentException().isThrownBy(() -> HostPort.parse(labels + ":80", false))
+                .withMessageContaining("more than the 253");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bad host:80", "-lead.example:80", "a..b:80", "x/y:80", "[1:2:zz]:80"})
+    void rejectsHostsThatNoNameOrAddressCanBe(String text) {
+        assertThatIllegalArgumentException().isThrownBy(() -> HostPort.parse(text, false))
+                .withMessageStartingWith("'" + text + "': the host");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"tcp://127.0.0.1:7000", "tls://example.org:1", "tcp://[::1]:65535"})
     void readsDestinationsToDial(String text) {
         assertThat(DestinationConverter.parse(text, false).uri()).isEqualTo(text);

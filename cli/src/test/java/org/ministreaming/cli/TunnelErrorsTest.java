@@ -8,6 +8,9 @@ import java.net.Socket;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.ThreadLeaks;
 
@@ -107,6 +110,23 @@ class TunnelErrorsTest {
         for (Run run : new Run[] {plainPin, noPin, plainKeyStore, badPin}) {
             assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         }
+    }
+
+    @Test
+    void aKeyStoreThatCannotBeUsedSaysWhyAndAForwardHostNoHostCanHaveIsRefusedAtStart(@TempDir Path directory) throws Exception {
+        Path garbage = directory.resolve("unreadable.dat");
+        Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+
+        Run badKeyStore = Run.of("server", "--listen", "tls://127.0.0.1:0", "--forward", "127.0.0.1:80",
+                "--keystore", garbage.toString(), "--keystore-password", "pw");
+        Run longHost = Run.of("server", "--listen", "tcp://127.0.0.1:0", "--forward", "h".repeat(5000) + ":80");
+
+        assertThat(badKeyStore.exitCode()).isEqualTo(ExitCodes.IO_ERROR);
+        assertThat(badKeyStore.err()).startsWith("ministreaming: cannot use the key store " + garbage
+                + ": it is not a PKCS12 key store that this password opens (").doesNotContain("null");
+        assertThat(longHost.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(longHost.err()).contains("the host name has 5000 characters, more than the 253 a host name may have");
+        assertThat(longHost.out()).doesNotContain("listening on");
     }
 
     @Test

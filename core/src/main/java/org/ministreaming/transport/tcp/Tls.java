@@ -3,7 +3,9 @@ package org.ministreaming.transport.tcp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -65,7 +67,7 @@ final class Tls {
             context.init(keyManagers, new TrustManager[] {new PinnedTrustManager(pins)}, null);
             return new Tls(context, fingerprint);
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS" + (keyStore != null ? " with " + keyStore : "") + ": " + e.getMessage(), e);
+            throw new IOException("cannot set up TLS" + (keyStore != null ? " with " + keyStore : "") + ": " + describe(e), e);
         }
     }
 
@@ -98,8 +100,25 @@ final class Tls {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(path)) {
             store.load(in, password);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(path.toString(), null, "no such file");
+        } catch (AccessDeniedException e) {
+            throw new IOException("cannot use the key store " + path + ": permission denied", e);
+        } catch (IOException e) {
+            throw new IOException("cannot use the key store " + path + ": it is not a PKCS12 key store that this password opens ("
+                    + describe(e) + ")", e);
         }
         return store;
+    }
+
+    /** What went wrong, never just "null": the message, else the first cause that has one, else the type. */
+    private static String describe(Throwable problem) {
+        for (Throwable t = problem; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return problem.getClass().getSimpleName();
     }
 
     /** An in-memory store, never written anywhere, holding a fresh self-signed key. */

@@ -193,6 +193,17 @@ class TlsTransportTest extends TcpFixture {
     }
 
     @Test
+    void aFileThatIsNoKeyStoreIsAnErrorThatSaysSo(@TempDir Path directory) throws Exception {
+        Path garbage = directory.resolve("unreadable.dat");
+        Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+
+        assertThatThrownBy(() -> TcpTransport.tls().listen(LOOPBACK_TLS).keyStore(garbage, "changeit".toCharArray()).build())
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot use the key store " + garbage + ": it is not a PKCS12 key store that this password opens (")
+                .hasMessageNotContaining("null");
+    }
+
+    @Test
     void eachGeneratedKeyIsNew() throws IOException {
         TcpTransport one = closeLater(TcpTransport.tls().listen(LOOPBACK_TLS).build());
         TcpTransport two = closeLater(TcpTransport.tls().listen(LOOPBACK_TLS).build());

@@ -1,0 +1,114 @@
+package org.ministreaming.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamOptions;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.StreamSocket;
+import org.ministreaming.testing.Await;
+import org.ministreaming.testing.ThreadLeaks;
+import org.ministreaming.transport.memory.MemoryNetwork;
+
+/**
+ * A tunnelled connection whose TCP service stops reading: after the stall timeout both sides are
+ * closed, the peer learns it, and the tunnel's threads end.
+ */
+@Timeout(60)
+class StalledServiceTest {
+
+    @Test
+    void aServiceThatStopsReadingHasBothSidesClosedAfterTheStallTimeout() throws Exception {
+        MemoryNetwork network = new MemoryNetwork();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (StreamManager tunnel = StreamManager.open(network.endpoint("tunnel"));
+             StreamManager peer = StreamManager.open(network.endpoint("peer"));
+             ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Sessions sessions = new Sessions("test", errors::add, Duration.ofSeconds(1))) {
+            StreamServerSocket serverSocket = tunnel.serverSocket();
+            Future<StreamSocket> accepted = threads.submit(() -> serverSocket.accept());
+            StreamSocket far = peer.connect(tunnel.localDestination());
+            Socket tcp = new Socket(service.getInetAddress(), service.getLocalPort());
+            try (Socket stalled = service.accept()) {
+                sessions.start(new Splice(tcp, accepted.get(10, TimeUnit.SECONDS), "connection from test"), splice -> { });
+
+                CompletableFuture<Void> flooding = CompletableFuture.runAsync(() -> {
+                    byte[] chunk = new byte[64 * 1024];
+                    try {
+                        while (true) {
+                            far.getOutputStream().write(chunk); // ends when the tunnel closes the stream
+                        }
+                    } catch (IOException closed) {
+                        // expected
+                    }
+                }, threads);
+
+                flooding.get(30, TimeUnit.SECONDS);
+                Await.until("the tunnel's connection ended", () -> sessions.open() == 0);
+                assertThat(errors).singleElement().asString()
+                        .startsWith("connection from test: the TCP side took no bytes for 1 s (--stall-timeout)");
+                assertThat(drainedToEnd(stalled)).as("the service's side was closed too").isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+            assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
+    }
+
+    @Test
+    void theStallTimeoutIsAlsoTheStreamsWriteTimeoutAndNegativeIsAUsageError() throws Exception {
+        StallTimeout given = new StallTimeout();
+        picocli.CommandLine line = new picocli.CommandLine(new Holder(given));
+        line.parseArgs("--stall-timeout", "7");
+        assertThat(given.applyTo(StreamOptions.builder()).build().writeTimeout()).isEqualTo(Duration.ofSeconds(7));
+
+        Run negative = Run.of("server", "--listen", "tcp://127.0.0.1:0", "--forward", "127.0.0.1:80", "--stall-timeout", "-1");
+        assertThat(negative.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(negative.err()).contains("--stall-timeout must be 0 or more seconds: -1");
+    }
+
+    /** Reads what the tunnel wrote until the end; true if the end came (closed or reset) within 10 s. */
+    private static boolean drainedToEnd(Socket socket) throws IOException {
+        socket.setSoTimeout(10_000);
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (in.read(buffer) >= 0) {
+                // what the tunnel wrote before it closed
+            }
+            return true;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    @picocli.CommandLine.Command(name = "holder")
+    private static final class Holder {
+        @picocli.CommandLine.Mixin
+        private final StallTimeout stall;
+
+        Holder(StallTimeout stall) {
+            this.stall = stall;
+        }
+    }
+}
