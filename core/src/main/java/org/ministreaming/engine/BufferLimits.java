@@ -2,6 +2,7 @@ package org.ministreaming.engine;
 
 import java.lang.System.Logger.Level;
 import java.util.Locale;
+import org.ministreaming.ReceiveLimitException;
 
 /**
  * The limits on bytes buffered ahead of readers: each connection's own bound, and the manager's
@@ -44,9 +45,9 @@ final class BufferLimits {
         counters.increment(Counter.OVERRUN);
         LOG.log(Level.WARNING, connection + ": closing, " + length + " more bytes arrived than the " + size(plainAllowance)
                 + " a connection without flow control may buffer ahead of its reader (plainReceiveAllowance)");
-        connection.fail("receive buffer overrun: " + connection.peer() + " sent more than the " + size(plainAllowance)
+        connection.fail(new ReceiveLimitException("receive buffer overrun: " + connection.peer() + " sent more than the " + size(plainAllowance)
                 + " a connection without flow control may buffer ahead of its reader (plainReceiveAllowance;"
-                + " --plain-receive-allowance on the command line); the connection was closed", true);
+                + " --plain-receive-allowance on the command line); the connection was closed"), true);
     }
 
     /**
@@ -66,9 +67,9 @@ final class BufferLimits {
         LOG.log(Level.WARNING, victim + ": closing and discarding its " + held + " buffered bytes: the receive budget of "
                 + size(budget.limit()) + " over all connections (receiveBudget) is exhausted"
                 + (largest != null ? " and it holds the most" : ""));
-        victim.evict("receive budget exhausted: the manager may buffer " + size(budget.limit()) + " ahead of its readers"
+        victim.evict(new ReceiveLimitException("receive budget exhausted: the manager may buffer " + size(budget.limit()) + " ahead of its readers"
                 + " over all connections, and this connection held " + size(held) + " of it; its unread bytes were"
-                + " discarded and the connection was closed (receiveBudget; --receive-budget on the command line)");
+                + " discarded and the connection was closed (receiveBudget; --receive-budget on the command line)"));
         return victim != arriving;
     }
 

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.ministreaming.ConnectionResetException;
+import org.ministreaming.ReceiveLimitException;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
@@ -43,7 +45,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReceiveBuffer inbound;
     /** Why writes fail; null while writable. Guarded by {@code lock}, read without it. */
-    private volatile String writeFailure;
+    private volatile IOException failure;
     private volatile boolean closedLocally;
     private volatile long readTimeoutMillis;
     private volatile long writeTimeoutMillis;
@@ -184,7 +186,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 try {
                     engine.send(peer, data);
                 } catch (IOException e) {
-                    fail("sending to " + peer + " failed: " + e.getMessage(), false);
+                    fail(new IOException("sending to " + peer + " failed: " + e.getMessage(), e), false);
                     throw e;
                 }
                 offset += n;
@@ -228,9 +230,9 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         if (closedLocally) {
             throw new SocketException("Socket closed");
         }
-        String failure = writeFailure;
-        if (failure != null) {
-            throw new IOException(failure);
+        IOException failed = failure;
+        if (failed != null) {
+            throw Failures.again(failed);
         }
     }
 
@@ -321,7 +323,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         }
         if (hasCredit()) {
             engine.violation(this, Counter.CREDIT_VIOLATION, payload.remaining() + " data bytes beyond the credit it was given");
-            fail("protocol violation: " + peer + " sent more than the credit it was given; the connection was closed", true);
+            fail(new ReceiveLimitException("protocol violation: " + peer
+                    + " sent more than the credit it was given; the connection was closed"), true);
         } else {
             engine.bufferLimits().overrun(this, payload.remaining());
         }
@@ -331,8 +334,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * Drops the buffered bytes, freeing their memory, and ends the connection (close sent); the
      * reader gets {@code reason}, even if the connection had ended already. Call without {@code lock}.
      */
-    final void evict(String reason) {
-        inbound.discard(new IOException(reason));
+    final void evict(IOException reason) {
+        inbound.discard(reason);
         fail(reason, true);
     }
 
@@ -356,7 +359,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         }
         if (overflow) {
             engine.violation(this, Counter.CREDIT_VIOLATION, "credit beyond its own window");
-            fail("protocol violation: " + peer + " granted more credit than its window; the connection was closed", true);
+            fail(new ReceiveLimitException("protocol violation: " + peer
+                    + " granted more credit than its window; the connection was closed"), true);
         }
     }
 
@@ -369,7 +373,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 return;
             }
             moveToClosed();
-            writeFailure = "connection closed by peer " + peer;
+            failure = new ConnectionResetException("connection closed by peer " + peer);
             stateChanged.signalAll();
         } finally {
             lock.unlock();
@@ -379,27 +383,27 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     }
 
     /**
-     * Ends the connection because of {@code reason}: readers drain and then get an
-     * {@code IOException}, writers fail, a waiting connect fails.
+     * Ends the connection because of {@code reason}: readers drain and then get an exception of
+     * its type and message, caused by it; so do writers and a waiting connect.
      *
      * @param tellPeer whether to send the peer a close if it still counts the connection open
      */
-    final void fail(String reason, boolean tellPeer) {
+    final void fail(IOException reason, boolean tellPeer) {
         boolean peerKnows;
         lock.lock();
         try {
             if (isClosed()) {
                 return;
             }
-            if (writeFailure == null) {
-                writeFailure = reason;
+            if (failure == null) {
+                failure = reason;
             }
             peerKnows = moveToClosed();
             stateChanged.signalAll();
         } finally {
             lock.unlock();
         }
-        inbound.fail(new IOException(reason));
+        inbound.fail(reason);
         engine.forget(this);
         if (tellPeer && peerKnows) {
             engine.sendQuietly(peer, closeMessage());
@@ -407,8 +411,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     }
 
     /** Why the connection failed, or {@code null}. */
-    final String failureReason() {
-        return writeFailure;
+    final IOException failure() {
+        return failure;
     }
 
     final boolean closedLocally() {

@@ -13,6 +13,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.ministreaming.PeerLostException;
+import org.ministreaming.ReceiveLimitException;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.wire.Chaff;
@@ -129,7 +131,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
      * @param peer where to connect
      * @param timeout how long to wait for the answer
      * @return the established connection
-     * @throws java.net.ConnectException if the peer refused
+     * @throws org.ministreaming.ConnectionRefusedException if the peer refused
      * @throws java.net.SocketTimeoutException if the peer did not answer in time
      * @throws IOException if the engine is closed or the transport failed
      */
@@ -143,14 +145,14 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         ClientConnection connection = register(peer, Role.CLIENT,
                 id -> new ClientConnection(this, peer, id, offeredWindow));
         if (closed) {
-            connection.fail("the manager was closed", false);
+            connection.fail(new SocketException("the manager was closed"), false);
         } else {
             byte[] destination = transport.synPayload();
             byte[] payload = offeredWindow > 0 ? CreditExtension.withTrailer(destination, offeredWindow) : destination;
             try {
                 transmit(peer, Message.syn(connection.localId(), payload), true);
             } catch (IOException e) {
-                connection.fail("sending the SYN to " + peer + " failed: " + e.getMessage(), false);
+                connection.fail(new IOException("sending the SYN to " + peer + " failed: " + e.getMessage(), e), false);
                 throw e;
             }
         }
@@ -347,7 +349,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
                 LOG.log(Level.INFO, "refused SYN " + clientId + " from " + from + ": the accept backlog ("
                         + settings.acceptBacklog() + ") is full or closed");
             }
-            connection.fail("refused: the accept backlog is full or closed", true);
+            connection.fail(new IOException("refused: the accept backlog is full or closed"), true);
             return;
         }
         try {
@@ -368,14 +370,14 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     void refusedOnClose(ServerConnection connection) {
         counters.increment(Counter.SYN_REFUSED);
-        connection.fail("refused: the server socket was closed", true);
+        connection.fail(new IOException("refused: the server socket was closed"), true);
     }
 
     private void acceptTimedOut(Acceptor backlog, ServerConnection connection) {
         if (backlog.remove(connection)) {
             counters.increment(Counter.ACCEPT_TIMEOUT);
             LOG.log(Level.INFO, "refused " + connection + ": not accepted within " + settings.acceptTimeout().toMillis() + " ms");
-            connection.fail("refused: not accepted in time", true);
+            connection.fail(new IOException("refused: not accepted in time"), true);
         }
     }
 
@@ -408,8 +410,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
                 && (message.type() == MessageType.CLIENT_DATA || message.type() == MessageType.SERVER_DATA)) {
             Connection connection = find(from, message);
             if (connection != null) {
-                connection.fail("protocol violation: " + from + " sent a data message of " + message.payloadLength()
-                        + " bytes, more than " + settings.limits().maxMessageSize() + " in all; the connection was closed", true);
+                connection.fail(new ReceiveLimitException("protocol violation: " + from + " sent a data message of "
+                        + message.payloadLength() + " bytes, more than " + settings.limits().maxMessageSize()
+                        + " in all; the connection was closed"), true);
             }
         }
     }
@@ -417,9 +420,10 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     @Override
     public void onPeerLost(Destination peer, IOException cause) {
         counters.increment(Counter.PEERS_LOST);
+        PeerLostException lost = new PeerLostException("lost the link to " + peer + ": " + cause.getMessage(), cause);
         for (Connection connection : snapshot()) {
             if (connection.peer().equals(peer)) {
-                connection.fail("lost the link to " + peer + ": " + cause.getMessage(), false);
+                connection.fail(lost, false);
             }
         }
     }
@@ -444,8 +448,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     void idle(Connection connection, Duration silent) {
         counters.increment(Counter.IDLE_CLOSED);
         LOG.log(Level.INFO, connection + ": closing, nothing heard from the peer for " + silent.toMillis() + " ms");
-        connection.fail("nothing heard from " + connection.peer() + " for " + silent.toMillis()
-                + " ms, more than the idle timeout; the connection was closed", true);
+        connection.fail(new PeerLostException("nothing heard from " + connection.peer() + " for " + silent.toMillis()
+                + " ms, more than the idle timeout; the connection was closed", null), true);
     }
 
     /** Whether some connection with {@code peer} agreed to the credit extension. */
@@ -570,8 +574,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         if (current != null) {
             current.close();
         }
+        SocketException closing = new SocketException("the manager was closed");
         for (Connection connection : snapshot()) {
-            connection.fail("the manager was closed", true);
+            connection.fail(closing, true);
         }
         timer.shutdownNow();
         transport.close();
