@@ -154,7 +154,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         if (increment > 0) {
-            engine.sendQuietly(peer, creditMessage(increment));
+            engine.reply(peer, creditMessage(increment));
         }
     }
 
@@ -269,7 +269,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             }
             engine.forget(this);
             if (tellPeer) {
-                engine.sendQuietly(peer, closeMessage());
+                engine.reply(peer, closeMessage());
             }
         } finally {
             if (ordered) {
@@ -406,7 +406,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         inbound.fail(reason);
         engine.forget(this);
         if (tellPeer && peerKnows) {
-            engine.sendQuietly(peer, closeMessage());
+            engine.reply(peer, closeMessage());
         }
     }
 
