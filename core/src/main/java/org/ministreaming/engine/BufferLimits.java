@@ -14,9 +14,9 @@ import org.ministreaming.ReceiveLimitException;
  * bytes: payload plus {@link EngineSettings#BUFFERED_MESSAGE_OVERHEAD} per message). Every buffered
  * message is charged to the budget, with or without flow control.
  *
- * <p>Thread-safe. Runs on the receive path and never blocks; it takes no lock of its own, and a
- * connection's locks only through {@link Connection#evict} and {@link Connection#fail}, which
- * its callers call without holding one.
+ * <p>Thread-safe; runs on the receive path (see the threading contract on {@link Engine}). It
+ * takes no lock of its own, and a connection's locks only through {@link Connection#evict} and
+ * {@link Connection#fail}, which its callers call without holding one.
  */
 final class BufferLimits {
 

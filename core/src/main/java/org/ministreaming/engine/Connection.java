@@ -25,9 +25,10 @@ import org.ministreaming.wire.Message;
  * than the plain allowance ahead of the reader gets the connection closed. Either way, the
  * manager's receive budget may evict a connection; see {@link BufferLimits}.
  *
- * <p>Thread-safe; see {@link Engine} for the locks. {@code lock} guards the state and the credit;
- * {@code sendLock} orders this connection's outbound messages so that a close follows every byte
- * written before it. The receive path takes {@code lock} only, briefly, never {@code sendLock}.
+ * <p>Thread-safe, under the threading contract written on {@link Engine}: {@code lock} guards the
+ * state, the failure and the credit; {@code sendLock} orders this connection's outbound messages
+ * so that a close follows every byte written before it. The control messages it sends (credit,
+ * close) go by {@link Engine#reply}.
  */
 public abstract sealed class Connection permits ClientConnection, ServerConnection {
 

@@ -442,8 +442,10 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     }
 
     /**
-     * The reply path: sends a control message the engine produced on its own, never throwing. On
-     * the receive path it never blocks either (see the threading contract above).
+     * The reply path: the one way the engine sends a control message it produced itself (a
+     * repeated ACK, a refusal, a close, a pong, a credit grant). Never throws: a failure is
+     * counted as {@link Counter#SEND_FAILED} and logged. On the receive path it never blocks, by
+     * the transport's rule for sends from inside its callbacks; see the threading contract above.
      */
     void reply(Destination to, Message message) {
         try {
