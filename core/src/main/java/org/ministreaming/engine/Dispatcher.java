@@ -145,14 +145,14 @@ final class Dispatcher {
             refuse(from, clientId, "no server socket is open");
             return;
         }
-        if (admission.admitSyn(engine.sessionFor(from), engine.connectionCount()) != null) {
+        if (admission.admitSyn(engine.sessions().getOrMake(from), engine.connectionCount()) != null) {
             engine.reply(from, Message.serverClose(clientId));
             return;
         }
         int clientWindow = settings.creditExtension() ? CreditExtension.offeredWindow(syn).orElse(0) : 0;
         ServerConnection connection;
         try {
-            connection = engine.register(from, Role.SERVER,
+            connection = engine.sessions().register(from, Role.SERVER,
                     id -> new ServerConnection(engine, from, id, clientId, settings.receiveBufferSize(), clientWindow));
         } catch (IOException e) {
             refuse(from, clientId, e.getMessage());

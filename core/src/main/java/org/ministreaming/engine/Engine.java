@@ -4,23 +4,17 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.ministreaming.PeerLostException;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
-import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.CreditExtension;
 import org.ministreaming.wire.Message;
 import org.ministreaming.wire.Packet;
@@ -69,15 +63,12 @@ import org.ministreaming.wire.Packet;
 public final class Engine implements Transport.Receiver, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
-    private static final int ID_ATTEMPTS = 64;
 
     private final Transport transport;
     private final EngineSettings settings;
     private final MessageListener listener;
     private final Counters counters = new Counters();
-    private final Map<Destination, PeerSession> sessions = new ConcurrentHashMap<>();
-    /** Connections over all sessions. */
-    private final AtomicInteger connectionCount = new AtomicInteger();
+    private final PeerSessions sessions;
     private final Admission admission;
     private final BufferLimits bufferLimits;
     private final Liveness liveness;
@@ -103,6 +94,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.bufferLimits = new BufferLimits(settings, counters);
         this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
         this.dispatcher = new Dispatcher(this, settings, counters, admission);
+        this.sessions = new PeerSessions(transport, settings, timer);
     }
 
     /**
@@ -145,12 +137,12 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     public ClientConnection connect(Destination peer, Duration timeout) throws IOException {
         checkOpen();
         PeerSession known = sessions.get(peer);
-        if (admission.admitConnection(peer, known == null ? 0 : known.connectionCount(), connectionCount.get()) != null) {
+        if (admission.admitConnection(peer, known == null ? 0 : known.connectionCount(), sessions.connectionCount()) != null) {
             throw new SocketException("connection limit reached: the manager may hold " + settings.limits().maxConnections()
                     + " connections, " + settings.limits().maxConnectionsPerPeer() + " with one peer");
         }
         int offeredWindow = settings.creditExtension() ? settings.receiveBufferSize() : 0;
-        ClientConnection connection = register(peer, Role.CLIENT,
+        ClientConnection connection = sessions.register(peer, Role.CLIENT,
                 id -> new ClientConnection(this, peer, id, offeredWindow));
         if (closed) {
             connection.fail(new SocketException("the manager was closed"), false);
@@ -195,13 +187,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     /** Bytes received and not yet read, over all connections. */
     public long bufferedBytes() {
-        long total = 0;
-        for (PeerSession session : sessions.values()) {
-            for (Connection connection : session.connections()) {
-                total += connection.available();
-            }
-        }
-        return total;
+        return sessions.connections().stream().mapToLong(Connection::available).sum();
     }
 
     /**
@@ -219,7 +205,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     /** Number of connections (open, opening or waiting for accept), over all sessions. */
     public int connectionCount() {
-        return connectionCount.get();
+        return sessions.connectionCount();
     }
 
     /** Whether {@link #close} was called. */
@@ -290,95 +276,19 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return sessions.get(peer);
     }
 
-    /** The session with {@code peer}, made if there is none. */
-    PeerSession sessionFor(Destination peer) {
-        PeerSession[] made = new PeerSession[1];
-        PeerSession session = sessions.computeIfAbsent(peer, p -> made[0] = new PeerSession(p, settings.limits().synsPerSecondPerPeer(), System.nanoTime()));
-        if (session == made[0]) {
-            scheduleCheck(session);
-        }
-        return session;
-    }
-
-    /** The sessions now. */
-    Collection<PeerSession> sessions() {
-        return sessions.values();
-    }
-
-    /**
-     * Makes a connection with a fresh random local id and adds it to the peer's session; a
-     * session retired meanwhile is replaced by a new one.
-     */
-    <C extends Connection> C register(Destination peer, Role role, Function<ConnectionId, C> create) throws IOException {
-        int attempt = 0;
-        while (attempt < ID_ATTEMPTS) {
-            C connection = create.apply(ConnectionId.random(settings.random()));
-            switch (sessionFor(peer).add(connection)) {
-                case ADDED -> {
-                    connectionCount.incrementAndGet();
-                    return connection;
-                }
-                case ID_TAKEN -> attempt++;
-                default -> {
-                    // retired: the next round finds its successor
-                }
-            }
-        }
-        throw new IOException("no free " + role + " connection id with " + peer + " after " + ID_ATTEMPTS + " tries");
+    /** The sessions, one per peer. */
+    PeerSessions sessions() {
+        return sessions;
     }
 
     /** A connection ended: it leaves its session, and the backlog if it waited there. */
     void forget(Connection connection) {
-        PeerSession session = sessions.get(connection.peer());
-        if (session != null && session.remove(connection)) {
-            connectionCount.decrementAndGet();
-            if (session.connectionCount() == 0) {
-                scheduleCheck(session);
-            }
-        }
+        sessions.remove(connection);
         if (connection instanceof ServerConnection server) {
             Acceptor current = acceptor;
             if (current != null) {
                 current.remove(server);
             }
-        }
-    }
-
-    private void scheduleCheck(PeerSession session) {
-        if (session.checkScheduling()) {
-            scheduleCheck(session, settings.peerGrace().toNanos());
-        }
-    }
-
-    private void scheduleCheck(PeerSession session, long delayNanos) {
-        try {
-            timer.schedule(() -> check(session), delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closing) {
-            LOG.log(Level.DEBUG, () -> session + " not checked: the manager is closing");
-        }
-    }
-
-    /** Timer: forgets the session if it has had no connections for the grace period, else checks again later. */
-    private void check(PeerSession session) {
-        long now = System.nanoTime();
-        long grace = settings.peerGrace().toNanos();
-        boolean[] retired = new boolean[1];
-        sessions.computeIfPresent(session.peer(), (peer, current) -> {
-            retired[0] = current == session && session.retireIfUnused(now, grace);
-            return retired[0] ? null : current;
-        });
-        if (retired[0]) {
-            LOG.log(Level.DEBUG, () -> "forgot " + session.peer() + ": no connections for " + settings.peerGrace().toMillis() + " ms");
-            try {
-                transport.forget(session.peer());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "the transport failed to forget " + session.peer(), e);
-            }
-            return;
-        }
-        long next = session.nextCheckNanos(now, grace);
-        if (next > 0) {
-            scheduleCheck(session, next);
         }
     }
 
@@ -408,11 +318,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     /** The connections now, over all sessions. */
     List<Connection> connections() {
-        List<Connection> all = new ArrayList<>();
-        for (PeerSession session : sessions.values()) {
-            all.addAll(session.connections());
-        }
-        return all;
+        return sessions.connections();
     }
 
     /** The limits on buffered bytes, for the connections' receive paths. */
@@ -490,7 +396,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             current.close();
         }
         SocketException closing = new SocketException("the manager was closed");
-        for (PeerSession session : List.copyOf(sessions.values())) {
+        for (PeerSession session : List.copyOf(sessions.all())) {
             session.fail(closing, true);
         }
         timer.shutdownNow();

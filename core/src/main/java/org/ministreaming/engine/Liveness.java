@@ -126,7 +126,7 @@ final class Liveness {
     private void checkIdle() {
         try {
             long now = System.nanoTime();
-            for (PeerSession session : engine.sessions()) {
+            for (PeerSession session : engine.sessions().all()) {
                 Map<ConnectionId, PendingPing> pending = session.pings();
                 pending.values().removeIf(ping -> ping.keepalive() && now - ping.sentNanos() > idleNanos);
                 boolean pinged = false;
