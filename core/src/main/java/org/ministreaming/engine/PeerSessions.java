@@ -88,15 +88,14 @@ final class PeerSessions {
         int attempt = 0;
         while (attempt < ID_ATTEMPTS) {
             C connection = create.apply(ConnectionId.random(settings.random()));
-            switch (getOrMake(peer).add(connection)) {
+            PeerSession session = getOrMake(peer);
+            switch (session.add(connection)) {
                 case ADDED -> {
                     connectionCount.incrementAndGet();
                     return connection;
                 }
                 case ID_TAKEN -> attempt++;
-                default -> {
-                    // retired: the next round finds its successor
-                }
+                default -> sessions.remove(peer, session); // retired: the next round makes its successor
             }
         }
         throw new IOException("no free " + role + " connection id with " + peer + " after " + ID_ATTEMPTS + " tries");
