@@ -52,8 +52,10 @@ import org.ministreaming.wire.Packet;
  *   <li><b>Locks.</b> Decide under a lock, do I/O outside it: nothing sends while holding a
  *       session's monitor, a connection's {@code lock} or the backlog's lock. Lock order, where
  *       two are held: {@code sendLock} before {@code lock}; the backlog's lock before a
- *       connection's {@code lock}. The map of sessions and each session's maps are concurrent;
- *       a session's monitor guards only adding, removing and retiring.</li>
+ *       connection's {@code lock}; a connection's {@code lock} before its session's monitor (a
+ *       connection may leave its session while deciding under its lock). The map of sessions
+ *       and each session's maps are concurrent; a session's monitor guards only adding,
+ *       removing and retiring, and is the last lock taken.</li>
  *   <li><b>Close.</b> {@link #close} refuses the backlog, sends a close for every open
  *       connection, fails every waiting call, and stops the timer and the transport, whose
  *       threads have ended when it returns.</li>
