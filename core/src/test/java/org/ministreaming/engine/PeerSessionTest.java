@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -155,15 +156,19 @@ class PeerSessionTest {
         Acceptor acceptor = bob.acceptor();
         Thread echo = new Thread(() -> echoUntilClosed(acceptor), "test-echo");
         echo.start();
-        int threads = 4;
-        int rounds = 150;
+        int threads = 2;
+        int rounds = 200;
         ExecutorService clients = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Integer>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int seed = t;
                 done.add(clients.submit(() -> {
+                    Random pauses = new Random(seed);
                     for (int round = 0; round < rounds; round++) {
+                        // Pauses around the 1 ms grace, so that bob's check often retires alice's
+                        // session just as her next SYN arrives: the race under test.
+                        LockSupport.parkNanos(pauses.nextInt(2_000_000));
                         ClientConnection connection = alice.connect(bob.localDestination(), WAIT);
                         connection.setReadTimeoutMillis(WAIT.toMillis());
                         byte sent = (byte) (seed * rounds + round);
@@ -185,6 +190,9 @@ class PeerSessionTest {
         }
         Await.until("bob forgets alice once her connections are closed", () -> bob.session(alice.localDestination()) == null);
         assertThat(bobTransport.forgotten).contains(alice.localDestination());
+        System.out.printf("%d connections; bob forgot alice %d times while they came and went%n",
+                threads * rounds, bobTransport.forgotten.size());
+        assertThat(bobTransport.forgotten.size()).as("times the session was forgotten between connections").isGreaterThan(1);
         assertThat(bob.connectionCount()).isZero();
         assertThat(bob.count(Counter.INTERNAL_ERROR)).isZero();
         assertThat(bob.count(Counter.UNKNOWN_CONNECTION)).as("a message found no connection").isZero();
