@@ -22,6 +22,11 @@ import org.ministreaming.transport.Transport;
  * }
  * }</pre>
  *
+ * <p>Errors are typed: a refusal is a {@link ConnectionRefusedException}, a close by the peer a
+ * {@link ConnectionResetException}, a lost peer a {@link PeerLostException} (keeping the
+ * transport's exception as its cause), a broken receive limit a {@link ReceiveLimitException},
+ * and a timeout a {@link java.net.SocketTimeoutException}; see {@link StreamSocket}.
+ *
  * <p>Thread-safe: any thread may connect, accept and close.
  */
 public final class StreamManager implements AutoCloseable {
@@ -66,11 +71,14 @@ public final class StreamManager implements AutoCloseable {
      * Opens a connection to {@code peer}, waiting up to the connect timeout for its answer.
      *
      * @return the connected socket
-     * @throws java.net.ConnectException if the peer refused (no server socket, backlog full, or
-     *     not accepted in time)
+     * @throws ConnectionRefusedException (a {@link java.net.ConnectException}) if the peer
+     *     refused (no server socket, backlog full, or not accepted in time)
      * @throws java.net.SocketTimeoutException if the peer did not answer in time
      * @throws java.io.InterruptedIOException if interrupted (the flag stays set)
-     * @throws IOException if this manager is closed or the transport cannot reach the peer
+     * @throws PeerLostException if the transport lost the peer while waiting (its exception is
+     *     the cause)
+     * @throws IOException if this manager is closed or the transport cannot reach the peer (the
+     *     transport's exception is the cause)
      */
     public StreamSocket connect(Destination peer) throws IOException {
         return connect(peer, options.connectTimeout());

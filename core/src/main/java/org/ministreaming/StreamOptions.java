@@ -25,11 +25,14 @@ public final class StreamOptions {
     public static final int DEFAULT_PLAIN_RECEIVE_ALLOWANCE = 32 << 20;
     /** The most the default receive budget is: 256 MiB (less on a small heap, see {@link #defaultReceiveBudget()}). */
     public static final long DEFAULT_RECEIVE_BUDGET_CAP = 256L << 20;
+    /** Default time a peer without connections is remembered: 60 s. */
+    public static final Duration DEFAULT_PEER_GRACE_PERIOD = EngineSettings.DEFAULT_PEER_GRACE;
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Duration writeTimeout;
     private final Duration idleTimeout;
+    private final Duration peerGracePeriod;
     private final boolean flowControl;
     private final Limits limits;
     private final Duration acceptTimeout;
@@ -45,6 +48,7 @@ public final class StreamOptions {
         this.readTimeout = builder.readTimeout;
         this.writeTimeout = builder.writeTimeout;
         this.idleTimeout = builder.idleTimeout;
+        this.peerGracePeriod = builder.peerGracePeriod;
         this.flowControl = builder.flowControl;
         this.limits = new Limits(builder.maxConnections, builder.maxConnectionsPerPeer,
                 builder.synsPerSecondPerPeer, builder.maxMessageSize);
@@ -100,6 +104,16 @@ public final class StreamOptions {
      */
     public Duration idleTimeout() {
         return idleTimeout;
+    }
+
+    /**
+     * How long the manager remembers a peer it has no connections with: its SYN rate, its
+     * outstanding pings. After that the peer is forgotten, and the transport is told
+     * ({@link org.ministreaming.transport.Transport#forget}) so that it can forget it too; a peer
+     * that comes back starts afresh. Default {@link #DEFAULT_PEER_GRACE_PERIOD}.
+     */
+    public Duration peerGracePeriod() {
+        return peerGracePeriod;
     }
 
     /**
@@ -165,7 +179,7 @@ public final class StreamOptions {
 
     EngineSettings engineSettings() {
         return new EngineSettings(acceptTimeout, acceptBacklog, receiveBufferSize, plainReceiveAllowance, receiveBudget,
-                random, flowControl, idleTimeout, limits);
+                random, flowControl, idleTimeout, peerGracePeriod, limits);
     }
 
     /** Makes {@link StreamOptions}. Not thread-safe; use from one thread. */
@@ -174,6 +188,7 @@ public final class StreamOptions {
         private Duration readTimeout = Duration.ZERO;
         private Duration writeTimeout = Duration.ZERO;
         private Duration idleTimeout = Duration.ZERO;
+        private Duration peerGracePeriod = DEFAULT_PEER_GRACE_PERIOD;
         private boolean flowControl = true;
         private int maxConnections = Limits.DEFAULT.maxConnections();
         private int maxConnectionsPerPeer = Limits.DEFAULT.maxConnectionsPerPeer();
@@ -211,6 +226,12 @@ public final class StreamOptions {
         /** How long a connection may hear nothing from its peer; zero (the default) never closes one. */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = notNegative("idleTimeout", timeout);
+            return this;
+        }
+
+        /** How long a peer without connections is remembered; positive, 60 s by default. */
+        public Builder peerGracePeriod(Duration period) {
+            this.peerGracePeriod = positive("peerGracePeriod", period);
             return this;
         }
 

@@ -16,6 +16,24 @@ import org.ministreaming.transport.Destination;
  * ways (the protocol has no half-close): bytes already received stay readable, then reads see
  * end of stream; writes fail.
  *
+ * <p>Failures have a type that says what happened. After the connection ended, reads return
+ * the bytes that arrived first, then end of stream (the peer closed) or the failure; writes throw
+ * the failure:
+ * <ul>
+ *   <li>{@link ConnectionResetException} (a {@link java.net.SocketException}): the peer closed
+ *       the connection; writes throw it.</li>
+ *   <li>{@link PeerLostException}: the peer is gone for every connection with it: the transport
+ *       lost it (its exception is the cause) or it was silent beyond the idle timeout.</li>
+ *   <li>{@link ReceiveLimitException}: the peer broke a limit on what this side receives (plain
+ *       allowance, receive budget, credit rules, message size); the message names it.</li>
+ *   <li>{@link java.net.SocketTimeoutException}: the read or write timeout passed; the connection
+ *       stays usable.</li>
+ *   <li>{@link java.net.SocketException} {@code "Socket closed"}: this side closed the socket;
+ *       {@code "the manager was closed"}: its manager was.</li>
+ * </ul>
+ * Each call throws a fresh exception of the failure's type and message whose cause is the
+ * failure as it happened, so the transport's exception behind a lost peer stays reachable.
+ *
  * <p>Thread-safe. One thread may read while another writes; closing from any thread wakes a
  * blocked reader at once.
  */

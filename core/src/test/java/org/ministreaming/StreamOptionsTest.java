@@ -53,6 +53,17 @@ class StreamOptionsTest {
     }
 
     @Test
+    void thePeerGracePeriodIsSixtySecondsByDefaultReachesTheEngineAndMustBePositive() {
+        assertThat(StreamOptions.defaults().peerGracePeriod()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(StreamOptions.defaults().engineSettings().peerGrace()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(StreamOptions.builder().peerGracePeriod(Duration.ofMillis(5)).build().engineSettings().peerGrace())
+                .isEqualTo(Duration.ofMillis(5));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> StreamOptions.builder().peerGracePeriod(Duration.ZERO))
+                .withMessageContaining("peerGracePeriod");
+    }
+
+    @Test
     void theDefaultBudgetIsAQuarterOfTheHeapButAtMost256MiB() {
         long quarter = Runtime.getRuntime().maxMemory() / 4;
 

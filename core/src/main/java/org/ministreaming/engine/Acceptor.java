@@ -51,7 +51,7 @@ public final class Acceptor {
                 try {
                     engine.send(next.peer(), ack);
                 } catch (IOException e) {
-                    next.fail("sending the ACK to " + next.peer() + " failed: " + e.getMessage(), false);
+                    next.fail(new IOException("sending the ACK to " + next.peer() + " failed: " + e.getMessage(), e), false);
                     throw e;
                 }
                 return next;

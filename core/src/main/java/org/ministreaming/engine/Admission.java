@@ -4,7 +4,6 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.ministreaming.Counter;
 import org.ministreaming.Limits;
 import org.ministreaming.transport.Destination;
@@ -15,8 +14,8 @@ import org.ministreaming.transport.Destination;
  * counted, and logged at most once per peer and limit every {@value #LOG_INTERVAL_SECONDS}
  * seconds, so a flood cannot flood the log.
  *
- * <p>Thread-safe. The per-peer maps forget peers that have no connections and a full bucket, so
- * they stay bounded by the peers currently active.
+ * <p>Thread-safe. The per-peer state it judges (connections, the SYN bucket) lives in each peer's
+ * {@link PeerSession}, and goes with it.
  */
 final class Admission {
 
@@ -26,8 +25,6 @@ final class Admission {
 
     private final Limits limits;
     private final Counters counters;
-    private final Map<Destination, AtomicInteger> perPeer = new ConcurrentHashMap<>();
-    private final Map<Destination, TokenBucket> synBuckets = new ConcurrentHashMap<>();
     private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
 
     Admission(Limits limits, Counters counters) {
@@ -36,30 +33,30 @@ final class Admission {
     }
 
     /**
-     * Whether a SYN from {@code peer} may make a connection.
+     * Whether a SYN from the session's peer may make a connection.
      *
      * @param total connections the manager holds now
      * @return the limit it broke (counted and logged), or {@code null} if admitted
      */
-    Counter admitSyn(Destination peer, int total) {
-        TokenBucket bucket = synBuckets.computeIfAbsent(peer, p -> new TokenBucket(limits.synsPerSecondPerPeer()));
-        if (!bucket.tryTake()) {
-            return refuse(peer, Counter.REFUSED_SYN_RATE, limits.synsPerSecondPerPeer() + " SYNs per second");
+    Counter admitSyn(PeerSession session, int total) {
+        if (!session.synBucket().tryTake()) {
+            return refuse(session.peer(), Counter.REFUSED_SYN_RATE, limits.synsPerSecondPerPeer() + " SYNs per second");
         }
-        return admitConnection(peer, total);
+        return admitConnection(session.peer(), session.connectionCount(), total);
     }
 
     /**
      * Whether a connection with {@code peer} may be made, by either side.
      *
+     * @param withPeer connections with {@code peer} now
      * @param total connections the manager holds now
      * @return the limit it broke (counted and logged), or {@code null} if admitted
      */
-    Counter admitConnection(Destination peer, int total) {
+    Counter admitConnection(Destination peer, int withPeer, int total) {
         if (total >= limits.maxConnections()) {
             return refuse(peer, Counter.REFUSED_CONNECTION_LIMIT, limits.maxConnections() + " connections in all");
         }
-        if (connectionsWith(peer) >= limits.maxConnectionsPerPeer()) {
+        if (withPeer >= limits.maxConnectionsPerPeer()) {
             return refuse(peer, Counter.REFUSED_PEER_LIMIT, limits.maxConnectionsPerPeer() + " connections per peer");
         }
         return null;
@@ -83,27 +80,8 @@ final class Admission {
         return counter;
     }
 
-    /** A connection with {@code peer} entered the table. */
-    void opened(Destination peer) {
-        perPeer.computeIfAbsent(peer, p -> new AtomicInteger()).incrementAndGet();
-    }
-
-    /** A connection with {@code peer} left the table. */
-    void closed(Destination peer) {
-        perPeer.computeIfPresent(peer, (p, count) -> count.decrementAndGet() <= 0 ? null : count);
-        if (synBuckets.size() > TIDY_ABOVE) {
-            synBuckets.values().removeIf(TokenBucket::isFull);
-        }
-    }
-
-    /** Connections with {@code peer} in the table. */
-    int connectionsWith(Destination peer) {
-        AtomicInteger count = perPeer.get(peer);
-        return count == null ? 0 : count.get();
-    }
-
     /** Tokens refill at {@code perSecond}; the bucket holds one second's worth. Thread-safe. */
-    private static final class TokenBucket {
+    static final class TokenBucket {
         private final double perSecond;
         private double tokens;
         private long refilledNanos = System.nanoTime();
@@ -120,11 +98,6 @@ final class Admission {
             }
             tokens -= 1;
             return true;
-        }
-
-        synchronized boolean isFull() {
-            refill();
-            return tokens >= perSecond;
         }
 
         private void refill() {

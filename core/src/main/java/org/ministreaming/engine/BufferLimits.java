@@ -3,6 +3,7 @@ package org.ministreaming.engine;
 import java.lang.System.Logger.Level;
 import java.util.Locale;
 import org.ministreaming.Counter;
+import org.ministreaming.ReceiveLimitException;
 
 /**
  * The limits on bytes buffered ahead of readers: each connection's own bound, and the manager's
@@ -14,9 +15,9 @@ import org.ministreaming.Counter;
  * bytes: payload plus {@link EngineSettings#BUFFERED_MESSAGE_OVERHEAD} per message). Every buffered
  * message is charged to the budget, with or without flow control.
  *
- * <p>Thread-safe. Runs on the receive path and never blocks; it takes no lock of its own, and a
- * connection's locks only through {@link Connection#evict} and {@link Connection#fail}, which
- * its callers call without holding one.
+ * <p>Thread-safe; runs on the receive path (see the threading contract on {@link Engine}). It
+ * takes no lock of its own, and a connection's locks only through {@link Connection#evict} and
+ * {@link Connection#fail}, which its callers call without holding one.
  */
 final class BufferLimits {
 
@@ -45,9 +46,9 @@ final class BufferLimits {
         counters.increment(Counter.OVERRUN);
         LOG.log(Level.WARNING, connection + ": closing, " + length + " more bytes arrived than the " + size(plainAllowance)
                 + " a connection without flow control may buffer ahead of its reader (plainReceiveAllowance)");
-        connection.fail("receive buffer overrun: " + connection.peer() + " sent more than the " + size(plainAllowance)
+        connection.fail(new ReceiveLimitException("receive buffer overrun: " + connection.peer() + " sent more than the " + size(plainAllowance)
                 + " a connection without flow control may buffer ahead of its reader (plainReceiveAllowance;"
-                + " --plain-receive-allowance on the command line); the connection was closed", true);
+                + " --plain-receive-allowance on the command line); the connection was closed"), true);
     }
 
     /**
@@ -67,9 +68,9 @@ final class BufferLimits {
         LOG.log(Level.WARNING, victim + ": closing and discarding its " + held + " buffered bytes: the receive budget of "
                 + size(budget.limit()) + " over all connections (receiveBudget) is exhausted"
                 + (largest != null ? " and it holds the most" : ""));
-        victim.evict("receive budget exhausted: the manager may buffer " + size(budget.limit()) + " ahead of its readers"
+        victim.evict(new ReceiveLimitException("receive budget exhausted: the manager may buffer " + size(budget.limit()) + " ahead of its readers"
                 + " over all connections, and this connection held " + size(held) + " of it; its unread bytes were"
-                + " discarded and the connection was closed (receiveBudget; --receive-budget on the command line)");
+                + " discarded and the connection was closed (receiveBudget; --receive-budget on the command line)"));
         return victim != arriving;
     }
 

@@ -2,11 +2,11 @@ package org.ministreaming.engine;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.ministreaming.Role;
+import org.ministreaming.ConnectionRefusedException;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
@@ -94,7 +94,7 @@ public final class ClientConnection extends Connection {
     /**
      * Waits for the server's answer to the SYN.
      *
-     * @throws ConnectException if the server refused
+     * @throws ConnectionRefusedException if the server refused
      * @throws SocketTimeoutException if no answer came in time; the connection is given up
      * @throws InterruptedIOException if interrupted (flag kept); the connection is given up
      * @throws IOException if the connection failed or was closed meanwhile
@@ -125,10 +125,10 @@ public final class ClientConnection extends Connection {
                 return;
             }
             if (state == ClientState.REFUSED) {
-                throw new ConnectException("connection refused by " + peer);
+                throw new ConnectionRefusedException("connection refused by " + peer);
             }
-            String reason = failureReason();
-            throw reason != null ? new IOException(reason) : new SocketException("Socket closed");
+            IOException failure = failure();
+            throw failure != null ? Failures.again(failure) : new SocketException("Socket closed");
         } finally {
             lock.unlock();
         }

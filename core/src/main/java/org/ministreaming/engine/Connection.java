@@ -11,6 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.ministreaming.Counter;
 import org.ministreaming.Role;
+import org.ministreaming.ConnectionResetException;
+import org.ministreaming.ReceiveLimitException;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
@@ -25,9 +27,10 @@ import org.ministreaming.wire.Message;
  * than the plain allowance ahead of the reader gets the connection closed. Either way, the
  * manager's receive budget may evict a connection; see {@link BufferLimits}.
  *
- * <p>Thread-safe; see {@link Engine} for the locks. {@code lock} guards the state and the credit;
- * {@code sendLock} orders this connection's outbound messages so that a close follows every byte
- * written before it. The receive path takes {@code lock} only, briefly, never {@code sendLock}.
+ * <p>Thread-safe, under the threading contract written on {@link Engine}: {@code lock} guards the
+ * state, the failure and the credit; {@code sendLock} orders this connection's outbound messages
+ * so that a close follows every byte written before it. The control messages it sends (credit,
+ * close) go by {@link Engine#reply}.
  */
 public abstract sealed class Connection permits ClientConnection, ServerConnection {
 
@@ -45,7 +48,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReceiveBuffer inbound;
     /** Why writes fail; null while writable. Guarded by {@code lock}, read without it. */
-    private volatile String writeFailure;
+    private volatile IOException failure;
     private volatile boolean closedLocally;
     private volatile long readTimeoutMillis;
     private volatile long writeTimeoutMillis;
@@ -154,7 +157,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         if (increment > 0) {
-            engine.sendQuietly(peer, creditMessage(increment));
+            engine.reply(peer, creditMessage(increment));
         }
     }
 
@@ -186,7 +189,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 try {
                     engine.send(peer, data);
                 } catch (IOException e) {
-                    fail("sending to " + peer + " failed: " + e.getMessage(), false);
+                    fail(new IOException("sending to " + peer + " failed: " + e.getMessage(), e), false);
                     throw e;
                 }
                 offset += n;
@@ -230,9 +233,9 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         if (closedLocally) {
             throw new SocketException("Socket closed");
         }
-        String failure = writeFailure;
-        if (failure != null) {
-            throw new IOException(failure);
+        IOException failed = failure;
+        if (failed != null) {
+            throw Failures.again(failed);
         }
     }
 
@@ -269,7 +272,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             }
             engine.forget(this);
             if (tellPeer) {
-                engine.sendQuietly(peer, closeMessage());
+                engine.reply(peer, closeMessage());
             }
         } finally {
             if (ordered) {
@@ -323,7 +326,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         }
         if (hasCredit()) {
             engine.violation(this, Counter.CREDIT_VIOLATION, payload.remaining() + " data bytes beyond the credit it was given");
-            fail("protocol violation: " + peer + " sent more than the credit it was given; the connection was closed", true);
+            fail(new ReceiveLimitException("protocol violation: " + peer
+                    + " sent more than the credit it was given; the connection was closed"), true);
         } else {
             engine.bufferLimits().overrun(this, payload.remaining());
         }
@@ -333,8 +337,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * Drops the buffered bytes, freeing their memory, and ends the connection (close sent); the
      * reader gets {@code reason}, even if the connection had ended already. Call without {@code lock}.
      */
-    final void evict(String reason) {
-        inbound.discard(new IOException(reason));
+    final void evict(IOException reason) {
+        inbound.discard(reason);
         fail(reason, true);
     }
 
@@ -358,7 +362,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         }
         if (overflow) {
             engine.violation(this, Counter.CREDIT_VIOLATION, "credit beyond its own window");
-            fail("protocol violation: " + peer + " granted more credit than its window; the connection was closed", true);
+            fail(new ReceiveLimitException("protocol violation: " + peer
+                    + " granted more credit than its window; the connection was closed"), true);
         }
     }
 
@@ -371,7 +376,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 return;
             }
             moveToClosed();
-            writeFailure = "connection closed by peer " + peer;
+            failure = new ConnectionResetException("connection closed by peer " + peer);
             stateChanged.signalAll();
         } finally {
             lock.unlock();
@@ -381,36 +386,36 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     }
 
     /**
-     * Ends the connection because of {@code reason}: readers drain and then get an
-     * {@code IOException}, writers fail, a waiting connect fails.
+     * Ends the connection because of {@code reason}: readers drain and then get an exception of
+     * its type and message, caused by it; so do writers and a waiting connect.
      *
      * @param tellPeer whether to send the peer a close if it still counts the connection open
      */
-    final void fail(String reason, boolean tellPeer) {
+    final void fail(IOException reason, boolean tellPeer) {
         boolean peerKnows;
         lock.lock();
         try {
             if (isClosed()) {
                 return;
             }
-            if (writeFailure == null) {
-                writeFailure = reason;
+            if (failure == null) {
+                failure = reason;
             }
             peerKnows = moveToClosed();
             stateChanged.signalAll();
         } finally {
             lock.unlock();
         }
-        inbound.fail(new IOException(reason));
+        inbound.fail(reason);
         engine.forget(this);
         if (tellPeer && peerKnows) {
-            engine.sendQuietly(peer, closeMessage());
+            engine.reply(peer, closeMessage());
         }
     }
 
     /** Why the connection failed, or {@code null}. */
-    final String failureReason() {
-        return writeFailure;
+    final IOException failure() {
+        return failure;
     }
 
     final boolean closedLocally() {

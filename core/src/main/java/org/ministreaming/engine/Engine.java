@@ -4,52 +4,61 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.ministreaming.Counter;
 import org.ministreaming.MessageListener;
 import org.ministreaming.Role;
+import java.util.function.Consumer;
+import org.ministreaming.PeerLostException;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
-import org.ministreaming.wire.Chaff;
-import org.ministreaming.wire.Codec;
-import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.CreditExtension;
-import org.ministreaming.wire.MalformedMessageException;
 import org.ministreaming.wire.Message;
-import org.ministreaming.wire.MessageType;
 import org.ministreaming.wire.Packet;
 
 /**
- * The connection engine over one transport endpoint: the connection table, the dispatcher that
- * routes each inbound message to its connection, and the accept backlog.
+ * The connection engine over one transport endpoint: a {@link PeerSession} per peer (its
+ * connections, SYN index, SYN bucket, pings), the accept backlog, the timer, and the
+ * {@link Dispatcher} that routes each inbound message to its session and connection.
  *
  * <h2>Threading contract</h2>
  * <ul>
- *   <li><b>Receive path.</b> The transport's thread calls {@link #onMessage}:
- *       {@code Transport -> Engine.onMessage -> Codec.decode -> table lookup by (peer, role, id)
- *       -> Connection.onData -> ReceiveBuffer}. It never blocks: it takes only short locks
- *       (a connection's {@code lock}, a buffer's lock, the backlog's lock), never a
- *       {@code sendLock}, and its own sends (ACKs, closes) are ones the transport promises not to
- *       block. A full receive buffer fails that one connection instead of waiting; an exhausted
- *       receive budget fails the connection holding the most ({@link BufferLimits}).</li>
+ *   <li><b>Receive path.</b> The transport's thread calls {@link #onMessage} and
+ *       {@link #onPeerLost}: {@code Transport -> Engine.onMessage -> Dispatcher -> Codec.decode ->
+ *       PeerSession -> Connection.onData -> ReceiveBuffer}. It never blocks: it takes only short
+ *       locks (a session's monitor, a connection's {@code lock}, a buffer's lock, the backlog's
+ *       lock), never a {@code sendLock} or the engine's monitor. A full receive buffer fails that
+ *       one connection instead of waiting; an exhausted receive budget fails the connection
+ *       holding the most ({@link BufferLimits}).</li>
+ *   <li><b>Replies.</b> Every message the engine produces while handling one (a repeated ACK, a
+ *       refusal, the close answering a late or second ACK, a pong, the close after an overrun or
+ *       a broken rule) goes out through one operation, {@link #reply}. It never throws (a failed
+ *       reply is counted as {@link Counter#SEND_FAILED}) and, on the receive path, never blocks:
+ *       the transport promises that a send from inside its receiver callback does not wait
+ *       ({@link Transport}). The same operation sends the engine's other control messages (credit
+ *       grants from {@code read}, closes, refusals from the timer); on those threads it may wait
+ *       for the transport's backpressure like any send.</li>
  *   <li><b>Application threads</b> connect, accept, read, write and close. A writer holds its
  *       connection's {@code sendLock} while it hands messages to the transport, which may block
  *       it for backpressure; {@code close()} takes the same lock, so a close leaves after every
  *       byte written before it.</li>
- *   <li><b>The timer thread</b> (one per engine) refuses incoming connections nobody accepted
- *       in time. Its 4-byte refusals may wait on transport backpressure like any other send.</li>
+ *   <li><b>The timer thread</b> (one per engine, started on first use) refuses incoming
+ *       connections nobody accepted in time, runs the idle checks, and forgets sessions left
+ *       without connections for the grace period, telling the transport
+ *       ({@link Transport#forget}). Its sends may wait on transport backpressure.</li>
  *   <li><b>Locks.</b> Decide under a lock, do I/O outside it: nothing sends while holding a
- *       connection's {@code lock} or the backlog's lock. Lock order, where two are held:
- *       {@code sendLock} before {@code lock}; the backlog's lock before a connection's
- *       {@code lock}. The table is a concurrent map and needs no lock.</li>
+ *       session's monitor, a connection's {@code lock} or the backlog's lock. Lock order, where
+ *       two are held: {@code sendLock} before {@code lock}; the backlog's lock before a
+ *       connection's {@code lock}; a connection's {@code lock} before its session's monitor (a
+ *       connection may leave its session while deciding under its lock). The map of sessions
+ *       and each session's maps are concurrent; a session's monitor guards only adding,
+ *       removing and retiring, and is the last lock taken.</li>
  *   <li><b>Close.</b> {@link #close} refuses the backlog, sends a close for every open
  *       connection, fails every waiting call, and stops the timer and the transport, whose
  *       threads have ended when it returns.</li>
@@ -59,28 +68,19 @@ import org.ministreaming.wire.Packet;
 public final class Engine implements Transport.Receiver, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
-    private static final int ID_ATTEMPTS = 64;
-
-    /** Table key: a message from one peer can never reach another peer's connection. */
-    private record Key(Destination peer, Role role, ConnectionId localId) {
-    }
-
-    /** Finds the server-side connection a repeated SYN belongs to. */
-    private record SynKey(Destination peer, ConnectionId clientId) {
-    }
 
     private final Transport transport;
     private final EngineSettings settings;
     private final MessageListener listener;
     private final Counters counters = new Counters();
-    private final Map<Key, Connection> connections = new ConcurrentHashMap<>();
-    private final Map<SynKey, ServerConnection> bySyn = new ConcurrentHashMap<>();
+    private final PeerSessions sessions;
     private final Admission admission;
     private final BufferLimits bufferLimits;
     private final Liveness liveness;
+    private final Dispatcher dispatcher;
     private final ScheduledThreadPoolExecutor timer;
     /** The timer's threads, joined on close: the pool reports termination just before they end. */
-    private final List<Thread> timerThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
     private volatile Acceptor acceptor;
     private volatile boolean closed;
 
@@ -98,6 +98,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.admission = new Admission(settings.limits(), counters);
         this.bufferLimits = new BufferLimits(settings, counters);
         this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
+        this.dispatcher = new Dispatcher(this, settings, counters, admission);
+        this.sessions = new PeerSessions(transport, settings, timer);
     }
 
     /**
@@ -132,28 +134,30 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
      * @param peer where to connect
      * @param timeout how long to wait for the answer
      * @return the established connection
-     * @throws java.net.ConnectException if the peer refused
+     * @throws org.ministreaming.ConnectionRefusedException if the peer refused
      * @throws java.net.SocketTimeoutException if the peer did not answer in time
+     * @throws PeerLostException if the transport lost the peer meanwhile
      * @throws IOException if the engine is closed or the transport failed
      */
     public ClientConnection connect(Destination peer, Duration timeout) throws IOException {
         checkOpen();
-        if (admission.admitConnection(peer, connections.size()) != null) {
+        PeerSession known = sessions.get(peer);
+        if (admission.admitConnection(peer, known == null ? 0 : known.connectionCount(), sessions.connectionCount()) != null) {
             throw new SocketException("connection limit reached: the manager may hold " + settings.limits().maxConnections()
                     + " connections, " + settings.limits().maxConnectionsPerPeer() + " with one peer");
         }
         int offeredWindow = settings.creditExtension() ? settings.receiveBufferSize() : 0;
-        ClientConnection connection = register(peer, Role.CLIENT,
+        ClientConnection connection = sessions.register(peer, Role.CLIENT,
                 id -> new ClientConnection(this, peer, id, offeredWindow));
         if (closed) {
-            connection.fail("the manager was closed", false);
+            connection.fail(new SocketException("the manager was closed"), false);
         } else {
             byte[] destination = transport.synPayload();
             byte[] payload = offeredWindow > 0 ? CreditExtension.withTrailer(destination, offeredWindow) : destination;
             try {
                 transmit(peer, Message.syn(connection.localId(), payload), true);
             } catch (IOException e) {
-                connection.fail("sending the SYN to " + peer + " failed: " + e.getMessage(), false);
+                connection.fail(new IOException("sending the SYN to " + peer + " failed: " + e.getMessage(), e), false);
                 throw e;
             }
         }
@@ -186,13 +190,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return counters.get(counter);
     }
 
-    /** Bytes received and not yet read, over all connections in the table. */
+    /** Bytes received and not yet read, over all connections. */
     public long bufferedBytes() {
-        long total = 0;
-        for (Connection connection : connections.values()) {
-            total += connection.available();
-        }
-        return total;
+        return sessions.connections().stream().mapToLong(Connection::available).sum();
     }
 
     /**
@@ -208,9 +208,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return bufferLimits.highWater();
     }
 
-    /** Number of connections in the table (open, opening or waiting for accept). */
+    /** Number of connections (open, opening or waiting for accept), over all sessions. */
     public int connectionCount() {
-        return connections.size();
+        return sessions.connectionCount();
     }
 
     /** Whether {@link #close} was called. */
@@ -235,194 +235,64 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     @Override
     public void onMessage(Destination from, byte[] bytes) {
-        counters.increment(Counter.MESSAGES_RECEIVED);
-        try {
-            Packet packet;
-            try {
-                packet = Codec.decode(bytes);
-            } catch (MalformedMessageException e) {
-                malformed(from, bytes, e);
-                return;
-            }
-            notify(() -> listener.received(from, packet));
-            if (bytes.length > settings.limits().maxMessageSize()) {
-                oversize(from, packet);
-                return;
-            }
-            if (packet instanceof Chaff) {
-                counters.increment(Counter.CHAFF);
-                return;
-            }
-            dispatch(from, (Message) packet);
-        } catch (RuntimeException e) {
-            counters.increment(Counter.INTERNAL_ERROR);
-            LOG.log(Level.WARNING, "engine defect while handling a message from " + from, e);
-        }
+        dispatcher.onMessage(from, bytes);
     }
 
-    private void dispatch(Destination from, Message message) {
-        switch (message.type()) {
-            case SYN -> onSyn(from, message);
-            case ACK -> onAck(from, message);
-            case CLIENT_DATA, SERVER_DATA -> {
-                Connection connection = find(from, message);
-                if (connection != null) {
-                    connection.onData(message);
-                }
-            }
-            case CLIENT_CREDIT, SERVER_CREDIT -> {
-                Connection connection = find(from, message);
-                if (connection != null) {
-                    connection.onCredit(message);
-                }
-            }
-            case PING -> {
-                counters.increment(Counter.PINGS_ANSWERED);
-                sendQuietly(from, Message.pong(message));
-            }
-            case PONG -> liveness.onPong(from, message);
-            case CLIENT_CLOSE -> {
-                Connection connection = find(from, message);
-                if (connection != null) {
-                    connection.onRemoteClose(message);
-                }
-            }
-            case SERVER_CLOSE -> {
-                Connection connection = find(from, message);
-                if (connection != null) {
-                    ((ClientConnection) connection).onServerClose(message);
-                }
-            }
-            default -> throw new IllegalStateException("no handler for " + message.type());
-        }
+    @Override
+    public void onPeerLost(Destination peer, IOException cause) {
+        dispatcher.onPeerLost(peer, cause);
     }
 
-    /** The connection a {@code 5x} (client role) or {@code Ax} (server role) message is for. */
-    private Connection find(Destination from, Message message) {
-        Role role = message.type().direction() == org.ministreaming.wire.Direction.SERVER_TO_CLIENT ? Role.CLIENT : Role.SERVER;
-        Connection connection = connections.get(new Key(from, role, message.id()));
-        if (connection == null) {
-            counters.increment(Counter.UNKNOWN_CONNECTION);
-            LOG.log(Level.DEBUG, () -> "dropped, no " + role + " connection " + message.id() + " with " + from + ": " + message);
-        } else {
-            connection.heard();
-        }
-        return connection;
-    }
-
-    private void onSyn(Destination from, Message syn) {
-        ConnectionId clientId = syn.id();
-        ServerConnection existing = bySyn.get(new SynKey(from, clientId));
-        if (existing != null) {
-            counters.increment(Counter.DUPLICATE_SYN);
-            Message ack = existing.repeatAck();
-            LOG.log(Level.DEBUG, () -> "repeated SYN " + clientId + " from " + from + (ack != null ? ", ACK sent again" : ", still waiting for accept"));
-            if (ack != null) {
-                sendQuietly(from, ack);
-            }
-            return;
-        }
+    /** The backlog if a server socket is open and the engine is not closed, else {@code null}. */
+    Acceptor openAcceptor() {
         Acceptor current = acceptor;
-        if (closed || current == null || current.isClosed()) {
-            refuse(from, clientId, "no server socket is open");
-            return;
-        }
-        if (admission.admitSyn(from, connections.size()) != null) {
-            sendQuietly(from, Message.serverClose(clientId));
-            return;
-        }
-        int clientWindow = settings.creditExtension() ? CreditExtension.offeredWindow(syn).orElse(0) : 0;
-        ServerConnection connection;
+        return closed || current == null || current.isClosed() ? null : current;
+    }
+
+    /** Starts the timer that refuses {@code connection} if nobody accepts it in time. */
+    void startAcceptTimer(Acceptor backlog, ServerConnection connection) {
         try {
-            connection = register(from, Role.SERVER,
-                    id -> new ServerConnection(this, from, id, clientId, settings.receiveBufferSize(), clientWindow));
-        } catch (IOException e) {
-            refuse(from, clientId, e.getMessage());
-            return;
-        }
-        bySyn.put(new SynKey(from, clientId), connection);
-        Acceptor.Offer offer = current.offer(connection);
-        if (offer != Acceptor.Offer.QUEUED) {
-            if (offer == Acceptor.Offer.PEER_SHARE) {
-                admission.refuse(from, Counter.REFUSED_PEER_BACKLOG, current.peerShare() + " connections waiting for accept per peer");
-            } else {
-                counters.increment(Counter.SYN_REFUSED);
-                LOG.log(Level.INFO, "refused SYN " + clientId + " from " + from + ": the accept backlog ("
-                        + settings.acceptBacklog() + ") is full or closed");
-            }
-            connection.fail("refused: the accept backlog is full or closed", true);
-            return;
-        }
-        try {
-            connection.setAcceptTimer(timer.schedule(() -> acceptTimedOut(current, connection),
+            connection.setAcceptTimer(timer.schedule(() -> acceptTimedOut(backlog, connection),
                     settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS));
         } catch (RejectedExecutionException closing) {
-            // close() ran since the checks above and stopped the timer: it refuses the backlog and
-            // fails every connection, this one included, so no accept timeout is needed.
-            LOG.log(Level.DEBUG, () -> "SYN " + clientId + " from " + from + " arrived while the manager closed");
+            // close() ran since the SYN was checked and stopped the timer: it refuses the backlog
+            // and fails every connection, this one included, so no accept timeout is needed.
+            LOG.log(Level.DEBUG, () -> connection + " arrived while the manager closed");
         }
-    }
-
-    private void refuse(Destination from, ConnectionId clientId, String why) {
-        counters.increment(Counter.SYN_REFUSED);
-        LOG.log(Level.DEBUG, () -> "refused SYN " + clientId + " from " + from + ": " + why);
-        sendQuietly(from, Message.serverClose(clientId));
     }
 
     void refusedOnClose(ServerConnection connection) {
         counters.increment(Counter.SYN_REFUSED);
-        connection.fail("refused: the server socket was closed", true);
+        connection.fail(new IOException("refused: the server socket was closed"), true);
     }
 
     private void acceptTimedOut(Acceptor backlog, ServerConnection connection) {
         if (backlog.remove(connection)) {
             counters.increment(Counter.ACCEPT_TIMEOUT);
             LOG.log(Level.INFO, "refused " + connection + ": not accepted within " + settings.acceptTimeout().toMillis() + " ms");
-            connection.fail("refused: not accepted in time", true);
+            connection.fail(new IOException("refused: not accepted in time"), true);
         }
     }
 
-    private void onAck(Destination from, Message ack) {
-        ConnectionId serverId = ack.ackedServerId();
-        Connection connection = connections.get(new Key(from, Role.CLIENT, ack.id()));
-        if (connection == null) {
-            counters.increment(Counter.LATE_ACK);
-            LOG.log(Level.DEBUG, () -> "ACK for " + ack.id() + " from " + from + " with no such connection; closing server id " + serverId);
-            sendQuietly(from, Message.clientClose(serverId));
-            return;
-        }
-        connection.heard();
-        switch (((ClientConnection) connection).onAck(ack)) {
-            case REPEATED -> unexpected(from, ack, "the same ACK again");
-            case UNEXPECTED -> {
-                // A second server connection for this client id (a repeated SYN met a server that
-                // had forgotten the first): close it so that it does not dangle.
-                unexpected(from, ack, "a second ACK with another server id; closing that server id");
-                sendQuietly(from, Message.clientClose(serverId));
-            }
-            default -> {
-            }
-        }
+    // ---------------------------------------------------------------- sessions
+
+    /** The session with {@code peer}, or {@code null} when there is none (nothing is made). */
+    PeerSession session(Destination peer) {
+        return sessions.get(peer);
     }
 
-    private void oversize(Destination from, Packet packet) {
-        admission.refuse(from, Counter.OVERSIZE_MESSAGE, "messages of at most " + settings.limits().maxMessageSize() + " bytes");
-        if (packet instanceof Message message
-                && (message.type() == MessageType.CLIENT_DATA || message.type() == MessageType.SERVER_DATA)) {
-            Connection connection = find(from, message);
-            if (connection != null) {
-                connection.fail("protocol violation: " + from + " sent a data message of " + message.payloadLength()
-                        + " bytes, more than " + settings.limits().maxMessageSize() + " in all; the connection was closed", true);
-            }
-        }
+    /** The sessions, one per peer. */
+    PeerSessions sessions() {
+        return sessions;
     }
 
-    @Override
-    public void onPeerLost(Destination peer, IOException cause) {
-        counters.increment(Counter.PEERS_LOST);
-        for (Connection connection : snapshot()) {
-            if (connection.peer().equals(peer)) {
-                connection.fail("lost the link to " + peer + ": " + cause.getMessage(), false);
+    /** A connection ended: it leaves its session, and the backlog if it waited there. */
+    void forget(Connection connection) {
+        sessions.remove(connection);
+        if (connection instanceof ServerConnection server) {
+            Acceptor current = acceptor;
+            if (current != null) {
+                current.remove(server);
             }
         }
     }
@@ -447,32 +317,13 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     void idle(Connection connection, Duration silent) {
         counters.increment(Counter.IDLE_CLOSED);
         LOG.log(Level.INFO, connection + ": closing, nothing heard from the peer for " + silent.toMillis() + " ms");
-        connection.fail("nothing heard from " + connection.peer() + " for " + silent.toMillis()
-                + " ms, more than the idle timeout; the connection was closed", true);
+        connection.fail(new PeerLostException("nothing heard from " + connection.peer() + " for " + silent.toMillis()
+                + " ms, more than the idle timeout; the connection was closed", null), true);
     }
 
-    /** Whether some connection with {@code peer} agreed to the credit extension. */
-    boolean speaksExtension(Destination peer) {
-        for (Connection connection : connections.values()) {
-            if (connection.peer().equals(peer) && connection.hasCredit() && connection.isOpen()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The peer answered a ping: every connection with it counts as heard from. */
-    void heardFrom(Destination peer) {
-        for (Connection connection : connections.values()) {
-            if (connection.peer().equals(peer)) {
-                connection.heard();
-            }
-        }
-    }
-
-    /** The connections in the table now. */
+    /** The connections now, over all sessions. */
     List<Connection> connections() {
-        return snapshot();
+        return sessions.connections();
     }
 
     /** The limits on buffered bytes, for the connections' receive paths. */
@@ -480,13 +331,11 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return bufferLimits;
     }
 
-    private void malformed(Destination from, byte[] bytes, MalformedMessageException problem) {
-        counters.increment(problem.reason() == MalformedMessageException.Reason.UNKNOWN_TYPE
-                ? Counter.UNKNOWN_TYPE : Counter.MALFORMED);
-        LOG.log(Level.DEBUG, () -> "dropped " + bytes.length + " bytes from " + from + ": " + problem.getMessage());
-        notify(() -> listener.malformed(from, bytes, problem));
+    Liveness liveness() {
+        return liveness;
     }
 
+    /** Sends a message that may block for backpressure, and may fail. */
     void send(Destination to, Packet packet) throws IOException {
         transmit(to, packet, false);
     }
@@ -494,7 +343,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     /** Hands a message to the transport; {@code opening} for a SYN, which goes by {@link Transport#open}. */
     private void transmit(Destination to, Packet packet, boolean opening) throws IOException {
         // Tell the listener first, so that a trace shows a message before the peer's answer to it.
-        notify(() -> listener.sent(to, packet));
+        notify(l -> l.sent(to, packet));
         if (opening) {
             transport.open(to, packet.encoded());
         } else {
@@ -503,7 +352,13 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         counters.increment(Counter.MESSAGES_SENT);
     }
 
-    void sendQuietly(Destination to, Message message) {
+    /**
+     * The reply path: the one way the engine sends a control message it produced itself (a
+     * repeated ACK, a refusal, a close, a pong, a credit grant). Never throws: a failure is
+     * counted as {@link Counter#SEND_FAILED} and logged. On the receive path it never blocks, by
+     * the transport's rule for sends from inside its callbacks; see the threading contract above.
+     */
+    void reply(Destination to, Message message) {
         try {
             send(to, message);
         } catch (IOException e) {
@@ -512,40 +367,12 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         }
     }
 
-    void forget(Connection connection) {
-        if (connections.remove(new Key(connection.peer(), connection.role(), connection.localId()), connection)) {
-            admission.closed(connection.peer());
-        }
-        if (connection instanceof ServerConnection server) {
-            bySyn.remove(new SynKey(server.peer(), server.remoteId()), server);
-            Acceptor current = acceptor;
-            if (current != null) {
-                current.remove(server);
-            }
-        }
-    }
-
-    private <C extends Connection> C register(Destination peer, Role role, Function<ConnectionId, C> create) throws IOException {
-        for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
-            C connection = create.apply(ConnectionId.random(settings.random()));
-            if (connections.putIfAbsent(new Key(peer, role, connection.localId()), connection) == null) {
-                admission.opened(peer);
-                return connection;
-            }
-        }
-        throw new IOException("no free " + role + " connection id with " + peer + " after " + ID_ATTEMPTS + " tries");
-    }
-
-    private List<Connection> snapshot() {
-        return new ArrayList<>(connections.values());
-    }
-
-    private void notify(Runnable call) {
+    void notify(Consumer<MessageListener> call) {
         if (listener == MessageListener.NONE) {
             return;
         }
         try {
-            call.run();
+            call.accept(listener);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "message listener failed", e);
         }
@@ -573,8 +400,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         if (current != null) {
             current.close();
         }
-        for (Connection connection : snapshot()) {
-            connection.fail("the manager was closed", true);
+        SocketException closing = new SocketException("the manager was closed");
+        for (PeerSession session : List.copyOf(sessions.all())) {
+            session.fail(closing, true);
         }
         timer.shutdownNow();
         transport.close();

@@ -21,10 +21,15 @@ import org.ministreaming.Limits;
  * @param creditExtension whether to offer and accept the credit extension
  * @param idleTimeout close a connection after hearing nothing from its peer for this long;
  *     {@link Duration#ZERO} never does
+ * @param peerGrace how long a peer without connections is remembered before it is forgotten
+ *     (and the transport told)
  * @param limits the limits against abuse
  */
 public record EngineSettings(Duration acceptTimeout, int acceptBacklog, int receiveBufferSize, int plainReceiveAllowance,
-        long receiveBudget, Random random, boolean creditExtension, Duration idleTimeout, Limits limits) {
+        long receiveBudget, Random random, boolean creditExtension, Duration idleTimeout, Duration peerGrace, Limits limits) {
+
+    /** How long a peer without connections is remembered unless told otherwise: 60 s. */
+    public static final Duration DEFAULT_PEER_GRACE = Duration.ofSeconds(60);
 
     /**
      * The heap a buffered message costs beyond its payload, charged with it against the plain
@@ -49,6 +54,9 @@ public record EngineSettings(Duration acceptTimeout, int acceptBacklog, int rece
         if (acceptTimeout.isNegative() || acceptTimeout.isZero()) {
             throw new IllegalArgumentException("acceptTimeout must be positive: " + acceptTimeout);
         }
+        if (peerGrace.isNegative() || peerGrace.isZero()) {
+            throw new IllegalArgumentException("peerGrace must be positive: " + peerGrace);
+        }
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idleTimeout must not be negative: " + idleTimeout);
         }
@@ -64,6 +72,13 @@ public record EngineSettings(Duration acceptTimeout, int acceptBacklog, int rece
         if (receiveBudget < 1) {
             throw new IllegalArgumentException("receiveBudget must be at least 1: " + receiveBudget);
         }
+    }
+
+    /** Settings that remember a peer without connections for {@link #DEFAULT_PEER_GRACE}. */
+    public EngineSettings(Duration acceptTimeout, int acceptBacklog, int receiveBufferSize, int plainReceiveAllowance,
+            long receiveBudget, Random random, boolean creditExtension, Duration idleTimeout, Limits limits) {
+        this(acceptTimeout, acceptBacklog, receiveBufferSize, plainReceiveAllowance, receiveBudget, random, creditExtension,
+                idleTimeout, DEFAULT_PEER_GRACE, limits);
     }
 
     /**

@@ -5,13 +5,11 @@ import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,23 +28,21 @@ import org.ministreaming.wire.Message;
  * whose peer was silent for that long; halfway there, peers that speak the extension are pinged,
  * so quiet but healthy connections to them stay open.
  *
- * <p>Thread-safe.
+ * <p>The pings outstanding are kept per peer, by its {@link PeerSession}, at most
+ * {@value #MAX_PENDING_PINGS} to one peer. Thread-safe.
  */
 final class Liveness {
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static final int MAX_PENDING_PINGS = 256;
 
-    private record PingKey(Destination peer, ConnectionId id) {
-    }
-
-    private record PendingPing(long token, long sentNanos, boolean keepalive, CompletableFuture<Long> answered) {
+    /** A ping sent and not yet answered; kept by the peer's {@link PeerSession} under its ping id. */
+    record PendingPing(long token, long sentNanos, boolean keepalive, CompletableFuture<Long> answered) {
     }
 
     private final Engine engine;
     private final Random random;
     private final long idleNanos;
-    private final Map<PingKey, PendingPing> pending = new ConcurrentHashMap<>();
 
     Liveness(Engine engine, Random random, Duration idleTimeout) {
         this.engine = engine;
@@ -68,19 +64,21 @@ final class Liveness {
      * @return the round trip, or empty for a peer that does not speak the extension, which got
      *     the original's unanswered 1-byte ping
      * @throws SocketTimeoutException if a peer that speaks the extension did not answer in time
-     * @throws IOException if the ping could not be sent, or too many are outstanding
+     * @throws IOException if the ping could not be sent, or too many are outstanding to that peer
      */
     Optional<Duration> ping(Destination peer, Duration timeout) throws IOException {
-        if (!engine.speaksExtension(peer)) {
+        PeerSession session = engine.session(peer);
+        if (session == null || !session.speaksExtension()) {
             engine.send(peer, Chaff.PING);
             return Optional.empty();
         }
+        Map<ConnectionId, PendingPing> pending = session.pings();
         if (pending.size() >= MAX_PENDING_PINGS) {
             throw new IOException("too many pings outstanding (" + MAX_PENDING_PINGS + ")");
         }
         CompletableFuture<Long> answered = new CompletableFuture<>();
-        PingKey key = send(peer, false, answered);
-        long sent = pending.get(key).sentNanos();
+        ConnectionId id = send(session, false, answered);
+        long sent = pending.get(id).sentNanos();
         try {
             return Optional.of(Duration.ofNanos(answered.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS) - sent));
         } catch (TimeoutException e) {
@@ -91,55 +89,58 @@ final class Liveness {
         } catch (ExecutionException e) {
             throw new IOException("ping to " + peer + " failed", e.getCause());
         } finally {
-            pending.remove(key);
+            pending.remove(id);
         }
     }
 
-    private PingKey send(Destination peer, boolean keepalive, CompletableFuture<Long> answered) throws IOException {
+    private ConnectionId send(PeerSession session, boolean keepalive, CompletableFuture<Long> answered) throws IOException {
         long token = random.nextLong();
-        PingKey key;
+        ConnectionId id;
         do {
-            key = new PingKey(peer, ConnectionId.random(random));
-        } while (pending.putIfAbsent(key, new PendingPing(token, System.nanoTime(), keepalive, answered)) != null);
+            id = ConnectionId.random(random);
+        } while (session.pings().putIfAbsent(id, new PendingPing(token, System.nanoTime(), keepalive, answered)) != null);
         try {
-            engine.send(peer, Message.ping(key.id(), token));
+            engine.send(session.peer(), Message.ping(id, token));
         } catch (IOException e) {
-            pending.remove(key);
+            session.pings().remove(id);
             throw e;
         }
-        return key;
+        return id;
     }
 
     /** Receive path: a pong; one we asked for counts as hearing from the peer. */
     void onPong(Destination from, Message pong) {
-        PingKey key = new PingKey(from, pong.id());
-        PendingPing ping = pending.get(key);
+        PeerSession session = engine.session(from);
+        PendingPing ping = session == null ? null : session.pings().get(pong.id());
         if (ping == null || ping.token() != pong.token()) {
             engine.unexpected(from, pong, "a pong for no ping sent");
             return;
         }
         if (ping.keepalive()) {
-            pending.remove(key);
+            session.pings().remove(pong.id());
         }
         ping.answered().complete(System.nanoTime());
-        engine.heardFrom(from);
+        session.heardFrom();
     }
 
     private void checkIdle() {
         try {
             long now = System.nanoTime();
-            pending.entrySet().removeIf(entry -> entry.getValue().keepalive() && now - entry.getValue().sentNanos() > idleNanos);
-            Set<Destination> pinged = new HashSet<>();
-            for (Connection connection : engine.connections()) {
-                long silent = now - connection.lastHeardNanos();
-                if (!connection.isOpen()) {
-                    continue;
-                }
-                if (silent > idleNanos) {
-                    engine.idle(connection, Duration.ofNanos(silent));
-                } else if (silent > idleNanos / 2 && connection.hasCredit() && pinged.add(connection.peer())
-                        && pending.size() < MAX_PENDING_PINGS) {
-                    keepalive(connection.peer());
+            for (PeerSession session : engine.sessions().all()) {
+                Map<ConnectionId, PendingPing> pending = session.pings();
+                pending.values().removeIf(ping -> ping.keepalive() && now - ping.sentNanos() > idleNanos);
+                boolean pinged = false;
+                for (Connection connection : List.copyOf(session.connections())) {
+                    long silent = now - connection.lastHeardNanos();
+                    if (!connection.isOpen()) {
+                        continue;
+                    }
+                    if (silent > idleNanos) {
+                        engine.idle(connection, Duration.ofNanos(silent));
+                    } else if (!pinged && silent > idleNanos / 2 && connection.hasCredit() && pending.size() < MAX_PENDING_PINGS) {
+                        pinged = true;
+                        keepalive(session);
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -147,11 +148,11 @@ final class Liveness {
         }
     }
 
-    private void keepalive(Destination peer) {
+    private void keepalive(PeerSession session) {
         try {
-            send(peer, true, new CompletableFuture<>());
+            send(session, true, new CompletableFuture<>());
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "keepalive ping to " + peer + " failed: " + e.getMessage());
+            LOG.log(Level.DEBUG, () -> "keepalive ping to " + session.peer() + " failed: " + e.getMessage());
         }
     }
 }

@@ -129,7 +129,7 @@ final class ReceiveBuffer {
                     throw new SocketException("Socket closed");
                 }
                 if (failure != null) {
-                    throw new IOException(failure.getMessage(), failure);
+                    throw Failures.again(failure);
                 }
                 if (finished) {
                     return -1;

@@ -63,6 +63,18 @@ public interface Transport extends AutoCloseable {
         send(to, syn);
     }
 
+    /**
+     * The engine has forgotten {@code peer}: it has had no connections with it for the grace
+     * period. The transport may drop what it keeps for that peer (links, windows, address
+     * entries); if the peer comes back, it is met as a new one. Called on the engine's timer
+     * thread, never from inside a {@link Receiver} callback; must not block for long. By
+     * default nothing is dropped.
+     *
+     * @param peer the peer forgotten
+     */
+    default void forget(Destination peer) {
+    }
+
     /** Stops the endpoint: no more deliveries, and every thread it started has ended. */
     @Override
     void close();

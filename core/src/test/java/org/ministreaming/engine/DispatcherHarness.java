@@ -310,7 +310,7 @@ final class DispatcherHarness implements AutoCloseable {
                 ? server.state() == ServerState.ESTABLISHED
                 : ((ClientConnection) connection).state() == ClientState.ESTABLISHED;
         check(established, connection + " left ESTABLISHED");
-        check(connection.failureReason() == null, connection + " failed: " + connection.failureReason());
+        check(connection.failure() == null, connection + " failed: " + connection.failure());
         check(connection.hasCredit() == victim.credit(), connection + " changed its credit agreement");
         check(victim.remoteId().equals(connection.remoteId()), connection + " changed its remote id");
         check(connection.available() == victim.buffered().length,

@@ -1,0 +1,227 @@
+package org.ministreaming.engine;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import org.ministreaming.Counter;
+import org.ministreaming.PeerLostException;
+import org.ministreaming.ReceiveLimitException;
+import org.ministreaming.Role;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.wire.Chaff;
+import org.ministreaming.wire.Codec;
+import org.ministreaming.wire.ConnectionId;
+import org.ministreaming.wire.CreditExtension;
+import org.ministreaming.wire.Direction;
+import org.ministreaming.wire.MalformedMessageException;
+import org.ministreaming.wire.Message;
+import org.ministreaming.wire.MessageType;
+import org.ministreaming.wire.Packet;
+
+/**
+ * The receive path of an {@link Engine}: decodes each inbound message, finds the peer's
+ * {@link PeerSession} and in it the connection, and hands the message over; SYNs go to the
+ * backlog, ACKs to the waiting client connection. Replies it produces go out by
+ * {@link Engine#reply}.
+ *
+ * <p>Runs on the transport's threads, one message at a time per peer, and never blocks (see the
+ * threading contract on {@link Engine}). Thread-safe: it keeps no state of its own.
+ */
+final class Dispatcher {
+
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+    private final Engine engine;
+    private final EngineSettings settings;
+    private final Counters counters;
+    private final Admission admission;
+
+    Dispatcher(Engine engine, EngineSettings settings, Counters counters, Admission admission) {
+        this.engine = engine;
+        this.settings = settings;
+        this.counters = counters;
+        this.admission = admission;
+    }
+
+    /** One inbound message: see {@link org.ministreaming.transport.Transport.Receiver#onMessage}. */
+    void onMessage(Destination from, byte[] bytes) {
+        counters.increment(Counter.MESSAGES_RECEIVED);
+        try {
+            Packet packet;
+            try {
+                packet = Codec.decode(bytes);
+            } catch (MalformedMessageException e) {
+                malformed(from, bytes, e);
+                return;
+            }
+            engine.notify(listener -> listener.received(from, packet));
+            if (bytes.length > settings.limits().maxMessageSize()) {
+                oversize(from, packet);
+                return;
+            }
+            if (packet instanceof Chaff) {
+                counters.increment(Counter.CHAFF);
+                return;
+            }
+            dispatch(from, (Message) packet);
+        } catch (RuntimeException e) {
+            counters.increment(Counter.INTERNAL_ERROR);
+            LOG.log(Level.WARNING, "engine defect while handling a message from " + from, e);
+        }
+    }
+
+    /** The transport lost {@code peer}: every connection with it fails, keeping the cause. */
+    void onPeerLost(Destination peer, IOException cause) {
+        counters.increment(Counter.PEERS_LOST);
+        PeerSession session = engine.session(peer);
+        if (session != null) {
+            session.fail(new PeerLostException("lost the link to " + peer + ": " + cause.getMessage(), cause), false);
+        }
+    }
+
+    private void dispatch(Destination from, Message message) {
+        switch (message.type()) {
+            case SYN -> onSyn(from, message);
+            case ACK -> onAck(from, message);
+            case CLIENT_DATA, SERVER_DATA -> {
+                Connection connection = find(from, message);
+                if (connection != null) {
+                    connection.onData(message);
+                }
+            }
+            case CLIENT_CREDIT, SERVER_CREDIT -> {
+                Connection connection = find(from, message);
+                if (connection != null) {
+                    connection.onCredit(message);
+                }
+            }
+            case PING -> {
+                counters.increment(Counter.PINGS_ANSWERED);
+                engine.reply(from, Message.pong(message));
+            }
+            case PONG -> engine.liveness().onPong(from, message);
+            case CLIENT_CLOSE -> {
+                Connection connection = find(from, message);
+                if (connection != null) {
+                    connection.onRemoteClose(message);
+                }
+            }
+            case SERVER_CLOSE -> {
+                Connection connection = find(from, message);
+                if (connection != null) {
+                    ((ClientConnection) connection).onServerClose(message);
+                }
+            }
+            default -> throw new IllegalStateException("no handler for " + message.type());
+        }
+    }
+
+    /** The connection a {@code 5x} (client role) or {@code Ax} (server role) message is for. */
+    private Connection find(Destination from, Message message) {
+        Role role = message.type().direction() == Direction.SERVER_TO_CLIENT ? Role.CLIENT : Role.SERVER;
+        PeerSession session = engine.session(from);
+        Connection connection = session == null ? null : session.find(role, message.id());
+        if (connection == null) {
+            counters.increment(Counter.UNKNOWN_CONNECTION);
+            LOG.log(Level.DEBUG, () -> "dropped, no " + role + " connection " + message.id() + " with " + from + ": " + message);
+        } else {
+            connection.heard();
+        }
+        return connection;
+    }
+
+    private void onSyn(Destination from, Message syn) {
+        ConnectionId clientId = syn.id();
+        PeerSession known = engine.session(from);
+        ServerConnection existing = known == null ? null : known.bySyn(clientId);
+        if (existing != null) {
+            counters.increment(Counter.DUPLICATE_SYN);
+            Message ack = existing.repeatAck();
+            LOG.log(Level.DEBUG, () -> "repeated SYN " + clientId + " from " + from + (ack != null ? ", ACK sent again" : ", still waiting for accept"));
+            if (ack != null) {
+                engine.reply(from, ack);
+            }
+            return;
+        }
+        Acceptor backlog = engine.openAcceptor();
+        if (backlog == null) {
+            refuse(from, clientId, "no server socket is open");
+            return;
+        }
+        if (admission.admitSyn(engine.sessions().getOrMake(from), engine.connectionCount()) != null) {
+            engine.reply(from, Message.serverClose(clientId));
+            return;
+        }
+        int clientWindow = settings.creditExtension() ? CreditExtension.offeredWindow(syn).orElse(0) : 0;
+        ServerConnection connection;
+        try {
+            connection = engine.sessions().register(from, Role.SERVER,
+                    id -> new ServerConnection(engine, from, id, clientId, settings.receiveBufferSize(), clientWindow));
+        } catch (IOException e) {
+            refuse(from, clientId, e.getMessage());
+            return;
+        }
+        Acceptor.Offer offer = backlog.offer(connection);
+        if (offer != Acceptor.Offer.QUEUED) {
+            if (offer == Acceptor.Offer.PEER_SHARE) {
+                admission.refuse(from, Counter.REFUSED_PEER_BACKLOG, backlog.peerShare() + " connections waiting for accept per peer");
+            } else {
+                counters.increment(Counter.SYN_REFUSED);
+                LOG.log(Level.INFO, "refused SYN " + clientId + " from " + from + ": the accept backlog ("
+                        + settings.acceptBacklog() + ") is full or closed");
+            }
+            connection.fail(new IOException("refused: the accept backlog is full or closed"), true);
+            return;
+        }
+        engine.startAcceptTimer(backlog, connection);
+    }
+
+    private void refuse(Destination from, ConnectionId clientId, String why) {
+        counters.increment(Counter.SYN_REFUSED);
+        LOG.log(Level.DEBUG, () -> "refused SYN " + clientId + " from " + from + ": " + why);
+        engine.reply(from, Message.serverClose(clientId));
+    }
+
+    private void onAck(Destination from, Message ack) {
+        ConnectionId serverId = ack.ackedServerId();
+        PeerSession session = engine.session(from);
+        Connection connection = session == null ? null : session.find(Role.CLIENT, ack.id());
+        if (connection == null) {
+            counters.increment(Counter.LATE_ACK);
+            LOG.log(Level.DEBUG, () -> "ACK for " + ack.id() + " from " + from + " with no such connection; closing server id " + serverId);
+            engine.reply(from, Message.clientClose(serverId));
+            return;
+        }
+        connection.heard();
+        switch (((ClientConnection) connection).onAck(ack)) {
+            case REPEATED -> engine.unexpected(from, ack, "the same ACK again");
+            case UNEXPECTED -> {
+                // A second server connection for this client id (a repeated SYN met a server that
+                // had forgotten the first): close it so that it does not dangle.
+                engine.unexpected(from, ack, "a second ACK with another server id; closing that server id");
+                engine.reply(from, Message.clientClose(serverId));
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void oversize(Destination from, Packet packet) {
+        admission.refuse(from, Counter.OVERSIZE_MESSAGE, "messages of at most " + settings.limits().maxMessageSize() + " bytes");
+        if (packet instanceof Message message
+                && (message.type() == MessageType.CLIENT_DATA || message.type() == MessageType.SERVER_DATA)) {
+            Connection connection = find(from, message);
+            if (connection != null) {
+                connection.fail(new ReceiveLimitException("protocol violation: " + from + " sent a data message of "
+                        + message.payloadLength() + " bytes, more than " + settings.limits().maxMessageSize()
+                        + " in all; the connection was closed"), true);
+            }
+        }
+    }
+
+    private void malformed(Destination from, byte[] bytes, MalformedMessageException problem) {
+        counters.increment(problem.reason() == MalformedMessageException.Reason.UNKNOWN_TYPE
+                ? Counter.UNKNOWN_TYPE : Counter.MALFORMED);
+        LOG.log(Level.DEBUG, () -> "dropped " + bytes.length + " bytes from " + from + ": " + problem.getMessage());
+        engine.notify(listener -> listener.malformed(from, bytes, problem));
+    }
+}

@@ -1,0 +1,38 @@
+package org.ministreaming.engine;
+
+import java.io.IOException;
+import java.net.SocketException;
+import org.ministreaming.ConnectionResetException;
+import org.ministreaming.PeerLostException;
+import org.ministreaming.ReceiveLimitException;
+
+/**
+ * Rethrowing a connection's failure. A connection keeps the {@link IOException} it failed with;
+ * every later read, write or connect throws a fresh exception of the same type and message, with
+ * the stored failure as its cause, so that each caller gets its own stack trace and can still
+ * reach the original one (and the transport's exception behind it). Stateless and thread-safe.
+ */
+final class Failures {
+
+    private Failures() {
+    }
+
+    /** A fresh exception of {@code failure}'s type and message, caused by it. */
+    static IOException again(IOException failure) {
+        String message = failure.getMessage();
+        IOException copy;
+        if (failure instanceof PeerLostException) {
+            copy = new PeerLostException(message, failure);
+        } else if (failure instanceof ReceiveLimitException) {
+            copy = new ReceiveLimitException(message, failure);
+        } else if (failure instanceof ConnectionResetException) {
+            copy = new ConnectionResetException(message, failure);
+        } else if (failure instanceof SocketException) {
+            copy = new SocketException(message);
+            copy.initCause(failure);
+        } else {
+            copy = new IOException(message, failure);
+        }
+        return copy;
+    }
+}

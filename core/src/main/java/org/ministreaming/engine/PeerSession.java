@@ -1,0 +1,192 @@
+package org.ministreaming.engine;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ministreaming.Role;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.wire.ConnectionId;
+
+/**
+ * Everything this endpoint knows about one peer: its connections by (role, local id), the index
+ * of its SYNs by client id, its SYN bucket, its outstanding pings, and when it was last left
+ * without connections. The counterpart of yamux's {@code Session} or OkHttp's
+ * {@code Http2Connection}: every per-peer question is answered here, at the cost of that peer's
+ * connections only, and {@link #fail} ends them all with one cause.
+ *
+ * <p>A session with no connections and no pings is forgotten once it has been so for the grace
+ * period ({@link Engine} decides when; {@link #retireIfUnused} makes the decision atomic with
+ * respect to {@link #add}). A retired session takes no connections: the engine then makes a new
+ * one.
+ *
+ * <p>Thread-safe. The maps are concurrent, so the receive path reads them without a lock; adding
+ * and removing connections and retiring go through this object's monitor, which is held briefly
+ * and never while calling out.
+ */
+final class PeerSession {
+
+    /** What {@link #add} did. */
+    enum Added { ADDED, ID_TAKEN, RETIRED }
+
+    private record Key(Role role, ConnectionId localId) {
+    }
+
+    private final Destination peer;
+    private final Map<Key, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<ConnectionId, ServerConnection> bySyn = new ConcurrentHashMap<>();
+    private final Map<ConnectionId, Liveness.PendingPing> pings = new ConcurrentHashMap<>();
+    private final Admission.TokenBucket synBucket;
+    /** Guarded by this. */
+    private long emptySinceNanos;
+    /** Guarded by this. */
+    private boolean retired;
+    /** Whether the engine has a check of this session scheduled. Guarded by this. */
+    private boolean checkScheduled;
+
+    PeerSession(Destination peer, int synsPerSecond, long nowNanos) {
+        this.peer = peer;
+        this.synBucket = new Admission.TokenBucket(synsPerSecond);
+        this.emptySinceNanos = nowNanos;
+    }
+
+    /** The peer. */
+    Destination peer() {
+        return peer;
+    }
+
+    /** Adds a connection, and for a server connection its SYN index entry. */
+    synchronized Added add(Connection connection) {
+        if (retired) {
+            return Added.RETIRED;
+        }
+        if (connections.putIfAbsent(new Key(connection.role(), connection.localId()), connection) != null) {
+            return Added.ID_TAKEN;
+        }
+        if (connection instanceof ServerConnection server) {
+            bySyn.put(server.remoteId(), server);
+        }
+        return Added.ADDED;
+    }
+
+    /**
+     * Removes a connection that has ended.
+     *
+     * @return whether it was here (it is removed once)
+     */
+    synchronized boolean remove(Connection connection) {
+        if (connection instanceof ServerConnection server) {
+            bySyn.remove(server.remoteId(), server);
+        }
+        boolean removed = connections.remove(new Key(connection.role(), connection.localId()), connection);
+        if (removed && connections.isEmpty()) {
+            emptySinceNanos = System.nanoTime();
+        }
+        return removed;
+    }
+
+    /** The connection with this role and local id, or {@code null}. */
+    Connection find(Role role, ConnectionId localId) {
+        return connections.get(new Key(role, localId));
+    }
+
+    /** The server connection a SYN with this client id made, or {@code null}. */
+    ServerConnection bySyn(ConnectionId clientId) {
+        return bySyn.get(clientId);
+    }
+
+    /** The connections now. */
+    Collection<Connection> connections() {
+        return connections.values();
+    }
+
+    /** How many connections there are now. */
+    int connectionCount() {
+        return connections.size();
+    }
+
+    /** The token bucket of this peer's SYNs. */
+    Admission.TokenBucket synBucket() {
+        return synBucket;
+    }
+
+    /** The pings sent to this peer and not yet answered or given up, by ping id. */
+    Map<ConnectionId, Liveness.PendingPing> pings() {
+        return pings;
+    }
+
+    /** Whether some open connection with this peer agreed to the credit extension. */
+    boolean speaksExtension() {
+        for (Connection connection : connections.values()) {
+            if (connection.hasCredit() && connection.isOpen()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The peer was heard from (it answered a ping): every connection with it counts as heard from. */
+    void heardFrom() {
+        for (Connection connection : connections.values()) {
+            connection.heard();
+        }
+    }
+
+    /**
+     * Ends every connection with this peer with the same cause.
+     *
+     * @param tellPeer whether to send a close where the peer still counts a connection open
+     */
+    void fail(IOException cause, boolean tellPeer) {
+        List<Connection> all = new ArrayList<>(connections.values());
+        for (Connection connection : all) {
+            connection.fail(cause, tellPeer);
+        }
+    }
+
+    /**
+     * Retires the session if it has had no connections and no pings for {@code graceNanos}.
+     *
+     * @return whether it is retired now; it then takes no more connections
+     */
+    synchronized boolean retireIfUnused(long nowNanos, long graceNanos) {
+        if (!retired && connections.isEmpty() && pings.isEmpty() && nowNanos - emptySinceNanos >= graceNanos) {
+            retired = true;
+        }
+        return retired;
+    }
+
+    /**
+     * Notes that the engine is about to schedule a check of this session.
+     *
+     * @return {@code false} if one is scheduled already
+     */
+    synchronized boolean checkScheduling() {
+        if (checkScheduled) {
+            return false;
+        }
+        checkScheduled = true;
+        return true;
+    }
+
+    /**
+     * After a check that did not retire the session: how long until the next one (a whole grace
+     * period when only pings kept it), or -1 when the session has connections again (the next time
+     * it is left without, a check is scheduled).
+     */
+    synchronized long nextCheckNanos(long nowNanos, long graceNanos) {
+        if (!connections.isEmpty()) {
+            checkScheduled = false;
+            return -1;
+        }
+        long remaining = graceNanos - (nowNanos - emptySinceNanos);
+        return remaining > 0 ? remaining : graceNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "PeerSession[" + peer + ", " + connections.size() + " connections]";
+    }
+}

@@ -1,0 +1,153 @@
+package org.ministreaming.engine;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.ministreaming.Role;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.wire.ConnectionId;
+
+/**
+ * An engine's sessions, one {@link PeerSession} per peer: made when a peer first gets a
+ * connection or sends a SYN that is judged, and forgotten on the timer once the peer has had no
+ * connections for the grace period, after which the transport is told
+ * ({@link Transport#forget}). Also counts the connections over all sessions.
+ *
+ * <p>Thread-safe. The map is concurrent; a session is removed only inside the map's
+ * {@code computeIfPresent} and only once it has retired, so a connection joining it at that
+ * moment either lands before (and the session stays) or finds it retired and makes a new one.
+ */
+final class PeerSessions {
+
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+    private static final int ID_ATTEMPTS = 64;
+
+    private final Transport transport;
+    private final EngineSettings settings;
+    private final ScheduledExecutorService timer;
+    private final Map<Destination, PeerSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger connectionCount = new AtomicInteger();
+
+    PeerSessions(Transport transport, EngineSettings settings, ScheduledExecutorService timer) {
+        this.transport = transport;
+        this.settings = settings;
+        this.timer = timer;
+    }
+
+    /** The session with {@code peer}, or {@code null} when there is none (nothing is made). */
+    PeerSession get(Destination peer) {
+        return sessions.get(peer);
+    }
+
+    /** The session with {@code peer}, made if there is none. */
+    PeerSession getOrMake(Destination peer) {
+        PeerSession[] made = new PeerSession[1];
+        PeerSession session = sessions.computeIfAbsent(peer,
+                p -> made[0] = new PeerSession(p, settings.limits().synsPerSecondPerPeer(), System.nanoTime()));
+        if (session == made[0]) {
+            scheduleCheck(session);
+        }
+        return session;
+    }
+
+    /** The sessions now. */
+    Collection<PeerSession> all() {
+        return sessions.values();
+    }
+
+    /** The connections now, over all sessions. */
+    List<Connection> connections() {
+        List<Connection> all = new ArrayList<>();
+        for (PeerSession session : sessions.values()) {
+            all.addAll(session.connections());
+        }
+        return all;
+    }
+
+    /** Connections over all sessions. */
+    int connectionCount() {
+        return connectionCount.get();
+    }
+
+    /**
+     * Makes a connection with a fresh random local id and adds it to the peer's session; a
+     * session retired meanwhile is replaced by a new one.
+     *
+     * @throws IOException if {@value #ID_ATTEMPTS} random ids were all taken
+     */
+    <C extends Connection> C register(Destination peer, Role role, Function<ConnectionId, C> create) throws IOException {
+        int attempt = 0;
+        while (attempt < ID_ATTEMPTS) {
+            C connection = create.apply(ConnectionId.random(settings.random()));
+            PeerSession session = getOrMake(peer);
+            switch (session.add(connection)) {
+                case ADDED -> {
+                    connectionCount.incrementAndGet();
+                    return connection;
+                }
+                case ID_TAKEN -> attempt++;
+                default -> sessions.remove(peer, session); // retired: the next round makes its successor
+            }
+        }
+        throw new IOException("no free " + role + " connection id with " + peer + " after " + ID_ATTEMPTS + " tries");
+    }
+
+    /** A connection ended: it leaves its session, whose grace period starts if it was the last. */
+    void remove(Connection connection) {
+        PeerSession session = sessions.get(connection.peer());
+        if (session != null && session.remove(connection)) {
+            connectionCount.decrementAndGet();
+            if (session.connectionCount() == 0) {
+                scheduleCheck(session);
+            }
+        }
+    }
+
+    private void scheduleCheck(PeerSession session) {
+        if (session.checkScheduling()) {
+            scheduleCheck(session, settings.peerGrace().toNanos());
+        }
+    }
+
+    private void scheduleCheck(PeerSession session, long delayNanos) {
+        try {
+            timer.schedule(() -> check(session), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            LOG.log(Level.DEBUG, () -> session + " not checked: the manager is closing");
+        }
+    }
+
+    /** Timer: forgets the session if it has had no connections for the grace period, else checks again later. */
+    private void check(PeerSession session) {
+        long now = System.nanoTime();
+        long grace = settings.peerGrace().toNanos();
+        boolean[] retired = new boolean[1];
+        sessions.computeIfPresent(session.peer(), (peer, current) -> {
+            retired[0] = current == session && session.retireIfUnused(now, grace);
+            return retired[0] ? null : current;
+        });
+        if (retired[0]) {
+            LOG.log(Level.DEBUG, () -> "forgot " + session.peer() + ": no connections for " + settings.peerGrace().toMillis() + " ms");
+            try {
+                transport.forget(session.peer());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "the transport failed to forget " + session.peer(), e);
+            }
+            return;
+        }
+        long next = session.nextCheckNanos(now, grace);
+        if (next > 0) {
+            scheduleCheck(session, next);
+        }
+    }
+}
