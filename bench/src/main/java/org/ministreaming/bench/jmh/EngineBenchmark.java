@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@link #dispatchDataMessage}: the receive path alone. A 1-byte data message sent once by
  *       the client, copied (as a transport hands the engine a fresh array), handed to the
  *       server's engine, and its byte read by the server's application; the credit messages
- *       that reading sends are dropped.</li>
+ *       that reading sends are dropped. The client's engine never hears of these bytes, so
+ *       afterwards the two ends disagree about credit: JMH gives each benchmark method a state
+ *       of its own, and so must any other caller.</li>
  *   <li>{@link #dataMessage32KiB}: both paths. The client's application writes 32 KiB (one full
  *       data message), the network delivers it to the server's engine, the server's application
  *       reads it, and the credit that sends goes back to the client's engine.</li>
@@ -76,7 +78,7 @@ public class EngineBenchmark {
         client = StreamManager.open(network.endpoint("client"), options);
         StreamServerSocket listening = server.serverSocket();
         // connect() waits for the ACK and accept() sends it: both on threads of their own while this one delivers.
-        ExecutorService threads = Executors.newFixedThreadPool(2);
+        ExecutorService threads = Executors.newFixedThreadPool(2, runnable -> new Thread(runnable, "bench-setup"));
         try {
             Future<StreamSocket> connected = threads.submit(() -> client.connect(server.localDestination()));
             Future<StreamSocket> accepted = threads.submit(() -> listening.accept());

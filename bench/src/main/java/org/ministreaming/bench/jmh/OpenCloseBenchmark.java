@@ -62,8 +62,8 @@ public class OpenCloseBenchmark {
         server = StreamManager.open(network.endpoint("server"), options);
         client = StreamManager.open(network.endpoint("client"), options);
         listening = server.serverSocket();
-        answering = Executors.newFixedThreadPool(SERVER_THREADS);
-        acceptor = Executors.newSingleThreadExecutor();
+        answering = Executors.newFixedThreadPool(SERVER_THREADS, runnable -> new Thread(runnable, "bench-answer"));
+        acceptor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-accept"));
         acceptor.submit(this::acceptLoop);
     }
 

@@ -32,31 +32,27 @@ final class PumpedNetwork {
         return endpoint;
     }
 
-    /** Delivers every queued message, and what their delivery queues, in order; returns how many. */
-    int pump() {
-        int delivered = 0;
+    /** Delivers every queued message, and what their delivery queues, in order. */
+    void pump() {
         while (true) {
             InFlight next;
             Endpoint to;
             synchronized (this) {
                 next = queued.poll();
                 if (next == null) {
-                    return delivered;
+                    return;
                 }
                 to = endpoints.get(next.to());
             }
             if (to != null) {
                 to.deliver(next.from(), next.bytes());
             }
-            delivered++;
         }
     }
 
-    /** Drops every queued message; returns how many. */
-    synchronized int discard() {
-        int dropped = queued.size();
+    /** Drops every queued message. */
+    synchronized void discard() {
         queued.clear();
-        return dropped;
     }
 
     /**
