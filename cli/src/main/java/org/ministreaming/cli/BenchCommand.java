@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * {@code ministreaming bench}: the throughput of ministreaming over the TCP transport on loopback,
  * next to raw TCP sockets moving the same bytes the same way, and their ratio.
  *
- * The measuring is {@link Throughput}'s; this class reads the options and prints.
+ * <p>The measuring is {@link Throughput}'s; this class reads the options and prints.
  *
  * <p>Not thread-safe: picocli fills one instance per run.
  */
