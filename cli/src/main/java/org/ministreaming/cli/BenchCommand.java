@@ -7,6 +7,13 @@ import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.ministreaming.StreamOptions;
+import org.ministreaming.cli.throughput.Data;
+import org.ministreaming.cli.throughput.MinistreamingPath;
+import org.ministreaming.cli.throughput.MismatchException;
+import org.ministreaming.cli.throughput.Path;
+import org.ministreaming.cli.throughput.RawTcpPath;
+import org.ministreaming.cli.throughput.Result;
+import org.ministreaming.cli.throughput.Throughput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -18,6 +25,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ministreaming bench}: the throughput of ministreaming over the TCP transport on loopback,
  * next to raw TCP sockets moving the same bytes the same way, and their ratio.
+ *
+ * <p>The measuring is {@link Throughput}'s; this class reads the options and prints.
  *
  * <p>Not thread-safe: picocli fills one instance per run.
  */
@@ -92,15 +101,15 @@ final class BenchCommand implements Callable<Integer> {
                 + (verify ? "every byte received is compared with the byte sent (inside the timing, on both paths)"
                         : "receivers count the bytes (--verify compares them too)"));
         out.flush();
-        Throughput.Data data = Throughput.Data.of((int) chunk, SEED);
-        Throughput.Result ministreaming;
-        Throughput.Result raw;
+        Data data = Data.of((int) chunk, SEED);
+        Result ministreaming;
+        Result raw;
         Logger transportLog = Logger.getLogger(TRANSPORT_LOGGER);
         Level logLevel = transportLog.getLevel();
         // Links that end because the benchmark closes them are no news; warnings still show.
         transportLog.setLevel(Level.WARNING);
-        try (Throughput.Ministreaming ms = new Throughput.Ministreaming(receive.applyTo(StreamOptions.builder()));
-             Throughput.RawTcp tcp = new Throughput.RawTcp()) {
+        try (MinistreamingPath ms = new MinistreamingPath(receive.applyTo(StreamOptions.builder()));
+             RawTcpPath tcp = new RawTcpPath()) {
             if (warmup > 0) {
                 out.println("Warm-up: " + ByteSize.format(warmup) + " over each path first, not counted, so that the JIT"
                         + " has compiled the hot paths");
@@ -115,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
             report(out, "ministreaming:", ministreaming);
             raw = run(tcp, size, data, "raw TCP");
             report(out, "raw TCP:", raw);
-        } catch (Throughput.MismatchException e) {
+        } catch (MismatchException e) {
             out.flush();
             PrintWriter err = spec.commandLine().getErr();
             err.println("ministreaming: bench failed: " + e.getMessage());
@@ -144,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
         receive.check();
     }
 
-    private Throughput.Result run(Throughput.Path path, long bytes, Throughput.Data data, String label) throws IOException {
+    private Result run(Path path, long bytes, Data data, String label) throws IOException {
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), label, bytes);
         try {
             return Throughput.transfer(path, bytes, (int) Math.min(streams, bytes), (int) chunk, data, verify, progress);
@@ -153,7 +162,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void report(PrintWriter out, String label, Throughput.Result result) {
+    private static void report(PrintWriter out, String label, Result result) {
         out.printf(Locale.ROOT, "%-15s%d bytes in %.2f s: %.1f MiB/s%s%n", label, result.bytes(), result.seconds(),
                 result.mebibytesPerSecond(), result.cpuNanos() < 0 ? ""
                         : String.format(Locale.ROOT, " (CPU %.2f s, %.2f s per GiB)", result.cpuNanos() / 1e9,

@@ -1,4 +1,4 @@
-package org.ministreaming.cli;
+package org.ministreaming.cli.throughput;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,27 +20,27 @@ class ThroughputTest {
 
     @Test
     void theDataRepeatsItsPeriodSoThatAnyChunkIsOneRange() {
-        Throughput.Data data = Throughput.Data.of(3000, 7);
+        Data data = Data.of(3000, 7);
 
-        assertThat(data.bytes()).hasSize(Throughput.Data.PERIOD + 3000);
+        assertThat(data.bytes()).hasSize(Data.PERIOD + 3000);
         for (int i = 0; i < 3000; i++) {
-            assertThat(data.bytes()[Throughput.Data.PERIOD + i]).isEqualTo(data.bytes()[i]);
+            assertThat(data.bytes()[Data.PERIOD + i]).isEqualTo(data.bytes()[i]);
         }
-        assertThat(data.offset(Throughput.Data.PERIOD * 5L + 17)).isEqualTo(17);
-        assertThat(Throughput.Data.of(3000, 7).bytes()).as("seeded").isEqualTo(data.bytes());
+        assertThat(data.offset(Data.PERIOD * 5L + 17)).isEqualTo(17);
+        assertThat(Data.of(3000, 7).bytes()).as("seeded").isEqualTo(data.bytes());
     }
 
     @Test
     void aChunkLargerThanThePeriodStillRepeatsIt() {
-        Throughput.Data data = Throughput.Data.of(3 * Throughput.Data.PERIOD, 1);
+        Data data = Data.of(3 * Data.PERIOD, 1);
 
-        assertThat(data.bytes()[3 * Throughput.Data.PERIOD + 5]).isEqualTo(data.bytes()[5]);
+        assertThat(data.bytes()[3 * Data.PERIOD + 5]).isEqualTo(data.bytes()[5]);
     }
 
     @Test
     void countsEveryStreamsShare() throws IOException {
-        Throughput.Result result = Throughput.transfer(new Pipes(UnaryOperator.identity()), 3_000_001, 3, 4096,
-                Throughput.Data.of(4096, 1), true, done -> { });
+        Result result = Throughput.transfer(new Pipes(UnaryOperator.identity()), 3_000_001, 3, 4096,
+                Data.of(4096, 1), true, done -> { });
 
         assertThat(result.bytes()).isEqualTo(3_000_001);
         assertThat(result.nanos()).isPositive();
@@ -63,8 +63,8 @@ class ThroughputTest {
             }
         });
 
-        assertThatThrownBy(() -> Throughput.transfer(corrupting, 1 << 20, 1, 4096, Throughput.Data.of(4096, 1), true, done -> { }))
-                .isInstanceOf(Throughput.MismatchException.class)
+        assertThatThrownBy(() -> Throughput.transfer(corrupting, 1 << 20, 1, 4096, Data.of(4096, 1), true, done -> { }))
+                .isInstanceOf(MismatchException.class)
                 .hasMessage("stream 1: byte 100000 differs from the byte sent");
     }
 
@@ -77,13 +77,13 @@ class ThroughputTest {
             }
         });
 
-        assertThatThrownBy(() -> Throughput.transfer(losing, 8192, 1, 4096, Throughput.Data.of(4096, 1), false, done -> { }))
-                .isInstanceOf(Throughput.MismatchException.class)
+        assertThatThrownBy(() -> Throughput.transfer(losing, 8192, 1, 4096, Data.of(4096, 1), false, done -> { }))
+                .isInstanceOf(MismatchException.class)
                 .hasMessage("stream 1: received 8190 of 8192 bytes sent");
     }
 
     /** Streams over in-process pipes, with a filter on the sending side. */
-    private static final class Pipes implements Throughput.Path {
+    private static final class Pipes implements Path {
         private final UnaryOperator<OutputStream> filter;
 
         Pipes(UnaryOperator<OutputStream> filter) {
@@ -96,13 +96,13 @@ class ThroughputTest {
         }
 
         @Override
-        public List<Throughput.Stream> open(int count) throws IOException {
-            List<Throughput.Stream> streams = new ArrayList<>();
+        public List<Stream> open(int count) throws IOException {
+            List<Stream> streams = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 PipedInputStream in = new PipedInputStream(64 * 1024);
                 PipedOutputStream out = new PipedOutputStream(in);
                 OutputStream filtered = filter.apply(out);
-                streams.add(new Throughput.Stream(filtered, in, filtered, in));
+                streams.add(new Stream(filtered, in, filtered, in));
             }
             return streams;
         }

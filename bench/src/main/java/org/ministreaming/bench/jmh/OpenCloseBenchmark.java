@@ -1,0 +1,136 @@
+package org.ministreaming.bench.jmh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamOptions;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.StreamSocket;
+import org.ministreaming.transport.memory.MemoryNetwork;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Connections per second on the in-memory transport: the client opens a connection, writes one
+ * byte, reads the server's 1-byte answer and closes; the server accepts, reads the byte, answers
+ * and closes. Two managers in this JVM, default options except a SYN rate per peer high enough
+ * not to be the bound (the default, 200 per second, would be) and timeouts that turn a broken run
+ * into an error. Measured with 1 and with 8 client threads sharing the two managers; the server
+ * accepts on one thread and answers on a pool of 8.
+ */
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class OpenCloseBenchmark {
+
+    private static final Duration STALL = Duration.ofSeconds(10);
+    private static final int SERVER_THREADS = 8;
+
+    private StreamManager server;
+    private StreamManager client;
+    private StreamServerSocket listening;
+    private ExecutorService acceptor;
+    private ExecutorService answering;
+
+    /** Opens both managers and starts the server's accept loop. */
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        StreamOptions options = StreamOptions.builder()
+                .synsPerSecondPerPeer(1_000_000)
+                .connectTimeout(STALL).acceptTimeout(STALL).readTimeout(STALL).writeTimeout(STALL)
+                .build();
+        MemoryNetwork network = new MemoryNetwork();
+        server = StreamManager.open(network.endpoint("server"), options);
+        client = StreamManager.open(network.endpoint("client"), options);
+        listening = server.serverSocket();
+        answering = Executors.newFixedThreadPool(SERVER_THREADS, runnable -> new Thread(runnable, "bench-answer"));
+        acceptor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-accept"));
+        acceptor.submit(this::acceptLoop);
+    }
+
+    /** Stops the server's threads and closes both managers. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws InterruptedException {
+        listening.close();
+        client.close();
+        server.close();
+        acceptor.shutdownNow();
+        answering.shutdownNow();
+        if (!acceptor.awaitTermination(STALL.toSeconds(), TimeUnit.SECONDS)
+                || !answering.awaitTermination(STALL.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the server's threads did not stop");
+        }
+    }
+
+    /** Open, 1-byte exchange, close, from one client thread. */
+    @Benchmark
+    @Threads(1)
+    public int oneThread() throws IOException {
+        return exchange();
+    }
+
+    /** Open, 1-byte exchange, close, from each of eight client threads at once. */
+    @Benchmark
+    @Threads(8)
+    public int eightThreads() throws IOException {
+        return exchange();
+    }
+
+    private int exchange() throws IOException {
+        try (StreamSocket socket = client.connect(server.localDestination())) {
+            socket.getOutputStream().write(1);
+            return expectByte(socket.getInputStream());
+        }
+    }
+
+    private Void acceptLoop() {
+        while (!listening.isClosed()) {
+            StreamSocket accepted;
+            try {
+                accepted = listening.accept();
+            } catch (SocketException closed) {
+                return null;
+            } catch (IOException timeout) {
+                continue;
+            }
+            answering.execute(() -> answer(accepted));
+        }
+        return null;
+    }
+
+    private static void answer(StreamSocket socket) {
+        try (socket) {
+            expectByte(socket.getInputStream());
+            socket.getOutputStream().write(2);
+        } catch (IOException e) {
+            throw new IllegalStateException("the server's side of an exchange failed", e);
+        }
+    }
+
+    private static int expectByte(InputStream in) throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new IOException("the peer closed before its byte");
+        }
+        return b;
+    }
+}

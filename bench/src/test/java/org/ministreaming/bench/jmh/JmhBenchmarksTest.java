@@ -1,0 +1,95 @@
+package org.ministreaming.bench.jmh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ministreaming.testing.ThreadLeaks;
+import org.ministreaming.wire.Message;
+import org.ministreaming.wire.MessageType;
+
+/**
+ * The JMH benchmarks do what they say, without timing anything: each benchmark method is called
+ * directly, enough times to pass the flow-control window, and what it returns is checked. Part
+ * of the normal test run, so that a change to the library that breaks a benchmark shows at once.
+ */
+@Timeout(120)
+class JmhBenchmarksTest {
+
+    @AfterEach
+    void noThreadIsLeft() throws InterruptedException {
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY, "bench-");
+    }
+
+    @Test
+    void theCodecBenchmarksDecodeAndEncodeTheMessagesTheyName() throws Exception {
+        CodecBenchmark codec = new CodecBenchmark();
+        codec.setUp();
+
+        Message data = (Message) codec.decodeData();
+        assertThat(data.type()).isEqualTo(MessageType.CLIENT_DATA);
+        assertThat(data.payloadLength()).isEqualTo(32 * 1024);
+        assertThat(((Message) codec.decodeAck()).type()).isEqualTo(MessageType.ACK);
+        assertThat(codec.encodeData().payloadLength()).isEqualTo(32 * 1024);
+        assertThat(codec.encodeAck().type()).isEqualTo(MessageType.ACK);
+    }
+
+    @Test
+    void aDispatchedDataMessageIsReadPastTheWindow() throws Exception {
+        EngineBenchmark engine = new EngineBenchmark();
+        engine.setUp();
+        try {
+            // 300 000 one-byte messages, more than the 256 KiB window: reading must grant credit
+            // and nothing may overrun.
+            for (int i = 0; i < 300_000; i++) {
+                assertThat(engine.dispatchDataMessage()).isEqualTo(7);
+            }
+        } finally {
+            engine.tearDown();
+        }
+    }
+
+    @Test
+    void fullDataMessagesGoThroughBothEnginesPastTheWindow() throws Exception {
+        byte[] sent = new byte[32 * 1024];
+        new SplittableRandom(1).nextBytes(sent);
+        EngineBenchmark engine = new EngineBenchmark();
+        engine.setUp();
+        try {
+            for (int i = 0; i < 100; i++) {
+                assertThat(engine.dataMessage32KiB()).isEqualTo(sent[sent.length - 1]);
+            }
+        } finally {
+            engine.tearDown();
+        }
+    }
+
+    @Test
+    void openCloseExchangesOneByteEachWayFromOneAndFromEightThreads() throws Exception {
+        OpenCloseBenchmark connections = new OpenCloseBenchmark();
+        connections.setUp();
+        ExecutorService clients = Executors.newFixedThreadPool(8, runnable -> new Thread(runnable, "bench-client"));
+        try {
+            for (int i = 0; i < 50; i++) {
+                assertThat(connections.oneThread()).isEqualTo(2);
+            }
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                answers.add(clients.submit(connections::eightThreads));
+            }
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(2);
+            }
+        } finally {
+            clients.shutdownNow();
+            connections.tearDown();
+        }
+    }
+}
