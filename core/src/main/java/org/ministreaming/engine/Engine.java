@@ -3,6 +3,7 @@ package org.ministreaming.engine;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,7 +232,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     // ---------------------------------------------------------------- receive path
 
     @Override
-    public void onMessage(Destination from, byte[] bytes) {
+    public void onMessage(Destination from, ByteBuffer bytes) {
         counters.increment(Counter.MESSAGES_RECEIVED);
         try {
             Packet packet;
@@ -242,7 +243,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
                 return;
             }
             notify(() -> listener.received(from, packet));
-            if (bytes.length > settings.limits().maxMessageSize()) {
+            if (bytes.remaining() > settings.limits().maxMessageSize()) {
                 oversize(from, packet);
                 return;
             }
@@ -477,9 +478,11 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return bufferLimits;
     }
 
-    private void malformed(Destination from, byte[] bytes, MalformedMessageException problem) {
+    private void malformed(Destination from, ByteBuffer message, MalformedMessageException problem) {
         counters.increment(problem.reason() == MalformedMessageException.Reason.UNKNOWN_TYPE
                 ? Counter.UNKNOWN_TYPE : Counter.MALFORMED);
+        byte[] bytes = new byte[message.remaining()];
+        message.duplicate().get(bytes);
         LOG.log(Level.DEBUG, () -> "dropped " + bytes.length + " bytes from " + from + ": " + problem.getMessage());
         notify(() -> listener.malformed(from, bytes, problem));
     }

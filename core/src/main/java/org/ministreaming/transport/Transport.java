@@ -73,12 +73,15 @@ public interface Transport extends AutoCloseable {
     interface Receiver {
 
         /**
-         * One inbound message.
+         * One inbound message: the bytes from the buffer's position to its limit. The buffer is
+         * read-only and handed over: the receiver owns it and may keep it, and its bytes never
+         * change. It may be a view into a larger array the transport received (a frame's
+         * payload), so that no layer copies a message to pass it on.
          *
          * @param from the peer that sent it, as the transport knows it
-         * @param message the bytes, handed over: the receiver owns the array
+         * @param message the bytes, read-only, handed over
          */
-        void onMessage(Destination from, byte[] message);
+        void onMessage(Destination from, ByteBuffer message);
 
         /**
          * The transport lost its link to a peer; connections with it cannot continue.

@@ -61,9 +61,11 @@ public final class MemoryTransport implements Transport {
         if (closed) {
             throw new IOException("endpoint " + local + " is closed");
         }
+        // A copy, as a network would make: what the receiver holds shares nothing with the sender.
         byte[] bytes = new byte[message.remaining()];
         message.duplicate().get(bytes);
-        network.carry(local, to, bytes, !(Thread.currentThread() instanceof DeliveryThread), () -> !closed);
+        network.carry(local, to, ByteBuffer.wrap(bytes).asReadOnlyBuffer(), !(Thread.currentThread() instanceof DeliveryThread),
+                () -> !closed);
     }
 
     void enqueue(Inbox.Envelope envelope, int overtake, boolean mayBlock, BooleanSupplier senderOpen) throws IOException {

@@ -320,7 +320,7 @@ public final class ReliableTransport implements Transport {
         }
     }
 
-    private void messageUpcall(Peer peer, byte[] message) {
+    private void messageUpcall(Peer peer, ByteBuffer message) {
         Boolean outer = inCallback.get();
         inCallback.set(Boolean.TRUE);
         try {
@@ -344,17 +344,11 @@ public final class ReliableTransport implements Transport {
         }
     }
 
-    private static byte[] copy(ByteBuffer payload) {
-        byte[] bytes = new byte[payload.remaining()];
-        payload.duplicate().get(bytes);
-        return bytes;
-    }
-
     /** What the inner transport delivers; runs on its receive threads, one peer at a time. */
     private final class Inbound implements Receiver {
 
         @Override
-        public void onMessage(Destination from, byte[] message) {
+        public void onMessage(Destination from, ByteBuffer message) {
             if (closed) {
                 return;
             }
@@ -382,7 +376,7 @@ public final class ReliableTransport implements Transport {
             }
         }
 
-        private void onPlainOrProbe(Peer peer, byte[] message) {
+        private void onPlainOrProbe(Peer peer, ByteBuffer message) {
             Frame probe = Probe.decode(message);
             Actions actions = probe != null ? peer.onProbe(probe, System.nanoTime()) : null;
             if (actions != null) {
@@ -401,7 +395,7 @@ public final class ReliableTransport implements Transport {
             }
             deliverLoss(peer);
             for (ByteBuffer payload : actions.deliver) {
-                messageUpcall(peer, copy(payload));
+                messageUpcall(peer, payload);
             }
             if (actions.ackNow) {
                 ByteBuffer ack = peer.takeAck();
@@ -414,7 +408,7 @@ public final class ReliableTransport implements Transport {
             }
         }
 
-        private void onPlain(Peer peer, byte[] message) {
+        private void onPlain(Peer peer, ByteBuffer message) {
             Actions actions = peer.onPlain(resent -> sendQuietly(peer, resent));
             if (actions.lost != null) {
                 LOG.log(Level.INFO, actions.lost);

@@ -205,7 +205,7 @@ final class Link {
             LOG.log(Level.DEBUG, () -> "link " + this + " open; the peer's hello names " + announced);
             byte[] message;
             while ((message = in.read()) != null) {
-                transport.deliver(peer, message);
+                transport.deliver(peer, ByteBuffer.wrap(message).asReadOnlyBuffer());
             }
             cause = new EOFException(peer + " closed the link");
         } catch (SocketTimeoutException e) {

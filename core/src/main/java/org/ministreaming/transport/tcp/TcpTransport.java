@@ -335,7 +335,7 @@ public final class TcpTransport implements Transport {
     }
 
     /** Hands a message to the receiver, unless closed; a receiver's defect costs that message only. */
-    void deliver(Destination from, byte[] message) {
+    void deliver(Destination from, ByteBuffer message) {
         if (closed) {
             return;
         }

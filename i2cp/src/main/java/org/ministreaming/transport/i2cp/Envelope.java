@@ -23,8 +23,12 @@ final class Envelope {
     /** The only kind so far: the full destination of the sender follows. */
     static final byte FULL_DESTINATION = 0x01;
 
-    /** A message with its sender. */
-    record Opened(net.i2p.data.Destination sender, byte[] message) {
+    /**
+     * A message with its sender.
+     *
+     * @param message a read-only view of the message inside the envelope, not a copy
+     */
+    record Opened(net.i2p.data.Destination sender, ByteBuffer message) {
     }
 
     private Envelope() {
@@ -40,7 +44,7 @@ final class Envelope {
     }
 
     /**
-     * Opens an envelope.
+     * Opens an envelope; the message in it stays where it is, in {@code sealed}.
      *
      * @throws IOException if it is not one
      */
@@ -50,8 +54,6 @@ final class Envelope {
         }
         net.i2p.data.Destination sender = I2pDestinations.read(sealed, 1);
         int start = 1 + sender.size();
-        byte[] message = new byte[sealed.length - start];
-        System.arraycopy(sealed, start, message, 0, message.length);
-        return new Opened(sender, message);
+        return new Opened(sender, ByteBuffer.wrap(sealed, start, sealed.length - start).slice().asReadOnlyBuffer());
     }
 }

@@ -186,7 +186,7 @@ public final class I2cpTransport implements Transport {
 
     private void deliver(byte[] bytes, int protocol) {
         Destination from;
-        byte[] message;
+        ByteBuffer message;
         if (protocol == Envelope.PROTOCOL) {
             try {
                 Envelope.Opened opened = Envelope.open(bytes);
@@ -199,7 +199,7 @@ public final class I2cpTransport implements Transport {
             }
         } else {
             from = plainSenders.senderOf(bytes);
-            message = bytes;
+            message = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
             if (from == null) {
                 unattributed.incrementAndGet();
                 LOG.log(Level.DEBUG, () -> "dropped a plain message of " + bytes.length + " bytes: no SYN or connection id tells who sent it");

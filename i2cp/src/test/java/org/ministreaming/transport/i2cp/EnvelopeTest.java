@@ -22,8 +22,25 @@ class EnvelopeTest {
 
         assertThat(sealed).hasSize(1 + KEYS.destinationBytes().length + 4);
         assertThat(opened.sender()).isEqualTo(KEYS.i2pDestination());
-        assertThat(opened.message()).containsExactly(1, 2, 3, 4);
+        assertThat(bytes(opened.message())).containsExactly(1, 2, 3, 4);
+        assertThat(opened.message().isReadOnly()).isTrue();
         assertThat(message.position()).isEqualTo(1);
+    }
+
+    @Test
+    void anOpenedMessageIsAViewOfTheEnvelopeNotACopy() throws IOException {
+        byte[] sealed = Envelope.seal(KEYS.destinationBytes(), ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        Envelope.Opened opened = Envelope.open(sealed);
+
+        sealed[sealed.length - 1] = 9;
+
+        assertThat(bytes(opened.message())).containsExactly(1, 2, 9);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     @Test
@@ -32,7 +49,7 @@ class EnvelopeTest {
             I2pKeys keys = I2pKeys.generate(type);
             Envelope.Opened opened = Envelope.open(Envelope.seal(keys.destinationBytes(), ByteBuffer.wrap(new byte[] {9})));
             assertThat(opened.sender()).as("%s", type).isEqualTo(keys.i2pDestination());
-            assertThat(opened.message()).containsExactly(9);
+            assertThat(bytes(opened.message())).containsExactly(9);
         }
     }
 
