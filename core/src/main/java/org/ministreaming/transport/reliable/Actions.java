@@ -10,7 +10,7 @@ import java.util.List;
  */
 final class Actions {
     /** Frames (or the {@code FF} hint) to send to the peer, in order. */
-    final List<ByteBuffer> send = new ArrayList<>();
+    final List<Transmission> send = new ArrayList<>();
     /** Messages to hand to the receiver above, in order. */
     final List<ByteBuffer> deliver = new ArrayList<>();
     /** If set, the peer was lost or started afresh for this reason; {@link Peer#takeLoss} has the notice. */

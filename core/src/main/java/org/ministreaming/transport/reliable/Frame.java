@@ -78,8 +78,18 @@ record Frame(int flags, int senderEpoch, int receiverEpoch, int seq, int ack, lo
     ByteBuffer encode() {
         ByteBuffer content = payload.duplicate();
         ByteBuffer out = ByteBuffer.allocate(HEADER + content.remaining());
-        out.put(TYPE).put((byte) flags).putInt(senderEpoch).putInt(receiverEpoch).putInt(seq).putInt(ack).putLong(sack).put(content);
+        putHeader(out).put(content);
         return out.flip().asReadOnlyBuffer();
+    }
+
+    /** The frame in two parts: its header in a new read-only buffer, then its payload, not copied. */
+    Transmission transmission() {
+        ByteBuffer header = putHeader(ByteBuffer.allocate(HEADER)).flip().asReadOnlyBuffer();
+        return new Transmission(header, payload);
+    }
+
+    private ByteBuffer putHeader(ByteBuffer out) {
+        return out.put(TYPE).put((byte) flags).putInt(senderEpoch).putInt(receiverEpoch).putInt(seq).putInt(ack).putLong(sack);
     }
 
     /**

@@ -21,23 +21,23 @@ final class Framer {
         this.counters = counters;
     }
 
-    /** A data frame carrying the entry's message and the acknowledgement owed. */
-    ByteBuffer data(SendWindow.Entry<Outgoing> entry) {
-        ByteBuffer frame = Frame.data(epochs.local(), epochs.remote(), entry.seq(), receive.cumulative(), receive.sack(),
-                entry.payload().message()).encode();
+    /** A data frame carrying the entry's message and the acknowledgement owed; the message is not copied. */
+    Transmission data(SendWindow.Entry<Outgoing> entry) {
+        Transmission frame = Frame.data(epochs.local(), epochs.remote(), entry.seq(), receive.cumulative(), receive.sack(),
+                entry.payload().message()).transmission();
         ackSent();
         return frame;
     }
 
     /** The entry's opening message as a probe, for a peer not heard from yet. */
-    ByteBuffer probe(SendWindow.Entry<Outgoing> entry) {
+    Transmission probe(SendWindow.Entry<Outgoing> entry) {
         counters.increment(ReliableCounter.PROBES_SENT);
-        return Probe.encode(entry.payload().message(), epochs.local(), entry.seq());
+        return Transmission.whole(Probe.encode(entry.payload().message(), epochs.local(), entry.seq()));
     }
 
     /** A frame that only acknowledges. */
-    ByteBuffer pureAck() {
-        ByteBuffer frame = Frame.ack(epochs.local(), epochs.remote(), receive.cumulative(), receive.sack()).encode();
+    Transmission pureAck() {
+        Transmission frame = Transmission.whole(Frame.ack(epochs.local(), epochs.remote(), receive.cumulative(), receive.sack()).encode());
         ackSent();
         counters.increment(ReliableCounter.PURE_ACKS_SENT);
         return frame;

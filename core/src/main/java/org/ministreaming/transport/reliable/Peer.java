@@ -96,17 +96,17 @@ final class Peer {
                 }
                 switch (mode) {
                     case PLAIN:
-                        return new SendPlan(SendPlan.Kind.PLAIN, message.message(), null);
+                        return new SendPlan(SendPlan.Kind.PLAIN, Transmission.whole(message.message()), null);
                     case START_PLAIN:
                         mode = Mode.PLAIN;
                         counters.increment(ReliableCounter.PLAIN_PEERS);
-                        return new SendPlan(SendPlan.Kind.PLAIN, message.message(), null);
+                        return new SendPlan(SendPlan.Kind.PLAIN, Transmission.whole(message.message()), null);
                     default:
                         break;
                 }
                 if (send.hasRoom()) {
                     SendWindow.Entry<Outgoing> entry = send.sendNew(message, System.nanoTime());
-                    ByteBuffer bytes = transmission(entry);
+                    Transmission bytes = transmission(entry);
                     timer.arm(this, entry.deadline());
                     if (send.hasRoom()) {
                         room.signal();
@@ -141,12 +141,12 @@ final class Peer {
      * The bytes that carry a numbered message: a data frame, or a probe for an opening message
      * while nothing was heard from the peer.
      */
-    private ByteBuffer transmission(SendWindow.Entry<Outgoing> entry) {
+    private Transmission transmission(SendWindow.Entry<Outgoing> entry) {
         return mode == Mode.START_RELIABLE && entry.payload().opening() ? framer.probe(entry) : framer.data(entry);
     }
 
     /** A pure acknowledgement if one is still owed (no frame carried it meanwhile), else {@code null}. */
-    ByteBuffer takeAck() {
+    Transmission takeAck() {
         lock.lock();
         try {
             return ackIfOwed();
@@ -155,7 +155,7 @@ final class Peer {
         }
     }
 
-    private ByteBuffer ackIfOwed() {
+    private Transmission ackIfOwed() {
         return receive.ackOwed() && epochs.remote() != 0 && mode == Mode.RELIABLE ? framer.pureAck() : null;
     }
 
@@ -168,7 +168,7 @@ final class Peer {
         try {
             if (mode == Mode.PLAIN) {
                 counters.increment(ReliableCounter.FRAMES_FROM_PLAIN_PEERS);
-                actions.send.add(PLAIN_HINT.duplicate());
+                actions.send.add(Transmission.whole(PLAIN_HINT));
                 return actions;
             }
             if (frame.isReset()) {
@@ -180,7 +180,7 @@ final class Peer {
             if ((addressedTo != 0 && addressedTo != epochs.local()) || epochs.isRetired(sender)) {
                 counters.increment(ReliableCounter.STALE_FRAMES);
                 counters.increment(ReliableCounter.RESETS_SENT);
-                actions.send.add(Frame.reset(epochs.local(), sender).encode());
+                actions.send.add(Transmission.whole(Frame.reset(epochs.local(), sender).encode()));
                 return actions;
             }
             boolean ackValid = addressedTo != 0;
@@ -343,7 +343,7 @@ final class Peer {
             for (SendWindow.Entry<Outgoing> entry : due.resend()) {
                 actions.send.add(transmission(entry));
             }
-            ByteBuffer delayedAck = receive.ackTimerDue(now) ? ackIfOwed() : null;
+            Transmission delayedAck = receive.ackTimerDue(now) ? ackIfOwed() : null;
             if (delayedAck != null) {
                 actions.send.add(delayedAck);
             }

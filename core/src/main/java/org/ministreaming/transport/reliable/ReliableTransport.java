@@ -168,7 +168,7 @@ public final class ReliableTransport implements Transport {
         Peer peer = peer(to);
         SendPlan plan = peer.planSend(message, inCallback.get(), () -> closed);
         switch (plan.kind()) {
-            case PLAIN, FRAME -> inner.send(to, plan.bytes());
+            case PLAIN, FRAME -> plan.bytes().sendTo(inner, to);
             case QUEUED -> {
             }
             case OVERFLOW -> {
@@ -271,7 +271,7 @@ public final class ReliableTransport implements Transport {
             return;
         }
         Actions actions = peer.onTimer(task, System.nanoTime());
-        for (ByteBuffer frame : actions.send) {
+        for (Transmission frame : actions.send) {
             sendQuietly(peer, frame);
         }
         if (actions.lost != null) {
@@ -306,9 +306,9 @@ public final class ReliableTransport implements Transport {
         }
     }
 
-    private void sendQuietly(Peer peer, ByteBuffer frame) {
+    private void sendQuietly(Peer peer, Transmission frame) {
         try {
-            inner.send(peer.destination, frame);
+            frame.sendTo(inner, peer.destination);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "could not send a frame to " + peer.destination + ": " + e.getMessage());
         }
@@ -387,7 +387,7 @@ public final class ReliableTransport implements Transport {
         }
 
         private void handle(Peer peer, Actions actions) {
-            for (ByteBuffer out : actions.send) {
+            for (Transmission out : actions.send) {
                 sendQuietly(peer, out);
             }
             if (actions.lost != null) {
@@ -398,7 +398,7 @@ public final class ReliableTransport implements Transport {
                 messageUpcall(peer, payload);
             }
             if (actions.ackNow) {
-                ByteBuffer ack = peer.takeAck();
+                Transmission ack = peer.takeAck();
                 if (ack != null) {
                     sendQuietly(peer, ack);
                 }
@@ -409,7 +409,7 @@ public final class ReliableTransport implements Transport {
         }
 
         private void onPlain(Peer peer, ByteBuffer message) {
-            Actions actions = peer.onPlain(resent -> sendQuietly(peer, resent));
+            Actions actions = peer.onPlain(resent -> sendQuietly(peer, Transmission.whole(resent)));
             if (actions.lost != null) {
                 LOG.log(Level.INFO, actions.lost);
             }

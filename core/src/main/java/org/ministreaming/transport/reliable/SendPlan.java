@@ -1,7 +1,5 @@
 package org.ministreaming.transport.reliable;
 
-import java.nio.ByteBuffer;
-
 /**
  * What {@link Peer#planSend} decided for one message. Immutable.
  *
@@ -9,7 +7,7 @@ import java.nio.ByteBuffer;
  * @param bytes what to send, for {@link Kind#PLAIN} and {@link Kind#FRAME}
  * @param reason why the peer was declared lost, for {@link Kind#OVERFLOW}
  */
-record SendPlan(Kind kind, ByteBuffer bytes, String reason) {
+record SendPlan(Kind kind, Transmission bytes, String reason) {
 
     enum Kind {
         /** Send {@code bytes} as they are: the peer is plain. */

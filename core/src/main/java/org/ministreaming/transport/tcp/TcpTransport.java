@@ -199,6 +199,15 @@ public final class TcpTransport implements Transport {
      */
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
+        send(to, message, Frames.EMPTY);
+    }
+
+    /**
+     * Queues one message of two parts like {@link #send(Destination, ByteBuffer)}; the link's
+     * writer copies both parts straight into its write buffer, one after the other.
+     */
+    @Override
+    public void send(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
         Objects.requireNonNull(to, "to");
         if (closed) {
             throw new IOException(local + " is closed");
@@ -206,7 +215,7 @@ public final class TcpTransport implements Transport {
         if (receiver == null) {
             throw new IOException(local + " is not started");
         }
-        int size = message.remaining();
+        int size = header.remaining() + payload.remaining();
         if (size < 1 || size > Frames.MAX_LENGTH) {
             throw new IOException("a message of " + size + " bytes does not fit a frame (1 to " + Frames.MAX_LENGTH + " bytes)");
         }
@@ -218,7 +227,7 @@ public final class TcpTransport implements Transport {
             }
             link = dial(to);
         }
-        link.send(message.duplicate(), mayBlock);
+        link.send(new Outbound(header.duplicate(), payload.duplicate()), mayBlock);
     }
 
     private Link dial(Destination to) throws IOException {

@@ -34,12 +34,17 @@ final class Envelope {
     private Envelope() {
     }
 
-    /** The bytes to send: the envelope around {@code message}, which is left unchanged. */
-    static byte[] seal(byte[] sender, ByteBuffer message) {
-        byte[] sealed = new byte[1 + sender.length + message.remaining()];
+    /**
+     * The bytes to send: the envelope around the message made of {@code header} and then
+     * {@code payload}, copied once; both buffers are left unchanged.
+     */
+    static byte[] seal(byte[] sender, ByteBuffer header, ByteBuffer payload) {
+        int at = 1 + sender.length;
+        byte[] sealed = new byte[at + header.remaining() + payload.remaining()];
         sealed[0] = FULL_DESTINATION;
         System.arraycopy(sender, 0, sealed, 1, sender.length);
-        message.duplicate().get(sealed, 1 + sender.length, message.remaining());
+        header.duplicate().get(sealed, at, header.remaining());
+        payload.duplicate().get(sealed, at + header.remaining(), payload.remaining());
         return sealed;
     }
 

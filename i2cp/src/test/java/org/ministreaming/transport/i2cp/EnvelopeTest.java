@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 class EnvelopeTest {
 
     private static final I2pKeys KEYS = I2pKeys.generate();
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     @Test
     void anEnvelopeCarriesItsSenderAndTheMessageUnchanged() throws IOException {
         ByteBuffer message = ByteBuffer.wrap(new byte[] {0x7E, 1, 2, 3, 4, 5}, 1, 4);
 
-        byte[] sealed = Envelope.seal(KEYS.destinationBytes(), message);
+        byte[] sealed = Envelope.seal(KEYS.destinationBytes(), message, NOTHING);
         Envelope.Opened opened = Envelope.open(sealed);
 
         assertThat(sealed).hasSize(1 + KEYS.destinationBytes().length + 4);
@@ -29,7 +30,7 @@ class EnvelopeTest {
 
     @Test
     void anOpenedMessageIsAViewOfTheEnvelopeNotACopy() throws IOException {
-        byte[] sealed = Envelope.seal(KEYS.destinationBytes(), ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        byte[] sealed = Envelope.seal(KEYS.destinationBytes(), ByteBuffer.wrap(new byte[] {1}), ByteBuffer.wrap(new byte[] {2, 3}));
         Envelope.Opened opened = Envelope.open(sealed);
 
         sealed[sealed.length - 1] = 9;
@@ -47,7 +48,7 @@ class EnvelopeTest {
     void classicAndModernDestinationsBothFit() throws IOException {
         for (SigType type : new SigType[] {SigType.DSA_SHA1, SigType.EdDSA_SHA512_Ed25519, SigType.ECDSA_SHA256_P256}) {
             I2pKeys keys = I2pKeys.generate(type);
-            Envelope.Opened opened = Envelope.open(Envelope.seal(keys.destinationBytes(), ByteBuffer.wrap(new byte[] {9})));
+            Envelope.Opened opened = Envelope.open(Envelope.seal(keys.destinationBytes(), ByteBuffer.wrap(new byte[] {9}), NOTHING));
             assertThat(opened.sender()).as("%s", type).isEqualTo(keys.i2pDestination());
             assertThat(bytes(opened.message())).containsExactly(9);
         }
@@ -55,7 +56,7 @@ class EnvelopeTest {
 
     @Test
     void whatIsNoEnvelopeIsRefusedWithAnError() {
-        byte[] sealed = Envelope.seal(KEYS.destinationBytes(), ByteBuffer.wrap(new byte[] {1}));
+        byte[] sealed = Envelope.seal(KEYS.destinationBytes(), ByteBuffer.wrap(new byte[] {1}), NOTHING);
 
         assertThatThrownBy(() -> Envelope.open(new byte[0])).isInstanceOf(IOException.class).hasMessageContaining("empty");
         assertThatThrownBy(() -> Envelope.open(new byte[] {2, 0})).isInstanceOf(IOException.class).hasMessageContaining("kind 02");
