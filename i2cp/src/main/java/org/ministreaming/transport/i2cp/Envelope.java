@@ -2,6 +2,7 @@ package org.ministreaming.transport.i2cp;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * How messages between two endpoints of this library travel over I2CP, which does not tell a
@@ -22,11 +23,13 @@ final class Envelope {
     static final int PROTOCOL = 77;
     /** The only kind so far: the full destination of the sender follows. */
     static final byte FULL_DESTINATION = 0x01;
+    /** How many times longer than its envelope a message must be to be handed on as a view rather than a copy. */
+    static final int VIEW_RATIO = 8;
 
     /**
      * A message with its sender.
      *
-     * @param message a read-only view of the message inside the envelope, not a copy
+     * @param message the message, read-only: a view into the envelope, or a copy of a short one
      */
     record Opened(net.i2p.data.Destination sender, ByteBuffer message) {
     }
@@ -49,7 +52,10 @@ final class Envelope {
     }
 
     /**
-     * Opens an envelope; the message in it stays where it is, in {@code sealed}.
+     * Opens an envelope. A message at least {@value #VIEW_RATIO} times as long as the envelope
+     * around it stays where it is, in {@code sealed}, and the message is a view of it; a shorter
+     * one is copied out, so that a receiver keeping it does not keep the sender's destination
+     * (some 400 bytes) alive with it, beyond what the receive budget charges for a message.
      *
      * @throws IOException if it is not one
      */
@@ -59,6 +65,10 @@ final class Envelope {
         }
         net.i2p.data.Destination sender = I2pDestinations.read(sealed, 1);
         int start = 1 + sender.size();
-        return new Opened(sender, ByteBuffer.wrap(sealed, start, sealed.length - start).slice().asReadOnlyBuffer());
+        int length = sealed.length - start;
+        if (length < VIEW_RATIO * start) {
+            return new Opened(sender, ByteBuffer.wrap(Arrays.copyOfRange(sealed, start, sealed.length)).asReadOnlyBuffer());
+        }
+        return new Opened(sender, ByteBuffer.wrap(sealed, start, length).slice().asReadOnlyBuffer());
     }
 }

@@ -29,13 +29,30 @@ class EnvelopeTest {
     }
 
     @Test
-    void anOpenedMessageIsAViewOfTheEnvelopeNotACopy() throws IOException {
+    void aLongMessageIsAViewOfTheEnvelopeNotACopy() throws IOException {
+        int envelope = 1 + KEYS.destinationBytes().length;
+        byte[] message = new byte[Envelope.VIEW_RATIO * envelope];
+        message[0] = 1;
+        byte[] sealed = Envelope.seal(KEYS.destinationBytes(), ByteBuffer.wrap(message, 0, 1), ByteBuffer.wrap(message, 1, message.length - 1));
+        Envelope.Opened opened = Envelope.open(sealed);
+
+        sealed[sealed.length - 1] = 9;
+
+        assertThat(opened.message().remaining()).isEqualTo(message.length);
+        assertThat(opened.message().get(0)).isEqualTo((byte) 1);
+        assertThat(opened.message().get(message.length - 1)).as("the envelope's own byte, seen through the view").isEqualTo((byte) 9);
+        assertThat(opened.message().isReadOnly()).isTrue();
+    }
+
+    @Test
+    void aShortMessageIsCopiedSoItDoesNotKeepTheSendersDestinationAlive() throws IOException {
         byte[] sealed = Envelope.seal(KEYS.destinationBytes(), ByteBuffer.wrap(new byte[] {1}), ByteBuffer.wrap(new byte[] {2, 3}));
         Envelope.Opened opened = Envelope.open(sealed);
 
         sealed[sealed.length - 1] = 9;
 
-        assertThat(bytes(opened.message())).containsExactly(1, 2, 9);
+        assertThat(bytes(opened.message())).containsExactly(1, 2, 3);
+        assertThat(opened.message().isReadOnly()).isTrue();
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
