@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.ministreaming.testing.Await;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.RecordingReceiver;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.transport.memory.MemoryTransport;
@@ -33,8 +34,8 @@ final class ScriptedPeer implements AutoCloseable {
         this.transport = network.endpoint(name);
         transport.start(new Transport.Receiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
-                inbox.add(message);
+            public void onMessage(Destination from, ByteBuffer message) {
+                inbox.add(RecordingReceiver.bytes(message));
             }
 
             @Override

@@ -8,6 +8,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -158,7 +159,7 @@ class SocketBehaviourTest {
         MemoryTransport stuckPeer = network.endpoint("stuck");
         stuckPeer.start(new Transport.Receiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
+            public void onMessage(Destination from, ByteBuffer message) {
                 try {
                     peerStuck.await();
                 } catch (InterruptedException e) {
@@ -200,7 +201,7 @@ class SocketBehaviourTest {
         MemoryTransport stuckPeer = network.endpoint("stuck");
         stuckPeer.start(new Transport.Receiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
+            public void onMessage(Destination from, ByteBuffer message) {
                 try {
                     peerStuck.await();
                 } catch (InterruptedException e) {

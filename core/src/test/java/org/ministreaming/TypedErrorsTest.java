@@ -166,7 +166,7 @@ class TypedErrorsTest {
         public void start(Receiver receiver) throws IOException {
             inner.start(new Receiver() {
                 @Override
-                public void onMessage(Destination from, byte[] message) {
+                public void onMessage(Destination from, ByteBuffer message) {
                     receiver.onMessage(from, message);
                 }
 

@@ -9,6 +9,7 @@ import org.ministreaming.StreamOptions;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.i2cp.I2pDestinations;
 import org.ministreaming.transport.tcp.TcpTransport;
+import org.ministreaming.transport.tcp.TcpTransportBuilder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -85,7 +86,7 @@ final class DialEndpoint {
             throw new ParameterException(mixee.commandLine(), "dialling " + peer
                     + " needs --pin FINGERPRINT, the certificate fingerprint the peer prints when it starts");
         }
-        TcpTransport.Builder builder = TcpTransport.tls();
+        TcpTransportBuilder builder = TcpTransport.tls();
         for (String pin : pins) {
             try {
                 builder.pin(pin);

@@ -9,6 +9,7 @@ import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.tcp.TcpTransport;
+import org.ministreaming.transport.tcp.TcpTransportBuilder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -101,7 +102,7 @@ final class ListenEndpoint {
         if ((keyStore == null) != (tcp.keyStorePassword == null)) {
             throw new ParameterException(mixee.commandLine(), "--keystore and --keystore-password go together");
         }
-        TcpTransport.Builder builder = tls ? TcpTransport.tls() : TcpTransport.plain();
+        TcpTransportBuilder builder = tls ? TcpTransport.tls() : TcpTransport.plain();
         builder.listen(listen.uri());
         if (keyStore != null) {
             builder.keyStore(keyStore, tcp.keyStorePassword);

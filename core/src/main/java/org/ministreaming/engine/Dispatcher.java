@@ -2,6 +2,7 @@ package org.ministreaming.engine;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import org.ministreaming.Counter;
 import org.ministreaming.PeerLostException;
 import org.ministreaming.ReceiveLimitException;
@@ -43,7 +44,7 @@ final class Dispatcher {
     }
 
     /** One inbound message: see {@link org.ministreaming.transport.Transport.Receiver#onMessage}. */
-    void onMessage(Destination from, byte[] bytes) {
+    void onMessage(Destination from, ByteBuffer bytes) {
         counters.increment(Counter.MESSAGES_RECEIVED);
         try {
             Packet packet;
@@ -54,7 +55,7 @@ final class Dispatcher {
                 return;
             }
             engine.notify(listener -> listener.received(from, packet));
-            if (bytes.length > settings.limits().maxMessageSize()) {
+            if (bytes.remaining() > settings.limits().maxMessageSize()) {
                 oversize(from, packet);
                 return;
             }
@@ -218,9 +219,11 @@ final class Dispatcher {
         }
     }
 
-    private void malformed(Destination from, byte[] bytes, MalformedMessageException problem) {
+    private void malformed(Destination from, ByteBuffer message, MalformedMessageException problem) {
         counters.increment(problem.reason() == MalformedMessageException.Reason.UNKNOWN_TYPE
                 ? Counter.UNKNOWN_TYPE : Counter.MALFORMED);
+        byte[] bytes = new byte[message.remaining()];
+        message.duplicate().get(bytes);
         LOG.log(Level.DEBUG, () -> "dropped " + bytes.length + " bytes from " + from + ": " + problem.getMessage());
         engine.notify(listener -> listener.malformed(from, bytes, problem));
     }

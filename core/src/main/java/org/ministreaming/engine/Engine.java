@@ -3,6 +3,7 @@ package org.ministreaming.engine;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -234,7 +235,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     // ---------------------------------------------------------------- receive path
 
     @Override
-    public void onMessage(Destination from, byte[] bytes) {
+    public void onMessage(Destination from, ByteBuffer bytes) {
         dispatcher.onMessage(from, bytes);
     }
 

@@ -49,6 +49,24 @@ public interface Transport extends AutoCloseable {
     void send(Destination to, ByteBuffer message) throws IOException;
 
     /**
+     * Sends one message made of two parts, {@code header} and then {@code payload}, with the
+     * same promises as {@link #send(Destination, ByteBuffer)}: a layer that puts a header before
+     * a message it carries need not copy both into one array first, and a transport that frames
+     * messages itself gathers both into its write buffer. By default the parts are copied into
+     * one buffer, which goes to {@link #send(Destination, ByteBuffer)}.
+     *
+     * @param to the peer
+     * @param header the first bytes of the message, read-only and never changed
+     * @param payload the rest of the message, read-only and never changed
+     * @throws IOException if the peer is unreachable or the transport is closed
+     */
+    default void send(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
+        ByteBuffer message = ByteBuffer.allocate(header.remaining() + payload.remaining());
+        message.put(header.duplicate()).put(payload.duplicate());
+        send(to, message.flip().asReadOnlyBuffer());
+    }
+
+    /**
      * Sends a message that opens a connection (a SYN), with the same promises as {@link #send}.
      * A transport that settles with each peer how to speak to it may send an opening message
      * differently, so that a peer of any kind can answer it: the reliable delivery layer sends it
@@ -85,12 +103,15 @@ public interface Transport extends AutoCloseable {
     interface Receiver {
 
         /**
-         * One inbound message.
+         * One inbound message: the bytes from the buffer's position to its limit. The buffer is
+         * read-only and handed over: the receiver owns it and may keep it, and its bytes never
+         * change. It may be a view into a larger array the transport received (a frame's
+         * payload), so that no layer copies a message to pass it on.
          *
          * @param from the peer that sent it, as the transport knows it
-         * @param message the bytes, handed over: the receiver owns the array
+         * @param message the bytes, read-only, handed over
          */
-        void onMessage(Destination from, byte[] message);
+        void onMessage(Destination from, ByteBuffer message);
 
         /**
          * The transport lost its link to a peer; connections with it cannot continue.

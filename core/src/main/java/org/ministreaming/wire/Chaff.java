@@ -1,5 +1,7 @@
 package org.ministreaming.wire;
 
+import java.nio.ByteBuffer;
+
 /**
  * Chaff: a message whose first byte is {@code FF}, of any length, ignored on receipt. The
  * original implementation's {@code ping()} sent the 1-byte form, {@link #PING}.
@@ -9,9 +11,9 @@ package org.ministreaming.wire;
 public final class Chaff extends Packet {
 
     /** The single byte {@code FF}. */
-    public static final Chaff PING = new Chaff(new byte[] {(byte) 0xFF});
+    public static final Chaff PING = new Chaff(readOnly(new byte[] {(byte) 0xFF}));
 
-    private Chaff(byte[] wire) {
+    private Chaff(ByteBuffer wire) {
         super(wire);
     }
 
@@ -25,11 +27,11 @@ public final class Chaff extends Packet {
         byte[] wire = new byte[1 + body.length];
         wire[0] = (byte) 0xFF;
         System.arraycopy(body, 0, wire, 1, body.length);
-        return new Chaff(wire);
+        return new Chaff(readOnly(wire));
     }
 
-    /** Wraps bytes the codec has checked start with {@code FF}; the array becomes this chaff's. */
-    static Chaff wrap(byte[] wire) {
+    /** Wraps bytes the codec has checked start with {@code FF}; the buffer becomes this chaff's. */
+    static Chaff wrap(ByteBuffer wire) {
         return new Chaff(wire);
     }
 

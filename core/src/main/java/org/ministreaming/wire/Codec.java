@@ -1,5 +1,6 @@
 package org.ministreaming.wire;
 
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -33,33 +34,49 @@ public final class Codec {
      *     except a {@code NullPointerException} for a {@code null} array
      */
     public static Packet decode(byte[] bytes) throws MalformedMessageException {
-        if (bytes.length >= 1 && (bytes[0] & 0xFF) == MessageType.CHAFF.code()) {
-            return Chaff.wrap(bytes);
+        return decode(ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * Decodes one message, the bytes from the buffer's position to its limit. The returned
+     * packet keeps a read-only view of them instead of a copy, so the caller hands them over and
+     * must not change them afterwards. The buffer's position and limit are not moved.
+     *
+     * @param bytes one whole transport message
+     * @return the message or chaff
+     * @throws MalformedMessageException for any other input; nothing else is ever thrown,
+     *     except a {@code NullPointerException} for a {@code null} buffer
+     */
+    public static Packet decode(ByteBuffer bytes) throws MalformedMessageException {
+        ByteBuffer wire = bytes.slice().asReadOnlyBuffer();
+        int length = wire.limit();
+        if (length >= 1 && (wire.get(0) & 0xFF) == MessageType.CHAFF.code()) {
+            return Chaff.wrap(wire);
         }
-        if (bytes.length < Message.HEADER_LENGTH) {
+        if (length < Message.HEADER_LENGTH) {
             throw new MalformedMessageException(MalformedMessageException.Reason.TOO_SHORT,
-                    "a message needs at least " + Message.HEADER_LENGTH + " bytes, got " + bytes.length);
+                    "a message needs at least " + Message.HEADER_LENGTH + " bytes, got " + length);
         }
-        MessageType type = MessageType.fromCode(bytes[0]);
+        MessageType type = MessageType.fromCode(wire.get(0));
         if (type == null) {
             throw new MalformedMessageException(MalformedMessageException.Reason.UNKNOWN_TYPE,
-                    String.format("type byte %02X is not a defined message type", bytes[0] & 0xFF));
+                    String.format("type byte %02X is not a defined message type", wire.get(0) & 0xFF));
         }
-        int id = ConnectionId.readRaw(bytes, 1);
+        int id = ConnectionId.readRaw(wire, 1);
         if (id == 0) {
             throw new MalformedMessageException(MalformedMessageException.Reason.ZERO_ID,
                     "connection id 00 00 00 is reserved, in a " + type + " message");
         }
-        Optional<MalformedMessageException> problem = checkPayload(type, bytes);
+        Optional<MalformedMessageException> problem = checkPayload(type, wire);
         if (problem.isPresent()) {
             throw problem.get();
         }
-        return Message.wrap(bytes, type, new ConnectionId(id));
+        return Message.wrap(wire, type, new ConnectionId(id));
     }
 
     /** The defect of an encoded message's payload, for the types whose payload has a form. */
-    static Optional<MalformedMessageException> checkPayload(MessageType type, byte[] wire) {
-        int length = wire.length - Message.HEADER_LENGTH;
+    static Optional<MalformedMessageException> checkPayload(MessageType type, ByteBuffer wire) {
+        int length = wire.limit() - Message.HEADER_LENGTH;
         switch (type) {
             case ACK:
                 if (length != ConnectionId.LENGTH && !(length == ConnectionId.LENGTH + CreditExtension.TRAILER_LENGTH
@@ -73,7 +90,7 @@ public final class Codec {
                 return Optional.empty();
             case CLIENT_CREDIT:
             case SERVER_CREDIT:
-                if (length != Integer.BYTES || CreditExtension.readInt(wire, Message.HEADER_LENGTH) < 1) {
+                if (length != Integer.BYTES || wire.getInt(Message.HEADER_LENGTH) < 1) {
                     return bad(MalformedMessageException.Reason.BAD_EXTENSION_PAYLOAD,
                             "a credit message carries a 4-byte increment of 1 to 2^31-1, got " + length + " payload bytes");
                 }

@@ -1,5 +1,6 @@
 package org.ministreaming.wire;
 
+import java.nio.ByteBuffer;
 import java.util.Random;
 
 /**
@@ -48,6 +49,11 @@ public record ConnectionId(int value) {
      */
     public static int readRaw(byte[] bytes, int offset) {
         return (bytes[offset] & 0xFF) << 16 | (bytes[offset + 1] & 0xFF) << 8 | bytes[offset + 2] & 0xFF;
+    }
+
+    /** {@link #readRaw(byte[], int)} from a buffer, at an index that does not depend on its position. */
+    static int readRaw(ByteBuffer bytes, int offset) {
+        return (bytes.get(offset) & 0xFF) << 16 | (bytes.get(offset + 1) & 0xFF) << 8 | bytes.get(offset + 2) & 0xFF;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.ministreaming.wire;
 
+import java.nio.ByteBuffer;
 import java.util.OptionalInt;
 
 /**
@@ -65,18 +66,18 @@ public final class CreditExtension {
     }
 
     /** The window in a trailer ending at the end of {@code wire}, not starting before {@code from}. */
-    static OptionalInt windowAtEnd(byte[] wire, int from) {
-        int start = wire.length - TRAILER_LENGTH;
+    static OptionalInt windowAtEnd(ByteBuffer wire, int from) {
+        int start = wire.limit() - TRAILER_LENGTH;
         if (start < from) {
             return OptionalInt.empty();
         }
         for (int i = 0; i < MAGIC.length; i++) {
-            if (wire[start + i] != MAGIC[i]) {
+            if (wire.get(start + i) != MAGIC[i]) {
                 return OptionalInt.empty();
             }
         }
-        int window = readInt(wire, start + 5);
-        if (wire[start + 4] != VERSION || window < 1) {
+        int window = wire.getInt(start + 5);
+        if (wire.get(start + 4) != VERSION || window < 1) {
             return OptionalInt.empty();
         }
         return OptionalInt.of(window);
@@ -87,10 +88,5 @@ public final class CreditExtension {
         target[offset + 1] = (byte) (value >>> 16);
         target[offset + 2] = (byte) (value >>> 8);
         target[offset + 3] = (byte) value;
-    }
-
-    static int readInt(byte[] source, int offset) {
-        return (source[offset] & 0xFF) << 24 | (source[offset + 1] & 0xFF) << 16
-                | (source[offset + 2] & 0xFF) << 8 | source[offset + 3] & 0xFF;
     }
 }

@@ -1,6 +1,6 @@
 package org.ministreaming.wire;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -18,7 +18,7 @@ public final class Message extends Packet {
     private final MessageType type;
     private final ConnectionId id;
 
-    private Message(byte[] wire, MessageType type, ConnectionId id) {
+    private Message(ByteBuffer wire, MessageType type, ConnectionId id) {
         super(wire);
         this.type = type;
         this.id = id;
@@ -62,10 +62,11 @@ public final class Message extends Packet {
         System.arraycopy(source, offset, wire, HEADER_LENGTH, length);
         wire[0] = (byte) type.code();
         id.writeTo(wire, 1);
-        Codec.checkPayload(type, wire).ifPresent(problem -> {
+        ByteBuffer encoded = readOnly(wire);
+        Codec.checkPayload(type, encoded).ifPresent(problem -> {
             throw new IllegalArgumentException(problem.getMessage());
         });
-        return new Message(wire, type, id);
+        return new Message(encoded, type, id);
     }
 
     /** {@code A1 | clientId | destination}: the client asks for a connection. */
@@ -137,8 +138,8 @@ public final class Message extends Packet {
         return of(MessageType.SERVER_CLOSE, clientId, new byte[0]);
     }
 
-    /** Wraps bytes the codec has validated; the array becomes this message's. */
-    static Message wrap(byte[] wire, MessageType type, ConnectionId id) {
+    /** Wraps bytes the codec has validated; the buffer becomes this message's. */
+    static Message wrap(ByteBuffer wire, MessageType type, ConnectionId id) {
         return new Message(wire, type, id);
     }
 
@@ -159,7 +160,9 @@ public final class Message extends Packet {
 
     /** A copy of the payload. */
     public byte[] payloadBytes() {
-        return Arrays.copyOfRange(wire, HEADER_LENGTH, wire.length);
+        byte[] payload = new byte[payloadLength()];
+        wire.get(HEADER_LENGTH, payload);
+        return payload;
     }
 
     /** The window an ACK's credit trailer offers, or empty for a plain 7-byte ACK. */
@@ -173,7 +176,7 @@ public final class Message extends Packet {
         if (type != MessageType.CLIENT_CREDIT && type != MessageType.SERVER_CREDIT) {
             throw new IllegalStateException("not a credit message: " + type);
         }
-        return CreditExtension.readInt(wire, HEADER_LENGTH);
+        return wire.getInt(HEADER_LENGTH);
     }
 
     /** The token of a ping or pong. */
@@ -181,7 +184,7 @@ public final class Message extends Packet {
         if (type != MessageType.PING && type != MessageType.PONG) {
             throw new IllegalStateException("not a ping or pong: " + type);
         }
-        return (long) CreditExtension.readInt(wire, HEADER_LENGTH) << 32 | CreditExtension.readInt(wire, HEADER_LENGTH + 4) & 0xFFFFFFFFL;
+        return wire.getLong(HEADER_LENGTH);
     }
 
     private void requireType(MessageType expected) {

@@ -1,22 +1,26 @@
 package org.ministreaming.wire;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * Anything that can arrive as one transport message: a protocol {@link Message} or
  * {@link Chaff}. A packet keeps its encoded bytes, so encoding is free and decoding shares the
- * received array instead of copying it. Two packets are equal when their bytes are.
+ * received buffer instead of copying it. Two packets are equal when their bytes are.
  *
  * <p>Immutable and thread-safe.
  */
 public abstract sealed class Packet permits Message, Chaff {
 
-    /** The encoded bytes; never changed after construction. */
-    final byte[] wire;
+    /** The encoded bytes: read-only, from index 0 to the limit; the position is never moved. */
+    final ByteBuffer wire;
 
-    Packet(byte[] wire) {
+    Packet(ByteBuffer wire) {
         this.wire = wire;
+    }
+
+    /** A read-only buffer over a whole array, which must never change afterwards. */
+    static ByteBuffer readOnly(byte[] array) {
+        return ByteBuffer.wrap(array).asReadOnlyBuffer();
     }
 
     /** The type; {@link MessageType#CHAFF} for chaff. */
@@ -27,32 +31,34 @@ public abstract sealed class Packet permits Message, Chaff {
 
     /** The encoded bytes as a read-only view. */
     public final ByteBuffer encoded() {
-        return ByteBuffer.wrap(wire).asReadOnlyBuffer();
+        return wire.duplicate();
     }
 
     /** A copy of the encoded bytes. */
     public final byte[] toByteArray() {
-        return wire.clone();
+        byte[] copy = new byte[wire.limit()];
+        wire.get(0, copy);
+        return copy;
     }
 
     /** The number of bytes after the header. */
     public final int payloadLength() {
-        return wire.length - headerLength();
+        return wire.limit() - headerLength();
     }
 
     /** The payload as a read-only view, without copying. */
     public final ByteBuffer payload() {
-        return ByteBuffer.wrap(wire, headerLength(), payloadLength()).slice().asReadOnlyBuffer();
+        return wire.slice(headerLength(), payloadLength());
     }
 
     @Override
     public final boolean equals(Object other) {
-        return other instanceof Packet that && getClass() == that.getClass() && Arrays.equals(wire, that.wire);
+        return other instanceof Packet that && getClass() == that.getClass() && wire.equals(that.wire);
     }
 
     @Override
     public final int hashCode() {
-        return Arrays.hashCode(wire);
+        return wire.hashCode();
     }
 
     /** The packet in trace notation, see {@link TraceFormat}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -103,7 +104,7 @@ class ClientRolePropertiesTest {
                         delivered.write(payload);
                     }
                 }
-                engine.onMessage(SERVER, message.toByteArray());
+                engine.onMessage(SERVER, ByteBuffer.wrap(message.toByteArray()));
             }
             List<String> sent = new ArrayList<>();
             RecordingTransport.Sent message;

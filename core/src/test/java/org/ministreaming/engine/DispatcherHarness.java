@@ -2,6 +2,7 @@ package org.ministreaming.engine;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -166,7 +167,7 @@ final class DispatcherHarness implements AutoCloseable {
 
     private ServerConnection accept(Destination peer, int clientId, byte[] synPayload, int serverId, int clientWindow) throws IOException {
         ConnectionId client = new ConnectionId(clientId);
-        engine.onMessage(peer, Message.syn(client, synPayload).toByteArray());
+        engine.onMessage(peer, ByteBuffer.wrap(Message.syn(client, synPayload).toByteArray()));
         ServerConnection connection = acceptor.accept(10_000);
         check(connection.peer().equals(peer) && connection.localId().equals(new ConnectionId(serverId)),
                 "set-up accepted " + connection + " instead of server id " + new ConnectionId(serverId) + " with " + peer);
@@ -191,7 +192,7 @@ final class DispatcherHarness implements AutoCloseable {
         Message ack = serverWindow > 0
                 ? Message.ack(client, new ConnectionId(serverId), serverWindow)
                 : Message.ack(client, new ConnectionId(serverId));
-        engine.onMessage(peer, ack.toByteArray());
+        engine.onMessage(peer, ByteBuffer.wrap(ack.toByteArray()));
         ClientConnection connection = connecting.get(10, TimeUnit.SECONDS);
         check(connection.hasCredit() == serverWindow > 0, "set-up credit of " + connection);
         return connection;
@@ -203,7 +204,7 @@ final class DispatcherHarness implements AutoCloseable {
             data[i] = (byte) (i * 7 + length);
         }
         // Data always carries the receiver's id.
-        engine.onMessage(connection.peer(), Message.of(dataType, connection.localId(), data).toByteArray());
+        engine.onMessage(connection.peer(), ByteBuffer.wrap(Message.of(dataType, connection.localId(), data).toByteArray()));
         check(connection.available() == length, "set-up buffered " + connection.available() + " bytes on " + connection);
         victims.add(new Victim(connection, connection.hasCredit(), connection.remoteId(), data));
     }
@@ -213,7 +214,7 @@ final class DispatcherHarness implements AutoCloseable {
     void play(List<FuzzScript.Step> script) throws IOException {
         for (FuzzScript.Step step : script) {
             if (step instanceof FuzzScript.Send send) {
-                engine.onMessage(FUZZING_PEERS.get(send.peer()), send.bytes().clone());
+                engine.onMessage(FUZZING_PEERS.get(send.peer()), ByteBuffer.wrap(send.bytes().clone()));
             } else if (step instanceof FuzzScript.Accept) {
                 acceptOne();
             } else if (step instanceof FuzzScript.Read read) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -152,7 +153,7 @@ class ServerRolePropertiesTest {
                 : models.computeIfAbsent(clientOf(step), c -> new Model());
         ConnectionId clientId = new ConnectionId(0x100 + (model == null ? 0 : clientOf(step)));
         if (step instanceof Syn) {
-            engine.onMessage(PEER, Message.syn(clientId, "mem:peer".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toByteArray());
+            engine.onMessage(PEER, ByteBuffer.wrap(Message.syn(clientId, "mem:peer".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toByteArray()));
             if (model.socket != null) {
                 expected.add(hex(Message.ack(clientId, model.serverId)));
             } else if (!model.waiting) {
@@ -176,7 +177,7 @@ class ServerRolePropertiesTest {
             byte[] payload = new byte[peerData.length()];
             data.nextBytes(payload);
             ConnectionId target = model.serverId != null ? model.serverId : new ConnectionId(0xABCDEF);
-            engine.onMessage(PEER, Message.of(MessageType.CLIENT_DATA, target, payload).toByteArray());
+            engine.onMessage(PEER, ByteBuffer.wrap(Message.of(MessageType.CLIENT_DATA, target, payload).toByteArray()));
             if (model.socket != null) {
                 for (byte b : payload) {
                     model.unread.add(b);
@@ -184,7 +185,7 @@ class ServerRolePropertiesTest {
             }
         } else if (step instanceof PeerClose) {
             ConnectionId target = model.serverId != null ? model.serverId : new ConnectionId(0xABCDEF);
-            engine.onMessage(PEER, Message.clientClose(target).toByteArray());
+            engine.onMessage(PEER, ByteBuffer.wrap(Message.clientClose(target).toByteArray()));
             if (model.socket != null) {
                 drainToEof(model);
                 forget(model);
@@ -205,7 +206,7 @@ class ServerRolePropertiesTest {
                 forget(model);
             }
         } else if (step instanceof Garbage garbage) {
-            engine.onMessage(PEER, garbage.bytes().clone());
+            engine.onMessage(PEER, ByteBuffer.wrap(garbage.bytes().clone()));
         }
     }
 

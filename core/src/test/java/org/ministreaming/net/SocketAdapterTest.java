@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -215,7 +216,7 @@ class SocketAdapterTest {
         MemoryTransport silent = network.endpoint("silent");
         silent.start(new Transport.Receiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
+            public void onMessage(Destination from, ByteBuffer message) {
             }
 
             @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -59,14 +60,26 @@ public class RecordingReceiver implements Transport.Receiver {
         }
     }
 
+    /**
+     * Records a copy of the message. The SPI hands over read-only buffers: a writable one fails
+     * an assertion on the transport's thread and is not recorded, so the test waiting for it fails.
+     */
     @Override
-    public void onMessage(Destination from, byte[] message) {
+    public void onMessage(Destination from, ByteBuffer message) {
         try {
             gate.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        events.add(new Event(from, message, null, Thread.currentThread().getName(), System.nanoTime()));
+        assertThat(message.isReadOnly()).as("the SPI hands over read-only buffers").isTrue();
+        events.add(new Event(from, bytes(message), null, Thread.currentThread().getName(), System.nanoTime()));
+    }
+
+    /** A copy of the bytes from the buffer's position to its limit; the buffer is not moved. */
+    public static byte[] bytes(ByteBuffer message) {
+        byte[] bytes = new byte[message.remaining()];
+        message.duplicate().get(bytes);
+        return bytes;
     }
 
     @Override

@@ -40,6 +40,62 @@ class CodecTest {
     }
 
     @Nested
+    class DecodingABuffer {
+
+        @Test
+        void decodesTheBytesFromPositionToLimitAndLeavesTheBufferAsItWas() throws Exception {
+            ByteBuffer arrived = ByteBuffer.wrap(hex(
+                    "7E 7E"       // bytes before the message, such as a frame header
+                    + " A0"       // type: data, client -> server
+                    + " 12 34 56" // id: the server id
+                    + " 68 69"    // payload: "hi"
+                    + " 7E"       // a byte after it
+            )).position(2).limit(8).asReadOnlyBuffer();
+
+            Message data = (Message) Codec.decode(arrived);
+
+            assertThat(data.type()).isEqualTo(MessageType.CLIENT_DATA);
+            assertThat(data.id()).isEqualTo(id("12 34 56"));
+            assertThat(remaining(data.payload())).containsExactly(0x68, 0x69);
+            assertThat(remaining(data.encoded())).isEqualTo(hex("A0 12 34 56 68 69"));
+            assertThat(arrived.position()).isEqualTo(2);
+            assertThat(arrived.limit()).isEqualTo(8);
+        }
+
+        @Test
+        void theMessageKeepsAViewOfTheBufferNotACopy() throws Exception {
+            byte[] array = hex("A0 12 34 56 68 69");
+            Message data = (Message) Codec.decode(ByteBuffer.wrap(array).asReadOnlyBuffer());
+
+            array[5] = 0x21;
+
+            assertThat(remaining(data.payload())).containsExactly(0x68, 0x21);
+            assertThat(data.payload().isReadOnly()).isTrue();
+            assertThat(data.encoded().isReadOnly()).isTrue();
+        }
+
+        @Test
+        void aBufferAndAnArrayWithTheSameBytesDecodeToEqualPackets() throws Exception {
+            byte[] ack = hex("51 23 45 67 98 76 54 4D 53 46 43 01 00 04 00 00");
+            byte[] chaff = hex("FF 01 02");
+
+            assertThat(Codec.decode(ByteBuffer.wrap(ack).asReadOnlyBuffer())).isEqualTo(Codec.decode(ack.clone()))
+                    .hasSameHashCodeAs(Codec.decode(ack.clone()));
+            assertThat(Codec.decode(ByteBuffer.wrap(chaff).asReadOnlyBuffer())).isEqualTo(Codec.decode(chaff.clone()));
+        }
+
+        @Test
+        void aShortSliceIsRejectedWhateverLiesAroundIt() {
+            ByteBuffer arrived = ByteBuffer.wrap(hex("A0 12 34 56 68")).limit(3);
+
+            Throwable thrown = catchThrowable(() -> Codec.decode(arrived));
+
+            assertThat(thrown).isInstanceOf(MalformedMessageException.class);
+            assertThat(((MalformedMessageException) thrown).reason()).isEqualTo(MalformedMessageException.Reason.TOO_SHORT);
+        }
+    }
+
+    @Nested
     class ValidMessagesDecode {
 
         @Test
@@ -368,7 +424,7 @@ class CodecTest {
 
         @Test
         void aNullArrayIsANullPointerException() {
-            assertThatThrownBy(() -> Codec.decode(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> Codec.decode((byte[]) null)).isInstanceOf(NullPointerException.class);
         }
     }
 }

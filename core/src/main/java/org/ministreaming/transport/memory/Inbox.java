@@ -2,6 +2,7 @@ package org.ministreaming.transport.memory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.LinkedList;
 import java.util.ListIterator;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +21,9 @@ import org.ministreaming.transport.Destination;
 final class Inbox {
 
     /** A queued message, or with {@code bytes == null} the news that the link to {@code from} was cut. */
-    record Envelope(Destination from, byte[] bytes, long dueNanos) {
+    record Envelope(Destination from, ByteBuffer bytes, long dueNanos) {
         int size() {
-            return bytes == null ? 0 : bytes.length;
+            return bytes == null ? 0 : bytes.remaining();
         }
     }
 

@@ -2,6 +2,7 @@ package org.ministreaming.transport.memory;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,7 +106,7 @@ public final class MemoryNetwork {
         }
     }
 
-    void carry(Destination from, Destination to, byte[] bytes, boolean mayBlock, BooleanSupplier senderOpen) throws IOException {
+    void carry(Destination from, Destination to, ByteBuffer bytes, boolean mayBlock, BooleanSupplier senderOpen) throws IOException {
         if (cutLinks.contains(Set.of(from, to))) {
             throw new IOException("link between " + from + " and " + to + " is cut");
         }
@@ -120,7 +121,7 @@ public final class MemoryNetwork {
         int copies = chance(current.duplicatePercent()) ? 2 : 1;
         for (int i = 0; i < copies; i++) {
             int overtake = current.reorderWindow() > 1 ? random.nextInt(current.reorderWindow()) : 0;
-            target.enqueue(new Inbox.Envelope(from, i == 0 ? bytes : bytes.clone(), Inbox.nanosFromNow(current.delay())), overtake, mayBlock,
+            target.enqueue(new Inbox.Envelope(from, i == 0 ? bytes : bytes.duplicate(), Inbox.nanosFromNow(current.delay())), overtake, mayBlock,
                     senderOpen);
         }
     }

@@ -58,12 +58,21 @@ public final class MemoryTransport implements Transport {
 
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
+        send(to, message, ByteBuffer.allocate(0));
+    }
+
+    /** Sends one message of two parts; they are copied once, into the one array the receiver gets. */
+    @Override
+    public void send(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
         if (closed) {
             throw new IOException("endpoint " + local + " is closed");
         }
-        byte[] bytes = new byte[message.remaining()];
-        message.duplicate().get(bytes);
-        network.carry(local, to, bytes, !(Thread.currentThread() instanceof DeliveryThread), () -> !closed);
+        // A copy, as a network would make: what the receiver holds shares nothing with the sender.
+        byte[] bytes = new byte[header.remaining() + payload.remaining()];
+        header.duplicate().get(bytes, 0, header.remaining());
+        payload.duplicate().get(bytes, header.remaining(), payload.remaining());
+        network.carry(local, to, ByteBuffer.wrap(bytes).asReadOnlyBuffer(), !(Thread.currentThread() instanceof DeliveryThread),
+                () -> !closed);
     }
 
     void enqueue(Inbox.Envelope envelope, int overtake, boolean mayBlock, BooleanSupplier senderOpen) throws IOException {

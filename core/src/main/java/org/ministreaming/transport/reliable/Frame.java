@@ -62,8 +62,8 @@ record Frame(int flags, int senderEpoch, int receiverEpoch, int seq, int ack, lo
     }
 
     /** Whether a transport message is a frame of this layer rather than a plain message. */
-    static boolean isFrame(byte[] message) {
-        return message.length > 0 && message[0] == TYPE;
+    static boolean isFrame(ByteBuffer message) {
+        return message.hasRemaining() && message.get(message.position()) == TYPE;
     }
 
     boolean hasData() {
@@ -78,23 +78,34 @@ record Frame(int flags, int senderEpoch, int receiverEpoch, int seq, int ack, lo
     ByteBuffer encode() {
         ByteBuffer content = payload.duplicate();
         ByteBuffer out = ByteBuffer.allocate(HEADER + content.remaining());
-        out.put(TYPE).put((byte) flags).putInt(senderEpoch).putInt(receiverEpoch).putInt(seq).putInt(ack).putLong(sack).put(content);
+        putHeader(out).put(content);
         return out.flip().asReadOnlyBuffer();
     }
 
+    /** The frame in two parts: its header in a new read-only buffer, then its payload, not copied. */
+    Transmission transmission() {
+        ByteBuffer header = putHeader(ByteBuffer.allocate(HEADER)).flip().asReadOnlyBuffer();
+        return new Transmission(header, payload);
+    }
+
+    private ByteBuffer putHeader(ByteBuffer out) {
+        return out.put(TYPE).put((byte) flags).putInt(senderEpoch).putInt(receiverEpoch).putInt(seq).putInt(ack).putLong(sack);
+    }
+
     /**
-     * Reads a frame. The payload is a read-only view of {@code bytes}, not a copy.
+     * Reads a frame, the bytes from the buffer's position to its limit (which are not moved).
+     * The payload is a read-only view of {@code bytes}, not a copy.
      *
      * @throws IllegalArgumentException if the message is not a well-formed frame
      */
-    static Frame decode(byte[] bytes) {
+    static Frame decode(ByteBuffer bytes) {
         if (!isFrame(bytes)) {
             throw new IllegalArgumentException("not a frame: the type byte is not 7E");
         }
-        if (bytes.length < HEADER) {
-            throw new IllegalArgumentException("a frame of " + bytes.length + " bytes, shorter than its " + HEADER + "-byte header");
+        if (bytes.remaining() < HEADER) {
+            throw new IllegalArgumentException("a frame of " + bytes.remaining() + " bytes, shorter than its " + HEADER + "-byte header");
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes);
+        ByteBuffer in = bytes.slice();
         in.get();
         int flags = in.get() & 0xFF;
         int senderEpoch = in.getInt();

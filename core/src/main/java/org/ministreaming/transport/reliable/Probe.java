@@ -43,17 +43,18 @@ final class Probe {
     }
 
     /**
-     * The frame a plain message stands for, if it ends with a valid trailer.
+     * The frame a plain message stands for, if it ends with a valid trailer. The buffer's
+     * position and limit are not moved.
      *
      * @return a data frame whose payload is the message without the trailer (a view), or
      *     {@code null} for a plain message without one
      */
-    static Frame decode(byte[] message) {
-        int end = message.length - TRAILER;
+    static Frame decode(ByteBuffer message) {
+        int end = message.remaining() - TRAILER;
         if (end < SHORTEST_MESSAGE) {
             return null;
         }
-        ByteBuffer trailer = ByteBuffer.wrap(message, end, TRAILER);
+        ByteBuffer trailer = message.slice(message.position() + end, TRAILER);
         if (trailer.getInt() != MARKER || trailer.get() != VERSION) {
             return null;
         }
@@ -62,7 +63,7 @@ final class Probe {
         if (epoch == 0) {
             return null;
         }
-        ByteBuffer payload = ByteBuffer.wrap(message, 0, end).slice().asReadOnlyBuffer();
+        ByteBuffer payload = message.slice(message.position(), end).asReadOnlyBuffer();
         return Frame.data(epoch, 0, seq, 0, 0, payload);
     }
 }

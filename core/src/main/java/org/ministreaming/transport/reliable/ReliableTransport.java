@@ -4,21 +4,14 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
-import org.ministreaming.transport.TransportThreads;
 
 /**
  * A transport decorator that turns a message transport which may drop, duplicate, reorder or
@@ -86,10 +79,9 @@ public final class ReliableTransport implements Transport {
     private final Settings settings;
     private final Counters counters = new Counters();
     private final Map<Destination, Peer> peers = new ConcurrentHashMap<>();
-    private final ScheduledThreadPoolExecutor timer;
-    private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
+    private final PeerTimer timer;
     private final ThreadLocal<Boolean> inCallback = ThreadLocal.withInitial(() -> Boolean.FALSE);
-    private final Object drained = new Object();
+    private final Drain drain = new Drain();
     private volatile Receiver receiver;
     private volatile boolean closing;
     private volatile boolean closed;
@@ -97,15 +89,7 @@ public final class ReliableTransport implements Transport {
     ReliableTransport(Transport inner, Settings settings) {
         this.inner = inner;
         this.settings = settings;
-        String name = "ministreaming-reliable-" + inner.localDestination();
-        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            timerThreads.add(thread);
-            return thread;
-        });
-        this.timer.setRemoveOnCancelPolicy(true);
-        this.timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.timer = new PeerTimer("ministreaming-reliable-" + inner.localDestination(), this::onTimer);
     }
 
     /**
@@ -163,7 +147,7 @@ public final class ReliableTransport implements Transport {
      */
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
-        send(to, new Peer.Outgoing(message, false));
+        send(to, new Outgoing(message, false));
     }
 
     /**
@@ -174,17 +158,17 @@ public final class ReliableTransport implements Transport {
      */
     @Override
     public void open(Destination to, ByteBuffer syn) throws IOException {
-        send(to, new Peer.Outgoing(syn, true));
+        send(to, new Outgoing(syn, true));
     }
 
-    private void send(Destination to, Peer.Outgoing message) throws IOException {
+    private void send(Destination to, Outgoing message) throws IOException {
         if (closed) {
             throw new IOException("the reliable transport at " + localDestination() + " is closed");
         }
         Peer peer = peer(to);
-        Peer.SendPlan plan = peer.planSend(message, inCallback.get(), () -> closed);
+        SendPlan plan = peer.planSend(message, inCallback.get(), () -> closed);
         switch (plan.kind()) {
-            case PLAIN, FRAME -> inner.send(to, plan.bytes());
+            case PLAIN, FRAME -> plan.bytes().sendTo(inner, to);
             case QUEUED -> {
             }
             case OVERFLOW -> {
@@ -213,15 +197,12 @@ public final class ReliableTransport implements Transport {
             closing = true;
         }
         if (!inCallback.get() && settings.closeLingerNanos() > 0) {
-            awaitAcknowledged(settings.closeLingerNanos());
+            drain.await(peers.values(), settings.closeLingerNanos());
         }
         closed = true;
-        timer.shutdownNow();
+        timer.stop();
         peers.values().forEach(Peer::wakeAll);
         inner.close();
-        for (Thread thread : timerThreads) {
-            TransportThreads.joinUninterruptibly(thread);
-        }
     }
 
     /** The counters, a snapshot. */
@@ -269,7 +250,7 @@ public final class ReliableTransport implements Transport {
     }
 
     /** The peer's state, for tests in this package. */
-    Peer.State state(Destination peer) {
+    PeerState state(Destination peer) {
         return peer(peer).state();
     }
 
@@ -281,71 +262,31 @@ public final class ReliableTransport implements Transport {
     // ---------------------------------------------------------------- internals
 
     private Peer peer(Destination destination) {
-        return peers.computeIfAbsent(destination, d -> new Peer(d, settings, counters, this::arm));
+        return peers.computeIfAbsent(destination, d -> new Peer(d, settings, counters, timer));
     }
 
-    /** Called under the peer's lock. */
-    private void arm(Peer peer, long deadline) {
+    /** A peer's timer is due: retransmissions, the retry limit, a delayed acknowledgement. */
+    private void onTimer(Peer peer, Object task) {
         if (closed) {
             return;
         }
-        if (peer.timerTask != null && deadline - peer.timerAt >= 0) {
-            return;
+        Actions actions = peer.onTimer(task, System.nanoTime());
+        for (Transmission frame : actions.send) {
+            sendQuietly(peer, frame);
         }
-        if (peer.timerTask instanceof TimerTask old) {
-            old.cancel();
+        if (actions.lost != null) {
+            LOG.log(Level.INFO, actions.lost);
+            tellLost(peer);
         }
-        TimerTask task = new TimerTask(peer);
-        try {
-            task.future = timer.schedule(task, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            peer.timerTask = task;
-            peer.timerAt = deadline;
-        } catch (RejectedExecutionException shutDown) {
-            peer.timerTask = null;
-        }
-    }
-
-    /** One run of a peer's timer. */
-    private final class TimerTask implements Runnable {
-        private final Peer peer;
-        private volatile ScheduledFuture<?> future;
-
-        TimerTask(Peer peer) {
-            this.peer = peer;
-        }
-
-        void cancel() {
-            ScheduledFuture<?> scheduled = future;
-            if (scheduled != null) {
-                scheduled.cancel(false);
-            }
-        }
-
-        @Override
-        public void run() {
-            if (closed) {
-                return;
-            }
-            Peer.Actions actions = peer.onTimer(this, System.nanoTime());
-            for (ByteBuffer frame : actions.send) {
-                sendQuietly(peer, frame);
-            }
-            if (actions.lost != null) {
-                LOG.log(Level.INFO, actions.lost);
-                tellLost(peer);
-            }
-            if (actions.drained) {
-                wakeCloser();
-            }
+        if (actions.drained) {
+            wakeCloser();
         }
     }
 
     private void tellLostLater(Peer peer) {
-        try {
-            timer.execute(() -> tellLost(peer));
-        } catch (RejectedExecutionException shutDown) {
-            // Closing: the engine above is going away with every connection anyway.
-        }
+        // When the timer is stopped, the transport is closing: the engine above is going away
+        // with every connection anyway.
+        timer.execute(() -> tellLost(peer));
     }
 
     private void tellLost(Peer peer) {
@@ -365,41 +306,21 @@ public final class ReliableTransport implements Transport {
         }
     }
 
-    private void sendQuietly(Peer peer, ByteBuffer frame) {
+    private void sendQuietly(Peer peer, Transmission frame) {
         try {
-            inner.send(peer.destination, frame);
+            frame.sendTo(inner, peer.destination);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "could not send a frame to " + peer.destination + ": " + e.getMessage());
         }
     }
 
-    private void awaitAcknowledged(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        synchronized (drained) {
-            while (peers.values().stream().anyMatch(Peer::hasUnacknowledged)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(drained, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     private void wakeCloser() {
         if (closing) {
-            synchronized (drained) {
-                drained.notifyAll();
-            }
+            drain.wake();
         }
     }
 
-    private void messageUpcall(Peer peer, byte[] message) {
+    private void messageUpcall(Peer peer, ByteBuffer message) {
         Boolean outer = inCallback.get();
         inCallback.set(Boolean.TRUE);
         try {
@@ -423,17 +344,11 @@ public final class ReliableTransport implements Transport {
         }
     }
 
-    private static byte[] copy(ByteBuffer payload) {
-        byte[] bytes = new byte[payload.remaining()];
-        payload.duplicate().get(bytes);
-        return bytes;
-    }
-
     /** What the inner transport delivers; runs on its receive threads, one peer at a time. */
     private final class Inbound implements Receiver {
 
         @Override
-        public void onMessage(Destination from, byte[] message) {
+        public void onMessage(Destination from, ByteBuffer message) {
             if (closed) {
                 return;
             }
@@ -461,9 +376,9 @@ public final class ReliableTransport implements Transport {
             }
         }
 
-        private void onPlainOrProbe(Peer peer, byte[] message) {
+        private void onPlainOrProbe(Peer peer, ByteBuffer message) {
             Frame probe = Probe.decode(message);
-            Peer.Actions actions = probe != null ? peer.onProbe(probe, System.nanoTime()) : null;
+            Actions actions = probe != null ? peer.onProbe(probe, System.nanoTime()) : null;
             if (actions != null) {
                 handle(peer, actions);
             } else {
@@ -471,8 +386,8 @@ public final class ReliableTransport implements Transport {
             }
         }
 
-        private void handle(Peer peer, Peer.Actions actions) {
-            for (ByteBuffer out : actions.send) {
+        private void handle(Peer peer, Actions actions) {
+            for (Transmission out : actions.send) {
                 sendQuietly(peer, out);
             }
             if (actions.lost != null) {
@@ -480,10 +395,10 @@ public final class ReliableTransport implements Transport {
             }
             deliverLoss(peer);
             for (ByteBuffer payload : actions.deliver) {
-                messageUpcall(peer, copy(payload));
+                messageUpcall(peer, payload);
             }
             if (actions.ackNow) {
-                ByteBuffer ack = peer.takeAck();
+                Transmission ack = peer.takeAck();
                 if (ack != null) {
                     sendQuietly(peer, ack);
                 }
@@ -493,8 +408,8 @@ public final class ReliableTransport implements Transport {
             }
         }
 
-        private void onPlain(Peer peer, byte[] message) {
-            Peer.Actions actions = peer.onPlain(resent -> sendQuietly(peer, resent));
+        private void onPlain(Peer peer, ByteBuffer message) {
+            Actions actions = peer.onPlain(resent -> sendQuietly(peer, Transmission.whole(resent)));
             if (actions.lost != null) {
                 LOG.log(Level.INFO, actions.lost);
             }

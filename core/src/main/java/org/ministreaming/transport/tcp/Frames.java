@@ -32,6 +32,9 @@ final class Frames {
     /** What a hello names instead of a destination when its sender does not listen. */
     static final String NOT_LISTENING = "-";
 
+    /** No bytes: the second part of a message sent in one piece. */
+    static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     private static final byte[] PREFIX_BYTES = HELLO_PREFIX.getBytes(StandardCharsets.US_ASCII);
 
     private Frames() {
@@ -89,12 +92,25 @@ final class Frames {
      * @throws IndexOutOfBoundsException if the frame does not fit
      */
     static int put(byte[] target, int at, ByteBuffer message) {
-        int length = message.remaining();
+        return put(target, at, message, EMPTY);
+    }
+
+    /**
+     * Puts one frame of two parts into {@code target} at {@code at}: the 4-byte length of both,
+     * then the bytes of {@code header} and of {@code payload} (their positions are not moved).
+     *
+     * @return where the frame ends in {@code target}
+     * @throws IndexOutOfBoundsException if the frame does not fit
+     */
+    static int put(byte[] target, int at, ByteBuffer header, ByteBuffer payload) {
+        int first = header.remaining();
+        int length = first + payload.remaining();
         target[at] = (byte) (length >>> 24);
         target[at + 1] = (byte) (length >>> 16);
         target[at + 2] = (byte) (length >>> 8);
         target[at + 3] = (byte) length;
-        message.get(message.position(), target, at + LENGTH_BYTES, length);
+        header.get(header.position(), target, at + LENGTH_BYTES, first);
+        payload.get(payload.position(), target, at + LENGTH_BYTES + first, length - first);
         return at + LENGTH_BYTES + length;
     }
 

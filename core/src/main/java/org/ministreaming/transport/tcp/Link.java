@@ -124,7 +124,7 @@ final class Link {
      * @param mayBlock whether to wait while the link is dialled and while the queue is full
      * @throws IOException if the link failed or the transport is closing
      */
-    void send(ByteBuffer message, boolean mayBlock) throws IOException {
+    void send(Outbound message, boolean mayBlock) throws IOException {
         if (!queue.put(message, mayBlock)) {
             IOException overflow = new BadPeerException(peer + " does not read its link: " + queue.queuedBytes()
                     + " bytes are queued for it, twice the bound");
@@ -205,7 +205,7 @@ final class Link {
             LOG.log(Level.DEBUG, () -> "link " + this + " open; the peer's hello names " + announced);
             byte[] message;
             while ((message = in.read()) != null) {
-                transport.deliver(peer, message);
+                transport.deliver(peer, ByteBuffer.wrap(message).asReadOnlyBuffer());
             }
             cause = new EOFException(peer + " closed the link");
         } catch (SocketTimeoutException e) {
@@ -237,15 +237,15 @@ final class Link {
             byte[] buffer = new byte[WRITE_BUFFER];
             int filled = Frames.put(buffer, 0, ByteBuffer.wrap(transport.hello()));
             out.write(buffer, 0, filled);
-            List<ByteBuffer> batch;
+            List<Outbound> batch;
             while ((batch = queue.takeAll()) != null) {
                 filled = 0;
-                for (ByteBuffer message : batch) {
+                for (Outbound message : batch) {
                     if (filled + Frames.LENGTH_BYTES + message.remaining() > buffer.length) {
                         out.write(buffer, 0, filled);
                         filled = 0;
                     }
-                    filled = Frames.put(buffer, filled, message);
+                    filled = Frames.put(buffer, filled, message.header(), message.payload());
                 }
                 out.write(buffer, 0, filled);
             }

@@ -23,7 +23,7 @@ final class OutboundQueue {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<ByteBuffer> messages = new ArrayDeque<>();
+    private final ArrayDeque<Outbound> messages = new ArrayDeque<>();
     private final long limitBytes;
     private long queuedBytes;
     private boolean ready;
@@ -47,7 +47,7 @@ final class OutboundQueue {
      *     would take the queue past twice its bound
      * @throws IOException if the link failed or is finishing, or the wait was interrupted
      */
-    boolean put(ByteBuffer message, boolean mayBlock) throws IOException {
+    boolean put(Outbound message, boolean mayBlock) throws IOException {
         int length = message.remaining();
         lock.lock();
         try {
@@ -82,7 +82,7 @@ final class OutboundQueue {
      * @return the messages in order, or {@code null} once the queue failed, or finished and is empty
      * @throws InterruptedException if interrupted while waiting
      */
-    List<ByteBuffer> takeAll() throws InterruptedException {
+    List<Outbound> takeAll() throws InterruptedException {
         lock.lock();
         try {
             while (messages.isEmpty() && failure == null && !finishing) {
@@ -91,7 +91,7 @@ final class OutboundQueue {
             if (failure != null || messages.isEmpty()) {
                 return null;
             }
-            List<ByteBuffer> batch = new ArrayList<>(messages);
+            List<Outbound> batch = new ArrayList<>(messages);
             messages.clear();
             queuedBytes = 0;
             changed.signalAll();

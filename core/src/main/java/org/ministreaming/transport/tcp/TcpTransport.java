@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +34,7 @@ import org.ministreaming.transport.TransportThreads;
  * sends to that peer use it too. Each link frames messages as {@code docs/protocol.md}, "TCP
  * link framing", describes.
  * <ul>
- *   <li><b>Not listening.</b> An endpoint without {@link Builder#listen} has the destination
+ *   <li><b>Not listening.</b> An endpoint without {@link TcpTransportBuilder#listen} has the destination
  *       {@code tcp:-} (or {@code tls:-}), says {@code -} in its hello, and cannot be dialled.
  *       A peer knows each link from it as {@code tcp://-@ADDR:PORT}, after the link's remote
  *       address; replies go over that link, and once it is gone the name cannot be dialled.</li>
@@ -55,7 +54,7 @@ import org.ministreaming.transport.TransportThreads;
  * An accept thread when listening ({@code ministreaming-tcp-accept-...}), and per link a reader
  * ({@code ministreaming-tcp-reader-...}), which delivers that link's messages one at a time and
  * in order, and a writer ({@code ministreaming-tcp-writer-...}), which drains the link's send
- * queue. The queue is bounded in bytes ({@link Builder#sendQueueBytes}): {@link #send} waits for
+ * queue. The queue is bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}): {@link #send} waits for
  * room, except on a reader thread, where sends from receive callbacks never wait and never dial.
  * A slow or stuck peer only holds up senders to that peer.
  *
@@ -83,8 +82,8 @@ public final class TcpTransport implements Transport {
     public static final long CLOSE_LINGER_MILLIS = 1000;
 
     private static final System.Logger LOG = System.getLogger(TcpTransport.class.getName());
-    private static final String TCP = "tcp";
-    private static final String TLS = "tls";
+    static final String TCP = "tcp";
+    static final String TLS = "tls";
     private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String scheme;
@@ -102,7 +101,7 @@ public final class TcpTransport implements Transport {
     private volatile Thread acceptThread;
     private volatile boolean closed;
 
-    private TcpTransport(Builder builder, ServerSocket server, Tls tls) {
+    TcpTransport(TcpTransportBuilder builder, ServerSocket server, Tls tls) {
         this.scheme = builder.scheme;
         this.server = server;
         this.tls = tls;
@@ -118,8 +117,8 @@ public final class TcpTransport implements Transport {
      *
      * @return a builder with the defaults, not listening
      */
-    public static Builder plain() {
-        return new Builder(TCP);
+    public static TcpTransportBuilder plain() {
+        return new TcpTransportBuilder(TCP);
     }
 
     /**
@@ -127,13 +126,13 @@ public final class TcpTransport implements Transport {
      *
      * @return a builder with the defaults, not listening, with no pinned fingerprint
      */
-    public static Builder tls() {
-        return new Builder(TLS);
+    public static TcpTransportBuilder tls() {
+        return new TcpTransportBuilder(TLS);
     }
 
     /**
      * {@code tcp://HOST:PORT} with the port actually bound, or {@code tcp:-} when not listening
-     * ({@code tls} for TLS). The host is the one given to {@link Builder#listen}.
+     * ({@code tls} for TLS). The host is the one given to {@link TcpTransportBuilder#listen}.
      */
     @Override
     public Destination localDestination() {
@@ -200,6 +199,15 @@ public final class TcpTransport implements Transport {
      */
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
+        send(to, message, Frames.EMPTY);
+    }
+
+    /**
+     * Queues one message of two parts like {@link #send(Destination, ByteBuffer)}; the link's
+     * writer copies both parts straight into its write buffer, one after the other.
+     */
+    @Override
+    public void send(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
         Objects.requireNonNull(to, "to");
         if (closed) {
             throw new IOException(local + " is closed");
@@ -207,7 +215,7 @@ public final class TcpTransport implements Transport {
         if (receiver == null) {
             throw new IOException(local + " is not started");
         }
-        int size = message.remaining();
+        int size = header.remaining() + payload.remaining();
         if (size < 1 || size > Frames.MAX_LENGTH) {
             throw new IOException("a message of " + size + " bytes does not fit a frame (1 to " + Frames.MAX_LENGTH + " bytes)");
         }
@@ -219,7 +227,7 @@ public final class TcpTransport implements Transport {
             }
             link = dial(to);
         }
-        link.send(message.duplicate(), mayBlock);
+        link.send(new Outbound(header.duplicate(), payload.duplicate()), mayBlock);
     }
 
     private Link dial(Destination to) throws IOException {
@@ -336,7 +344,7 @@ public final class TcpTransport implements Transport {
     }
 
     /** Hands a message to the receiver, unless closed; a receiver's defect costs that message only. */
-    void deliver(Destination from, byte[] message) {
+    void deliver(Destination from, ByteBuffer message) {
         if (closed) {
             return;
         }
@@ -411,140 +419,5 @@ public final class TcpTransport implements Transport {
     @Override
     public String toString() {
         return "TcpTransport[" + local + "]";
-    }
-
-    /**
-     * Settings for a {@link TcpTransport}; {@link #build} binds the listening socket, if any.
-     *
-     * <p>Not thread-safe; use from one thread.
-     */
-    public static final class Builder {
-        private final String scheme;
-        private String listenHost;
-        private int listenPort;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private long sendQueueBytes = DEFAULT_SEND_QUEUE_BYTES;
-        private Path keyStore;
-        private char[] keyStorePassword;
-        private final Set<String> pins = new HashSet<>();
-
-        private Builder(String scheme) {
-            this.scheme = scheme;
-        }
-
-        /**
-         * Listens at {@code SCHEME://HOST:PORT}, port 0 for any free port. The local destination
-         * is this URI with the port actually bound, and the hello tells it to peers, which dial
-         * it again once a link is lost; so give the host name or address peers use, not a
-         * wildcard such as {@code 0.0.0.0}.
-         *
-         * @param uri {@code tcp://HOST:PORT} or, for TLS, {@code tls://HOST:PORT}
-         * @return this builder
-         * @throws IllegalArgumentException if {@code uri} is not of that form or has the other scheme
-         */
-        public Builder listen(String uri) {
-            InetSocketAddress address = Addresses.hostAndPort(Objects.requireNonNull(uri, "uri"), scheme, true);
-            this.listenHost = address.getHostString();
-            this.listenPort = address.getPort();
-            return this;
-        }
-
-        /**
-         * How long a dial may take to connect and, for TLS, to finish the handshake; also how
-         * long an inbound link may take to finish the handshake and send its hello.
-         *
-         * @param timeout positive; 10 s ({@link TcpTransport#DEFAULT_CONNECT_TIMEOUT}) unless set
-         * @return this builder
-         */
-        public Builder connectTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("connectTimeout must be positive: " + timeout);
-            }
-            this.connectTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * How many bytes one link's send queue holds before senders wait. Sends from receive
-         * callbacks skip the wait; at twice this bound the link fails.
-         *
-         * @param bytes at least 1; {@value TcpTransport#DEFAULT_SEND_QUEUE_BYTES} unless set
-         * @return this builder
-         */
-        public Builder sendQueueBytes(long bytes) {
-            if (bytes < 1) {
-                throw new IllegalArgumentException("sendQueueBytes must be at least 1: " + bytes);
-            }
-            this.sendQueueBytes = bytes;
-            return this;
-        }
-
-        /**
-         * TLS only: the key to present when listening, from a PKCS12 file holding exactly one
-         * private key; its password must be the store's. Without it, a listening TLS endpoint
-         * generates a self-signed EC P-256 key, new each time it is built.
-         *
-         * @param path the PKCS12 file
-         * @param password the store's and the key's password; copied
-         * @return this builder
-         * @throws IllegalStateException if this builder is for plain TCP
-         */
-        public Builder keyStore(Path path, char[] password) {
-            requireTls("keyStore");
-            this.keyStore = Objects.requireNonNull(path, "path");
-            this.keyStorePassword = Objects.requireNonNull(password, "password").clone();
-            return this;
-        }
-
-        /**
-         * TLS only: trusts servers whose certificate has this SHA-256 fingerprint (64 hex digits,
-         * any case, colons allowed). May be called for several servers. A dial to a server whose
-         * certificate is not pinned fails.
-         *
-         * @param fingerprint as {@link TcpTransport#certificateFingerprint()} gives it, or in any
-         *     case without colons
-         * @return this builder
-         * @throws IllegalArgumentException if it is not a SHA-256 fingerprint
-         * @throws IllegalStateException if this builder is for plain TCP
-         */
-        public Builder pin(String fingerprint) {
-            requireTls("pin");
-            pins.add(Fingerprints.canonical(Objects.requireNonNull(fingerprint, "fingerprint")));
-            return this;
-        }
-
-        /**
-         * Makes the transport, binding its listening socket if it listens.
-         *
-         * @return the transport, not started
-         * @throws IOException if it cannot bind, or the key store cannot be read
-         * @throws IllegalStateException if a key store is given but the endpoint does not listen
-         */
-        public TcpTransport build() throws IOException {
-            boolean listening = listenHost != null;
-            if (keyStore != null && !listening) {
-                throw new IllegalStateException("a key store is for listening; call listen(...) too");
-            }
-            Tls tls = scheme.equals(TLS)
-                    ? Tls.create(listening, keyStore, keyStore != null ? keyStorePassword : new char[0], pins) : null;
-            if (!listening) {
-                return new TcpTransport(this, null, tls);
-            }
-            ServerSocket server = new ServerSocket();
-            try {
-                server.bind(new InetSocketAddress(listenHost, listenPort));
-            } catch (IOException e) {
-                server.close();
-                throw new IOException("cannot listen at " + scheme + "://" + listenHost + ":" + listenPort + ": " + e.getMessage(), e);
-            }
-            return new TcpTransport(this, server, tls);
-        }
-
-        private void requireTls(String setting) {
-            if (!scheme.equals(TLS)) {
-                throw new IllegalStateException(setting + " is for TLS; use TcpTransport.tls()");
-            }
-        }
     }
 }

@@ -205,8 +205,8 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", new Transport.Receiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
-                if (new String(message, UTF_8).equals("boom")) {
+            public void onMessage(Destination from, ByteBuffer message) {
+                if (new String(RecordingReceiver.bytes(message), UTF_8).equals("boom")) {
                     throw new IllegalStateException("receiver defect");
                 }
                 bobHears.onMessage(from, message);
@@ -256,7 +256,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         AtomicInteger calls = new AtomicInteger();
         MemoryTransport bob = started("bob", new RecordingReceiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
+            public void onMessage(Destination from, ByteBuffer message) {
                 calls.incrementAndGet();
                 entered.countDown();
                 awaitQuietly(gate);
@@ -299,7 +299,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         MemoryTransport bob = started("bob", new RecordingReceiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
+            public void onMessage(Destination from, ByteBuffer message) {
                 self.get().close();
                 closed.complete(null);
             }
@@ -350,7 +350,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         CountDownLatch allArrived = new CountDownLatch(total);
         MemoryTransport bob = started("bob", new RecordingReceiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
+            public void onMessage(Destination from, ByteBuffer message) {
                 entered.countDown();
                 awaitQuietly(gate);
                 allArrived.countDown();
@@ -404,7 +404,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         CompletableFuture<Void> replied = new CompletableFuture<>();
         MemoryTransport bob = started("bob", new RecordingReceiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
+            public void onMessage(Destination from, ByteBuffer message) {
                 try {
                     bobRef.get().send(carol.localDestination(), ByteBuffer.allocate(CHUNK));
                     replied.complete(null);

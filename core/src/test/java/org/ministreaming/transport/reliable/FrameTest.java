@@ -62,7 +62,7 @@ class FrameTest {
     void decodingGivesBackEveryField() {
         byte[] encoded = array(Frame.data(BOB, ALICE, 0xFFFFFFFE, 7, 0x8000000000000001L, bytes("50 12 34 56 68 69")).encode());
 
-        Frame frame = Frame.decode(encoded);
+        Frame frame = Frame.decode(ByteBuffer.wrap(encoded));
 
         assertThat(frame.hasData()).isTrue();
         assertThat(frame.isReset()).isFalse();
@@ -80,7 +80,7 @@ class FrameTest {
         byte[] encoded = array(Frame.ack(ALICE, BOB, 1, 0).encode());
         encoded[1] = (byte) 0xF0;
 
-        Frame frame = Frame.decode(encoded);
+        Frame frame = Frame.decode(ByteBuffer.wrap(encoded));
 
         assertThat(frame.hasData()).isFalse();
         assertThat(frame.isReset()).isFalse();
@@ -88,13 +88,13 @@ class FrameTest {
 
     @Test
     void malformedFramesAreRejected() {
-        assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(HEX.parseHex("7E 01 02"))).withMessageContaining("shorter");
+        assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(ByteBuffer.wrap(HEX.parseHex("7E 01 02")))).withMessageContaining("shorter");
         byte[] epochZero = array(Frame.ack(ALICE, BOB, 1, 0).encode());
         epochZero[2] = epochZero[3] = epochZero[4] = epochZero[5] = 0;
-        assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(epochZero)).withMessageContaining("epoch 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(ByteBuffer.wrap(epochZero))).withMessageContaining("epoch 0");
         byte[] payloadWithoutData = HEX.parseHex("7E 00 1A 2B 3C 4D 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 FF");
-        assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(payloadWithoutData)).withMessageContaining("data flag");
-        assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(HEX.parseHex("A1 12 34 56")));
+        assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(ByteBuffer.wrap(payloadWithoutData))).withMessageContaining("data flag");
+        assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(ByteBuffer.wrap(HEX.parseHex("A1 12 34 56"))));
     }
 
     @Test
@@ -104,10 +104,10 @@ class FrameTest {
         assertThat(type >= 0x50 && type <= 0x5F).isFalse();
         assertThat(type).isNotEqualTo(0xFF);
         for (MessageType messageType : MessageType.values()) {
-            assertThat(Frame.isFrame(new byte[] {(byte) messageType.code(), 0, 0, 1})).as("%s", messageType).isFalse();
+            assertThat(Frame.isFrame(ByteBuffer.wrap(new byte[] {(byte) messageType.code(), 0, 0, 1}))).as("%s", messageType).isFalse();
         }
-        assertThat(Frame.isFrame(new byte[] {(byte) 0xFF})).isFalse();
-        assertThat(Frame.isFrame(new byte[0])).isFalse();
+        assertThat(Frame.isFrame(ByteBuffer.wrap(new byte[] {(byte) 0xFF}))).isFalse();
+        assertThat(Frame.isFrame(ByteBuffer.wrap(new byte[0]))).isFalse();
     }
 
     private static ByteBuffer bytes(String hex) {

@@ -24,7 +24,7 @@ class OpeningTest extends ReliableFixture {
         ByteBuffer probe = Probe.encode(ByteBuffer.wrap(HEX.parseHex("A1123456AABB")), 0x1A2B3C4D, 7);
 
         assertThat(HEX.formatHex(array(probe))).isEqualTo("A1123456AABB" + "4D535244" + "01" + "1A2B3C4D" + "00000007");
-        Frame frame = Probe.decode(array(probe));
+        Frame frame = Probe.decode(ByteBuffer.wrap(array(probe)));
         assertThat(frame.hasData()).isTrue();
         assertThat(frame.senderEpoch()).isEqualTo(0x1A2B3C4D);
         assertThat(frame.receiverEpoch()).isZero();
@@ -35,12 +35,12 @@ class OpeningTest extends ReliableFixture {
     @Test
     void plainMessagesWithoutAValidTrailerAreNoProbes() {
         String message = "A1123456";
-        assertThat(Probe.decode(HEX.parseHex(message + "4D535244" + "02" + "1A2B3C4D" + "00000000"))).as("version 2").isNull();
-        assertThat(Probe.decode(HEX.parseHex(message + "4D535245" + "01" + "1A2B3C4D" + "00000000"))).as("another marker").isNull();
-        assertThat(Probe.decode(HEX.parseHex(message + "4D535244" + "01" + "00000000" + "00000000"))).as("epoch 0").isNull();
-        assertThat(Probe.decode(HEX.parseHex("A11234" + "4D535244" + "01" + "1A2B3C4D" + "00000000"))).as("no whole header before").isNull();
-        assertThat(Probe.decode(HEX.parseHex("A0123456" + "68656C6C6F"))).as("data").isNull();
-        assertThat(Probe.decode(new byte[0])).isNull();
+        assertThat(Probe.decode(ByteBuffer.wrap(HEX.parseHex(message + "4D535244" + "02" + "1A2B3C4D" + "00000000")))).as("version 2").isNull();
+        assertThat(Probe.decode(ByteBuffer.wrap(HEX.parseHex(message + "4D535245" + "01" + "1A2B3C4D" + "00000000")))).as("another marker").isNull();
+        assertThat(Probe.decode(ByteBuffer.wrap(HEX.parseHex(message + "4D535244" + "01" + "00000000" + "00000000")))).as("epoch 0").isNull();
+        assertThat(Probe.decode(ByteBuffer.wrap(HEX.parseHex("A11234" + "4D535244" + "01" + "1A2B3C4D" + "00000000")))).as("no whole header before").isNull();
+        assertThat(Probe.decode(ByteBuffer.wrap(HEX.parseHex("A0123456" + "68656C6C6F")))).as("data").isNull();
+        assertThat(Probe.decode(ByteBuffer.wrap(new byte[0]))).isNull();
     }
 
     @Test
@@ -53,7 +53,7 @@ class OpeningTest extends ReliableFixture {
         alice.send(peer.localDestination(), text("FF ping"));
 
         byte[] probe = peerHears.next().bytes();
-        Frame stands = Probe.decode(probe);
+        Frame stands = Probe.decode(ByteBuffer.wrap(probe));
         assertThat(stands).as("a probe").isNotNull();
         assertThat(text(stands.payload())).isEqualTo("A1 syn");
         assertThat(stands.senderEpoch()).isEqualTo(alice.state(peer.localDestination()).localEpoch());
@@ -75,7 +75,7 @@ class OpeningTest extends ReliableFixture {
         byte[] first = silentHears.next().bytes();
         byte[] again = silentHears.next().bytes();
         assertThat(again).as("the retransmission, after the RTO").isEqualTo(first);
-        assertThat(Probe.decode(again)).isNotNull();
+        assertThat(Probe.decode(ByteBuffer.wrap(again))).isNotNull();
         assertThat(alice.statistics().get(ReliableCounter.PROBES_SENT)).isGreaterThanOrEqualTo(2L);
         assertThat(alice.statistics().get(ReliableCounter.RETRANSMITTED)).isGreaterThanOrEqualTo(1L);
     }
@@ -87,7 +87,7 @@ class OpeningTest extends ReliableFixture {
         MemoryTransport original = raw("original", originalHears);
         ReliableTransport alice = reliable("alice", aliceHears);
         alice.open(original.localDestination(), text("A1 syn"));
-        assertThat(Probe.decode(originalHears.next().bytes())).isNotNull();
+        assertThat(Probe.decode(ByteBuffer.wrap(originalHears.next().bytes()))).isNotNull();
 
         original.send(alice.localDestination(), text("51 ack"));
 
@@ -105,7 +105,7 @@ class OpeningTest extends ReliableFixture {
         ReliableTransport alice = reliable("alice", new RecordingReceiver(), options -> options.initialRto(Duration.ofSeconds(5)));
         alice.open(original.localDestination(), text("A1 syn"));
         alice.send(original.localDestination(), text("FF ping"));
-        assertThat(Probe.decode(originalHears.next().bytes())).isNotNull();
+        assertThat(Probe.decode(ByteBuffer.wrap(originalHears.next().bytes()))).isNotNull();
         assertThat(nextFrame(originalHears).seq()).isEqualTo(1);
 
         original.send(alice.localDestination(), text("52 refused"));

@@ -46,8 +46,8 @@ abstract class ReliableFixture {
     /** The next event {@code recorder} heard, which must be a frame, decoded (for raw peers that hear frames). */
     static Frame nextFrame(RecordingReceiver recorder) {
         Event event = recorder.next();
-        assertThat(Frame.isFrame(event.bytes())).as("a frame: %s", event.text()).isTrue();
-        return Frame.decode(event.bytes());
+        assertThat(Frame.isFrame(ByteBuffer.wrap(event.bytes()))).as("a frame: %s", event.text()).isTrue();
+        return Frame.decode(ByteBuffer.wrap(event.bytes()));
     }
 
     /** A reliable endpoint with timers for a local link, started with {@code receiver}. */

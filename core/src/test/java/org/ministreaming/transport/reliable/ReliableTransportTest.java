@@ -303,7 +303,7 @@ class ReliableTransportTest extends ReliableFixture {
         AtomicReference<ReliableTransport> self = new AtomicReference<>();
         RecordingReceiver aliceHears = new RecordingReceiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
+            public void onMessage(Destination from, ByteBuffer message) {
                 super.onMessage(from, message);
                 try {
                     self.get().send(from, text("reply"));
@@ -332,7 +332,7 @@ class ReliableTransportTest extends ReliableFixture {
         assertThat(replies.subList(0, 5)).containsOnly("sent");
         assertThat(replies.get(5)).isInstanceOf(IOException.class);
         assertThat(alice.statistics()).containsEntry(ReliableCounter.PEERS_LOST, 1L);
-        assertThat(rawHears.events.stream().filter(e -> Frame.isFrame(e.bytes()) && Frame.decode(e.bytes()).hasData()))
+        assertThat(rawHears.events.stream().filter(e -> Frame.isFrame(ByteBuffer.wrap(e.bytes())) && Frame.decode(ByteBuffer.wrap(e.bytes())).hasData()))
                 .as("only the window's worth was sent").hasSizeLessThanOrEqualTo(2);
     }
 

@@ -85,7 +85,7 @@ class BackpressureTest extends TcpFixture {
         TcpTransport[] self = new TcpTransport[1];
         Transport.Receiver floodOnMessage = new Transport.Receiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
+            public void onMessage(Destination from, ByteBuffer message) {
                 try {
                     while (callbackBytes.get() < GIVE_UP_BYTES) {
                         self[0].send(from, ByteBuffer.allocate(MESSAGE));
@@ -122,9 +122,9 @@ class BackpressureTest extends TcpFixture {
         ServerSocket elsewhere = rawServer();
         self[0] = listening(new Transport.Receiver() {
             @Override
-            public void onMessage(Destination from, byte[] message) {
+            public void onMessage(Destination from, ByteBuffer message) {
                 try {
-                    self[0].send(destinationOf(elsewhere), ByteBuffer.wrap(message));
+                    self[0].send(destinationOf(elsewhere), message);
                     refused.complete(null);
                 } catch (IOException e) {
                     refused.complete(e);

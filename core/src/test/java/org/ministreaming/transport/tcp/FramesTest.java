@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,6 +25,21 @@ class FramesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Frames.write(out, HexFormat.of().parseHex("A0123456"));
         assertThat(HexFormat.of().withUpperCase().formatHex(out.toByteArray())).isEqualTo("00000004A0123456");
+    }
+
+    @Test
+    void aMessageInTwoPartsIsOneFrameWithTheLengthOfBoth() {
+        byte[] target = new byte[16];
+        ByteBuffer header = ByteBuffer.wrap(HexFormat.of().parseHex("7E01")).asReadOnlyBuffer();
+        ByteBuffer payload = ByteBuffer.wrap(HexFormat.of().parseHex("00A0123456")).position(1).asReadOnlyBuffer();
+
+        int end = Frames.put(target, 3, header, payload);
+
+        assertThat(end).isEqualTo(3 + 4 + 6);
+        assertThat(HexFormat.of().withUpperCase().formatHex(target, 3, end))
+                .isEqualTo("00000006" + "7E01" + "A0123456"); // length of both, the header, then the payload
+        assertThat(header.position()).isZero();
+        assertThat(payload.position()).isEqualTo(1);
     }
 
     @Test

@@ -128,7 +128,7 @@ class OutboundQueueTest {
     }
 
     /** A read-only message of {@code size} bytes, as the engine hands them to the transport. */
-    private static ByteBuffer message(int size) {
-        return ByteBuffer.wrap(new byte[size]).asReadOnlyBuffer();
+    private static Outbound message(int size) {
+        return new Outbound(ByteBuffer.wrap(new byte[size]).asReadOnlyBuffer(), Frames.EMPTY);
     }
 }

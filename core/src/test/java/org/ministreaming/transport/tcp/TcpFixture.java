@@ -96,7 +96,7 @@ abstract class TcpFixture {
         return started(TcpTransport.plain(), receiver);
     }
 
-    TcpTransport started(TcpTransport.Builder builder, Transport.Receiver receiver) throws IOException {
+    TcpTransport started(TcpTransportBuilder builder, Transport.Receiver receiver) throws IOException {
         TcpTransport transport = closeLater(builder.build());
         transport.start(receiver);
         return transport;

@@ -155,7 +155,7 @@ class TcpManagerTest extends TcpFixture {
         TcpTransport serverTransport = scheme.equals("tls")
                 ? TcpTransport.tls().listen("tls://127.0.0.1:0").build() : TcpTransport.plain().listen(LOOPBACK).build();
         StreamManager server = closeLater(StreamManager.open(serverTransport, OPTIONS));
-        TcpTransport.Builder clientBuilder = scheme.equals("tls")
+        TcpTransportBuilder clientBuilder = scheme.equals("tls")
                 ? TcpTransport.tls().pin(serverTransport.certificateFingerprint().orElseThrow()) : TcpTransport.plain();
         StreamManager client = closeLater(StreamManager.open(clientBuilder.build(), OPTIONS));
         StreamServerSocket serverSocket = server.serverSocket();

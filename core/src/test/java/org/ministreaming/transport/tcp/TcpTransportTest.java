@@ -58,6 +58,30 @@ class TcpTransportTest extends TcpFixture {
     }
 
     @Test
+    void aMessageSentInTwoPartsArrivesAsOneInOrderWithTheOthers() throws IOException {
+        RecordingReceiver atServer = new RecordingReceiver();
+        TcpTransport server = listening(atServer);
+        TcpTransport client = client(new RecordingReceiver());
+
+        client.send(server.localDestination(), text("one"));
+        client.send(server.localDestination(), text("head:"), text("and payload"));
+        client.send(server.localDestination(), text("three"));
+
+        assertThat(atServer.next().text()).isEqualTo("one");
+        assertThat(atServer.next().text()).isEqualTo("head:and payload");
+        assertThat(atServer.next().text()).isEqualTo("three");
+    }
+
+    @Test
+    void twoPartsLongerThanAFrameAreRefusedLikeOneMessage() throws IOException {
+        TcpTransport server = listening(new RecordingReceiver());
+        TcpTransport client = client(new RecordingReceiver());
+
+        assertThatThrownBy(() -> client.send(server.localDestination(), ByteBuffer.allocate(Frames.MAX_LENGTH), text("x")))
+                .isInstanceOf(IOException.class).hasMessageContaining("65537 bytes");
+    }
+
+    @Test
     void aClientThatDoesNotListenIsAnsweredOverItsLinkUnderItsRemoteAddress() throws IOException {
         RecordingReceiver atServer = new RecordingReceiver();
         RecordingReceiver atClient = new RecordingReceiver();

@@ -2,6 +2,7 @@ package org.ministreaming.transport.i2cp;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * How messages between two endpoints of this library travel over I2CP, which does not tell a
@@ -22,25 +23,39 @@ final class Envelope {
     static final int PROTOCOL = 77;
     /** The only kind so far: the full destination of the sender follows. */
     static final byte FULL_DESTINATION = 0x01;
+    /** How many times longer than its envelope a message must be to be handed on as a view rather than a copy. */
+    static final int VIEW_RATIO = 8;
 
-    /** A message with its sender. */
-    record Opened(net.i2p.data.Destination sender, byte[] message) {
+    /**
+     * A message with its sender.
+     *
+     * @param message the message, read-only: a view into the envelope, or a copy of a short one
+     */
+    record Opened(net.i2p.data.Destination sender, ByteBuffer message) {
     }
 
     private Envelope() {
     }
 
-    /** The bytes to send: the envelope around {@code message}, which is left unchanged. */
-    static byte[] seal(byte[] sender, ByteBuffer message) {
-        byte[] sealed = new byte[1 + sender.length + message.remaining()];
+    /**
+     * The bytes to send: the envelope around the message made of {@code header} and then
+     * {@code payload}, copied once; both buffers are left unchanged.
+     */
+    static byte[] seal(byte[] sender, ByteBuffer header, ByteBuffer payload) {
+        int at = 1 + sender.length;
+        byte[] sealed = new byte[at + header.remaining() + payload.remaining()];
         sealed[0] = FULL_DESTINATION;
         System.arraycopy(sender, 0, sealed, 1, sender.length);
-        message.duplicate().get(sealed, 1 + sender.length, message.remaining());
+        header.duplicate().get(sealed, at, header.remaining());
+        payload.duplicate().get(sealed, at + header.remaining(), payload.remaining());
         return sealed;
     }
 
     /**
-     * Opens an envelope.
+     * Opens an envelope. A message at least {@value #VIEW_RATIO} times as long as the envelope
+     * around it stays where it is, in {@code sealed}, and the message is a view of it; a shorter
+     * one is copied out, so that a receiver keeping it does not keep the sender's destination
+     * (some 400 bytes) alive with it, beyond what the receive budget charges for a message.
      *
      * @throws IOException if it is not one
      */
@@ -50,8 +65,10 @@ final class Envelope {
         }
         net.i2p.data.Destination sender = I2pDestinations.read(sealed, 1);
         int start = 1 + sender.size();
-        byte[] message = new byte[sealed.length - start];
-        System.arraycopy(sealed, start, message, 0, message.length);
-        return new Opened(sender, message);
+        int length = sealed.length - start;
+        if (length < VIEW_RATIO * start) {
+            return new Opened(sender, ByteBuffer.wrap(Arrays.copyOfRange(sealed, start, sealed.length)).asReadOnlyBuffer());
+        }
+        return new Opened(sender, ByteBuffer.wrap(sealed, start, length).slice().asReadOnlyBuffer());
     }
 }

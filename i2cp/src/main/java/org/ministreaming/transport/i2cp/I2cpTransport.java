@@ -106,6 +106,15 @@ public final class I2cpTransport implements Transport {
 
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
+        send(to, message, ByteBuffer.allocate(0));
+    }
+
+    /**
+     * Sends one message of two parts like {@link #send(Destination, ByteBuffer)}: a frame's
+     * header and the message it carries are copied once, into the envelope.
+     */
+    @Override
+    public void send(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
         I2PSession current = session.current();
         if (current == null) {
             IOException down = session.notConnected();
@@ -122,14 +131,15 @@ public final class I2cpTransport implements Transport {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
-        boolean plain = PlainSenders.isPlain(message);
+        boolean plain = PlainSenders.isPlain(header);
         byte[] bytes;
         if (plain) {
-            plainSenders.sent(to, message);
-            bytes = new byte[message.remaining()];
-            message.duplicate().get(bytes);
+            bytes = new byte[header.remaining() + payload.remaining()];
+            header.duplicate().get(bytes, 0, header.remaining());
+            payload.duplicate().get(bytes, header.remaining(), payload.remaining());
+            plainSenders.sent(to, ByteBuffer.wrap(bytes));
         } else {
-            bytes = Envelope.seal(destinationBytes, message);
+            bytes = Envelope.seal(destinationBytes, header, payload);
         }
         if (bytes.length > MAX_I2CP_MESSAGE) {
             throw new IOException("a message of " + bytes.length + " bytes is more than I2CP carries (" + MAX_I2CP_MESSAGE + ")");
@@ -186,7 +196,7 @@ public final class I2cpTransport implements Transport {
 
     private void deliver(byte[] bytes, int protocol) {
         Destination from;
-        byte[] message;
+        ByteBuffer message;
         if (protocol == Envelope.PROTOCOL) {
             try {
                 Envelope.Opened opened = Envelope.open(bytes);
@@ -199,7 +209,7 @@ public final class I2cpTransport implements Transport {
             }
         } else {
             from = plainSenders.senderOf(bytes);
-            message = bytes;
+            message = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
             if (from == null) {
                 unattributed.incrementAndGet();
                 LOG.log(Level.DEBUG, () -> "dropped a plain message of " + bytes.length + " bytes: no SYN or connection id tells who sent it");

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ class CloseWhileStartingTest {
     /** A receiver for a transport that never receives anything. */
     private static final class Ignoring implements Transport.Receiver {
         @Override
-        public void onMessage(Destination from, byte[] message) {
+        public void onMessage(Destination from, ByteBuffer message) {
         }
 
         @Override

@@ -72,8 +72,10 @@ class PlainSendTest {
         final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
 
         @Override
-        public void onMessage(Destination from, byte[] message) {
-            messages.add(message);
+        public void onMessage(Destination from, ByteBuffer message) {
+            byte[] bytes = new byte[message.remaining()];
+            message.get(bytes);
+            messages.add(bytes);
         }
 
         @Override

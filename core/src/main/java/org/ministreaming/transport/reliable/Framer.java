@@ -1,0 +1,52 @@
+package org.ministreaming.transport.reliable;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Turns a peer's numbered messages into the bytes that carry them: data frames, each stamped
+ * with the acknowledgement the receiving half owes (which is then no longer owed), probes, and
+ * pure acknowledgements.
+ *
+ * <p>Not thread-safe: guarded by its {@link Peer}'s lock.
+ */
+final class Framer {
+
+    private final Epochs epochs;
+    private final ReceiveState receive;
+    private final Counters counters;
+
+    Framer(Epochs epochs, ReceiveState receive, Counters counters) {
+        this.epochs = epochs;
+        this.receive = receive;
+        this.counters = counters;
+    }
+
+    /** A data frame carrying the entry's message and the acknowledgement owed; the message is not copied. */
+    Transmission data(SendWindow.Entry<Outgoing> entry) {
+        Transmission frame = Frame.data(epochs.local(), epochs.remote(), entry.seq(), receive.cumulative(), receive.sack(),
+                entry.payload().message()).transmission();
+        ackSent();
+        return frame;
+    }
+
+    /** The entry's opening message as a probe, for a peer not heard from yet. */
+    Transmission probe(SendWindow.Entry<Outgoing> entry) {
+        counters.increment(ReliableCounter.PROBES_SENT);
+        return Transmission.whole(Probe.encode(entry.payload().message(), epochs.local(), entry.seq()));
+    }
+
+    /** A frame that only acknowledges. */
+    Transmission pureAck() {
+        Transmission frame = Transmission.whole(Frame.ack(epochs.local(), epochs.remote(), receive.cumulative(), receive.sack()).encode());
+        ackSent();
+        counters.increment(ReliableCounter.PURE_ACKS_SENT);
+        return frame;
+    }
+
+    /** An acknowledgement counts only once the peer's epoch is known, as the peer ignores it before. */
+    private void ackSent() {
+        if (epochs.remote() != 0) {
+            receive.ackSent();
+        }
+    }
+}

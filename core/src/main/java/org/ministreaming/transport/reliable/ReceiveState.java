@@ -1,0 +1,110 @@
+package org.ministreaming.transport.reliable;
+
+import java.nio.ByteBuffer;
+import java.util.OptionalLong;
+
+/**
+ * The receiving half of a peer's stream: the receive window, and the acknowledgement owed for
+ * what arrived. An acknowledgement goes out at once for every second message, a gap, a
+ * duplicate or a message outside the window; a lone in-order message waits up to the ack delay
+ * for a data frame to ride on.
+ *
+ * <p>Not thread-safe: guarded by its {@link Peer}'s lock.
+ */
+final class ReceiveState {
+
+    private final int windowSize;
+    private final long ackDelayNanos;
+    private final Counters counters;
+    private ReceiveWindow<ByteBuffer> window;
+    private boolean ackPending;
+    private int arrivalsUnacknowledged;
+    private boolean ackTimerSet;
+    private long ackDeadline;
+
+    ReceiveState(int windowSize, long ackDelayNanos, Counters counters) {
+        this.windowSize = windowSize;
+        this.ackDelayNanos = ackDelayNanos;
+        this.counters = counters;
+        fresh();
+    }
+
+    /** Starts afresh: an empty window from sequence number 0, no acknowledgement owed. */
+    void fresh() {
+        window = new ReceiveWindow<>(windowSize, 0);
+        ackSent();
+    }
+
+    /** Takes a data frame: in-order messages go to {@link Actions#deliver}; says whether to acknowledge now. */
+    void accept(Frame frame, long now, Actions actions) {
+        ReceiveWindow.Result<ByteBuffer> result = window.accept(frame.seq(), frame.payload());
+        ackPending = true;
+        switch (result.outcome()) {
+            case IN_ORDER -> {
+                actions.deliver.addAll(result.deliverable());
+                counters.add(ReliableCounter.MESSAGES_DELIVERED, result.deliverable().size());
+                arrivalsUnacknowledged++;
+                boolean filledGap = result.deliverable().size() > 1;
+                if (arrivalsUnacknowledged >= 2 || filledGap || window.held() > 0 || ackDelayNanos == 0) {
+                    actions.ackNow = true;
+                } else if (!ackTimerSet) {
+                    ackTimerSet = true;
+                    ackDeadline = now + ackDelayNanos;
+                }
+            }
+            case HELD -> {
+                counters.increment(ReliableCounter.OUT_OF_ORDER_HELD);
+                actions.ackNow = true;
+            }
+            case DUPLICATE -> {
+                counters.increment(ReliableCounter.DUPLICATES_DISCARDED);
+                actions.ackNow = true;
+            }
+            case OUT_OF_WINDOW -> {
+                counters.increment(ReliableCounter.OUT_OF_WINDOW);
+                actions.ackNow = true;
+            }
+        }
+    }
+
+    /** The cumulative acknowledgement: the next sequence number expected. */
+    int cumulative() {
+        return window.cumulative();
+    }
+
+    /** The selective acknowledgement bitmap. */
+    long sack() {
+        return window.sack();
+    }
+
+    /** Messages held for a gap to fill. */
+    int held() {
+        return window.held();
+    }
+
+    /** Whether something arrived that no acknowledgement has covered yet. */
+    boolean ackOwed() {
+        return ackPending;
+    }
+
+    /** An acknowledgement went out: nothing is owed, and the delayed one is off. */
+    void ackSent() {
+        ackPending = false;
+        arrivalsUnacknowledged = 0;
+        ackTimerSet = false;
+    }
+
+    /** When the delayed acknowledgement is due, if one is waiting. */
+    OptionalLong ackTimer() {
+        return ackTimerSet ? OptionalLong.of(ackDeadline) : OptionalLong.empty();
+    }
+
+    /** Whether the delayed acknowledgement is due at {@code now}; if so, its timer is off. */
+    boolean ackTimerDue(long now) {
+        if (ackTimerSet && ackDeadline - now <= 0) {
+            ackTimerSet = false;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,22 @@
+package org.ministreaming.transport.reliable;
+
+/**
+ * What {@link Peer#planSend} decided for one message. Immutable.
+ *
+ * @param kind what to do
+ * @param bytes what to send, for {@link Kind#PLAIN} and {@link Kind#FRAME}
+ * @param reason why the peer was declared lost, for {@link Kind#OVERFLOW}
+ */
+record SendPlan(Kind kind, Transmission bytes, String reason) {
+
+    enum Kind {
+        /** Send {@code bytes} as they are: the peer is plain. */
+        PLAIN,
+        /** Send {@code bytes}, which carry a numbered message: a frame, or a probe ({@link Probe}). */
+        FRAME,
+        /** The message waits beyond the window; nothing to send now. */
+        QUEUED,
+        /** The allowance is used up: the peer was declared lost for {@code reason}. */
+        OVERFLOW
+    }
+}

@@ -1,0 +1,145 @@
+package org.ministreaming.transport.tcp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Settings for a {@link TcpTransport}; {@link #build} binds the listening socket, if any.
+ *
+ * <p>Not thread-safe; use from one thread.
+ */
+public final class TcpTransportBuilder {
+    final String scheme;
+    String listenHost;
+    private int listenPort;
+    Duration connectTimeout = TcpTransport.DEFAULT_CONNECT_TIMEOUT;
+    long sendQueueBytes = TcpTransport.DEFAULT_SEND_QUEUE_BYTES;
+    private Path keyStore;
+    private char[] keyStorePassword;
+    private final Set<String> pins = new HashSet<>();
+
+    TcpTransportBuilder(String scheme) {
+        this.scheme = scheme;
+    }
+
+    /**
+     * Listens at {@code SCHEME://HOST:PORT}, port 0 for any free port. The local destination
+     * is this URI with the port actually bound, and the hello tells it to peers, which dial
+     * it again once a link is lost; so give the host name or address peers use, not a
+     * wildcard such as {@code 0.0.0.0}.
+     *
+     * @param uri {@code tcp://HOST:PORT} or, for TLS, {@code tls://HOST:PORT}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code uri} is not of that form or has the other scheme
+     */
+    public TcpTransportBuilder listen(String uri) {
+        InetSocketAddress address = Addresses.hostAndPort(Objects.requireNonNull(uri, "uri"), scheme, true);
+        this.listenHost = address.getHostString();
+        this.listenPort = address.getPort();
+        return this;
+    }
+
+    /**
+     * How long a dial may take to connect and, for TLS, to finish the handshake; also how
+     * long an inbound link may take to finish the handshake and send its hello.
+     *
+     * @param timeout positive; 10 s ({@link TcpTransport#DEFAULT_CONNECT_TIMEOUT}) unless set
+     * @return this builder
+     */
+    public TcpTransportBuilder connectTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be positive: " + timeout);
+        }
+        this.connectTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * How many bytes one link's send queue holds before senders wait. Sends from receive
+     * callbacks skip the wait; at twice this bound the link fails.
+     *
+     * @param bytes at least 1; {@value TcpTransport#DEFAULT_SEND_QUEUE_BYTES} unless set
+     * @return this builder
+     */
+    public TcpTransportBuilder sendQueueBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("sendQueueBytes must be at least 1: " + bytes);
+        }
+        this.sendQueueBytes = bytes;
+        return this;
+    }
+
+    /**
+     * TLS only: the key to present when listening, from a PKCS12 file holding exactly one
+     * private key; its password must be the store's. Without it, a listening TLS endpoint
+     * generates a self-signed EC P-256 key, new each time it is built.
+     *
+     * @param path the PKCS12 file
+     * @param password the store's and the key's password; copied
+     * @return this builder
+     * @throws IllegalStateException if this builder is for plain TCP
+     */
+    public TcpTransportBuilder keyStore(Path path, char[] password) {
+        requireTls("keyStore");
+        this.keyStore = Objects.requireNonNull(path, "path");
+        this.keyStorePassword = Objects.requireNonNull(password, "password").clone();
+        return this;
+    }
+
+    /**
+     * TLS only: trusts servers whose certificate has this SHA-256 fingerprint (64 hex digits,
+     * any case, colons allowed). May be called for several servers. A dial to a server whose
+     * certificate is not pinned fails.
+     *
+     * @param fingerprint as {@link TcpTransport#certificateFingerprint()} gives it, or in any
+     *     case without colons
+     * @return this builder
+     * @throws IllegalArgumentException if it is not a SHA-256 fingerprint
+     * @throws IllegalStateException if this builder is for plain TCP
+     */
+    public TcpTransportBuilder pin(String fingerprint) {
+        requireTls("pin");
+        pins.add(Fingerprints.canonical(Objects.requireNonNull(fingerprint, "fingerprint")));
+        return this;
+    }
+
+    /**
+     * Makes the transport, binding its listening socket if it listens.
+     *
+     * @return the transport, not started
+     * @throws IOException if it cannot bind, or the key store cannot be read
+     * @throws IllegalStateException if a key store is given but the endpoint does not listen
+     */
+    public TcpTransport build() throws IOException {
+        boolean listening = listenHost != null;
+        if (keyStore != null && !listening) {
+            throw new IllegalStateException("a key store is for listening; call listen(...) too");
+        }
+        Tls tls = scheme.equals(TcpTransport.TLS)
+                ? Tls.create(listening, keyStore, keyStore != null ? keyStorePassword : new char[0], pins) : null;
+        if (!listening) {
+            return new TcpTransport(this, null, tls);
+        }
+        ServerSocket server = new ServerSocket();
+        try {
+            server.bind(new InetSocketAddress(listenHost, listenPort));
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot listen at " + scheme + "://" + listenHost + ":" + listenPort + ": " + e.getMessage(), e);
+        }
+        return new TcpTransport(this, server, tls);
+    }
+
+    private void requireTls(String setting) {
+        if (!scheme.equals(TcpTransport.TLS)) {
+            throw new IllegalStateException(setting + " is for TLS; use TcpTransport.tls()");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.ministreaming.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What {@link Transport}'s default methods do for a transport that implements only the essentials. */
+class TransportDefaultsTest {
+
+    @Test
+    void aMessageInTwoPartsGoesOutAsOneReadOnlyMessageAndLeavesThePartsAsTheyWere() throws IOException {
+        Sends transport = new Sends();
+        ByteBuffer header = ByteBuffer.wrap(new byte[] {0x7E, 1, 2}).position(1).asReadOnlyBuffer();
+        ByteBuffer payload = ByteBuffer.wrap(new byte[] {3, 4}).asReadOnlyBuffer();
+
+        transport.send(Destination.of("mem:peer"), header, payload);
+
+        assertThat(transport.sent).hasSize(1);
+        ByteBuffer sent = transport.sent.get(0);
+        assertThat(sent.isReadOnly()).isTrue();
+        byte[] bytes = new byte[sent.remaining()];
+        sent.get(bytes);
+        assertThat(bytes).containsExactly(1, 2, 3, 4);
+        assertThat(header.position()).isEqualTo(1);
+        assertThat(payload.position()).isZero();
+    }
+
+    /** Records what {@link #send(Destination, ByteBuffer)} is given. */
+    private static final class Sends implements Transport {
+        final List<ByteBuffer> sent = new ArrayList<>();
+
+        @Override
+        public Destination localDestination() {
+            return Destination.of("mem:self");
+        }
+
+        @Override
+        public byte[] synPayload() {
+            return new byte[0];
+        }
+
+        @Override
+        public void start(Receiver receiver) {
+        }
+
+        @Override
+        public void send(Destination to, ByteBuffer message) {
+            sent.add(message);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
