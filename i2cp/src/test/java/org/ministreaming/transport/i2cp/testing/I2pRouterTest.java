@@ -35,10 +35,18 @@ class I2pRouterTest {
             I2PSession bob = connect(router, bobEvents);
             try {
                 byte[] payload = "hello over I2CP".getBytes(UTF_8);
-                alice.sendMessage(bob.getMyDestination(), payload, 0, payload.length,
-                        null, null, 0, 0, 0);
-                assertThat(bobEvents.received.get(LIMIT_SECONDS, TimeUnit.SECONDS))
-                        .isEqualTo(payload);
+                // I2CP is best effort (a busy router drops what its client queue cannot take), so the
+                // message goes again every 2 s until it arrives, within the limit.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+                while (!bobEvents.received.isDone() && System.nanoTime() < deadline) {
+                    alice.sendMessage(bob.getMyDestination(), payload, 0, payload.length, null, null, 0, 0, 0);
+                    try {
+                        bobEvents.received.get(2, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException notYet) {
+                        // send again
+                    }
+                }
+                assertThat(bobEvents.received.getNow(null)).as("a message within %d s", LIMIT_SECONDS).isEqualTo(payload);
             } finally {
                 bob.destroySession();
             }
