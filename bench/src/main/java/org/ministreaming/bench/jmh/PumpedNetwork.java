@@ -106,7 +106,7 @@ final class PumpedNetwork {
 
         /** Hands {@code bytes} to this endpoint's engine on the calling thread, as a transport's reader would. */
         void deliver(Destination from, byte[] bytes) {
-            receiver.onMessage(from, bytes);
+            receiver.onMessage(from, ByteBuffer.wrap(bytes).asReadOnlyBuffer());
         }
 
         @Override
