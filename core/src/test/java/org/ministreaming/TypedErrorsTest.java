@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.ministreaming.testing.Await;
 import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.ForwardingTransport;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
@@ -143,23 +144,12 @@ class TypedErrorsTest {
     }
 
     /** A transport that reports, besides passing it on, the exception its {@code onPeerLost} carried. */
-    private static final class Watched implements Transport {
-        private final Transport inner;
+    private static final class Watched extends ForwardingTransport {
         private final CompletableFuture<IOException> lost;
 
         Watched(Transport inner, CompletableFuture<IOException> lost) {
-            this.inner = inner;
+            super(inner);
             this.lost = lost;
-        }
-
-        @Override
-        public Destination localDestination() {
-            return inner.localDestination();
-        }
-
-        @Override
-        public byte[] synPayload() {
-            return inner.synPayload();
         }
 
         @Override
@@ -176,16 +166,6 @@ class TypedErrorsTest {
                     receiver.onPeerLost(peer, cause);
                 }
             });
-        }
-
-        @Override
-        public void send(Destination to, ByteBuffer message) throws IOException {
-            inner.send(to, message);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }

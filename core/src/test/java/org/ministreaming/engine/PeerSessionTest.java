@@ -3,7 +3,6 @@ package org.ministreaming.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +25,7 @@ import org.ministreaming.Role;
 import org.ministreaming.testing.Await;
 import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.ForwardingTransport;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
@@ -227,42 +227,16 @@ class PeerSessionTest {
     }
 
     /** A transport that records which peers the engine told it to forget. */
-    private static final class Forgetful implements Transport {
+    private static final class Forgetful extends ForwardingTransport {
         final BlockingQueue<Destination> forgotten = new LinkedBlockingQueue<>();
-        private final Transport inner;
 
         Forgetful(Transport inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
         public void forget(Destination peer) {
             forgotten.add(peer);
-        }
-
-        @Override
-        public Destination localDestination() {
-            return inner.localDestination();
-        }
-
-        @Override
-        public byte[] synPayload() {
-            return inner.synPayload();
-        }
-
-        @Override
-        public void start(Receiver receiver) throws IOException {
-            inner.start(receiver);
-        }
-
-        @Override
-        public void send(Destination to, ByteBuffer message) throws IOException {
-            inner.send(to, message);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }
