@@ -54,12 +54,14 @@ final class Probe {
         if (end < SHORTEST_MESSAGE) {
             return null;
         }
-        ByteBuffer trailer = message.slice(message.position() + end, TRAILER);
-        if (trailer.getInt() != MARKER || trailer.get() != VERSION) {
+        // Absolute reads: every plain message passes here on the receive path, so nothing is allocated
+        // until the trailer is found.
+        int at = message.position() + end;
+        if (message.getInt(at) != MARKER || message.get(at + 4) != VERSION) {
             return null;
         }
-        int epoch = trailer.getInt();
-        int seq = trailer.getInt();
+        int epoch = message.getInt(at + 5);
+        int seq = message.getInt(at + 9);
         if (epoch == 0) {
             return null;
         }
