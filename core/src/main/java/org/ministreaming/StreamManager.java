@@ -149,7 +149,7 @@ public final class StreamManager implements AutoCloseable {
 
     /**
      * Bytes charged to the receive budget now: unread payload plus
-     * {@link org.ministreaming.engine.EngineSettings#BUFFERED_MESSAGE_OVERHEAD} per buffered
+     * {@link StreamOptions#BUFFERED_MESSAGE_OVERHEAD} per buffered
      * message, over all connections, including ended ones whose reader has not read or closed
      * them yet. Never more than {@link StreamOptions#receiveBudget()}.
      */

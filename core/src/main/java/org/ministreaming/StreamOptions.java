@@ -27,6 +27,12 @@ public final class StreamOptions {
     public static final long DEFAULT_RECEIVE_BUDGET_CAP = 256L << 20;
     /** Default time a peer without connections is remembered: 60 s. */
     public static final Duration DEFAULT_PEER_GRACE_PERIOD = EngineSettings.DEFAULT_PEER_GRACE;
+    /**
+     * Bytes each buffered message is charged on top of its payload against
+     * {@link #plainReceiveAllowance()} and {@link #receiveBudget()}: 128, about what the heap
+     * holds for a buffered message besides its bytes.
+     */
+    public static final int BUFFERED_MESSAGE_OVERHEAD = EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -152,7 +158,7 @@ public final class StreamOptions {
     /**
      * Bytes one connection without flow control (a plain peer, such as the original
      * implementation) may buffer ahead of its reader, each buffered message counted as its
-     * payload plus {@link EngineSettings#BUFFERED_MESSAGE_OVERHEAD} bytes. A peer that sends more
+     * payload plus {@link #BUFFERED_MESSAGE_OVERHEAD} bytes. A peer that sends more
      * gets that connection closed (counter {@code OVERRUN}): the reader gets the buffered bytes,
      * then an {@code IOException} naming this option. Such a peer cannot be asked to wait, so
      * this is what lets it send ahead of a slow reader.

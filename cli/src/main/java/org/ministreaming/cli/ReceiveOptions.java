@@ -1,7 +1,6 @@
 package org.ministreaming.cli;
 
 import org.ministreaming.StreamOptions;
-import org.ministreaming.engine.EngineSettings;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,7 +29,7 @@ final class ReceiveOptions {
 
     @Option(names = "--plain-receive-allowance", paramLabel = "SIZE", converter = ByteSize.class,
             description = "What one connection to a peer without flow control (the original implementation, or --plain)"
-                    + " may buffer ahead of its reader, counting " + EngineSettings.BUFFERED_MESSAGE_OVERHEAD + " bytes per message;"
+                    + " may buffer ahead of its reader, counting " + StreamOptions.BUFFERED_MESSAGE_OVERHEAD + " bytes per message;"
                     + " beyond it that connection is closed. At most 1G. Default: 32M.")
     private Long plainReceiveAllowance;
 

@@ -1,0 +1,17 @@
+/**
+ * The {@code ministreaming} command-line tool: demo, tunnels, netcat, trace decoder and benchmark
+ * over ministreaming's transports. An application, not a library: it exports nothing, and opens
+ * its command classes to picocli, which fills their options by reflection. Start at
+ * {@link org.ministreaming.cli.Main}.
+ */
+@SuppressWarnings("requires-automatic")
+module org.ministreaming.cli {
+    requires org.ministreaming;
+    requires org.ministreaming.i2cp;
+    requires info.picocli;
+    requires java.logging;
+    requires jdk.management;
+
+    opens org.ministreaming.cli to info.picocli;
+    opens org.ministreaming.cli.throughput to info.picocli;
+}
