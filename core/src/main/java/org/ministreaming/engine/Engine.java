@@ -37,14 +37,15 @@ import org.ministreaming.wire.Packet;
  *       lock), never a {@code sendLock} or the engine's monitor. A full receive buffer fails that
  *       one connection instead of waiting; an exhausted receive budget fails the connection
  *       holding the most ({@link BufferLimits}).</li>
- *   <li><b>Replies.</b> Every message the engine produces while handling one (a repeated ACK, a
- *       refusal, the close answering a late or second ACK, a pong, the close after an overrun or
- *       a broken rule) goes out through one operation, {@link #reply}. It never throws (a failed
- *       reply is counted as {@link Counter#SEND_FAILED}) and, on the receive path, never blocks:
- *       the transport promises that a send from inside its receiver callback does not wait
- *       ({@link Transport}). The same operation sends the engine's other control messages (credit
- *       grants from {@code read}, closes, refusals from the timer); on those threads it may wait
- *       for the transport's backpressure like any send.</li>
+ *   <li><b>Replies.</b> Every control message the engine produces (a repeated ACK, a refusal,
+ *       the close answering a late or second ACK, a pong, a credit grant, the close after an
+ *       overrun, a broken rule or a timeout) goes out through one operation, {@link #reply},
+ *       which is {@link Transport#reply}: on every thread it never blocks and never throws (a
+ *       reply the transport did not take is counted as {@link Counter#SEND_FAILED}), and it may
+ *       overtake data queued for the peer. The one control message that must follow the data is
+ *       the close of a connection ended on purpose ({@code StreamSocket.close()}, the manager's
+ *       close): it goes by {@link #sendClose}, behind every message written before it, and may
+ *       wait for backpressure like a write.</li>
  *   <li><b>Application threads</b> connect, accept, read, write and close. A writer holds its
  *       connection's {@code sendLock} while it hands messages to the transport, which may block
  *       it for backpressure; {@code close()} takes the same lock, so a close leaves after every
@@ -355,16 +356,38 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     /**
      * The reply path: the one way the engine sends a control message it produced itself (a
-     * repeated ACK, a refusal, a close, a pong, a credit grant). Never throws: a failure is
-     * counted as {@link Counter#SEND_FAILED} and logged. On the receive path it never blocks, by
-     * the transport's rule for sends from inside its callbacks; see the threading contract above.
+     * repeated ACK, a refusal, a close after a failure, a pong, a credit grant). Never blocks
+     * and never throws: a reply the transport did not take is counted as
+     * {@link Counter#SEND_FAILED}. It may go out ahead of data queued for the peer; see the
+     * threading contract above.
      */
     void reply(Destination to, Message message) {
+        notify(l -> l.sent(to, message));
+        if (transport.reply(to, message.encoded())) {
+            counters.increment(Counter.MESSAGES_SENT);
+        } else {
+            counters.increment(Counter.SEND_FAILED);
+            LOG.log(Level.DEBUG, () -> "the transport did not take " + message + " for " + to);
+        }
+    }
+
+    /**
+     * Sends the close of a connection ended on purpose. {@code inOrder} (the closer holds the
+     * connection's {@code sendLock}): by {@link Transport#send}, behind every message handed to
+     * the transport before it, waiting for backpressure if need be. Otherwise (a writer is held
+     * up) by the reply path, which does not wait behind it. Never throws: a failure is counted as
+     * {@link Counter#SEND_FAILED}.
+     */
+    void sendClose(Destination to, Message close, boolean inOrder) {
+        if (!inOrder) {
+            reply(to, close);
+            return;
+        }
         try {
-            send(to, message);
+            send(to, close);
         } catch (IOException e) {
             counters.increment(Counter.SEND_FAILED);
-            LOG.log(Level.DEBUG, () -> "could not send " + message + " to " + to + ": " + e.getMessage());
+            LOG.log(Level.DEBUG, () -> "could not send " + close + " to " + to + ": " + e.getMessage());
         }
     }
 
@@ -402,8 +425,11 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             current.close();
         }
         SocketException closing = new SocketException("the manager was closed");
-        for (PeerSession session : List.copyOf(sessions.all())) {
-            session.fail(closing, true);
+        // Each close follows the data written before it, as a socket's close does.
+        for (Connection connection : sessions.connections()) {
+            if (connection.fail(closing, false)) {
+                sendClose(connection.peer(), connection.closeMessage(), true);
+            }
         }
         timer.shutdownNow();
         transport.close();

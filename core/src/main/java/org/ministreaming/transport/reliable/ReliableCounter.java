@@ -26,6 +26,8 @@ public enum ReliableCounter {
     RESETS_SENT,
     /** Peers declared unreachable: retry limit reached, or too many replies waiting. */
     PEERS_LOST,
+    /** Peers whose state was dropped when the engine forgot them, with nothing in flight. */
+    PEERS_FORGOTTEN,
     /** Peers that started afresh (a new epoch, a reset, or plain messages after frames): their old connections failed. */
     PEERS_RESTARTED,
     /** Opening messages sent plain with this layer's offer to a peer not heard from yet, retransmissions included. */

@@ -9,6 +9,9 @@ package org.ministreaming.transport.reliable;
  */
 record SendPlan(Kind kind, Transmission bytes, String reason) {
 
+    /** The plan for a peer the transport forgot meanwhile. */
+    static final SendPlan RETIRED = new SendPlan(Kind.RETIRED, null, null);
+
     enum Kind {
         /** Send {@code bytes} as they are: the peer is plain. */
         PLAIN,
@@ -17,6 +20,8 @@ record SendPlan(Kind kind, Transmission bytes, String reason) {
         /** The message waits beyond the window; nothing to send now. */
         QUEUED,
         /** The allowance is used up: the peer was declared lost for {@code reason}. */
-        OVERFLOW
+        OVERFLOW,
+        /** The transport forgot the peer meanwhile: look it up again. */
+        RETIRED
     }
 }
