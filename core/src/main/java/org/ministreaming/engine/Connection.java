@@ -157,7 +157,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         if (increment > 0) {
-            engine.reply(peer, creditMessage(increment));
+            engine.replyOrWait(peer, creditMessage(increment));
         }
     }
 

@@ -37,15 +37,19 @@ import org.ministreaming.wire.Packet;
  *       lock), never a {@code sendLock} or the engine's monitor. A full receive buffer fails that
  *       one connection instead of waiting; an exhausted receive budget fails the connection
  *       holding the most ({@link BufferLimits}).</li>
- *   <li><b>Replies.</b> Every control message the engine produces (a repeated ACK, a refusal,
- *       the close answering a late or second ACK, a pong, a credit grant, the close after an
- *       overrun, a broken rule or a timeout) goes out through one operation, {@link #reply},
+ *   <li><b>Replies.</b> Every control message the engine produces while handling a message or
+ *       on its timer (a repeated ACK, a refusal, the close answering a late or second ACK, a
+ *       pong, the close after an overrun, a broken rule or a timeout) goes out through one
+ *       operation, {@link #reply},
  *       which is {@link Transport#reply}: on every thread it never blocks and never throws (a
  *       reply the transport did not take is counted as {@link Counter#SEND_FAILED}), and it may
- *       overtake data queued for the peer. The one control message that must follow the data is
- *       the close of a connection ended on purpose ({@code StreamSocket.close()}, the manager's
- *       close): it goes by {@link #sendClose}, behind every message written before it, and may
- *       wait for backpressure like a write.</li>
+ *       overtake data queued for the peer. Application threads, which may wait, send the control
+ *       messages they produce (credit grants from {@code read}) by {@link #replyOrWait}: the
+ *       reply path first, a send that waits for backpressure only if the transport cannot take
+ *       the reply now. The one control message that must follow the data is the close of a
+ *       connection ended on purpose ({@code StreamSocket.close()}, the manager's close): it goes
+ *       by {@link #sendClose}, behind every message written before it, and may wait for
+ *       backpressure like a write.</li>
  *   <li><b>Application threads</b> connect, accept, read, write and close. A writer holds its
  *       connection's {@code sendLock} while it hands messages to the transport, which may block
  *       it for backpressure; {@code close()} takes the same lock, so a close leaves after every
@@ -80,6 +84,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     private final BufferLimits bufferLimits;
     private final Liveness liveness;
     private final Dispatcher dispatcher;
+    private final SendPath sendPath;
     private final ScheduledThreadPoolExecutor timer;
     /** The timer's threads, joined on close: the pool reports termination just before they end. */
     private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
@@ -102,6 +107,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
         this.dispatcher = new Dispatcher(this, settings, counters, admission);
         this.sessions = new PeerSessions(transport, settings, timer);
+        this.sendPath = new SendPath(transport, counters, this::notify);
     }
 
     /**
@@ -157,7 +163,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             byte[] destination = transport.synPayload();
             byte[] payload = offeredWindow > 0 ? CreditExtension.withTrailer(destination, offeredWindow) : destination;
             try {
-                transmit(peer, Message.syn(connection.localId(), payload), true);
+                sendPath.send(peer, Message.syn(connection.localId(), payload), true);
             } catch (IOException e) {
                 connection.fail(new IOException("sending the SYN to " + peer + " failed: " + e.getMessage(), e), false);
                 throw e;
@@ -337,58 +343,24 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return liveness;
     }
 
-    /** Sends a message that may block for backpressure, and may fail. */
+    /** Sends a message that may block for backpressure, and may fail ({@link SendPath#send}). */
     void send(Destination to, Packet packet) throws IOException {
-        transmit(to, packet, false);
+        sendPath.send(to, packet, false);
     }
 
-    /** Hands a message to the transport; {@code opening} for a SYN, which goes by {@link Transport#open}. */
-    private void transmit(Destination to, Packet packet, boolean opening) throws IOException {
-        // Tell the listener first, so that a trace shows a message before the peer's answer to it.
-        notify(l -> l.sent(to, packet));
-        if (opening) {
-            transport.open(to, packet.encoded());
-        } else {
-            transport.send(to, packet.encoded());
-        }
-        counters.increment(Counter.MESSAGES_SENT);
-    }
-
-    /**
-     * The reply path: the one way the engine sends a control message it produced itself (a
-     * repeated ACK, a refusal, a close after a failure, a pong, a credit grant). Never blocks
-     * and never throws: a reply the transport did not take is counted as
-     * {@link Counter#SEND_FAILED}. It may go out ahead of data queued for the peer; see the
-     * threading contract above.
-     */
+    /** The reply path, which never blocks and never throws: {@link SendPath#reply}. */
     void reply(Destination to, Message message) {
-        notify(l -> l.sent(to, message));
-        if (transport.reply(to, message.encoded())) {
-            counters.increment(Counter.MESSAGES_SENT);
-        } else {
-            counters.increment(Counter.SEND_FAILED);
-            LOG.log(Level.DEBUG, () -> "the transport did not take " + message + " for " + to);
-        }
+        sendPath.reply(to, message);
     }
 
-    /**
-     * Sends the close of a connection ended on purpose. {@code inOrder} (the closer holds the
-     * connection's {@code sendLock}): by {@link Transport#send}, behind every message handed to
-     * the transport before it, waiting for backpressure if need be. Otherwise (a writer is held
-     * up) by the reply path, which does not wait behind it. Never throws: a failure is counted as
-     * {@link Counter#SEND_FAILED}.
-     */
+    /** A control message from an application thread: {@link SendPath#replyOrWait}. */
+    void replyOrWait(Destination to, Message message) {
+        sendPath.replyOrWait(to, message);
+    }
+
+    /** The close of a connection ended on purpose: {@link SendPath#sendClose}. */
     void sendClose(Destination to, Message close, boolean inOrder) {
-        if (!inOrder) {
-            reply(to, close);
-            return;
-        }
-        try {
-            send(to, close);
-        } catch (IOException e) {
-            counters.increment(Counter.SEND_FAILED);
-            LOG.log(Level.DEBUG, () -> "could not send " + close + " to " + to + ": " + e.getMessage());
-        }
+        sendPath.sendClose(to, close, inOrder);
     }
 
     void notify(Consumer<MessageListener> call) {

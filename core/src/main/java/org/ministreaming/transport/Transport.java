@@ -132,8 +132,9 @@ public interface Transport extends AutoCloseable {
      * period. The transport may drop what it keeps for that peer (links, windows, address
      * entries); if the peer comes back, it is met as a new one. A transport keeps what it still
      * needs: state for messages in flight to or from the peer is never dropped, so a forget that
-     * crosses a message is harmless. Called on the engine's timer thread; never blocks. By
-     * default nothing is dropped.
+     * crosses a message is harmless. Called on the engine's timer thread while the engine keeps
+     * any new message to or from that peer waiting, so it must be quick, never block and never
+     * call the receiver. By default nothing is dropped.
      *
      * @param peer the peer forgotten
      */

@@ -108,11 +108,9 @@ final class Peer {
                         send.queue(message);
                         return new SendPlan(SendPlan.Kind.QUEUED, null, null);
                     }
-                    String reason = destination + " acknowledges nothing while its messages keep provoking replies: "
-                            + send.size() + " messages wait for it; declared unreachable";
-                    counters.increment(ReliableCounter.PEERS_LOST);
-                    reset(reason, 0, null);
-                    return new SendPlan(SendPlan.Kind.OVERFLOW, null, reason);
+                    counters.increment(ReliableCounter.REPLIES_DROPPED);
+                    return new SendPlan(SendPlan.Kind.FULL, null, destination + " acknowledges too little for the replies to it: "
+                            + send.size() + " messages wait for it; a reply was dropped");
                 }
                 try {
                     room.await();

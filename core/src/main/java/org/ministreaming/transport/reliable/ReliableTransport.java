@@ -29,7 +29,8 @@ import org.ministreaming.transport.Transport;
  *       {@link #send} waits for room. {@link #reply} never waits: a reply is numbered at once,
  *       ahead of senders waiting for room, so it keeps its order with every message numbered
  *       before it; beyond a full window up to {@code callbackAllowance} replies are queued, and
- *       past that the peer is declared lost (the receiver hears it later, not inside the call).
+ *       past that a reply is dropped ({@code false}, counted). A peer that acknowledges nothing
+ *       is declared lost by the retry limit.
  *       Frames that answer what arrives (acknowledgements, resets, the data an acknowledgement
  *       makes room for) go to the inner transport by its {@link Transport#reply}.</li>
  *   <li><b>Retransmission.</b> A message is sent again when its timer runs out (RFC 6298 timer,
@@ -163,7 +164,7 @@ public final class ReliableTransport implements Transport {
      * inner transport does not take now stays in the window and is sent again.
      *
      * @return {@code false} if the transport is closed, or the peer's allowance beyond the window
-     *     is used up (the peer is then declared lost)
+     *     is used up ({@link ReliableCounter#REPLIES_DROPPED})
      */
     @Override
     public boolean reply(Destination to, ByteBuffer message) {
@@ -206,10 +207,9 @@ public final class ReliableTransport implements Transport {
                 case QUEUED -> {
                     return true;
                 }
-                case OVERFLOW -> {
-                    LOG.log(Level.WARNING, plan.reason());
-                    tellLostLater(peer);
-                    throw new IOException(plan.reason());
+                case FULL -> {
+                    LOG.log(Level.DEBUG, plan::reason);
+                    return false;
                 }
                 case RETIRED -> {
                     // forget() dropped this peer meanwhile: the next lookup makes a fresh one.
@@ -369,12 +369,6 @@ public final class ReliableTransport implements Transport {
         if (actions.drained) {
             wakeCloser();
         }
-    }
-
-    private void tellLostLater(Peer peer) {
-        // When the timer is stopped, the transport is closing: the engine above is going away
-        // with every connection anyway.
-        timer.execute(() -> tellLost(peer));
     }
 
     private void tellLost(Peer peer) {

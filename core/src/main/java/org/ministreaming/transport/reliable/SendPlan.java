@@ -5,7 +5,7 @@ package org.ministreaming.transport.reliable;
  *
  * @param kind what to do
  * @param bytes what to send, for {@link Kind#PLAIN} and {@link Kind#FRAME}
- * @param reason why the peer was declared lost, for {@link Kind#OVERFLOW}
+ * @param reason why a reply was dropped, for {@link Kind#FULL}
  */
 record SendPlan(Kind kind, Transmission bytes, String reason) {
 
@@ -19,8 +19,8 @@ record SendPlan(Kind kind, Transmission bytes, String reason) {
         FRAME,
         /** The message waits beyond the window; nothing to send now. */
         QUEUED,
-        /** The allowance is used up: the peer was declared lost for {@code reason}. */
-        OVERFLOW,
+        /** A reply found the window and its allowance full: it is dropped, for {@code reason}. */
+        FULL,
         /** The transport forgot the peer meanwhile: look it up again. */
         RETIRED
     }

@@ -283,6 +283,7 @@ final class Link {
                     filled = Frames.put(buffer, filled, message.header(), message.payload());
                 }
                 out.write(buffer, 0, filled);
+                queue.written();
             }
             if (!queue.failed()) {
                 socket.shutdownOutput();

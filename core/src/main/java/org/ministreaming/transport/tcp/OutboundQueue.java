@@ -42,6 +42,8 @@ final class OutboundQueue {
     private boolean finishing;
     /** Finishing because the transport forgot the peer: senders go to another link. */
     private boolean retired;
+    /** Whether the writer holds a batch it has not written yet. */
+    private boolean writing;
     private IOException failure;
 
     /**
@@ -129,8 +131,19 @@ final class OutboundQueue {
             messages.clear();
             replyBytes = 0;
             queuedBytes = 0;
+            writing = true;
             changed.signalAll();
             return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The writer has written the batch it took last. */
+    void written() {
+        lock.lock();
+        try {
+            writing = false;
         } finally {
             lock.unlock();
         }
@@ -148,15 +161,16 @@ final class OutboundQueue {
     }
 
     /**
-     * Finishes the queue if both lanes are empty: the transport forgot the peer. Later data
-     * senders are told to go elsewhere ({@link #put} returns {@code false}).
+     * Finishes the queue if both lanes are empty and the writer has written all it took: the
+     * transport forgot the peer. Later data senders are told to go elsewhere ({@link #put}
+     * returns {@code false}).
      *
-     * @return whether the queue was empty and is retired now
+     * @return whether the queue was idle and is retired now
      */
     boolean retireIfEmpty() {
         lock.lock();
         try {
-            if (replyBytes > 0 || queuedBytes > 0 || !ready || failure != null || finishing) {
+            if (replyBytes > 0 || queuedBytes > 0 || writing || !ready || failure != null || finishing) {
                 return false;
             }
             retired = true;
