@@ -28,9 +28,8 @@ import java.nio.ByteBuffer;
  *       the order the transport delivers them. The receiver must not block: it answers by
  *       {@link #reply}. A transport never calls its receiver from inside a {@code send},
  *       {@code reply}, {@code open} or {@code forget} call.</li>
- *   <li>{@link #send} and {@link #reply} may be called by many threads at once, also from
- *       inside a receiver callback. {@link #close} stops every thread the transport started
- *       before it returns.</li>
+ *   <li>{@link #send} and {@link #reply} may be called by many threads at once.
+ *       {@link #close} stops every thread the transport started before it returns.</li>
  * </ul>
  */
 public interface Transport extends AutoCloseable {
