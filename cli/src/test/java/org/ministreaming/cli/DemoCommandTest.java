@@ -189,6 +189,11 @@ class DemoCommandTest {
                 }
 
                 @Override
+                public boolean reply(Destination to, ByteBuffer message) {
+                    return inner.reply(to, message);
+                }
+
+                @Override
                 public void close() {
                     inner.close();
                 }

@@ -157,7 +157,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         if (increment > 0) {
-            engine.reply(peer, creditMessage(increment));
+            engine.replyOrWait(peer, creditMessage(increment));
         }
     }
 
@@ -257,9 +257,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         inbound.closeLocally();
-        // sendLock, so the close follows the message a writer is handing over. A writer stops at
-        // its next message once closed, so this is quick, unless the transport holds the writer
-        // up (a peer that stopped reading its link): then the close goes without the lock.
+        // sendLock, so the close follows the writer's message; a writer stops at its next one, so
+        // this is quick unless the transport holds it up: then the close goes by the reply path.
         boolean ordered = Locks.tryLockUninterruptibly(sendLock, TimeUnit.MILLISECONDS.toNanos(CLOSE_LINGER_MILLIS));
         try {
             boolean tellPeer;
@@ -272,7 +271,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             }
             engine.forget(this);
             if (tellPeer) {
-                engine.reply(peer, closeMessage());
+                engine.sendClose(peer, closeMessage(), ordered);
             }
         } finally {
             if (ordered) {
@@ -390,13 +389,14 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * its type and message, caused by it; so do writers and a waiting connect.
      *
      * @param tellPeer whether to send the peer a close if it still counts the connection open
+     * @return whether this call ended the connection while the peer still counted it open
      */
-    final void fail(IOException reason, boolean tellPeer) {
+    final boolean fail(IOException reason, boolean tellPeer) {
         boolean peerKnows;
         lock.lock();
         try {
             if (isClosed()) {
-                return;
+                return false;
             }
             if (failure == null) {
                 failure = reason;
@@ -411,6 +411,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         if (tellPeer && peerKnows) {
             engine.reply(peer, closeMessage());
         }
+        return peerKnows;
     }
 
     /** Why the connection failed, or {@code null}. */
@@ -430,11 +431,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     /** Whether data may flow; call with {@code lock} held. */
     abstract boolean isEstablished();
 
-    /**
-     * Moves to the final state; call with {@code lock} held.
-     *
-     * @return whether the peer still counts the connection open and should be sent a close
-     */
+    /** Moves to the final state, with {@code lock} held; returns whether the peer still counts the connection open. */
     abstract boolean moveToClosed();
 
     abstract Message dataMessage(byte[] source, int offset, int length);

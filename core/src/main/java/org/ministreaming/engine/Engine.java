@@ -37,14 +37,19 @@ import org.ministreaming.wire.Packet;
  *       lock), never a {@code sendLock} or the engine's monitor. A full receive buffer fails that
  *       one connection instead of waiting; an exhausted receive budget fails the connection
  *       holding the most ({@link BufferLimits}).</li>
- *   <li><b>Replies.</b> Every message the engine produces while handling one (a repeated ACK, a
- *       refusal, the close answering a late or second ACK, a pong, the close after an overrun or
- *       a broken rule) goes out through one operation, {@link #reply}. It never throws (a failed
- *       reply is counted as {@link Counter#SEND_FAILED}) and, on the receive path, never blocks:
- *       the transport promises that a send from inside its receiver callback does not wait
- *       ({@link Transport}). The same operation sends the engine's other control messages (credit
- *       grants from {@code read}, closes, refusals from the timer); on those threads it may wait
- *       for the transport's backpressure like any send.</li>
+ *   <li><b>Replies.</b> Every control message the engine produces while handling a message or
+ *       on its timer (a repeated ACK, a refusal, the close answering a late or second ACK, a
+ *       pong, the close after an overrun, a broken rule or a timeout) goes out through one
+ *       operation, {@link #reply},
+ *       which is {@link Transport#reply}: on every thread it never blocks and never throws (a
+ *       reply the transport did not take is counted as {@link Counter#SEND_FAILED}), and it may
+ *       overtake data queued for the peer. Application threads, which may wait, send the control
+ *       messages they produce (credit grants from {@code read}) by {@link #replyOrWait}: the
+ *       reply path first, a send that waits for backpressure only if the transport cannot take
+ *       the reply now. The one control message that must follow the data is the close of a
+ *       connection ended on purpose ({@code StreamSocket.close()}, the manager's close): it goes
+ *       by {@link #sendClose}, behind every message written before it, and may wait for
+ *       backpressure like a write.</li>
  *   <li><b>Application threads</b> connect, accept, read, write and close. A writer holds its
  *       connection's {@code sendLock} while it hands messages to the transport, which may block
  *       it for backpressure; {@code close()} takes the same lock, so a close leaves after every
@@ -79,6 +84,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     private final BufferLimits bufferLimits;
     private final Liveness liveness;
     private final Dispatcher dispatcher;
+    private final SendPath sendPath;
     private final ScheduledThreadPoolExecutor timer;
     /** The timer's threads, joined on close: the pool reports termination just before they end. */
     private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
@@ -101,6 +107,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
         this.dispatcher = new Dispatcher(this, settings, counters, admission);
         this.sessions = new PeerSessions(transport, settings, timer);
+        this.sendPath = new SendPath(transport, counters, this::notify);
     }
 
     /**
@@ -156,7 +163,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             byte[] destination = transport.synPayload();
             byte[] payload = offeredWindow > 0 ? CreditExtension.withTrailer(destination, offeredWindow) : destination;
             try {
-                transmit(peer, Message.syn(connection.localId(), payload), true);
+                sendPath.send(peer, Message.syn(connection.localId(), payload), true);
             } catch (IOException e) {
                 connection.fail(new IOException("sending the SYN to " + peer + " failed: " + e.getMessage(), e), false);
                 throw e;
@@ -336,36 +343,24 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return liveness;
     }
 
-    /** Sends a message that may block for backpressure, and may fail. */
+    /** Sends a message that may block for backpressure, and may fail ({@link SendPath#send}). */
     void send(Destination to, Packet packet) throws IOException {
-        transmit(to, packet, false);
+        sendPath.send(to, packet, false);
     }
 
-    /** Hands a message to the transport; {@code opening} for a SYN, which goes by {@link Transport#open}. */
-    private void transmit(Destination to, Packet packet, boolean opening) throws IOException {
-        // Tell the listener first, so that a trace shows a message before the peer's answer to it.
-        notify(l -> l.sent(to, packet));
-        if (opening) {
-            transport.open(to, packet.encoded());
-        } else {
-            transport.send(to, packet.encoded());
-        }
-        counters.increment(Counter.MESSAGES_SENT);
-    }
-
-    /**
-     * The reply path: the one way the engine sends a control message it produced itself (a
-     * repeated ACK, a refusal, a close, a pong, a credit grant). Never throws: a failure is
-     * counted as {@link Counter#SEND_FAILED} and logged. On the receive path it never blocks, by
-     * the transport's rule for sends from inside its callbacks; see the threading contract above.
-     */
+    /** The reply path, which never blocks and never throws: {@link SendPath#reply}. */
     void reply(Destination to, Message message) {
-        try {
-            send(to, message);
-        } catch (IOException e) {
-            counters.increment(Counter.SEND_FAILED);
-            LOG.log(Level.DEBUG, () -> "could not send " + message + " to " + to + ": " + e.getMessage());
-        }
+        sendPath.reply(to, message);
+    }
+
+    /** A control message from an application thread: {@link SendPath#replyOrWait}. */
+    void replyOrWait(Destination to, Message message) {
+        sendPath.replyOrWait(to, message);
+    }
+
+    /** The close of a connection ended on purpose: {@link SendPath#sendClose}. */
+    void sendClose(Destination to, Message close, boolean inOrder) {
+        sendPath.sendClose(to, close, inOrder);
     }
 
     void notify(Consumer<MessageListener> call) {
@@ -402,8 +397,11 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             current.close();
         }
         SocketException closing = new SocketException("the manager was closed");
-        for (PeerSession session : List.copyOf(sessions.all())) {
-            session.fail(closing, true);
+        // Each close follows the data written before it, as a socket's close does.
+        for (Connection connection : sessions.connections()) {
+            if (connection.fail(closing, false)) {
+                sendClose(connection.peer(), connection.closeMessage(), true);
+            }
         }
         timer.shutdownNow();
         transport.close();

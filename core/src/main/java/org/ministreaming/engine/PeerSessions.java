@@ -127,22 +127,30 @@ final class PeerSessions {
         }
     }
 
+    private void forgetInTransport(Destination peer) {
+        try {
+            transport.forget(peer);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the transport failed to forget " + peer, e);
+        }
+    }
+
     /** Timer: forgets the session if it has had no connections for the grace period, else checks again later. */
     private void check(PeerSession session) {
         long now = System.nanoTime();
         long grace = settings.peerGrace().toNanos();
         boolean[] retired = new boolean[1];
+        // The transport forgets inside the map's lock on that peer, so no new session (no new
+        // message to it) can come between: one that tried waits for the forget to finish.
         sessions.computeIfPresent(session.peer(), (peer, current) -> {
             retired[0] = current == session && session.retireIfUnused(now, grace);
+            if (retired[0]) {
+                forgetInTransport(peer);
+            }
             return retired[0] ? null : current;
         });
         if (retired[0]) {
             LOG.log(Level.DEBUG, () -> "forgot " + session.peer() + ": no connections for " + settings.peerGrace().toMillis() + " ms");
-            try {
-                transport.forget(session.peer());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "the transport failed to forget " + session.peer(), e);
-            }
             return;
         }
         long next = session.nextCheckNanos(now, grace);

@@ -7,14 +7,29 @@ import java.nio.ByteBuffer;
  * One endpoint of a message-oriented, destination-addressed network: the SPI that carries
  * ministreaming messages. A transport moves whole messages and knows nothing of connections.
  *
- * <p>Contract for implementations:
+ * <h2>Threading contract</h2>
  * <ul>
- *   <li>{@link #send} may be called by many threads at once. It may block to apply
- *       backpressure, except when called from inside a {@link Receiver} callback of this
- *       transport: such sends (the engine's replies) must never block.</li>
- *   <li>Messages from one peer are handed to the receiver one at a time and in the order the
- *       transport delivers them; the receiver must not block.</li>
- *   <li>{@link #close} stops every thread the transport started before it returns.</li>
+ *   <li><b>Two ways to send.</b> {@link #send} is for the data path: it may block, on any
+ *       thread, to apply backpressure (a full queue, a full window, a dial), and it keeps the
+ *       order of the messages it is given for one peer. {@link #reply} is for control messages
+ *       that answer or end something (acknowledgements, refusals, pongs, credit, closes after a
+ *       failure): it never blocks on any thread, never dials, and never throws for an ordinary
+ *       failure, which it reports by returning {@code false}. A reply may go out ahead of
+ *       messages {@link #send} has queued for the same peer and not yet written, as an HTTP/2
+ *       writer sends its control frames first; a message that must follow the data, like a
+ *       graceful close, goes by {@link #send}. No code needs to know which thread it runs on:
+ *       the caller says what it wants by the operation it calls.</li>
+ *   <li><b>Replies are bounded.</b> Replies waiting for a peer are held within a bound of the
+ *       transport's own. When that bound is reached (the peer takes nothing while it keeps
+ *       provoking replies), the transport either drops the reply and returns {@code false}, or
+ *       gives up on the peer, which the receiver then hears through {@link Receiver#onPeerLost}
+ *       later, never from inside the {@code reply} call. Each transport documents which.</li>
+ *   <li><b>Receiving.</b> Messages from one peer are handed to the receiver one at a time and in
+ *       the order the transport delivers them. The receiver must not block: it answers by
+ *       {@link #reply}. A transport never calls its receiver from inside a {@code send},
+ *       {@code reply}, {@code open} or {@code forget} call.</li>
+ *   <li>{@link #send} and {@link #reply} may be called by many threads at once.
+ *       {@link #close} stops every thread the transport started before it returns.</li>
  * </ul>
  */
 public interface Transport extends AutoCloseable {
@@ -67,6 +82,36 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * Sends one control message without blocking, ahead of what {@link #send} has queued for
+     * the peer and not yet written, as the threading contract above describes. Never dials: with
+     * no way to the peer now, the reply is not sent. The buffer is read-only and never changes;
+     * the transport may keep a reference to it after returning.
+     *
+     * @param to the peer
+     * @param message one whole ministreaming message
+     * @return {@code true} if the message was sent or queued; {@code false} if it was not (the
+     *     transport is closed, has no way to the peer now, or holds as many replies for the
+     *     peer as it may), never blocking to find out
+     */
+    boolean reply(Destination to, ByteBuffer message);
+
+    /**
+     * Sends one control message of two parts, {@code header} and then {@code payload}, with the
+     * same promises as {@link #reply(Destination, ByteBuffer)}. By default the parts are copied
+     * into one buffer, which goes to {@link #reply(Destination, ByteBuffer)}.
+     *
+     * @param to the peer
+     * @param header the first bytes of the message, read-only and never changed
+     * @param payload the rest of the message, read-only and never changed
+     * @return whether the message was sent or queued
+     */
+    default boolean reply(Destination to, ByteBuffer header, ByteBuffer payload) {
+        ByteBuffer message = ByteBuffer.allocate(header.remaining() + payload.remaining());
+        message.put(header.duplicate()).put(payload.duplicate());
+        return reply(to, message.flip().asReadOnlyBuffer());
+    }
+
+    /**
      * Sends a message that opens a connection (a SYN), with the same promises as {@link #send}.
      * A transport that settles with each peer how to speak to it may send an opening message
      * differently, so that a peer of any kind can answer it: the reliable delivery layer sends it
@@ -84,9 +129,11 @@ public interface Transport extends AutoCloseable {
     /**
      * The engine has forgotten {@code peer}: it has had no connections with it for the grace
      * period. The transport may drop what it keeps for that peer (links, windows, address
-     * entries); if the peer comes back, it is met as a new one. Called on the engine's timer
-     * thread, never from inside a {@link Receiver} callback; must not block for long. By
-     * default nothing is dropped.
+     * entries); if the peer comes back, it is met as a new one. A transport keeps what it still
+     * needs: state for messages in flight to or from the peer is never dropped, so a forget that
+     * crosses a message is harmless. Called on the engine's timer thread while the engine keeps
+     * any new message to or from that peer waiting, so it must be quick, never block and never
+     * call the receiver. By default nothing is dropped.
      *
      * @param peer the peer forgotten
      */

@@ -46,6 +46,13 @@ final class RecordingTransport implements Transport {
         sent.add(new Sent(to, bytes));
     }
 
+    /** Records a reply like a message sent: this transport never blocks. */
+    @Override
+    public boolean reply(Destination to, ByteBuffer message) {
+        send(to, message);
+        return true;
+    }
+
     boolean isClosed() {
         return closed;
     }

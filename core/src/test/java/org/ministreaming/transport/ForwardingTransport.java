@@ -38,6 +38,26 @@ public class ForwardingTransport implements Transport {
     }
 
     @Override
+    public boolean reply(Destination to, ByteBuffer message) {
+        return inner.reply(to, message);
+    }
+
+    @Override
+    public boolean reply(Destination to, ByteBuffer header, ByteBuffer payload) {
+        return inner.reply(to, header, payload);
+    }
+
+    @Override
+    public void open(Destination to, ByteBuffer syn) throws IOException {
+        inner.open(to, syn);
+    }
+
+    @Override
+    public void forget(Destination peer) {
+        inner.forget(peer);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

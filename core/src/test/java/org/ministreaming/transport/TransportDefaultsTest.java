@@ -53,6 +53,12 @@ class TransportDefaultsTest {
         }
 
         @Override
+        public boolean reply(Destination to, ByteBuffer message) {
+            sent.add(message);
+            return true;
+        }
+
+        @Override
         public void close() {
         }
     }

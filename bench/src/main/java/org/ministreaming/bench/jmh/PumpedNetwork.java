@@ -104,6 +104,13 @@ final class PumpedNetwork {
             queue(new InFlight(local, to, bytes));
         }
 
+        /** Queues a reply like any message: this network never blocks a sender. */
+        @Override
+        public boolean reply(Destination to, ByteBuffer message) {
+            send(to, message);
+            return true;
+        }
+
         /** Hands {@code bytes} to this endpoint's engine on the calling thread, as a transport's reader would. */
         void deliver(Destination from, byte[] bytes) {
             receiver.onMessage(from, ByteBuffer.wrap(bytes).asReadOnlyBuffer());

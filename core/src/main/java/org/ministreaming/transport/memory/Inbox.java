@@ -13,8 +13,9 @@ import java.util.function.Predicate;
 import org.ministreaming.transport.Destination;
 
 /**
- * One endpoint's queue of arriving messages, bounded in bytes. Senders wait for room unless
- * they must not block; the endpoint's delivery thread takes messages once they are due.
+ * One endpoint's queue of arriving messages, bounded in bytes. Data senders wait while it holds
+ * its bound; replies never wait, so they go ahead of waiting data, and are refused once it holds
+ * twice its bound. The endpoint's delivery thread takes messages once they are due.
  *
  * <p>Thread-safe: one lock guards everything.
  */
@@ -41,15 +42,17 @@ final class Inbox {
     /**
      * Queues an envelope, letting it overtake up to {@code overtake} queued ones.
      *
-     * @param mayBlock whether to wait for room when the inbox is full
+     * @param reply {@code false} for data, which waits for room while the inbox is full;
+     *     {@code true} for a reply, which never waits and is refused at twice the bound
      * @param senderOpen whether the sending endpoint is still open; a sender closed while it
      *     waits for room fails ({@link #wake} makes a waiting sender look again)
+     * @return whether it was queued: {@code false} for a reply refused
      * @throws IOException if the inbox or the sender is closed, or the wait is interrupted
      */
-    void put(Envelope envelope, int overtake, boolean mayBlock, BooleanSupplier senderOpen) throws IOException {
+    boolean put(Envelope envelope, int overtake, boolean reply, BooleanSupplier senderOpen) throws IOException {
         lock.lock();
         try {
-            while (mayBlock && !closed && queuedBytes > 0 && queuedBytes + envelope.size() > capacityBytes) {
+            while (!reply && !closed && queuedBytes > 0 && queuedBytes + envelope.size() > capacityBytes) {
                 if (!senderOpen.getAsBoolean()) {
                     throw new IOException("endpoint " + envelope.from() + " was closed while it waited for room at the receiver");
                 }
@@ -58,6 +61,9 @@ final class Inbox {
             if (closed) {
                 throw new IOException("endpoint closed");
             }
+            if (reply && queuedBytes > 0 && queuedBytes + envelope.size() > 2 * capacityBytes) {
+                return false;
+            }
             ListIterator<Envelope> position = queue.listIterator(queue.size());
             for (int i = 0; i < overtake && position.hasPrevious(); i++) {
                 position.previous();
@@ -65,6 +71,7 @@ final class Inbox {
             position.add(envelope);
             queuedBytes += envelope.size();
             changed.signalAll();
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for room in the inbox");

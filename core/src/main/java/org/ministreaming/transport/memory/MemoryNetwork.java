@@ -100,13 +100,19 @@ public final class MemoryNetwork {
         }
         endpoint.inbox().discard(envelope -> envelope.from().equals(lost));
         try {
-            endpoint.enqueue(new Inbox.Envelope(lost, null, System.nanoTime()), 0, false, () -> true);
+            endpoint.enqueue(new Inbox.Envelope(lost, null, System.nanoTime()), 0, true, () -> true);
         } catch (IOException closed) {
             // The endpoint closed meanwhile; it has no receiver left to tell.
         }
     }
 
-    void carry(Destination from, Destination to, ByteBuffer bytes, boolean mayBlock, BooleanSupplier senderOpen) throws IOException {
+    /**
+     * Carries one message: data ({@code reply} false) waits for room in the receiver's inbox, a
+     * reply does not.
+     *
+     * @return {@code false} if the receiver's inbox refused a reply; a dropped message counts as carried
+     */
+    boolean carry(Destination from, Destination to, ByteBuffer bytes, boolean reply, BooleanSupplier senderOpen) throws IOException {
         if (cutLinks.contains(Set.of(from, to))) {
             throw new IOException("link between " + from + " and " + to + " is cut");
         }
@@ -116,14 +122,16 @@ public final class MemoryNetwork {
         }
         LinkFaults current = faults;
         if (chance(current.dropPercent())) {
-            return;
+            return true;
         }
         int copies = chance(current.duplicatePercent()) ? 2 : 1;
-        for (int i = 0; i < copies; i++) {
+        boolean queued = true;
+        for (int i = 0; i < copies && queued; i++) {
             int overtake = current.reorderWindow() > 1 ? random.nextInt(current.reorderWindow()) : 0;
-            target.enqueue(new Inbox.Envelope(from, i == 0 ? bytes : bytes.duplicate(), Inbox.nanosFromNow(current.delay())), overtake, mayBlock,
-                    senderOpen);
+            queued = target.enqueue(new Inbox.Envelope(from, i == 0 ? bytes : bytes.duplicate(), Inbox.nanosFromNow(current.delay())),
+                    overtake, reply, senderOpen);
         }
+        return queued;
     }
 
     private boolean chance(double percent) {

@@ -13,8 +13,10 @@ import org.ministreaming.transport.TransportThreads;
  * One endpoint of a {@link MemoryNetwork}, registered under {@code mem:NAME}. Each endpoint
  * has one daemon delivery thread that hands arriving messages to the receiver in order.
  *
- * <p>Thread-safe. {@link #send} blocks while the peer's inbox is full, except on a delivery
- * thread, as the {@link Transport} contract asks.
+ * <p>Thread-safe. {@link #send} blocks while the peer's inbox is full; {@link #reply} never
+ * blocks: it goes ahead of senders waiting for room, and is dropped (returning {@code false})
+ * once the peer's inbox holds twice its bound. An endpoint keeps nothing per peer, so
+ * {@link #forget} has nothing to drop.
  */
 public final class MemoryTransport implements Transport {
 
@@ -23,7 +25,7 @@ public final class MemoryTransport implements Transport {
     private final MemoryNetwork network;
     private final Destination local;
     private final Inbox inbox;
-    private volatile DeliveryThread deliveryThread;
+    private volatile Thread deliveryThread;
     private volatile boolean closed;
 
     MemoryTransport(MemoryNetwork network, Destination local, long inboxBytes) {
@@ -67,16 +69,35 @@ public final class MemoryTransport implements Transport {
         if (closed) {
             throw new IOException("endpoint " + local + " is closed");
         }
-        // A copy, as a network would make: what the receiver holds shares nothing with the sender.
+        network.carry(local, to, copy(header, payload), false, () -> !closed);
+    }
+
+    @Override
+    public boolean reply(Destination to, ByteBuffer message) {
+        return reply(to, message, ByteBuffer.allocate(0));
+    }
+
+    /** Sends one control message of two parts without waiting, copied once like {@link #send}. */
+    @Override
+    public boolean reply(Destination to, ByteBuffer header, ByteBuffer payload) {
+        try {
+            return !closed && network.carry(local, to, copy(header, payload), true, () -> !closed);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "no reply from " + local + " to " + to + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** A copy, as a network would make: what the receiver holds shares nothing with the sender. */
+    private static ByteBuffer copy(ByteBuffer header, ByteBuffer payload) {
         byte[] bytes = new byte[header.remaining() + payload.remaining()];
         header.duplicate().get(bytes, 0, header.remaining());
         payload.duplicate().get(bytes, header.remaining(), payload.remaining());
-        network.carry(local, to, ByteBuffer.wrap(bytes).asReadOnlyBuffer(), !(Thread.currentThread() instanceof DeliveryThread),
-                () -> !closed);
+        return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
     }
 
-    void enqueue(Inbox.Envelope envelope, int overtake, boolean mayBlock, BooleanSupplier senderOpen) throws IOException {
-        inbox.put(envelope, overtake, mayBlock, senderOpen);
+    boolean enqueue(Inbox.Envelope envelope, int overtake, boolean reply, BooleanSupplier senderOpen) throws IOException {
+        return inbox.put(envelope, overtake, reply, senderOpen);
     }
 
     Inbox inbox() {
@@ -85,7 +106,7 @@ public final class MemoryTransport implements Transport {
 
     @Override
     public void close() {
-        DeliveryThread thread;
+        Thread thread;
         synchronized (this) {
             if (closed) {
                 return;

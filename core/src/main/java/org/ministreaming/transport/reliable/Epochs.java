@@ -1,5 +1,6 @@
 package org.ministreaming.transport.reliable;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -20,10 +21,33 @@ final class Epochs {
     private int local;
     private int remote;
 
-    /** Draws the first local epoch from {@code random}. */
-    Epochs(Random random) {
+    /**
+     * Draws the first local epoch from {@code random}.
+     *
+     * @param forgotten the peer's epochs from before this endpoint forgot it, retired from the start
+     */
+    Epochs(Random random, int[] forgotten) {
         this.random = random;
+        for (int i = Math.max(0, forgotten.length - RETIRED); i < forgotten.length; i++) {
+            retire(forgotten[i]);
+        }
         this.local = draw(0);
+    }
+
+    /** The peer's epochs we know, retired ones first and the current one last, none of them 0. */
+    int[] remoteEpochs() {
+        int[] known = new int[RETIRED + 1];
+        int n = 0;
+        for (int i = 0; i < RETIRED; i++) {
+            int old = retired[(retiredNext + i) % RETIRED];
+            if (old != 0) {
+                known[n++] = old;
+            }
+        }
+        if (remote != 0) {
+            known[n++] = remote;
+        }
+        return Arrays.copyOf(known, n);
     }
 
     int local() {

@@ -42,6 +42,11 @@ final class Losses {
         notice(new IOException(reason));
     }
 
+    /** Whether a notice waits for the receiver above. */
+    boolean hasPending() {
+        return pending != null;
+    }
+
     /** The notice waiting for the receiver above, once; {@code null} if there is none. */
     IOException take() {
         IOException loss = pending;

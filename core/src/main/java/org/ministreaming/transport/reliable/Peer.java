@@ -21,23 +21,10 @@ import org.ministreaming.transport.Destination;
  * methods return.
  *
  * <p>Thread-safe. Locks: {@link #upcall} (held by whoever hands something from this peer to the
- * receiver above) comes before {@link #lock}; nothing waits for I/O while holding {@link #lock},
- * except the plain resend of {@link #onPlain}, whose sends come from a receive callback of the
- * inner transport and never block.
+ * receiver above) comes before {@link #lock}; nothing sends while holding {@link #lock} but the
+ * plain resend of {@link #onPlain}, by replies, which never block.
  */
 final class Peer {
-
-    /** How this endpoint treats the peer. */
-    enum Mode {
-        /** Nothing decided yet; we send frames, and opening messages as probes ({@link Probe}). */
-        START_RELIABLE,
-        /** Nothing decided yet; we send plain messages (and are plain once we have). */
-        START_PLAIN,
-        /** We have accepted a frame from the peer. */
-        RELIABLE,
-        /** The peer sent a plain message, or we did: plain messages both ways. */
-        PLAIN
-    }
 
     static final ByteBuffer PLAIN_HINT = ByteBuffer.wrap(new byte[] {(byte) 0xFF}).asReadOnlyBuffer();
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -58,16 +45,18 @@ final class Peer {
     private final SendState send;
     private final Framer framer;
     private final Losses losses = new Losses();
+    /** Whether the transport forgot this peer ({@link #retireIfIdle}): whoever holds it looks it up again. */
+    volatile boolean retired;
     /** The timer task the transport scheduled last, and when it runs. */
     Object timerTask;
     long timerAt;
 
-    Peer(Destination destination, ReliableTransport.Settings settings, Counters counters, PeerTimer timer) {
+    Peer(Destination destination, ReliableTransport.Settings settings, Counters counters, PeerTimer timer, int[] forgotten) {
         this.destination = destination;
         this.counters = counters;
         this.timer = timer;
         this.startPlain = settings.startPlain().test(destination);
-        this.epochs = new Epochs(settings.random());
+        this.epochs = new Epochs(settings.random(), forgotten);
         this.receive = new ReceiveState(settings.window(), settings.ackDelayNanos(), counters);
         this.send = new SendState(settings, counters);
         this.framer = new Framer(epochs, receive, counters);
@@ -77,32 +66,33 @@ final class Peer {
     // ---------------------------------------------------------------- sending
 
     /**
-     * Decides how to send one message: plain, in a frame now, or queued beyond the window.
-     * Waits while the window is full, unless {@code fromCallback}.
+     * Decides how to send one message: plain, in a frame now, or queued beyond the window. Waits
+     * while the window is full, unless it is a {@code reply}: that is numbered at once, ahead of
+     * senders waiting for room, and queued beyond the window if need be.
      *
      * @throws IOException if the peer was declared lost while waiting, or the transport closed
      * @throws InterruptedIOException if interrupted while waiting
      */
-    SendPlan planSend(Outgoing message, boolean fromCallback, BooleanSupplier closed) throws IOException {
+    SendPlan planSend(Outgoing message, boolean reply, BooleanSupplier closed) throws IOException {
         lock.lock();
         try {
             long startLosses = losses.count();
             while (true) {
+                if (retired) {
+                    return SendPlan.RETIRED;
+                }
                 if (closed.getAsBoolean()) {
                     throw new IOException("the reliable transport is closed");
                 }
                 if (losses.count() != startLosses) {
                     throw new IOException(losses.lastReason());
                 }
-                switch (mode) {
-                    case PLAIN:
-                        return new SendPlan(SendPlan.Kind.PLAIN, Transmission.whole(message.message()), null);
-                    case START_PLAIN:
-                        mode = Mode.PLAIN;
-                        counters.increment(ReliableCounter.PLAIN_PEERS);
-                        return new SendPlan(SendPlan.Kind.PLAIN, Transmission.whole(message.message()), null);
-                    default:
-                        break;
+                if (mode == Mode.START_PLAIN) {
+                    mode = Mode.PLAIN;
+                    counters.increment(ReliableCounter.PLAIN_PEERS);
+                }
+                if (mode == Mode.PLAIN) {
+                    return new SendPlan(SendPlan.Kind.PLAIN, Transmission.whole(message.message()), null);
                 }
                 if (send.hasRoom()) {
                     SendWindow.Entry<Outgoing> entry = send.sendNew(message, System.nanoTime());
@@ -113,16 +103,14 @@ final class Peer {
                     }
                     return new SendPlan(SendPlan.Kind.FRAME, bytes, null);
                 }
-                if (fromCallback) {
+                if (reply) {
                     if (send.hasRoomWithAllowance()) {
                         send.queue(message);
                         return new SendPlan(SendPlan.Kind.QUEUED, null, null);
                     }
-                    String reason = destination + " acknowledges nothing while its messages keep provoking replies: "
-                            + send.size() + " messages wait for it; declared unreachable";
-                    counters.increment(ReliableCounter.PEERS_LOST);
-                    reset(reason, 0, null);
-                    return new SendPlan(SendPlan.Kind.OVERFLOW, null, reason);
+                    counters.increment(ReliableCounter.REPLIES_DROPPED);
+                    return new SendPlan(SendPlan.Kind.FULL, null, destination + " acknowledges too little for the replies to it: "
+                            + send.size() + " messages wait for it; a reply was dropped");
                 }
                 try {
                     room.await();
@@ -242,10 +230,8 @@ final class Peer {
      * Takes a probe ({@link Probe}: an opening message sent plain with the layer's offer). Unless
      * the peer is plain already, it is the data frame it stands for: the peer is one of ours and
      * gets frames from now on. Towards a peer this side starts plain with, the offer is declined:
-     * the message is delivered without its trailer, and the peer is plain.
-     *
-     * @return what to do, or {@code null} if the peer is plain and the probe is an ordinary plain
-     *     message to it
+     * the message is delivered without its trailer, and the peer is plain. Returns what to do, or
+     * {@code null} if the peer is plain and the probe is an ordinary plain message to it.
      */
     Actions onProbe(Frame probe, long now) {
         lock.lock();
@@ -276,10 +262,9 @@ final class Peer {
     /**
      * Takes a plain message from the peer, which makes it a plain peer. If we had started with
      * frames and heard nothing, what we sent in frames is sent again plain, in order, through
-     * {@code resend} (called under the lock, from the inner transport's receive callback, so it
-     * never blocks). If the peer had spoken frames before, it started afresh as a plain peer.
-     *
-     * @return what to do; {@link Actions#deliver} is left to the caller (the message itself)
+     * {@code resend} (called under the lock; it must never block). If the peer had spoken frames
+     * before, it started afresh as a plain peer. Returns what to do; {@link Actions#deliver} is
+     * left to the caller (the message itself).
      */
     Actions onPlain(Consumer<ByteBuffer> resend) {
         Actions actions = new Actions();
@@ -372,6 +357,25 @@ final class Peer {
         }
     }
 
+    /**
+     * Retires the peer if nothing is in flight either way (nothing unacknowledged, queued, held,
+     * owed an acknowledgement or untold); call with {@link #upcall} held. Returns the peer's
+     * epochs to remember ({@link Forgotten}), or {@code null} if it is busy.
+     */
+    int[] retireIfIdle() {
+        lock.lock();
+        try {
+            if (retired || send.size() > 0 || receive.held() > 0 || receive.ackOwed() || losses.hasPending()) {
+                return null;
+            }
+            retired = true;
+            room.signalAll();
+            return epochs.remoteEpochs();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Wakes every sender waiting for room, to see that the transport closed. */
     void wakeAll() {
         lock.lock();
@@ -410,10 +414,8 @@ final class Peer {
     }
 
     /**
-     * The loss the receiver above must hear of before anything else from this peer, once; call
-     * with {@link #upcall} held, so no later message can overtake it.
-     *
-     * @return the notice, or {@code null} if there is none
+     * The loss the receiver above must hear of before anything else from this peer, once, or
+     * {@code null}; call with {@link #upcall} held, so no later message can overtake it.
      */
     IOException takeLoss() {
         lock.lock();
@@ -426,8 +428,7 @@ final class Peer {
 
     /**
      * The peer's stream restarted under {@code epoch} while it knows ours: a fresh receive window,
-     * the old epoch retired, and the receiver above is to hear that the peer's connections are
-     * gone. Our own stream goes on.
+     * the old epoch retired, the receiver above to hear of it. Our own stream goes on.
      */
     private void restartReceiving(String reason, int epoch) {
         epochs.replaceRemote(epoch);

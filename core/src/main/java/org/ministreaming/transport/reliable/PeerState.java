@@ -11,5 +11,5 @@ package org.ministreaming.transport.reliable;
  * @param rtoNanos the retransmission timeout
  * @param srttNanos the smoothed round trip
  */
-record PeerState(Peer.Mode mode, int localEpoch, int remoteEpoch, int unacknowledged, int held, long rtoNanos, long srttNanos) {
+record PeerState(Mode mode, int localEpoch, int remoteEpoch, int unacknowledged, int held, long rtoNanos, long srttNanos) {
 }

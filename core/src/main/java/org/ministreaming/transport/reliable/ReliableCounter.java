@@ -24,8 +24,12 @@ public enum ReliableCounter {
     STALE_FRAMES,
     /** Resets sent to a peer that used an epoch we do not know. */
     RESETS_SENT,
-    /** Peers declared unreachable: retry limit reached, or too many replies waiting. */
+    /** Peers declared unreachable: the retry limit reached. */
     PEERS_LOST,
+    /** Replies dropped because the peer's window and the allowance beyond it were full. */
+    REPLIES_DROPPED,
+    /** Peers whose state was dropped when the engine forgot them, with nothing in flight. */
+    PEERS_FORGOTTEN,
     /** Peers that started afresh (a new epoch, a reset, or plain messages after frames): their old connections failed. */
     PEERS_RESTARTED,
     /** Opening messages sent plain with this layer's offer to a peer not heard from yet, retransmissions included. */

@@ -26,14 +26,22 @@ import org.ministreaming.transport.Transport;
  *       frame of its own goes out for every second message, at once for a gap or a duplicate,
  *       and otherwise after the ack delay.</li>
  *   <li><b>Window.</b> At most {@code window} messages per peer are unacknowledged.
- *       {@link #send} waits for room, except from inside a receive callback (the engine's
- *       replies): those may queue {@code callbackAllowance} more messages beyond the window, and
- *       past that the peer is declared lost.</li>
+ *       {@link #send} waits for room. {@link #reply} never waits: a reply is numbered at once,
+ *       ahead of senders waiting for room, so it keeps its order with every message numbered
+ *       before it; beyond a full window up to {@code callbackAllowance} replies are queued, and
+ *       past that a reply is dropped ({@code false}, counted). A peer that acknowledges nothing
+ *       is declared lost by the retry limit.
+ *       Frames that answer what arrives (acknowledgements, resets, the data an acknowledgement
+ *       makes room for) go to the inner transport by its {@link Transport#reply}.</li>
  *   <li><b>Retransmission.</b> A message is sent again when its timer runs out (RFC 6298 timer,
  *       doubled per timeout, within a floor and a ceiling), or at once when three later ones
  *       were acknowledged first. After {@code maxRetries} timeouts of one message the peer is
  *       declared lost: the receiver hears {@link Receiver#onPeerLost}, the peer's state is
  *       dropped, and a later send starts afresh.</li>
+ *   <li><b>Forgetting a peer.</b> {@link #forget} drops a peer's state if nothing is in flight
+ *       either way, remembering only its epochs ({@link Forgotten}), so that a late frame of the
+ *       old streams is stale when the peer comes back, which it does as a new peer. A peer that
+ *       kept its state for us is told by a reset and starts afresh, as after a restart.</li>
  *   <li><b>Plain peers.</b> A peer whose first message is a plain ministreaming message is a
  *       plain peer and gets plain messages, so the original implementation can still talk to
  *       us. Towards a peer not yet heard from we send frames, but an opening message
@@ -46,7 +54,7 @@ import org.ministreaming.transport.Transport;
  * <p>Threads: one timer thread, {@code ministreaming-reliable-<destination>}, started on first
  * use, runs retransmissions, delayed acknowledgements and the retry limit; its sends may wait
  * for the inner transport's backpressure. Everything else runs on the callers' threads and on the
- * inner transport's receive threads, whose sends never block. {@link #close} stops the timer
+ * inner transport's receive threads, which send by replies only. {@link #close} stops the timer
  * and the inner transport.
  *
  * <p>Thread-safe.
@@ -79,8 +87,8 @@ public final class ReliableTransport implements Transport {
     private final Settings settings;
     private final Counters counters = new Counters();
     private final Map<Destination, Peer> peers = new ConcurrentHashMap<>();
+    private final Forgotten forgotten = new Forgotten();
     private final PeerTimer timer;
-    private final ThreadLocal<Boolean> inCallback = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final Drain drain = new Drain();
     private volatile Receiver receiver;
     private volatile boolean closing;
@@ -132,22 +140,40 @@ public final class ReliableTransport implements Transport {
             }
             receiver = above;
         }
-        inner.start(new Inbound());
+        inner.start(new Inbound(this, counters));
     }
 
     /**
      * Sends one message, exactly once and in order with the others to the same peer. Waits while
-     * the peer's window is full, except inside a receive callback.
+     * the peer's window is full.
      *
      * <p>If this throws, the message may still arrive (at most once): a frame the inner transport
      * refused stays in the window and is sent again, as the engine above can cope with.
      *
      * @throws IOException if the transport is closed, the peer was declared lost while waiting,
-     *     the inner transport refused the message, or a callback's allowance is used up
+     *     or the inner transport refused the message
      */
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
-        send(to, new Outgoing(message, false));
+        send(to, new Outgoing(message, false), false);
+    }
+
+    /**
+     * Sends one control message, exactly once and in order with the others to the same peer,
+     * without waiting: numbered at once, and queued beyond a full window if need be. A frame the
+     * inner transport does not take now stays in the window and is sent again.
+     *
+     * @return {@code false} if the transport is closed, or the peer's allowance beyond the window
+     *     is used up ({@link ReliableCounter#REPLIES_DROPPED})
+     */
+    @Override
+    public boolean reply(Destination to, ByteBuffer message) {
+        try {
+            return send(to, new Outgoing(message, false), true);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "no reply to " + to + ": " + e.getMessage());
+            return false;
+        }
     }
 
     /**
@@ -158,35 +184,80 @@ public final class ReliableTransport implements Transport {
      */
     @Override
     public void open(Destination to, ByteBuffer syn) throws IOException {
-        send(to, new Outgoing(syn, true));
+        send(to, new Outgoing(syn, true), false);
     }
 
-    private void send(Destination to, Outgoing message) throws IOException {
-        if (closed) {
-            throw new IOException("the reliable transport at " + localDestination() + " is closed");
-        }
-        Peer peer = peer(to);
-        SendPlan plan = peer.planSend(message, inCallback.get(), () -> closed);
-        switch (plan.kind()) {
-            case PLAIN, FRAME -> plan.bytes().sendTo(inner, to);
-            case QUEUED -> {
+    /** Sends a message by the plan its peer makes; a reply never waits and says whether it was taken. */
+    private boolean send(Destination to, Outgoing message, boolean reply) throws IOException {
+        while (true) {
+            if (closed) {
+                throw new IOException("the reliable transport at " + localDestination() + " is closed");
             }
-            case OVERFLOW -> {
-                LOG.log(Level.WARNING, plan.reason());
-                if (peer.upcall.isHeldByCurrentThread()) {
-                    deliverLoss(peer);
-                } else {
-                    tellLostLater(peer);
+            Peer peer = peer(to);
+            SendPlan plan = peer.planSend(message, reply, () -> closed);
+            switch (plan.kind()) {
+                case PLAIN -> {
+                    return transmit(plan.bytes(), to, reply);
                 }
-                throw new IOException(plan.reason());
+                case FRAME -> {
+                    // Numbered: if the inner transport does not take it now, the timer sends it again.
+                    transmit(plan.bytes(), to, reply);
+                    return true;
+                }
+                case QUEUED -> {
+                    return true;
+                }
+                case FULL -> {
+                    LOG.log(Level.DEBUG, plan::reason);
+                    return false;
+                }
+                case RETIRED -> {
+                    // forget() dropped this peer meanwhile: the next lookup makes a fresh one.
+                }
             }
         }
+    }
+
+    /** Hands bytes to the inner transport: by its reply for a reply, else by its send. */
+    private boolean transmit(Transmission bytes, Destination to, boolean reply) throws IOException {
+        if (reply) {
+            return bytes.replyTo(inner, to);
+        }
+        bytes.sendTo(inner, to);
+        return true;
+    }
+
+    /**
+     * Drops the peer's state if nothing is in flight to or from it and no message from it is
+     * being handled; otherwise keeps it. Its epochs are remembered ({@link Forgotten}).
+     */
+    @Override
+    public void forget(Destination destination) {
+        Peer peer = peers.get(destination);
+        if (peer != null) {
+            if (!peer.upcall.tryLock()) {
+                return;
+            }
+            try {
+                int[] epochs = peer.retireIfIdle();
+                if (epochs == null) {
+                    return;
+                }
+                peers.remove(destination, peer);
+                forgotten.remember(destination, epochs);
+                counters.increment(ReliableCounter.PEERS_FORGOTTEN);
+            } finally {
+                peer.upcall.unlock();
+            }
+        }
+        inner.forget(destination);
     }
 
     /**
      * Stops the endpoint. First waits up to the close linger for frames in flight to be
-     * acknowledged (not when called from a receive callback), then stops the timer thread,
-     * fails waiting senders and closes the inner transport. Idempotent.
+     * acknowledged (called from a receive callback, whose thread the acknowledgements may need,
+     * it waits the whole linger at worst), then stops the timer thread, fails waiting senders and
+     * closes the inner transport. Idempotent.
      */
     @Override
     public void close() {
@@ -196,7 +267,7 @@ public final class ReliableTransport implements Transport {
             }
             closing = true;
         }
-        if (!inCallback.get() && settings.closeLingerNanos() > 0) {
+        if (settings.closeLingerNanos() > 0) {
             drain.await(peers.values(), settings.closeLingerNanos());
         }
         closed = true;
@@ -246,7 +317,7 @@ public final class ReliableTransport implements Transport {
     /** Whether this endpoint treats {@code peer} as plain (sends it plain messages). */
     public boolean isPlain(Destination peer) {
         Peer state = peers.get(peer);
-        return state != null && state.state().mode() == Peer.Mode.PLAIN;
+        return state != null && state.state().mode() == Mode.PLAIN;
     }
 
     /** The peer's state, for tests in this package. */
@@ -262,12 +333,29 @@ public final class ReliableTransport implements Transport {
     // ---------------------------------------------------------------- internals
 
     private Peer peer(Destination destination) {
-        return peers.computeIfAbsent(destination, d -> new Peer(d, settings, counters, timer));
+        return peers.computeIfAbsent(destination, d -> new Peer(d, settings, counters, timer, forgotten.take(d)));
+    }
+
+    /** Whether {@link #close} has stopped the endpoint. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The peer's state with its upcall lock held; a peer forgotten meanwhile is looked up afresh. */
+    Peer lockUpcall(Destination destination) {
+        while (true) {
+            Peer peer = peer(destination);
+            peer.upcall.lock();
+            if (!peer.retired) {
+                return peer;
+            }
+            peer.upcall.unlock();
+        }
     }
 
     /** A peer's timer is due: retransmissions, the retry limit, a delayed acknowledgement. */
     private void onTimer(Peer peer, Object task) {
-        if (closed) {
+        if (closed || peer.retired) {
             return;
         }
         Actions actions = peer.onTimer(task, System.nanoTime());
@@ -283,12 +371,6 @@ public final class ReliableTransport implements Transport {
         }
     }
 
-    private void tellLostLater(Peer peer) {
-        // When the timer is stopped, the transport is closing: the engine above is going away
-        // with every connection anyway.
-        timer.execute(() -> tellLost(peer));
-    }
-
     private void tellLost(Peer peer) {
         peer.upcall.lock();
         try {
@@ -299,13 +381,14 @@ public final class ReliableTransport implements Transport {
     }
 
     /** Tells the receiver above of a loss not yet told; with the peer's upcall lock held. */
-    private void deliverLoss(Peer peer) {
+    void deliverLoss(Peer peer) {
         IOException loss = peer.takeLoss();
         if (loss != null) {
             lostUpcall(peer, loss);
         }
     }
 
+    /** The timer's sends: they may wait for the inner transport's backpressure. */
     private void sendQuietly(Peer peer, Transmission frame) {
         try {
             frame.sendTo(inner, peer.destination);
@@ -314,124 +397,32 @@ public final class ReliableTransport implements Transport {
         }
     }
 
-    private void wakeCloser() {
+    /** The receive path's sends: never blocking; a numbered frame not taken goes again on the timer. */
+    void replyQuietly(Peer peer, Transmission frame) {
+        if (!frame.replyTo(inner, peer.destination)) {
+            LOG.log(Level.DEBUG, () -> "the inner transport did not take a frame for " + peer.destination);
+        }
+    }
+
+    void wakeCloser() {
         if (closing) {
             drain.wake();
         }
     }
 
-    private void messageUpcall(Peer peer, ByteBuffer message) {
-        Boolean outer = inCallback.get();
-        inCallback.set(Boolean.TRUE);
+    void messageUpcall(Peer peer, ByteBuffer message) {
         try {
             receiver.onMessage(peer.destination, message);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "receiver of " + localDestination() + " failed on a message from " + peer.destination, e);
-        } finally {
-            inCallback.set(outer);
         }
     }
 
     private void lostUpcall(Peer peer, IOException cause) {
-        Boolean outer = inCallback.get();
-        inCallback.set(Boolean.TRUE);
         try {
             receiver.onPeerLost(peer.destination, cause);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "receiver of " + localDestination() + " failed on losing " + peer.destination, e);
-        } finally {
-            inCallback.set(outer);
-        }
-    }
-
-    /** What the inner transport delivers; runs on its receive threads, one peer at a time. */
-    private final class Inbound implements Receiver {
-
-        @Override
-        public void onMessage(Destination from, ByteBuffer message) {
-            if (closed) {
-                return;
-            }
-            Frame frame = null;
-            if (Frame.isFrame(message)) {
-                try {
-                    frame = Frame.decode(message);
-                } catch (IllegalArgumentException e) {
-                    counters.increment(ReliableCounter.MALFORMED_FRAMES);
-                    LOG.log(Level.DEBUG, () -> "dropped a malformed frame from " + from + ": " + e.getMessage());
-                    return;
-                }
-            }
-            Peer peer = peer(from);
-            peer.upcall.lock();
-            try {
-                deliverLoss(peer);
-                if (frame != null) {
-                    handle(peer, peer.onFrame(frame, System.nanoTime()));
-                } else {
-                    onPlainOrProbe(peer, message);
-                }
-            } finally {
-                peer.upcall.unlock();
-            }
-        }
-
-        private void onPlainOrProbe(Peer peer, ByteBuffer message) {
-            Frame probe = Probe.decode(message);
-            Actions actions = probe != null ? peer.onProbe(probe, System.nanoTime()) : null;
-            if (actions != null) {
-                handle(peer, actions);
-            } else {
-                onPlain(peer, message);
-            }
-        }
-
-        private void handle(Peer peer, Actions actions) {
-            for (Transmission out : actions.send) {
-                sendQuietly(peer, out);
-            }
-            if (actions.lost != null) {
-                LOG.log(Level.INFO, actions.lost);
-            }
-            deliverLoss(peer);
-            for (ByteBuffer payload : actions.deliver) {
-                messageUpcall(peer, payload);
-            }
-            if (actions.ackNow) {
-                Transmission ack = peer.takeAck();
-                if (ack != null) {
-                    sendQuietly(peer, ack);
-                }
-            }
-            if (actions.drained) {
-                wakeCloser();
-            }
-        }
-
-        private void onPlain(Peer peer, ByteBuffer message) {
-            Actions actions = peer.onPlain(resent -> sendQuietly(peer, Transmission.whole(resent)));
-            if (actions.lost != null) {
-                LOG.log(Level.INFO, actions.lost);
-            }
-            deliverLoss(peer);
-            messageUpcall(peer, message);
-            wakeCloser();
-        }
-
-        @Override
-        public void onPeerLost(Destination lost, IOException cause) {
-            if (closed) {
-                return;
-            }
-            Peer peer = peer(lost);
-            peer.upcall.lock();
-            try {
-                peer.linkLost(cause);
-                deliverLoss(peer);
-            } finally {
-                peer.upcall.unlock();
-            }
-            wakeCloser();
         }
     }
 }

@@ -36,7 +36,7 @@ public final class ReliableTransportBuilder {
         return this;
     }
 
-    /** Messages a receive callback may queue beyond a full window before the peer is declared lost (0-4096; default: the window). */
+    /** Replies ({@link org.ministreaming.transport.Transport#reply}) that may queue beyond a full window; more are dropped (0-4096; default: the window). */
     public ReliableTransportBuilder callbackAllowance(int messages) {
         if (messages < 0 || messages > 4096) {
             throw new IllegalArgumentException("callbackAllowance must be 0-4096 messages: " + messages);

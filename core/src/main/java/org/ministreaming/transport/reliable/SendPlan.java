@@ -5,9 +5,12 @@ package org.ministreaming.transport.reliable;
  *
  * @param kind what to do
  * @param bytes what to send, for {@link Kind#PLAIN} and {@link Kind#FRAME}
- * @param reason why the peer was declared lost, for {@link Kind#OVERFLOW}
+ * @param reason why a reply was dropped, for {@link Kind#FULL}
  */
 record SendPlan(Kind kind, Transmission bytes, String reason) {
+
+    /** The plan for a peer the transport forgot meanwhile. */
+    static final SendPlan RETIRED = new SendPlan(Kind.RETIRED, null, null);
 
     enum Kind {
         /** Send {@code bytes} as they are: the peer is plain. */
@@ -16,7 +19,9 @@ record SendPlan(Kind kind, Transmission bytes, String reason) {
         FRAME,
         /** The message waits beyond the window; nothing to send now. */
         QUEUED,
-        /** The allowance is used up: the peer was declared lost for {@code reason}. */
-        OVERFLOW
+        /** A reply found the window and its allowance full: it is dropped, for {@code reason}. */
+        FULL,
+        /** The transport forgot the peer meanwhile: look it up again. */
+        RETIRED
     }
 }

@@ -22,6 +22,11 @@ record Transmission(ByteBuffer header, ByteBuffer payload) {
         return new Transmission(message, EMPTY);
     }
 
+    /** Replies with it through {@code inner}, never blocking; in two parts when there are two. */
+    boolean replyTo(Transport inner, Destination to) {
+        return payload.hasRemaining() ? inner.reply(to, header.duplicate(), payload.duplicate()) : inner.reply(to, header.duplicate());
+    }
+
     /** Sends it through {@code inner}: in two parts when there are two, so the transport may gather them. */
     void sendTo(Transport inner, Destination to) throws IOException {
         if (payload.hasRemaining()) {

@@ -1,5 +1,6 @@
 package org.ministreaming.transport.tcp;
 
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -43,6 +44,20 @@ final class Addresses {
                     + (allowAnyPort ? " (port 0 for any free port)" : " with a port from 1 to 65535"));
         }
         return InetSocketAddress.createUnresolved(host(parsed.getHost()), parsed.getPort());
+    }
+
+    /**
+     * The address to dial for {@code to}.
+     *
+     * @throws ConnectException if {@code to} is not {@code SCHEME://HOST:PORT}, naming why
+     */
+    static InetSocketAddress dialable(Destination to, String scheme) throws ConnectException {
+        try {
+            return hostAndPort(to.uri(), scheme, false);
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException("cannot dial " + to + ": " + (to.uri().startsWith(scheme + "://" + Frames.NOT_LISTENING + "@")
+                    ? "that peer does not listen, and the link it opened has ended" : e.getMessage()));
+        }
     }
 
     /** {@code SCHEME://HOST:PORT}, with brackets around an IPv6 host. */

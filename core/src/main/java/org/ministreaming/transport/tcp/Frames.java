@@ -35,6 +35,11 @@ final class Frames {
     /** No bytes: the second part of a message sent in one piece. */
     static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
+    /** Whether a message of {@code size} bytes fits one frame. */
+    static boolean fits(int size) {
+        return size >= 1 && size <= MAX_LENGTH;
+    }
+
     private static final byte[] PREFIX_BYTES = HELLO_PREFIX.getBytes(StandardCharsets.US_ASCII);
 
     private Frames() {

@@ -48,6 +48,10 @@ final class Link {
     private volatile Socket socket;
     private volatile Thread reader;
     private volatile Thread writer;
+    /** Whether the transport forgot the peer and ended this link on purpose ({@link #retire}). */
+    private volatile boolean retired;
+    /** Whether a message arrived after {@link #retire}; then its end is news to the receiver. */
+    private volatile boolean usedAfterRetired;
 
     private Link(TcpTransport transport, Socket raw, boolean inbound, Destination peer, long queueBytes) {
         this.transport = transport;
@@ -66,11 +70,6 @@ final class Link {
     static Link inbound(TcpTransport transport, Socket accepted, long queueBytes) {
         Destination anonymous = Addresses.anonymous(transport.scheme(), (InetSocketAddress) accepted.getRemoteSocketAddress());
         return new Link(transport, accepted, true, anonymous, queueBytes);
-    }
-
-    /** Whether {@code thread} is a link's reader, where sends must not block. */
-    static boolean isReaderThread(Thread thread) {
-        return thread instanceof ReaderThread;
     }
 
     /** The peer as the receiver hears of it. */
@@ -109,8 +108,9 @@ final class Link {
             socket = tls == null ? raw : tls.server(raw);
         }
         String name = raw.getLocalPort() + "-" + raw.getInetAddress().getHostAddress() + ":" + raw.getPort();
-        reader = new ReaderThread(this::read, "ministreaming-tcp-reader-" + name);
+        reader = new Thread(this::read, "ministreaming-tcp-reader-" + name);
         writer = new Thread(this::write, "ministreaming-tcp-writer-" + name);
+        reader.setDaemon(true);
         writer.setDaemon(true);
         queue.markReady();
         reader.start();
@@ -118,24 +118,58 @@ final class Link {
     }
 
     /**
-     * Queues one message for the writer. A send that may not block and finds the queue at twice
-     * its bound fails the link: the peer has stopped reading while it keeps provoking replies.
+     * Queues one data message for the writer, waiting while the link is dialled and while the
+     * data lane is full.
      *
-     * @param mayBlock whether to wait while the link is dialled and while the queue is full
+     * @return {@code false} if the link was retired and took nothing: the sender dials anew
      * @throws IOException if the link failed or the transport is closing
      */
-    void send(Outbound message, boolean mayBlock) throws IOException {
-        if (!queue.put(message, mayBlock)) {
-            IOException overflow = new BadPeerException(peer + " does not read its link: " + queue.queuedBytes()
-                    + " bytes are queued for it, twice the bound");
-            fail(overflow);
-            throw overflow;
+    boolean send(Outbound message) throws IOException {
+        return queue.put(message);
+    }
+
+    /**
+     * Queues one reply ahead of the data, without waiting. A reply that finds the reply lane full
+     * fails the link: the peer has stopped reading while it keeps provoking replies. The reader
+     * then reports the loss, on its own thread.
+     *
+     * @return whether the reply was queued
+     */
+    boolean reply(Outbound message) {
+        OutboundQueue.Offer offer = queue.offerReply(message);
+        if (offer == OutboundQueue.Offer.FULL) {
+            fail(new BadPeerException(peer + " does not read its link: " + queue.queuedBytes()
+                    + " bytes are queued for it, and replies to it fill their lane"));
         }
+        return offer == OutboundQueue.Offer.QUEUED;
     }
 
     /** Graceful end, for the transport's close: the writer sends what is queued, then ends the stream. */
     void finish() {
         queue.finish();
+    }
+
+    /**
+     * Ends the link gracefully if nothing waits to be sent on it: the transport forgot the peer.
+     *
+     * @return whether it was idle and is ending now
+     */
+    boolean retireIfIdle() {
+        if (retired) {
+            return false;
+        }
+        // Marked first, so that a message arriving meanwhile counts as arriving after.
+        retired = true;
+        if (queue.retireIfEmpty()) {
+            return true;
+        }
+        retired = false;
+        return false;
+    }
+
+    /** Whether the link's end must be reported: it was not retired, or it carried a message since. */
+    boolean endIsNews() {
+        return !retired || usedAfterRetired;
     }
 
     /**
@@ -149,7 +183,7 @@ final class Link {
         Level level = transport.isClosed() ? Level.DEBUG
                 : cause instanceof BadPeerException || cause instanceof SSLException ? Level.WARNING : Level.INFO;
         LOG.log(level, () -> "link " + this + " ended: " + cause.getMessage());
-        transport.forget(this);
+        transport.unregister(this);
         queue.fail(cause instanceof ConnectException ? cause
                 : new IOException("the link to " + peer + " failed: " + cause.getMessage(), cause));
         try {
@@ -205,6 +239,7 @@ final class Link {
             LOG.log(Level.DEBUG, () -> "link " + this + " open; the peer's hello names " + announced);
             byte[] message;
             while ((message = in.read()) != null) {
+                usedAfterRetired = retired;
                 transport.deliver(peer, ByteBuffer.wrap(message).asReadOnlyBuffer());
             }
             cause = new EOFException(peer + " closed the link");
@@ -248,6 +283,7 @@ final class Link {
                     filled = Frames.put(buffer, filled, message.header(), message.payload());
                 }
                 out.write(buffer, 0, filled);
+                queue.written();
             }
             if (!queue.failed()) {
                 socket.shutdownOutput();
@@ -263,13 +299,5 @@ final class Link {
     public String toString() {
         return peer + (raw.isConnected()
                 ? " (" + raw.getLocalPort() + " <-> " + raw.getRemoteSocketAddress() + ")" : " (not connected)");
-    }
-
-    /** Marks the threads whose sends, made from receive callbacks, must never block. */
-    private static final class ReaderThread extends Thread {
-        ReaderThread(Runnable body, String name) {
-            super(body, name);
-            setDaemon(true);
-        }
     }
 }

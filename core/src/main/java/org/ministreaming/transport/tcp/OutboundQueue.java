@@ -3,7 +3,6 @@ package org.ministreaming.transport.tcp;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,27 +10,44 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One link's messages waiting for its writer, bounded in bytes. Senders that may block wait
- * while the link is still being dialled and while the queue holds {@code limit} bytes; senders
- * that must not block (receive callbacks) skip both waits, up to a hard limit of twice the
- * bound, beyond which the peer is taken not to read at all. An empty queue takes one message of
- * any size, so a bound below the largest message cannot wedge it.
+ * One link's messages waiting for its writer, in two lanes, each bounded in bytes: data, which
+ * senders put and may wait for (while the link is still being dialled, and while the lane holds
+ * {@code limit} bytes), and replies, which never wait and which the writer takes first, so that
+ * control messages overtake queued data. An empty lane takes one message of any size, so a bound
+ * below the largest message cannot wedge it. A reply that finds its lane full is refused: the
+ * peer has stopped reading while it keeps provoking replies.
  *
  * <p>Thread-safe: one lock guards everything.
  */
 final class OutboundQueue {
 
+    /** What became of a reply. */
+    enum Offer {
+        /** Queued ahead of the data. */
+        QUEUED,
+        /** The lane holds its bound already. */
+        FULL,
+        /** The link failed or is finishing. */
+        CLOSED
+    }
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Outbound> replies = new ArrayDeque<>();
     private final ArrayDeque<Outbound> messages = new ArrayDeque<>();
     private final long limitBytes;
+    private long replyBytes;
     private long queuedBytes;
     private boolean ready;
     private boolean finishing;
+    /** Finishing because the transport forgot the peer: senders go to another link. */
+    private boolean retired;
+    /** Whether the writer holds a batch it has not written yet. */
+    private boolean writing;
     private IOException failure;
 
     /**
-     * @param limitBytes queued bytes at which senders that may block start to wait
+     * @param limitBytes the bound of each lane, in bytes
      * @param ready whether the link is already connected (false while it is being dialled)
      */
     OutboundQueue(long limitBytes, boolean ready) {
@@ -40,29 +56,26 @@ final class OutboundQueue {
     }
 
     /**
-     * Queues one message.
+     * Queues one data message, waiting for the dial to settle and for room.
      *
-     * @param mayBlock whether to wait for the dial to settle and for room
-     * @return {@code false} if the message was not queued because a sender that may not block
-     *     would take the queue past twice its bound
+     * @return {@code false} if the link was retired ({@link #retireIfEmpty}) and took nothing
      * @throws IOException if the link failed or is finishing, or the wait was interrupted
      */
-    boolean put(Outbound message, boolean mayBlock) throws IOException {
+    boolean put(Outbound message) throws IOException {
         int length = message.remaining();
         lock.lock();
         try {
-            while (mayBlock && failure == null && !finishing
-                    && (!ready || queuedBytes > 0 && queuedBytes + length > limitBytes)) {
+            while (failure == null && !finishing && (!ready || queuedBytes > 0 && queuedBytes + length > limitBytes)) {
                 changed.await();
+            }
+            if (retired) {
+                return false;
             }
             if (failure != null) {
                 throw copy(failure);
             }
             if (finishing) {
                 throw new IOException("the transport is closed");
-            }
-            if (!mayBlock && queuedBytes > 0 && queuedBytes + length > 2 * limitBytes) {
-                return false;
             }
             messages.addLast(message);
             queuedBytes += length;
@@ -76,26 +89,61 @@ final class OutboundQueue {
         }
     }
 
+    /** Queues one reply ahead of the data, without waiting. */
+    Offer offerReply(Outbound message) {
+        int length = message.remaining();
+        lock.lock();
+        try {
+            if (failure != null || finishing) {
+                return Offer.CLOSED;
+            }
+            if (replyBytes > 0 && replyBytes + length > limitBytes) {
+                return Offer.FULL;
+            }
+            replies.addLast(message);
+            replyBytes += length;
+            changed.signalAll();
+            return Offer.QUEUED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
-     * Waits for messages and takes every one queued.
+     * Waits for messages and takes every one queued, the replies first.
      *
-     * @return the messages in order, or {@code null} once the queue failed, or finished and is empty
+     * @return the replies in order, then the data in order, or {@code null} once the queue failed, or finished and is empty
      * @throws InterruptedException if interrupted while waiting
      */
     List<Outbound> takeAll() throws InterruptedException {
         lock.lock();
         try {
-            while (messages.isEmpty() && failure == null && !finishing) {
+            while (replies.isEmpty() && messages.isEmpty() && failure == null && !finishing) {
                 changed.await();
             }
-            if (failure != null || messages.isEmpty()) {
+            if (failure != null || replies.isEmpty() && messages.isEmpty()) {
                 return null;
             }
-            List<Outbound> batch = new ArrayList<>(messages);
+            List<Outbound> batch = new ArrayList<>(replies.size() + messages.size());
+            batch.addAll(replies);
+            batch.addAll(messages);
+            replies.clear();
             messages.clear();
+            replyBytes = 0;
             queuedBytes = 0;
+            writing = true;
             changed.signalAll();
             return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The writer has written the batch it took last. */
+    void written() {
+        lock.lock();
+        try {
+            writing = false;
         } finally {
             lock.unlock();
         }
@@ -107,6 +155,28 @@ final class OutboundQueue {
         try {
             ready = true;
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Finishes the queue if both lanes are empty and the writer has written all it took: the
+     * transport forgot the peer. Later data senders are told to go elsewhere ({@link #put}
+     * returns {@code false}).
+     *
+     * @return whether the queue was idle and is retired now
+     */
+    boolean retireIfEmpty() {
+        lock.lock();
+        try {
+            if (replyBytes > 0 || queuedBytes > 0 || writing || !ready || failure != null || finishing) {
+                return false;
+            }
+            retired = true;
+            finishing = true;
+            changed.signalAll();
+            return true;
         } finally {
             lock.unlock();
         }
@@ -130,7 +200,9 @@ final class OutboundQueue {
             if (failure == null) {
                 failure = cause;
             }
+            replies.clear();
             messages.clear();
+            replyBytes = 0;
             queuedBytes = 0;
             changed.signalAll();
         } finally {
@@ -138,11 +210,11 @@ final class OutboundQueue {
         }
     }
 
-    /** Bytes queued now. */
+    /** Bytes queued now, in both lanes. */
     long queuedBytes() {
         lock.lock();
         try {
-            return queuedBytes;
+            return replyBytes + queuedBytes;
         } finally {
             lock.unlock();
         }

@@ -54,9 +54,11 @@ import org.ministreaming.transport.TransportThreads;
  * An accept thread when listening ({@code ministreaming-tcp-accept-...}), and per link a reader
  * ({@code ministreaming-tcp-reader-...}), which delivers that link's messages one at a time and
  * in order, and a writer ({@code ministreaming-tcp-writer-...}), which drains the link's send
- * queue. The queue is bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}): {@link #send} waits for
- * room, except on a reader thread, where sends from receive callbacks never wait and never dial.
- * A slow or stuck peer only holds up senders to that peer.
+ * queue. The queue has two lanes, each bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}):
+ * {@link #send} puts data and waits for room; {@link #reply} puts control messages, which the
+ * writer takes first, and never waits and never dials. A reply that finds its lane full ends the
+ * link ({@link BadPeerException}): that peer keeps provoking replies and reads none. A slow or
+ * stuck peer only holds up senders to that peer.
  *
  * <h2>Failures</h2>
  * A link ends on end of stream, a socket error, or a framing violation (a bad length, a
@@ -189,55 +191,77 @@ public final class TcpTransport implements Transport {
 
     /**
      * Queues one message on the link to {@code to}, dialling one if there is none. Waits while
-     * the link's queue is full, except on a reader thread. As the SPI allows, the queue keeps a
-     * view of {@code message} rather than a copy, until the link's writer has copied it into its
-     * write buffer; so the bytes must not change after this call, as the SPI requires.
+     * the link's data lane is full. The queue keeps a view of {@code message}, not a copy, until
+     * the link's writer has copied it into its write buffer, as the SPI allows.
      *
      * @throws ConnectException if {@code to} cannot be dialled or the dial failed
-     * @throws IOException if the message is empty or over 65536 bytes, the link failed, the
-     *     transport is closed or not started, or a reader thread found no link
+     * @throws IOException if the message is empty or over 65536 bytes, the link failed, or the
+     *     transport is closed or not started
      */
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
         send(to, message, Frames.EMPTY);
     }
 
-    /**
-     * Queues one message of two parts like {@link #send(Destination, ByteBuffer)}; the link's
-     * writer copies both parts straight into its write buffer, one after the other.
-     */
+    /** Queues one message of two parts; the link's writer copies both straight into its write buffer. */
     @Override
     public void send(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
         Objects.requireNonNull(to, "to");
-        if (closed) {
-            throw new IOException(local + " is closed");
-        }
-        if (receiver == null) {
-            throw new IOException(local + " is not started");
+        if (closed || receiver == null) {
+            throw new IOException(local + (closed ? " is closed" : " is not started"));
         }
         int size = header.remaining() + payload.remaining();
-        if (size < 1 || size > Frames.MAX_LENGTH) {
+        if (!Frames.fits(size)) {
             throw new IOException("a message of " + size + " bytes does not fit a frame (1 to " + Frames.MAX_LENGTH + " bytes)");
         }
-        boolean mayBlock = !Link.isReaderThread(Thread.currentThread());
-        Link link = links.get(to);
-        if (link == null) {
-            if (!mayBlock) {
-                throw new IOException("no link to " + to + "; a receive callback does not dial");
+        Outbound message = new Outbound(header.duplicate(), payload.duplicate());
+        while (true) {
+            Link link = links.get(to);
+            if (link == null) {
+                link = dial(to);
             }
-            link = dial(to);
+            if (link.send(message)) {
+                return;
+            }
+            // That link was retired by forget() while we picked it; it leaves the map at once.
+            Thread.onSpinWait();
         }
-        link.send(new Outbound(header.duplicate(), payload.duplicate()), mayBlock);
+    }
+
+    /**
+     * Queues one control message on the link to {@code to}, ahead of its queued data, without
+     * waiting and without dialling. Returns {@code false} if there is no link to {@code to}, the
+     * message does not fit a frame, the transport is closed, or the link's reply lane is full
+     * (which ends the link).
+     */
+    @Override
+    public boolean reply(Destination to, ByteBuffer message) {
+        return reply(to, message, Frames.EMPTY);
+    }
+
+    /** Queues one control message of two parts like {@link #reply(Destination, ByteBuffer)}. */
+    @Override
+    public boolean reply(Destination to, ByteBuffer header, ByteBuffer payload) {
+        Link link = links.get(to);
+        return link != null && !closed && Frames.fits(header.remaining() + payload.remaining())
+                && link.reply(new Outbound(header.duplicate(), payload.duplicate()));
+    }
+
+    /**
+     * Ends the link to {@code peer} gracefully if nothing is queued on it, and drops its name; a
+     * link with messages queued is kept. The next send dials a new link. The end of a link ended
+     * so is not reported as a lost peer, unless a message arrived on it after the forget.
+     */
+    @Override
+    public void forget(Destination peer) {
+        Link link = links.get(peer);
+        if (link != null && link.retireIfIdle()) {
+            links.remove(peer, link);
+        }
     }
 
     private Link dial(Destination to) throws IOException {
-        InetSocketAddress address;
-        try {
-            address = Addresses.hostAndPort(to.uri(), scheme, false);
-        } catch (IllegalArgumentException e) {
-            throw new ConnectException("cannot dial " + to + ": " + (to.uri().startsWith(scheme + "://" + Frames.NOT_LISTENING + "@")
-                    ? "that peer does not listen, and the link it opened has ended" : e.getMessage()));
-        }
+        InetSocketAddress address = Addresses.dialable(to, scheme);
         Link fresh = Link.outbound(this, to, sendQueueBytes);
         synchronized (this) {
             if (closed) {
@@ -356,18 +380,19 @@ public final class TcpTransport implements Transport {
     }
 
     /** A link failed: later sends to its peer dial a new link. */
-    void forget(Link link) {
+    void unregister(Link link) {
         links.remove(link.peer(), link);
     }
 
     /**
-     * A link's reader is ending: tells the receiver, unless closed. (Forgets the link again, in
+     * A link's reader is ending: tells the receiver, unless closed or the link was retired by
+     * {@link #forget} and carried nothing since. (Forgets the link again, in
      * case its hello registered it while it failed.) Its threads stay in {@link #all} until they
      * have ended, so that {@link #close} joins them.
      */
     void ended(Link link, IOException cause) {
-        forget(link);
-        if (!closed) {
+        unregister(link);
+        if (!closed && link.endIsNews()) {
             try {
                 receiver.onPeerLost(link.peer(), cause);
             } catch (RuntimeException e) {

@@ -396,29 +396,60 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     }
 
     @Test
-    void aSendFromInsideACallbackDoesNotWaitEvenWhenTheTargetInboxIsFull() throws Exception {
+    void aReplyDoesNotWaitForAFullInboxAndIsRefusedAtTwiceItsBound() throws Exception {
         MemoryTransport alice = endpoint("alice");
         MemoryTransport carol = endpoint("carol");
         fillInbox(alice, carol);
         AtomicReference<MemoryTransport> bobRef = new AtomicReference<>();
-        CompletableFuture<Void> replied = new CompletableFuture<>();
+        CompletableFuture<Integer> refusedAfter = new CompletableFuture<>();
         MemoryTransport bob = started("bob", new RecordingReceiver() {
             @Override
             public void onMessage(Destination from, ByteBuffer message) {
-                try {
-                    bobRef.get().send(carol.localDestination(), ByteBuffer.allocate(CHUNK));
-                    replied.complete(null);
-                } catch (Throwable e) {
-                    replied.completeExceptionally(e);
+                int taken = 0;
+                while (bobRef.get().reply(carol.localDestination(), ByteBuffer.allocate(CHUNK).asReadOnlyBuffer())) {
+                    taken++;
                 }
+                refusedAfter.complete(taken);
             }
         });
         bobRef.set(bob);
 
         alice.send(bob.localDestination(), text("please forward"));
 
-        replied.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertThat(carol.inbox().size()).as("the bound was exceeded rather than waited for")
-                .isEqualTo((int) (MemoryNetwork.DEFAULT_INBOX_BYTES / CHUNK) + 1);
+        int perBound = (int) (MemoryNetwork.DEFAULT_INBOX_BYTES / CHUNK);
+        assertThat(refusedAfter).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS)
+                .as("replies taken past the bound without waiting, up to twice it").isEqualTo(perBound);
+        assertThat(carol.inbox().size()).isEqualTo(2 * perBound);
+    }
+
+    @Test
+    void aReplyGoesAheadOfASenderWaitingForRoom() throws Exception {
+        MemoryTransport alice = endpoint("alice");
+        RecordingReceiver carolHears = new RecordingReceiver();
+        MemoryTransport carol = endpoint("carol");
+        fillInbox(alice, carol);
+        CompletableFuture<Void> waiting = org.ministreaming.Async.run(() -> {
+            alice.send(carol.localDestination(), text("data"));
+            return null;
+        });
+        Await.until("alice waits for room at carol", () -> Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("test-async") && Await.isParkedIn(t, Inbox.class, "put")));
+
+        assertThat(alice.reply(carol.localDestination(), text("reply"))).isTrue();
+        carol.start(carolHears);
+        for (int i = 0; i < MemoryNetwork.DEFAULT_INBOX_BYTES / CHUNK; i++) {
+            assertThat(carolHears.next().bytes()).hasSize(CHUNK);
+        }
+        assertThat(carolHears.next().text()).isEqualTo("reply");
+        assertThat(carolHears.next().text()).isEqualTo("data");
+        assertThat(waiting).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aReplyToAnEndpointThatIsNotThereIsNotSentAndThrowsNothing() {
+        MemoryTransport alice = endpoint("alice");
+        assertThat(alice.reply(MemoryNetwork.destination("nobody"), text("hello?"))).isFalse();
+        alice.close();
+        assertThat(alice.reply(alice.localDestination(), text("closed"))).isFalse();
     }
 }

@@ -131,8 +131,8 @@ class OpeningTest extends ReliableFixture {
 
         assertThat(alice.isPlain(bob.localDestination())).isFalse();
         assertThat(bob.isPlain(alice.localDestination())).isFalse();
-        assertThat(alice.state(bob.localDestination()).mode()).isEqualTo(Peer.Mode.RELIABLE);
-        assertThat(bob.state(alice.localDestination()).mode()).isEqualTo(Peer.Mode.RELIABLE);
+        assertThat(alice.state(bob.localDestination()).mode()).isEqualTo(Mode.RELIABLE);
+        assertThat(bob.state(alice.localDestination()).mode()).isEqualTo(Mode.RELIABLE);
         assertThat(bob.statistics()).containsEntry(ReliableCounter.PROBES_RECEIVED, 1L);
     }
 

@@ -19,7 +19,7 @@ import org.ministreaming.transport.Transport;
 /**
  * A peer that never reads: sends to it wait once its link's queue is full, other links keep
  * flowing, and when the link drops the waiting sender fails at once and the receiver hears of it
- * within a second.
+ * within a second. Replies to it never wait, and a full reply lane ends its link.
  */
 class BackpressureTest extends TcpFixture {
 
@@ -75,26 +75,25 @@ class BackpressureTest extends TcpFixture {
     }
 
     @Test
-    void sendsFromAReceiveCallbackNeverWaitAndAPeerThatNeverReadsLosesItsLinkAtTwiceTheBound() throws Exception {
+    void repliesNeverWaitAndAPeerThatNeverReadsLosesItsLinkWhenItsReplyLaneIsFull() throws Exception {
         ServerSocket sinkListener = rawServer();
         sinkListener.setReceiveBufferSize(4096);
         Destination sink = destinationOf(sinkListener);
-        AtomicLong callbackBytes = new AtomicLong();
-        CompletableFuture<IOException> overflow = new CompletableFuture<>();
+        AtomicLong repliedBytes = new AtomicLong();
+        CompletableFuture<Long> refusedAt = new CompletableFuture<>();
         RecordingReceiver losses = new RecordingReceiver();
         TcpTransport[] self = new TcpTransport[1];
         Transport.Receiver floodOnMessage = new Transport.Receiver() {
             @Override
             public void onMessage(Destination from, ByteBuffer message) {
-                try {
-                    while (callbackBytes.get() < GIVE_UP_BYTES) {
-                        self[0].send(from, ByteBuffer.allocate(MESSAGE));
-                        callbackBytes.addAndGet(MESSAGE);
+                while (repliedBytes.get() < GIVE_UP_BYTES) {
+                    if (!self[0].reply(from, ByteBuffer.allocate(MESSAGE).asReadOnlyBuffer())) {
+                        refusedAt.complete(repliedBytes.get());
+                        return;
                     }
-                    overflow.complete(null);
-                } catch (IOException e) {
-                    overflow.complete(e);
+                    repliedBytes.addAndGet(MESSAGE);
                 }
+                refusedAt.complete(-1L);
             }
 
             @Override
@@ -107,28 +106,24 @@ class BackpressureTest extends TcpFixture {
         RawPeer stuck = new RawPeer(sinkListener.accept());
         stuck.hello(sink.uri()).frame(new byte[] {1});
 
-        assertThat(overflow).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS)
-                .isInstanceOf(IOException.class).extracting(Throwable::getMessage).asString().contains("does not read its link");
-        assertThat(callbackBytes.get()).as("bytes the callback queued without waiting, past the bound")
-                .isGreaterThanOrEqualTo(2L * QUEUE_BYTES - MESSAGE).isLessThan(GIVE_UP_BYTES);
-        assertThat(losses.nextLoss(sink).lost()).hasMessageContaining("twice the bound");
+        assertThat(refusedAt).as("bytes the callback queued without waiting before a reply was refused")
+                .succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS)
+                .satisfies(bytes -> assertThat(bytes).isGreaterThanOrEqualTo((long) QUEUE_BYTES - MESSAGE).isLessThan(GIVE_UP_BYTES));
+        assertThat(losses.nextLoss(sink).lost()).hasMessageContaining("does not read its link")
+                .hasMessageContaining("replies to it fill their lane");
         stuck.assertClosedByPeer();
+        assertThat(self[0].peers()).doesNotContain(sink);
     }
 
     @Test
-    void aCallbackSendToAPeerWithoutALinkFailsInsteadOfDialling() throws Exception {
-        CompletableFuture<IOException> refused = new CompletableFuture<>();
+    void aReplyToAPeerWithoutALinkIsNotSentAndDialsNothing() throws Exception {
+        CompletableFuture<Boolean> replied = new CompletableFuture<>();
         TcpTransport[] self = new TcpTransport[1];
         ServerSocket elsewhere = rawServer();
         self[0] = listening(new Transport.Receiver() {
             @Override
             public void onMessage(Destination from, ByteBuffer message) {
-                try {
-                    self[0].send(destinationOf(elsewhere), message);
-                    refused.complete(null);
-                } catch (IOException e) {
-                    refused.complete(e);
-                }
+                replied.complete(self[0].reply(destinationOf(elsewhere), message));
             }
 
             @Override
@@ -138,8 +133,8 @@ class BackpressureTest extends TcpFixture {
         TcpTransport client = client(new RecordingReceiver());
         client.send(self[0].localDestination(), text("please forward"));
 
-        assertThat(refused).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS)
-                .isInstanceOf(IOException.class).extracting(Throwable::getMessage).asString().contains("does not dial");
+        assertThat(replied).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS).isEqualTo(false);
+        assertThat(self[0].peers()).as("only the client's link, nothing dialled").hasSize(1).doesNotContain(destinationOf(elsewhere));
     }
 
     /**

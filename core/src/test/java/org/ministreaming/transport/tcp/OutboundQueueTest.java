@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.ministreaming.Async;
 import org.ministreaming.testing.Await;
 
-/** The bounded send queue of one link. */
+/** The send queue of one link: a data lane and a reply lane, each bounded. */
 class OutboundQueueTest {
 
     private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
@@ -22,10 +22,10 @@ class OutboundQueueTest {
     @Test
     void aFullQueueHoldsBlockingSendersUntilTheWriterTakesItsContents() throws Exception {
         OutboundQueue queue = new OutboundQueue(10, true);
-        assertThat(queue.put(message(6), true)).isTrue();
-        assertThat(queue.put(message(4), true)).isTrue();
+        assertThat(queue.put(message(6))).isTrue();
+        assertThat(queue.put(message(4))).isTrue();
 
-        CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1), true));
+        CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1)));
         awaitWaitingIn(queue, "put");
         assertThat(waiting).isNotDone();
         assertThat(queue.takeAll()).hasSize(2);
@@ -36,25 +36,57 @@ class OutboundQueueTest {
     @Test
     void anEmptyQueueTakesOneMessageLargerThanItsBound() throws IOException {
         OutboundQueue queue = new OutboundQueue(10, true);
-        assertThat(queue.put(message(100), true)).isTrue();
+        assertThat(queue.put(message(100))).isTrue();
         assertThat(queue.queuedBytes()).isEqualTo(100);
     }
 
     @Test
-    void sendersThatMayNotBlockPassTheBoundUpToTwiceIt() throws IOException {
+    void repliesHaveALaneOfTheirOwnBoundedApartFromTheData() throws IOException {
         OutboundQueue queue = new OutboundQueue(10, true);
-        for (int i = 0; i < 20; i++) {
-            assertThat(queue.put(message(1), false)).isTrue();
+        assertThat(queue.put(message(10))).isTrue();
+        for (int i = 0; i < 10; i++) {
+            assertThat(queue.offerReply(message(1))).isEqualTo(OutboundQueue.Offer.QUEUED);
         }
-        assertThat(queue.put(message(1), false)).as("the 21st byte").isFalse();
+        assertThat(queue.offerReply(message(1))).as("the 11th reply byte").isEqualTo(OutboundQueue.Offer.FULL);
         assertThat(queue.queuedBytes()).isEqualTo(20);
     }
 
     @Test
-    void whileDiallingOnlySendersThatMayNotBlockGetIn() throws Exception {
+    void anEmptyReplyLaneTakesOneReplyLargerThanItsBound() {
+        OutboundQueue queue = new OutboundQueue(10, true);
+        assertThat(queue.offerReply(message(100))).isEqualTo(OutboundQueue.Offer.QUEUED);
+        assertThat(queue.offerReply(message(1))).isEqualTo(OutboundQueue.Offer.FULL);
+    }
+
+    @Test
+    void theWriterTakesRepliesAheadOfQueuedData() throws Exception {
+        OutboundQueue queue = new OutboundQueue(100, true);
+        queue.put(message(5));
+        queue.put(message(6));
+        queue.offerReply(message(1));
+        queue.offerReply(message(2));
+
+        assertThat(queue.takeAll()).extracting(Outbound::remaining).containsExactly(1, 2, 5, 6);
+        assertThat(queue.queuedBytes()).isZero();
+    }
+
+    @Test
+    void aReplyNeverWaitsForAFullDataLane() throws Exception {
+        OutboundQueue queue = new OutboundQueue(10, true);
+        queue.put(message(10));
+        CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(5)));
+        awaitWaitingIn(queue, "put");
+
+        assertThat(queue.offerReply(message(3))).isEqualTo(OutboundQueue.Offer.QUEUED);
+        assertThat(queue.takeAll()).extracting(Outbound::remaining).containsExactly(3, 10);
+        assertThat(waiting).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS).isEqualTo(true);
+    }
+
+    @Test
+    void whileDiallingOnlyRepliesGetIn() throws Exception {
         OutboundQueue queue = new OutboundQueue(10, false);
-        assertThat(queue.put(message(1), false)).isTrue();
-        CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1), true));
+        assertThat(queue.offerReply(message(1))).isEqualTo(OutboundQueue.Offer.QUEUED);
+        CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1)));
         awaitWaitingIn(queue, "put");
 
         queue.markReady();
@@ -62,9 +94,23 @@ class OutboundQueueTest {
     }
 
     @Test
+    void retiringTakesOnlyAnEmptyQueueAndSendsLaterSendersElsewhere() throws Exception {
+        OutboundQueue busy = new OutboundQueue(10, true);
+        busy.offerReply(message(1));
+        assertThat(busy.retireIfEmpty()).as("a reply is queued").isFalse();
+
+        OutboundQueue idle = new OutboundQueue(10, true);
+        assertThat(idle.retireIfEmpty()).isTrue();
+        assertThat(idle.put(message(1))).as("a sender is told to find another link").isFalse();
+        assertThat(idle.offerReply(message(1))).isEqualTo(OutboundQueue.Offer.CLOSED);
+        assertThat(idle.takeAll()).as("the writer ends").isNull();
+        assertThat(idle.retireIfEmpty()).as("once").isFalse();
+    }
+
+    @Test
     void aFailedDialFailsWaitingSendersWithAConnectException() throws Exception {
         OutboundQueue queue = new OutboundQueue(10, false);
-        CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1), true));
+        CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1)));
         awaitWaitingIn(queue, "put");
 
         ConnectException refused = new ConnectException("cannot connect to tcp://127.0.0.1:1: Connection refused");
@@ -76,8 +122,8 @@ class OutboundQueueTest {
     @Test
     void failingDropsEverythingWakesTheWriterAndRefusesLaterSends() throws Exception {
         OutboundQueue queue = new OutboundQueue(10, true);
-        queue.put(message(10), true);
-        CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1), true));
+        queue.put(message(10));
+        CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1)));
         awaitWaitingIn(queue, "put");
 
         queue.fail(new IOException("reset"));
@@ -86,16 +132,17 @@ class OutboundQueueTest {
                 .havingCause().isInstanceOf(IOException.class).withMessage("reset");
         assertThat(queue.takeAll()).isNull();
         assertThat(queue.failed()).isTrue();
-        assertThatThrownBy(() -> queue.put(message(1), false)).hasMessage("reset");
+        assertThatThrownBy(() -> queue.put(message(1))).hasMessage("reset");
+        assertThat(queue.offerReply(message(1))).isEqualTo(OutboundQueue.Offer.CLOSED);
     }
 
     @Test
     void finishingLetsTheWriterDrainThenStopsItAndRefusesNewSends() throws Exception {
         OutboundQueue queue = new OutboundQueue(10, true);
-        queue.put(message(3), true);
+        queue.put(message(3));
         queue.finish();
 
-        assertThatThrownBy(() -> queue.put(message(1), false)).hasMessageContaining("closed");
+        assertThatThrownBy(() -> queue.put(message(1))).hasMessageContaining("closed");
         assertThat(queue.takeAll()).hasSize(1);
         assertThat(queue.takeAll()).isNull();
         assertThat(queue.failed()).isFalse();
@@ -107,7 +154,7 @@ class OutboundQueueTest {
         CompletableFuture<Boolean> flagKept = new CompletableFuture<>();
         Thread sender = new Thread(() -> {
             try {
-                queue.put(message(1), true);
+                queue.put(message(1));
                 flagKept.complete(false);
             } catch (InterruptedIOException e) {
                 flagKept.complete(Thread.currentThread().isInterrupted());

@@ -30,6 +30,14 @@ final class DestinationCache {
         return parsed;
     }
 
+    /** Forgets the conversions of {@code uri}, both ways. */
+    void forget(Destination uri) {
+        net.i2p.data.Destination known = byUri.remove(uri);
+        if (known != null) {
+            byI2p.remove(known, uri);
+        }
+    }
+
     /** The URI of an I2P destination. */
     Destination uri(net.i2p.data.Destination destination) {
         Destination known = byI2p.get(destination);

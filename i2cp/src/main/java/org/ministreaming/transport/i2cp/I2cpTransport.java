@@ -27,15 +27,23 @@ import org.ministreaming.transport.Transport;
  *   <li><b>Losing the router.</b> When the session drops (the router stopped or the link to it
  *       broke), every peer this endpoint talked with is reported lost, so their connections
  *       fail at once, a warning is logged, sends fail with an error naming the router (and
- *       report their peer lost, so that nothing sent meanwhile arrives later), and a
- *       thread reconnects with the same keys (so the same destination) every 1 to 30 s until it
- *       succeeds or the transport is closed ({@link RouterSession}).</li>
+ *       their peer is reported lost soon after, by the sender thread and never from inside the
+ *       call, so that nothing sent meanwhile arrives later), and a thread reconnects with the
+ *       same keys (so the same destination) every 1 to 30 s until it succeeds or the transport
+ *       is closed ({@link RouterSession}).</li>
+ *   <li><b>Replies</b> ({@link #reply}) are prepared on the caller's thread and sent by one
+ *       sender thread of the transport ({@link Outbox}), as {@code sendMessage} may wait for the
+ *       router; at most {@value Outbox#LIMIT_BYTES} bytes of them wait, and a reply beyond that is
+ *       dropped, as I2P may drop any message.</li>
+ *   <li><b>Forgetting a peer</b> drops its entry among the peers reported lost with the session,
+ *       its ids in {@link PlainSenders} and its cached destination.</li>
  * </ul>
  *
  * <p>Thread-safe. I2P's client library delivers messages on its own thread, in order; sends may
- * wait briefly when the link to the router is congested. {@link #close} waits until the router
- * has read every message sent before it, then stops the reconnecting thread and the session;
- * I2P's library keeps some shared timer threads of its own for the life of the JVM.
+ * wait briefly when the link to the router is congested. {@link #close} lets the sender thread
+ * send the replies queued, waits until the router has read every message sent before it, then
+ * stops the reconnecting thread and the session; I2P's library keeps some shared timer threads of
+ * its own for the life of the JVM.
  */
 public final class I2cpTransport implements Transport {
 
@@ -54,6 +62,7 @@ public final class I2cpTransport implements Transport {
     private final Set<Destination> peers = ConcurrentHashMap.newKeySet();
     private final AtomicLong unattributed = new AtomicLong();
     private final SendTap tap;
+    private final Outbox outbox;
     private volatile Receiver receiver;
 
     I2cpTransport(I2cpTransportBuilder builder) {
@@ -63,6 +72,7 @@ public final class I2cpTransport implements Transport {
         this.local = keys.destination();
         this.tap = builder.tap();
         this.session = new RouterSession(router, keys, builder.sessionOptions(), new Listener(), this::sessionLost);
+        this.outbox = new Outbox(keys.base32().substring(0, 8), this::sendReply, this::reportLost);
     }
 
     /** A builder with the defaults: router at {@code 127.0.0.1:7654}, new keys. */
@@ -101,6 +111,7 @@ public final class I2cpTransport implements Transport {
             }
             this.receiver = receiver;
         }
+        outbox.start();
         session.open();
     }
 
@@ -117,14 +128,68 @@ public final class I2cpTransport implements Transport {
     public void send(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
         I2PSession current = session.current();
         if (current == null) {
-            IOException down = session.notConnected();
-            // The layer above drops what it holds for the peer, so nothing sent now arrives later.
-            Receiver above = receiver;
-            if (above != null && !session.isClosed()) {
-                above.onPeerLost(to, down);
-            }
-            throw down;
+            throw down(to);
         }
+        Outbox.Reply message = prepare(to, header, payload);
+        tap.sending(message.target(), message.bytes(), message.protocol());
+        try {
+            current.sendMessage(message.target(), message.bytes(), 0, message.bytes().length, null, null, message.protocol(), 0, 0);
+        } catch (I2PSessionException e) {
+            throw new IOException("I2CP send to " + to + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean reply(Destination to, ByteBuffer message) {
+        return reply(to, message, ByteBuffer.allocate(0));
+    }
+
+    /**
+     * Sends one control message without waiting: prepared here, sent by the sender thread.
+     * Returns {@code false} if the session is down, the message cannot go, or too many replies
+     * wait already.
+     */
+    @Override
+    public boolean reply(Destination to, ByteBuffer header, ByteBuffer payload) {
+        if (session.current() == null) {
+            down(to);
+            return false;
+        }
+        try {
+            return outbox.offer(prepare(to, header, payload));
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "no reply to " + to + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Drops what this transport keeps for {@code peer}: nothing of it is in flight here. */
+    @Override
+    public void forget(Destination peer) {
+        peers.remove(peer);
+        plainSenders.forget(peer);
+        destinations.forget(peer);
+    }
+
+    /** Replies dropped because too many waited for the sender thread. */
+    public long droppedReplies() {
+        return outbox.dropped();
+    }
+
+    /**
+     * The session is down: the peer will be told lost by the sender thread, so that the layer
+     * above drops what it holds for it and nothing sent now arrives later.
+     */
+    private IOException down(Destination to) {
+        IOException down = session.notConnected();
+        if (!session.isClosed()) {
+            outbox.reportLost(to, down);
+        }
+        return down;
+    }
+
+    /** The bytes for {@code sendMessage}: plain as they are (learning the ids), or in an envelope. */
+    private Outbox.Reply prepare(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
         net.i2p.data.Destination target;
         try {
             target = destinations.i2p(to);
@@ -137,22 +202,40 @@ public final class I2cpTransport implements Transport {
             bytes = new byte[header.remaining() + payload.remaining()];
             header.duplicate().get(bytes, 0, header.remaining());
             payload.duplicate().get(bytes, header.remaining(), payload.remaining());
-            plainSenders.sent(to, ByteBuffer.wrap(bytes));
         } else {
             bytes = Envelope.seal(destinationBytes, header, payload);
         }
         if (bytes.length > MAX_I2CP_MESSAGE) {
             throw new IOException("a message of " + bytes.length + " bytes is more than I2CP carries (" + MAX_I2CP_MESSAGE + ")");
         }
-        int protocol = plain ? I2PSession.PROTO_UNSPECIFIED : Envelope.PROTOCOL;
+        if (plain) {
+            plainSenders.sent(to, ByteBuffer.wrap(bytes));
+        }
         if (!peers.contains(to)) {
             peers.add(to);
         }
-        tap.sending(target, bytes, protocol);
+        return new Outbox.Reply(to, target, bytes, plain ? I2PSession.PROTO_UNSPECIFIED : Envelope.PROTOCOL);
+    }
+
+    /** The sender thread's send of one reply. */
+    private void sendReply(Outbox.Reply reply) {
+        I2PSession current = session.current();
+        if (current == null) {
+            down(reply.to());
+            return;
+        }
+        tap.sending(reply.target(), reply.bytes(), reply.protocol());
         try {
-            current.sendMessage(target, bytes, 0, bytes.length, null, null, protocol, 0, 0);
+            current.sendMessage(reply.target(), reply.bytes(), 0, reply.bytes().length, null, null, reply.protocol(), 0, 0);
         } catch (I2PSessionException e) {
-            throw new IOException("I2CP send to " + to + " failed: " + e.getMessage(), e);
+            LOG.log(Level.DEBUG, () -> "I2CP reply to " + reply.to() + " failed: " + e.getMessage());
+        }
+    }
+
+    private void reportLost(Destination peer, IOException cause) {
+        Receiver above = receiver;
+        if (above != null && !session.isClosed()) {
+            above.onPeerLost(peer, cause);
         }
     }
 
@@ -171,9 +254,13 @@ public final class I2cpTransport implements Transport {
         return unattributed.get();
     }
 
-    /** Waits until the router has read every message sent so far, then ends the session. Idempotent. */
+    /**
+     * Lets the sender thread send the replies queued and end, waits until the router has read
+     * every message sent so far, then ends the session. Idempotent.
+     */
     @Override
     public void close() {
+        outbox.finishAndJoin();
         session.close();
     }
 

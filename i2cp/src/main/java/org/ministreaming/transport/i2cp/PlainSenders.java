@@ -102,6 +102,13 @@ final class PlainSenders {
         }
     }
 
+    /** Forgets every id that names {@code peer}. */
+    void forget(Destination peer) {
+        synchronized (peers) {
+            peers.values().removeIf(peer::equals);
+        }
+    }
+
     /** Forgets every id. */
     void clear() {
         synchronized (peers) {

@@ -126,6 +126,19 @@ class PlainSendersTest {
         assertThat(PlainSenders.isPlain(ByteBuffer.allocate(0))).isFalse();
     }
 
+    @Test
+    void forgettingAPeerDropsEveryIdThatNamesItAndNoOther() {
+        learnIdsOfBothRolesAndAPing();
+        assertThat(senders.size()).isEqualTo(3);
+
+        senders.forget(SERVER);
+
+        assertThat(senders.size()).as("the client's id stays").isEqualTo(1);
+        assertThat(senders.senderOf(bytes(Message.ack(CLIENT_ID, SERVER_ID)))).as("the SYN's id is gone").isNull();
+        assertThat(senders.senderOf(bytes(Message.pong(Message.ping(PING_ID, 9))))).as("the ping's id is gone").isNull();
+        assertThat(senders.senderOf(clientData(SERVER_ID.value()))).isEqualTo(CLIENT);
+    }
+
     /** Ids the table learns from what this endpoint sends: a SYN and a ping to the server, an ACK to the client. */
     private void learnIdsOfBothRolesAndAPing() {
         senders.sent(SERVER, buffer(Message.syn(CLIENT_ID, CLIENT_KEYS.destinationBytes())));

@@ -1,0 +1,110 @@
+package org.ministreaming.engine;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.function.Consumer;
+import org.ministreaming.Counter;
+import org.ministreaming.MessageListener;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.wire.Message;
+import org.ministreaming.wire.Packet;
+
+/**
+ * How the engine hands each message to its transport: data and opening messages by a send that
+ * may wait for backpressure, control messages by the reply path that never waits
+ * ({@link Transport#reply}), a control message from an application thread by the reply path
+ * first, and the close of a connection ended on purpose behind the data. Each tells the message
+ * listener first and counts what became of the message.
+ *
+ * <p>Thread-safe: it keeps no state of its own.
+ */
+final class SendPath {
+
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+    private final Transport transport;
+    private final Counters counters;
+    private final Consumer<Consumer<MessageListener>> notifier;
+
+    SendPath(Transport transport, Counters counters, Consumer<Consumer<MessageListener>> notifier) {
+        this.transport = transport;
+        this.counters = counters;
+        this.notifier = notifier;
+    }
+
+    /**
+     * Hands a message to the transport, which may block for backpressure; {@code opening} for a
+     * SYN, which goes by {@link Transport#open}.
+     *
+     * @throws IOException if the transport failed to send it
+     */
+    void send(Destination to, Packet packet, boolean opening) throws IOException {
+        // Tell the listener first, so that a trace shows a message before the peer's answer to it.
+        notifier.accept(l -> l.sent(to, packet));
+        if (opening) {
+            transport.open(to, packet.encoded());
+        } else {
+            transport.send(to, packet.encoded());
+        }
+        counters.increment(Counter.MESSAGES_SENT);
+    }
+
+    /**
+     * The reply path: the one way the engine sends a control message it produced itself (a
+     * repeated ACK, a refusal, a close after a failure or a timeout, a pong). Never blocks
+     * and never throws: a reply the transport did not take is counted as
+     * {@link Counter#SEND_FAILED}. It may go out ahead of data queued for the peer; see the
+     * threading contract on {@link Engine}.
+     */
+    void reply(Destination to, Message message) {
+        notifier.accept(l -> l.sent(to, message));
+        if (transport.reply(to, message.encoded())) {
+            counters.increment(Counter.MESSAGES_SENT);
+        } else {
+            counters.increment(Counter.SEND_FAILED);
+            LOG.log(Level.DEBUG, () -> "the transport did not take " + message + " for " + to);
+        }
+    }
+
+    /**
+     * Sends the close of a connection ended on purpose. {@code inOrder} (the closer holds the
+     * connection's {@code sendLock}): by {@link Transport#send}, behind every message handed to
+     * the transport before it, waiting for backpressure if need be. Otherwise (a writer is held
+     * up) by {@link #replyOrWait}, which does not queue behind it. Never throws: a failure is
+     * counted as {@link Counter#SEND_FAILED}.
+     */
+    void sendClose(Destination to, Message close, boolean inOrder) {
+        if (inOrder) {
+            notifier.accept(l -> l.sent(to, close));
+            sendQuietly(to, close);
+        } else {
+            replyOrWait(to, close);
+        }
+    }
+
+    /**
+     * A control message an application thread produced (a credit grant from {@code read}, a close
+     * that could not wait for the writer): by the reply path, ahead of queued data; if the
+     * transport cannot take it now, by a send that may wait for backpressure, as the thread may
+     * wait. Never throws: a failure is counted as {@link Counter#SEND_FAILED}.
+     */
+    void replyOrWait(Destination to, Message message) {
+        notifier.accept(l -> l.sent(to, message));
+        if (transport.reply(to, message.encoded())) {
+            counters.increment(Counter.MESSAGES_SENT);
+        } else {
+            sendQuietly(to, message);
+        }
+    }
+
+    private void sendQuietly(Destination to, Message message) {
+        try {
+            transport.send(to, message.encoded());
+            counters.increment(Counter.MESSAGES_SENT);
+        } catch (IOException e) {
+            counters.increment(Counter.SEND_FAILED);
+            LOG.log(Level.DEBUG, () -> "could not send " + message + " to " + to + ": " + e.getMessage());
+        }
+    }
+}
