@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.TransportThreads;
@@ -58,9 +57,16 @@ import org.ministreaming.transport.TransportThreads;
  * room, except on a reader thread, where sends from receive callbacks never wait and never dial.
  * A slow or stuck peer only holds up senders to that peer.
  *
+ * <h2>Bounds and deadlines</h2>
+ * Links peers open are bounded in all and per source address (refused beyond, {@link #refusedLinks});
+ * frames must finish and links that carry nothing of ours must hear something within deadlines
+ * (the builder's options say which). The accept loop survives any error, out of memory included,
+ * and a link's threads end their own link only, whatever ends them.
+ *
  * <h2>Failures</h2>
- * A link ends on end of stream, a socket error, or a framing violation (a bad length, a
- * truncated frame, a missing or wrong hello, or no hello within the connect timeout). Its
+ * A link ends on end of stream, a socket error, a framing violation (a bad length, a
+ * truncated frame, a missing or wrong hello, or no hello within the connect timeout), a missed
+ * deadline, or an error on one of its threads. Its
  * queued messages are dropped, senders waiting on it get an {@code IOException}, one log record
  * gives the reason, and the receiver hears {@link Receiver#onPeerLost} for the link's peer. The
  * next send to that peer dials a new link. A dial that fails throws a
@@ -84,14 +90,17 @@ public final class TcpTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(TcpTransport.class.getName());
     static final String TCP = "tcp";
     static final String TLS = "tls";
-    private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String scheme;
     private final ServerSocket server;
     private final Destination local;
     private final Tls tls;
     private final int connectTimeoutMillis;
+    private final long frameTimeoutMillis;
+    private final long idleTimeoutMillis;
     private final long sendQueueBytes;
+    /** The accept loop and the admission of inbound links; {@code null} when not listening. */
+    private final Acceptor acceptor;
     private final byte[] hello;
     /** Links by the peer name the receiver hears; opening, open, or failed and about to leave. */
     private final Map<Destination, Link> links = new ConcurrentHashMap<>();
@@ -108,7 +117,11 @@ public final class TcpTransport implements Transport {
         this.local = server == null ? Addresses.notListening(scheme)
                 : Addresses.listening(scheme, builder.listenHost, server.getLocalPort());
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
+        this.frameTimeoutMillis = builder.frameTimeout.toMillis();
+        this.idleTimeoutMillis = builder.idleTimeout.toMillis();
         this.sendQueueBytes = builder.sendQueueBytes;
+        this.acceptor = server == null ? null
+                : new Acceptor(this, server, builder.maxLinks, builder.maxLinksPerAddress, builder.acceptHook);
         this.hello = Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri());
     }
 
@@ -164,6 +177,16 @@ public final class TcpTransport implements Transport {
         return Set.copyOf(links.keySet());
     }
 
+    /** @return how many links peers opened are open now (or starting); 0 when not listening */
+    public int inboundLinks() {
+        return acceptor == null ? 0 : acceptor.admitted();
+    }
+
+    /** @return how many links peers opened were refused (closed at once) since the build, a bound being reached */
+    public long refusedLinks() {
+        return acceptor == null ? 0 : acceptor.refused();
+    }
+
     /**
      * Starts accepting links, if listening. Links can be dialled from now on.
      *
@@ -180,7 +203,7 @@ public final class TcpTransport implements Transport {
         }
         receiver = newReceiver;
         if (server != null) {
-            Thread thread = new Thread(this::acceptLoop, "ministreaming-tcp-accept-" + local);
+            Thread thread = new Thread(acceptor, "ministreaming-tcp-accept-" + local);
             thread.setDaemon(true);
             acceptThread = thread;
             thread.start();
@@ -262,31 +285,19 @@ public final class TcpTransport implements Transport {
         }
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket accepted;
-            try {
-                accepted = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.log(Level.WARNING, "accepting a link at " + local + " failed; trying again", e);
-                    LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
-                }
-                continue;
-            }
-            Link link = Link.inbound(this, accepted, sendQueueBytes);
-            synchronized (this) {
-                if (!closed) {
-                    all.add(link);
-                }
-            }
-            try {
-                startLink(link);
-            } catch (IOException e) {
-                link.fail(e);
-                remove(link);
+    /** A link for a socket the acceptor accepted, not yet started. */
+    Link inbound(Socket accepted) {
+        return Link.inbound(this, accepted, sendQueueBytes);
+    }
+
+    /** Starts an inbound link the acceptor admitted. */
+    void startInbound(Link link) throws IOException {
+        synchronized (this) {
+            if (!closed) {
+                all.add(link);
             }
         }
+        startLink(link);
     }
 
     /** Starts a link's threads unless the transport closed meanwhile; forgets links whose threads ended. */
@@ -311,6 +322,14 @@ public final class TcpTransport implements Transport {
 
     int connectTimeoutMillis() {
         return connectTimeoutMillis;
+    }
+
+    long frameTimeoutMillis() {
+        return frameTimeoutMillis;
+    }
+
+    long idleTimeoutMillis() {
+        return idleTimeoutMillis;
     }
 
     /** This side's hello; the same array every time, never changed. */
@@ -367,6 +386,9 @@ public final class TcpTransport implements Transport {
      */
     void ended(Link link, IOException cause) {
         forget(link);
+        if (acceptor != null) {
+            acceptor.release(link);
+        }
         if (!closed) {
             try {
                 receiver.onPeerLost(link.peer(), cause);
