@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +26,9 @@ import java.util.function.Consumer;
  * <p>Thread-safe.
  */
 final class Sessions implements AutoCloseable {
+
+    /** How long a thread without a connection waits for the next before it ends. */
+    private static final Duration IDLE_THREAD = Duration.ofSeconds(5);
 
     /** How long {@link #close} waits for the threads to end. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -78,11 +83,13 @@ final class Sessions implements AutoCloseable {
         long period = Math.max(10, Math.min(1000, shortest / 4));
         watchdog.scheduleWithFixedDelay(this::closeStalled, period, period, TimeUnit.MILLISECONDS);
         AtomicInteger count = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "ministreaming-" + name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // Idle threads end after a few seconds, so a burst's threads are given back soon after it.
+        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD.toMillis(), TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "ministreaming-" + name + "-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /**

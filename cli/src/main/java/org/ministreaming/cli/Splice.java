@@ -43,8 +43,12 @@ import org.ministreaming.StreamSocket;
  */
 final class Splice implements AutoCloseable {
 
-    /** How long the TCP side may go on sending after the stream ended. */
-    static final Duration LINGER = Duration.ofSeconds(30);
+    /**
+     * How long the TCP side may go on sending after the stream ended: long enough for a service to
+     * finish, short enough that connections a peer opened and left do not hold their threads and
+     * sockets for long (a service that never closes holds them this long).
+     */
+    static final Duration LINGER = Duration.ofSeconds(5);
 
     /**
      * How long the TCP side may take no bytes once the stream is over (the peer closed it or is
