@@ -16,8 +16,8 @@ import java.util.Set;
  */
 public final class TcpTransportBuilder {
 
-    /** Default bound of the links peers may have open at once: 512. */
-    public static final int DEFAULT_MAX_LINKS = 512;
+    /** Default bound of the links peers may have open at once: 256 (docs/robustness.md has the arithmetic). */
+    public static final int DEFAULT_MAX_LINKS = 256;
 
     /** Default bound of the links open at once from one source address: 64. */
     public static final int DEFAULT_MAX_LINKS_PER_ADDRESS = 64;
