@@ -153,6 +153,15 @@ final class Sessions implements AutoCloseable {
      * or for {@link Splice#ORPHAN_STALL} once its stream is over.
      */
     private void closeStalled() {
+        try {
+            checkStalled();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: report the defect and keep watching.
+            errors.accept("the " + name + " watchdog failed: " + e);
+        }
+    }
+
+    private void checkStalled() {
         long now = System.nanoTime();
         for (Splice splice : live) {
             long stalled = splice.tcpStalledNanos(now);

@@ -21,7 +21,7 @@ final class TunnelLimits {
     static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
     /** Default of {@code --max-connections-per-peer}. */
-    static final int DEFAULT_MAX_PER_PEER = 256;
+    static final int DEFAULT_MAX_PER_PEER = 128;
 
     @Spec(Spec.Target.MIXEE)
     private CommandSpec mixee;
