@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -14,9 +16,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The accept loop of a listening {@link TcpTransport}, and the admission of the links peers open:
  * at most {@code maxLinks} inbound links at once, and {@code maxLinksPerAddress} from one source
- * address. A link beyond either bound is closed at once and counted; the links already open carry
- * on. The loop survives whatever ends one accept, {@link OutOfMemoryError} included: it closes
- * that socket, logs the failure, waits {@value #RETRY_MILLIS} ms and accepts again.
+ * address. A link beyond the per-address bound is closed at once and counted. At the bound in
+ * all, the oldest link over which this side has sent nothing (so it carries nothing of ours) is
+ * evicted to make room, so idle links from many addresses cannot lock out a new peer; if every
+ * link carries something of ours, the new one is refused. The links in use carry on. The loop
+ * survives whatever ends one accept, {@link OutOfMemoryError} included: it closes that socket,
+ * logs the failure, waits {@value #RETRY_MILLIS} ms and accepts again.
  *
  * <p>Thread-safe: the accept thread runs {@link #run}; links {@linkplain #release release} their
  * place from their own threads.
@@ -44,11 +49,12 @@ final class Acceptor implements Runnable {
     private final Hook hook;
     /** Inbound links admitted and not yet released, by source address. Guarded by {@code this}. */
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
-    /** Guarded by {@code this}. */
-    private int admitted;
+    /** The same links, oldest first, for eviction. Guarded by {@code this}. */
+    private final Set<Link> admittedLinks = new LinkedHashSet<>();
     /** Whether the last link was refused, so a run of refusals is logged once. Guarded by {@code this}. */
     private boolean refusing;
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong evicted = new AtomicLong();
 
     Acceptor(TcpTransport transport, ServerSocket server, int maxLinks, int maxPerAddress, Hook hook) {
         this.transport = transport;
@@ -93,43 +99,73 @@ final class Acceptor implements Runnable {
         return refused.get();
     }
 
+    /** Inbound links evicted so far, at the bound in all, because they carried nothing of ours. */
+    long evicted() {
+        return evicted.get();
+    }
+
     /** Inbound links admitted and not yet ended. */
     synchronized int admitted() {
-        return admitted;
+        return admittedLinks.size();
     }
 
     /** Gives back an inbound link's place, once; for a link that ended or never started. */
     void release(Link link) {
-        if (!link.releaseAdmission()) {
-            return;
-        }
-        InetAddress address = link.remoteAddress().getAddress();
-        synchronized (this) {
-            admitted--;
-            perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+        if (link.releaseAdmission()) {
+            synchronized (this) {
+                forget(link);
+            }
         }
     }
 
+    /** Drops an admitted link from the counts; does nothing if it was dropped already. */
+    private void forget(Link link) {
+        if (admittedLinks.remove(link)) {
+            perAddress.computeIfPresent(link.remoteAddress().getAddress(), (a, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /** Admits {@code link}, evicting an unused link at the bound in all; or refuses it, counted and logged once per run. */
     private boolean admit(Link link) {
         InetAddress address = link.remoteAddress().getAddress();
-        String refusal;
+        Link victim = null;
+        String refusal = null;
+        boolean logRefusal = false;
         synchronized (this) {
             int fromAddress = perAddress.getOrDefault(address, 0);
-            if (admitted < maxLinks && fromAddress < maxPerAddress) {
-                admitted++;
-                perAddress.put(address, fromAddress + 1);
+            if (fromAddress >= maxPerAddress) {
+                refusal = fromAddress + " links from " + address.getHostAddress() + " are open (maxLinksPerAddress)";
+            } else if (admittedLinks.size() >= maxLinks) {
+                victim = admittedLinks.stream().filter(open -> !open.hasSent()).findFirst().orElse(null);
+                if (victim == null) {
+                    refusal = maxLinks + " links are open (maxLinks), each carrying something of ours";
+                } else {
+                    victim.releaseAdmission();
+                    forget(victim);
+                }
+            }
+            if (refusal == null) {
+                admittedLinks.add(link);
+                perAddress.merge(address, 1, Integer::sum);
                 link.markAdmitted();
                 refusing = false;
-                return true;
+            } else {
+                logRefusal = !refusing;
+                refusing = true;
             }
-            refusal = refusing ? null : admitted >= maxLinks
-                    ? maxLinks + " links are open (maxLinks)"
-                    : fromAddress + " links from " + address.getHostAddress() + " are open (maxLinksPerAddress)";
-            refusing = true;
+        }
+        if (victim != null) {
+            evicted.incrementAndGet();
+            victim.fail(new BadPeerException("evicted to make room for a new link: " + maxLinks
+                    + " links are open (maxLinks) and this one carried nothing of ours"));
+        }
+        if (refusal == null) {
+            return true;
         }
         refused.incrementAndGet();
-        if (refusal != null) {
-            LOG.log(Level.WARNING, () -> transport.localDestination() + " refuses new links: " + refusal
+        if (logRefusal) {
+            String why = refusal;
+            LOG.log(Level.WARNING, () -> transport.localDestination() + " refuses new links: " + why
                     + "; logged once until one is admitted again");
         }
         return false;

@@ -77,6 +77,11 @@ final class Link {
         return (InetSocketAddress) raw.getRemoteSocketAddress();
     }
 
+    /** Whether this side has sent a message over the link, which then carries something of ours. */
+    boolean hasSent() {
+        return sent;
+    }
+
     /** The acceptor counts this link among the admitted ones. */
     void markAdmitted() {
         admitted.set(true);

@@ -58,10 +58,8 @@ import org.ministreaming.transport.TransportThreads;
  * A slow or stuck peer only holds up senders to that peer.
  *
  * <h2>Bounds and deadlines</h2>
- * Links peers open are bounded in all and per source address (refused beyond, {@link #refusedLinks});
- * frames must finish and links that carry nothing of ours must hear something within deadlines
- * (the builder's options say which). The accept loop survives any error, out of memory included,
- * and a link's threads end their own link only, whatever ends them.
+ * The acceptor bounds the links peers open ({@link #refusedLinks}, {@link #evictedLinks}) and
+ * survives any error; read deadlines bound each frame and links carrying nothing of ours.
  *
  * <h2>Failures</h2>
  * A link ends on end of stream, a socket error, a framing violation (a bad length, a
@@ -185,6 +183,11 @@ public final class TcpTransport implements Transport {
     /** @return how many links peers opened were refused (closed at once) since the build, a bound being reached */
     public long refusedLinks() {
         return acceptor == null ? 0 : acceptor.refused();
+    }
+
+    /** @return how many links peers opened were evicted, at {@code maxLinks}, because they carried nothing of ours */
+    public long evictedLinks() {
+        return acceptor == null ? 0 : acceptor.evicted();
     }
 
     /**

@@ -86,19 +86,18 @@ class LinkSiegeTest extends TcpFixture {
     @Test
     void linksBeyondTheBoundsAreRefusedAndCountedWhileOpenLinksCarryOn() throws IOException {
         TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).maxLinks(3).maxLinksPerAddress(2), atServer);
-        RawPeer one = from("127.0.0.1", server).hello("-");
-        RawPeer two = from("127.0.0.1", server).hello("-");
-        Await.until("two links admitted", () -> server.inboundLinks() == 2);
+        RawPeer one = used(server, from("127.0.0.1", server));
+        RawPeer two = used(server, from("127.0.0.1", server));
 
         RawPeer thirdFromTheSameAddress = from("127.0.0.1", server);
         thirdFromTheSameAddress.assertClosedByPeer();
         assertThat(server.refusedLinks()).isEqualTo(1);
 
-        RawPeer fromElsewhere = from("127.0.0.2", server).hello("-");
-        Await.until("the link from another address admitted", () -> server.inboundLinks() == 3);
+        RawPeer fromElsewhere = used(server, from("127.0.0.2", server));
         RawPeer beyondTheTotal = from("127.0.0.3", server);
         beyondTheTotal.assertClosedByPeer();
-        assertThat(server.refusedLinks()).isEqualTo(2);
+        assertThat(server.refusedLinks()).as("all three links carry something of ours: none is evicted").isEqualTo(2);
+        assertThat(server.evictedLinks()).isZero();
 
         for (RawPeer open : new RawPeer[] {one, two, fromElsewhere}) {
             open.frame("still here".getBytes(US_ASCII));
@@ -111,6 +110,37 @@ class LinkSiegeTest extends TcpFixture {
         RawPeer again = from("127.0.0.1", server).hello("-").frame("admitted again".getBytes(US_ASCII));
         assertThat(atServer.nextText(nameOf(again))).isEqualTo("admitted again");
         assertThat(server.refusedLinks()).isEqualTo(2);
+    }
+
+    @Test
+    void atTheBoundTheOldestLinkCarryingNothingOfOursMakesRoomForANewPeer() throws IOException {
+        TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).maxLinks(3), atServer);
+        RawPeer oldestIdle = from("127.0.0.2", server).hello("-");
+        RawPeer inUse = used(server, from("127.0.0.3", server));
+        RawPeer youngerIdle = from("127.0.0.4", server).hello("-");
+        Await.until("three links admitted", () -> server.inboundLinks() == 3);
+
+        RawPeer newcomer = from("127.0.0.5", server);
+
+        oldestIdle.assertClosedByPeer();
+        assertThat(atServer.nextLoss(nameOf(oldestIdle)).loss()).hasMessageContaining("evicted to make room for a new link");
+        used(server, newcomer);
+        assertThat(server.evictedLinks()).isEqualTo(1);
+        assertThat(server.refusedLinks()).isZero();
+        for (RawPeer open : new RawPeer[] {inUse, youngerIdle}) {
+            open.frame("still here".getBytes(US_ASCII));
+            assertThat(atServer.nextText(nameOf(open))).isEqualTo("still here");
+        }
+    }
+
+    /** {@code peer} after its hello and a message from the server: its link carries something of ours. */
+    private RawPeer used(TcpTransport server, RawPeer peer) throws IOException {
+        peer.hello("-").frame("syn".getBytes(US_ASCII));
+        assertThat(atServer.nextText(nameOf(peer))).isEqualTo("syn");
+        server.send(nameOf(peer), text("ack"));
+        peer.readFrame();
+        assertThat(peer.readText()).isEqualTo("ack");
+        return peer;
     }
 
     @Test
@@ -139,7 +169,7 @@ class LinkSiegeTest extends TcpFixture {
 
     @Test
     void aLinkThatCarriesNothingOfOursIsClosedAfterTheIdleTimeoutAndOneThatDoesIsNot() throws IOException {
-        TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).idleTimeout(Duration.ofMillis(500)), atServer);
+        TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).idleTimeout(Duration.ofSeconds(3)), atServer);
         RawPeer used = rawConnect(server.localDestination()).hello("-").frame("syn".getBytes(US_ASCII));
         assertThat(atServer.nextText(used.anonymousName())).isEqualTo("syn");
         server.send(used.anonymousName(), text("ack"));
@@ -149,7 +179,7 @@ class LinkSiegeTest extends TcpFixture {
         RawPeer idle = rawConnect(server.localDestination()).hello("-");
         idle.assertClosedByPeer();
         assertThat(atServer.nextLoss(idle.anonymousName()).loss())
-                .hasMessageContaining("the link carried no message for 500 ms and none of ours (idleTimeout)");
+                .hasMessageContaining("the link carried no message for 3000 ms and none of ours (idleTimeout)");
 
         used.frame("still open, idle for longer than the other".getBytes(US_ASCII));
         assertThat(atServer.nextText(used.anonymousName())).startsWith("still open");
