@@ -47,11 +47,14 @@ final class ClientCommand extends NetworkCommand {
     @Mixin
     private StallTimeout stall;
 
+    @Mixin
+    private TunnelLimits limits;
+
     /** Listens, then accepts until stopped; each connection gets its own threads and its own stream. */
     @Override
     int run(Lifetime lifetime) throws IOException {
-        StreamManager manager = lifetime.own(dial.open(peer, stall.applyTo(streamOptions()).build(), lifetime, err()));
-        Sessions sessions = lifetime.own(new Sessions("client", this::report, stall.duration()));
+        StreamManager manager = lifetime.own(dial.open(peer, limits.applyTo(stall.applyTo(streamOptions())).build(), lifetime, err()));
+        Sessions sessions = lifetime.own(new Sessions("client", this::report, stall.duration(), limits.connections()));
         ServerSocket local = lifetime.own(bind());
         announce(out(), "listening on " + new HostPort(listen.host(), local.getLocalPort()));
         while (true) {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.net.SocketException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.transport.Destination;
@@ -50,6 +51,24 @@ final class ListenEndpoint {
         @Option(names = "--keystore-password", paramLabel = "PW", arity = "1", order = 3,
                 description = "The password of the --keystore file and of its key.")
         private char[] keyStorePassword;
+
+        @Option(names = "--max-links", paramLabel = "N", order = 4, defaultValue = "" + TcpTransportBuilder.DEFAULT_MAX_LINKS,
+                description = "Most links (TCP connections from peers) open at once; more are closed at once. Default: ${DEFAULT-VALUE}.")
+        private int maxLinks;
+
+        @Option(names = "--max-links-per-address", paramLabel = "N", order = 5,
+                defaultValue = "" + TcpTransportBuilder.DEFAULT_MAX_LINKS_PER_ADDRESS,
+                description = "Most links open at once from one IP address. Default: ${DEFAULT-VALUE}.")
+        private int maxLinksPerAddress;
+
+        @Option(names = "--frame-timeout", paramLabel = "SECONDS", order = 6, defaultValue = "30",
+                description = "Close a link whose peer takes longer to send a frame, once begun. Default: ${DEFAULT-VALUE}.")
+        private long frameTimeoutSeconds;
+
+        @Option(names = "--link-idle-timeout", paramLabel = "SECONDS", order = 7, defaultValue = "60",
+                description = "Close a link that carries nothing of ours when it brings no message for this long; 0 never does."
+                        + " Default: ${DEFAULT-VALUE}.")
+        private long idleTimeoutSeconds;
     }
 
     /**
@@ -104,6 +123,13 @@ final class ListenEndpoint {
         }
         TcpTransportBuilder builder = tls ? TcpTransport.tls() : TcpTransport.plain();
         builder.listen(listen.uri());
+        try {
+            builder.maxLinks(tcp.maxLinks).maxLinksPerAddress(tcp.maxLinksPerAddress)
+                    .frameTimeout(Duration.ofSeconds(tcp.frameTimeoutSeconds)).idleTimeout(Duration.ofSeconds(tcp.idleTimeoutSeconds));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(mixee.commandLine(), "--max-links and --max-links-per-address must be at least 1,"
+                    + " --frame-timeout more than 0 and --link-idle-timeout 0 or more: " + e.getMessage());
+        }
         if (keyStore != null) {
             builder.keyStore(keyStore, tcp.keyStorePassword);
         }

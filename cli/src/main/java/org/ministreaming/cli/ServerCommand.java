@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import org.ministreaming.StreamManager;
+import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
 import picocli.CommandLine.Command;
@@ -47,11 +48,15 @@ final class ServerCommand extends NetworkCommand {
     @Mixin
     private StallTimeout stall;
 
+    @Mixin
+    private TunnelLimits limits;
+
     /** Listens, then accepts until stopped; each connection gets its own threads. */
     @Override
     int run(Lifetime lifetime) throws IOException {
-        StreamManager manager = lifetime.own(endpoint.open(stall.applyTo(streamOptions()).acceptBacklog(ACCEPT_BACKLOG).build(), lifetime, err()));
-        Sessions sessions = lifetime.own(new Sessions("server", this::report, stall.duration()));
+        StreamOptions options = limits.applyTo(stall.applyTo(streamOptions())).acceptBacklog(ACCEPT_BACKLOG).build();
+        StreamManager manager = lifetime.own(endpoint.open(options, lifetime, err()));
+        Sessions sessions = lifetime.own(new Sessions("server", this::report, stall.duration(), limits.connections()));
         StreamServerSocket listening = lifetime.own(manager.serverSocket());
         announce(out(), ListenEndpoint.listeningOn(manager));
         while (true) {

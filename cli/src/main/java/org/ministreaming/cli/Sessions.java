@@ -8,18 +8,27 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * The tunnelled connections of one tunnel command: each is opened and then
  * {@linkplain Splice spliced} on threads of its own (two per connection, named
- * {@code ministreaming-<name>-N}), and {@link #close} ends them all.
+ * {@code ministreaming-<name>-N}), and {@link #close} ends them all. At most {@code maxOpen}
+ * are open at once: beyond that a new one is closed at once, which bounds the threads. A watchdog
+ * closes both sides of a connection whose TCP side takes no bytes for the stall timeout, or for
+ * {@link Splice#ORPHAN_STALL} once its stream is over.
  *
  * <p>Thread-safe.
  */
 final class Sessions implements AutoCloseable {
+
+    /** How long a thread without a connection waits for the next before it ends. */
+    private static final Duration IDLE_THREAD = Duration.ofSeconds(5);
 
     /** How long {@link #close} waits for the threads to end. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -43,7 +52,11 @@ final class Sessions implements AutoCloseable {
     private final Set<Splice> live = ConcurrentHashMap.newKeySet();
     private final Consumer<String> errors;
     private final Duration stallTimeout;
+    private final int maxOpen;
     private final ScheduledExecutorService watchdog;
+    private final AtomicInteger refused = new AtomicInteger();
+    /** Whether the last connection was refused, so a run of refusals is reported once. */
+    private final AtomicBoolean refusing = new AtomicBoolean();
     private volatile boolean closed;
 
     /**
@@ -54,26 +67,29 @@ final class Sessions implements AutoCloseable {
      *     {@link #close}; called from the sessions' threads
      * @param stallTimeout how long a connection's TCP side may take no bytes before both sides are
      *     closed; {@link Duration#ZERO} never closes one for that
+     * @param maxOpen how many connections may be open at once
      */
-    Sessions(String name, Consumer<String> errors, Duration stallTimeout) {
+    Sessions(String name, Consumer<String> errors, Duration stallTimeout, int maxOpen) {
         this.name = name;
         this.errors = errors;
         this.stallTimeout = stallTimeout;
+        this.maxOpen = maxOpen;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ministreaming-" + name + "-watchdog");
             thread.setDaemon(true);
             return thread;
         });
-        if (!stallTimeout.isZero()) {
-            long period = Math.max(10, Math.min(1000, stallTimeout.toMillis() / 4));
-            watchdog.scheduleWithFixedDelay(this::closeStalled, period, period, TimeUnit.MILLISECONDS);
-        }
+        long shortest = stallTimeout.isZero() ? Splice.ORPHAN_STALL.toMillis() : Math.min(stallTimeout.toMillis(), Splice.ORPHAN_STALL.toMillis());
+        long period = Math.max(10, Math.min(1000, shortest / 4));
+        watchdog.scheduleWithFixedDelay(this::closeStalled, period, period, TimeUnit.MILLISECONDS);
         AtomicInteger count = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "ministreaming-" + name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // Idle threads end after a few seconds, so a burst's threads are given back soon after it.
+        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD.toMillis(), TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "ministreaming-" + name + "-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /**
@@ -84,6 +100,16 @@ final class Sessions implements AutoCloseable {
      * @param opener connects the other side, on the session's thread
      */
     void start(Splice splice, Opener opener) {
+        if (live.size() >= maxOpen) {
+            splice.close();
+            refused.incrementAndGet();
+            if (refusing.compareAndSet(false, true)) {
+                errors.accept(splice.label() + ": refused, " + maxOpen + " connections are open (--max-connections);"
+                        + " reported once until one is admitted again");
+            }
+            return;
+        }
+        refusing.set(false);
         live.add(splice);
         if (closed) {
             end(splice);
@@ -104,6 +130,9 @@ final class Sessions implements AutoCloseable {
             if (!closed) {
                 errors.accept(splice.label() + ": " + e.getMessage());
             }
+        } catch (RuntimeException e) {
+            // A defect ends this connection only; an Error goes on to the process's handler (FatalErrors).
+            errors.accept(splice.label() + ": failed: " + e);
         } finally {
             end(splice);
         }
@@ -114,13 +143,34 @@ final class Sessions implements AutoCloseable {
         return live.size();
     }
 
-    /** Closes both sides of every connection whose TCP side took no bytes for the stall timeout. */
+    /** How many connections were refused because {@code maxOpen} were open. */
+    int refused() {
+        return refused.get();
+    }
+
+    /**
+     * Closes both sides of every connection whose TCP side took no bytes for the stall timeout,
+     * or for {@link Splice#ORPHAN_STALL} once its stream is over.
+     */
     private void closeStalled() {
+        try {
+            checkStalled();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: report the defect and keep watching.
+            errors.accept("the " + name + " watchdog failed: " + e);
+        }
+    }
+
+    private void checkStalled() {
         long now = System.nanoTime();
         for (Splice splice : live) {
-            if (splice.tcpStalledNanos(now) > stallTimeout.toNanos()) {
+            long stalled = splice.tcpStalledNanos(now);
+            if (!stallTimeout.isZero() && stalled > stallTimeout.toNanos()) {
                 splice.stalled(new IOException("the TCP side took no bytes for " + stallTimeout.toSeconds()
                         + " s (--stall-timeout); both sides were closed"));
+            } else if (stalled > Splice.ORPHAN_STALL.toNanos() && splice.streamOver()) {
+                splice.stalled(new IOException("the peer is gone and the TCP side took no bytes for "
+                        + Splice.ORPHAN_STALL.toSeconds() + " s; both sides were closed"));
             }
         }
     }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -30,10 +31,11 @@ import org.ministreaming.StreamSocket;
  *       still sends is read and dropped until it closes, for at most {@link #LINGER}; so the
  *       final close never resets a connection whose last bytes the TCP side has not read, and a
  *       TCP side that never closes is closed after the linger.</li>
- *   <li>Either side fails (a reset, a lost link, a manager closing), or the TCP side takes no
- *       bytes for the stall timeout that {@link Sessions} watches ({@link #tcpStalledNanos}):
- *       both are closed at once, so a stalled service cannot hold a connection, its threads and
- *       its buffers after the peer is gone.</li>
+ *   <li>Either side fails (a reset, a lost link, a manager closing), the peer grants no credit
+ *       for the write timeout, or the TCP side takes no bytes for the stall timeout that
+ *       {@link Sessions} watches ({@link #tcpStalledNanos}), or for {@link #ORPHAN_STALL} once
+ *       the stream is over: both are closed at once, so a stalled service cannot hold a
+ *       connection, its threads and its buffers after the peer is gone.</li>
  * </ul>
  * When both directions have ended, both connections are closed.
  *
@@ -41,10 +43,22 @@ import org.ministreaming.StreamSocket;
  */
 final class Splice implements AutoCloseable {
 
-    /** How long the TCP side may go on sending after the stream ended. */
-    static final Duration LINGER = Duration.ofSeconds(30);
+    /**
+     * How long the TCP side may go on sending after the stream ended: long enough for a service to
+     * finish, short enough that connections a peer opened and left do not hold their threads and
+     * sockets for long (a service that never closes holds them this long).
+     */
+    static final Duration LINGER = Duration.ofSeconds(5);
 
-    private static final int BUFFER = 32 * 1024;
+    /**
+     * How long the TCP side may take no bytes once the stream is over (the peer closed it or is
+     * gone): then only its last bytes are left to deliver, and a service that takes none of them
+     * must not hold the connection for the whole stall timeout.
+     */
+    static final Duration ORPHAN_STALL = Duration.ofSeconds(5);
+
+    /** Bytes per direction; 2 x 16 KiB per connection (docs/robustness.md has the arithmetic). */
+    private static final int BUFFER = 16 * 1024;
 
     private final Socket tcp;
     private final String label;
@@ -169,6 +183,10 @@ final class Splice implements AutoCloseable {
             while ((n = in.read(buffer)) >= 0) {
                 try {
                     out.write(buffer, 0, n);
+                } catch (SocketTimeoutException stalled) {
+                    // The peer granted no credit within the write timeout: it stalls, so both sides go.
+                    fail(stalled);
+                    return;
                 } catch (IOException streamEnded) {
                     // The peer closed (or the stream failed, which the other direction reports).
                     drain(in, buffer);
@@ -195,6 +213,15 @@ final class Splice implements AutoCloseable {
      */
     long tcpStalledNanos(long now) {
         return writingToTcp ? now - writingSince : 0;
+    }
+
+    /** Whether the stream side is over: closed by either side, or failed. */
+    boolean streamOver() {
+        StreamSocket connected;
+        synchronized (this) {
+            connected = stream;
+        }
+        return connected != null && connected.isClosed();
     }
 
     /**

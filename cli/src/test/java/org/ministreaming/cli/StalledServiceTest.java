@@ -41,7 +41,7 @@ class StalledServiceTest {
         try (StreamManager tunnel = StreamManager.open(network.endpoint("tunnel"));
              StreamManager peer = StreamManager.open(network.endpoint("peer"));
              ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Sessions sessions = new Sessions("test", errors::add, Duration.ofSeconds(1))) {
+             Sessions sessions = new Sessions("test", errors::add, Duration.ofSeconds(1), 16)) {
             StreamServerSocket serverSocket = tunnel.serverSocket();
             Future<StreamSocket> accepted = threads.submit(() -> serverSocket.accept());
             StreamSocket far = peer.connect(tunnel.localDestination());
@@ -71,6 +71,83 @@ class StalledServiceTest {
             assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
         ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
+    }
+
+    @Test
+    void aStalledServiceWhosePeerLeftIsClosedAfterTheOrphanStallLongBeforeTheStallTimeout() throws Exception {
+        MemoryNetwork network = new MemoryNetwork();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (StreamManager tunnel = StreamManager.open(network.endpoint("tunnel"));
+             StreamManager peer = StreamManager.open(network.endpoint("peer"));
+             ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Sessions sessions = new Sessions("test", errors::add, Duration.ofMinutes(10), 16)) {
+            StreamServerSocket serverSocket = tunnel.serverSocket();
+            Future<StreamSocket> accepted = threads.submit(() -> serverSocket.accept());
+            StreamSocket far = peer.connect(tunnel.localDestination());
+            Socket tcp = new Socket(service.getInetAddress(), service.getLocalPort());
+            try (Socket stalled = service.accept()) {
+                Splice splice = new Splice(tcp, accepted.get(10, TimeUnit.SECONDS), "connection from test");
+                sessions.start(splice, s -> { });
+                Future<?> flooding = threads.submit(() -> {
+                    byte[] chunk = new byte[64 * 1024];
+                    try {
+                        while (true) {
+                            far.getOutputStream().write(chunk); // blocks once the tunnel's TCP write blocks
+                        }
+                    } catch (IOException closed) {
+                        // the peer left
+                    }
+                });
+                Await.until("the tunnel's write to the service has been blocked for 1 s",
+                        () -> splice.tcpStalledNanos(System.nanoTime()) > TimeUnit.SECONDS.toNanos(1));
+
+                network.cut(tunnel.localDestination(), peer.localDestination()); // the peer leaves
+                flooding.get(30, TimeUnit.SECONDS);
+                Await.until("the tunnel's connection ended", () -> sessions.open() == 0);
+                assertThat(errors).singleElement().asString()
+                        .startsWith("connection from test: the peer is gone and the TCP side took no bytes for 5 s");
+                assertThat(drainedToEnd(stalled)).as("the service's side was closed too").isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+            assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
+    }
+
+    @Test
+    void connectionsBeyondTheBoundAreClosedAtOnceAndReportedOnce() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        try (ServerSocket service = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             Sessions sessions = new Sessions("test", errors::add, Duration.ZERO, 1)) {
+            Socket first = new Socket(service.getInetAddress(), service.getLocalPort());
+            java.util.concurrent.CountDownLatch opening = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            sessions.start(new Splice(first, null, "first"), s -> {
+                opening.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS); // holds its place until the test is done
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("released");
+            });
+            assertThat(opening.await(30, TimeUnit.SECONDS)).isTrue();
+            Socket second = new Socket(service.getInetAddress(), service.getLocalPort());
+            Socket third = new Socket(service.getInetAddress(), service.getLocalPort());
+            sessions.start(new Splice(second, null, "second"), s -> { });
+            sessions.start(new Splice(third, null, "third"), s -> { });
+
+            assertThat(second.isClosed()).isTrue();
+            assertThat(third.isClosed()).isTrue();
+            assertThat(sessions.refused()).isEqualTo(2);
+            assertThat(sessions.open()).isEqualTo(1);
+            assertThat(errors).singleElement().asString().isEqualTo("second: refused, 1 connections are open (--max-connections);"
+                    + " reported once until one is admitted again");
+            release.countDown();
+            Await.until("the first connection ended", () -> sessions.open() == 0);
+        }
     }
 
     @Test

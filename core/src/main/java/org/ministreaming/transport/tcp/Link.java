@@ -8,11 +8,11 @@ import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -52,6 +52,10 @@ final class Link {
     private volatile boolean retired;
     /** Whether a message arrived after {@link #retire}; then its end is news to the receiver. */
     private volatile boolean usedAfterRetired;
+    /** Whether this side has sent a message over the link, which then carries something of ours. */
+    private volatile boolean sent;
+    /** Whether the acceptor counts this link among the admitted ones; see {@link #releaseAdmission}. */
+    private final AtomicBoolean admitted = new AtomicBoolean();
 
     private Link(TcpTransport transport, Socket raw, boolean inbound, Destination peer, long queueBytes) {
         this.transport = transport;
@@ -70,6 +74,26 @@ final class Link {
     static Link inbound(TcpTransport transport, Socket accepted, long queueBytes) {
         Destination anonymous = Addresses.anonymous(transport.scheme(), (InetSocketAddress) accepted.getRemoteSocketAddress());
         return new Link(transport, accepted, true, anonymous, queueBytes);
+    }
+
+    /** The peer's address: where an inbound link came from. */
+    InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) raw.getRemoteSocketAddress();
+    }
+
+    /** Whether this side has sent a message over the link, which then carries something of ours. */
+    boolean hasSent() {
+        return sent;
+    }
+
+    /** The acceptor counts this link among the admitted ones. */
+    void markAdmitted() {
+        admitted.set(true);
+    }
+
+    /** True only if the link was admitted and has not given back its place before: it is given back once. */
+    boolean releaseAdmission() {
+        return admitted.compareAndSet(true, false);
     }
 
     /** The peer as the receiver hears of it. */
@@ -125,6 +149,7 @@ final class Link {
      * @throws IOException if the link failed or the transport is closing
      */
     boolean send(Outbound message) throws IOException {
+        sent = true;
         return queue.put(message);
     }
 
@@ -136,6 +161,7 @@ final class Link {
      * @return whether the reply was queued
      */
     boolean reply(Outbound message) {
+        sent = true;
         OutboundQueue.Offer offer = queue.offerReply(message);
         if (offer == OutboundQueue.Offer.FULL) {
             fail(new BadPeerException(peer + " does not read its link: " + queue.queuedBytes()
@@ -180,9 +206,14 @@ final class Link {
         if (!failure.compareAndSet(null, cause)) {
             return;
         }
+        Throwable defect = cause.getCause() instanceof RuntimeException || cause.getCause() instanceof Error ? cause.getCause() : null;
         Level level = transport.isClosed() ? Level.DEBUG
-                : cause instanceof BadPeerException || cause instanceof SSLException ? Level.WARNING : Level.INFO;
-        LOG.log(level, () -> "link " + this + " ended: " + cause.getMessage());
+                : defect != null || cause instanceof BadPeerException || cause instanceof SSLException ? Level.WARNING : Level.INFO;
+        if (defect != null) {
+            LOG.log(level, "link " + this + " ended: " + cause.getMessage(), defect);
+        } else {
+            LOG.log(level, () -> "link " + this + " ended: " + cause.getMessage());
+        }
         transport.unregister(this);
         queue.fail(cause instanceof ConnectException ? cause
                 : new IOException("the link to " + peer + " failed: " + cause.getMessage(), cause));
@@ -193,11 +224,11 @@ final class Link {
         }
     }
 
-    /** Whether both threads were started and have ended. */
+    /** Whether both threads were started and have ended, or the link failed without starting them. */
     boolean threadsEnded() {
         Thread r = reader;
         Thread w = writer;
-        return r != null && w != null && !r.isAlive() && !w.isAlive();
+        return r != null ? !r.isAlive() && (w == null || !w.isAlive()) : failure.get() != null;
     }
 
     /** Waits, until {@code deadlineNanos} at most, for the reader to end. */
@@ -225,8 +256,9 @@ final class Link {
 
     private void read() {
         IOException cause;
+        ReadDeadlines deadlines = transport.deadlines(socket, () -> sent);
         try {
-            FrameReader in = new FrameReader(socket.getInputStream(), READ_BUFFER);
+            FrameReader in = new FrameReader(socket.getInputStream(), READ_BUFFER, deadlines);
             byte[] hello = in.read();
             if (hello == null) {
                 throw new BadPeerException("the stream ended before the hello");
@@ -235,18 +267,20 @@ final class Link {
             if (inbound) {
                 peer = transport.register(this, announced);
             }
-            socket.setSoTimeout(0);
+            deadlines.helloDone();
             LOG.log(Level.DEBUG, () -> "link " + this + " open; the peer's hello names " + announced);
             byte[] message;
             while ((message = in.read()) != null) {
                 usedAfterRetired = retired;
+                deadlines.messageReceived();
                 transport.deliver(peer, ByteBuffer.wrap(message).asReadOnlyBuffer());
             }
             cause = new EOFException(peer + " closed the link");
-        } catch (SocketTimeoutException e) {
-            cause = new BadPeerException("no TLS handshake and hello within " + transport.connectTimeoutMillis() + " ms");
         } catch (IOException e) {
             cause = e;
+        } catch (RuntimeException | Error e) {
+            // Out of memory, or a defect: this link ends, the transport and its other links go on.
+            cause = new IOException("its reader failed: " + e, e);
         }
         fail(cause);
         transport.ended(this, failure.get());
@@ -269,7 +303,7 @@ final class Link {
     private void write() {
         try {
             OutputStream out = socket.getOutputStream();
-            byte[] buffer = new byte[WRITE_BUFFER];
+            byte[] buffer = new byte[Math.max(FrameReader.INITIAL_BUFFER, Frames.LENGTH_BYTES + transport.hello().length)];
             int filled = Frames.put(buffer, 0, ByteBuffer.wrap(transport.hello()));
             out.write(buffer, 0, filled);
             List<Outbound> batch;
@@ -279,6 +313,9 @@ final class Link {
                     if (filled + Frames.LENGTH_BYTES + message.remaining() > buffer.length) {
                         out.write(buffer, 0, filled);
                         filled = 0;
+                        if (buffer.length < WRITE_BUFFER) {
+                            buffer = new byte[WRITE_BUFFER]; // traffic: the full buffer from now on
+                        }
                     }
                     filled = Frames.put(buffer, filled, message.header(), message.payload());
                 }
@@ -292,6 +329,8 @@ final class Link {
             fail(e);
         } catch (InterruptedException e) {
             fail(new InterruptedIOException("the writer was interrupted"));
+        } catch (RuntimeException | Error e) {
+            fail(new IOException("its writer failed: " + e, e));
         }
     }
 

@@ -12,13 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.TransportThreads;
@@ -60,9 +58,14 @@ import org.ministreaming.transport.TransportThreads;
  * link ({@link BadPeerException}): that peer keeps provoking replies and reads none. A slow or
  * stuck peer only holds up senders to that peer.
  *
+ * <h2>Bounds and deadlines</h2>
+ * The acceptor bounds the links peers open ({@link #refusedLinks}, {@link #evictedLinks}) and
+ * survives any error; read deadlines bound each frame and links carrying nothing of ours.
+ *
  * <h2>Failures</h2>
- * A link ends on end of stream, a socket error, or a framing violation (a bad length, a
- * truncated frame, a missing or wrong hello, or no hello within the connect timeout). Its
+ * A link ends on end of stream, a socket error, a framing violation (a bad length, a
+ * truncated frame, a missing or wrong hello, or no hello within the connect timeout), a missed
+ * deadline, or an error on one of its threads. Its
  * queued messages are dropped, senders waiting on it get an {@code IOException}, one log record
  * gives the reason, and the receiver hears {@link Receiver#onPeerLost} for the link's peer. The
  * next send to that peer dials a new link. A dial that fails throws a
@@ -86,17 +89,19 @@ public final class TcpTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(TcpTransport.class.getName());
     static final String TCP = "tcp";
     static final String TLS = "tls";
-    private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String scheme;
     private final ServerSocket server;
     private final Destination local;
     private final Tls tls;
     private final int connectTimeoutMillis;
+    private final long frameTimeoutMillis;
+    private final long idleTimeoutMillis;
     private final long sendQueueBytes;
+    /** The accept loop and the admission of inbound links; {@code null} when not listening. */
+    private final Acceptor acceptor;
     private final byte[] hello;
-    /** Links by the peer name the receiver hears; opening, open, or failed and about to leave. */
-    private final Map<Destination, Link> links = new ConcurrentHashMap<>();
+    private final LinkNames links = new LinkNames();
     /** Every link whose threads may still run. Guarded by the monitor. */
     private final Set<Link> all = new HashSet<>();
     private volatile Receiver receiver;
@@ -110,7 +115,11 @@ public final class TcpTransport implements Transport {
         this.local = server == null ? Addresses.notListening(scheme)
                 : Addresses.listening(scheme, builder.listenHost, server.getLocalPort());
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
+        this.frameTimeoutMillis = builder.frameTimeout.toMillis();
+        this.idleTimeoutMillis = builder.idleTimeout.toMillis();
         this.sendQueueBytes = builder.sendQueueBytes;
+        this.acceptor = server == null ? null
+                : new Acceptor(this, server, builder.maxLinks, builder.maxLinksPerAddress, builder.acceptHook);
         this.hello = Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri());
     }
 
@@ -163,7 +172,22 @@ public final class TcpTransport implements Transport {
      * @return a snapshot of their names, as the receiver hears them
      */
     public Set<Destination> peers() {
-        return Set.copyOf(links.keySet());
+        return links.peers();
+    }
+
+    /** @return how many links peers opened are open now (or starting); 0 when not listening */
+    public int inboundLinks() {
+        return acceptor == null ? 0 : acceptor.admitted();
+    }
+
+    /** @return how many links peers opened were refused (closed at once) since the build, a bound being reached */
+    public long refusedLinks() {
+        return acceptor == null ? 0 : acceptor.refused();
+    }
+
+    /** @return how many links peers opened were evicted, at {@code maxLinks}, because they carried nothing of ours */
+    public long evictedLinks() {
+        return acceptor == null ? 0 : acceptor.evicted();
     }
 
     /**
@@ -182,7 +206,7 @@ public final class TcpTransport implements Transport {
         }
         receiver = newReceiver;
         if (server != null) {
-            Thread thread = new Thread(this::acceptLoop, "ministreaming-tcp-accept-" + local);
+            Thread thread = new Thread(acceptor, "ministreaming-tcp-accept-" + local);
             thread.setDaemon(true);
             acceptThread = thread;
             thread.start();
@@ -254,10 +278,7 @@ public final class TcpTransport implements Transport {
      */
     @Override
     public void forget(Destination peer) {
-        Link link = links.get(peer);
-        if (link != null && link.retireIfIdle()) {
-            links.remove(peer, link);
-        }
+        links.retireIfIdle(peer);
     }
 
     private Link dial(Destination to) throws IOException {
@@ -267,7 +288,7 @@ public final class TcpTransport implements Transport {
             if (closed) {
                 throw new IOException(local + " is closed");
             }
-            Link existing = links.putIfAbsent(to, fresh);
+            Link existing = links.claim(to, fresh);
             if (existing != null) {
                 return existing;
             }
@@ -286,31 +307,19 @@ public final class TcpTransport implements Transport {
         }
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket accepted;
-            try {
-                accepted = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.log(Level.WARNING, "accepting a link at " + local + " failed; trying again", e);
-                    LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
-                }
-                continue;
-            }
-            Link link = Link.inbound(this, accepted, sendQueueBytes);
-            synchronized (this) {
-                if (!closed) {
-                    all.add(link);
-                }
-            }
-            try {
-                startLink(link);
-            } catch (IOException e) {
-                link.fail(e);
-                remove(link);
+    /** A link for a socket the acceptor accepted, not yet started. */
+    Link inbound(Socket accepted) {
+        return Link.inbound(this, accepted, sendQueueBytes);
+    }
+
+    /** Starts an inbound link the acceptor admitted. */
+    void startInbound(Link link) throws IOException {
+        synchronized (this) {
+            if (!closed) {
+                all.add(link);
             }
         }
+        startLink(link);
     }
 
     /** Starts a link's threads unless the transport closed meanwhile; forgets links whose threads ended. */
@@ -333,8 +342,9 @@ public final class TcpTransport implements Transport {
         return scheme;
     }
 
-    int connectTimeoutMillis() {
-        return connectTimeoutMillis;
+    /** The read deadlines of a link's socket; {@code used} tells whether this side sent over it. */
+    ReadDeadlines deadlines(Socket socket, BooleanSupplier used) {
+        return new ReadDeadlines(socket, connectTimeoutMillis, frameTimeoutMillis, idleTimeoutMillis, used);
     }
 
     /** This side's hello; the same array every time, never changed. */
@@ -346,25 +356,9 @@ public final class TcpTransport implements Transport {
         return closed;
     }
 
-    /**
-     * Decides the name of an inbound link after its hello: the destination the hello names, if
-     * this is plain TCP and no other link has that name; otherwise the link's remote address.
-     *
-     * @throws IOException if another link from the same remote address is still registered
-     */
+    /** Names an inbound link after its hello ({@link LinkNames#register}); a TLS hello is not believed. */
     Destination register(Link link, String announced) throws IOException {
-        if (tls == null && !announced.equals(Frames.NOT_LISTENING)) {
-            Destination claimed = Destination.of(announced);
-            if (links.putIfAbsent(claimed, link) == null) {
-                return claimed;
-            }
-            LOG.log(Level.INFO, () -> "link " + link + " names " + claimed + ", which has a link already; it stays known by its address");
-        }
-        Destination anonymous = link.peer();
-        if (links.putIfAbsent(anonymous, link) != null) {
-            throw new IOException("another link from " + anonymous + " is still open");
-        }
-        return anonymous;
+        return links.register(link, announced, tls == null);
     }
 
     /** Hands a message to the receiver, unless closed; a receiver's defect costs that message only. */
@@ -381,7 +375,7 @@ public final class TcpTransport implements Transport {
 
     /** A link failed: later sends to its peer dial a new link. */
     void unregister(Link link) {
-        links.remove(link.peer(), link);
+        links.unregister(link);
     }
 
     /**
@@ -392,6 +386,9 @@ public final class TcpTransport implements Transport {
      */
     void ended(Link link, IOException cause) {
         unregister(link);
+        if (acceptor != null) {
+            acceptor.release(link);
+        }
         if (!closed && link.endIsNews()) {
             try {
                 receiver.onPeerLost(link.peer(), cause);

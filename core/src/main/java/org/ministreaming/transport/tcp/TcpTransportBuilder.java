@@ -15,11 +15,29 @@ import java.util.Set;
  * <p>Not thread-safe; use from one thread.
  */
 public final class TcpTransportBuilder {
+
+    /** Default bound of the links peers may have open at once: 256 (docs/robustness.md has the arithmetic). */
+    public static final int DEFAULT_MAX_LINKS = 256;
+
+    /** Default bound of the links open at once from one source address: 64. */
+    public static final int DEFAULT_MAX_LINKS_PER_ADDRESS = 64;
+
+    /** Default time a frame may take to arrive once its first byte came: 30 s. */
+    public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Default time a link over which this side sent nothing may go without a message: 60 s. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     final String scheme;
     String listenHost;
     private int listenPort;
     Duration connectTimeout = TcpTransport.DEFAULT_CONNECT_TIMEOUT;
     long sendQueueBytes = TcpTransport.DEFAULT_SEND_QUEUE_BYTES;
+    int maxLinks = DEFAULT_MAX_LINKS;
+    int maxLinksPerAddress = DEFAULT_MAX_LINKS_PER_ADDRESS;
+    Duration frameTimeout = DEFAULT_FRAME_TIMEOUT;
+    Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    Acceptor.Hook acceptHook = Acceptor.Hook.NONE;
     private Path keyStore;
     private char[] keyStorePassword;
     private final Set<String> pins = new HashSet<>();
@@ -53,11 +71,7 @@ public final class TcpTransportBuilder {
      * @return this builder
      */
     public TcpTransportBuilder connectTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("connectTimeout must be positive: " + timeout);
-        }
-        this.connectTimeout = timeout;
+        this.connectTimeout = positive("connectTimeout", timeout);
         return this;
     }
 
@@ -73,6 +87,62 @@ public final class TcpTransportBuilder {
             throw new IllegalArgumentException("sendQueueBytes must be at least 1: " + bytes);
         }
         this.sendQueueBytes = bytes;
+        return this;
+    }
+
+    /**
+     * How many links peers may have open to this endpoint at once. A link beyond the bound is
+     * closed as soon as it is accepted, and counted ({@link TcpTransport#refusedLinks}); the links
+     * open carry on. Links this endpoint dials are not counted.
+     *
+     * @param links at least 1; {@value #DEFAULT_MAX_LINKS} unless set
+     * @return this builder
+     */
+    public TcpTransportBuilder maxLinks(int links) {
+        this.maxLinks = atLeastOne("maxLinks", links);
+        return this;
+    }
+
+    /**
+     * How many links may be open at once from one source (IP) address, as {@link #maxLinks}.
+     *
+     * @param links at least 1; {@value #DEFAULT_MAX_LINKS_PER_ADDRESS} unless set
+     * @return this builder
+     */
+    public TcpTransportBuilder maxLinksPerAddress(int links) {
+        this.maxLinksPerAddress = atLeastOne("maxLinksPerAddress", links);
+        return this;
+    }
+
+    /**
+     * How long a frame may take to arrive whole once its first byte came; a link whose peer is
+     * slower is closed, so a peer cannot hold a link open by trickling a frame.
+     *
+     * @param timeout positive; 30 s ({@link #DEFAULT_FRAME_TIMEOUT}) unless set
+     * @return this builder
+     */
+    public TcpTransportBuilder frameTimeout(Duration timeout) {
+        this.frameTimeout = positive("frameTimeout", timeout);
+        return this;
+    }
+
+    /**
+     * How long a link over which this endpoint has sent nothing (so it carries no connection of
+     * ours) may go without receiving a message after its hello; then it is closed. A link that
+     * carries traffic both ways stays until its peer is forgotten or the link fails.
+     *
+     * @param timeout positive, or zero for no limit; 60 s ({@link #DEFAULT_IDLE_TIMEOUT}) unless set
+     * @return this builder
+     */
+    public TcpTransportBuilder idleTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        this.idleTimeout = timeout.isZero() ? timeout : positive("idleTimeout", timeout);
+        return this;
+    }
+
+    /** For tests: {@code hook} runs on the accept thread for every socket accepted, before its admission. */
+    TcpTransportBuilder acceptHook(Acceptor.Hook hook) {
+        this.acceptHook = Objects.requireNonNull(hook, "hook");
         return this;
     }
 
@@ -135,6 +205,21 @@ public final class TcpTransportBuilder {
             throw new IOException("cannot listen at " + scheme + "://" + listenHost + ":" + listenPort + ": " + e.getMessage(), e);
         }
         return new TcpTransport(this, server, tls);
+    }
+
+    private static Duration positive(String setting, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(setting + " must be positive: " + timeout);
+        }
+        return timeout;
+    }
+
+    private static int atLeastOne(String setting, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(setting + " must be at least 1: " + value);
+        }
+        return value;
     }
 
     private void requireTls(String setting) {

@@ -52,6 +52,26 @@ class FrameReaderTest {
     }
 
     @Test
+    void theBufferStaysSmallForSmallFramesAndGrowsOnlyForOneThatDoesNotFit() throws IOException {
+        byte[] large = new byte[FrameReader.INITIAL_BUFFER];
+        large[large.length - 1] = 7;
+        ByteBuffer frames = ByteBuffer.allocate(100 * 5 + 4 + large.length);
+        for (int i = 0; i < 100; i++) {
+            frames.putInt(1).put((byte) i);
+        }
+        frames.putInt(large.length).put(large);
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(frames.array()), SMALLEST_BUFFER);
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(reader.read()).containsExactly(i);
+        }
+        assertThat(reader.bufferSize()).as("after 100 small frames").isEqualTo(FrameReader.INITIAL_BUFFER);
+        assertThat(reader.read()).isEqualTo(large);
+        assertThat(reader.bufferSize()).as("after a frame larger than the buffer").isEqualTo(SMALLEST_BUFFER);
+        assertThat(reader.read()).isNull();
+    }
+
+    @Test
     void aBufferTooSmallForTheLargestFrameIsRefused() {
         assertThatThrownBy(() -> new FrameReader(stream(""), SMALLEST_BUFFER - 1))
                 .isInstanceOf(IllegalArgumentException.class);

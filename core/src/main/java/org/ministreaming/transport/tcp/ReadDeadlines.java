@@ -1,0 +1,91 @@
+package org.ministreaming.transport.tcp;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The deadlines of a link's reader, kept with the socket's read timeout: the hello (and the TLS
+ * handshake) within the connect timeout of the link's start; every later frame, once its first
+ * byte came, within the frame timeout; and, while this side has sent nothing over the link, the
+ * next message within the idle timeout of the last. A link that carries a connection is not
+ * idle-checked here: its peer session decides when it is forgotten.
+ *
+ * <p>Not thread-safe: the link's reader uses it.
+ */
+final class ReadDeadlines implements FrameReader.Pacing {
+
+    private final Socket socket;
+    private final long helloNanos;
+    private final long frameNanos;
+    private final long idleNanos;
+    private final long startedAt;
+    private boolean helloDone;
+    private long lastMessageAt;
+    /** Whether this side has sent a message over the link: then it carries something of ours. */
+    private final BooleanSupplier used;
+    private int timeoutMillis = -1;
+
+    /**
+     * @param socket whose read timeout this sets
+     * @param helloMillis connect timeout: for the handshake and the hello
+     * @param frameMillis for each frame once begun
+     * @param idleMillis for the next message while this side has sent none; 0 for no limit
+     * @param used whether this side has sent a message over the link
+     */
+    ReadDeadlines(Socket socket, long helloMillis, long frameMillis, long idleMillis, BooleanSupplier used) {
+        this.used = used;
+        this.socket = socket;
+        this.helloNanos = TimeUnit.MILLISECONDS.toNanos(helloMillis);
+        this.frameNanos = TimeUnit.MILLISECONDS.toNanos(frameMillis);
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+        this.startedAt = System.nanoTime();
+    }
+
+    /** The hello arrived: frame and idle deadlines from now on. */
+    void helloDone() {
+        helloDone = true;
+        lastMessageAt = System.nanoTime();
+    }
+
+    /** A message arrived. */
+    void messageReceived() {
+        if (idleNanos > 0 && !used.getAsBoolean()) {
+            lastMessageAt = System.nanoTime();
+        }
+    }
+
+    @Override
+    public void beforeRead(long frameStartNanos) throws IOException {
+        long deadline;
+        String expiry;
+        if (!helloDone) {
+            deadline = startedAt + helloNanos;
+            expiry = "no TLS handshake and hello within " + TimeUnit.NANOSECONDS.toMillis(helloNanos) + " ms";
+        } else if (frameStartNanos >= 0) {
+            deadline = frameStartNanos + frameNanos;
+            expiry = "a frame was begun and not finished within " + TimeUnit.NANOSECONDS.toMillis(frameNanos)
+                    + " ms (frameTimeout)";
+        } else if (idleNanos > 0 && !used.getAsBoolean()) {
+            deadline = lastMessageAt + idleNanos;
+            expiry = "the link carried no message for " + TimeUnit.NANOSECONDS.toMillis(idleNanos)
+                    + " ms and none of ours (idleTimeout)";
+        } else {
+            setTimeout(0);
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new BadPeerException(expiry);
+        }
+        setTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999))));
+    }
+
+    private void setTimeout(int millis) throws IOException {
+        if (millis != timeoutMillis) {
+            socket.setSoTimeout(millis);
+            timeoutMillis = millis;
+        }
+    }
+}
