@@ -77,6 +77,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     private final PeerSessions sessions;
     private final Admission admission;
     private final BufferLimits bufferLimits;
+    private final ReceiveWindows windows;
     private final Liveness liveness;
     private final Dispatcher dispatcher;
     private final ScheduledThreadPoolExecutor timer;
@@ -98,6 +99,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.timer.setRemoveOnCancelPolicy(true);
         this.admission = new Admission(settings.limits(), counters);
         this.bufferLimits = new BufferLimits(settings, counters);
+        this.windows = new ReceiveWindows(settings.receiveBufferSize(), settings.maxReceiveWindow(), settings.receiveBudget());
         this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
         this.dispatcher = new Dispatcher(this, settings, counters, admission);
         this.sessions = new PeerSessions(transport, settings, timer);
@@ -287,9 +289,10 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return sessions;
     }
 
-    /** A connection ended: it leaves its session, and the backlog if it waited there. */
+    /** A connection ended: it leaves its session, and the backlog if it waited there; its window's growth is given back. */
     void forget(Connection connection) {
         sessions.remove(connection);
+        windows.ended(connection);
         if (connection instanceof ServerConnection server) {
             Acceptor current = acceptor;
             if (current != null) {
@@ -330,6 +333,11 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     /** The limits on buffered bytes, for the connections' receive paths. */
     BufferLimits bufferLimits() {
         return bufferLimits;
+    }
+
+    /** The connections' self-tuning receive windows. */
+    ReceiveWindows windows() {
+        return windows;
     }
 
     Liveness liveness() {
