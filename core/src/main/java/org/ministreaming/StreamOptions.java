@@ -365,10 +365,10 @@ public final class StreamOptions {
         }
 
         private static int window(String name, int value) {
-            if (value < 1 || value > EngineSettings.MAX_RECEIVE_WINDOW) {
-                throw new IllegalArgumentException(name + " must be 1 to 1 GiB: " + value);
+            if (value > EngineSettings.MAX_RECEIVE_WINDOW) {
+                throw new IllegalArgumentException(name + " must be at most 1 GiB: " + value);
             }
-            return value;
+            return atLeastOne(name, value);
         }
 
         private static int atLeastOne(String name, int value) {
