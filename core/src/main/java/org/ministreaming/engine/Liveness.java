@@ -115,10 +115,11 @@ final class Liveness {
      */
     void probe(Destination peer) {
         PeerSession session = engine.session(peer);
-        if (session == null) {
+        long now = System.nanoTime();
+        if (session == null || !session.probeDue(now)) {
             return;
         }
-        PeerSession.Probe probe = session.startProbe(ConnectionId.random(random), random.nextLong(), System.nanoTime());
+        PeerSession.Probe probe = session.startProbe(ConnectionId.random(random), random.nextLong(), now);
         if (probe != null) {
             engine.reply(peer, Message.ping(probe.id(), probe.token()));
         }

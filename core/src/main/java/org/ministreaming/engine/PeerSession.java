@@ -154,15 +154,24 @@ final class PeerSession {
      * @return the probe to send, or {@code null} when none is due
      */
     Probe startProbe(ConnectionId id, long token, long nowNanos) {
-        if (roundTripNanos != 0 && nowNanos - measuredAtNanos < PROBE_INTERVAL_NANOS) {
-            return null;
-        }
         Probe outstanding = probe.get();
-        if (outstanding != null && nowNanos - outstanding.sentNanos() < PROBE_LOST_NANOS) {
+        if (!probeDue(outstanding, nowNanos)) {
             return null;
         }
         Probe next = new Probe(id, token, nowNanos);
         return probe.compareAndSet(outstanding, next) ? next : null;
+    }
+
+    /** Whether {@link #startProbe} would claim a probe now (so the caller need not draw its id and token). */
+    boolean probeDue(long nowNanos) {
+        return probeDue(probe.get(), nowNanos);
+    }
+
+    private boolean probeDue(Probe outstanding, long nowNanos) {
+        if (roundTripNanos != 0 && nowNanos - measuredAtNanos < PROBE_INTERVAL_NANOS) {
+            return false;
+        }
+        return outstanding == null || nowNanos - outstanding.sentNanos() >= PROBE_LOST_NANOS;
     }
 
     /**
