@@ -59,7 +59,9 @@ import org.ministreaming.wire.Packet;
  *       connection's {@code lock}; a connection's {@code lock} before its session's monitor (a
  *       connection may leave its session while deciding under its lock). The map of sessions
  *       and each session's maps are concurrent; a session's monitor guards only adding,
- *       removing and retiring, and is the last lock taken.</li>
+ *       removing and retiring, and the round-trip estimate, and is the last lock taken. A
+ *       read's credit grant may send a ping to measure that round trip ({@link ReceiveWindows}),
+ *       by {@link #reply} like the grant.</li>
  *   <li><b>Close.</b> {@link #close} refuses the backlog, sends a close for every open
  *       connection, fails every waiting call, and stops the timer and the transport, whose
  *       threads have ended when it returns.</li>
