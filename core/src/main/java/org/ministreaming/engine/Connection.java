@@ -363,9 +363,9 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         if (overflow) {
-            engine.violation(this, Counter.CREDIT_VIOLATION, "credit beyond its own window");
+            engine.violation(this, Counter.CREDIT_VIOLATION, "credit beyond 2^31-1 bytes");
             fail(new ReceiveLimitException("protocol violation: " + peer
-                    + " granted more credit than its window; the connection was closed"), true);
+                    + " granted credit beyond 2^31-1 bytes; the connection was closed"), true);
         }
     }
 
