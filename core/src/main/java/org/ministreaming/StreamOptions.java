@@ -19,8 +19,10 @@ public final class StreamOptions {
     public static final Duration DEFAULT_ACCEPT_TIMEOUT = Duration.ofSeconds(5);
     /** Default number of incoming connections that may wait for {@code accept()}: 64. */
     public static final int DEFAULT_ACCEPT_BACKLOG = 64;
-    /** Default flow-control window, per connection with flow control: 256 KiB. */
+    /** Default flow-control window, per connection with flow control, to begin with: 256 KiB. */
     public static final int DEFAULT_RECEIVE_BUFFER_SIZE = 256 * 1024;
+    /** Default largest flow-control window a connection grows to while its reader keeps up: 16 MiB. */
+    public static final int DEFAULT_MAX_RECEIVE_WINDOW = 16 << 20;
     /** Default bytes one connection without flow control may buffer ahead of its reader: 32 MiB. */
     public static final int DEFAULT_PLAIN_RECEIVE_ALLOWANCE = 32 << 20;
     /** The most the default receive budget is: 256 MiB (less on a small heap, see {@link #defaultReceiveBudget()}). */
@@ -44,6 +46,7 @@ public final class StreamOptions {
     private final Duration acceptTimeout;
     private final int acceptBacklog;
     private final int receiveBufferSize;
+    private final int maxReceiveWindow;
     private final int plainReceiveAllowance;
     private final long receiveBudget;
     private final Random random;
@@ -61,6 +64,7 @@ public final class StreamOptions {
         this.acceptTimeout = builder.acceptTimeout;
         this.acceptBacklog = builder.acceptBacklog;
         this.receiveBufferSize = builder.receiveBufferSize;
+        this.maxReceiveWindow = builder.maxReceiveWindow;
         this.plainReceiveAllowance = builder.plainReceiveAllowance;
         this.receiveBudget = builder.receiveBudget;
         this.random = builder.random != null ? builder.random : new SecureRandom();
@@ -147,12 +151,28 @@ public final class StreamOptions {
     }
 
     /**
-     * The flow-control window: on a connection with flow control, the data bytes the peer may
-     * send ahead of the reader, and so the most that connection buffers. Connections without flow
-     * control are bound by {@link #plainReceiveAllowance()} instead.
+     * The flow-control window each connection starts with: on a connection with flow control, the
+     * data bytes the peer may send ahead of the reader, and so the most that connection buffers,
+     * until the window grows (see {@link #maxReceiveWindow()}). Connections without flow control
+     * are bound by {@link #plainReceiveAllowance()} instead. Default
+     * {@link #DEFAULT_RECEIVE_BUFFER_SIZE}.
      */
     public int receiveBufferSize() {
         return receiveBufferSize;
+    }
+
+    /**
+     * The largest a connection's flow-control window grows to. A window doubles when its reader
+     * keeps up (little waits to be read) and read the last quarter window in less than one round
+     * trip to the peer (measured by pings), so that one fast stream gets the throughput of a large
+     * window while idle connections and slow readers keep {@link #receiveBufferSize()}. Windows
+     * never shrink; their growth over all connections together is bounded by half the
+     * {@link #receiveBudget()}, and given back when a connection ends. Set it to
+     * {@link #receiveBufferSize()} or less for fixed windows. Default
+     * {@link #DEFAULT_MAX_RECEIVE_WINDOW}; at most 1 GiB.
+     */
+    public int maxReceiveWindow() {
+        return maxReceiveWindow;
     }
 
     /**
@@ -184,8 +204,8 @@ public final class StreamOptions {
     }
 
     EngineSettings engineSettings() {
-        return new EngineSettings(acceptTimeout, acceptBacklog, receiveBufferSize, plainReceiveAllowance, receiveBudget,
-                random, flowControl, idleTimeout, peerGracePeriod, limits);
+        return new EngineSettings(acceptTimeout, acceptBacklog, receiveBufferSize, maxReceiveWindow, plainReceiveAllowance,
+                receiveBudget, random, flowControl, idleTimeout, peerGracePeriod, limits);
     }
 
     /** Makes {@link StreamOptions}. Not thread-safe; use from one thread. */
@@ -203,6 +223,7 @@ public final class StreamOptions {
         private Duration acceptTimeout = DEFAULT_ACCEPT_TIMEOUT;
         private int acceptBacklog = DEFAULT_ACCEPT_BACKLOG;
         private int receiveBufferSize = DEFAULT_RECEIVE_BUFFER_SIZE;
+        private int maxReceiveWindow = DEFAULT_MAX_RECEIVE_WINDOW;
         private int plainReceiveAllowance = DEFAULT_PLAIN_RECEIVE_ALLOWANCE;
         private long receiveBudget = defaultReceiveBudget();
         private Random random;
@@ -286,9 +307,18 @@ public final class StreamOptions {
             return this;
         }
 
-        /** The flow-control window per connection with flow control, in bytes; at least 1. */
+        /** The flow-control window each connection with flow control starts with, in bytes; 1 to 1 GiB. */
         public Builder receiveBufferSize(int bytes) {
-            this.receiveBufferSize = atLeastOne("receiveBufferSize", bytes);
+            this.receiveBufferSize = window("receiveBufferSize", bytes);
+            return this;
+        }
+
+        /**
+         * The largest a connection's flow-control window grows to, in bytes; 1 to 1 GiB. At or
+         * below {@link #receiveBufferSize(int)}, windows stay fixed.
+         */
+        public Builder maxReceiveWindow(int bytes) {
+            this.maxReceiveWindow = window("maxReceiveWindow", bytes);
             return this;
         }
 
@@ -338,6 +368,13 @@ public final class StreamOptions {
                 throw new IllegalArgumentException(name + " must not be negative: " + value);
             }
             return value;
+        }
+
+        private static int window(String name, int value) {
+            if (value > EngineSettings.MAX_RECEIVE_WINDOW) {
+                throw new IllegalArgumentException(name + " must be at most 1 GiB: " + value);
+            }
+            return atLeastOne(name, value);
         }
 
         private static int atLeastOne(String name, int value) {

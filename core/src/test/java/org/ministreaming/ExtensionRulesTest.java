@@ -104,15 +104,39 @@ class ExtensionRulesTest {
     }
 
     @Test
-    void creditBeyondThePeersOwnWindowIsAViolationThatClosesTheConnection() throws Exception {
+    void creditBeyondTwoToThe31MinusOneIsAViolationThatClosesTheConnection() throws Exception {
         Destination server = start("server", StreamOptions.builder());
         Message ack = open(manager.serverSocket(), "12 34 56", true);
 
-        // the client offered 1024 and has sent nothing: one byte more would exceed its window
-        peer.send(server, "C->S A3 " + ack.ackedServerId() + " 00 00 00 01");
+        // the client offered 1024 and has sent nothing: the server holds 1024 bytes of credit, and
+        // 2^31 - 1024 more would take it to 2^31, one byte beyond what a sender may hold
+        peer.send(server, "C->S A3 " + ack.ackedServerId() + " 7F FF FC 00");
 
         assertThat(ScriptedPeer.hex(peer.expect())).isEqualTo("52 12 34 56");
         assertThat(count(Counter.CREDIT_VIOLATION)).isEqualTo(1);
+    }
+
+    @Test
+    void creditBeyondThePeersFirstWindowIsItsWindowGrowingAndLetsTheWriterSendMore() throws Exception {
+        Destination server = start("server", StreamOptions.builder());
+        StreamSocket socket = serverSocketAccepting("12 34 56");
+        Message ack = peer.expectMessage();
+
+        // the client offered 1024; it grants 1023 more before reading anything: its window is now 2047
+        peer.send(server, "C->S A3 " + ack.ackedServerId() + " 00 00 03 FF");
+        peer.sync(server);
+        socket.getOutputStream().write(new byte[2047]);
+
+        Message first = peer.expectMessage();
+        assertThat(first.payload().remaining()).isEqualTo(2047);
+        assertThat(count(Counter.CREDIT_VIOLATION)).isZero();
+    }
+
+    /** The scripted peer opens a connection offering a 1024-byte window; returns the server's socket. */
+    private StreamSocket serverSocketAccepting(String clientId) throws Exception {
+        StreamServerSocket serverSocket = manager.serverSocket();
+        peer.send(manager.localDestination(), "C->S A1 " + clientId + " " + PEER + " " + OFFER_1024);
+        return serverSocket.accept(ScriptedPeer.WAIT);
     }
 
     @Test

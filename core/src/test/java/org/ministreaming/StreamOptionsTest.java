@@ -47,6 +47,7 @@ class StreamOptionsTest {
         assertThat(settings.acceptTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.acceptBacklog()).isEqualTo(64);
         assertThat(settings.receiveBufferSize()).isEqualTo(256 * 1024);
+        assertThat(settings.maxReceiveWindow()).isEqualTo(16 << 20).isEqualTo(StreamOptions.DEFAULT_MAX_RECEIVE_WINDOW);
         assertThat(settings.plainReceiveAllowance()).isEqualTo(32 << 20);
         assertThat(settings.receiveBudget()).isEqualTo(StreamOptions.defaultReceiveBudget());
         assertThat(settings.random()).isInstanceOf(SecureRandom.class);
@@ -206,6 +207,7 @@ class StreamOptionsTest {
                 .flatMap(size -> Stream.of(
                         Arguments.of("acceptBacklog", size),
                         Arguments.of("receiveBufferSize", size),
+                        Arguments.of("maxReceiveWindow", size),
                         Arguments.of("plainReceiveAllowance", size)));
     }
 
@@ -216,12 +218,24 @@ class StreamOptionsTest {
         Function<Integer, StreamOptions.Builder> setter = switch (setting) {
             case "acceptBacklog" -> builder::acceptBacklog;
             case "plainReceiveAllowance" -> builder::plainReceiveAllowance;
+            case "maxReceiveWindow" -> builder::maxReceiveWindow;
             default -> builder::receiveBufferSize;
         };
 
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> setter.apply(value))
                 .withMessage(setting + " must be at least 1: " + value);
+    }
+
+    @Test
+    void windowsAreAtMostOneGibibyteAndTheMaximumReachesTheEngine() {
+        assertThat(StreamOptions.builder().maxReceiveWindow(1 << 30).build().engineSettings().maxReceiveWindow()).isEqualTo(1 << 30);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> StreamOptions.builder().maxReceiveWindow((1 << 30) + 1))
+                .withMessage("maxReceiveWindow must be at most 1 GiB: " + ((1 << 30) + 1));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> StreamOptions.builder().receiveBufferSize(Integer.MAX_VALUE))
+                .withMessage("receiveBufferSize must be at most 1 GiB: " + Integer.MAX_VALUE);
     }
 
     @Test

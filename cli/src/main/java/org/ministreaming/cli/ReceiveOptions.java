@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * How much a command's managers buffer ahead of their readers: {@code --receive-buffer} (the
- * flow-control window), {@code --plain-receive-allowance} (per connection without flow control)
+ * flow-control window to begin with), {@code --max-receive-window} (the most it grows to),
+ * {@code --plain-receive-allowance} (per connection without flow control)
  * and {@code --receive-budget} (over all connections of a manager). A picocli mixin, shared by
  * every command that opens a manager; options not given keep the library's defaults.
  *
@@ -24,8 +25,13 @@ final class ReceiveOptions {
 
     @Option(names = "--receive-buffer", paramLabel = "SIZE", converter = ByteSize.class,
             description = "The flow-control window: what a connection to a peer with flow control (this implementation)"
-                    + " buffers ahead of its reader; its writer waits beyond it. At most 1G. Default: 256K.")
+                    + " buffers ahead of its reader at first; its writer waits beyond it. At most 1G. Default: 256K.")
     private Long receiveBuffer;
+
+    @Option(names = "--max-receive-window", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "The most that window grows to while its reader keeps up; no larger than --receive-buffer keeps"
+                    + " windows fixed. At most 1G. Default: 16M.")
+    private Long maxReceiveWindow;
 
     @Option(names = "--plain-receive-allowance", paramLabel = "SIZE", converter = ByteSize.class,
             description = "What one connection to a peer without flow control (the original implementation, or --plain)"
@@ -48,6 +54,9 @@ final class ReceiveOptions {
     StreamOptions.Builder applyTo(StreamOptions.Builder options) {
         if (receiveBuffer != null) {
             options.receiveBufferSize(perConnection("--receive-buffer", receiveBuffer));
+        }
+        if (maxReceiveWindow != null) {
+            options.maxReceiveWindow(perConnection("--max-receive-window", maxReceiveWindow));
         }
         if (plainReceiveAllowance != null) {
             options.plainReceiveAllowance(perConnection("--plain-receive-allowance", plainReceiveAllowance));

@@ -39,9 +39,11 @@ class ReceiveOptionsTest {
 
     @Test
     void givenSizesReachTheManagersOptions() {
-        StreamOptions options = parse("--receive-buffer", "1M", "--plain-receive-allowance", "64M", "--receive-budget", "2G");
+        StreamOptions options = parse("--receive-buffer", "1M", "--max-receive-window", "4M", "--plain-receive-allowance", "64M",
+                "--receive-budget", "2G");
 
         assertThat(options.receiveBufferSize()).isEqualTo(1 << 20);
+        assertThat(options.maxReceiveWindow()).isEqualTo(4 << 20);
         assertThat(options.plainReceiveAllowance()).isEqualTo(64 << 20);
         assertThat(options.receiveBudget()).isEqualTo(2L << 30);
     }
@@ -51,6 +53,7 @@ class ReceiveOptionsTest {
         StreamOptions options = parse();
 
         assertThat(options.receiveBufferSize()).isEqualTo(StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE);
+        assertThat(options.maxReceiveWindow()).isEqualTo(StreamOptions.DEFAULT_MAX_RECEIVE_WINDOW);
         assertThat(options.plainReceiveAllowance()).isEqualTo(StreamOptions.DEFAULT_PLAIN_RECEIVE_ALLOWANCE);
         assertThat(options.receiveBudget()).isEqualTo(StreamOptions.defaultReceiveBudget());
     }
@@ -62,7 +65,7 @@ class ReceiveOptionsTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().replaceAll("\\s+", " "))
-                .contains("--receive-buffer=SIZE", "--plain-receive-allowance=SIZE", "--receive-budget=SIZE",
+                .contains("--receive-buffer=SIZE", "--max-receive-window=SIZE", "--plain-receive-allowance=SIZE", "--receive-budget=SIZE",
                         "Default: 32M", "at most 256M");
     }
 
@@ -76,7 +79,8 @@ class ReceiveOptionsTest {
         "server, --receive-buffer, 3G",
         "demo, --plain-receive-allowance, 4G",
         "demo, --receive-budget, 0",
-        "bench, --plain-receive-allowance, 2G"})
+        "bench, --plain-receive-allowance, 2G",
+        "bench, --max-receive-window, 2G"})
     void nonsenseIsAUsageErrorInOneLine(String command, String option, String value) {
         String[] args = switch (command) {
             case "connect" -> new String[] {command, option + "=" + value, "tcp://127.0.0.1:1"};

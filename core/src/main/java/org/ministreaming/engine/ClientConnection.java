@@ -103,7 +103,7 @@ public final class ClientConnection extends Connection {
         lock.lock();
         try {
             long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (state == ClientState.SYN_SENT && !closedLocally()) {
+            while (state == ClientState.SYN_SENT && !closedLocally) {
                 if (remaining <= 0) {
                     giveUp();
                     throw new SocketTimeoutException("no answer from " + peer + " within " + timeoutMillis

@@ -49,7 +49,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     private final ReceiveBuffer inbound;
     /** Why writes fail; null while writable. Guarded by {@code lock}, read without it. */
     private volatile IOException failure;
-    private volatile boolean closedLocally;
+    /** Whether this side closed it. */
+    volatile boolean closedLocally;
     private volatile long readTimeoutMillis;
     private volatile long writeTimeoutMillis;
     private volatile long lastHeardNanos = System.nanoTime();
@@ -144,7 +145,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         return n;
     }
 
-    /** Gives the peer back the credit for bytes the reader consumed, in steps. */
+    /** Gives the peer back the credit for bytes the reader consumed, in steps, with any growth of the window. */
     private void grantCredit(int consumed) {
         int increment;
         lock.lock();
@@ -152,12 +153,13 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             if (credit == null || !isEstablished()) {
                 return;
             }
-            increment = credit.consumed(consumed);
+            increment = engine.windows().grant(this, credit, consumed, inbound);
         } finally {
             lock.unlock();
         }
         if (increment > 0) {
             engine.replyOrWait(peer, creditMessage(increment));
+            engine.windows().measure(engine, peer);
         }
     }
 
@@ -360,9 +362,9 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         if (overflow) {
-            engine.violation(this, Counter.CREDIT_VIOLATION, "credit beyond its own window");
+            engine.violation(this, Counter.CREDIT_VIOLATION, "credit beyond 2^31-1 bytes");
             fail(new ReceiveLimitException("protocol violation: " + peer
-                    + " granted more credit than its window; the connection was closed"), true);
+                    + " granted credit beyond 2^31-1 bytes; the connection was closed"), true);
         }
     }
 
@@ -417,10 +419,6 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     /** Why the connection failed, or {@code null}. */
     final IOException failure() {
         return failure;
-    }
-
-    final boolean closedLocally() {
-        return closedLocally;
     }
 
     /** Whether data may flow now. */

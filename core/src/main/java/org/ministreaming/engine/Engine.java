@@ -64,7 +64,9 @@ import org.ministreaming.wire.Packet;
  *       connection's {@code lock}; a connection's {@code lock} before its session's monitor (a
  *       connection may leave its session while deciding under its lock). The map of sessions
  *       and each session's maps are concurrent; a session's monitor guards only adding,
- *       removing and retiring, and is the last lock taken.</li>
+ *       removing and retiring, and the round-trip estimate, and is the last lock taken. A
+ *       read's credit grant may send a ping to measure that round trip ({@link ReceiveWindows}),
+ *       by {@link #reply} like the grant.</li>
  *   <li><b>Close.</b> {@link #close} refuses the backlog, sends a close for every open
  *       connection, fails every waiting call, and stops the timer and the transport, whose
  *       threads have ended when it returns.</li>
@@ -82,6 +84,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     private final PeerSessions sessions;
     private final Admission admission;
     private final BufferLimits bufferLimits;
+    private final ReceiveWindows windows;
     private final Liveness liveness;
     private final Dispatcher dispatcher;
     private final SendPath sendPath;
@@ -104,6 +107,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.timer.setRemoveOnCancelPolicy(true);
         this.admission = new Admission(settings.limits(), counters);
         this.bufferLimits = new BufferLimits(settings, counters);
+        this.windows = new ReceiveWindows(settings.receiveBufferSize(), settings.maxReceiveWindow(), settings.receiveBudget());
         this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
         this.dispatcher = new Dispatcher(this, settings, counters, admission);
         this.sessions = new PeerSessions(transport, settings, timer);
@@ -294,9 +298,10 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return sessions;
     }
 
-    /** A connection ended: it leaves its session, and the backlog if it waited there. */
+    /** A connection ended: it leaves its session, and the backlog if it waited there; its window's growth is given back. */
     void forget(Connection connection) {
         sessions.remove(connection);
+        windows.ended(connection);
         if (connection instanceof ServerConnection server) {
             Acceptor current = acceptor;
             if (current != null) {
@@ -337,6 +342,11 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     /** The limits on buffered bytes, for the connections' receive paths. */
     BufferLimits bufferLimits() {
         return bufferLimits;
+    }
+
+    /** The connections' self-tuning receive windows. */
+    ReceiveWindows windows() {
+        return windows;
     }
 
     Liveness liveness() {

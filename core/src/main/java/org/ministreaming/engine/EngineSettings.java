@@ -12,7 +12,10 @@ import org.ministreaming.Limits;
  * @param acceptTimeout how long an incoming connection waits in the backlog for {@code accept()}
  * @param acceptBacklog how many incoming connections may wait at once
  * @param receiveBufferSize the flow-control window: what a connection with the credit extension
- *     offers its peer and buffers ahead of its reader, in data bytes
+ *     offers its peer and buffers ahead of its reader at first, in data bytes
+ * @param maxReceiveWindow the largest that window grows to while its reader keeps up
+ *     ({@link ReceiveWindows}); no larger than {@link #MAX_RECEIVE_WINDOW}, and when not larger
+ *     than {@code receiveBufferSize} windows stay as they are
  * @param plainReceiveAllowance what one connection without flow control may buffer ahead of its
  *     reader, in bytes charged as payload plus {@link #BUFFERED_MESSAGE_OVERHEAD} per message
  * @param receiveBudget what all connections together may buffer ahead of their readers, charged
@@ -25,8 +28,12 @@ import org.ministreaming.Limits;
  *     (and the transport told)
  * @param limits the limits against abuse
  */
-public record EngineSettings(Duration acceptTimeout, int acceptBacklog, int receiveBufferSize, int plainReceiveAllowance,
-        long receiveBudget, Random random, boolean creditExtension, Duration idleTimeout, Duration peerGrace, Limits limits) {
+public record EngineSettings(Duration acceptTimeout, int acceptBacklog, int receiveBufferSize, int maxReceiveWindow,
+        int plainReceiveAllowance, long receiveBudget, Random random, boolean creditExtension, Duration idleTimeout,
+        Duration peerGrace, Limits limits) {
+
+    /** The largest receive window allowed: 1 GiB, so that a grant with its growth stays an {@code int}. */
+    public static final int MAX_RECEIVE_WINDOW = 1 << 30;
 
     /** How long a peer without connections is remembered unless told otherwise: 60 s. */
     public static final Duration DEFAULT_PEER_GRACE = Duration.ofSeconds(60);
@@ -63,8 +70,11 @@ public record EngineSettings(Duration acceptTimeout, int acceptBacklog, int rece
         if (acceptBacklog < 1) {
             throw new IllegalArgumentException("acceptBacklog must be at least 1: " + acceptBacklog);
         }
-        if (receiveBufferSize < 1) {
-            throw new IllegalArgumentException("receiveBufferSize must be at least 1: " + receiveBufferSize);
+        if (receiveBufferSize < 1 || receiveBufferSize > MAX_RECEIVE_WINDOW) {
+            throw new IllegalArgumentException("receiveBufferSize must be 1 to 1 GiB: " + receiveBufferSize);
+        }
+        if (maxReceiveWindow < 1 || maxReceiveWindow > MAX_RECEIVE_WINDOW) {
+            throw new IllegalArgumentException("maxReceiveWindow must be 1 to 1 GiB: " + maxReceiveWindow);
         }
         if (plainReceiveAllowance < 1) {
             throw new IllegalArgumentException("plainReceiveAllowance must be at least 1: " + plainReceiveAllowance);
@@ -74,7 +84,17 @@ public record EngineSettings(Duration acceptTimeout, int acceptBacklog, int rece
         }
     }
 
-    /** Settings that remember a peer without connections for {@link #DEFAULT_PEER_GRACE}. */
+    /** Settings whose windows stay at {@code receiveBufferSize}. */
+    public EngineSettings(Duration acceptTimeout, int acceptBacklog, int receiveBufferSize, int plainReceiveAllowance,
+            long receiveBudget, Random random, boolean creditExtension, Duration idleTimeout, Duration peerGrace, Limits limits) {
+        this(acceptTimeout, acceptBacklog, receiveBufferSize, receiveBufferSize, plainReceiveAllowance, receiveBudget, random,
+                creditExtension, idleTimeout, peerGrace, limits);
+    }
+
+    /**
+     * Settings whose windows stay at {@code receiveBufferSize}, remembering a peer without
+     * connections for {@link #DEFAULT_PEER_GRACE}.
+     */
     public EngineSettings(Duration acceptTimeout, int acceptBacklog, int receiveBufferSize, int plainReceiveAllowance,
             long receiveBudget, Random random, boolean creditExtension, Duration idleTimeout, Limits limits) {
         this(acceptTimeout, acceptBacklog, receiveBufferSize, plainReceiveAllowance, receiveBudget, random, creditExtension,
@@ -82,8 +102,9 @@ public record EngineSettings(Duration acceptTimeout, int acceptBacklog, int rece
     }
 
     /**
-     * Settings with the credit extension on, no idle timeout, the default limits, and a plain
-     * allowance and a receive budget so large that they are never reached.
+     * Settings with the credit extension on and windows that stay at {@code receiveBufferSize}, no
+     * idle timeout, the default limits, and a plain allowance and a receive budget so large that
+     * they are never reached.
      */
     public EngineSettings(Duration acceptTimeout, int acceptBacklog, int receiveBufferSize, Random random) {
         this(acceptTimeout, acceptBacklog, receiveBufferSize, Integer.MAX_VALUE, Long.MAX_VALUE, random, true, Duration.ZERO,

@@ -108,9 +108,31 @@ final class Liveness {
         return id;
     }
 
-    /** Receive path: a pong; one we asked for counts as hearing from the peer. */
+    /**
+     * Measures the round trip to {@code peer} for the receive windows, without waiting: when its
+     * session's measurement is missing or old and no probe is outstanding, sends a ping by
+     * {@link Engine#reply}; its pong updates the session's round trip.
+     */
+    void probe(Destination peer) {
+        PeerSession session = engine.session(peer);
+        long now = System.nanoTime();
+        if (session == null || !session.probeDue(now)) {
+            return;
+        }
+        PeerSession.Probe probe = session.startProbe(ConnectionId.random(random), random.nextLong(), now);
+        if (probe != null) {
+            engine.reply(peer, Message.ping(probe.id(), probe.token()));
+        }
+    }
+
+    /** Receive path: a pong; one we asked for counts as hearing from the peer, and measures the round trip. */
     void onPong(Destination from, Message pong) {
+        long now = System.nanoTime();
         PeerSession session = engine.session(from);
+        if (session != null && session.probeAnswered(pong.id(), pong.token(), now)) {
+            session.heardFrom();
+            return;
+        }
         PendingPing ping = session == null ? null : session.pings().get(pong.id());
         if (ping == null || ping.token() != pong.token()) {
             engine.unexpected(from, pong, "a pong for no ping sent");
@@ -119,7 +141,8 @@ final class Liveness {
         if (ping.keepalive()) {
             session.pings().remove(pong.id());
         }
-        ping.answered().complete(System.nanoTime());
+        ping.answered().complete(now);
+        session.measured(now - ping.sentNanos(), now);
         session.heardFrom();
     }
 

@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.ministreaming.Role;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
@@ -34,11 +36,24 @@ final class PeerSession {
     private record Key(Role role, ConnectionId localId) {
     }
 
+    /** A ping sent to measure the round trip for the receive windows; nobody waits for it. */
+    record Probe(ConnectionId id, long token, long sentNanos) {
+    }
+
+    /** How old a round-trip measurement may be before a grant asks for a new one. */
+    static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a probe may go unanswered before another may be sent. */
+    static final long PROBE_LOST_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final Destination peer;
     private final Map<Key, Connection> connections = new ConcurrentHashMap<>();
     private final Map<ConnectionId, ServerConnection> bySyn = new ConcurrentHashMap<>();
     private final Map<ConnectionId, Liveness.PendingPing> pings = new ConcurrentHashMap<>();
     private final Admission.TokenBucket synBucket;
+    private final AtomicReference<Probe> probe = new AtomicReference<>();
+    /** The smoothed round trip, 0 before the first pong. Guarded by this for writes. */
+    private volatile long roundTripNanos;
+    private volatile long measuredAtNanos;
     /** Guarded by this. */
     private long emptySinceNanos;
     /** Guarded by this. */
@@ -115,6 +130,63 @@ final class PeerSession {
     /** The pings sent to this peer and not yet answered or given up, by ping id. */
     Map<ConnectionId, Liveness.PendingPing> pings() {
         return pings;
+    }
+
+    /**
+     * The round trip to the peer, smoothed over its pongs as TCP smooths its estimate (each new
+     * sample weighs an eighth), in nanoseconds; 0 before the first pong.
+     */
+    long roundTripNanos() {
+        return roundTripNanos;
+    }
+
+    /** A pong arrived {@code sampleNanos} after its ping. */
+    synchronized void measured(long sampleNanos, long nowNanos) {
+        long sample = Math.max(1, sampleNanos);
+        roundTripNanos = roundTripNanos == 0 ? sample : (7 * roundTripNanos + sample) / 8;
+        measuredAtNanos = nowNanos;
+    }
+
+    /**
+     * Claims the right to send a probe, if the round trip was never measured or not for
+     * {@link #PROBE_INTERVAL_NANOS}, and no probe is outstanding (or the last was lost).
+     *
+     * @return the probe to send, or {@code null} when none is due
+     */
+    Probe startProbe(ConnectionId id, long token, long nowNanos) {
+        Probe outstanding = probe.get();
+        if (!probeDue(outstanding, nowNanos)) {
+            return null;
+        }
+        Probe next = new Probe(id, token, nowNanos);
+        return probe.compareAndSet(outstanding, next) ? next : null;
+    }
+
+    /** Whether {@link #startProbe} would claim a probe now (so the caller need not draw its id and token). */
+    boolean probeDue(long nowNanos) {
+        return probeDue(probe.get(), nowNanos);
+    }
+
+    private boolean probeDue(Probe outstanding, long nowNanos) {
+        if (roundTripNanos != 0 && nowNanos - measuredAtNanos < PROBE_INTERVAL_NANOS) {
+            return false;
+        }
+        return outstanding == null || nowNanos - outstanding.sentNanos() >= PROBE_LOST_NANOS;
+    }
+
+    /**
+     * A pong: if it answers the outstanding probe, the probe is done and its round trip noted.
+     *
+     * @return whether it answered the probe
+     */
+    boolean probeAnswered(ConnectionId id, long token, long nowNanos) {
+        Probe outstanding = probe.get();
+        if (outstanding == null || !outstanding.id().equals(id) || outstanding.token() != token
+                || !probe.compareAndSet(outstanding, null)) {
+            return false;
+        }
+        measured(nowNanos - outstanding.sentNanos(), nowNanos);
+        return true;
     }
 
     /** Whether some open connection with this peer agreed to the credit extension. */

@@ -89,6 +89,17 @@ final class ReceiveBudget<H> {
         used.addAndGet(-bytes);
     }
 
+    /**
+     * Gives back everything {@code holder} reserved; nothing when it holds nothing. The holder
+     * must reserve nothing more afterwards, or do so only after this returned.
+     */
+    void releaseAll(H holder) {
+        Long amount = held.remove(holder);
+        if (amount != null) {
+            used.addAndGet(-amount);
+        }
+    }
+
     /** {@code holder}'s side of the budget, for the buffer that holds the bytes. */
     Account account(H holder) {
         return new Account(holder);

@@ -13,7 +13,8 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * A sender's and a receiver's {@link Credit} accounts for one direction, driven by any schedule
  * of writes, deliveries and reads: the receiver never buffers more than its window, and a writer
- * that waits for credit is always released once the reader has read what arrived.
+ * that waits for credit is always released once the reader has read what arrived; also while the
+ * receiver's window grows.
  */
 class CreditPropertiesTest {
 
@@ -57,6 +58,58 @@ class CreditPropertiesTest {
         }
 
         // Drain: deliver, read everything, deliver the grants; a writer wanting a full message may go on.
+        buffered += inFlight;
+        int read = (int) buffered;
+        creditInFlight += read == 0 ? 0 : receiver.consumed(read);
+        if (creditInFlight > 0) {
+            assertThat(sender.add((int) creditInFlight)).isTrue();
+        }
+        assertThat(sender.take(32768)).isPositive();
+    }
+
+    @Provide
+    Arbitrary<List<Step>> schedulesWithGrowth() {
+        return net.jqwik.api.Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers().between(1, 40_000))
+                .as(Step::new).list().ofMaxSize(200);
+    }
+
+    @Property(tries = 500)
+    void aGrowingWindowKeepsTheSameInvariantAndNeverLetsTheSenderOverrunIt(
+            @ForAll("schedulesWithGrowth") List<Step> schedule, @ForAll @IntRange(min = 1, max = 300_000) int window) {
+        Credit sender = new Credit(1 << 16, window);
+        Credit receiver = new Credit(window, 1 << 16);
+        long inFlight = 0;
+        long buffered = 0;
+        long creditInFlight = 0;
+        long readNotGranted = 0;
+        for (Step step : schedule) {
+            switch (step.kind()) {
+                case 0 -> inFlight += sender.take(Math.min(step.amount(), 32768));
+                case 1 -> {
+                    buffered += inFlight;
+                    inFlight = 0;
+                    if (creditInFlight > 0) {
+                        assertThat(sender.add((int) creditInFlight)).isTrue();
+                        creditInFlight = 0;
+                    }
+                }
+                default -> {
+                    // 2 reads; 3 reads and, if a grant is due, grows the window first, as ReceiveWindows does
+                    int read = (int) Math.min(buffered, step.amount());
+                    buffered -= read;
+                    if (step.kind() == 3 && read > 0 && receiver.grantDue(read)) {
+                        receiver.grow((int) Math.min(1 << 30, receiver.receiveWindow() + (long) step.amount()));
+                    }
+                    int grant = read == 0 ? 0 : receiver.consumed(read);
+                    readNotGranted = grant > 0 ? 0 : readNotGranted + read;
+                    creditInFlight += grant;
+                }
+            }
+            assertThat(buffered + inFlight).isLessThanOrEqualTo(receiver.receiveWindow());
+            assertThat(sender.sendCredit() + inFlight + buffered + creditInFlight + readNotGranted)
+                    .isLessThanOrEqualTo(receiver.receiveWindow());
+        }
+
         buffered += inFlight;
         int read = (int) buffered;
         creditInFlight += read == 0 ? 0 : receiver.consumed(read);

@@ -143,6 +143,8 @@ final class FuzzScript {
                 "seed-c-server-data", "seed-c-server-data", "seed-c-typo-close-as-ack")));
         List<Step> credit = new ArrayList<>(sends(messages, "ext-client-credit", "ext-server-credit", "ext-client-credit-max",
                 "ext-server-credit-min-int", "ext-server-credit-on-plain"));
+        // A grant beyond the first window is the window growing; one that takes the credit past 2^31-1 breaks the rule.
+        credit.add(new Send(0, Seeds.hex("53 11 11 11 7F FF FF FF")));
         credit.add(new Write(1, 100));
         credit.add(new Write(3, 100));
         scripts.put("credit-write-and-grant", encode(credit));
