@@ -78,6 +78,11 @@ final class SimulatedRun implements AutoCloseable {
         return run;
     }
 
+    /** The path measured. */
+    SimulatedStreamPath path() {
+        return path;
+    }
+
     /** Connects, sends one byte at once and waits for the reply. */
     Connect connect() throws IOException {
         long start = System.nanoTime();
