@@ -17,10 +17,11 @@ import org.ministreaming.transport.memory.PathConditions;
 
 /**
  * ministreaming in reliable mode next to I2P's own streaming library 2.7.0, both with their
- * defaults, over the same simulated I2P path ({@link PathConditions#GOOD_I2P},
+ * defaults and writes of 64 KiB, and ministreaming again with writes of 4000 bytes (messages that
+ * fit in four fragments), over the same simulated I2P path ({@link PathConditions#GOOD_I2P},
  * {@link PathConditions#POOR_I2P}; one test each, so that they can run apart): connects with the
  * first byte of a reply, bulk transfers checked with SHA-256, and a bulk transfer through which the
- * path loses everything for 10 s. The two take turns, each on a network of its own seeded alike.
+ * path loses everything for 10 s. The contenders take turns, each on a network of its own seeded alike.
  * Prints each sample as it comes, then a Markdown table. Not part of the normal build; run it with
  * {@code ./mvnw -B -pl bench -am test -Dbenchmark=true -Dtest='SimulatedI2pBenchmark#goodI2pPath' -Dsurefire.failIfNoSpecifiedTests=false}
  * (or {@code #poorI2pPath}; docs/benchmarks.md, "Over a simulated I2P network").
@@ -34,6 +35,12 @@ class SimulatedI2pBenchmark {
     private static final Duration STALL_AFTER = Duration.ofSeconds(3);
     private static final Duration STALL = Duration.ofSeconds(10);
     private static final long QUIET_MILLIS = 200;
+    /**
+     * The writes of the third contender: each becomes one message of 4000 data bytes, which with
+     * its headers fits in four 1 KiB fragments, instead of 32 KiB messages of 33 fragments. A
+     * measure of what frames fitted to the path would gain, without changing the library.
+     */
+    private static final int SMALL_WRITES = 4000;
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.MINUTES)
@@ -52,8 +59,12 @@ class SimulatedI2pBenchmark {
         StreamOptions options = StreamOptions.builder().readTimeout(READ_TIMEOUT).writeTimeout(READ_TIMEOUT).build();
         List<Contender> contenders = new ArrayList<>();
         try {
-            contenders.add(new Contender(SimulatedRun.start(SimulatedMinistreamingPath.open(conditions, new Random(14), options), conditions)));
-            contenders.add(new Contender(SimulatedRun.start(SimulatedStreamingPath.open(conditions, new Random(14), READ_TIMEOUT), conditions)));
+            contenders.add(new Contender(SimulatedRun.start(
+                    SimulatedMinistreamingPath.open("ministreaming (reliable)", conditions, new Random(14), options), conditions, Payload.CHUNK)));
+            contenders.add(new Contender(SimulatedRun.start(SimulatedStreamingPath.open(conditions, new Random(14), READ_TIMEOUT), conditions, Payload.CHUNK)));
+            contenders.add(new Contender(SimulatedRun.start(
+                    SimulatedMinistreamingPath.open("ministreaming (reliable), writes of " + SMALL_WRITES + " bytes", conditions, new Random(14), options),
+                    conditions, SMALL_WRITES)));
             for (int i = 0; i < CONNECTS; i++) {
                 for (Contender contender : contenders) {
                     Thread.sleep(QUIET_MILLIS);
@@ -82,6 +93,12 @@ class SimulatedI2pBenchmark {
             System.out.println("|---|---|---|---|---|---|---|");
             for (Contender contender : contenders) {
                 System.out.println(contender.row(conditions));
+            }
+            Samples ours = contenders.get(0).goodputs;
+            Samples theirs = contenders.get(1).goodputs;
+            if (!ours.values().isEmpty() && !theirs.values().isEmpty()) {
+                System.out.printf(Locale.ROOT, "%nbulk goodput, median over median: %s %.2f times %s%n", contenders.get(0).name, ours.median() / theirs.median(),
+                        contenders.get(1).name);
             }
         } finally {
             for (Contender contender : contenders) {

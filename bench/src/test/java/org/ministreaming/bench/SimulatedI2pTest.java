@@ -33,7 +33,7 @@ class SimulatedI2pTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void ministreamingMovesBytesIntactOverAGoodI2pPath() throws Exception {
         StreamOptions options = StreamOptions.builder().readTimeout(Await.LIMIT).build();
-        try (SimulatedMinistreamingPath path = SimulatedMinistreamingPath.open(PathConditions.GOOD_I2P, new Random(14), options)) {
+        try (SimulatedMinistreamingPath path = SimulatedMinistreamingPath.open("ministreaming (reliable)", PathConditions.GOOD_I2P, new Random(14), options)) {
             exercise(path);
         }
     }
@@ -47,7 +47,7 @@ class SimulatedI2pTest {
     }
 
     private static void exercise(SimulatedStreamPath path) throws Exception {
-        try (SimulatedRun run = SimulatedRun.start(path, PathConditions.GOOD_I2P)) {
+        try (SimulatedRun run = SimulatedRun.start(path, PathConditions.GOOD_I2P, Payload.CHUNK)) {
             SimulatedRun.Connect connect = run.connect();
             assertThat(Duration.ofNanos(connect.firstByteNanos())).as("a request and its reply take two round trips at least")
                     .isGreaterThanOrEqualTo(PathConditions.GOOD_I2P.roundTrip());

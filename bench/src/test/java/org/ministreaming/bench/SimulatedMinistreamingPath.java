@@ -17,12 +17,14 @@ import org.ministreaming.transport.reliable.ReliableTransport;
  */
 final class SimulatedMinistreamingPath implements SimulatedStreamPath {
 
+    private final String name;
     private final MemoryNetwork network;
     private final StreamManager server;
     private final StreamManager client;
     private final StreamServerSocket serverSocket;
 
-    private SimulatedMinistreamingPath(MemoryNetwork network, StreamManager server, StreamManager client) throws IOException {
+    private SimulatedMinistreamingPath(String name, MemoryNetwork network, StreamManager server, StreamManager client) throws IOException {
+        this.name = name;
         this.network = network;
         this.server = server;
         this.client = client;
@@ -32,16 +34,17 @@ final class SimulatedMinistreamingPath implements SimulatedStreamPath {
     /**
      * Opens both managers on a new network whose path between them has {@code conditions}.
      *
+     * @param name the name in the results
      * @param random the source of the path's losses and jitter
      * @param options the managers' options
      */
-    static SimulatedMinistreamingPath open(PathConditions conditions, Random random, StreamOptions options) throws IOException {
+    static SimulatedMinistreamingPath open(String name, PathConditions conditions, Random random, StreamOptions options) throws IOException {
         MemoryNetwork network = new MemoryNetwork(random);
         network.setPath(MemoryNetwork.destination("server"), MemoryNetwork.destination("client"), conditions);
         StreamManager server = StreamManager.open(ReliableTransport.builder(network.endpoint("server")).build(), options);
         try {
             StreamManager client = StreamManager.open(ReliableTransport.builder(network.endpoint("client")).build(), options);
-            return new SimulatedMinistreamingPath(network, server, client);
+            return new SimulatedMinistreamingPath(name, network, server, client);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -50,7 +53,7 @@ final class SimulatedMinistreamingPath implements SimulatedStreamPath {
 
     @Override
     public String name() {
-        return "ministreaming (reliable)";
+        return name;
     }
 
     @Override

@@ -32,7 +32,6 @@ final class SimulatedRun implements AutoCloseable {
 
     private static final int REQUEST = 'R';
     private static final int BULK = 'B';
-    private static final int CHUNK = 16 * 1024;
     private static final long STOP_LIMIT_SECONDS = 10;
 
     /**
@@ -57,6 +56,7 @@ final class SimulatedRun implements AutoCloseable {
 
     private final SimulatedStreamPath path;
     private final PathConditions conditions;
+    private final int writeBytes;
     private final Thread acceptor;
     private final ExecutorService closer = Executors.newSingleThreadExecutor(task -> daemon(task, "sim-close"));
     private final Queue<Exception> failures = new ConcurrentLinkedQueue<>();
@@ -65,15 +65,22 @@ final class SimulatedRun implements AutoCloseable {
     private volatile long firstReadAfterRestoreNanos = -1;
     private volatile boolean closed;
 
-    private SimulatedRun(SimulatedStreamPath path, PathConditions conditions) {
+    private SimulatedRun(SimulatedStreamPath path, PathConditions conditions, int writeBytes) {
         this.path = path;
         this.conditions = conditions;
+        this.writeBytes = writeBytes;
         this.acceptor = daemon(this::acceptLoop, "sim-accept");
     }
 
-    /** Starts serving {@code path}, whose conditions are {@code conditions}; closing the run closes the path. */
-    static SimulatedRun start(SimulatedStreamPath path, PathConditions conditions) {
-        SimulatedRun run = new SimulatedRun(path, conditions);
+    /**
+     * Starts serving {@code path}, whose conditions are {@code conditions}; closing the run closes
+     * the path.
+     *
+     * @param writeBytes the size of each write of a bulk transfer ({@link Payload#CHUNK} as in the
+     *     other benchmarks; ministreaming sends each write as messages of at most 32 KiB)
+     */
+    static SimulatedRun start(SimulatedStreamPath path, PathConditions conditions, int writeBytes) {
+        SimulatedRun run = new SimulatedRun(path, conditions, writeBytes);
         run.acceptor.start();
         return run;
     }
@@ -123,9 +130,9 @@ final class SimulatedRun implements AutoCloseable {
                 stalls.schedule(this::restore, stallAfter.plus(stall).toNanos(), TimeUnit.NANOSECONDS);
             }
             Random random = new Random(seed);
-            byte[] chunk = new byte[CHUNK];
-            for (long left = bytes; left > 0; left -= CHUNK) {
-                int n = (int) Math.min(CHUNK, left);
+            byte[] chunk = new byte[writeBytes];
+            for (long left = bytes; left > 0; left -= writeBytes) {
+                int n = (int) Math.min(writeBytes, left);
                 random.nextBytes(chunk);
                 sent.update(chunk, 0, n);
                 out.write(chunk, 0, n);
