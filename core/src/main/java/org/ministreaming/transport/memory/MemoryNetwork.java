@@ -85,7 +85,8 @@ public final class MemoryNetwork {
      * bandwidth queue of its own per direction: messages between them cross it instead of
      * meeting the {@link LinkFaults}. Setting it again changes the conditions from now on, and the
      * messages already queued for the bandwidth keep their place (stall a path by setting a loss
-     * of 100 %, then set the old conditions again).
+     * of 100 %, then set the old conditions again). A message that arrives at a full inbox is
+     * dropped, as a router drops, instead of making its sender wait.
      */
     public void setPath(Destination a, Destination b, PathConditions conditions) {
         Objects.requireNonNull(conditions, "conditions");
