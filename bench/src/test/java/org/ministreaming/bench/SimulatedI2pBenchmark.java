@@ -42,29 +42,59 @@ class SimulatedI2pBenchmark {
      */
     private static final int SMALL_WRITES = 4000;
 
+    /** Opens one contender's run on a path with the given conditions. */
+    @FunctionalInterface
+    private interface Opener {
+        SimulatedRun open(PathConditions conditions) throws IOException;
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.MINUTES)
     void goodI2pPath() throws Exception {
-        compare("good I2P path", PathConditions.GOOD_I2P, 2L << 20, 4L << 20);
+        compare("good I2P path", PathConditions.GOOD_I2P, 2L << 20, 4L << 20, sideBySide());
     }
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.MINUTES)
     void poorI2pPath() throws Exception {
-        compare("poor I2P path", PathConditions.POOR_I2P, 512L << 10, 1L << 20);
+        compare("poor I2P path", PathConditions.POOR_I2P, 512L << 10, 1L << 20, sideBySide());
     }
 
-    private static void compare(String preset, PathConditions conditions, long bulkBytes, long stallBytes) throws Exception {
+    /**
+     * ministreaming alone, writes of 4000 bytes, with the default 256 KiB receive window and with
+     * one of 96 KiB (near the path's bandwidth-delay product of 75 KiB): whether a window that
+     * does not overflow the path's 64 KiB queue gains anything.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
+    void poorI2pPathWindows() throws Exception {
+        StreamOptions window = options().receiveBufferSize(96 * 1024).build();
+        compare("poor I2P path", PathConditions.POOR_I2P, 512L << 10, 1L << 20, List.of(
+                ministreaming("ministreaming (reliable), writes of " + SMALL_WRITES + " bytes", options().build(), SMALL_WRITES),
+                ministreaming("ministreaming (reliable), writes of " + SMALL_WRITES + " bytes, 96 KiB window", window, SMALL_WRITES)));
+    }
+
+    private static List<Opener> sideBySide() {
+        return List.of(ministreaming("ministreaming (reliable)", options().build(), Payload.CHUNK),
+                conditions -> SimulatedRun.start(SimulatedStreamingPath.open(conditions, new Random(14), READ_TIMEOUT), conditions, Payload.CHUNK),
+                ministreaming("ministreaming (reliable), writes of " + SMALL_WRITES + " bytes", options().build(), SMALL_WRITES));
+    }
+
+    private static Opener ministreaming(String name, StreamOptions options, int writeBytes) {
+        return conditions -> SimulatedRun.start(SimulatedMinistreamingPath.open(name, conditions, new Random(14), options), conditions, writeBytes);
+    }
+
+    private static StreamOptions.Builder options() {
+        return StreamOptions.builder().readTimeout(READ_TIMEOUT).writeTimeout(READ_TIMEOUT);
+    }
+
+    private static void compare(String preset, PathConditions conditions, long bulkBytes, long stallBytes, List<Opener> openers) throws Exception {
         System.out.printf(Locale.ROOT, "%s: %s; load average before: %s%n", preset, conditions, loadAverage());
-        StreamOptions options = StreamOptions.builder().readTimeout(READ_TIMEOUT).writeTimeout(READ_TIMEOUT).build();
         List<Contender> contenders = new ArrayList<>();
         try {
-            contenders.add(new Contender(SimulatedRun.start(
-                    SimulatedMinistreamingPath.open("ministreaming (reliable)", conditions, new Random(14), options), conditions, Payload.CHUNK)));
-            contenders.add(new Contender(SimulatedRun.start(SimulatedStreamingPath.open(conditions, new Random(14), READ_TIMEOUT), conditions, Payload.CHUNK)));
-            contenders.add(new Contender(SimulatedRun.start(
-                    SimulatedMinistreamingPath.open("ministreaming (reliable), writes of " + SMALL_WRITES + " bytes", conditions, new Random(14), options),
-                    conditions, SMALL_WRITES)));
+            for (Opener opener : openers) {
+                contenders.add(new Contender(opener.open(conditions)));
+            }
             for (int i = 0; i < CONNECTS; i++) {
                 for (Contender contender : contenders) {
                     Thread.sleep(QUIET_MILLIS);
