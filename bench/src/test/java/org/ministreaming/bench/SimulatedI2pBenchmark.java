@@ -23,8 +23,9 @@ import org.ministreaming.transport.memory.PathConditions;
  * first byte of a reply, bulk transfers checked with SHA-256, and a bulk transfer through which the
  * path loses everything for 10 s. The contenders take turns, each on a network of its own seeded alike.
  * Prints each sample as it comes, then a Markdown table. Not part of the normal build; run it with
- * {@code ./mvnw -B -pl bench -am test -Dbenchmark=true -Dtest='SimulatedI2pBenchmark#goodI2pPath' -Dsurefire.failIfNoSpecifiedTests=false}
- * (or {@code #poorI2pPath}; docs/benchmarks.md, "Over a simulated I2P network").
+ * {@code ./mvnw -B -o -pl bench -am test -Dbenchmark=true -Dtest='SimulatedI2pBenchmark#goodI2pPath' -Dsurefire.failIfNoSpecifiedTests=false}
+ * (or {@code #poorI2pPath}, or {@code #poorI2pPathWindows} for ministreaming alone with two
+ * receive windows; docs/benchmarks.md, "Over a simulated I2P network").
  */
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class SimulatedI2pBenchmark {
