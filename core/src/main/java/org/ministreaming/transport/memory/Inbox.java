@@ -80,6 +80,39 @@ final class Inbox {
         }
     }
 
+    /**
+     * Queues an envelope in the order of due times, behind those due no later, without waiting:
+     * a simulated path ({@link MemoryNetwork#setPath}) delivers by due time and, like a router,
+     * drops what finds no room.
+     *
+     * @return whether it was queued; {@code false} if the inbox is full
+     * @throws IOException if the inbox is closed
+     */
+    boolean putByDue(Envelope envelope) throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IOException("endpoint closed");
+            }
+            if (queuedBytes > 0 && queuedBytes + envelope.size() > capacityBytes) {
+                return false;
+            }
+            ListIterator<Envelope> position = queue.listIterator(queue.size());
+            while (position.hasPrevious()) {
+                if (position.previous().dueNanos() - envelope.dueNanos() <= 0) {
+                    position.next();
+                    break;
+                }
+            }
+            position.add(envelope);
+            queuedBytes += envelope.size();
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits for the next due envelope; {@code null} once the inbox is closed. */
     Envelope take() throws InterruptedException {
         lock.lock();

@@ -3,6 +3,8 @@ package org.ministreaming.transport.memory;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +14,8 @@ import org.ministreaming.transport.Destination;
 /**
  * An in-JVM message network: endpoints register under names ({@code mem:alice}) and exchange
  * messages, delivered reliably and in order per sender and receiver unless {@link LinkFaults}
- * say otherwise. Links between two endpoints can be cut and restored, for tests.
+ * say otherwise, or a simulated I2P path set between two of them ({@link #setPath},
+ * {@link PathConditions}) does. Links between two endpoints can be cut and restored, for tests.
  *
  * <p>Thread-safe.
  */
@@ -25,6 +28,7 @@ public final class MemoryNetwork {
 
     private final ConcurrentHashMap<Destination, MemoryTransport> endpoints = new ConcurrentHashMap<>();
     private final Set<Set<Destination>> cutLinks = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<List<Destination>, OneWayPath> paths = new ConcurrentHashMap<>();
     private final Random random;
     private volatile LinkFaults faults = LinkFaults.NONE;
 
@@ -73,7 +77,47 @@ public final class MemoryNetwork {
 
     /** Applies {@code newFaults} to every message sent from now on. */
     public void setFaults(LinkFaults newFaults) {
-        this.faults = java.util.Objects.requireNonNull(newFaults, "faults");
+        this.faults = Objects.requireNonNull(newFaults, "faults");
+    }
+
+    /**
+     * Simulates an I2P path between two endpoints, with {@code conditions} in each direction and a
+     * bandwidth queue of its own per direction: messages between them cross it instead of
+     * meeting the {@link LinkFaults}. Setting it again changes the conditions from now on, and the
+     * messages already queued for the bandwidth keep their place (stall a path by setting a loss
+     * of 100 %, then set the old conditions again). A message that arrives at a full inbox is
+     * dropped, as a router drops, instead of making its sender wait.
+     */
+    public void setPath(Destination a, Destination b, PathConditions conditions) {
+        Objects.requireNonNull(conditions, "conditions");
+        for (List<Destination> direction : List.of(List.of(a, b), List.of(b, a))) {
+            paths.compute(direction, (key, path) -> {
+                if (path == null) {
+                    return new OneWayPath(conditions);
+                }
+                path.setConditions(conditions);
+                return path;
+            });
+        }
+    }
+
+    /** Removes the simulated path between two endpoints; the {@link LinkFaults} apply to them again. */
+    public void clearPath(Destination a, Destination b) {
+        paths.remove(List.of(a, b));
+        paths.remove(List.of(b, a));
+    }
+
+    /**
+     * What the simulated path from {@code from} to {@code to} did with the messages sent over it.
+     *
+     * @throws IllegalArgumentException if there is no path between them
+     */
+    public PathCounts pathCounts(Destination from, Destination to) {
+        OneWayPath path = paths.get(List.of(from, to));
+        if (path == null) {
+            throw new IllegalArgumentException("no simulated path from " + from + " to " + to);
+        }
+        return path.counts();
     }
 
     /**
@@ -119,6 +163,14 @@ public final class MemoryNetwork {
         MemoryTransport target = endpoints.get(to);
         if (target == null) {
             throw new ConnectException("no endpoint is registered at " + to);
+        }
+        OneWayPath path = paths.get(List.of(from, to));
+        if (path != null) {
+            OneWayPath.Crossing crossing = path.cross(bytes.remaining(), System.nanoTime(), random);
+            if (crossing.outcome() == OneWayPath.Outcome.DELIVERED) {
+                target.inbox().putByDue(new Inbox.Envelope(from, bytes, crossing.dueNanos()));
+            }
+            return;
         }
         LinkFaults current = faults;
         if (chance(current.dropPercent())) {
