@@ -168,9 +168,10 @@ public final class MemoryNetwork {
         if (path != null) {
             OneWayPath.Crossing crossing = path.cross(bytes.remaining(), System.nanoTime(), random);
             if (crossing.outcome() == OneWayPath.Outcome.DELIVERED) {
+                // A full inbox drops it, as a router's full queue would: lost on the way, not refused.
                 target.inbox().putByDue(new Inbox.Envelope(from, bytes, crossing.dueNanos()));
             }
-            return;
+            return true;
         }
         LinkFaults current = faults;
         if (chance(current.dropPercent())) {
