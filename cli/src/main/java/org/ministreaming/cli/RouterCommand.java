@@ -7,12 +7,14 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -59,7 +61,7 @@ final class RouterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (port < 0 || port > 65535) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535: " + port);
+            throw new ParameterException(spec.commandLine(), "--port must be 0-65535: " + port);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -100,7 +102,7 @@ final class RouterCommand implements Callable<Integer> {
 
     /** What to tell a person about the running router. */
     static String usage(PrivateRouter router) {
-        String options = PrivateRouter.SESSION_OPTIONS.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        String options = PrivateRouter.SESSION_OPTIONS.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(option -> " --i2cp-option " + option.getKey() + "=" + option.getValue()).collect(Collectors.joining());
         return "ministreaming: a private I2P router (no network) runs with I2CP at " + router.address()
                 + "; its sessions need tunnels of zero hops, so give the other commands --i2cp " + router.address() + options
