@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
                     + " one NAME.i2p=<Base64 destination> a line.",
             "Exits with 5 if the port is in use."},
         footer = {"", "Example:", "  ministreaming router &",
-            "  ministreaming listen --i2cp 127.0.0.1:7654 --i2cp-option inbound.length=0 --i2cp-option outbound.length=0"})
+            "  ministreaming listen --i2cp 127.0.0.1:7654 \\",
+            "      --i2cp-option inbound.length=0 --i2cp-option outbound.length=0"})
 final class RouterCommand implements Callable<Integer> {
 
     /** How long the router may take to answer on its I2CP port. */
@@ -60,6 +61,10 @@ final class RouterCommand implements Callable<Integer> {
     /** Starts the router, prints its address and runs until stopped. */
     @Override
     public Integer call() throws IOException {
+        if (((Main) spec.root().userObject()).trace()) {
+            throw new ParameterException(spec.commandLine(), "the router carries no ministreaming messages of its own;"
+                    + " --trace is for server, client, listen and connect");
+        }
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0-65535: " + port);
         }

@@ -44,6 +44,19 @@ class PrivateRouterTest {
     }
 
     @Test
+    void aPortOutOfRangeAndTraceAreUsageErrorsInOneLine() {
+        Run port = Run.of("router", "--port", "70000");
+        Run trace = Run.of("--trace", "router");
+
+        assertThat(port.err()).isEqualTo("ministreaming: --port must be 0-65535: 70000 (see 'ministreaming router --help')\n");
+        assertThat(trace.err()).startsWith("ministreaming: the router carries no ministreaming messages of its own;");
+        for (Run run : new Run[] {port, trace}) {
+            assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.err()).hasLineCount(1);
+        }
+    }
+
+    @Test
     void theChildRoutersAddressAnswersI2cpUntilItIsClosed() throws Exception {
         HostPort address;
         try (ChildRouter router = ChildRouter.start()) {
