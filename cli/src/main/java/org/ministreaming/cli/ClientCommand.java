@@ -34,7 +34,8 @@ final class ClientCommand extends NetworkCommand {
 
     @Option(names = "--peer", required = true, paramLabel = "DEST", converter = DestinationConverter.Peer.class,
             description = "The server tunnel to carry connections to: tcp://HOST:PORT, tls://HOST:PORT,"
-                    + " or i2p:<Base64 destination> (as the server prints it) with --i2cp.")
+                    + " or with --i2cp i2p:<Base64 destination> (as the server prints it) or an I2P name, i2p:NAME.b32.i2p"
+                    + " or i2p:HOST.i2p, which the router looks up once at start.")
     private Destination peer;
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.ListenConverter.class,
@@ -54,13 +55,14 @@ final class ClientCommand extends NetworkCommand {
     @Override
     int run(Lifetime lifetime) throws IOException {
         StreamManager manager = lifetime.own(dial.open(peer, limits.applyTo(stall.applyTo(streamOptions())).build(), lifetime, err()));
+        Destination target = dial.resolve(peer, err());
         Sessions sessions = lifetime.own(new Sessions("client", this::report, stall.duration(), limits.connections()));
         ServerSocket local = lifetime.own(bind());
         announce(out(), "listening on " + new HostPort(listen.host(), local.getLocalPort()));
         while (true) {
             Socket accepted = local.accept();
             String from = new HostPort(accepted.getInetAddress().getHostAddress(), accepted.getPort()).toString();
-            sessions.start(new Splice(accepted, null, "connection from " + from), splice -> splice.attach(manager.connect(peer)));
+            sessions.start(new Splice(accepted, null, "connection from " + from), splice -> splice.attach(manager.connect(target)));
         }
     }
 

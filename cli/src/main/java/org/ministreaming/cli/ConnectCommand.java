@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
 final class ConnectCommand extends NetcatCommand {
 
     @Parameters(index = "0", paramLabel = "DEST", converter = DestinationConverter.Peer.class,
-            description = "The peer: tcp://HOST:PORT, tls://HOST:PORT, or i2p:<Base64 destination> with --i2cp.")
+            description = "The peer: tcp://HOST:PORT, tls://HOST:PORT, or with --i2cp i2p:<Base64 destination>"
+                    + " or an I2P name, i2p:NAME.b32.i2p or i2p:HOST.i2p, which the router looks up.")
     private Destination peer;
 
     @Mixin
@@ -45,9 +46,10 @@ final class ConnectCommand extends NetcatCommand {
     @Override
     int run(Lifetime lifetime) throws IOException {
         StreamManager manager = lifetime.own(dial.open(peer, streamOptions().build(), lifetime, err()));
+        Destination target = dial.resolve(peer, err());
         StreamSocket stream;
         try {
-            stream = lifetime.own(manager.connect(peer));
+            stream = lifetime.own(manager.connect(target));
         } catch (ConnectException | SocketTimeoutException e) {
             throw new CommandFailure(ExitCodes.UNREACHABLE, e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package org.ministreaming.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,7 +36,10 @@ import picocli.CommandLine.Spec;
                     + " --receive-buffer, --plain-receive-allowance and --receive-budget apply to its two managers.",
             "With --drop, --duplicate or --reorder the transfer runs over a lossy link through the reliable delivery layer,"
                     + " and prints how many messages it retransmitted and how many duplicates it discarded.",
-            "Exits with 0 if everything matched, 1 if not, and with --transport i2cp 7 if the router cannot be reached."})
+            "With --transport i2cp and no --i2cp, it starts a private I2P router with no network for the demo (as the router"
+                    + " command does), and stops it at the end: the I2P demo needs nothing but Java.",
+            "Exits with 0 if everything matched, 1 if not, and with --transport i2cp 7 if the router cannot be reached"
+                    + " or does not build tunnels in time."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--size", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSize.class,
@@ -51,13 +55,18 @@ final class DemoCommand implements Callable<Integer> {
     private DemoTransport transport;
 
     @Option(names = "--i2cp", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
-            defaultValue = I2cpTransportBuilder.DEFAULT_HOST + ":" + I2cpTransportBuilder.DEFAULT_PORT,
-            description = "With --transport i2cp: the I2CP address of the I2P router. Default: ${DEFAULT-VALUE}.")
+            description = "With --transport i2cp: the I2CP address of the I2P router, usually " + I2cpTransportBuilder.DEFAULT_HOST
+                    + ":" + I2cpTransportBuilder.DEFAULT_PORT + ". Without it, the demo starts a private router of its own.")
     private HostPort router;
 
     @Option(names = "--i2cp-option", paramLabel = "NAME=VALUE", converter = SessionOption.Converter.class,
             description = "With --transport i2cp: a session option for the router, such as inbound.length=0; repeat it for more.")
     private List<SessionOption> sessionOptions = new ArrayList<>();
+
+    @Option(names = "--i2cp-timeout", paramLabel = "SECONDS", converter = I2pEndpoint.Seconds.class,
+            description = "With --transport i2cp: how long to wait for the router to open each session and build its tunnels"
+                    + " before giving up (exit code 7). Default: 180.")
+    private Duration timeout = I2cpTransportBuilder.DEFAULT_OPEN_TIMEOUT;
 
     @Mixin
     private LossyLink link;
@@ -82,12 +91,35 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--drop, --duplicate, --reorder and --reliable apply to the in-memory network only");
         }
         ParseResult given = spec.commandLine().getParseResult();
-        if ((given.hasMatchedOption("--i2cp") || given.hasMatchedOption("--i2cp-option")) && transport != DemoTransport.I2CP) {
-            throw new ParameterException(spec.commandLine(), "--i2cp and --i2cp-option are for --transport i2cp");
+        if ((given.hasMatchedOption("--i2cp") || given.hasMatchedOption("--i2cp-option") || given.hasMatchedOption("--i2cp-timeout"))
+                && transport != DemoTransport.I2CP) {
+            throw new ParameterException(spec.commandLine(), "--i2cp, --i2cp-option and --i2cp-timeout are for --transport i2cp");
         }
         receive.check();
-        DemoTransport.Router i2p = new DemoTransport.Router(router, List.copyOf(sessionOptions));
         CoreLogging.configure(main.verbose());
+        if (transport != DemoTransport.I2CP || router != null) {
+            return play(new DemoTransport.Router(router, List.copyOf(sessionOptions), timeout, spec.commandLine().getErr()));
+        }
+        try (ChildRouter own = startRouter()) {
+            List<SessionOption> options = new ArrayList<>(sessionOptions);
+            PrivateRouter.SESSION_OPTIONS.forEach((name, value) -> options.add(0, new SessionOption(name, value)));
+            return play(new DemoTransport.Router(own.address(), List.copyOf(options), timeout, spec.commandLine().getErr()));
+        }
+    }
+
+    /** A private router in a child process, for {@code --transport i2cp} without {@code --i2cp}. */
+    private ChildRouter startRouter() throws CommandFailure {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("ministreaming: no --i2cp given: starting a private I2P router (no network) for the demo");
+        err.flush();
+        try (WaitProgress progress = WaitProgress.start(err, "the private I2P router to start", ChildRouter.START_LIMIT)) {
+            return ChildRouter.start();
+        } catch (IOException e) {
+            throw new CommandFailure(ExitCodes.TRANSPORT_UNAVAILABLE, e.getMessage(), e);
+        }
+    }
+
+    private int play(DemoTransport.Router i2p) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         List<String> failures = new ArrayList<>();
         List<String> differed = new SeedConversations(out, transport.network(LossyLink.perfect(), i2p)).play();

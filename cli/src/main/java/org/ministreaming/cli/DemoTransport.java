@@ -1,11 +1,12 @@
 package org.ministreaming.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
-import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.i2cp.I2cpTransport;
 import org.ministreaming.transport.i2cp.I2cpTransportBuilder;
 import org.ministreaming.transport.memory.MemoryNetwork;
@@ -54,7 +55,7 @@ enum DemoTransport {
     I2CP {
         @Override
         Network network(LossyLink link, Router router) {
-            return (name, listening, options) -> I2pEndpoint.start(router.transport(), router.address(), options);
+            return (name, listening, options) -> router.open(options);
         }
 
         @Override
@@ -79,19 +80,27 @@ enum DemoTransport {
     }
 
     /**
-     * The I2P router the {@link #I2CP} endpoints use ({@code demo --i2cp}, {@code --i2cp-option}).
-     * Immutable and thread-safe.
+     * The I2P router the {@link #I2CP} endpoints use ({@code demo --i2cp}, {@code --i2cp-option},
+     * {@code --i2cp-timeout}). Immutable and thread-safe.
      *
      * @param address the router's I2CP address
      * @param options the session options for every endpoint
+     * @param timeout how long opening a session may take
+     * @param err where the progress of a slow open goes
      */
-    record Router(HostPort address, List<SessionOption> options) {
+    record Router(HostPort address, List<SessionOption> options, Duration timeout, PrintWriter err) {
 
-        /** A new endpoint on the router, with new keys, not yet started. */
-        Transport transport() {
-            I2cpTransportBuilder builder = I2cpTransport.builder().router(address.host(), address.port());
+        /**
+         * A new endpoint on the router, with new keys, through the reliable delivery layer.
+         *
+         * @throws CommandFailure with {@link ExitCodes#TRANSPORT_UNAVAILABLE} if the session
+         *     cannot be opened in time
+         */
+        StreamManager open(StreamOptions streamOptions) throws CommandFailure {
+            I2cpTransportBuilder builder = I2cpTransport.builder().router(address.host(), address.port()).openTimeout(timeout);
             options.forEach(option -> builder.sessionOption(option.name(), option.value()));
-            return builder.build();
+            I2cpTransport i2cp = builder.buildPlain();
+            return I2pEndpoint.start(i2cp, builder.withReliableLayer(i2cp), address, streamOptions, err);
         }
     }
 

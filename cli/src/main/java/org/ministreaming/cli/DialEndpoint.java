@@ -96,4 +96,17 @@ final class DialEndpoint {
         }
         return StreamManager.open(builder.build(), options);
     }
+
+    /**
+     * The destination to dial for {@code peer}: itself, or for an I2P name the full destination
+     * the router finds for it. Call it after {@link #open}.
+     *
+     * @param peer the destination {@link #open} was given
+     * @param err where the progress of a long lookup goes
+     * @throws CommandFailure with {@link ExitCodes#UNKNOWN_NAME} if the router does not know the
+     *     name
+     */
+    Destination resolve(Destination peer, PrintWriter err) throws CommandFailure {
+        return i2p.selected() ? i2p.resolve(peer, err) : peer;
+    }
 }

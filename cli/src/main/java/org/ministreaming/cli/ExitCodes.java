@@ -25,6 +25,8 @@ final class ExitCodes {
     static final int UNREACHABLE = 6;
     /** The transport is unavailable: no I2P router answered at the I2CP address, or it would not open the session. */
     static final int TRANSPORT_UNAVAILABLE = 7;
+    /** An I2P name ({@code i2p:NAME.b32.i2p} or {@code i2p:HOST.i2p}) is unknown to the router. */
+    static final int UNKNOWN_NAME = 9;
     /** The JVM ran out of memory, in any thread: the process ends at once, for a supervisor to restart it. */
     static final int OUT_OF_MEMORY = 8;
 

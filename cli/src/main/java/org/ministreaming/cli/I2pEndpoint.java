@@ -3,22 +3,28 @@ package org.ministreaming.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
+import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.i2cp.I2cpTransport;
 import org.ministreaming.transport.i2cp.I2cpTransportBuilder;
 import org.ministreaming.transport.i2cp.I2pKeys;
+import org.ministreaming.transport.i2cp.I2pNames;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The I2P options of the network commands ({@code --i2cp HOST:PORT}, which selects I2P, and
@@ -56,6 +62,14 @@ final class I2pEndpoint {
                     + " for a router of your own without peers); repeat it for more. They go to the router as given.")
     private List<SessionOption> sessionOptions = new ArrayList<>();
 
+    @Option(names = "--i2cp-timeout", paramLabel = "SECONDS", converter = Seconds.class,
+            description = "How long to wait for the router to open the session and build its tunnels, and to look up an I2P name,"
+                    + " before giving up (exit code 7, or 9 for a name it does not know). Default: 180.")
+    private Duration timeout;
+
+    /** The I2CP transport under the manager {@link #open} made; {@code null} before. */
+    private I2cpTransport opened;
+
     /** Whether {@code --i2cp} was given: the command runs over I2P. */
     boolean selected() {
         return router != null;
@@ -68,7 +82,8 @@ final class I2pEndpoint {
      * @throws ParameterException naming the first such option
      */
     void checkUnused(CommandSpec command) {
-        String given = keys != null ? "--keys" : plain ? "--plain" : !sessionOptions.isEmpty() ? "--i2cp-option" : null;
+        String given = keys != null ? "--keys" : plain ? "--plain" : !sessionOptions.isEmpty() ? "--i2cp-option"
+                : timeout != null ? "--i2cp-timeout" : null;
         if (given != null) {
             throw new ParameterException(command.commandLine(), given + " is for I2P: add --i2cp HOST:PORT,"
                     + " the I2CP address of the router (usually 127.0.0.1:7654)");
@@ -77,37 +92,94 @@ final class I2pEndpoint {
 
     /**
      * Opens the I2CP session and starts a manager on it. Blocks until the router has built the
-     * session's tunnels. The transport is owned by {@code lifetime} from the start, so that a
+     * session's tunnels, saying so on {@code err} when that takes a while, for at most
+     * {@code --i2cp-timeout}. The transport is owned by {@code lifetime} from the start, so that a
      * stop ends the wait (the command then exits as stopped).
      *
      * @param options the manager's options
      * @param lifetime the command's lifetime
-     * @param err where the new destination is announced when {@code --keys} names no file yet
+     * @param err where the new destination is announced when {@code --keys} names no file yet,
+     *     and the progress goes
      * @return the manager
      * @throws CommandFailure with {@link ExitCodes#TRANSPORT_UNAVAILABLE} if the router cannot be
-     *     reached or does not open the session
+     *     reached, does not open the session, or does not build its tunnels in time
      * @throws IOException if the key file cannot be read or written
      */
     StreamManager open(StreamOptions options, Lifetime lifetime, PrintWriter err) throws IOException {
-        I2cpTransportBuilder builder = I2cpTransport.builder().router(router.host(), router.port()).keys(identity(err));
+        I2cpTransportBuilder builder = I2cpTransport.builder().router(router.host(), router.port()).keys(identity(err))
+                .openTimeout(timeout());
         sessionOptions.forEach(option -> builder.sessionOption(option.name(), option.value()));
-        return start(lifetime.own(plain ? builder.buildPlain() : builder.build()), router, options);
+        I2cpTransport i2cp = builder.buildPlain();
+        StreamManager manager = start(i2cp, lifetime.own(plain ? i2cp : builder.withReliableLayer(i2cp)), router, options, err);
+        opened = i2cp;
+        return manager;
     }
 
     /**
-     * Starts a manager on an I2CP transport.
+     * The full destination to dial for {@code peer}: {@code peer} itself, or for an I2P name the
+     * destination the router finds for it, saying so on {@code err} when that takes a while. Call
+     * it after {@link #open}.
      *
-     * @param transport the transport, not yet started
+     * @param peer the destination given on the command line
+     * @param err where the progress goes
+     * @throws CommandFailure with {@link ExitCodes#UNKNOWN_NAME} if the router does not know the
+     *     name, or {@link ExitCodes#TRANSPORT_UNAVAILABLE} if it could not be asked
+     */
+    Destination resolve(Destination peer, PrintWriter err) throws CommandFailure {
+        if (I2pNames.name(peer).isEmpty()) {
+            return peer;
+        }
+        try (WaitProgress progress = WaitProgress.start(err, "the I2P router at " + router + " to look up " + peer, timeout())) {
+            return opened.resolve(peer, timeout());
+        } catch (UnknownHostException e) {
+            throw new CommandFailure(ExitCodes.UNKNOWN_NAME, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CommandFailure(ExitCodes.TRANSPORT_UNAVAILABLE, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a manager on an I2CP transport, saying on {@code err} what it waits for when the
+     * router takes a while to build the session's tunnels.
+     *
+     * @param i2cp the I2CP transport, not yet started
+     * @param transport the transport the manager runs on: {@code i2cp}, or a layer over it
      * @param router the router's I2CP address, for the error
      * @param options the manager's options
+     * @param err where the progress goes
      * @throws CommandFailure with {@link ExitCodes#TRANSPORT_UNAVAILABLE} if the session cannot
-     *     be opened; when nothing answered at {@code router}, the line says just that
+     *     be opened in time; when nothing answered at {@code router}, the line says just that
      */
-    static StreamManager start(Transport transport, HostPort router, StreamOptions options) throws CommandFailure {
-        try {
+    static StreamManager start(I2cpTransport i2cp, Transport transport, HostPort router, StreamOptions options, PrintWriter err)
+            throws CommandFailure {
+        String what = "the I2P router at " + router + " to open a session for " + i2cp.base32() + " and build its tunnels";
+        try (WaitProgress progress = WaitProgress.start(err, what, i2cp.openTimeout())) {
             return StreamManager.open(transport, options);
+        } catch (SocketTimeoutException e) {
+            throw new CommandFailure(ExitCodes.TRANSPORT_UNAVAILABLE, e.getMessage() + "; wait longer with --i2cp-timeout SECONDS", e);
         } catch (IOException e) {
             throw new CommandFailure(ExitCodes.TRANSPORT_UNAVAILABLE, unavailable(router, e), e);
+        }
+    }
+
+    private Duration timeout() {
+        return timeout != null ? timeout : I2cpTransportBuilder.DEFAULT_OPEN_TIMEOUT;
+    }
+
+    /** A whole number of seconds, at least 1, for picocli. Stateless and thread-safe. */
+    static final class Seconds implements ITypeConverter<Duration> {
+        /** Anything else is a usage error. */
+        @Override
+        public Duration convert(String text) {
+            try {
+                long seconds = Long.parseLong(text);
+                if (seconds >= 1 && seconds <= Integer.MAX_VALUE) {
+                    return Duration.ofSeconds(seconds);
+                }
+            } catch (NumberFormatException e) {
+                // Reported below, with the other bad values.
+            }
+            throw new TypeConversionException("'" + text + "' is not a whole number of seconds from 1 up");
         }
     }
 

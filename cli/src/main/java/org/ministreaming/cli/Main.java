@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
             ExitCodes.MALFORMED_INPUT + ":trace: a line of the input was no valid message",
             ExitCodes.CANNOT_LISTEN + ":cannot listen: the port is in use or the address is not local",
             ExitCodes.UNREACHABLE + ":the peer refused the connection or could not be reached",
-            ExitCodes.TRANSPORT_UNAVAILABLE + ":the I2P router could not be reached, or would not open the session",
+            ExitCodes.TRANSPORT_UNAVAILABLE + ":the I2P router could not be reached, would not open the session, or did not build"
+                    + " its tunnels in time",
+            ExitCodes.UNKNOWN_NAME + ":the I2P router does not know the i2p: name (NAME.b32.i2p or HOST.i2p) to dial",
             "130:stopped by SIGINT (143: by SIGTERM), after closing every connection"},
         subcommands = {
             DemoCommand.class,
@@ -37,6 +39,7 @@ import picocli.CommandLine.Spec;
             ListenCommand.class,
             ConnectCommand.class,
             KeygenCommand.class,
+            RouterCommand.class,
             TraceCommand.class,
             BenchCommand.class})
 public final class Main implements Callable<Integer> {

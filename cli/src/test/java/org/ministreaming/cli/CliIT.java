@@ -26,11 +26,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.ministreaming.StreamManager;
+import org.ministreaming.transport.i2cp.I2cpTransport;
+import org.ministreaming.transport.i2cp.I2cpTransportBuilder;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.i2cp.testing.SharedRouter;
 
@@ -121,11 +125,31 @@ class CliIT {
             assertThat(connect.awaitExit()).as(connect.err.text()).isZero();
             assertThat(listen.awaitExit()).as(listen.err.text()).isZero();
             assertThat(connect.out.text()).isEmpty();
-            assertThat(connect.err.text()).isEmpty();
-            assertThat(listen.err.text()).matches("new I2P keys in \\S+, destination (i2p:\\S+ \\([a-z2-7]{52}\\.b32\\.i2p\\))\n"
+            assertThat(I2pArgs.withoutProgress(connect.err.text())).isEmpty();
+            assertThat(I2pArgs.withoutProgress(listen.err.text()))
+                    .matches("new I2P keys in \\S+, destination (i2p:\\S+ \\([a-z2-7]{52}\\.b32\\.i2p\\))\n"
                     + "listening on \\1\n");
         }
         assertThat(Files.mismatch(in, out)).as("first byte that differs").isEqualTo(-1);
+    }
+
+    @Test
+    @Timeout(180)
+    void theRouterCommandPrintsAnI2cpAddressThatOpensSessions() throws Exception {
+        try (Cli router = Cli.spawn("router", "--port", "0")) {
+            HostPort address = HostPort.parse(router.out.await(Pattern.compile("127\\.0\\.0\\.1:\\d+"), Duration.ofSeconds(120)).group(), false);
+            I2cpTransportBuilder session = I2cpTransport.builder().router(address.host(), address.port());
+            PrivateRouter.SESSION_OPTIONS.forEach(session::sessionOption);
+            try (StreamManager manager = StreamManager.open(session.build())) {
+                assertThat(manager.localDestination().scheme()).isEqualTo("i2p");
+            }
+            router.requestStop();
+            assertThat(router.awaitExit()).isEqualTo(SIGTERM_EXIT);
+            assertThat(router.out.text()).isEqualTo(address + "\n");
+            assertThat(router.err.text()).contains("ministreaming: a private I2P router (no network) runs with I2CP at " + address
+                    + "; its sessions need tunnels of zero hops, so give the other commands --i2cp " + address
+                    + " --i2cp-option inbound.length=0 --i2cp-option outbound.length=0;");
+        }
     }
 
     @Test

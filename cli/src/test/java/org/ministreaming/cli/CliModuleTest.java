@@ -17,7 +17,7 @@ import picocli.CommandLine;
 
 /**
  * The command-line tool's module descriptor, resolved as on the module path, with picocli and
- * I2P's jar as automatic modules. The other tests run on the class path; this one runs a command
+ * I2P's jars as automatic modules. The other tests run on the class path; this one runs a command
  * inside the module layer, so picocli fills the commands' options across the module boundary and
  * a missing {@code opens} or {@code requires} fails here.
  */
@@ -29,7 +29,8 @@ class CliModuleTest {
 
     private static ModuleLayer.Controller layer() throws Exception {
         ModuleFinder finder = ModuleFinder.of(locationOf(Main.class), locationOf(StreamManager.class),
-                locationOf(I2cpTransport.class), locationOf(net.i2p.data.Destination.class), locationOf(CommandLine.class));
+                locationOf(I2cpTransport.class), locationOf(net.i2p.data.Destination.class), locationOf(net.i2p.router.Router.class),
+                locationOf(CommandLine.class));
         Configuration configuration = ModuleLayer.boot().configuration()
                 .resolve(finder, ModuleFinder.of(), Set.of("org.ministreaming.cli"));
         return ModuleLayer.defineModulesWithOneLoader(configuration, List.of(ModuleLayer.boot()), ClassLoader.getPlatformClassLoader());

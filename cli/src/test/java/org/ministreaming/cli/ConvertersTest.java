@@ -3,10 +3,12 @@ package org.ministreaming.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.i2cp.I2pKeys;
 
 class ConvertersTest {
@@ -62,7 +64,7 @@ class ConvertersTest {
         "tcp://u@127.0.0.1:7000", "tcp:-", "127.0.0.1:7000", "tcp://127.0.0.1:7000?q"})
     void rejectsWhatCannotBeDialled(String text) {
         assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse(text, false))
-                .withMessage("'" + text + "' is not tcp://HOST:PORT, tls://HOST:PORT or i2p:<Base64 destination>");
+                .withMessage("'" + text + "' is not tcp://HOST:PORT, tls://HOST:PORT, i2p:<Base64 destination>, i2p:NAME.b32.i2p or i2p:HOST.i2p");
     }
 
     @Test
@@ -74,8 +76,25 @@ class ConvertersTest {
         assertThat(DestinationConverter.parse("I2P:" + base64, false)).isEqualTo(keys.destination());
         assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse("i2p:" + base64, true))
                 .withMessageStartingWith("to listen on I2P, give --i2cp HOST:PORT");
-        assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse("i2p:" + keys.base32(), false))
-                .withMessageContaining("is a .b32.i2p name");
+    }
+
+    @Test
+    void readsI2pNamesToDialInLowerCase() {
+        I2pKeys keys = I2pKeys.generate();
+
+        assertThat(DestinationConverter.parse("i2p:" + keys.base32().toUpperCase(Locale.ROOT), false))
+                .isEqualTo(Destination.of("i2p:" + keys.base32()));
+        assertThat(DestinationConverter.parse("I2P:Example-Site.I2P", false)).isEqualTo(Destination.of("i2p:example-site.i2p"));
+        assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse("i2p:" + keys.base32(), true))
+                .withMessageStartingWith("to listen on I2P, give --i2cp HOST:PORT");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"i2p:abc.b32.i2p", "i2p:-bad.i2p", "i2p:a..i2p", "i2p:.i2p", "i2p:under_score.i2p",
+        "i2p:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.i2p"})
+    void rejectsMalformedI2pNames(String text) {
+        assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse(text, false))
+                .withMessageContaining("is not an I2P name: expected i2p:<52 Base32 characters>.b32.i2p or i2p:HOST.i2p");
     }
 
     @ParameterizedTest

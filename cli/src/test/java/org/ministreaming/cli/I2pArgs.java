@@ -23,6 +23,14 @@ final class I2pArgs {
         return args;
     }
 
+    /**
+     * The error output without the lines that say what an I2CP command waits for, which a slow
+     * moment of the test router can bring ({@link WaitProgress}).
+     */
+    static String withoutProgress(String err) {
+        return err.replaceAll("ministreaming: (still )?waiting for [^\n]*\n", "");
+    }
+
     /** {@code before}, the router's options, then {@code after}: a whole command line. */
     static String[] command(I2pRouter router, List<String> before, String... after) {
         return Stream.of(before.stream(), on(router).stream(), Stream.of(after)).flatMap(s -> s).toArray(String[]::new);

@@ -3,6 +3,8 @@ package org.ministreaming.transport.i2cp;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +26,9 @@ import org.ministreaming.transport.Transport;
  *       cannot be told is dropped.</li>
  *   <li><b>Every other message</b> (the reliable layer's frames) travels in an {@link Envelope}
  *       that names the sender, I2CP protocol {@value Envelope#PROTOCOL}.</li>
+ *   <li><b>Names.</b> {@code i2p:NAME.b32.i2p} and {@code i2p:HOST.i2p} point at a destination
+ *       without being one; {@link #resolve} asks the router for the full destination, which is
+ *       what the engine and {@link #send} take.</li>
  *   <li><b>Losing the router.</b> When the session drops (the router stopped or the link to it
  *       broke), every peer this endpoint talked with is reported lost, so their connections
  *       fail at once, a warning is logged, sends fail with an error naming the router (and
@@ -58,6 +63,7 @@ public final class I2cpTransport implements Transport {
     private final Destination local;
     private final RouterSession session;
     private final DestinationCache destinations = new DestinationCache();
+    private final NameResolver names;
     private final PlainSenders plainSenders = new PlainSenders();
     private final Set<Destination> peers = ConcurrentHashMap.newKeySet();
     private final AtomicLong unattributed = new AtomicLong();
@@ -71,7 +77,9 @@ public final class I2cpTransport implements Transport {
         this.destinationBytes = keys.destinationBytes();
         this.local = keys.destination();
         this.tap = builder.tap();
-        this.session = new RouterSession(router, keys, builder.sessionOptions(), new Listener(), this::sessionLost);
+        this.names = new NameResolver(router);
+        this.session = new RouterSession(router, keys, builder.sessionOptions(), new Listener(), this::sessionLost,
+                builder.openTimeout());
         this.outbox = new Outbox(keys.base32().substring(0, 8), this::sendReply, this::reportLost);
     }
 
@@ -113,6 +121,37 @@ public final class I2cpTransport implements Transport {
         }
         outbox.start();
         session.open();
+    }
+
+    /**
+     * The full destination an {@code i2p:} URI points at: the URI itself if it holds a full
+     * destination, otherwise the destination the router finds for its name
+     * ({@linkplain I2pNames I2P's names}), for {@code StreamManager.connect}. Found names are
+     * remembered (the least recently used of 256 forgotten first), so asking again costs
+     * nothing; names not found are asked again. Call it after {@link #start}; any thread may.
+     *
+     * @param uri an {@code i2p:} URI: a full destination, {@code NAME.b32.i2p} or {@code HOST.i2p}
+     * @param timeout how long the router may take to find a name
+     * @return the {@code i2p:} URI of the full destination
+     * @throws IllegalArgumentException if {@code uri} is no {@code i2p:} destination or name
+     * @throws java.net.UnknownHostException if the router does not know the name
+     * @throws IOException if the router cannot be asked now (no session), or the lookup failed
+     */
+    public Destination resolve(Destination uri, Duration timeout) throws IOException {
+        Optional<String> name = I2pNames.name(uri);
+        if (name.isEmpty()) {
+            return destinations.uri(destinations.i2p(uri));
+        }
+        I2PSession current = session.current();
+        if (current == null) {
+            throw session.notConnected();
+        }
+        return destinations.uri(names.resolve(current, name.get(), timeout));
+    }
+
+    /** How many names {@link #resolve} remembers now. */
+    int namesRemembered() {
+        return names.size();
     }
 
     @Override
@@ -237,6 +276,11 @@ public final class I2cpTransport implements Transport {
         if (above != null && !session.isClosed()) {
             above.onPeerLost(peer, cause);
         }
+    }
+
+    /** How long opening the session may take ({@link I2cpTransportBuilder#openTimeout}). */
+    public Duration openTimeout() {
+        return session.openTimeout();
     }
 
     /** Whether the session with the router is up now. */

@@ -29,12 +29,20 @@ public final class I2cpTransportBuilder {
      */
     static final Duration ACK_DELAY = Duration.ofMillis(1);
 
+    /**
+     * How long opening a session may take by default, the router's tunnels built included: a
+     * router with peers builds them in seconds, one that has just joined the network may need
+     * a minute or two.
+     */
+    public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofMinutes(3);
+
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private I2pKeys keys;
     private final Properties sessionOptions = new Properties();
     private Predicate<Destination> plainPeers = peer -> false;
     private I2cpTransport.SendTap tap = I2cpTransport.SendTap.NONE;
+    private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
 
     I2cpTransportBuilder() {
         // Sends return at once; the reliable layer, not I2CP, confirms delivery.
@@ -83,6 +91,23 @@ public final class I2cpTransportBuilder {
     }
 
     /**
+     * How long opening the session may take, from the connection to the router until its
+     * tunnels are built (default {@link #DEFAULT_OPEN_TIMEOUT}); each try to reconnect after the
+     * router was lost has as long. When it passes, {@link I2cpTransport#start} fails with a
+     * {@link java.net.SocketTimeoutException} that says what was waited for.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
+    public I2cpTransportBuilder openTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the open timeout must be positive: " + timeout);
+        }
+        this.openTimeout = timeout;
+        return this;
+    }
+
+    /**
      * The peers to talk with in plain mode from the first message on, as the original expects
      * (default: none; peers that speak plain to us are answered in plain anyway).
      *
@@ -101,7 +126,19 @@ public final class I2cpTransportBuilder {
      * @return a transport not yet started
      */
     public Transport build() {
-        return ReliableTransport.builder(buildPlain()).startPlain(plainPeers).ackDelay(ACK_DELAY).build();
+        return withReliableLayer(buildPlain());
+    }
+
+    /**
+     * The reliable delivery layer, as {@link #build} adds it, over a transport this builder made
+     * with {@link #buildPlain}: for a caller that also needs the I2CP transport itself, for
+     * example to {@linkplain I2cpTransport#resolve resolve names}.
+     *
+     * @param plain the I2CP transport, not yet started
+     * @return a transport not yet started, which starts and closes {@code plain}
+     */
+    public Transport withReliableLayer(I2cpTransport plain) {
+        return ReliableTransport.builder(plain).startPlain(plainPeers).ackDelay(ACK_DELAY).build();
     }
 
     /**
@@ -140,6 +177,10 @@ public final class I2cpTransportBuilder {
         copy.setProperty(I2PClient.PROP_TCP_HOST, host);
         copy.setProperty(I2PClient.PROP_TCP_PORT, Integer.toString(port));
         return copy;
+    }
+
+    Duration openTimeout() {
+        return openTimeout;
     }
 
     I2cpTransport.SendTap tap() {

@@ -9,7 +9,8 @@ import org.ministreaming.transport.Destination;
  * Converts between I2P destinations and the URIs the library prints: {@code i2p:} followed by
  * the destination in I2P's Base64 (516 characters for a classic destination), the form I2P's own
  * tools show and accept. The {@code .b32.i2p} name is for people to read; reaching a peer takes
- * the full destination. Stateless and thread-safe.
+ * the full destination, which {@link I2cpTransport#resolve} finds for a name ({@link I2pNames}).
+ * Stateless and thread-safe.
  */
 public final class I2pDestinations {
 
@@ -46,9 +47,9 @@ public final class I2pDestinations {
             throw new IllegalArgumentException("not an I2P destination: '" + uri + "' (expected i2p:<Base64 destination>)");
         }
         String base64 = uri.uri().substring(SCHEME.length() + 1);
-        if (base64.endsWith(".b32.i2p")) {
-            throw new IllegalArgumentException("'" + uri + "' is a .b32.i2p name, which only names a destination's hash;"
-                    + " give the full destination (i2p:<Base64>, as `ministreaming keygen` prints it)");
+        if (I2pNames.name(uri).isPresent()) {
+            throw new IllegalArgumentException("'" + uri + "' is an I2P name, which only points at a destination;"
+                    + " resolve it first (I2cpTransport.resolve) or give the full destination (i2p:<Base64>)");
         }
         try {
             return new net.i2p.data.Destination(base64);

@@ -2,9 +2,12 @@ package org.ministreaming.transport.i2cp;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import net.i2p.client.I2PSession;
@@ -16,7 +19,9 @@ import org.ministreaming.transport.TransportThreads;
 /**
  * The I2CP session of one {@link I2cpTransport}, through its life: opened, lost when the router
  * goes away, opened again by a thread of its own ({@code ministreaming-i2cp-reconnect-*}, with the
- * same keys, after 1, 2, 4 ... up to 30 s) until that succeeds or the transport is closed.
+ * same keys, after 1, 2, 4 ... up to 30 s) until that succeeds or the transport is closed. Each
+ * try to open a session gives up after the open timeout: a thread of its own
+ * ({@code ministreaming-i2cp-deadline-*}) ends the session still connecting then.
  *
  * <p>Thread-safe: the session is swapped under this object's lock and read without it.
  */
@@ -33,6 +38,7 @@ final class RouterSession {
     private final Properties options;
     private final I2PSessionMuxedListener listener;
     private final Consumer<IOException> onLost;
+    private final Duration openTimeout;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicLong disconnects = new AtomicLong();
     private volatile I2PSession session;
@@ -49,9 +55,12 @@ final class RouterSession {
      * @param options the session options, the router's address among them
      * @param listener I2P's callbacks, for every session opened
      * @param onLost told, outside any lock, when an open session was lost
+     * @param openTimeout how long one try to open a session may take, tunnels built included
      */
-    RouterSession(String router, I2pKeys keys, Properties options, I2PSessionMuxedListener listener, Consumer<IOException> onLost) {
+    RouterSession(String router, I2pKeys keys, Properties options, I2PSessionMuxedListener listener, Consumer<IOException> onLost,
+            Duration openTimeout) {
         this.router = router;
+        this.openTimeout = openTimeout;
         this.keys = keys;
         this.options = options;
         this.listener = listener;
@@ -59,8 +68,10 @@ final class RouterSession {
     }
 
     /**
-     * Opens the session; blocks until the router has built its tunnels or {@link #close} is called.
+     * Opens the session; blocks until the router has built its tunnels, the open timeout passed,
+     * or {@link #close} is called.
      *
+     * @throws SocketTimeoutException if the session was not open within the open timeout
      * @throws IOException if the router cannot be reached or refuses, or this was closed meanwhile
      */
     void open() throws IOException {
@@ -73,6 +84,11 @@ final class RouterSession {
             }
             session = opened;
         }
+    }
+
+    /** How long one try to open a session may take. */
+    Duration openTimeout() {
+        return openTimeout;
     }
 
     /** The open session, or {@code null} while there is none. */
@@ -157,17 +173,75 @@ final class RouterSession {
         }
         created.addMuxedSessionListener(listener, I2PSession.PROTO_ANY, I2PSession.PORT_ANY);
         connecting = created;
+        Deadline deadline = new Deadline(created);
         try {
             if (closed) {
                 throw new IOException("the transport was closed");
             }
             created.connect();
+            if (!deadline.finish()) {
+                throw new I2PSessionException("ended at the deadline");
+            }
             return created;
         } catch (I2PSessionException e) {
             destroy(created);
-            throw refused(e);
+            throw deadline.expired() ? timedOut(e) : refused(e);
         } finally {
+            deadline.cancel();
             connecting = null;
+        }
+    }
+
+    /** Why the wait ended: what was waited for, and how long. */
+    private SocketTimeoutException timedOut(I2PSessionException e) {
+        SocketTimeoutException timeout = new SocketTimeoutException("gave up after " + openTimeout.toSeconds()
+                + " s waiting for the I2P router at " + router + " to open a session for " + keys.base32()
+                + " and build its tunnels (a router that has just started, or has few peers, can take minutes)");
+        timeout.initCause(e);
+        return timeout;
+    }
+
+    /**
+     * Ends one session still connecting when the open timeout passes, on a thread of its own that
+     * ends as soon as the try does. The try and the watcher race for one state change, so a
+     * session is either returned open or ended, never both.
+     */
+    private final class Deadline {
+        private static final int RUNNING = 0;
+        private static final int FINISHED = 1;
+        private static final int EXPIRED = 2;
+
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
+        private final Thread watcher;
+
+        Deadline(I2PSession trying) {
+            watcher = new Thread(() -> {
+                try {
+                    if (!done.await(openTimeout.toMillis(), TimeUnit.MILLISECONDS) && state.compareAndSet(RUNNING, EXPIRED)) {
+                        destroy(trying);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "ministreaming-i2cp-deadline-" + keys.base32().substring(0, 8));
+            watcher.setDaemon(true);
+            watcher.start();
+        }
+
+        /** Whether the try ended in time: the session may be kept. */
+        boolean finish() {
+            return state.compareAndSet(RUNNING, FINISHED) || state.get() == FINISHED;
+        }
+
+        /** Whether the watcher ended the session at the deadline. */
+        boolean expired() {
+            return state.get() == EXPIRED;
+        }
+
+        void cancel() {
+            done.countDown();
+            TransportThreads.joinUninterruptibly(watcher);
         }
     }
 

@@ -91,7 +91,7 @@ class I2pKeysTest {
         assertThatThrownBy(() -> I2pDestinations.fromUri(Destination.of("tcp://host:1"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not an I2P destination");
         assertThatThrownBy(() -> I2pDestinations.fromUri(Destination.of("i2p:" + keys.base32()))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(".b32.i2p name");
+                .hasMessageContaining("is an I2P name, which only points at a destination; resolve it first");
         assertThatThrownBy(() -> I2pDestinations.fromUri(Destination.of("i2p:AAAA"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected i2p:<Base64 destination>");
     }

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -120,6 +121,31 @@ public final class I2pRouter implements AutoCloseable {
         props.setProperty("outbound.backupQuantity", "0");
         props.setProperty("i2cp.dontPublishLeaseSet", "true");
         return props;
+    }
+
+    /**
+     * Names a destination in the router's address book ({@code router/hosts.txt}, which its
+     * naming service reads when asked), so that its sessions can look {@code name} up.
+     *
+     * @param name a host name such as {@code example.i2p}
+     * @param destinationBase64 the destination in I2P's Base64
+     * @throws IOException if the file cannot be written
+     */
+    public synchronized void addHostName(String name, String destinationBase64) throws IOException {
+        Files.writeString(hostsFile(), name + "=" + destinationBase64 + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Takes every name out of the router's address book again.
+     *
+     * @throws IOException if the file cannot be deleted
+     */
+    public synchronized void clearHostNames() throws IOException {
+        Files.deleteIfExists(hostsFile());
+    }
+
+    private Path hostsFile() {
+        return baseDir.resolve("router").resolve("hosts.txt");
     }
 
     /**
