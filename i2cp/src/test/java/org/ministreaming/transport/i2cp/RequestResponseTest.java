@@ -2,6 +2,8 @@ package org.ministreaming.transport.i2cp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,7 @@ import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamSocket;
 import org.ministreaming.testing.Await;
+import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.i2cp.testing.SharedRouter;
@@ -35,11 +38,11 @@ class RequestResponseTest {
         try {
             transport.start(new Transport.Receiver() {
                 @Override
-                public void onMessage(org.ministreaming.transport.Destination from, java.nio.ByteBuffer message) {
+                public void onMessage(Destination from, ByteBuffer message) {
                 }
 
                 @Override
-                public void onPeerLost(org.ministreaming.transport.Destination peer, java.io.IOException cause) {
+                public void onPeerLost(Destination peer, IOException cause) {
                 }
             });
             assertThat(transport.tcpNoDelay()).isTrue();
