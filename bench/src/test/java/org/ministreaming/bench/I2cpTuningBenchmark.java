@@ -18,8 +18,8 @@ import org.ministreaming.transport.reliable.ReliableTransport;
 
 /**
  * What two settings do to ministreaming over I2CP, on one router in one run, measured as
- * {@link Measurement} says: the reliable layer's ack delay (1 ms over I2CP by default; 20 ms, the
- * layer's general default, here) and the receive buffer, which is the flow-control window
+ * {@link Measurement} says: the reliable layer's ack delay (5 ms over I2CP by default, 1 ms
+ * before issue 14; 20 ms, the layer's general default, here) and the receive buffer, which is the flow-control window
  * (256 KiB by default; 1 MiB and 4 MiB here). Not part of the normal build; run it with
  * {@code ./mvnw -B -pl bench -am test -Dbenchmark=true -Dtest=I2cpTuningBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  * (docs/benchmarks.md, "Over a real I2P router (I2CP)").

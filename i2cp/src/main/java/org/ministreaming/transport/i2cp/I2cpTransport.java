@@ -293,6 +293,12 @@ public final class I2cpTransport implements Transport {
         return session.disconnects();
     }
 
+    /** Whether the session's connection to the router has {@code TCP_NODELAY} on ({@link NoDelay}), for tests. */
+    boolean tcpNoDelay() throws ReflectiveOperationException, java.net.SocketException {
+        I2PSession current = session.current();
+        return current != null && NoDelay.isSet(current);
+    }
+
     /** Plain messages dropped because nothing told who sent them. */
     public long unattributedMessages() {
         return unattributed.get();

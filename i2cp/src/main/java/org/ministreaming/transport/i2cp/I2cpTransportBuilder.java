@@ -22,12 +22,17 @@ public final class I2cpTransportBuilder {
     public static final int DEFAULT_PORT = 7654;
 
     /**
-     * The reliable layer's ack delay over I2CP: 1 ms, not the layer's 20 ms. Neither I2P's client
-     * library nor the router sets {@code TCP_NODELAY} on the I2CP connection, so a small message
-     * can wait in a socket until the next one leaves; a prompt acknowledgement is that next one.
-     * It took a connect from 22 ms to under 3 ms (docs/benchmarks.md).
+     * The reliable layer's ack delay over I2CP: 5 ms, not the layer's 20 ms. The router leaves
+     * Nagle's algorithm on for its side of the I2CP connection, so when it passes two small
+     * messages to one client in a row, the second waits until the client's kernel acknowledges
+     * the first, up to 40 ms (our side has {@code TCP_NODELAY}, {@link NoDelay}). A pure
+     * acknowledgement just before an answer is such a pair: 5 ms lets an answer that comes soon
+     * carry the acknowledgement instead (1 ms did not: a request/response took a median of 42
+     * ms), while an acknowledgement owed at the end of an exchange still leaves before the next
+     * one begins (20 ms did not: it met the next connection's first messages). docs/benchmarks.md,
+     * "Request/response over I2CP".
      */
-    static final Duration ACK_DELAY = Duration.ofMillis(1);
+    static final Duration ACK_DELAY = Duration.ofMillis(5);
 
     /**
      * How long opening a session may take by default, the router's tunnels built included: a

@@ -182,6 +182,7 @@ final class RouterSession {
             if (!deadline.finish()) {
                 throw new I2PSessionException("ended at the deadline");
             }
+            NoDelay.set(created);
             return created;
         } catch (I2PSessionException e) {
             destroy(created);
