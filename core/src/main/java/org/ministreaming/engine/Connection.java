@@ -3,7 +3,6 @@ package org.ministreaming.engine;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -202,25 +201,30 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         }
     }
 
-    /** Waits until up to {@code wanted} bytes may be sent and takes their credit. */
+    /**
+     * Waits until up to {@code wanted} bytes may be sent and takes their credit; probes the peer
+     * now and then while it waits ({@link CreditWait}), outside the lock.
+     */
     private int reserve(int wanted) throws IOException {
+        CreditWait wait = new CreditWait(writeTimeoutMillis, System.nanoTime());
         lock.lock();
         try {
-            long timeout = writeTimeoutMillis;
-            long remaining = TimeUnit.MILLISECONDS.toNanos(timeout);
             while (true) {
                 checkWritable();
                 int granted = credit == null ? wanted : credit.take(wanted);
                 if (granted > 0) {
                     return granted;
                 }
-                if (timeout == 0) {
-                    stateChanged.await();
-                } else if (remaining <= 0) {
-                    throw new SocketTimeoutException("Write timed out after " + timeout + " ms: " + peer
-                            + " granted no credit, its reader is not keeping up");
-                } else {
-                    remaining = stateChanged.awaitNanos(remaining);
+                long nanos = wait.next(System.nanoTime(), peer);
+                if (nanos > 0) {
+                    stateChanged.awaitNanos(nanos);
+                    continue;
+                }
+                lock.unlock();
+                try {
+                    engine.liveness().probe(peer);
+                } finally {
+                    lock.lock();
                 }
             }
         } catch (InterruptedException e) {
