@@ -190,8 +190,10 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 try {
                     engine.send(peer, data);
                 } catch (IOException e) {
-                    fail(new IOException("sending to " + peer + " failed: " + e.getMessage(), e), false);
-                    throw e;
+                    IOException sending = new IOException("sending to " + peer + " failed: " + e.getMessage(), e);
+                    fail(sending, false);
+                    // Failed first for another reason, such as the peer lost: that is what the writer gets.
+                    throw failure == null || failure == sending ? e : Failures.again(failure);
                 }
                 offset += n;
                 length -= n;
@@ -201,10 +203,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         }
     }
 
-    /**
-     * Waits until up to {@code wanted} bytes may be sent and takes their credit; probes the peer
-     * now and then while it waits ({@link CreditWait}), outside the lock.
-     */
+    /** Waits until up to {@code wanted} bytes may be sent and takes their credit, probing the peer meanwhile ({@link CreditWait}). */
     private int reserve(int wanted) throws IOException {
         CreditWait wait = new CreditWait(writeTimeoutMillis, System.nanoTime());
         lock.lock();
