@@ -54,9 +54,7 @@ import org.ministreaming.transport.Transport;
  * <p>Threads: one timer thread, {@code ministreaming-reliable-<destination>}, started on first
  * use, runs retransmissions, delayed acknowledgements and the retry limit; its sends may wait
  * for the inner transport's backpressure. Everything else runs on the callers' threads and on the
- * inner transport's receive threads, which send by replies only. A sender that was waiting for
- * room when its peer was lost tells the receiver ({@link Receiver#onPeerLost}) before it throws,
- * unless a thread of the layer told it already. {@link #close} stops the timer
+ * inner transport's receive threads, which send by replies only. {@link #close} stops the timer
  * and the inner transport.
  *
  * <p>Thread-safe.
@@ -152,9 +150,8 @@ public final class ReliableTransport implements Transport {
      * <p>If this throws, the message may still arrive (at most once): a frame the inner transport
      * refused stays in the window and is sent again, as the engine above can cope with.
      *
-     * @throws IOException if the transport is closed, the peer was declared lost while waiting
-     *     (the receiver has heard {@link Receiver#onPeerLost} by then, on this thread if no
-     *     other told it first), or the inner transport refused the message
+     * @throws IOException if the transport is closed, the peer was declared lost while waiting,
+     *     or the inner transport refused the message
      */
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
@@ -197,15 +194,7 @@ public final class ReliableTransport implements Transport {
                 throw new IOException("the reliable transport at " + localDestination() + " is closed");
             }
             Peer peer = peer(to);
-            SendPlan plan;
-            try {
-                plan = peer.planSend(message, reply, () -> closed);
-            } catch (IOException e) {
-                // The peer was lost while this waited: the receiver above hears of it before the
-                // sender does, so that it can fail the peer's connections with the loss itself.
-                tellLost(peer);
-                throw e;
-            }
+            SendPlan plan = peer.planSend(message, reply, () -> closed);
             switch (plan.kind()) {
                 case PLAIN -> {
                     return transmit(plan.bytes(), to, reply);

@@ -89,36 +89,6 @@ class OneSidedLossTest {
         ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
     }
 
-    @Test
-    void aWriterWaitingForRoomInTheLayersWindowFailsWithPeerLostWhenTheLayerGivesUp() throws Exception {
-        ReliableTransport serverTransport = transport("server");
-        ReliableTransport clientTransport = transport("client", 2);
-        StreamOptions options = StreamOptions.builder().readTimeout(WRITE_TIMEOUT).writeTimeout(WRITE_TIMEOUT).build();
-        try (StreamManager server = StreamManager.open(serverTransport, options);
-             StreamManager client = StreamManager.open(clientTransport, options)) {
-            StreamServerSocket listening = server.serverSocket();
-            Async.Running<StreamSocket> accepting = Async.run(() -> listening.accept(Duration.ofSeconds(10)));
-            StreamSocket outgoing = client.connect(server.localDestination());
-            accepting.get(10, TimeUnit.SECONDS);
-            Async.Running<Integer> clientReading = Async.run(() -> outgoing.getInputStream().read());
-            Blocked.inRead(clientReading.thread());
-
-            network.setFaults(LinkFaults.NONE.withDropPercent(100));
-            Async.Running<Void> writing = Async.run(() -> {
-                outgoing.getOutputStream().write(new byte[4 * 32 * 1024]);
-                throw new AssertionError("four messages went through a window of two that is never acknowledged");
-            });
-            Await.parkedIn(writing.thread(), Peer.class, "planSend");
-
-            Throwable writeFailure = catchThrowable(() -> writing.get(PROMPTLY_SECONDS, TimeUnit.SECONDS));
-            Throwable readFailure = catchThrowable(() -> clientReading.get(PROMPTLY_SECONDS, TimeUnit.SECONDS));
-            assertThat(writeFailure).as("the client's writer").hasCauseExactlyInstanceOf(PeerLostException.class);
-            assertThat(writeFailure.getCause()).hasRootCauseMessage("no acknowledgement from mem:server after 5 tries");
-            assertThat(readFailure).as("the client's reader").hasCauseExactlyInstanceOf(PeerLostException.class);
-        }
-        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
-    }
-
     /** Reads until the stream fails or ends; returns the bytes read if it ends. */
     private static long drain(InputStream in) throws IOException {
         byte[] buffer = new byte[4096];
@@ -130,12 +100,7 @@ class OneSidedLossTest {
     }
 
     private ReliableTransport transport(String name) {
-        return transport(name, ReliableTransport.DEFAULT_WINDOW);
-    }
-
-    private ReliableTransport transport(String name, int window) {
         return ReliableTransport.builder(network.endpoint(name))
-                .window(window)
                 .minRto(Duration.ofMillis(50))
                 .initialRto(Duration.ofMillis(50))
                 .maxRto(Duration.ofMillis(400))
