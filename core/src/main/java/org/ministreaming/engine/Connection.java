@@ -221,7 +221,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 }
                 lock.unlock();
                 try {
-                    engine.liveness().probe(peer);
+                    engine.liveness().probe(peer, true);
                 } finally {
                     lock.lock();
                 }

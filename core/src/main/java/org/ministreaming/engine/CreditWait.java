@@ -9,8 +9,9 @@ import org.ministreaming.transport.Destination;
  * peer next. A writer waiting for credit has nothing of its own in flight, so without a probe it
  * would not learn that the peer is gone when only the peer's side noticed, as when the peer's
  * transport gave up on this endpoint while the path lost its credit: the probe (a ping, the
- * windows' round-trip probe) is something in flight, which the transport then delivers, or gives
- * up on and reports the peer lost.
+ * windows' round-trip probe, sent by {@link Engine#replyOrWait}, so that a transport that takes
+ * no reply now does not drop it) is something in flight, which the transport then delivers, or
+ * gives up on and reports the peer lost.
  *
  * <p>Not thread-safe: one writer's, used under its connection's lock.
  */
