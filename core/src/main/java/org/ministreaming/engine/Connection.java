@@ -3,7 +3,6 @@ package org.ministreaming.engine;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -191,8 +190,10 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 try {
                     engine.send(peer, data);
                 } catch (IOException e) {
-                    fail(new IOException("sending to " + peer + " failed: " + e.getMessage(), e), false);
-                    throw e;
+                    IOException sending = new IOException("sending to " + peer + " failed: " + e.getMessage(), e);
+                    fail(sending, false);
+                    // Failed first for another reason, such as the peer lost: that is what the writer gets.
+                    throw failure == null || failure == sending ? e : Failures.again(failure);
                 }
                 offset += n;
                 length -= n;
@@ -202,25 +203,27 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         }
     }
 
-    /** Waits until up to {@code wanted} bytes may be sent and takes their credit. */
+    /** Waits until up to {@code wanted} bytes may be sent and takes their credit, probing the peer meanwhile ({@link CreditWait}). */
     private int reserve(int wanted) throws IOException {
+        CreditWait wait = new CreditWait(writeTimeoutMillis, System.nanoTime());
         lock.lock();
         try {
-            long timeout = writeTimeoutMillis;
-            long remaining = TimeUnit.MILLISECONDS.toNanos(timeout);
             while (true) {
                 checkWritable();
                 int granted = credit == null ? wanted : credit.take(wanted);
                 if (granted > 0) {
                     return granted;
                 }
-                if (timeout == 0) {
-                    stateChanged.await();
-                } else if (remaining <= 0) {
-                    throw new SocketTimeoutException("Write timed out after " + timeout + " ms: " + peer
-                            + " granted no credit, its reader is not keeping up");
-                } else {
-                    remaining = stateChanged.awaitNanos(remaining);
+                long nanos = wait.next(System.nanoTime(), peer);
+                if (nanos > 0) {
+                    stateChanged.awaitNanos(nanos);
+                    continue;
+                }
+                lock.unlock();
+                try {
+                    engine.liveness().probe(peer, true);
+                } finally {
+                    lock.lock();
                 }
             }
         } catch (InterruptedException e) {

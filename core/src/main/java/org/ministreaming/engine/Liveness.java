@@ -114,13 +114,24 @@ final class Liveness {
      * {@link Engine#reply}; its pong updates the session's round trip.
      */
     void probe(Destination peer) {
+        probe(peer, false);
+    }
+
+    /**
+     * {@link #probe(Destination)}, but if {@code mayWait} by {@link Engine#replyOrWait}, for a
+     * thread that may wait for the transport (a writer waiting for credit), so the probe is not
+     * dropped when the transport takes no reply now.
+     */
+    void probe(Destination peer, boolean mayWait) {
         PeerSession session = engine.session(peer);
         long now = System.nanoTime();
         if (session == null || !session.probeDue(now)) {
             return;
         }
         PeerSession.Probe probe = session.startProbe(ConnectionId.random(random), random.nextLong(), now);
-        if (probe != null) {
+        if (probe != null && mayWait) {
+            engine.replyOrWait(peer, Message.ping(probe.id(), probe.token()));
+        } else if (probe != null) {
             engine.reply(peer, Message.ping(probe.id(), probe.token()));
         }
     }
