@@ -143,8 +143,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Bulk transfer: " + ByteSize.format(size) + " of random data (seed " + seed
                 + ") " + transport.route("sender", "receiver") + " over one connection");
-        out.println("   with flow control: the sender waits whenever the receiver's "
-                + ByteSize.format(receive.window()) + " buffer is full");
+        int window = receive.window();
+        int maxWindow = receive.maxWindow();
+        out.println("   with flow control: the sender waits whenever the receiver's window is full ("
+                + (maxWindow > window ? ByteSize.format(window) + " at first, growing to " + ByteSize.format(maxWindow) + " while the reader keeps up)"
+                        : ByteSize.format(window) + ", fixed)"));
         if (link.reliable()) {
             out.println("   " + link.describe());
         }

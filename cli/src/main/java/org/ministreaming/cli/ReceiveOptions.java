@@ -81,6 +81,11 @@ final class ReceiveOptions {
         return receiveBuffer == null ? StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE : perConnection("--receive-buffer", receiveBuffer);
     }
 
+    /** The most the window grows to; no more than {@link #window()} keeps it fixed. */
+    int maxWindow() {
+        return maxReceiveWindow == null ? StreamOptions.DEFAULT_MAX_RECEIVE_WINDOW : perConnection("--max-receive-window", maxReceiveWindow);
+    }
+
     private int perConnection(String option, long bytes) {
         if (bytes > MAX_PER_CONNECTION) {
             throw new ParameterException(mixee.commandLine(), option + " must be at most 1G, got " + ByteSize.format(bytes));

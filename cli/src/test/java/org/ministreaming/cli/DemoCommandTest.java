@@ -55,7 +55,7 @@ class DemoCommandTest {
                 "   matches the seed: A1 51 A0 50 50 52");
         int transfer = find(run.out(),
                 "Bulk transfer: 4 MiB of random data (seed 1) from mem:sender to mem:receiver over one connection",
-                "   with flow control: the sender waits whenever the receiver's 256 KiB buffer is full",
+                "   with flow control: the sender waits whenever the receiver's window is full (256 KiB at first, growing to 16 MiB while the reader keeps up)",
                 "   4194304 bytes in [0-9.]+ s: [0-9.]+ MiB/s",
                 "   SHA-256 of sent and received bytes match: \\p{XDigit}{64}");
         assertThat(List.of(a, b, c, transfer)).isSorted();

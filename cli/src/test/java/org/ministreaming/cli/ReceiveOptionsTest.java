@@ -103,6 +103,14 @@ class ReceiveOptionsTest {
         Run run = Run.of("demo", "--size", "1M", "--receive-buffer", "64K", "--plain-receive-allowance", "1M", "--receive-budget", "8M");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
-        assertThat(run.out()).contains("the sender waits whenever the receiver's 64 KiB buffer is full");
+        assertThat(run.out()).contains("the sender waits whenever the receiver's window is full (64 KiB at first, growing to 16 MiB");
+    }
+
+    @Test
+    void theDemoSaysWhenTheWindowIsFixed() {
+        Run run = Run.of("demo", "--size", "1M", "--receive-buffer", "64K", "--max-receive-window", "64K");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("the sender waits whenever the receiver's window is full (64 KiB, fixed)");
     }
 }
