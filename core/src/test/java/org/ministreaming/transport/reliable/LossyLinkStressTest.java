@@ -56,6 +56,7 @@ class LossyLinkStressTest {
         ReliableTransport serverTransport = local(network, "server", maxRetries);
         ReliableTransport clientTransport = local(network, "client", maxRetries);
         LossyTransfers.Outcome outcome;
+        long sendFailed = 0;
         try (StreamManager server = StreamManager.open(serverTransport, options);
              StreamManager client = StreamManager.open(clientTransport, options)) {
             outcome = LossyTransfers.run(server, client, connections, concurrency, maxBytes, seed);
@@ -67,11 +68,17 @@ class LossyLinkStressTest {
                         .containsEntry(Counter.LATE_ACK, 0L)
                         .containsEntry(Counter.OVERRUN, 0L)
                         .containsEntry(Counter.CREDIT_VIOLATION, 0L)
-                        .containsEntry(Counter.INTERNAL_ERROR, 0L)
-                        .containsEntry(Counter.SEND_FAILED, 0L);
+                        .containsEntry(Counter.INTERNAL_ERROR, 0L);
+                sendFailed += manager.statistics().get(Counter.SEND_FAILED);
             }
         }
         Map<ReliableCounter, Long> stats = Statistics.sum(serverTransport.statistics(), clientTransport.statistics());
+        // The only sends that may fail are replies (pongs, probes) that found the peer's window and
+        // the allowance beyond it full, which the reliable layer drops by design; never a data
+        // message, an ACK or a close. (A dropped credit grant is sent again by a waiting send, so
+        // the layer may count more drops than the engine counts failures.)
+        assertThat(sendFailed).as("engine sends that failed, against replies the reliable layer dropped")
+                .isLessThanOrEqualTo(stats.get(ReliableCounter.REPLIES_DROPPED));
         System.out.printf("%s: %d connections, %.1f MiB in %.1f s (%.1f MiB/s); %s%n", faults, outcome.connections(),
                 outcome.bytes() / 1048576.0, outcome.nanos() / 1e9, outcome.mebibytesPerSecond(), stats);
         ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
