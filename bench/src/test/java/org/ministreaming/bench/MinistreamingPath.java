@@ -12,8 +12,9 @@ import org.ministreaming.transport.i2cp.I2cpTransportBuilder;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 
 /**
- * ministreaming over the I2CP transport: two managers, each with an I2CP session of its own (new
- * keys) on the same router, with the router's zero-hop session options.
+ * ministreaming between two managers: over the I2CP transport, each with an I2CP session of its
+ * own (new keys) on the same router, with the router's zero-hop session options; or over any two
+ * transports ({@link SimulatedMinistreamingPath}).
  */
 final class MinistreamingPath implements StreamPath {
 
@@ -41,11 +42,26 @@ final class MinistreamingPath implements StreamPath {
      */
     static MinistreamingPath open(String name, I2pRouter router, StreamOptions options, Function<I2cpTransportBuilder, Transport> build)
             throws IOException {
-        StreamManager server = StreamManager.open(build.apply(transport(router)), options);
+        return open(name, options, () -> build.apply(transport(router)), () -> build.apply(transport(router)));
+    }
+
+    /** Makes one endpoint's transport. */
+    interface TransportFactory {
+        Transport make() throws IOException;
+    }
+
+    /**
+     * Opens a server manager and a client manager, on the transports the factories make.
+     *
+     * @param name the name in the results
+     * @param options the managers' options
+     */
+    static MinistreamingPath open(String name, StreamOptions options, TransportFactory server, TransportFactory client) throws IOException {
+        StreamManager serverManager = StreamManager.open(server.make(), options);
         try {
-            return new MinistreamingPath(name, server, StreamManager.open(build.apply(transport(router)), options));
+            return new MinistreamingPath(name, serverManager, StreamManager.open(client.make(), options));
         } catch (IOException | RuntimeException e) {
-            server.close();
+            serverManager.close();
             throw e;
         }
     }

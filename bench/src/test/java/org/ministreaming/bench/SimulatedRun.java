@@ -9,10 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Queue;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +17,9 @@ import org.ministreaming.transport.memory.PathConditions;
 
 /**
  * Measures one {@link SimulatedStreamPath}: connects with a 1-byte request and its reply, bulk
- * transfers checked with SHA-256, and a bulk transfer through which the path stalls. The server
- * accepts on a thread of its own and serves each connection there, as the first byte the client
- * sends asks: {@code R}, a request it answers with one byte; {@code B}, a bulk transfer whose
- * length follows in 8 bytes, answered with the SHA-256 of what arrived. Connections are closed on
- * another thread, outside the timing.
+ * transfers checked with SHA-256, and a bulk transfer through which the path stalls. Its
+ * {@link PathServer} serves each connection as the first byte the client sends asks: {@code R}, a request it answers with one byte; {@code B}, a bulk transfer whose
+ * length follows in 8 bytes, answered with the SHA-256 of what arrived.
  *
  * <p>Not thread-safe: one client call at a time.
  */
@@ -32,7 +27,6 @@ final class SimulatedRun implements AutoCloseable {
 
     private static final int REQUEST = 'R';
     private static final int BULK = 'B';
-    private static final long STOP_LIMIT_SECONDS = 10;
 
     /**
      * One connect.
@@ -57,19 +51,16 @@ final class SimulatedRun implements AutoCloseable {
     private final SimulatedStreamPath path;
     private final PathConditions conditions;
     private final int writeBytes;
-    private final Thread acceptor;
-    private final ExecutorService closer = Executors.newSingleThreadExecutor(task -> daemon(task, "sim-close"));
-    private final Queue<Exception> failures = new ConcurrentLinkedQueue<>();
+    private final PathServer server;
     private volatile long restoredAtNanos;
     private volatile boolean restored;
     private volatile long firstReadAfterRestoreNanos = -1;
-    private volatile boolean closed;
 
     private SimulatedRun(SimulatedStreamPath path, PathConditions conditions, int writeBytes) {
         this.path = path;
         this.conditions = conditions;
         this.writeBytes = writeBytes;
-        this.acceptor = daemon(this::acceptLoop, "sim-accept");
+        this.server = PathServer.start(path, "sim", this::serve);
     }
 
     /**
@@ -80,9 +71,7 @@ final class SimulatedRun implements AutoCloseable {
      *     other benchmarks; ministreaming sends each write as messages of at most 32 KiB)
      */
     static SimulatedRun start(SimulatedStreamPath path, PathConditions conditions, int writeBytes) {
-        SimulatedRun run = new SimulatedRun(path, conditions, writeBytes);
-        run.acceptor.start();
-        return run;
+        return new SimulatedRun(path, conditions, writeBytes);
     }
 
     /** The path measured. */
@@ -101,11 +90,11 @@ final class SimulatedRun implements AutoCloseable {
             int reply = link.in().read();
             long replied = System.nanoTime();
             if (reply != 1) {
-                throw withFailures(new IOException(path.name() + ": the 1-byte reply did not arrive (read " + reply + ")"));
+                throw server.withFailures(new IOException(path.name() + ": the 1-byte reply did not arrive (read " + reply + ")"));
             }
             return new Connect(connected - start, replied - start);
         } finally {
-            closeLater(link);
+            server.closeLater(link);
         }
     }
 
@@ -116,7 +105,7 @@ final class SimulatedRun implements AutoCloseable {
      */
     Bulk bulk(long bytes, long seed, Duration stallAfter, Duration stall) throws IOException {
         Link link = path.connect();
-        ScheduledExecutorService stalls = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "sim-stall"));
+        ScheduledExecutorService stalls = Executors.newSingleThreadScheduledExecutor(task -> PathServer.daemon(task, "sim-stall"));
         try {
             MessageDigest sent = sha256();
             DataOutputStream out = new DataOutputStream(link.out());
@@ -142,7 +131,7 @@ final class SimulatedRun implements AutoCloseable {
             try {
                 new DataInputStream(link.in()).readFully(received);
             } catch (IOException e) {
-                throw withFailures(e);
+                throw server.withFailures(e);
             }
             long nanos = System.nanoTime() - start;
             long resume = firstReadAfterRestoreNanos < 0 ? -1 : firstReadAfterRestoreNanos - restoredAtNanos;
@@ -150,7 +139,7 @@ final class SimulatedRun implements AutoCloseable {
         } finally {
             stalls.shutdownNow();
             path.setConditions(conditions);
-            closeLater(link);
+            server.closeLater(link);
         }
     }
 
@@ -162,36 +151,7 @@ final class SimulatedRun implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closed = true;
-        path.close();
-        try {
-            acceptor.join(TimeUnit.SECONDS.toMillis(STOP_LIMIT_SECONDS));
-            closer.shutdown();
-            closer.awaitTermination(STOP_LIMIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Link link;
-            try {
-                link = path.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    failures.add(e);
-                }
-                return;
-            }
-            try {
-                serve(link);
-            } catch (IOException | RuntimeException e) {
-                failures.add(e);
-            } finally {
-                closeLater(link);
-            }
-        }
+        server.close();
     }
 
     private void serve(Link link) throws IOException {
@@ -222,32 +182,11 @@ final class SimulatedRun implements AutoCloseable {
         }
     }
 
-    private IOException withFailures(IOException e) {
-        failures.forEach(e::addSuppressed);
-        return e;
-    }
-
-    private void closeLater(Link link) {
-        closer.execute(() -> {
-            try {
-                link.close();
-            } catch (IOException e) {
-                failures.add(e);
-            }
-        });
-    }
-
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-    }
-
-    private static Thread daemon(Runnable task, String name) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        return thread;
     }
 }
