@@ -271,7 +271,9 @@ final class Link {
             LOG.log(Level.DEBUG, () -> "link " + this + " open; the peer's hello names " + announced);
             byte[] message;
             while ((message = in.read()) != null) {
-                usedAfterRetired = retired;
+                if (retired) {
+                    usedAfterRetired = true;
+                }
                 deadlines.messageReceived();
                 transport.deliver(peer, ByteBuffer.wrap(message).asReadOnlyBuffer());
             }

@@ -58,28 +58,39 @@ final class ReadDeadlines implements FrameReader.Pacing {
 
     @Override
     public void beforeRead(long frameStartNanos) throws IOException {
+        Deadline kind;
         long deadline;
-        String expiry;
         if (!helloDone) {
+            kind = Deadline.HELLO;
             deadline = startedAt + helloNanos;
-            expiry = "no TLS handshake and hello within " + TimeUnit.NANOSECONDS.toMillis(helloNanos) + " ms";
         } else if (frameStartNanos >= 0) {
+            kind = Deadline.FRAME;
             deadline = frameStartNanos + frameNanos;
-            expiry = "a frame was begun and not finished within " + TimeUnit.NANOSECONDS.toMillis(frameNanos)
-                    + " ms (frameTimeout)";
         } else if (idleNanos > 0 && !used.getAsBoolean()) {
+            kind = Deadline.IDLE;
             deadline = lastMessageAt + idleNanos;
-            expiry = "the link carried no message for " + TimeUnit.NANOSECONDS.toMillis(idleNanos)
-                    + " ms and none of ours (idleTimeout)";
         } else {
             setTimeout(0);
             return;
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-            throw new BadPeerException(expiry);
+            throw new BadPeerException(expiry(kind));
         }
         setTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999))));
+    }
+
+    private enum Deadline { HELLO, FRAME, IDLE }
+
+    /** What a missed deadline means, worded only when one is missed: reads of a frame are the receive path. */
+    private String expiry(Deadline kind) {
+        return switch (kind) {
+            case HELLO -> "no TLS handshake and hello within " + TimeUnit.NANOSECONDS.toMillis(helloNanos) + " ms";
+            case FRAME -> "a frame was begun and not finished within " + TimeUnit.NANOSECONDS.toMillis(frameNanos)
+                    + " ms (frameTimeout)";
+            case IDLE -> "the link carried no message for " + TimeUnit.NANOSECONDS.toMillis(idleNanos)
+                    + " ms and none of ours (idleTimeout)";
+        };
     }
 
     private void setTimeout(int millis) throws IOException {
