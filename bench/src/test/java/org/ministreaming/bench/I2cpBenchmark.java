@@ -34,7 +34,8 @@ class I2cpBenchmark {
             contenders.add(StreamContender.start(
                     MinistreamingPath.open("ministreaming (I2CP, reliable)", router, options, I2cpTransportBuilder::build)));
             contenders.add(StreamContender.start(I2pStreamingPath.open(router, Measurement.READ_TIMEOUT)));
-            contenders.add(I2cpMessages.open(router));
+            contenders.add(I2cpMessages.open(router, true));
+            contenders.add(I2cpMessages.open(router, false));
             contenders.add(StreamContender.start(TcpPath.open(Measurement.READ_TIMEOUT)));
             List<Row> rows = Measurement.measure(contenders);
             System.out.println();
@@ -42,6 +43,7 @@ class I2cpBenchmark {
             System.out.println();
             rows.get(0).printRatios(rows.get(1), System.out);
             rows.get(0).printRatios(rows.get(2), System.out);
+            rows.get(0).printRatios(rows.get(3), System.out);
         } finally {
             Measurement.closeAll(contenders);
         }

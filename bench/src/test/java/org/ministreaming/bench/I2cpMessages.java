@@ -59,14 +59,17 @@ final class I2cpMessages implements Contender {
     private long sentTotal;
     private long lostTotal;
 
-    private I2cpMessages(I2pRouter router) throws IOException {
+    private final boolean gzip;
+
+    private I2cpMessages(I2pRouter router, boolean gzip) throws IOException {
+        this.gzip = gzip;
         for (int i = 0; i < messages.length; i++) {
             messages[i] = Payload.copy(i * MESSAGE_BYTES, MESSAGE_BYTES);
             messages[i][0] = DATA;
         }
-        sender = session(router, senderSide);
+        sender = session(router, senderSide, gzip);
         try {
-            receiver = session(router, receiverSide);
+            receiver = session(router, receiverSide, gzip);
         } catch (IOException e) {
             destroy(sender);
             throw e;
@@ -74,14 +77,18 @@ final class I2cpMessages implements Contender {
         receiverSide.replyTo = sender.getMyDestination();
     }
 
-    /** Opens both sessions on {@code router}. */
-    static I2cpMessages open(I2pRouter router) throws IOException {
-        return new I2cpMessages(router);
+    /**
+     * Opens both sessions on {@code router}.
+     *
+     * @param gzip whether I2P's client library gzips the messages (its default, {@code i2cp.gzip})
+     */
+    static I2cpMessages open(I2pRouter router, boolean gzip) throws IOException {
+        return new I2cpMessages(router, gzip);
     }
 
     @Override
     public String name() {
-        return "raw I2CP messages";
+        return gzip ? "raw I2CP messages" : "raw I2CP messages, no gzip";
     }
 
     @Override
@@ -167,11 +174,12 @@ final class I2cpMessages implements Contender {
         return ByteBuffer.allocate(9).put(kind).putLong(count).array();
     }
 
-    private static I2PSession session(I2pRouter router, I2PSessionMuxedListener listener) throws IOException {
+    private static I2PSession session(I2pRouter router, I2PSessionMuxedListener listener, boolean gzip) throws IOException {
         I2PClient client = I2PClientFactory.createClient();
         ByteArrayOutputStream keys = new ByteArrayOutputStream();
         Properties options = router.sessionOptions();
         options.setProperty(I2PClient.PROP_RELIABILITY, I2PClient.PROP_RELIABILITY_NONE);
+        options.setProperty("i2cp.gzip", Boolean.toString(gzip));
         try {
             client.createDestination(keys, SigType.EdDSA_SHA512_Ed25519);
             I2PSession session = client.createSession(new ByteArrayInputStream(keys.toByteArray()), options);
