@@ -7,6 +7,7 @@
 module org.ministreaming.i2cp {
     requires transitive org.ministreaming;
     requires transitive i2p;
+    requires jdk.net;
 
     exports org.ministreaming.transport.i2cp;
 }

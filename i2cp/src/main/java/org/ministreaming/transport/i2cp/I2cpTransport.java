@@ -293,10 +293,9 @@ public final class I2cpTransport implements Transport {
         return session.disconnects();
     }
 
-    /** Whether the session's connection to the router has {@code TCP_NODELAY} on ({@link NoDelay}), for tests. */
-    boolean tcpNoDelay() throws ReflectiveOperationException, java.net.SocketException {
-        I2PSession current = session.current();
-        return current != null && NoDelay.isSet(current);
+    /** The session's connection to the router ({@link RouterSocket}), for tests. */
+    RouterSocket routerSocket() {
+        return session.socket();
     }
 
     /** Plain messages dropped because nothing told who sent them. */
@@ -371,6 +370,7 @@ public final class I2cpTransport implements Transport {
             if (session.isClosed()) {
                 return;
             }
+            session.socket().acknowledgeReceived();
             byte[] bytes;
             try {
                 bytes = from.receiveMessage(id);

@@ -25,9 +25,10 @@ public final class I2cpTransportBuilder {
      * The reliable layer's ack delay over I2CP: 5 ms, not the layer's 20 ms. The router leaves
      * Nagle's algorithm on for its side of the I2CP connection, so when it passes two small
      * messages to one client in a row, the second waits until the client's kernel acknowledges
-     * the first, up to 40 ms (our side has {@code TCP_NODELAY}, {@link NoDelay}). A pure
-     * acknowledgement just before an answer is such a pair: 5 ms lets an answer that comes soon
-     * carry the acknowledgement instead (1 ms did not: a request/response took a median of 42
+     * the first, up to 40 ms where the kernel delays its acknowledgements ({@link RouterSocket}
+     * has ours acknowledge at once where the platform allows). A pure acknowledgement just before
+     * an answer is such a pair: 5 ms lets an answer that comes soon carry the acknowledgement
+     * instead (1 ms did not, before {@code TCP_QUICKACK}: a request/response took a median of 42
      * ms), while an acknowledgement owed at the end of an exchange still leaves before the next
      * one begins (20 ms did not: it met the next connection's first messages). docs/benchmarks.md,
      * "Request/response over I2CP".

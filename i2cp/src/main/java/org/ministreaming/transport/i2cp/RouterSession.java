@@ -45,6 +45,7 @@ final class RouterSession {
     private volatile I2PSession connecting;
     private volatile IOException lastFailure;
     private volatile boolean closed;
+    private volatile RouterSocket socket = RouterSocket.NONE;
     private Thread reconnector;
 
     /**
@@ -94,6 +95,11 @@ final class RouterSession {
     /** The open session, or {@code null} while there is none. */
     I2PSession current() {
         return session;
+    }
+
+    /** The TCP connection of the session opened last, or {@link RouterSocket#NONE}. */
+    RouterSocket socket() {
+        return socket;
     }
 
     /** Whether the session is open now. */
@@ -182,7 +188,7 @@ final class RouterSession {
             if (!deadline.finish()) {
                 throw new I2PSessionException("ended at the deadline");
             }
-            NoDelay.set(created);
+            socket = RouterSocket.of(created);
             return created;
         } catch (I2PSessionException e) {
             destroy(created);
