@@ -3,6 +3,7 @@ package org.ministreaming.transport.reliable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
@@ -45,6 +46,10 @@ final class Peer {
     private final SendState send;
     private final Framer framer;
     private final Losses losses = new Losses();
+    /** Whether the peer's current epoch announced that it joins segments ({@link Frame#SEGMENTS}). */
+    private boolean peerJoinsSegments;
+    /** The most payload bytes one frame carries; a longer message goes in segments to a peer that joins them. */
+    private final int segmentBytes;
     /** Whether the transport forgot this peer ({@link #retireIfIdle}): whoever holds it looks it up again. */
     volatile boolean retired;
     /** The timer task the transport scheduled last, and when it runs. */
@@ -61,14 +66,17 @@ final class Peer {
         this.send = new SendState(settings, counters);
         this.framer = new Framer(epochs, receive, counters);
         this.mode = startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
+        this.segmentBytes = settings.maxFrame() - Frame.HEADER;
     }
 
     // ---------------------------------------------------------------- sending
 
     /**
-     * Decides how to send one message: plain, in a frame now, or queued beyond the window. Waits
-     * while the window is full, unless it is a {@code reply}: that is numbered at once, ahead of
-     * senders waiting for room, and queued beyond the window if need be.
+     * Decides how to send one message: plain, in a frame now, or queued beyond the window. Towards
+     * a peer that joins segments, a message longer than a frame's payload goes in consecutive
+     * frames ({@link #segments}), numbered together so that nothing comes between them. Waits
+     * while the window lacks room for all of them, unless it is a {@code reply}: that is numbered
+     * at once, ahead of senders waiting for room, and queued beyond the window if need be.
      *
      * @throws IOException if the peer was declared lost while waiting, or the transport closed
      * @throws InterruptedIOException if interrupted while waiting
@@ -92,24 +100,29 @@ final class Peer {
                     counters.increment(ReliableCounter.PLAIN_PEERS);
                 }
                 if (mode == Mode.PLAIN) {
-                    return new SendPlan(SendPlan.Kind.PLAIN, Transmission.whole(message.message()), null);
+                    return new SendPlan(SendPlan.Kind.PLAIN, List.of(Transmission.whole(message.message())), null);
                 }
-                if (send.hasRoom()) {
-                    SendWindow.Entry<Outgoing> entry = send.sendNew(message, System.nanoTime());
-                    Transmission bytes = transmission(entry);
-                    timer.arm(this, entry.deadline());
-                    if (send.hasRoom()) {
+                List<Outgoing> parts = segments(message);
+                if (send.hasRoom(parts.size())) {
+                    long now = System.nanoTime();
+                    List<Transmission> frames = new ArrayList<>(parts.size());
+                    for (Outgoing part : parts) {
+                        SendWindow.Entry<Outgoing> entry = send.sendNew(part, now);
+                        frames.add(transmission(entry));
+                        timer.arm(this, entry.deadline());
+                    }
+                    if (send.hasRoom(1)) {
                         room.signal();
                     }
-                    return new SendPlan(SendPlan.Kind.FRAME, bytes, null);
+                    return new SendPlan(SendPlan.Kind.FRAME, frames, null);
                 }
                 if (reply) {
-                    if (send.hasRoomWithAllowance()) {
-                        send.queue(message);
-                        return new SendPlan(SendPlan.Kind.QUEUED, null, null);
+                    if (send.hasRoomWithAllowance(parts.size())) {
+                        parts.forEach(send::queue);
+                        return new SendPlan(SendPlan.Kind.QUEUED, List.of(), null);
                     }
                     counters.increment(ReliableCounter.REPLIES_DROPPED);
-                    return new SendPlan(SendPlan.Kind.FULL, null, destination + " acknowledges too little for the replies to it: "
+                    return new SendPlan(SendPlan.Kind.FULL, List.of(), destination + " acknowledges too little for the replies to it: "
                             + send.size() + " messages wait for it; a reply was dropped");
                 }
                 try {
@@ -123,6 +136,31 @@ final class Peer {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The message as it goes in frames: whole, or in segments of at most {@link #segmentBytes} when the
+     * peer joins segments, the message is longer than that and not longer than
+     * {@link Reassembly#LIMIT}, and it is not an opening message (which may travel as a probe).
+     * The segments are views of the message, not copies.
+     */
+    private List<Outgoing> segments(Outgoing message) {
+        ByteBuffer bytes = message.message();
+        int length = bytes.remaining();
+        if (!peerJoinsSegments || message.opening() || length <= segmentBytes || length > Reassembly.LIMIT) {
+            return List.of(message);
+        }
+        // As many segments as needed, of sizes that differ by at most one byte: no small last one.
+        int count = (length + segmentBytes - 1) / segmentBytes;
+        List<Outgoing> parts = new ArrayList<>(count);
+        int offset = 0;
+        for (int i = 0; i < count; i++) {
+            int size = length / count + (i < length % count ? 1 : 0);
+            ByteBuffer part = bytes.slice(bytes.position() + offset, size).asReadOnlyBuffer();
+            offset += size;
+            parts.add(new Outgoing(part, false, i < count - 1));
+        }
+        return parts;
     }
 
     /**
@@ -189,11 +227,25 @@ final class Peer {
                 }
             }
             mode = Mode.RELIABLE;
+            if (frame.joinsSegments()) {
+                peerJoinsSegments = true;
+            }
             if (ackValid) {
                 acknowledge(frame, now, actions);
             }
             if (frame.hasData()) {
-                receive.accept(frame, now, actions);
+                try {
+                    receive.accept(frame, now, actions);
+                } catch (IllegalStateException e) {
+                    String reason = destination + " broke the protocol: " + e.getMessage();
+                    counters.increment(ReliableCounter.OVERSIZED_MESSAGES);
+                    reset(reason, 0, null);
+                    actions.deliver.clear();
+                    actions.lost = reason;
+                    actions.ackNow = false;
+                    actions.drained = true;
+                    return actions;
+                }
             }
             actions.drained = !send.hasUnacknowledged();
             rearm();
@@ -221,8 +273,9 @@ final class Peer {
         for (SendWindow.Entry<Outgoing> entry : send.acknowledge(frame, now)) {
             actions.send.add(transmission(entry));
         }
-        for (int freed = before - send.size(); freed > 0; freed--) {
-            room.signal();
+        if (send.size() < before) {
+            // All: a sender of segments may need more room than one message's.
+            room.signalAll();
         }
     }
 
@@ -365,7 +418,7 @@ final class Peer {
     int[] retireIfIdle() {
         lock.lock();
         try {
-            if (retired || send.size() > 0 || receive.held() > 0 || receive.ackOwed() || losses.hasPending()) {
+            if (retired || send.size() > 0 || receive.held() > 0 || receive.reassembling() || receive.ackOwed() || losses.hasPending()) {
                 return null;
             }
             retired = true;
@@ -406,6 +459,7 @@ final class Peer {
      */
     private void reset(String reason, int adopt, IOException cause) {
         epochs.renew(adopt);
+        peerJoinsSegments = false;
         mode = adopt != 0 ? Mode.RELIABLE : startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
         send.fresh();
         receive.fresh();
@@ -432,6 +486,7 @@ final class Peer {
      */
     private void restartReceiving(String reason, int epoch) {
         epochs.replaceRemote(epoch);
+        peerJoinsSegments = false;
         receive.fresh();
         losses.restarted(reason);
     }

@@ -20,6 +20,7 @@ public final class ReliableTransportBuilder {
     private int maxRetries = ReliableTransport.DEFAULT_MAX_RETRIES;
     private Duration ackDelay = ReliableTransport.DEFAULT_ACK_DELAY;
     private Duration closeLinger = ReliableTransport.DEFAULT_CLOSE_LINGER;
+    private int maxFrame = ReliableTransport.DEFAULT_MAX_FRAME;
     private Predicate<Destination> startPlain = peer -> false;
     private Random random;
 
@@ -91,6 +92,23 @@ public final class ReliableTransportBuilder {
     }
 
     /**
+     * The largest frame in bytes, its 26-byte header included (default: no limit). A longer
+     * message of at most 64 KiB goes to a peer that announced it joins segments in several
+     * consecutive frames of about equal size, which the peer joins again before handing the
+     * message on; so over a path that loses large messages more often than small ones (I2P's
+     * tunnels cut them into 1 KiB pieces, and losing one loses the message) a loss costs one
+     * frame rather than the message. Peers of the layer's first version get whole messages.
+     * Every message of 64 KiB must fit in the window: {@code window} frames of this size.
+     */
+    public ReliableTransportBuilder maxFrame(int bytes) {
+        if (bytes <= Frame.HEADER) {
+            throw new IllegalArgumentException("maxFrame must be more than the " + Frame.HEADER + "-byte header: " + bytes);
+        }
+        this.maxFrame = bytes;
+        return this;
+    }
+
+    /**
      * Which peers not heard from yet get plain messages instead of frames (default: none).
      * Name peers running the original implementation here if we may speak first: it would
      * drop our frames. A peer that sends us a frame before we sent it anything is reliable
@@ -110,9 +128,15 @@ public final class ReliableTransportBuilder {
     /**
      * The transport.
      *
-     * @throws IllegalArgumentException if the RTO floor exceeds the ceiling, or the ack delay is not below the floor
+     * @throws IllegalArgumentException if the RTO floor exceeds the ceiling, the ack delay is not
+     *     below the floor, or a message of 64 KiB in frames of {@code maxFrame} would not fit in the window
      */
     public ReliableTransport build() {
+        long segments = ((long) Reassembly.LIMIT + maxFrame - Frame.HEADER - 1) / (maxFrame - Frame.HEADER);
+        if (segments > window) {
+            throw new IllegalArgumentException("a message of " + Reassembly.LIMIT + " bytes takes " + segments + " frames of maxFrame "
+                    + maxFrame + " bytes, more than the window of " + window);
+        }
         if (minRto.compareTo(maxRto) > 0) {
             throw new IllegalArgumentException("minRto " + minRto + " is above maxRto " + maxRto);
         }
@@ -121,7 +145,7 @@ public final class ReliableTransportBuilder {
                     + ", or every delayed acknowledgement would come after a retransmission");
         }
         ReliableTransport.Settings settings = new ReliableTransport.Settings(window, callbackAllowance < 0 ? window : callbackAllowance, minRto.toNanos(),
-                initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), startPlain,
+                initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), maxFrame, startPlain,
                 random != null ? random : new SecureRandom());
         return new ReliableTransport(inner, settings);
     }

@@ -46,12 +46,14 @@ final class SendState {
         return pending;
     }
 
-    boolean hasRoom() {
-        return window.hasRoom();
+    /** Whether {@code messages} more could be sent at once. */
+    boolean hasRoom(int messages) {
+        return window.hasRoom(messages);
     }
 
-    boolean hasRoomWithAllowance() {
-        return window.hasRoomWithAllowance();
+    /** Whether {@code messages} more may be numbered, queued beyond the window if need be. */
+    boolean hasRoomWithAllowance(int messages) {
+        return window.hasRoomWithAllowance(messages);
     }
 
     /** Messages in the window, queued ones included. */

@@ -145,14 +145,14 @@ final class SendWindow<T> {
         return next;
     }
 
-    /** Whether a message added now could be sent at once. */
-    boolean hasRoom() {
-        return size() < window;
+    /** Whether {@code messages} more added now could be sent at once. */
+    boolean hasRoom(int messages) {
+        return size() + messages <= window;
     }
 
-    /** Whether a message may be added at all, queued beyond the window if need be. */
-    boolean hasRoomWithAllowance() {
-        return size() < limit;
+    /** Whether {@code messages} more may be added at all, queued beyond the window if need be. */
+    boolean hasRoomWithAllowance(int messages) {
+        return size() + messages <= limit;
     }
 
     /**
@@ -162,7 +162,7 @@ final class SendWindow<T> {
      * @throws IllegalStateException if even the allowance is used up
      */
     Entry<T> add(T payload) {
-        if (!hasRoomWithAllowance()) {
+        if (!hasRoomWithAllowance(1)) {
             throw new IllegalStateException("send window and allowance full: " + size() + " messages");
         }
         if (ring == null) {

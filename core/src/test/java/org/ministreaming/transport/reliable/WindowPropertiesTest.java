@@ -167,7 +167,7 @@ class WindowPropertiesTest {
         }
 
         void send() {
-            if (nextMessage < messages && sender.hasRoom()) {
+            if (nextMessage < messages && sender.hasRoom(1)) {
                 SendWindow.Entry<Integer> entry = sender.add(nextMessage++);
                 assertThat(sender.mayTransmit(entry)).isTrue();
                 transmit(entry);
@@ -217,7 +217,7 @@ class WindowPropertiesTest {
         /** No more faults: everything still to send, and everything in flight, arrives. */
         void finishOnAPerfectNetwork() {
             for (int round = 0; round < 100_000 && (nextMessage < messages || sender.size() > 0); round++) {
-                while (nextMessage < messages && sender.hasRoom()) {
+                while (nextMessage < messages && sender.hasRoom(1)) {
                     send();
                 }
                 List<Data> inFlight = new ArrayList<>(frames);
