@@ -11,6 +11,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -46,10 +47,7 @@ final class Peer {
     private final SendState send;
     private final Framer framer;
     private final Losses losses = new Losses();
-    /** Whether the peer's current epoch announced that it joins segments ({@link Frame#SEGMENTS}). */
-    private boolean peerJoinsSegments;
-    /** The most payload bytes one frame carries; a longer message goes in segments to a peer that joins them. */
-    private final int segmentBytes;
+    private final Segmenter segmenter;
     /** Whether the transport forgot this peer ({@link #retireIfIdle}): whoever holds it looks it up again. */
     volatile boolean retired;
     /** The timer task the transport scheduled last, and when it runs. */
@@ -66,7 +64,7 @@ final class Peer {
         this.send = new SendState(settings, counters);
         this.framer = new Framer(epochs, receive, counters);
         this.mode = startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
-        this.segmentBytes = settings.maxFrame() - Frame.HEADER;
+        this.segmenter = new Segmenter(settings.maxFrame());
     }
 
     // ---------------------------------------------------------------- sending
@@ -74,7 +72,7 @@ final class Peer {
     /**
      * Decides how to send one message: plain, in a frame now, or queued beyond the window. Towards
      * a peer that joins segments, a message longer than a frame's payload goes in consecutive
-     * frames ({@link #segments}), numbered together so that nothing comes between them. Waits
+     * frames ({@link Segmenter}), numbered together so that nothing comes between them. Waits
      * while the window lacks room for all of them, unless it is a {@code reply}: that is numbered
      * at once, ahead of senders waiting for room, and queued beyond the window if need be.
      *
@@ -102,7 +100,7 @@ final class Peer {
                 if (mode == Mode.PLAIN) {
                     return new SendPlan(SendPlan.Kind.PLAIN, List.of(Transmission.whole(message.message())), null);
                 }
-                List<Outgoing> parts = segments(message);
+                List<Outgoing> parts = segmenter.split(message);
                 if (send.hasRoom(parts.size())) {
                     long now = System.nanoTime();
                     List<Transmission> frames = new ArrayList<>(parts.size());
@@ -139,31 +137,6 @@ final class Peer {
     }
 
     /**
-     * The message as it goes in frames: whole, or in segments of at most {@link #segmentBytes} when the
-     * peer joins segments, the message is longer than that and not longer than
-     * {@link Reassembly#LIMIT}, and it is not an opening message (which may travel as a probe).
-     * The segments are views of the message, not copies.
-     */
-    private List<Outgoing> segments(Outgoing message) {
-        ByteBuffer bytes = message.message();
-        int length = bytes.remaining();
-        if (!peerJoinsSegments || message.opening() || length <= segmentBytes || length > Reassembly.LIMIT) {
-            return List.of(message);
-        }
-        // As many segments as needed, of sizes that differ by at most one byte: no small last one.
-        int count = (length + segmentBytes - 1) / segmentBytes;
-        List<Outgoing> parts = new ArrayList<>(count);
-        int offset = 0;
-        for (int i = 0; i < count; i++) {
-            int size = length / count + (i < length % count ? 1 : 0);
-            ByteBuffer part = bytes.slice(bytes.position() + offset, size).asReadOnlyBuffer();
-            offset += size;
-            parts.add(new Outgoing(part, false, i < count - 1));
-        }
-        return parts;
-    }
-
-    /**
      * The bytes that carry a numbered message: a data frame, or a probe for an opening message
      * while nothing was heard from the peer.
      */
@@ -173,12 +146,7 @@ final class Peer {
 
     /** A pure acknowledgement if one is still owed (no frame carried it meanwhile), else {@code null}. */
     Transmission takeAck() {
-        lock.lock();
-        try {
-            return ackIfOwed();
-        } finally {
-            lock.unlock();
-        }
+        return locked(this::ackIfOwed);
     }
 
     private Transmission ackIfOwed() {
@@ -190,8 +158,7 @@ final class Peer {
     /** Takes a frame from the peer. */
     Actions onFrame(Frame frame, long now) {
         Actions actions = new Actions();
-        lock.lock();
-        try {
+        return locked(() -> {
             if (mode == Mode.PLAIN) {
                 counters.increment(ReliableCounter.FRAMES_FROM_PLAIN_PEERS);
                 actions.send.add(Transmission.whole(PLAIN_HINT));
@@ -227,17 +194,14 @@ final class Peer {
                 }
             }
             mode = Mode.RELIABLE;
-            if (frame.joinsSegments()) {
-                peerJoinsSegments = true;
-            }
+            segmenter.heard(frame);
             if (ackValid) {
                 acknowledge(frame, now, actions);
             }
             if (frame.hasData()) {
-                try {
-                    receive.accept(frame, now, actions);
-                } catch (IllegalStateException e) {
-                    String reason = destination + " broke the protocol: " + e.getMessage();
+                String broken = receive.accept(frame, now, actions);
+                if (broken != null) {
+                    String reason = destination + " broke the protocol: " + broken;
                     counters.increment(ReliableCounter.OVERSIZED_MESSAGES);
                     reset(reason, 0, null);
                     actions.deliver.clear();
@@ -250,9 +214,7 @@ final class Peer {
             actions.drained = !send.hasUnacknowledged();
             rearm();
             return actions;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private void onReset(Frame frame, Actions actions) {
@@ -287,8 +249,7 @@ final class Peer {
      * {@code null} if the peer is plain and the probe is an ordinary plain message to it.
      */
     Actions onProbe(Frame probe, long now) {
-        lock.lock();
-        try {
+        return locked(() -> {
             switch (mode) {
                 case PLAIN -> {
                     return null;
@@ -307,9 +268,7 @@ final class Peer {
                     return onFrame(probe, now);
                 }
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -321,8 +280,7 @@ final class Peer {
      */
     Actions onPlain(Consumer<ByteBuffer> resend) {
         Actions actions = new Actions();
-        lock.lock();
-        try {
+        return locked(() -> {
             switch (mode) {
                 case PLAIN -> {
                     return actions;
@@ -351,9 +309,7 @@ final class Peer {
             counters.increment(ReliableCounter.PLAIN_PEERS);
             actions.drained = true;
             return actions;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     // ---------------------------------------------------------------- timers and loss
@@ -361,8 +317,7 @@ final class Peer {
     /** Runs the peer's timer: retransmissions, the retry limit, a delayed acknowledgement. */
     Actions onTimer(Object task, long now) {
         Actions actions = new Actions();
-        lock.lock();
-        try {
+        return locked(() -> {
             if (timerTask == task) {
                 timerTask = null;
             }
@@ -387,9 +342,7 @@ final class Peer {
             }
             rearm();
             return actions;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Sets the timer for the earliest retransmission or delayed acknowledgement, if there is one. */
@@ -402,12 +355,7 @@ final class Peer {
 
     /** The inner transport lost its link to the peer: start afresh next time. */
     void linkLost(IOException cause) {
-        lock.lock();
-        try {
-            reset(cause.getMessage(), 0, cause);
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> reset(cause.getMessage(), 0, cause));
     }
 
     /**
@@ -416,37 +364,24 @@ final class Peer {
      * epochs to remember ({@link Forgotten}), or {@code null} if it is busy.
      */
     int[] retireIfIdle() {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (retired || send.size() > 0 || receive.held() > 0 || receive.reassembling() || receive.ackOwed() || losses.hasPending()) {
                 return null;
             }
             retired = true;
             room.signalAll();
             return epochs.remoteEpochs();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Wakes every sender waiting for room, to see that the transport closed. */
     void wakeAll() {
-        lock.lock();
-        try {
-            room.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        locked(room::signalAll);
     }
 
     /** Whether frames sent to the peer wait for acknowledgement. */
     boolean hasUnacknowledged() {
-        lock.lock();
-        try {
-            return (mode == Mode.START_RELIABLE || mode == Mode.RELIABLE) && send.hasUnacknowledged();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> (mode == Mode.START_RELIABLE || mode == Mode.RELIABLE) && send.hasUnacknowledged());
     }
 
     /**
@@ -459,7 +394,7 @@ final class Peer {
      */
     private void reset(String reason, int adopt, IOException cause) {
         epochs.renew(adopt);
-        peerJoinsSegments = false;
+        segmenter.forget();
         mode = adopt != 0 ? Mode.RELIABLE : startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
         send.fresh();
         receive.fresh();
@@ -472,12 +407,7 @@ final class Peer {
      * {@code null}; call with {@link #upcall} held, so no later message can overtake it.
      */
     IOException takeLoss() {
-        lock.lock();
-        try {
-            return losses.take();
-        } finally {
-            lock.unlock();
-        }
+        return locked(losses::take);
     }
 
     /**
@@ -486,18 +416,30 @@ final class Peer {
      */
     private void restartReceiving(String reason, int epoch) {
         epochs.replaceRemote(epoch);
-        peerJoinsSegments = false;
+        segmenter.forget();
         receive.fresh();
         losses.restarted(reason);
     }
 
     /** A snapshot for tests and statistics. */
     PeerState state() {
+        return locked(() -> new PeerState(mode, epochs.local(), epochs.remote(), send.size(), receive.held(), send.rto(), send.srtt()));
+    }
+
+    /** Runs {@code body} under {@link #lock}. */
+    private <T> T locked(Supplier<T> body) {
         lock.lock();
         try {
-            return new PeerState(mode, epochs.local(), epochs.remote(), send.size(), receive.held(), send.rto(), send.srtt());
+            return body.get();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void locked(Runnable body) {
+        locked(() -> {
+            body.run();
+            return null;
+        });
     }
 }

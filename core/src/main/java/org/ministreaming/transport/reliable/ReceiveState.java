@@ -42,16 +42,21 @@ final class ReceiveState {
      * Takes a data frame: messages now complete and in order go to {@link Actions#deliver}, and
      * {@link Actions#ackNow} says whether to acknowledge at once.
      *
-     * @throws IllegalStateException if the peer's segments add up to a message larger than
-     *     {@link Reassembly#LIMIT}: the peer breaks the protocol, and what it sent is to be dropped
+     * @return {@code null}, or why the peer broke the protocol: its segments add up to a message
+     *     larger than {@link Reassembly#LIMIT}, and what it sent is to be dropped
      */
-    void accept(Frame frame, long now, Actions actions) {
+    String accept(Frame frame, long now, Actions actions) {
         ReceiveWindow.Result<Frame> result = window.accept(frame.seq(), frame);
         ackPending = true;
         switch (result.outcome()) {
             case IN_ORDER -> {
                 for (Frame arrived : result.deliverable()) {
-                    ByteBuffer message = reassembly.take(arrived);
+                    ByteBuffer message;
+                    try {
+                        message = reassembly.take(arrived);
+                    } catch (IllegalStateException e) {
+                        return e.getMessage();
+                    }
                     if (message != null) {
                         actions.deliver.add(message);
                         counters.increment(ReliableCounter.MESSAGES_DELIVERED);
@@ -79,6 +84,7 @@ final class ReceiveState {
                 actions.ackNow = true;
             }
         }
+        return null;
     }
 
     /** The cumulative acknowledgement: the next sequence number expected. */

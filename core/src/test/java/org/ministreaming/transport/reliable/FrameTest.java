@@ -53,12 +53,12 @@ class FrameTest {
 
     @Test
     void aMessageInSegmentsSaysMoreFollowOnEveryFrameButTheLast() {
-        ByteBuffer first = Frame.data(Frame.SEGMENTS | Frame.MORE, BOB, ALICE, 5, 1, 0, bytes("50 12 34 56 68")).encode();
-        ByteBuffer last = Frame.data(Frame.SEGMENTS, BOB, ALICE, 6, 1, 0, bytes("69")).encode();
+        ByteBuffer first = Frame.data(Frame.SEGMENTS | Frame.MORE, BOB, ALICE, 5, 1, 0, bytes("50 12 34")).encode();
+        ByteBuffer last = Frame.data(Frame.SEGMENTS, BOB, ALICE, 6, 1, 0, bytes("56 68 69")).encode();
 
         assertThat(hex(first)).isEqualTo("7E 0D 5E 6F 70 81 1A 2B 3C 4D 00 00 00 05 00 00 00 01 00 00 00 00 00 00 00 00"
-                + " 50 12 34 56 68");
-        assertThat(hex(last)).isEqualTo("7E 09 5E 6F 70 81 1A 2B 3C 4D 00 00 00 06 00 00 00 01 00 00 00 00 00 00 00 00 69");
+                + " 50 12 34");
+        assertThat(hex(last)).isEqualTo("7E 09 5E 6F 70 81 1A 2B 3C 4D 00 00 00 06 00 00 00 01 00 00 00 00 00 00 00 00 56 68 69");
         assertThat(Frame.decode(first).hasMore()).isTrue();
         assertThat(Frame.decode(last).hasMore()).isFalse();
         assertThat(Frame.decode(last).joinsSegments()).isTrue();
