@@ -19,7 +19,7 @@ import org.ministreaming.transport.reliable.ReliableTransport;
 import org.ministreaming.transport.reliable.ReliableTransportBuilder;
 
 /**
- * ministreaming in reliable mode with I2CP's frame size ({@link ReliableTransport#I2P_MAX_FRAME}),
+ * ministreaming in reliable mode with I2CP's frames and flight ({@link ReliableTransportBuilder#forI2pTunnels}),
  * next to I2P's own streaming library 2.7.0, both with their defaults and writes of 64 KiB, and
  * ministreaming again with each message in one frame (as before frames were fitted to the path),
  * over the same simulated I2P path ({@link PathConditions#GOOD_I2P}, {@link PathConditions#POOR_I2P};
@@ -28,8 +28,9 @@ import org.ministreaming.transport.reliable.ReliableTransportBuilder;
  * 10 s. The contenders take turns, each on a network of its own seeded alike. Prints each sample as
  * it comes, then a Markdown table. Not part of the normal build; run it with
  * {@code ./mvnw -B -o -pl bench -am test -Dbenchmark=true -Dtest='SimulatedI2pBenchmark#goodI2pPath' -Dsurefire.failIfNoSpecifiedTests=false}
- * (or {@code #poorI2pPath}, or {@code #goodI2pPathFrames} and {@code #poorI2pPathFrames} for
- * ministreaming alone with several frame sizes; docs/benchmarks.md, "Over a simulated I2P network").
+ * (or {@code #poorI2pPath}; {@code #goodI2pPathFrames} and {@code #poorI2pPathFrames} for
+ * ministreaming alone with several frame sizes, {@code #goodI2pPathFlights} and
+ * {@code #poorI2pPathFlights} with several flights; docs/benchmarks.md, "Over a simulated I2P network").
  */
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class SimulatedI2pBenchmark {
@@ -42,6 +43,8 @@ class SimulatedI2pBenchmark {
     private static final long QUIET_MILLIS = 200;
     /** The frame sizes {@code #goodI2pPathFrames} and {@code #poorI2pPathFrames} compare. */
     private static final int[] FRAME_SIZES = {1024, 2048, 4096, 8192};
+    /** The flights (frames in flight) {@code #goodI2pPathFlights} and {@code #poorI2pPathFlights} compare, the window (64) being no limit. */
+    private static final int[] FLIGHTS = {20, 28, 40, 64};
 
     /** Opens one contender's run on a path with the given conditions. */
     @FunctionalInterface
@@ -75,9 +78,32 @@ class SimulatedI2pBenchmark {
         compare("poor I2P path", PathConditions.POOR_I2P, 512L << 10, 1L << 20, frameSizes());
     }
 
+    /** ministreaming alone on the good path, frames of {@link ReliableTransportBuilder#I2P_MAX_FRAME}, with each of {@link #FLIGHTS}. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.MINUTES)
+    void goodI2pPathFlights() throws Exception {
+        compare("good I2P path", PathConditions.GOOD_I2P, 2L << 20, 4L << 20, flights());
+    }
+
+    /** ministreaming alone on the poor path, frames of {@link ReliableTransportBuilder#I2P_MAX_FRAME}, with each of {@link #FLIGHTS}. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.MINUTES)
+    void poorI2pPathFlights() throws Exception {
+        compare("poor I2P path", PathConditions.POOR_I2P, 512L << 10, 1L << 20, flights());
+    }
+
+    private static List<Opener> flights() {
+        List<Opener> openers = new ArrayList<>();
+        for (int flight : FLIGHTS) {
+            openers.add(ministreaming("ministreaming (reliable), frames of " + ReliableTransportBuilder.I2P_MAX_FRAME + " bytes, flight " + flight,
+                    reliable -> reliable.maxFrame(ReliableTransportBuilder.I2P_MAX_FRAME).maxInFlight(flight)));
+        }
+        return openers;
+    }
+
     private static List<Opener> sideBySide() {
-        return List.of(ministreaming("ministreaming (reliable), frames of " + ReliableTransport.I2P_MAX_FRAME + " bytes",
-                        reliable -> reliable.maxFrame(ReliableTransport.I2P_MAX_FRAME)),
+        return List.of(ministreaming("ministreaming (reliable), I2CP's frames (" + ReliableTransportBuilder.I2P_MAX_FRAME + " bytes) and flight ("
+                        + ReliableTransportBuilder.I2P_MAX_IN_FLIGHT + ")", ReliableTransportBuilder::forI2pTunnels),
                 conditions -> SimulatedRun.start(SimulatedStreamingPath.open(conditions, new Random(14), READ_TIMEOUT), conditions, Payload.CHUNK),
                 ministreaming("ministreaming (reliable), whole messages", reliable -> reliable));
     }

@@ -13,11 +13,11 @@ import org.ministreaming.testing.Await;
 import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.memory.PathConditions;
 import org.ministreaming.transport.memory.PathCounts;
-import org.ministreaming.transport.reliable.ReliableTransport;
+import org.ministreaming.transport.reliable.ReliableTransportBuilder;
 
 /**
  * In every build, a small transfer over the simulated "good I2P path" (400 ms round trip, lost
- * fragments, 200 KiB/s), by ministreaming in reliable mode with I2CP's frame size and by I2P's own streaming library on
+ * fragments, 200 KiB/s), by ministreaming in reliable mode with I2CP's frames and flight and by I2P's own streaming library on
  * its simulated session: a 1-byte request answered, then 64 KiB that arrive intact (SHA-256).
  * The figures are in {@link SimulatedI2pBenchmark}.
  */
@@ -35,7 +35,7 @@ class SimulatedI2pTest {
     void ministreamingMovesBytesIntactOverAGoodI2pPath() throws Exception {
         StreamOptions options = StreamOptions.builder().readTimeout(Await.LIMIT).build();
         try (SimulatedMinistreamingPath path = SimulatedMinistreamingPath.open("ministreaming (reliable)", PathConditions.GOOD_I2P, new Random(14), options,
-                reliable -> reliable.maxFrame(ReliableTransport.I2P_MAX_FRAME))) {
+                ReliableTransportBuilder::forI2pTunnels)) {
             exercise(path);
         }
     }

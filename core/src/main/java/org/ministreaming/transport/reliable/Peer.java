@@ -232,10 +232,11 @@ final class Peer {
 
     private void acknowledge(Frame frame, long now, Actions actions) {
         int before = send.size();
+        int inFlightBefore = send.inFlight();
         for (SendWindow.Entry<Outgoing> entry : send.acknowledge(frame, now)) {
             actions.send.add(transmission(entry));
         }
-        if (send.size() < before) {
+        if (send.size() < before || send.inFlight() < inFlightBefore) {
             // All: a sender of segments may need more room than one message's.
             room.signalAll();
         }

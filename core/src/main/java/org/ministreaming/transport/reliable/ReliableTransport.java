@@ -77,12 +77,6 @@ public final class ReliableTransport implements Transport {
     public static final Duration DEFAULT_ACK_DELAY = Duration.ofMillis(20);
     /** The largest frame by default, header included: no limit, each message goes in one frame. */
     public static final int DEFAULT_MAX_FRAME = Integer.MAX_VALUE;
-    /**
-     * The largest frame for paths like I2P's tunnels, which cut a message into 1 KiB pieces and
-     * lose it with any of them: chosen with the simulated I2P paths (docs/benchmarks.md, "Over a
-     * simulated I2P network"). The I2CP transport's reliable mode uses it.
-     */
-    public static final int I2P_MAX_FRAME = 4096;
     /** How long {@link #close} waits for frames in flight to be acknowledged, by default. */
     public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(1);
 
@@ -90,7 +84,8 @@ public final class ReliableTransport implements Transport {
 
     /** The options, in the units the code uses. */
     record Settings(int window, int callbackAllowance, long minRtoNanos, long initialRtoNanos, long maxRtoNanos, int maxRetries,
-                    long ackDelayNanos, long closeLingerNanos, int maxFrame, Predicate<Destination> startPlain, Random random) {
+                    long ackDelayNanos, long closeLingerNanos, int maxFrame, int maxInFlight, Predicate<Destination> startPlain,
+                    Random random) {
     }
 
     private final Transport inner;

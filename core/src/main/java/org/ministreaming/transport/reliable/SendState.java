@@ -56,6 +56,11 @@ final class SendState {
         return window.hasRoomWithAllowance(messages);
     }
 
+    /** Messages sent and neither acknowledged nor selectively acknowledged. */
+    int inFlight() {
+        return window.inFlight();
+    }
+
     /** Messages in the window, queued ones included. */
     int size() {
         return window.size();
@@ -153,6 +158,6 @@ final class SendState {
     }
 
     private SendWindow<Outgoing> newWindow() {
-        return new SendWindow<>(settings.window(), settings.callbackAllowance(), 0);
+        return new SendWindow<>(settings.window(), settings.maxInFlight(), settings.callbackAllowance(), 0);
     }
 }
