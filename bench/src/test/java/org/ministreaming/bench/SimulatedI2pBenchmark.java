@@ -92,6 +92,24 @@ class SimulatedI2pBenchmark {
         compare("poor I2P path", PathConditions.POOR_I2P, 512L << 10, 1L << 20, flights());
     }
 
+    /**
+     * ministreaming alone on the poor path with I2CP's frames and flight, and receive windows of
+     * 256 KiB (the default start), 512 KiB and 1 MiB, with the reliable layer's window of 64 and
+     * of 128 frames: whether flow control or the reliable window holds the sender while a lost
+     * frame is recovered.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.MINUTES)
+    void poorI2pPathWindows() throws Exception {
+        List<Opener> openers = new ArrayList<>();
+        for (int[] windows : new int[][] {{256, 64}, {512, 64}, {512, 128}, {1024, 128}}) {
+            StreamOptions options = options().receiveBufferSize(windows[0] * 1024).build();
+            openers.add(ministreaming("ministreaming (reliable), I2CP's frames and flight, receive window " + windows[0] + " KiB, window "
+                    + windows[1] + " frames", options, reliable -> reliable.forI2pTunnels().window(windows[1])));
+        }
+        compare("poor I2P path", PathConditions.POOR_I2P, 512L << 10, 1L << 20, openers);
+    }
+
     private static List<Opener> flights() {
         List<Opener> openers = new ArrayList<>();
         for (int flight : FLIGHTS) {
@@ -120,9 +138,16 @@ class SimulatedI2pBenchmark {
     }
 
     private static Opener ministreaming(String name, UnaryOperator<ReliableTransportBuilder> reliable) {
-        StreamOptions options = StreamOptions.builder().readTimeout(READ_TIMEOUT).writeTimeout(READ_TIMEOUT).build();
+        return ministreaming(name, options().build(), reliable);
+    }
+
+    private static Opener ministreaming(String name, StreamOptions options, UnaryOperator<ReliableTransportBuilder> reliable) {
         return conditions -> SimulatedRun.start(SimulatedMinistreamingPath.open(name, conditions, new Random(14), options, reliable), conditions,
                 Payload.CHUNK);
+    }
+
+    private static StreamOptions.Builder options() {
+        return StreamOptions.builder().readTimeout(READ_TIMEOUT).writeTimeout(READ_TIMEOUT);
     }
 
     private static void compare(String preset, PathConditions conditions, long bulkBytes, long stallBytes, List<Opener> openers) throws Exception {
