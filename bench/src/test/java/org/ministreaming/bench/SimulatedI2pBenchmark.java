@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -43,8 +44,11 @@ class SimulatedI2pBenchmark {
     private static final long QUIET_MILLIS = 200;
     /** The frame sizes {@code #goodI2pPathFrames} and {@code #poorI2pPathFrames} compare. */
     private static final int[] FRAME_SIZES = {1024, 2048, 4096, 8192};
-    /** The flights (frames in flight) {@code #goodI2pPathFlights} and {@code #poorI2pPathFlights} compare, the window (64) being no limit. */
-    private static final int[] FLIGHTS = {20, 28, 40, 64};
+    /**
+     * The flights (frames in flight) {@code #goodI2pPathFlights} and {@code #poorI2pPathFlights}
+     * compare, the window (64) being no limit; {@code -Dflights=24,32} chooses others.
+     */
+    private static final int[] FLIGHTS = Arrays.stream(System.getProperty("flights", "20,28,40,64").split(",")).mapToInt(Integer::parseInt).toArray();
 
     /** Opens one contender's run on a path with the given conditions. */
     @FunctionalInterface

@@ -72,6 +72,11 @@ final class SendWindow<T> {
             return deadline;
         }
 
+        /** When it was last sent. */
+        long sentAt() {
+            return sentAt;
+        }
+
         boolean transmitted() {
             return transmissions > 0;
         }
