@@ -46,7 +46,8 @@ class SimulatedI2pBenchmark {
     private static final int[] FRAME_SIZES = {1024, 2048, 4096, 8192};
     /**
      * The flights (frames in flight) {@code #goodI2pPathFlights} and {@code #poorI2pPathFlights}
-     * compare, the window (64) being no limit; {@code -Dflights=24,32} chooses others.
+     * compare, the window (64) being no limit; {@code -Dflights=24,32} chooses others, and
+     * {@code -DflightFrame=2048 -DflightWindow=128} another frame size and window.
      */
     private static final int[] FLIGHTS = Arrays.stream(System.getProperty("flights", "20,28,40,64").split(",")).mapToInt(Integer::parseInt).toArray();
 
@@ -116,9 +117,11 @@ class SimulatedI2pBenchmark {
 
     private static List<Opener> flights() {
         List<Opener> openers = new ArrayList<>();
+        int frame = Integer.getInteger("flightFrame", ReliableTransportBuilder.I2P_MAX_FRAME);
+        int window = Integer.getInteger("flightWindow", ReliableTransport.DEFAULT_WINDOW);
         for (int flight : FLIGHTS) {
-            openers.add(ministreaming("ministreaming (reliable), frames of " + ReliableTransportBuilder.I2P_MAX_FRAME + " bytes, flight " + flight,
-                    reliable -> reliable.maxFrame(ReliableTransportBuilder.I2P_MAX_FRAME).maxInFlight(flight)));
+            openers.add(ministreaming("ministreaming (reliable), frames of " + frame + " bytes, window " + window + ", flight " + flight,
+                    reliable -> reliable.maxFrame(frame).window(window).maxInFlight(flight)));
         }
         return openers;
     }

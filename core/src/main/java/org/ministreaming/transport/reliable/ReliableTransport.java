@@ -27,7 +27,8 @@ import org.ministreaming.transport.Transport;
  *       again before it is handed on. Acknowledgements ride on data frames; a
  *       frame of its own goes out for every second message, at once for a gap or a duplicate,
  *       and otherwise after the ack delay.</li>
- *   <li><b>Window.</b> At most {@code window} messages per peer are unacknowledged.
+ *   <li><b>Window.</b> At most {@code window} frames per peer are unacknowledged, of which
+ *       at most {@code maxInFlight} neither acknowledged nor selectively acknowledged.
  *       {@link #send} waits for room. {@link #reply} never waits: a reply is numbered at once,
  *       ahead of senders waiting for room, so it keeps its order with every message numbered
  *       before it; beyond a full window up to {@code callbackAllowance} replies are queued, and
