@@ -13,10 +13,11 @@ import org.ministreaming.testing.Await;
 import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.memory.PathConditions;
 import org.ministreaming.transport.memory.PathCounts;
+import org.ministreaming.transport.reliable.ReliableTransportBuilder;
 
 /**
  * In every build, a small transfer over the simulated "good I2P path" (400 ms round trip, lost
- * fragments, 200 KiB/s), by ministreaming in reliable mode and by I2P's own streaming library on
+ * fragments, 200 KiB/s), by ministreaming in reliable mode with I2CP's frames and flight and by I2P's own streaming library on
  * its simulated session: a 1-byte request answered, then 64 KiB that arrive intact (SHA-256).
  * The figures are in {@link SimulatedI2pBenchmark}.
  */
@@ -33,7 +34,8 @@ class SimulatedI2pTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void ministreamingMovesBytesIntactOverAGoodI2pPath() throws Exception {
         StreamOptions options = StreamOptions.builder().readTimeout(Await.LIMIT).build();
-        try (SimulatedMinistreamingPath path = SimulatedMinistreamingPath.open("ministreaming (reliable)", PathConditions.GOOD_I2P, new Random(14), options)) {
+        try (SimulatedMinistreamingPath path = SimulatedMinistreamingPath.open("ministreaming (reliable)", PathConditions.GOOD_I2P, new Random(14), options,
+                ReliableTransportBuilder::forI2pTunnels)) {
             exercise(path);
         }
     }

@@ -2,15 +2,17 @@ package org.ministreaming.bench;
 
 import java.io.IOException;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.transport.memory.PathConditions;
 import org.ministreaming.transport.memory.PathCounts;
 import org.ministreaming.transport.reliable.ReliableTransport;
+import org.ministreaming.transport.reliable.ReliableTransportBuilder;
 
 /**
- * ministreaming in reliable mode, with its defaults, over a simulated I2P path: a
+ * ministreaming in reliable mode over a simulated I2P path: a
  * {@link MinistreamingPath} whose two managers are each on a {@link ReliableTransport} over an
  * endpoint of one {@link MemoryNetwork}.
  */
@@ -33,13 +35,15 @@ final class SimulatedMinistreamingPath implements SimulatedStreamPath {
      * @param name the name in the results
      * @param random the source of the path's losses and jitter
      * @param options the managers' options
+     * @param reliable the reliable layer's options on both sides, for example its frame size
      */
-    static SimulatedMinistreamingPath open(String name, PathConditions conditions, Random random, StreamOptions options) throws IOException {
+    static SimulatedMinistreamingPath open(String name, PathConditions conditions, Random random, StreamOptions options,
+            UnaryOperator<ReliableTransportBuilder> reliable) throws IOException {
         MemoryNetwork network = new MemoryNetwork(random);
         network.setPath(SERVER, CLIENT, conditions);
         return new SimulatedMinistreamingPath(network, MinistreamingPath.open(name, options,
-                () -> ReliableTransport.builder(network.endpoint("server")).build(),
-                () -> ReliableTransport.builder(network.endpoint("client")).build()));
+                () -> reliable.apply(ReliableTransport.builder(network.endpoint("server"))).build(),
+                () -> reliable.apply(ReliableTransport.builder(network.endpoint("client"))).build()));
     }
 
     @Override

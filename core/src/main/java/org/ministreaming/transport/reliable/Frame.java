@@ -5,11 +5,13 @@ import java.util.HexFormat;
 
 /**
  * One frame of the reliable delivery layer: a fixed 26-byte header and, for a data frame, one
- * whole message of the layer above as its payload. See protocol.md, "Reliable delivery layer".
+ * message of the layer above as its payload, or one segment of it ({@link #MORE}). See
+ * protocol.md, "Reliable delivery layer".
  *
  * <pre>
  *  0      type 7E
- *  1      flags: 01 data (seq and payload are valid), 02 reset; other bits sent as 0, ignored
+ *  1      flags: 01 data (seq and payload are valid), 02 reset, 04 more segments of this message
+ *         follow, 08 the sender joins segments; other bits sent as 0, ignored
  *  2..5   sender epoch: the sender's epoch towards the receiver, never 0
  *  6..9   receiver epoch: the receiver's epoch as the sender last accepted it; 0 if none yet
  *  10..13 seq: the data's sequence number (0 without data)
@@ -23,7 +25,7 @@ import java.util.HexFormat;
  *
  * <p>Immutable and thread-safe; the payload buffer is shared, not copied.
  *
- * @param flags {@link #DATA}, {@link #RESET}, both or neither
+ * @param flags a combination of {@link #DATA}, {@link #RESET}, {@link #MORE} and {@link #SEGMENTS}
  * @param senderEpoch the sender's epoch
  * @param receiverEpoch the receiver's epoch as the sender knows it, or 0
  * @param seq the sequence number of the payload
@@ -41,19 +43,33 @@ record Frame(int flags, int senderEpoch, int receiverEpoch, int seq, int ack, lo
     static final int DATA = 0x01;
     /** Flag: the sender does not know the epoch named as the receiver epoch; the receiver must start afresh. */
     static final int RESET = 0x02;
+    /** Flag: the payload is a segment of a message, and the frame numbered {@code seq + 1} carries more of it. Only with {@link #DATA}. */
+    static final int MORE = 0x04;
+    /** Flag: the sender joins segments ({@link #MORE}), so it may be sent messages in several frames. */
+    static final int SEGMENTS = 0x08;
     /** How many sequence numbers after the cumulative ack the SACK bitmap covers. */
     static final int SACK_BITS = 64;
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
-    /** A data frame. */
+    /** A data frame with no flag but {@link #DATA}, as the layer's first version sent it. */
     static Frame data(int senderEpoch, int receiverEpoch, int seq, int ack, long sack, ByteBuffer payload) {
-        return new Frame(DATA, senderEpoch, receiverEpoch, seq, ack, sack, payload);
+        return data(0, senderEpoch, receiverEpoch, seq, ack, sack, payload);
     }
 
-    /** A pure acknowledgement. */
+    /** A data frame; {@code flags} adds {@link #MORE} or {@link #SEGMENTS} to {@link #DATA}. */
+    static Frame data(int flags, int senderEpoch, int receiverEpoch, int seq, int ack, long sack, ByteBuffer payload) {
+        return new Frame(DATA | flags, senderEpoch, receiverEpoch, seq, ack, sack, payload);
+    }
+
+    /** A pure acknowledgement with no flag, as the layer's first version sent it. */
     static Frame ack(int senderEpoch, int receiverEpoch, int ack, long sack) {
-        return new Frame(0, senderEpoch, receiverEpoch, 0, ack, sack, EMPTY);
+        return ack(0, senderEpoch, receiverEpoch, ack, sack);
+    }
+
+    /** A pure acknowledgement; {@code flags} is {@link #SEGMENTS} or 0. */
+    static Frame ack(int flags, int senderEpoch, int receiverEpoch, int ack, long sack) {
+        return new Frame(flags, senderEpoch, receiverEpoch, 0, ack, sack, EMPTY);
     }
 
     /** A reset: "I, at {@code senderEpoch}, do not know your epoch {@code unknownEpoch}". */
@@ -68,6 +84,16 @@ record Frame(int flags, int senderEpoch, int receiverEpoch, int seq, int ack, lo
 
     boolean hasData() {
         return (flags & DATA) != 0;
+    }
+
+    /** Whether more segments of this frame's message follow. */
+    boolean hasMore() {
+        return (flags & MORE) != 0;
+    }
+
+    /** Whether the sender joins segments: it announces that it may be sent messages in several frames. */
+    boolean joinsSegments() {
+        return (flags & SEGMENTS) != 0;
     }
 
     boolean isReset() {
@@ -119,6 +145,9 @@ record Frame(int flags, int senderEpoch, int receiverEpoch, int seq, int ack, lo
         ByteBuffer payload = in.slice().asReadOnlyBuffer();
         if ((flags & DATA) == 0 && payload.hasRemaining()) {
             throw new IllegalArgumentException("a frame without the data flag but with " + payload.remaining() + " payload bytes");
+        }
+        if ((flags & (DATA | MORE)) == MORE) {
+            throw new IllegalArgumentException("a frame with the more-segments flag but without the data flag");
         }
         return new Frame(flags, senderEpoch, receiverEpoch, seq, ack, sack, payload);
     }

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * Turns a peer's numbered messages into the bytes that carry them: data frames, each stamped
  * with the acknowledgement the receiving half owes (which is then no longer owed), probes, and
- * pure acknowledgements.
+ * pure acknowledgements. Data frames and acknowledgements carry {@link Frame#SEGMENTS}: this
+ * side joins segments.
  *
  * <p>Not thread-safe: guarded by its {@link Peer}'s lock.
  */
@@ -23,7 +24,8 @@ final class Framer {
 
     /** A data frame carrying the entry's message and the acknowledgement owed; the message is not copied. */
     Transmission data(SendWindow.Entry<Outgoing> entry) {
-        Transmission frame = Frame.data(epochs.local(), epochs.remote(), entry.seq(), receive.cumulative(), receive.sack(),
+        int flags = Frame.SEGMENTS | (entry.payload().more() ? Frame.MORE : 0);
+        Transmission frame = Frame.data(flags, epochs.local(), epochs.remote(), entry.seq(), receive.cumulative(), receive.sack(),
                 entry.payload().message()).transmission();
         ackSent();
         return frame;
@@ -37,7 +39,7 @@ final class Framer {
 
     /** A frame that only acknowledges. */
     Transmission pureAck() {
-        Transmission frame = Transmission.whole(Frame.ack(epochs.local(), epochs.remote(), receive.cumulative(), receive.sack()).encode());
+        Transmission frame = Transmission.whole(Frame.ack(Frame.SEGMENTS, epochs.local(), epochs.remote(), receive.cumulative(), receive.sack()).encode());
         ackSent();
         counters.increment(ReliableCounter.PURE_ACKS_SENT);
         return frame;

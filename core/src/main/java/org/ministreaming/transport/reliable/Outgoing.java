@@ -7,6 +7,12 @@ import java.nio.ByteBuffer;
  *
  * @param message the message of the layer above
  * @param opening whether it opens a connection: sent as a {@link Probe} while the peer's mode is undecided
+ * @param more whether it is a segment of a larger message, and the next message numbered carries more of it
  */
-record Outgoing(ByteBuffer message, boolean opening) {
+record Outgoing(ByteBuffer message, boolean opening, boolean more) {
+
+    /** A message in one piece. */
+    Outgoing(ByteBuffer message, boolean opening) {
+        this(message, opening, false);
+    }
 }

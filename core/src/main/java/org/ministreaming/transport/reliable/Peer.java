@@ -3,6 +3,7 @@ package org.ministreaming.transport.reliable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
@@ -10,6 +11,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -45,6 +47,7 @@ final class Peer {
     private final SendState send;
     private final Framer framer;
     private final Losses losses = new Losses();
+    private final Segmenter segmenter;
     /** Whether the transport forgot this peer ({@link #retireIfIdle}): whoever holds it looks it up again. */
     volatile boolean retired;
     /** The timer task the transport scheduled last, and when it runs. */
@@ -61,14 +64,17 @@ final class Peer {
         this.send = new SendState(settings, counters);
         this.framer = new Framer(epochs, receive, counters);
         this.mode = startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
+        this.segmenter = new Segmenter(settings.maxFrame());
     }
 
     // ---------------------------------------------------------------- sending
 
     /**
-     * Decides how to send one message: plain, in a frame now, or queued beyond the window. Waits
-     * while the window is full, unless it is a {@code reply}: that is numbered at once, ahead of
-     * senders waiting for room, and queued beyond the window if need be.
+     * Decides how to send one message: plain, in a frame now, or queued beyond the window. Towards
+     * a peer that joins segments, a message longer than a frame's payload goes in consecutive
+     * frames ({@link Segmenter}), numbered together so that nothing comes between them. Waits
+     * while the window lacks room for all of them, unless it is a {@code reply}: that is numbered
+     * at once, ahead of senders waiting for room, and queued beyond the window if need be.
      *
      * @throws IOException if the peer was declared lost while waiting, or the transport closed
      * @throws InterruptedIOException if interrupted while waiting
@@ -92,24 +98,29 @@ final class Peer {
                     counters.increment(ReliableCounter.PLAIN_PEERS);
                 }
                 if (mode == Mode.PLAIN) {
-                    return new SendPlan(SendPlan.Kind.PLAIN, Transmission.whole(message.message()), null);
+                    return new SendPlan(SendPlan.Kind.PLAIN, List.of(Transmission.whole(message.message())), null);
                 }
-                if (send.hasRoom()) {
-                    SendWindow.Entry<Outgoing> entry = send.sendNew(message, System.nanoTime());
-                    Transmission bytes = transmission(entry);
-                    timer.arm(this, entry.deadline());
-                    if (send.hasRoom()) {
+                List<Outgoing> parts = segmenter.split(message);
+                if (send.hasRoom(parts.size())) {
+                    long now = System.nanoTime();
+                    List<Transmission> frames = new ArrayList<>(parts.size());
+                    for (Outgoing part : parts) {
+                        SendWindow.Entry<Outgoing> entry = send.sendNew(part, now);
+                        frames.add(transmission(entry));
+                        timer.arm(this, entry.deadline());
+                    }
+                    if (send.hasRoom(1)) {
                         room.signal();
                     }
-                    return new SendPlan(SendPlan.Kind.FRAME, bytes, null);
+                    return new SendPlan(SendPlan.Kind.FRAME, frames, null);
                 }
                 if (reply) {
-                    if (send.hasRoomWithAllowance()) {
-                        send.queue(message);
-                        return new SendPlan(SendPlan.Kind.QUEUED, null, null);
+                    if (send.hasRoomWithAllowance(parts.size())) {
+                        parts.forEach(send::queue);
+                        return new SendPlan(SendPlan.Kind.QUEUED, List.of(), null);
                     }
                     counters.increment(ReliableCounter.REPLIES_DROPPED);
-                    return new SendPlan(SendPlan.Kind.FULL, null, destination + " acknowledges too little for the replies to it: "
+                    return new SendPlan(SendPlan.Kind.FULL, List.of(), destination + " acknowledges too little for the replies to it: "
                             + send.size() + " messages wait for it; a reply was dropped");
                 }
                 try {
@@ -135,12 +146,7 @@ final class Peer {
 
     /** A pure acknowledgement if one is still owed (no frame carried it meanwhile), else {@code null}. */
     Transmission takeAck() {
-        lock.lock();
-        try {
-            return ackIfOwed();
-        } finally {
-            lock.unlock();
-        }
+        return locked(this::ackIfOwed);
     }
 
     private Transmission ackIfOwed() {
@@ -152,8 +158,7 @@ final class Peer {
     /** Takes a frame from the peer. */
     Actions onFrame(Frame frame, long now) {
         Actions actions = new Actions();
-        lock.lock();
-        try {
+        return locked(() -> {
             if (mode == Mode.PLAIN) {
                 counters.increment(ReliableCounter.FRAMES_FROM_PLAIN_PEERS);
                 actions.send.add(Transmission.whole(PLAIN_HINT));
@@ -189,18 +194,27 @@ final class Peer {
                 }
             }
             mode = Mode.RELIABLE;
+            segmenter.heard(frame);
             if (ackValid) {
                 acknowledge(frame, now, actions);
             }
             if (frame.hasData()) {
-                receive.accept(frame, now, actions);
+                String broken = receive.accept(frame, now, actions);
+                if (broken != null) {
+                    String reason = destination + " broke the protocol: " + broken;
+                    counters.increment(ReliableCounter.OVERSIZED_MESSAGES);
+                    reset(reason, 0, null);
+                    actions.deliver.clear();
+                    actions.lost = reason;
+                    actions.ackNow = false;
+                    actions.drained = true;
+                    return actions;
+                }
             }
             actions.drained = !send.hasUnacknowledged();
             rearm();
             return actions;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private void onReset(Frame frame, Actions actions) {
@@ -218,11 +232,13 @@ final class Peer {
 
     private void acknowledge(Frame frame, long now, Actions actions) {
         int before = send.size();
+        int inFlightBefore = send.inFlight();
         for (SendWindow.Entry<Outgoing> entry : send.acknowledge(frame, now)) {
             actions.send.add(transmission(entry));
         }
-        for (int freed = before - send.size(); freed > 0; freed--) {
-            room.signal();
+        if (send.size() < before || send.inFlight() < inFlightBefore) {
+            // All: a sender of segments may need more room than one message's.
+            room.signalAll();
         }
     }
 
@@ -234,8 +250,7 @@ final class Peer {
      * {@code null} if the peer is plain and the probe is an ordinary plain message to it.
      */
     Actions onProbe(Frame probe, long now) {
-        lock.lock();
-        try {
+        return locked(() -> {
             switch (mode) {
                 case PLAIN -> {
                     return null;
@@ -254,9 +269,7 @@ final class Peer {
                     return onFrame(probe, now);
                 }
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -268,8 +281,7 @@ final class Peer {
      */
     Actions onPlain(Consumer<ByteBuffer> resend) {
         Actions actions = new Actions();
-        lock.lock();
-        try {
+        return locked(() -> {
             switch (mode) {
                 case PLAIN -> {
                     return actions;
@@ -298,9 +310,7 @@ final class Peer {
             counters.increment(ReliableCounter.PLAIN_PEERS);
             actions.drained = true;
             return actions;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     // ---------------------------------------------------------------- timers and loss
@@ -308,8 +318,7 @@ final class Peer {
     /** Runs the peer's timer: retransmissions, the retry limit, a delayed acknowledgement. */
     Actions onTimer(Object task, long now) {
         Actions actions = new Actions();
-        lock.lock();
-        try {
+        return locked(() -> {
             if (timerTask == task) {
                 timerTask = null;
             }
@@ -334,9 +343,7 @@ final class Peer {
             }
             rearm();
             return actions;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Sets the timer for the earliest retransmission or delayed acknowledgement, if there is one. */
@@ -349,12 +356,7 @@ final class Peer {
 
     /** The inner transport lost its link to the peer: start afresh next time. */
     void linkLost(IOException cause) {
-        lock.lock();
-        try {
-            reset(cause.getMessage(), 0, cause);
-        } finally {
-            lock.unlock();
-        }
+        locked(() -> reset(cause.getMessage(), 0, cause));
     }
 
     /**
@@ -363,37 +365,24 @@ final class Peer {
      * epochs to remember ({@link Forgotten}), or {@code null} if it is busy.
      */
     int[] retireIfIdle() {
-        lock.lock();
-        try {
-            if (retired || send.size() > 0 || receive.held() > 0 || receive.ackOwed() || losses.hasPending()) {
+        return locked(() -> {
+            if (retired || send.size() > 0 || receive.held() > 0 || receive.reassembling() || receive.ackOwed() || losses.hasPending()) {
                 return null;
             }
             retired = true;
             room.signalAll();
             return epochs.remoteEpochs();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Wakes every sender waiting for room, to see that the transport closed. */
     void wakeAll() {
-        lock.lock();
-        try {
-            room.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        locked(room::signalAll);
     }
 
     /** Whether frames sent to the peer wait for acknowledgement. */
     boolean hasUnacknowledged() {
-        lock.lock();
-        try {
-            return (mode == Mode.START_RELIABLE || mode == Mode.RELIABLE) && send.hasUnacknowledged();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> (mode == Mode.START_RELIABLE || mode == Mode.RELIABLE) && send.hasUnacknowledged());
     }
 
     /**
@@ -406,6 +395,7 @@ final class Peer {
      */
     private void reset(String reason, int adopt, IOException cause) {
         epochs.renew(adopt);
+        segmenter.forget();
         mode = adopt != 0 ? Mode.RELIABLE : startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
         send.fresh();
         receive.fresh();
@@ -418,12 +408,7 @@ final class Peer {
      * {@code null}; call with {@link #upcall} held, so no later message can overtake it.
      */
     IOException takeLoss() {
-        lock.lock();
-        try {
-            return losses.take();
-        } finally {
-            lock.unlock();
-        }
+        return locked(losses::take);
     }
 
     /**
@@ -432,17 +417,30 @@ final class Peer {
      */
     private void restartReceiving(String reason, int epoch) {
         epochs.replaceRemote(epoch);
+        segmenter.forget();
         receive.fresh();
         losses.restarted(reason);
     }
 
     /** A snapshot for tests and statistics. */
     PeerState state() {
+        return locked(() -> new PeerState(mode, epochs.local(), epochs.remote(), send.size(), receive.held(), send.rto(), send.srtt()));
+    }
+
+    /** Runs {@code body} under {@link #lock}. */
+    private <T> T locked(Supplier<T> body) {
         lock.lock();
         try {
-            return new PeerState(mode, epochs.local(), epochs.remote(), send.size(), receive.held(), send.rto(), send.srtt());
+            return body.get();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void locked(Runnable body) {
+        locked(() -> {
+            body.run();
+            return null;
+        });
     }
 }

@@ -7,7 +7,8 @@ import java.util.OptionalLong;
  * The receiving half of a peer's stream: the receive window, and the acknowledgement owed for
  * what arrived. An acknowledgement goes out at once for every second message, a gap, a
  * duplicate or a message outside the window; a lone in-order message waits up to the ack delay
- * for a data frame to ride on.
+ * for a data frame to ride on. Segments of a message ({@link Frame#MORE}) are joined in order
+ * ({@link Reassembly}) before the message is handed on.
  *
  * <p>Not thread-safe: guarded by its {@link Peer}'s lock.
  */
@@ -16,7 +17,8 @@ final class ReceiveState {
     private final int windowSize;
     private final long ackDelayNanos;
     private final Counters counters;
-    private ReceiveWindow<ByteBuffer> window;
+    private ReceiveWindow<Frame> window;
+    private final Reassembly reassembly = new Reassembly();
     private boolean ackPending;
     private int arrivalsUnacknowledged;
     private boolean ackTimerSet;
@@ -32,17 +34,34 @@ final class ReceiveState {
     /** Starts afresh: an empty window from sequence number 0, no acknowledgement owed. */
     void fresh() {
         window = new ReceiveWindow<>(windowSize, 0);
+        reassembly.clear();
         ackSent();
     }
 
-    /** Takes a data frame: in-order messages go to {@link Actions#deliver}; says whether to acknowledge now. */
-    void accept(Frame frame, long now, Actions actions) {
-        ReceiveWindow.Result<ByteBuffer> result = window.accept(frame.seq(), frame.payload());
+    /**
+     * Takes a data frame: messages now complete and in order go to {@link Actions#deliver}, and
+     * {@link Actions#ackNow} says whether to acknowledge at once.
+     *
+     * @return {@code null}, or why the peer broke the protocol: its segments add up to a message
+     *     larger than {@link Reassembly#LIMIT}, and what it sent is to be dropped
+     */
+    String accept(Frame frame, long now, Actions actions) {
+        ReceiveWindow.Result<Frame> result = window.accept(frame.seq(), frame);
         ackPending = true;
         switch (result.outcome()) {
             case IN_ORDER -> {
-                actions.deliver.addAll(result.deliverable());
-                counters.add(ReliableCounter.MESSAGES_DELIVERED, result.deliverable().size());
+                for (Frame arrived : result.deliverable()) {
+                    ByteBuffer message;
+                    try {
+                        message = reassembly.take(arrived);
+                    } catch (IllegalStateException e) {
+                        return e.getMessage();
+                    }
+                    if (message != null) {
+                        actions.deliver.add(message);
+                        counters.increment(ReliableCounter.MESSAGES_DELIVERED);
+                    }
+                }
                 arrivalsUnacknowledged++;
                 boolean filledGap = result.deliverable().size() > 1;
                 if (arrivalsUnacknowledged >= 2 || filledGap || window.held() > 0 || ackDelayNanos == 0) {
@@ -65,6 +84,7 @@ final class ReceiveState {
                 actions.ackNow = true;
             }
         }
+        return null;
     }
 
     /** The cumulative acknowledgement: the next sequence number expected. */
@@ -77,9 +97,14 @@ final class ReceiveState {
         return window.sack();
     }
 
-    /** Messages held for a gap to fill. */
+    /** Frames held for a gap to fill. */
     int held() {
         return window.held();
+    }
+
+    /** Whether a message was begun in segments and is not complete yet. */
+    boolean reassembling() {
+        return reassembly.inProgress();
     }
 
     /** Whether something arrived that no acknowledgement has covered yet. */

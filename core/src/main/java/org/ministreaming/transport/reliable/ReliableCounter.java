@@ -41,5 +41,7 @@ public enum ReliableCounter {
     /** Frames that arrived from a peer we treat as plain: dropped and answered with one {@code FF}. */
     FRAMES_FROM_PLAIN_PEERS,
     /** Messages starting with the frame type that are not well-formed frames: dropped. */
-    MALFORMED_FRAMES
+    MALFORMED_FRAMES,
+    /** Peers whose segments added up to more than a message may be: what they sent was dropped, and their state with it. */
+    OVERSIZED_MESSAGES
 }

@@ -22,10 +22,13 @@ import org.ministreaming.transport.Transport;
  * <ul>
  *   <li><b>Frames.</b> Each message travels in a frame of type {@code 7E} with a sequence
  *       number, a cumulative and a selective acknowledgement, and two epochs that keep a
- *       restarted peer apart from its earlier self. Acknowledgements ride on data frames; a
+ *       restarted peer apart from its earlier self. With {@code maxFrame} set, a message longer
+ *       than a frame goes in consecutive frames to a peer that said it joins them, and is joined
+ *       again before it is handed on. Acknowledgements ride on data frames; a
  *       frame of its own goes out for every second message, at once for a gap or a duplicate,
  *       and otherwise after the ack delay.</li>
- *   <li><b>Window.</b> At most {@code window} messages per peer are unacknowledged.
+ *   <li><b>Window.</b> At most {@code window} frames per peer are unacknowledged, of which
+ *       at most {@code maxInFlight} neither acknowledged nor selectively acknowledged.
  *       {@link #send} waits for room. {@link #reply} never waits: a reply is numbered at once,
  *       ahead of senders waiting for room, so it keeps its order with every message numbered
  *       before it; beyond a full window up to {@code callbackAllowance} replies are queued, and
@@ -73,6 +76,8 @@ public final class ReliableTransport implements Transport {
     public static final int DEFAULT_MAX_RETRIES = 8;
     /** How long an acknowledgement waits for a data frame to ride on, by default. */
     public static final Duration DEFAULT_ACK_DELAY = Duration.ofMillis(20);
+    /** The largest frame by default, header included: no limit, each message goes in one frame. */
+    public static final int DEFAULT_MAX_FRAME = Integer.MAX_VALUE;
     /** How long {@link #close} waits for frames in flight to be acknowledged, by default. */
     public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(1);
 
@@ -80,7 +85,8 @@ public final class ReliableTransport implements Transport {
 
     /** The options, in the units the code uses. */
     record Settings(int window, int callbackAllowance, long minRtoNanos, long initialRtoNanos, long maxRtoNanos, int maxRetries,
-                    long ackDelayNanos, long closeLingerNanos, Predicate<Destination> startPlain, Random random) {
+                    long ackDelayNanos, long closeLingerNanos, int maxFrame, int maxInFlight, Predicate<Destination> startPlain,
+                    Random random) {
     }
 
     private final Transport inner;
@@ -197,11 +203,21 @@ public final class ReliableTransport implements Transport {
             SendPlan plan = peer.planSend(message, reply, () -> closed);
             switch (plan.kind()) {
                 case PLAIN -> {
-                    return transmit(plan.bytes(), to, reply);
+                    return transmit(plan.bytes().get(0), to, reply);
                 }
                 case FRAME -> {
-                    // Numbered: if the inner transport does not take it now, the timer sends it again.
-                    transmit(plan.bytes(), to, reply);
+                    // Numbered: what the inner transport does not take now, the timer sends again.
+                    IOException failed = null;
+                    for (Transmission frame : plan.bytes()) {
+                        try {
+                            transmit(frame, to, reply);
+                        } catch (IOException e) {
+                            failed = failed == null ? e : failed;
+                        }
+                    }
+                    if (failed != null) {
+                        throw failed;
+                    }
                     return true;
                 }
                 case QUEUED -> {

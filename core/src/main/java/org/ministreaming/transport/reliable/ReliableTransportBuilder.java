@@ -11,6 +11,19 @@ import org.ministreaming.transport.Transport;
 /** Makes a {@link ReliableTransport}, from {@link ReliableTransport#builder}; every option has a default. Not
  * thread-safe: use from one thread. */
 public final class ReliableTransportBuilder {
+
+    /**
+     * The largest frame for paths like I2P's tunnels, which cut a message into 1 KiB pieces and
+     * lose it with any of them ({@link #forI2pTunnels}): chosen with the simulated I2P paths
+     * (docs/benchmarks.md, "Over a simulated I2P network").
+     */
+    public static final int I2P_MAX_FRAME = 4096;
+    /**
+     * Frames in flight for paths like I2P's tunnels, whose routers drop what overflows their
+     * queues ({@link #forI2pTunnels}): chosen with the simulated I2P paths, like {@link #I2P_MAX_FRAME}.
+     */
+    public static final int I2P_MAX_IN_FLIGHT = 28;
+
     private final Transport inner;
     private int window = ReliableTransport.DEFAULT_WINDOW;
     private int callbackAllowance = -1;
@@ -20,6 +33,8 @@ public final class ReliableTransportBuilder {
     private int maxRetries = ReliableTransport.DEFAULT_MAX_RETRIES;
     private Duration ackDelay = ReliableTransport.DEFAULT_ACK_DELAY;
     private Duration closeLinger = ReliableTransport.DEFAULT_CLOSE_LINGER;
+    private int maxFrame = ReliableTransport.DEFAULT_MAX_FRAME;
+    private int maxInFlight = -1;
     private Predicate<Destination> startPlain = peer -> false;
     private Random random;
 
@@ -91,6 +106,43 @@ public final class ReliableTransportBuilder {
     }
 
     /**
+     * The largest frame in bytes, its 26-byte header included (default: no limit). A longer
+     * message of at most 64 KiB goes to a peer that announced it joins segments in several
+     * consecutive frames of about equal size, which the peer joins again before handing the
+     * message on; so over a path that loses large messages more often than small ones (I2P's
+     * tunnels cut them into 1 KiB pieces, and losing one loses the message) a loss costs one
+     * frame rather than the message. Peers of the layer's first version get whole messages.
+     * Every message of 64 KiB must fit in the window: {@code window} frames of this size.
+     */
+    public ReliableTransportBuilder maxFrame(int bytes) {
+        if (bytes <= Frame.HEADER) {
+            throw new IllegalArgumentException("maxFrame must be more than the " + Frame.HEADER + "-byte header: " + bytes);
+        }
+        this.maxFrame = bytes;
+        return this;
+    }
+
+    /** Frames and flight for I2P's tunnels, as the I2CP transport's reliable mode uses them: {@link #I2P_MAX_FRAME}, {@link #I2P_MAX_IN_FLIGHT}. */
+    public ReliableTransportBuilder forI2pTunnels() {
+        return maxFrame(I2P_MAX_FRAME).maxInFlight(I2P_MAX_IN_FLIGHT);
+    }
+
+    /**
+     * Frames per peer that may be in flight: sent, and neither acknowledged nor selectively
+     * acknowledged (1-4096, default: the window). Below the window, the window still bounds how
+     * far ahead of a lost frame the sender may go while it recovers, and this bounds what the path
+     * holds at once: a path whose routers drop what overflows their queues, as I2P's do, loses
+     * less. Must hold a 64 KiB message in frames of {@code maxFrame}.
+     */
+    public ReliableTransportBuilder maxInFlight(int frames) {
+        if (frames < 1 || frames > 4096) {
+            throw new IllegalArgumentException("maxInFlight must be 1-4096 frames: " + frames);
+        }
+        this.maxInFlight = frames;
+        return this;
+    }
+
+    /**
      * Which peers not heard from yet get plain messages instead of frames (default: none).
      * Name peers running the original implementation here if we may speak first: it would
      * drop our frames. A peer that sends us a frame before we sent it anything is reliable
@@ -110,9 +162,20 @@ public final class ReliableTransportBuilder {
     /**
      * The transport.
      *
-     * @throws IllegalArgumentException if the RTO floor exceeds the ceiling, or the ack delay is not below the floor
+     * @throws IllegalArgumentException if the RTO floor exceeds the ceiling, the ack delay is not
+     *     below the floor, {@code maxInFlight} exceeds the window, or a message of 64 KiB in frames of
+     *     {@code maxFrame} would not fit in the window or the flight
      */
     public ReliableTransport build() {
+        int flight = maxInFlight < 0 ? window : maxInFlight;
+        if (flight > window) {
+            throw new IllegalArgumentException("maxInFlight " + flight + " is above the window of " + window);
+        }
+        long segments = ((long) Reassembly.LIMIT + maxFrame - Frame.HEADER - 1) / (maxFrame - Frame.HEADER);
+        if (segments > flight) {
+            throw new IllegalArgumentException("a message of " + Reassembly.LIMIT + " bytes takes " + segments + " frames of maxFrame "
+                    + maxFrame + " bytes, more than the " + flight + " the window or maxInFlight allows");
+        }
         if (minRto.compareTo(maxRto) > 0) {
             throw new IllegalArgumentException("minRto " + minRto + " is above maxRto " + maxRto);
         }
@@ -121,7 +184,7 @@ public final class ReliableTransportBuilder {
                     + ", or every delayed acknowledgement would come after a retransmission");
         }
         ReliableTransport.Settings settings = new ReliableTransport.Settings(window, callbackAllowance < 0 ? window : callbackAllowance, minRto.toNanos(),
-                initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), startPlain,
+                initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), maxFrame, flight, startPlain,
                 random != null ? random : new SecureRandom());
         return new ReliableTransport(inner, settings);
     }

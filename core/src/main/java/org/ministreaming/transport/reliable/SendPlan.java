@@ -1,21 +1,24 @@
 package org.ministreaming.transport.reliable;
 
+import java.util.List;
+
 /**
  * What {@link Peer#planSend} decided for one message. Immutable.
  *
  * @param kind what to do
- * @param bytes what to send, for {@link Kind#PLAIN} and {@link Kind#FRAME}
+ * @param bytes what to send, in order, for {@link Kind#PLAIN} (one message) and {@link Kind#FRAME}
+ *     (one frame, or the frames of a message's segments); empty otherwise
  * @param reason why a reply was dropped, for {@link Kind#FULL}
  */
-record SendPlan(Kind kind, Transmission bytes, String reason) {
+record SendPlan(Kind kind, List<Transmission> bytes, String reason) {
 
     /** The plan for a peer the transport forgot meanwhile. */
-    static final SendPlan RETIRED = new SendPlan(Kind.RETIRED, null, null);
+    static final SendPlan RETIRED = new SendPlan(Kind.RETIRED, List.of(), null);
 
     enum Kind {
         /** Send {@code bytes} as they are: the peer is plain. */
         PLAIN,
-        /** Send {@code bytes}, which carry a numbered message: a frame, or a probe ({@link Probe}). */
+        /** Send {@code bytes}, which carry numbered messages: frames, or a probe ({@link Probe}). */
         FRAME,
         /** The message waits beyond the window; nothing to send now. */
         QUEUED,

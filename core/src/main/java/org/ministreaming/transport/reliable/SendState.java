@@ -26,6 +26,9 @@ final class SendState {
     private final Counters counters;
     private SendWindow<Outgoing> window;
     private RttEstimator rtt;
+    /** Whether the peer acknowledged anything new in this window's life, and when it last did. */
+    private boolean progressed;
+    private long progressAt;
 
     SendState(ReliableTransport.Settings settings, Counters counters) {
         this.settings = settings;
@@ -36,6 +39,7 @@ final class SendState {
     /** Starts afresh: an empty window from sequence number 0, no round trip measured. */
     void fresh() {
         window = newWindow();
+        progressed = false;
         rtt = new RttEstimator(settings.minRtoNanos(), settings.initialRtoNanos(), settings.maxRtoNanos());
     }
 
@@ -46,12 +50,19 @@ final class SendState {
         return pending;
     }
 
-    boolean hasRoom() {
-        return window.hasRoom();
+    /** Whether {@code messages} more could be sent at once. */
+    boolean hasRoom(int messages) {
+        return window.hasRoom(messages);
     }
 
-    boolean hasRoomWithAllowance() {
-        return window.hasRoomWithAllowance();
+    /** Whether {@code messages} more may be numbered, queued beyond the window if need be. */
+    boolean hasRoomWithAllowance(int messages) {
+        return window.hasRoomWithAllowance(messages);
+    }
+
+    /** Messages sent and neither acknowledged nor selectively acknowledged. */
+    int inFlight() {
+        return window.inFlight();
     }
 
     /** Messages in the window, queued ones included. */
@@ -79,6 +90,10 @@ final class SendState {
     /** Takes a frame's acknowledgements; returns the messages to send now (fast retransmissions and queued ones), marked sent. */
     List<SendWindow.Entry<Outgoing>> acknowledge(Frame frame, long now) {
         SendWindow.AckResult<Outgoing> result = window.acknowledge(frame.ack(), frame.sack(), now, reorderTolerance());
+        if (result.acknowledged() > 0) {
+            progressed = true;
+            progressAt = now;
+        }
         if (result.rttSample() >= 0) {
             rtt.sample(result.rttSample());
         }
@@ -94,11 +109,17 @@ final class SendState {
         return result.toTransmit();
     }
 
-    /** The retransmissions due at {@code now}: timed out, or lost to reordering. */
+    /**
+     * The retransmissions due at {@code now}: timed out, or lost to reordering. A message that
+     * reached the retry limit gives the peer up only if the peer acknowledged nothing new since
+     * the message was last sent: a peer that keeps acknowledging other frames is alive, and the
+     * message only unlucky on a lossy path.
+     */
     Due due(long now) {
         List<SendWindow.Entry<Outgoing>> expired = window.expired(now);
         for (SendWindow.Entry<Outgoing> entry : expired) {
-            if (entry.timeouts() >= settings.maxRetries()) {
+            boolean aliveSince = progressed && progressAt - entry.sentAt() > 0;
+            if (entry.timeouts() >= settings.maxRetries() && !aliveSince) {
                 return new Due(List.of(), entry);
             }
         }
@@ -151,6 +172,6 @@ final class SendState {
     }
 
     private SendWindow<Outgoing> newWindow() {
-        return new SendWindow<>(settings.window(), settings.callbackAllowance(), 0);
+        return new SendWindow<>(settings.window(), settings.maxInFlight(), settings.callbackAllowance(), 0);
     }
 }

@@ -10,9 +10,11 @@ import java.util.OptionalLong;
  * test can drive it with any schedule; the caller passes the time and does the sending.
  *
  * <ul>
- *   <li><b>Window.</b> At most {@code window} messages are in flight (sent, not acknowledged).
- *       Up to {@code allowance} more may be queued beyond the window; they are numbered but not
- *       sent until acknowledgements make room ({@link AckResult#toTransmit}).</li>
+ *   <li><b>Window.</b> At most {@code window} messages are numbered and not acknowledged, and
+ *       of those at most {@code flight} are in flight: sent, and neither acknowledged nor
+ *       selectively acknowledged. Up to {@code allowance} more may be queued beyond the window;
+ *       they are numbered but not sent until acknowledgements make room
+ *       ({@link AckResult#toTransmit}).</li>
  *   <li><b>Acknowledgements.</b> A cumulative ack releases everything before it; a SACK bit
  *       marks one message as arrived and drops its payload, since the receiver never discards
  *       a message it holds. An ack for something never sent is ignored as a whole.</li>
@@ -70,6 +72,11 @@ final class SendWindow<T> {
             return deadline;
         }
 
+        /** When it was last sent. */
+        long sentAt() {
+            return sentAt;
+        }
+
         boolean transmitted() {
             return transmissions > 0;
         }
@@ -96,7 +103,10 @@ final class SendWindow<T> {
     }
 
     private final int window;
+    private final int flight;
     private final int limit;
+    /** Messages sent and neither acknowledged nor selectively acknowledged. */
+    private int inFlight;
     /** Allocated on first use, so an idle peer costs little. */
     private Entry<T>[] ring;
     private final int mask;
@@ -113,15 +123,17 @@ final class SendWindow<T> {
     /**
      * An empty window.
      *
-     * @param window messages that may be in flight, at least 1
+     * @param window messages that may be numbered and not acknowledged, at least 1
+     * @param flight of those, messages that may be sent and neither acknowledged nor selectively acknowledged, 1 to {@code window}
      * @param allowance messages that may wait beyond the window, at least 0
      * @param firstSeq the first sequence number (0 on the wire; tests start near the wrap-around)
      */
-    SendWindow(int window, int allowance, int firstSeq) {
-        if (window < 1 || allowance < 0 || window + allowance > (1 << 20)) {
-            throw new IllegalArgumentException("need 1 <= window, 0 <= allowance, window + allowance <= 2^20");
+    SendWindow(int window, int flight, int allowance, int firstSeq) {
+        if (window < 1 || allowance < 0 || window + allowance > (1 << 20) || flight < 1 || flight > window) {
+            throw new IllegalArgumentException("need 1 <= flight <= window, 0 <= allowance, window + allowance <= 2^20");
         }
         this.window = window;
+        this.flight = flight;
         this.limit = window + allowance;
         int size = Integer.highestOneBit(limit) == limit ? limit : Integer.highestOneBit(limit) << 1;
         this.mask = size - 1;
@@ -145,14 +157,19 @@ final class SendWindow<T> {
         return next;
     }
 
-    /** Whether a message added now could be sent at once. */
-    boolean hasRoom() {
-        return size() < window;
+    /** Whether {@code messages} more added now could be sent at once: nothing queued, and room in the window and the flight. */
+    boolean hasRoom(int messages) {
+        return size() + messages <= window && inFlight + messages <= flight && firstUnsent == next;
     }
 
-    /** Whether a message may be added at all, queued beyond the window if need be. */
-    boolean hasRoomWithAllowance() {
-        return size() < limit;
+    /** Messages sent and neither acknowledged nor selectively acknowledged. */
+    int inFlight() {
+        return inFlight;
+    }
+
+    /** Whether {@code messages} more may be added at all, queued beyond the window if need be. */
+    boolean hasRoomWithAllowance(int messages) {
+        return size() + messages <= limit;
     }
 
     /**
@@ -162,7 +179,7 @@ final class SendWindow<T> {
      * @throws IllegalStateException if even the allowance is used up
      */
     Entry<T> add(T payload) {
-        if (!hasRoomWithAllowance()) {
+        if (!hasRoomWithAllowance(1)) {
             throw new IllegalStateException("send window and allowance full: " + size() + " messages");
         }
         if (ring == null) {
@@ -181,7 +198,7 @@ final class SendWindow<T> {
 
     /** Whether {@code entry} is due for its first transmission: never sent, and inside the window. */
     boolean mayTransmit(Entry<T> entry) {
-        return !entry.transmitted() && entry.seq - base < window && entry.seq == firstUnsent;
+        return !entry.transmitted() && entry.seq - base < window && entry.seq == firstUnsent && inFlight < flight;
     }
 
     /** Records that {@code entry} was (or is about to be) sent at {@code now}, its timer set to {@code rto}. */
@@ -192,6 +209,7 @@ final class SendWindow<T> {
                         + " before " + Integer.toUnsignedString(firstUnsent));
             }
             firstUnsent++;
+            inFlight++;
         }
         entry.transmissions++;
         entry.sentAt = now;
@@ -229,6 +247,7 @@ final class SendWindow<T> {
             Entry<T> entry = ring[(base + i) & mask];
             if (!entry.sacked) {
                 acknowledged++;
+                inFlight--;
                 newest = newerSample(newest, entry);
             }
             ring[(base + i) & mask] = null;
@@ -247,6 +266,7 @@ final class SendWindow<T> {
                 entry.sacked = true;
                 entry.payload = null;
                 acknowledged++;
+                inFlight--;
                 newest = newerSample(newest, entry);
             }
         }
@@ -256,7 +276,7 @@ final class SendWindow<T> {
             anyAcked = true;
         }
         List<Entry<T>> toTransmit = reorderingLost(now, reorderTolerance);
-        for (int seq = firstUnsent; seq - base < window && seq != next; seq++) {
+        for (int seq = firstUnsent, room = flight - inFlight; seq - base < window && seq != next && room > 0; seq++, room--) {
             toTransmit.add(ring[seq & mask]);
         }
         long sample = newest == null ? -1 : now - newest.sentAt;

@@ -19,9 +19,9 @@ class FrameTest {
     void theFirstDataFrameCarriesTheSynAndKnowsNoEpochOfThePeerYet() {
         ByteBuffer syn = bytes("A1 12 34 56 6D 65 6D 3A 61 6C 69 63 65");
 
-        ByteBuffer frame = Frame.data(ALICE, 0, 0, 0, 0, syn).encode();
+        ByteBuffer frame = Frame.data(Frame.SEGMENTS, ALICE, 0, 0, 0, 0, syn).encode();
 
-        assertThat(hex(frame)).isEqualTo("7E 01 1A 2B 3C 4D 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+        assertThat(hex(frame)).isEqualTo("7E 09 1A 2B 3C 4D 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
                 + " A1 12 34 56 6D 65 6D 3A 61 6C 69 63 65");
         assertThat(frame.remaining()).isEqualTo(39);
     }
@@ -30,25 +30,40 @@ class FrameTest {
     void theAnswerCarriesTheAckOfTheProtocolAndAcknowledgesTheSynFrame() {
         ByteBuffer ack = bytes("51 12 34 56 98 76 54");
 
-        ByteBuffer frame = Frame.data(BOB, ALICE, 0, 1, 0, ack).encode();
+        ByteBuffer frame = Frame.data(Frame.SEGMENTS, BOB, ALICE, 0, 1, 0, ack).encode();
 
-        assertThat(hex(frame)).isEqualTo("7E 01 5E 6F 70 81 1A 2B 3C 4D 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 00"
+        assertThat(hex(frame)).isEqualTo("7E 09 5E 6F 70 81 1A 2B 3C 4D 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 00"
                 + " 51 12 34 56 98 76 54");
     }
 
     @Test
     void aPureAckIsTheHeaderAlone() {
-        ByteBuffer frame = Frame.ack(ALICE, BOB, 1, 0).encode();
+        ByteBuffer frame = Frame.ack(Frame.SEGMENTS, ALICE, BOB, 1, 0).encode();
 
-        assertThat(hex(frame)).isEqualTo("7E 00 1A 2B 3C 4D 5E 6F 70 81 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 00");
+        assertThat(hex(frame)).isEqualTo("7E 08 1A 2B 3C 4D 5E 6F 70 81 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 00");
     }
 
     @Test
     void aSelectiveAckSetsOneBitPerMessageHeldAfterTheGap() {
         // Bob has everything before 4, and 5, 6 and 8: bits 0, 1 and 3.
-        ByteBuffer frame = Frame.ack(BOB, ALICE, 4, 0b1011).encode();
+        ByteBuffer frame = Frame.ack(Frame.SEGMENTS, BOB, ALICE, 4, 0b1011).encode();
 
-        assertThat(hex(frame)).isEqualTo("7E 00 5E 6F 70 81 1A 2B 3C 4D 00 00 00 00 00 00 00 04 00 00 00 00 00 00 00 0B");
+        assertThat(hex(frame)).isEqualTo("7E 08 5E 6F 70 81 1A 2B 3C 4D 00 00 00 00 00 00 00 04 00 00 00 00 00 00 00 0B");
+    }
+
+    @Test
+    void aMessageInSegmentsSaysMoreFollowOnEveryFrameButTheLast() {
+        ByteBuffer first = Frame.data(Frame.SEGMENTS | Frame.MORE, BOB, ALICE, 5, 1, 0, bytes("50 12 34")).encode();
+        ByteBuffer last = Frame.data(Frame.SEGMENTS, BOB, ALICE, 6, 1, 0, bytes("56 68 69")).encode();
+
+        assertThat(hex(first)).isEqualTo("7E 0D 5E 6F 70 81 1A 2B 3C 4D 00 00 00 05 00 00 00 01 00 00 00 00 00 00 00 00"
+                + " 50 12 34");
+        assertThat(hex(last)).isEqualTo("7E 09 5E 6F 70 81 1A 2B 3C 4D 00 00 00 06 00 00 00 01 00 00 00 00 00 00 00 00 56 68 69");
+        assertThat(Frame.decode(first).hasMore()).isTrue();
+        assertThat(Frame.decode(last).hasMore()).isFalse();
+        assertThat(Frame.decode(last).joinsSegments()).isTrue();
+        assertThat(Frame.decode(Frame.data(BOB, ALICE, 6, 1, 0, bytes("69")).encode()).joinsSegments())
+                .as("a frame of the first version").isFalse();
     }
 
     @Test
@@ -95,6 +110,8 @@ class FrameTest {
         byte[] payloadWithoutData = HEX.parseHex("7E 00 1A 2B 3C 4D 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 FF");
         assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(ByteBuffer.wrap(payloadWithoutData))).withMessageContaining("data flag");
         assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(ByteBuffer.wrap(HEX.parseHex("A1 12 34 56"))));
+        byte[] moreWithoutData = HEX.parseHex("7E 04 1A 2B 3C 4D 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00");
+        assertThatIllegalArgumentException().isThrownBy(() -> Frame.decode(ByteBuffer.wrap(moreWithoutData))).withMessageContaining("more-segments");
     }
 
     @Test

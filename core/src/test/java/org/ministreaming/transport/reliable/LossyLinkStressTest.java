@@ -91,7 +91,13 @@ class LossyLinkStressTest {
      * 400; 21 tries make that one in a million.
      */
     static ReliableTransport local(MemoryNetwork network, String name, int maxRetries) {
+        return local(network, name, maxRetries, ReliableTransport.DEFAULT_MAX_FRAME);
+    }
+
+    /** As {@link #local(MemoryNetwork, String, int)}, with frames of at most {@code maxFrame} bytes. */
+    static ReliableTransport local(MemoryNetwork network, String name, int maxRetries, int maxFrame) {
         return ReliableTransport.builder(network.endpoint(name))
+                .maxFrame(maxFrame)
                 .minRto(Duration.ofMillis(20))
                 .initialRto(Duration.ofMillis(100))
                 .maxRto(Duration.ofMillis(500))

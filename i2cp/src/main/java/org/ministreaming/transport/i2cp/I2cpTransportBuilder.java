@@ -155,7 +155,7 @@ public final class I2cpTransportBuilder {
      * @return a transport not yet started, which starts and closes {@code plain}
      */
     public Transport withReliableLayer(I2cpTransport plain) {
-        return ReliableTransport.builder(plain).startPlain(plainPeers).ackDelay(ACK_DELAY).build();
+        return ReliableTransport.builder(plain).startPlain(plainPeers).ackDelay(ACK_DELAY).forI2pTunnels().build();
     }
 
     /**
