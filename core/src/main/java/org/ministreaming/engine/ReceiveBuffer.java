@@ -47,7 +47,7 @@ final class ReceiveBuffer {
     }
 
     private static final int OVERHEAD = EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
-    private static final Deadline NO_DEADLINE = Deadline.none("Read interrupted");
+    private static final Deadline NO_DEADLINE = Deadline.none(() -> "Read interrupted");
 
     private final Pipe<ByteBuffer> pipe = new Pipe<>(Long.MAX_VALUE, chunk -> chunk.remaining() + OVERHEAD, Failures::again);
     private final ReceiveBudget<?>.Account account;
@@ -116,7 +116,7 @@ final class ReceiveBuffer {
             return 0;
         }
         Deadline deadline = timeoutMillis == 0 ? NO_DEADLINE
-                : Deadline.in(timeoutMillis, () -> new SocketTimeoutException("Read timed out after " + timeoutMillis + " ms"), "Read interrupted");
+                : Deadline.in(timeoutMillis, () -> new SocketTimeoutException("Read timed out after " + timeoutMillis + " ms"), () -> "Read interrupted");
         Integer read = pipe.read(deadline, chunks -> {
             int copied = 0;
             long released = 0;

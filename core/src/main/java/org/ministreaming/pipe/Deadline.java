@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 /**
  * When a blocking call must give up, and how it says so: a point in {@link System#nanoTime} (or
  * none), the exception a caller gets once it has passed, and the message of the
- * {@link InterruptedIOException} a caller gets when its thread is interrupted. This is the one
+ * {@link InterruptedIOException} a caller gets when its thread is interrupted (both made only when
+ * needed). This is the one
  * timed wait of the code: every blocking call waits on its condition through {@link #await}, in a
  * loop that looks again at what it waits for after each wake-up.
  *
@@ -21,17 +22,17 @@ public final class Deadline {
     private final long at;
     private final boolean bounded;
     private final Supplier<? extends SocketTimeoutException> expired;
-    private final String interrupted;
+    private final Supplier<String> interrupted;
 
-    private Deadline(long at, boolean bounded, Supplier<? extends SocketTimeoutException> expired, String interrupted) {
+    private Deadline(long at, boolean bounded, Supplier<? extends SocketTimeoutException> expired, Supplier<String> interrupted) {
         this.at = at;
         this.bounded = bounded;
         this.expired = expired;
         this.interrupted = interrupted;
     }
 
-    /** A wait without a deadline, that words an interrupt as {@code interrupted}. */
-    public static Deadline none(String interrupted) {
+    /** A wait without a deadline, that words an interrupt with {@code interrupted}. */
+    public static Deadline none(Supplier<String> interrupted) {
         return new Deadline(0, false, null, interrupted);
     }
 
@@ -41,12 +42,12 @@ public final class Deadline {
      * @param expired the exception thrown once it has passed
      * @param interrupted the message of the exception thrown on an interrupt
      */
-    public static Deadline in(long millis, Supplier<? extends SocketTimeoutException> expired, String interrupted) {
+    public static Deadline in(long millis, Supplier<? extends SocketTimeoutException> expired, Supplier<String> interrupted) {
         return new Deadline(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis)), true, expired, interrupted);
     }
 
     /** As {@link #in}, but 0 means no deadline, as a socket timeout of 0 does. */
-    public static Deadline inOrNone(long millis, Supplier<? extends SocketTimeoutException> expired, String interrupted) {
+    public static Deadline inOrNone(long millis, Supplier<? extends SocketTimeoutException> expired, Supplier<String> interrupted) {
         return millis == 0 ? none(interrupted) : in(millis, expired, interrupted);
     }
 
@@ -104,6 +105,6 @@ public final class Deadline {
 
     private InterruptedIOException interrupted() {
         Thread.currentThread().interrupt();
-        return new InterruptedIOException(interrupted);
+        return new InterruptedIOException(interrupted.get());
     }
 }

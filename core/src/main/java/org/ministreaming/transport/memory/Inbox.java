@@ -26,8 +26,8 @@ final class Inbox {
         }
     }
 
-    private static final Deadline PUT = Deadline.none("interrupted while waiting for room in the inbox");
-    private static final Deadline TAKE = Deadline.none("interrupted while waiting for the inbox");
+    private static final Deadline PUT = Deadline.none(() -> "interrupted while waiting for room in the inbox");
+    private static final Deadline TAKE = Deadline.none(() -> "interrupted while waiting for the inbox");
 
     private final Pipe<Envelope> pipe;
     private final long capacityBytes;
