@@ -42,16 +42,17 @@ final class ReceiveBuffer {
         BEYOND_BUDGET
     }
 
-    /** How much the buffer holds ahead of its reader, and whether that counts the overhead. */
-    private record Bound(long bytes, boolean overhead) {
-    }
-
     private static final int OVERHEAD = EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
     private static final Deadline NO_DEADLINE = Deadline.none(() -> "Read interrupted");
 
     private final Pipe<ByteBuffer> pipe = new Pipe<>(Long.MAX_VALUE, chunk -> chunk.remaining() + OVERHEAD, Failures::again);
     private final ReceiveBudget<?>.Account account;
-    private volatile Bound bound;
+    /**
+     * How much the buffer holds ahead of its reader, shifted left by one, with the low bit set when
+     * that counts the overhead: one volatile word, so that an offer sees both halves of one
+     * {@link #bound} call, and an idle connection pays no object for it.
+     */
+    private volatile long bound;
     /** Written under the pipe's lock. */
     private volatile int highWater;
 
@@ -70,7 +71,7 @@ final class ReceiveBuffer {
      * ({@code overhead} false), or an allowance in charged bytes ({@code overhead} true).
      */
     void bound(long bytes, boolean overhead) {
-        this.bound = new Bound(bytes, overhead);
+        this.bound = bytes << 1 | (overhead ? 1 : 0);
     }
 
     /**
@@ -86,9 +87,10 @@ final class ReceiveBuffer {
         }
         try {
             Offer refused = pipe.offer(payload, Pipe.tail(), (charge, charged, count) -> {
-                Bound now = bound;
+                long now = bound;
+                long limit = now >> 1;
                 long buffered = charged - (long) count * OVERHEAD;
-                if (now.overhead() ? charge > now.bytes() - charged : length > now.bytes() - buffered) {
+                if ((now & 1) != 0 ? charge > limit - charged : length > limit - buffered) {
                     return Offer.BEYOND_BOUND;
                 }
                 if (!account.tryReserve(charge)) {
