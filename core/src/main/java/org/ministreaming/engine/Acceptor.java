@@ -7,9 +7,9 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.ministreaming.pipe.Deadline;
 import org.ministreaming.wire.Message;
 
 /**
@@ -60,25 +60,17 @@ public final class Acceptor {
     }
 
     private ServerConnection take(long timeoutMillis) throws IOException {
+        Deadline deadline = Deadline.inOrNone(timeoutMillis,
+                () -> new SocketTimeoutException("Accept timed out after " + timeoutMillis + " ms"), () -> "accept interrupted");
         lock.lock();
         try {
-            long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             while (backlog.isEmpty()) {
                 if (closed) {
                     throw new SocketException("server socket closed");
                 }
-                if (timeoutMillis == 0) {
-                    arrived.await();
-                } else if (remaining <= 0) {
-                    throw new SocketTimeoutException("Accept timed out after " + timeoutMillis + " ms");
-                } else {
-                    remaining = arrived.awaitNanos(remaining);
-                }
+                deadline.await(arrived);
             }
             return backlog.removeFirst();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("accept interrupted");
         } finally {
             lock.unlock();
         }

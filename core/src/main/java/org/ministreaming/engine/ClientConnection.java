@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.TimeUnit;
 import org.ministreaming.Role;
 import org.ministreaming.ConnectionRefusedException;
+import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
@@ -100,23 +100,18 @@ public final class ClientConnection extends Connection {
      * @throws IOException if the connection failed or was closed meanwhile
      */
     void awaitEstablished(long timeoutMillis) throws IOException {
+        Deadline deadline = Deadline.in(timeoutMillis, () -> new SocketTimeoutException("no answer from " + peer + " within "
+                + timeoutMillis + " ms: neither an ACK nor a refusal came back. Check that the destination is right and that"
+                + " its endpoint runs; a peer that is slow to answer (a first contact over I2P can take many"
+                + " seconds) needs a longer connect timeout"), () -> "connect to " + peer + " interrupted");
         lock.lock();
         try {
-            long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             while (state == ClientState.SYN_SENT && !closedLocally) {
-                if (remaining <= 0) {
-                    giveUp();
-                    throw new SocketTimeoutException("no answer from " + peer + " within " + timeoutMillis
-                            + " ms: neither an ACK nor a refusal came back. Check that the destination is right and that"
-                            + " its endpoint runs; a peer that is slow to answer (a first contact over I2P can take many"
-                            + " seconds) needs a longer connect timeout");
-                }
                 try {
-                    remaining = stateChanged.awaitNanos(remaining);
-                } catch (InterruptedException e) {
+                    deadline.await(stateChanged);
+                } catch (InterruptedIOException timedOutOrInterrupted) {
                     giveUp();
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("connect to " + peer + " interrupted");
+                    throw timedOutOrInterrupted;
                 }
             }
             if (serverId != null) {

@@ -12,6 +12,7 @@ import org.ministreaming.Counter;
 import org.ministreaming.Role;
 import org.ministreaming.ConnectionResetException;
 import org.ministreaming.ReceiveLimitException;
+import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
@@ -38,6 +39,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
 
     /** How long a close waits for a writer held up by the transport before it goes regardless. */
     static final long CLOSE_LINGER_MILLIS = 1000;
+
+    private static final Deadline CREDIT_WAIT = Deadline.none(() -> "Write interrupted while waiting for credit");
 
     final Engine engine;
     final Destination peer;
@@ -214,9 +217,10 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 if (granted > 0) {
                     return granted;
                 }
-                long nanos = wait.next(System.nanoTime(), peer);
+                long now = System.nanoTime();
+                long nanos = wait.next(now, peer);
                 if (nanos > 0) {
-                    stateChanged.awaitNanos(nanos);
+                    CREDIT_WAIT.await(stateChanged, now + nanos);
                     continue;
                 }
                 lock.unlock();
@@ -226,9 +230,6 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                     lock.lock();
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Write interrupted while waiting for credit");
         } finally {
             lock.unlock();
         }

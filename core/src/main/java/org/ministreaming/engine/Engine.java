@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import org.ministreaming.PeerLostException;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.attribution.SenderAttribution;
 import org.ministreaming.wire.CreditExtension;
 import org.ministreaming.wire.Message;
 import org.ministreaming.wire.Packet;
@@ -115,7 +116,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     }
 
     /**
-     * Starts an engine on {@code transport}, which it owns from now on.
+     * Starts an engine on {@code transport}, which it owns from now on; over a transport that
+     * cannot name every sender, it attributes plain messages itself ({@link SenderAttribution}).
      *
      * @param transport a transport not yet started
      * @param settings the engine's settings
@@ -124,9 +126,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
      * @throws IOException if the transport cannot start (it is closed again)
      */
     public static Engine start(Transport transport, EngineSettings settings, MessageListener listener) throws IOException {
-        Engine engine = new Engine(transport, settings, listener);
+        Engine engine = new Engine(SenderAttribution.over(transport), settings, listener);
         try {
-            transport.start(engine);
+            engine.transport.start(engine);
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;

@@ -5,10 +5,8 @@ import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import org.ministreaming.pipe.Deadline;
+import org.ministreaming.pipe.Pipe;
 
 /**
  * A connection's inbound bytes: a bounded queue of payload views between the receive path,
@@ -25,8 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * buffered, then sees EOF), {@link #fail(IOException)} (the reader drains, then gets the
  * exception), {@link #discard(IOException)} (the bytes are dropped at once and the reader gets
  * the exception) and {@link #closeLocally()} (the reader's own socket closed: a blocked or later
- * read fails at once). Thread-safe: one lock guards the state, and the account is used only under
- * it; readers wait on its condition and are woken exactly when something changes.
+ * read fails at once).
+ *
+ * <p>Thread-safe: a {@link Pipe} of payload views holds the bytes and its lock guards them; a
+ * message is charged to the account under it, before it is kept. Readers wait in the pipe and are
+ * woken exactly when something changes. Each view weighs its unread bytes plus the overhead, so what the pipe holds is what the
+ * account holds.
  */
 final class ReceiveBuffer {
 
@@ -40,19 +42,19 @@ final class ReceiveBuffer {
         BEYOND_BUDGET
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
+    private static final int OVERHEAD = EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
+    private static final Deadline NO_DEADLINE = Deadline.none(() -> "Read interrupted");
+
+    private final Pipe<ByteBuffer> pipe = new Pipe<>(Long.MAX_VALUE, chunk -> chunk.remaining() + OVERHEAD, Failures::again);
     private final ReceiveBudget<?>.Account account;
-    private long limit;
-    private boolean countsOverhead;
-    private int buffered;
-    /** {@code buffered} plus the overhead of each chunk: what the account holds. */
-    private long charged;
-    private int highWater;
-    private boolean finished;
-    private IOException failure;
-    private boolean closedLocally;
+    /**
+     * How much the buffer holds ahead of its reader, shifted left by one, with the low bit set when
+     * that counts the overhead: one volatile word, so that an offer sees both halves of one
+     * {@link #bound} call, and an idle connection pays no object for it.
+     */
+    private volatile long bound;
+    /** Written under the pipe's lock. */
+    private volatile int highWater;
 
     /**
      * @param account where every kept message is charged
@@ -69,13 +71,7 @@ final class ReceiveBuffer {
      * ({@code overhead} false), or an allowance in charged bytes ({@code overhead} true).
      */
     void bound(long bytes, boolean overhead) {
-        lock.lock();
-        try {
-            this.limit = bytes;
-            this.countsOverhead = overhead;
-        } finally {
-            lock.unlock();
-        }
+        this.bound = bytes << 1 | (overhead ? 1 : 0);
     }
 
     /**
@@ -86,26 +82,26 @@ final class ReceiveBuffer {
      */
     Offer offer(ByteBuffer payload) {
         int length = payload.remaining();
-        long charge = (long) length + EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
-        lock.lock();
-        try {
-            if (finished || failure != null || closedLocally || length == 0) {
-                return Offer.TAKEN;
-            }
-            if (countsOverhead ? charge > limit - charged : length > limit - buffered) {
-                return Offer.BEYOND_BOUND;
-            }
-            if (!account.tryReserve(charge)) {
-                return Offer.BEYOND_BUDGET;
-            }
-            chunks.addLast(payload);
-            buffered += length;
-            charged += charge;
-            highWater = Math.max(highWater, buffered);
-            changed.signalAll();
+        if (length == 0) {
             return Offer.TAKEN;
-        } finally {
-            lock.unlock();
+        }
+        try {
+            Offer refused = pipe.offer(payload, Pipe.tail(), (charge, charged, count) -> {
+                long now = bound;
+                long limit = now >> 1;
+                long buffered = charged - (long) count * OVERHEAD;
+                if ((now & 1) != 0 ? charge > limit - charged : length > limit - buffered) {
+                    return Offer.BEYOND_BOUND;
+                }
+                if (!account.tryReserve(charge)) {
+                    return Offer.BEYOND_BUDGET;
+                }
+                highWater = (int) Math.max(highWater, buffered + length);
+                return null;
+            });
+            return refused == null ? Offer.TAKEN : refused;
+        } catch (IOException ended) {
+            return Offer.TAKEN;
         }
     }
 
@@ -121,97 +117,47 @@ final class ReceiveBuffer {
         if (length == 0) {
             return 0;
         }
-        lock.lock();
-        try {
-            long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (chunks.isEmpty()) {
-                if (closedLocally) {
-                    throw new SocketException("Socket closed");
-                }
-                if (failure != null) {
-                    throw Failures.again(failure);
-                }
-                if (finished) {
-                    return -1;
-                }
-                if (timeoutMillis == 0) {
-                    changed.await();
-                } else if (remaining <= 0) {
-                    throw new SocketTimeoutException("Read timed out after " + timeoutMillis + " ms");
-                } else {
-                    remaining = changed.awaitNanos(remaining);
-                }
-            }
-            if (closedLocally) {
-                throw new SocketException("Socket closed");
-            }
+        Deadline deadline = timeoutMillis == 0 ? NO_DEADLINE
+                : Deadline.in(timeoutMillis, () -> new SocketTimeoutException("Read timed out after " + timeoutMillis + " ms"), () -> "Read interrupted");
+        Integer read = pipe.read(deadline, chunks -> {
             int copied = 0;
             long released = 0;
-            while (copied < length && !chunks.isEmpty()) {
-                ByteBuffer head = chunks.peekFirst();
+            ByteBuffer head;
+            while (copied < length && (head = chunks.peek()) != null) {
                 int n = Math.min(length - copied, head.remaining());
                 head.get(target, offset + copied, n);
+                chunks.consumed(n);
                 copied += n;
+                released += n;
                 if (!head.hasRemaining()) {
-                    chunks.removeFirst();
-                    released += EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
+                    chunks.remove();
+                    released += OVERHEAD;
                 }
             }
-            buffered -= copied;
-            released += copied;
-            charged -= released;
             account.release(released);
             return copied;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("Read interrupted");
-        } finally {
-            lock.unlock();
-        }
+        });
+        return read == null ? -1 : read;
     }
 
     /** Bytes that can be read without waiting. */
     int available() {
-        lock.lock();
-        try {
-            return closedLocally ? 0 : buffered;
-        } finally {
-            lock.unlock();
-        }
+        return (int) pipe.held(OVERHEAD);
     }
 
     /** The most bytes buffered at once so far. */
     int highWater() {
-        lock.lock();
-        try {
-            return highWater;
-        } finally {
-            lock.unlock();
-        }
+        return highWater;
     }
 
     /** The peer closed: reads drain what is here, then return EOF. */
     void finish() {
-        lock.lock();
-        try {
-            finished = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pipe.finish();
     }
 
     /** Reads drain what is here, then throw {@code cause}. */
     void fail(IOException cause) {
-        lock.lock();
-        try {
-            if (failure == null && !finished) {
-                failure = cause;
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pipe.fail(cause);
     }
 
     /**
@@ -220,32 +166,11 @@ final class ReceiveBuffer {
      * for the end of the stream.
      */
     void discard(IOException cause) {
-        lock.lock();
-        try {
-            failure = cause;
-            clear();
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        account.release(pipe.cancel(cause));
     }
 
     /** The local socket closed: reads fail now, and the buffered bytes are released. */
     void closeLocally() {
-        lock.lock();
-        try {
-            closedLocally = true;
-            clear();
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void clear() {
-        chunks.clear();
-        buffered = 0;
-        account.release(charged);
-        charged = 0;
+        account.release(pipe.closeReader(new SocketException("Socket closed")));
     }
 }

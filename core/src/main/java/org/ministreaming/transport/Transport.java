@@ -2,6 +2,7 @@ package org.ministreaming.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * One endpoint of a message-oriented, destination-addressed network: the SPI that carries
@@ -28,6 +29,11 @@ import java.nio.ByteBuffer;
  *       the order the transport delivers them. The receiver must not block: it answers by
  *       {@link #reply}. A transport never calls its receiver from inside a {@code send},
  *       {@code reply}, {@code open} or {@code forget} call.</li>
+ *   <li><b>Senders.</b> A transport names the sender of every message it delivers, unless it
+ *       cannot ({@link #knowsSenders}): I2CP does not tell a receiver who sent a message, so a
+ *       plain message there comes by {@link Receiver#onUnattributed}, and the layer above finds
+ *       its sender from what it sent itself and from the SYN payloads the transport
+ *       {@linkplain #senderOfSyn resolves}.</li>
  *   <li>{@link #send} and {@link #reply} may be called by many threads at once.
  *       {@link #close} stops every thread the transport started before it returns.</li>
  * </ul>
@@ -44,6 +50,30 @@ public interface Transport extends AutoCloseable {
      * @return a fresh array
      */
     byte[] synPayload();
+
+    /**
+     * Whether every message this transport delivers comes with its sender
+     * ({@link Receiver#onMessage}). A transport that answers {@code false} delivers the messages
+     * whose sender it cannot know by {@link Receiver#onUnattributed}, and the layer directly above
+     * it finds their senders; the engine and the reliable delivery layer do so by themselves. By
+     * default {@code true}.
+     */
+    default boolean knowsSenders() {
+        return true;
+    }
+
+    /**
+     * The destination a SYN's payload names, in this transport's encoding (as
+     * {@link #synPayload} makes this endpoint's own): what lets the layer above attribute a SYN
+     * that came by {@link Receiver#onUnattributed}. Bytes after the destination are ignored. By
+     * default empty: a transport that {@linkplain #knowsSenders knows its senders} need not say.
+     *
+     * @param payload the bytes after the SYN's header, read-only; not kept
+     * @return the destination, or empty if the bytes do not begin with one
+     */
+    default Optional<Destination> senderOfSyn(ByteBuffer payload) {
+        return Optional.empty();
+    }
 
     /**
      * Starts delivering inbound messages to {@code receiver}. Called once.
@@ -159,6 +189,19 @@ public interface Transport extends AutoCloseable {
          * @param message the bytes, read-only, handed over
          */
         void onMessage(Destination from, ByteBuffer message);
+
+        /**
+         * One inbound message whose sender the transport cannot know (see
+         * {@link Transport#knowsSenders}), on the same terms as {@link #onMessage}: the receiver
+         * attributes it, or drops it. By default it is dropped.
+         *
+         * @param message the bytes, read-only, handed over
+         * @return whether the receiver found its sender and took it; a transport counts the ones
+         *     dropped
+         */
+        default boolean onUnattributed(ByteBuffer message) {
+            return false;
+        }
 
         /**
          * The transport lost its link to a peer; connections with it cannot continue.

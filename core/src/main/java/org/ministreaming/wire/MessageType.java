@@ -90,4 +90,13 @@ public enum MessageType {
     public static boolean isServerToClientRange(int code) {
         return (code & 0xF0) == 0x50;
     }
+
+    /**
+     * Whether a message starting with this type byte is a plain one, as the original sends them:
+     * a type byte in either range, or chaff's {@code FF}. A transport that carries other messages
+     * (the reliable layer's frames) differently tells them apart by this.
+     */
+    public static boolean isPlain(int code) {
+        return isClientToServerRange(code) || isServerToClientRange(code) || (code & 0xFF) == CHAFF.code;
+    }
 }

@@ -29,6 +29,15 @@ class TransportDefaultsTest {
         assertThat(payload.position()).isZero();
     }
 
+    @Test
+    void aTransportKnowsItsSendersReadsNoSynPayloadAndAReceiverDropsWhatComesWithoutASender() {
+        Sends transport = new Sends();
+
+        assertThat(transport.knowsSenders()).isTrue();
+        assertThat(transport.senderOfSyn(ByteBuffer.wrap("mem:peer".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).isEmpty();
+        assertThat(new RecordingReceiver().onUnattributed(ByteBuffer.allocate(4))).isFalse();
+    }
+
     /** Records what {@link #send(Destination, ByteBuffer)} is given. */
     private static final class Sends implements Transport {
         final List<ByteBuffer> sent = new ArrayList<>();

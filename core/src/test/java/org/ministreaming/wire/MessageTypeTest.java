@@ -100,6 +100,15 @@ class MessageTypeTest {
     }
 
     @Test
+    void onlyTheProtocolsTypeBytesArePlain() {
+        for (int type = 0; type < 256; type++) {
+            boolean expected = (type >= 0xA0 && type <= 0xAF) || (type >= 0x50 && type <= 0x5F) || type == 0xFF;
+            assertThat(MessageType.isPlain(type)).as("type %02X", type).isEqualTo(expected);
+            assertThat(MessageType.isPlain(type - 256)).as("type %02X as a signed byte", type).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void eachDirectionHasTheSeedsArrow() {
         assertThat(Direction.CLIENT_TO_SERVER.arrow()).isEqualTo("C->S");
         assertThat(Direction.SERVER_TO_CLIENT.arrow()).isEqualTo("S->C");

@@ -3,13 +3,11 @@ package org.ministreaming.transport.memory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.LinkedList;
-import java.util.ListIterator;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import org.ministreaming.pipe.Deadline;
+import org.ministreaming.pipe.Pipe;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -17,7 +15,7 @@ import org.ministreaming.transport.Destination;
  * its bound; replies never wait, so they go ahead of waiting data, and are refused once it holds
  * twice its bound. The endpoint's delivery thread takes messages once they are due.
  *
- * <p>Thread-safe: one lock guards everything.
+ * <p>Thread-safe: a {@link Pipe} of envelopes, weighed by their bytes, holds them.
  */
 final class Inbox {
 
@@ -28,15 +26,15 @@ final class Inbox {
         }
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final LinkedList<Envelope> queue = new LinkedList<>();
+    private static final Deadline PUT = Deadline.none(() -> "interrupted while waiting for room in the inbox");
+    private static final Deadline TAKE = Deadline.none(() -> "interrupted while waiting for the inbox");
+
+    private final Pipe<Envelope> pipe;
     private final long capacityBytes;
-    private long queuedBytes;
-    private boolean closed;
 
     Inbox(long capacityBytes) {
         this.capacityBytes = capacityBytes;
+        this.pipe = new Pipe<>(capacityBytes, Envelope::size, cause -> new IOException(cause.getMessage(), cause));
     }
 
     /**
@@ -50,34 +48,16 @@ final class Inbox {
      * @throws IOException if the inbox or the sender is closed, or the wait is interrupted
      */
     boolean put(Envelope envelope, int overtake, boolean reply, BooleanSupplier senderOpen) throws IOException {
-        lock.lock();
-        try {
-            while (!reply && !closed && queuedBytes > 0 && queuedBytes + envelope.size() > capacityBytes) {
-                if (!senderOpen.getAsBoolean()) {
-                    throw new IOException("endpoint " + envelope.from() + " was closed while it waited for room at the receiver");
-                }
-                changed.await();
-            }
-            if (closed) {
-                throw new IOException("endpoint closed");
-            }
-            if (reply && queuedBytes > 0 && queuedBytes + envelope.size() > 2 * capacityBytes) {
-                return false;
-            }
-            ListIterator<Envelope> position = queue.listIterator(queue.size());
-            for (int i = 0; i < overtake && position.hasPrevious(); i++) {
-                position.previous();
-            }
-            position.add(envelope);
-            queuedBytes += envelope.size();
-            changed.signalAll();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for room in the inbox");
-        } finally {
-            lock.unlock();
+        Pipe.Placement<Envelope> at = overtake == 0 ? Pipe.tail() : Pipe.overtaking(overtake);
+        if (reply) {
+            return pipe.offer(envelope, at, Pipe.within(2 * capacityBytes)) == null;
         }
+        pipe.put(envelope, at, PUT, () -> {
+            if (!senderOpen.getAsBoolean()) {
+                throw new IOException("endpoint " + envelope.from() + " was closed while it waited for room at the receiver");
+            }
+        });
+        return true;
     }
 
     /**
@@ -89,104 +69,43 @@ final class Inbox {
      * @throws IOException if the inbox is closed
      */
     boolean putByDue(Envelope envelope) throws IOException {
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IOException("endpoint closed");
-            }
-            if (queuedBytes > 0 && queuedBytes + envelope.size() > capacityBytes) {
-                return false;
-            }
-            ListIterator<Envelope> position = queue.listIterator(queue.size());
-            while (position.hasPrevious()) {
-                if (position.previous().dueNanos() - envelope.dueNanos() <= 0) {
-                    position.next();
-                    break;
-                }
-            }
-            position.add(envelope);
-            queuedBytes += envelope.size();
-            changed.signalAll();
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return pipe.offer(envelope, (queued, passed) -> queued.dueNanos() - envelope.dueNanos() > 0, Pipe.within(capacityBytes)) == null;
     }
 
-    /** Waits for the next due envelope; {@code null} once the inbox is closed. */
-    Envelope take() throws InterruptedException {
-        lock.lock();
+    /**
+     * Waits for the next due envelope.
+     *
+     * @return the envelope; {@code null} once the inbox is closed
+     * @throws InterruptedIOException if interrupted (flag kept)
+     */
+    Envelope take() throws InterruptedIOException {
         try {
-            while (!closed) {
-                Envelope head = queue.peekFirst();
-                if (head == null) {
-                    changed.await();
-                    continue;
-                }
-                long wait = head.dueNanos() - System.nanoTime();
-                if (wait > 0) {
-                    changed.awaitNanos(wait);
-                    continue;
-                }
-                queue.removeFirst();
-                queuedBytes -= head.size();
-                changed.signalAll();
-                return head;
-            }
+            return pipe.takeDue(Envelope::dueNanos, TAKE);
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException closed) {
             return null;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Drops every queued message that matches. */
     void discard(Predicate<Envelope> which) {
-        lock.lock();
-        try {
-            queue.removeIf(envelope -> {
-                boolean drop = envelope.bytes() != null && which.test(envelope);
-                if (drop) {
-                    queuedBytes -= envelope.size();
-                }
-                return drop;
-            });
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pipe.removeIf(envelope -> envelope.bytes() != null && which.test(envelope));
     }
 
     /** Makes senders waiting for room look again whether they may go on waiting. */
     void wake() {
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pipe.wake();
     }
 
     /** Closes the inbox, failing waiting senders and ending {@link #take}. */
     void close() {
-        lock.lock();
-        try {
-            closed = true;
-            queue.clear();
-            queuedBytes = 0;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pipe.cancel(new IOException("endpoint closed"));
     }
 
     /** Number of queued messages, for tests. */
     int size() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
+        return pipe.size();
     }
 
     static long nanosFromNow(java.time.Duration delay) {

@@ -1,6 +1,7 @@
 package org.ministreaming.transport.memory;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -142,8 +143,8 @@ public final class MemoryTransport implements Transport {
                 while ((envelope = inbox.take()) != null) {
                     deliver(envelope);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (InterruptedIOException e) {
+                // The interrupt flag is kept; the thread ends.
             }
         }
 

@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.function.Predicate;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.attribution.SenderAttribution;
 
 /** Makes a {@link ReliableTransport}, from {@link ReliableTransport#builder}; every option has a default. Not
  * thread-safe: use from one thread. */
@@ -186,7 +187,7 @@ public final class ReliableTransportBuilder {
         ReliableTransport.Settings settings = new ReliableTransport.Settings(window, callbackAllowance < 0 ? window : callbackAllowance, minRto.toNanos(),
                 initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), maxFrame, flight, startPlain,
                 random != null ? random : new SecureRandom());
-        return new ReliableTransport(inner, settings);
+        return new ReliableTransport(SenderAttribution.over(inner), settings);
     }
 
     private static Duration positive(String name, Duration value) {

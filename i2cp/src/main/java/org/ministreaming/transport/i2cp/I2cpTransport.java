@@ -13,6 +13,7 @@ import net.i2p.client.I2PSessionException;
 import net.i2p.client.I2PSessionMuxedListener;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
+import org.ministreaming.wire.MessageType;
 
 /**
  * The transport over an I2P router: one I2CP session, whose destination is this endpoint's.
@@ -20,10 +21,11 @@ import org.ministreaming.transport.Transport;
  * <ul>
  *   <li><b>Plain messages</b> (the ministreaming protocol's own, type bytes A0-AF, 50-5F, FF)
  *       travel exactly as the original sent them: one {@code sendMessage} each, protocol 0,
- *       ports 0. I2CP does not say who sent a message, so the sender of a plain message is
- *       found as the original found it: a SYN carries the client's destination, later messages
- *       are known by their connection ids ({@link PlainSenders}). A plain message whose sender
- *       cannot be told is dropped.</li>
+ *       ports 0. I2CP does not say who sent a message, so a plain message goes up without a
+ *       sender ({@link Receiver#onUnattributed}), and the layer above finds it as the original
+ *       did: a SYN carries the client's destination, which {@link #senderOfSyn} reads, and later
+ *       messages are known by their connection ids. A plain message whose sender the layer above
+ *       cannot tell is dropped and counted ({@link #unattributedMessages}).</li>
  *   <li><b>Every other message</b> (the reliable layer's frames) travels in an {@link Envelope}
  *       that names the sender, I2CP protocol {@value Envelope#PROTOCOL}.</li>
  *   <li><b>Names.</b> {@code i2p:NAME.b32.i2p} and {@code i2p:HOST.i2p} point at a destination
@@ -41,7 +43,7 @@ import org.ministreaming.transport.Transport;
  *       router; at most {@value Outbox#LIMIT_BYTES} bytes of them wait, and a reply beyond that is
  *       dropped, as I2P may drop any message.</li>
  *   <li><b>Forgetting a peer</b> drops its entry among the peers reported lost with the session,
- *       its ids in {@link PlainSenders} and its cached destination.</li>
+ *       and its cached destination.</li>
  * </ul>
  *
  * <p>Thread-safe. I2P's client library delivers messages on its own thread, in order; sends may
@@ -64,7 +66,6 @@ public final class I2cpTransport implements Transport {
     private final RouterSession session;
     private final DestinationCache destinations = new DestinationCache();
     private final NameResolver names;
-    private final PlainSenders plainSenders = new PlainSenders();
     private final Set<Destination> peers = ConcurrentHashMap.newKeySet();
     private final AtomicLong unattributed = new AtomicLong();
     private final SendTap tap;
@@ -102,6 +103,24 @@ public final class I2cpTransport implements Transport {
     @Override
     public byte[] synPayload() {
         return destinationBytes.clone();
+    }
+
+    /** {@code false}: I2CP does not tell who sent a message, so plain ones go up without a sender. */
+    @Override
+    public boolean knowsSenders() {
+        return false;
+    }
+
+    /** The I2P destination at the start of a SYN payload, in I2P's byte form; what follows it is ignored. */
+    @Override
+    public Optional<Destination> senderOfSyn(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.duplicate().get(bytes);
+        try {
+            return Optional.of(I2pDestinations.toUri(I2pDestinations.read(bytes, 0)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -206,7 +225,6 @@ public final class I2cpTransport implements Transport {
     @Override
     public void forget(Destination peer) {
         peers.remove(peer);
-        plainSenders.forget(peer);
         destinations.forget(peer);
     }
 
@@ -227,7 +245,7 @@ public final class I2cpTransport implements Transport {
         return down;
     }
 
-    /** The bytes for {@code sendMessage}: plain as they are (learning the ids), or in an envelope. */
+    /** The bytes for {@code sendMessage}: plain as they are, or in an envelope. */
     private Outbox.Reply prepare(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
         net.i2p.data.Destination target;
         try {
@@ -235,7 +253,7 @@ public final class I2cpTransport implements Transport {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
-        boolean plain = PlainSenders.isPlain(header);
+        boolean plain = header.hasRemaining() && MessageType.isPlain(header.get(header.position()));
         byte[] bytes;
         if (plain) {
             bytes = new byte[header.remaining() + payload.remaining()];
@@ -246,9 +264,6 @@ public final class I2cpTransport implements Transport {
         }
         if (bytes.length > MAX_I2CP_MESSAGE) {
             throw new IOException("a message of " + bytes.length + " bytes is more than I2CP carries (" + MAX_I2CP_MESSAGE + ")");
-        }
-        if (plain) {
-            plainSenders.sent(to, ByteBuffer.wrap(bytes));
         }
         if (!peers.contains(to)) {
             peers.add(to);
@@ -298,7 +313,7 @@ public final class I2cpTransport implements Transport {
         return session.socket();
     }
 
-    /** Plain messages dropped because nothing told who sent them. */
+    /** Messages dropped because nothing told who sent them: malformed envelopes, and plain messages the layer above could not attribute. */
     public long unattributedMessages() {
         return unattributed.get();
     }
@@ -327,7 +342,6 @@ public final class I2cpTransport implements Transport {
             receiver.onPeerLost(peer, cause);
         }
         peers.clear();
-        plainSenders.clear();
     }
 
     private void deliver(byte[] bytes, int protocol) {
@@ -344,13 +358,11 @@ public final class I2cpTransport implements Transport {
                 return;
             }
         } else {
-            from = plainSenders.senderOf(bytes);
-            message = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
-            if (from == null) {
+            if (!receiver.onUnattributed(ByteBuffer.wrap(bytes).asReadOnlyBuffer())) {
                 unattributed.incrementAndGet();
                 LOG.log(Level.DEBUG, () -> "dropped a plain message of " + bytes.length + " bytes: no SYN or connection id tells who sent it");
-                return;
             }
+            return;
         }
         receiver.onMessage(from, message);
     }

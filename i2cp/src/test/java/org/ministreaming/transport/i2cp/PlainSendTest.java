@@ -67,15 +67,20 @@ class PlainSendTest {
         return Message.syn(new ConnectionId(id), sender.synPayload()).toByteArray();
     }
 
-    /** Collects what a transport delivers. */
+    /** Collects what a transport delivers: plain messages come without a sender, which is not what these tests are about. */
     private static final class Inbox implements Transport.Receiver {
         final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
 
         @Override
         public void onMessage(Destination from, ByteBuffer message) {
+            onUnattributed(message);
+        }
+
+        @Override
+        public boolean onUnattributed(ByteBuffer message) {
             byte[] bytes = new byte[message.remaining()];
             message.get(bytes);
-            messages.add(bytes);
+            return messages.add(bytes);
         }
 
         @Override

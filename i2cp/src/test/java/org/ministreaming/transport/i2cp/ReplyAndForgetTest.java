@@ -11,12 +11,18 @@ import org.ministreaming.testing.Await;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.RecordingReceiver;
 import org.ministreaming.transport.RecordingReceiver.Event;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.attribution.SenderAttribution;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.i2cp.testing.SharedRouter;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
 
-/** Replies over I2CP go out on the transport's sender thread; forgetting a peer drops the ids that name it. */
+/**
+ * Replies over I2CP go out on the transport's sender thread; plain messages are attributed above
+ * the transport ({@link SenderAttribution}, as the engine and the reliable layer put it there),
+ * and forgetting a peer drops the ids that name it.
+ */
 @ExtendWith(SharedRouter.class)
 class ReplyAndForgetTest {
 
@@ -24,11 +30,12 @@ class ReplyAndForgetTest {
 
     @Test
     void aReplyFromInsideACallbackReturnsAtOnceAndArrives(I2pRouter router) throws Exception {
-        I2cpTransport alice = Endpoints.on(router).buildPlain();
-        I2cpTransport[] bob = {Endpoints.on(router).buildPlain()};
+        Transport alice = SenderAttribution.over(Endpoints.on(router).buildPlain());
+        I2cpTransport bobI2cp = Endpoints.on(router).buildPlain();
+        Transport[] bob = {SenderAttribution.over(bobI2cp)};
         RecordingReceiver aliceHears = new RecordingReceiver();
         CompletableFuture<Boolean> replied = new CompletableFuture<>();
-        try (alice; I2cpTransport closing = bob[0]) {
+        try (alice; Transport closing = bob[0]) {
             alice.start(aliceHears);
             bob[0].start(new RecordingReceiver() {
                 @Override
@@ -42,14 +49,15 @@ class ReplyAndForgetTest {
             assertThat(replied.get(30, TimeUnit.SECONDS)).isTrue();
             assertThat(ack.from()).as("attributed by the SYN's id").isEqualTo(bob[0].localDestination());
             assertThat(ack.bytes()).isEqualTo(Message.ack(new ConnectionId(7), SERVER_ID).toByteArray());
-            assertThat(bob[0].droppedReplies()).isZero();
+            assertThat(bobI2cp.droppedReplies()).isZero();
         }
     }
 
     @Test
     void afterForgettingAPeerItsOldIdsNameNobodyAndNewOnesWork(I2pRouter router) throws Exception {
-        I2cpTransport alice = Endpoints.on(router).buildPlain();
-        I2cpTransport bob = Endpoints.on(router).buildPlain();
+        I2cpTransport aliceI2cp = Endpoints.on(router).buildPlain();
+        Transport alice = SenderAttribution.over(aliceI2cp);
+        Transport bob = SenderAttribution.over(Endpoints.on(router).buildPlain());
         RecordingReceiver aliceHears = new RecordingReceiver();
         RecordingReceiver bobHears = new RecordingReceiver();
         try (alice; bob) {
@@ -66,7 +74,7 @@ class ReplyAndForgetTest {
                     lastSent[0] = System.nanoTime();
                     sendQuietly(bob, alice.localDestination(), staleAck);
                 }
-                return alice.unattributedMessages() >= 1;
+                return aliceI2cp.unattributedMessages() >= 1;
             });
             aliceHears.assertQuiet();
 
@@ -80,7 +88,7 @@ class ReplyAndForgetTest {
      * Sends {@code message} every 2 s until {@code hears} hears something, as I2CP is best effort
      * and a first message between new destinations may be lost while their lease sets spread.
      */
-    private static Event sendUntilAnswered(I2cpTransport from, Destination to, ByteBuffer message, RecordingReceiver hears)
+    private static Event sendUntilAnswered(Transport from, Destination to, ByteBuffer message, RecordingReceiver hears)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() - deadline < 0) {
@@ -93,7 +101,7 @@ class ReplyAndForgetTest {
         throw new AssertionError("nothing heard from " + to + " within 90 s");
     }
 
-    private static void sendQuietly(I2cpTransport from, Destination to, ByteBuffer message) {
+    private static void sendQuietly(Transport from, Destination to, ByteBuffer message) {
         try {
             from.send(to, message.duplicate());
         } catch (java.io.IOException e) {
@@ -101,7 +109,7 @@ class ReplyAndForgetTest {
         }
     }
 
-    private static ByteBuffer syn(I2cpTransport sender, int id) {
+    private static ByteBuffer syn(Transport sender, int id) {
         return Message.syn(new ConnectionId(id), sender.synPayload()).encoded();
     }
 }

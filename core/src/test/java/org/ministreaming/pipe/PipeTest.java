@@ -1,0 +1,382 @@
+package org.ministreaming.pipe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.ministreaming.testing.Await;
+
+/** {@link Pipe} and {@link Deadline}: room, order, placement, deadlines, ends and who they wake. */
+class PipeTest {
+
+    private static final Deadline FOREVER = Deadline.none(() -> "interrupted in the test");
+
+    private final List<Thread> threads = new ArrayList<>();
+
+    @AfterEach
+    void stopThreads() throws InterruptedException {
+        for (Thread thread : threads) {
+            thread.interrupt();
+            thread.join(Await.LIMIT.toMillis());
+            assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
+        }
+    }
+
+    /** A pipe of strings, each weighing its length, whose rethrown causes are wrapped as the engine does. */
+    private static Pipe<String> pipe(long capacity) {
+        return new Pipe<>(capacity, String::length, PipeTest::again);
+    }
+
+    private static IOException again(IOException cause) {
+        return cause instanceof SocketException ? (IOException) new SocketException(cause.getMessage()).initCause(cause)
+                : new IOException(cause.getMessage(), cause);
+    }
+
+    private static Deadline in(long millis) {
+        return Deadline.in(millis, () -> new SocketTimeoutException("timed out after " + millis + " ms"), () -> "interrupted");
+    }
+
+    // ---------------------------------------------------------------- room and order
+
+    @Test
+    void itemsComeOutInOrderAndTheWeightFollowsThem() throws IOException {
+        Pipe<String> pipe = pipe(10);
+        pipe.put("abc", Pipe.tail(), FOREVER, () -> { });
+        pipe.put("de", Pipe.tail(), FOREVER, () -> { });
+        assertThat(pipe.held()).isEqualTo(5);
+        assertThat(pipe.size()).isEqualTo(2);
+
+        assertThat(pipe.take(FOREVER)).isEqualTo("abc");
+        assertThat(pipe.held()).isEqualTo(2);
+        assertThat(pipe.take(FOREVER)).isEqualTo("de");
+        assertThat(pipe.held()).isZero();
+    }
+
+    @Test
+    void anItemHeavierThanTheCapacityGoesIntoAPipeThatHoldsNothingButNoFurther() throws Exception {
+        Pipe<String> pipe = pipe(3);
+        pipe.put("", Pipe.tail(), FOREVER, () -> { });
+        pipe.put("0123456789", Pipe.tail(), in(0), () -> { });
+
+        assertThatThrownBy(() -> pipe.put("x", Pipe.tail(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class)
+                .hasMessage("timed out after 0 ms");
+        assertThat(pipe.size()).as("nothing added by the failed put").isEqualTo(2);
+    }
+
+    @Test
+    void aWriterWaitsForRoomAndGoesOnWhenTheReaderTakes() throws Exception {
+        Pipe<String> pipe = pipe(4);
+        pipe.put("abcd", Pipe.tail(), FOREVER, () -> { });
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("e", Pipe.tail(), FOREVER, () -> { }));
+        Await.parkedIn(threads.get(0), Pipe.class, "put");
+        assertThat(put).isNotDone();
+
+        assertThat(pipe.take(FOREVER)).isEqualTo("abcd");
+
+        put.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(pipe.take(FOREVER)).isEqualTo("e");
+    }
+
+    @Test
+    void aWaitingWritersGuardEndsItsWaitWhenWoken() throws Exception {
+        Pipe<String> pipe = pipe(1);
+        pipe.put("a", Pipe.tail(), FOREVER, () -> { });
+        AtomicBoolean closed = new AtomicBoolean();
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("b", Pipe.tail(), FOREVER, () -> {
+            if (closed.get()) {
+                throw new IOException("writer closed");
+            }
+        }));
+        Await.parkedIn(threads.get(0), Pipe.class, "put");
+
+        closed.set(true);
+        pipe.wake();
+
+        assertThat(failure(put)).isInstanceOf(IOException.class).hasMessage("writer closed");
+        assertThat(pipe.size()).isEqualTo(1);
+    }
+
+    @Test
+    void anOfferNeverWaitsAndKeepsNothingItsAdmissionRefuses() throws IOException {
+        Pipe<String> pipe = pipe(4);
+        assertThat(pipe.offer("abcd", Pipe.tail(), Pipe.within(4))).isNull();
+        assertThat(pipe.offer("e", Pipe.tail(), Pipe.within(4))).isEqualTo(Boolean.FALSE);
+        assertThat(pipe.offer("e", Pipe.tail(), Pipe.within(8))).as("a rule of its own: twice the capacity").isNull();
+        String refused = pipe.offer("f", Pipe.tail(), (weight, held, count) -> count >= 2 ? "two are enough" : null);
+        assertThat(refused).isEqualTo("two are enough");
+
+        assertThat(pipe.size()).isEqualTo(2);
+        assertThat(pipe.held()).isEqualTo(5);
+    }
+
+    @Test
+    void placementsOvertakeFromTheTail() throws IOException {
+        Pipe<String> pipe = pipe(100);
+        for (String item : List.of("a", "b", "c", "d")) {
+            pipe.offer(item, Pipe.tail(), Pipe.within(100));
+        }
+        pipe.offer("x", Pipe.overtaking(2), Pipe.within(100));
+        pipe.offer("y", Pipe.overtaking(10), Pipe.within(100));
+        pipe.offer("z", (queued, passed) -> queued.compareTo("b") > 0, Pipe.within(100));
+
+        List<String> out = new ArrayList<>();
+        while (pipe.size() > 0) {
+            out.add(pipe.take(FOREVER));
+        }
+        assertThat(out).containsExactly("y", "a", "b", "z", "x", "c", "d");
+    }
+
+    @Test
+    void aReaderMayConsumeTheHeadInPart() throws IOException {
+        Pipe<StringBuilder> pipe = new Pipe<>(100, StringBuilder::length, PipeTest::again);
+        pipe.offer(new StringBuilder("abcdef"), Pipe.tail(), Pipe.within(100));
+        pipe.offer(new StringBuilder("gh"), Pipe.tail(), Pipe.within(100));
+
+        String read = pipe.read(FOREVER, items -> {
+            StringBuilder head = items.peek();
+            String part = head.substring(0, 4);
+            head.delete(0, 4);
+            items.consumed(4);
+            return part;
+        });
+
+        assertThat(read).isEqualTo("abcd");
+        assertThat(pipe.held()).isEqualTo(4);
+        assertThat(pipe.held(1)).as("less one for each item").isEqualTo(2);
+        assertThat(pipe.take(FOREVER)).hasToString("ef");
+        assertThat(pipe.held()).isEqualTo(2);
+    }
+
+    @Test
+    void removingWhatMatchesMakesRoomForAWaitingWriter() throws Exception {
+        Pipe<String> pipe = pipe(4);
+        pipe.put("ab", Pipe.tail(), FOREVER, () -> { });
+        pipe.put("cd", Pipe.tail(), FOREVER, () -> { });
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("ef", Pipe.tail(), FOREVER, () -> { }));
+        Await.parkedIn(threads.get(0), Pipe.class, "put");
+
+        assertThat(pipe.removeIf(item -> item.startsWith("a"))).isEqualTo(2);
+
+        put.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(pipe.take(FOREVER)).isEqualTo("cd");
+        assertThat(pipe.take(FOREVER)).isEqualTo("ef");
+    }
+
+    @Test
+    void aHeadNotYetDueWaitsUntilItIs() throws Exception {
+        Pipe<long[]> pipe = new Pipe<>(100, item -> 1, PipeTest::again);
+        long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        pipe.offer(new long[] {due}, Pipe.tail(), Pipe.within(100));
+
+        long[] taken = pipe.takeDue(item -> item[0], FOREVER);
+
+        assertThat(System.nanoTime() - due).as("not handed over before it is due").isGreaterThanOrEqualTo(0);
+        assertThat(taken[0]).isEqualTo(due);
+    }
+
+    // ---------------------------------------------------------------- deadlines
+
+    @Test
+    void aReadOnAnEmptyPipeEndsAtItsDeadlineWithTheDeadlinesException() {
+        Pipe<String> pipe = pipe(4);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> pipe.take(in(50))).isInstanceOf(SocketTimeoutException.class).hasMessage("timed out after 50 ms");
+
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+
+    @Test
+    void whatIsThereIsTakenEvenPastTheDeadline() throws IOException {
+        Pipe<String> pipe = pipe(4);
+        pipe.put("a", Pipe.tail(), FOREVER, () -> { });
+
+        assertThat(pipe.take(in(0))).isEqualTo("a");
+    }
+
+    @Test
+    void aDeadlineOfZeroMeansNoneOnlyWhenAskedFor() {
+        assertThat(Deadline.inOrNone(0, SocketTimeoutException::new, () -> "").passed()).isFalse();
+        assertThat(Deadline.in(0, SocketTimeoutException::new, () -> "").passed()).isTrue();
+        assertThat(Deadline.in(Await.LIMIT.toMillis(), SocketTimeoutException::new, () -> "").passed()).isFalse();
+    }
+
+    @Test
+    void anInterruptedReaderGetsTheDeadlinesWordsAndKeepsItsFlag() throws Exception {
+        Pipe<String> pipe = pipe(4);
+        CompletableFuture<Boolean> flag = new CompletableFuture<>();
+        CompletableFuture<Void> take = run("reader", () -> {
+            try {
+                pipe.take(Deadline.none(() -> "Read interrupted"));
+            } finally {
+                flag.complete(Thread.currentThread().isInterrupted());
+            }
+        });
+        Await.parkedIn(threads.get(0), Pipe.class, "read");
+
+        threads.get(0).interrupt();
+
+        assertThat(failure(take)).isInstanceOf(InterruptedIOException.class).hasMessage("Read interrupted");
+        assertThat(flag.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
+
+    // ---------------------------------------------------------------- ends
+
+    @Test
+    void afterFinishTheReaderDrainsThenSeesTheEnd() throws IOException {
+        Pipe<String> pipe = pipe(4);
+        pipe.put("a", Pipe.tail(), FOREVER, () -> { });
+        pipe.finish();
+        pipe.fail(new IOException("too late"));
+
+        assertThat(pipe.take(FOREVER)).isEqualTo("a");
+        assertThat(pipe.take(FOREVER)).isNull();
+        assertThat(pipe.take(in(0))).as("the end, not a timeout").isNull();
+        assertThatThrownBy(() -> pipe.offer("b", Pipe.tail(), Pipe.within(4))).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void afterFailTheReaderDrainsThenGetsAFreshExceptionCausedByTheFailure() throws IOException {
+        Pipe<String> pipe = pipe(4);
+        IOException cause = new IOException("peer lost");
+        pipe.put("a", Pipe.tail(), FOREVER, () -> { });
+        pipe.fail(cause);
+        pipe.finish();
+
+        assertThat(pipe.take(FOREVER)).isEqualTo("a");
+        assertThatThrownBy(() -> pipe.take(FOREVER)).isInstanceOf(IOException.class).hasMessage("peer lost").hasCause(cause);
+        assertThatThrownBy(() -> pipe.put("b", Pipe.tail(), FOREVER, () -> { })).hasMessage("peer lost").hasCause(cause);
+    }
+
+    @Test
+    void cancelDropsEverythingAndFailsBothSidesEvenAfterFinish() throws IOException {
+        Pipe<String> pipe = pipe(10);
+        pipe.put("abc", Pipe.tail(), FOREVER, () -> { });
+        pipe.finish();
+
+        assertThat(pipe.cancel(new IOException("evicted"))).isEqualTo(3);
+
+        assertThat(pipe.held()).isZero();
+        assertThatThrownBy(() -> pipe.take(FOREVER)).hasMessage("evicted");
+        assertThatThrownBy(() -> pipe.offer("d", Pipe.tail(), Pipe.within(10))).hasMessage("evicted");
+    }
+
+    @Test
+    void theReadersCloseIsNeverReplacedByALaterEnd() throws IOException {
+        Pipe<String> pipe = pipe(10);
+        pipe.put("abc", Pipe.tail(), FOREVER, () -> { });
+
+        assertThat(pipe.closeReader(new SocketException("Socket closed"))).isEqualTo(3);
+        pipe.cancel(new IOException("evicted"));
+        pipe.closeReader(new SocketException("closed again"));
+
+        assertThat(pipe.readerClosed()).isTrue();
+        assertThatThrownBy(() -> pipe.take(FOREVER)).isInstanceOf(SocketException.class).hasMessage("Socket closed");
+    }
+
+    @Test
+    void everyEndWakesABlockedReaderWithItsCause() throws Exception {
+        for (String end : List.of("finish", "fail", "cancel", "closeReader")) {
+            Pipe<String> pipe = pipe(4);
+            IOException cause = new IOException(end);
+            CompletableFuture<String> take = new CompletableFuture<>();
+            Thread reader = start("reader-" + end, () -> {
+                try {
+                    take.complete(pipe.take(FOREVER));
+                } catch (Throwable e) {
+                    take.completeExceptionally(e);
+                }
+            });
+            Await.parkedIn(reader, Pipe.class, "read");
+
+            switch (end) {
+                case "finish" -> pipe.finish();
+                case "fail" -> pipe.fail(cause);
+                case "cancel" -> pipe.cancel(cause);
+                default -> pipe.closeReader(cause);
+            }
+
+            if (end.equals("finish")) {
+                assertThat(take.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS)).isNull();
+            } else {
+                assertThat(failure(take)).as(end).hasMessage(end).hasCause(cause);
+            }
+        }
+    }
+
+    @Test
+    void cancelAndTheReadersCloseWakeABlockedWriterWithTheCause() throws Exception {
+        for (String end : List.of("cancel", "closeReader")) {
+            Pipe<String> pipe = pipe(1);
+            pipe.put("a", Pipe.tail(), FOREVER, () -> { });
+            IOException cause = new IOException(end);
+            CompletableFuture<Void> put = new CompletableFuture<>();
+            Thread writer = start("writer-" + end, () -> {
+                try {
+                    pipe.put("b", Pipe.tail(), FOREVER, () -> { });
+                    put.complete(null);
+                } catch (Throwable e) {
+                    put.completeExceptionally(e);
+                }
+            });
+            Await.parkedIn(writer, Pipe.class, "put");
+
+            if (end.equals("cancel")) {
+                pipe.cancel(cause);
+            } else {
+                pipe.closeReader(cause);
+            }
+
+            assertThat(failure(put)).as(end).hasMessage(end).hasCause(cause);
+            assertThat(pipe.size()).isZero();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private CompletableFuture<Void> run(String name, Body body) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        start(name, () -> {
+            try {
+                body.run();
+                result.complete(null);
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private Thread start(String name, Runnable body) {
+        Thread thread = new Thread(body, "test-" + name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+        return thread;
+    }
+
+    private static Throwable failure(CompletableFuture<?> future) throws InterruptedException {
+        try {
+            future.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("still waiting after " + Await.LIMIT, e);
+        }
+        throw new AssertionError("completed without a failure");
+    }
+}
