@@ -37,6 +37,11 @@ final class Envelope {
      * a peer that speaks the handshake.
      */
     static final int PORT = Hello.VERSION;
+
+    /** The I2CP source port of a message sent with I2CP protocol {@code protocol}: {@link #PORT} for envelopes, 0 for plain messages. */
+    static int sourcePort(int protocol) {
+        return protocol == PROTOCOL ? PORT : 0;
+    }
     /** How many times longer than its envelope a message must be to be handed on as a view rather than a copy. */
     static final int VIEW_RATIO = 8;
 

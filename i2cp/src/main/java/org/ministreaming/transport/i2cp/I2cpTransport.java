@@ -181,7 +181,7 @@ public final class I2cpTransport implements Transport {
         tap.sending(message.target(), message.bytes(), message.protocol());
         try {
             current.sendMessage(message.target(), message.bytes(), 0, message.bytes().length, null, null, message.protocol(),
-                    fromPort(message.protocol()), 0);
+                    Envelope.sourcePort(message.protocol()), 0);
         } catch (I2PSessionException e) {
             throw new IOException("I2CP send to " + to + " failed: " + e.getMessage(), e);
         }
@@ -283,7 +283,7 @@ public final class I2cpTransport implements Transport {
         tap.sending(reply.target(), reply.bytes(), reply.protocol());
         try {
             current.sendMessage(reply.target(), reply.bytes(), 0, reply.bytes().length, null, null, reply.protocol(),
-                    fromPort(reply.protocol()), 0);
+                    Envelope.sourcePort(reply.protocol()), 0);
         } catch (I2PSessionException e) {
             LOG.log(Level.DEBUG, () -> "I2CP reply to " + reply.to() + " failed: " + e.getMessage());
         }
@@ -333,11 +333,6 @@ public final class I2cpTransport implements Transport {
     /** The handshake's state, for tests. */
     Handshake handshake() {
         return handshake;
-    }
-
-    /** The I2CP source port of a message: {@link Envelope#PORT} for envelopes, 0 for plain messages. */
-    private static int fromPort(int protocol) {
-        return protocol == Envelope.PROTOCOL ? Envelope.PORT : 0;
     }
 
     /**

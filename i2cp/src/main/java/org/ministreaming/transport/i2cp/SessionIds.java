@@ -19,7 +19,8 @@ import net.i2p.data.Hash;
  *       this version's port and never a hello;</li>
  *   <li>compact once the peer's hello came and the peer showed it has ours (its hello echoed our
  *       id, or it sent a compact envelope), unless the peer has been silent: {@value #STALL_SENDS}
- *       sends or more, the first of them longer ago than the silence time, without an answer.
+ *       sends or more before this one without an answer, the first of them longer ago than the
+ *       silence time.
  *       Then hellos go, so that a peer that restarted and forgot our id learns it again;</li>
  *   <li>a hello otherwise; but towards a peer never heard from that stays silent, every second
  *       message is named (unless unproven peers are refused), since a peer of the version before

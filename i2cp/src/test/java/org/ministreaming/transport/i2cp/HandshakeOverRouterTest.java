@@ -180,10 +180,21 @@ class HandshakeOverRouterTest {
             assertThat(first.envelopeStatistics().get(EnvelopeCounter.COMPACT_SENT)).as("the first life reached compact envelopes").isPositive();
             long serverHellos = serverI2cp.envelopeStatistics().get(EnvelopeCounter.HELLOS_SENT);
 
-            I2cpTransport second = Endpoints.on(router).keys(clientKeys).buildPlain();
-            try (StreamManager client = StreamManager.open(Endpoints.on(router).withReliableLayer(second))) {
+            I2cpTransport[] second = new I2cpTransport[1];
+            StreamManager[] restarted = new StreamManager[1];
+            Await.until("the router lets go of the first life's session", () -> {
+                second[0] = Endpoints.on(router).keys(clientKeys).buildPlain();
+                try {
+                    restarted[0] = StreamManager.open(Endpoints.on(router).withReliableLayer(second[0]));
+                    return true;
+                } catch (IOException e) {
+                    assertThat(e).hasMessageContaining("duplicate destination");
+                    return false;
+                }
+            });
+            try (StreamManager client = restarted[0]) {
                 connectAndExchange(client, server, serverSocket);
-                assertThat(second.envelopeStatistics().get(EnvelopeCounter.UNKNOWN_SESSION))
+                assertThat(second[0].envelopeStatistics().get(EnvelopeCounter.UNKNOWN_SESSION))
                         .as("the server's compact envelopes to the first life's id").isPositive();
                 assertThat(serverI2cp.envelopeStatistics().get(EnvelopeCounter.HELLOS_SENT)).as("then hellos again").isGreaterThan(serverHellos);
             }
