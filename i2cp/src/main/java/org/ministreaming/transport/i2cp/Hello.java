@@ -2,6 +2,7 @@ package org.ministreaming.transport.i2cp;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import net.i2p.crypto.DSAEngine;
 import net.i2p.crypto.SigType;
 import net.i2p.data.Hash;
@@ -101,10 +102,20 @@ record Hello(long time, long nonce, long senderId, long echo, Hash recipient, ne
         if (type == null || signedLength <= frameAt || senderId == 0) {
             throw new RefusedEnvelope(EnvelopeCounter.MALFORMED, "a hello without a frame, signature or session id");
         }
-        Signature signature = new Signature(type, java.util.Arrays.copyOfRange(sealed, signedLength, sealed.length));
-        if (!DSAEngine.getInstance().verifySignature(signature, sealed, 0, signedLength, sender.getSigningPublicKey())) {
+        if (!verifies(sealed, signedLength, type, sender)) {
             throw new RefusedEnvelope(EnvelopeCounter.BAD_SIGNATURE, "a hello whose signature does not verify for " + sender.toBase32());
         }
         return new Hello(time, nonce, senderId, echo, new Hash(hash), sender, Envelope.message(sealed, frameAt, signedLength));
+    }
+
+    /** Whether the signature after the first {@code signedLength} bytes is the sender's over them. */
+    private static boolean verifies(byte[] sealed, int signedLength, SigType type, net.i2p.data.Destination sender) {
+        Signature signature = new Signature(type, Arrays.copyOfRange(sealed, signedLength, sealed.length));
+        try {
+            return DSAEngine.getInstance().verifySignature(signature, sealed, 0, signedLength, sender.getSigningPublicKey());
+        } catch (RuntimeException unsupported) {
+            // A signature type this JVM cannot check, or a key I2P's library refuses to use.
+            return false;
+        }
     }
 }
