@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +27,13 @@ import org.ministreaming.wire.MessageType;
  *       did: a SYN carries the client's destination, which {@link #senderOfSyn} reads, and later
  *       messages are known by their connection ids. A plain message whose sender the layer above
  *       cannot tell is dropped and counted ({@link #unattributedMessages}).</li>
- *   <li><b>Every other message</b> (the reliable layer's frames) travels in an {@link Envelope}
- *       that names the sender, I2CP protocol {@value Envelope#PROTOCOL}.</li>
+ *   <li><b>Every other message</b> (the reliable layer's frames) travels in an {@link Envelope},
+ *       I2CP protocol {@value Envelope#PROTOCOL}: the first ones to a peer in a signed hello that
+ *       proves this endpoint and gives the peer a session id, later ones with the peer's session
+ *       id alone ({@link Handshake}). What is not proven is dropped and counted
+ *       ({@link #envelopeStatistics}), but for named envelopes from destinations that never proved
+ *       themselves: peers of the version before, accepted unless
+ *       {@link I2cpTransportBuilder#refuseUnproven refused}.</li>
  *   <li><b>Names.</b> {@code i2p:NAME.b32.i2p} and {@code i2p:HOST.i2p} point at a destination
  *       without being one; {@link #resolve} asks the router for the full destination, which is
  *       what the engine and {@link #send} take.</li>
@@ -66,6 +72,7 @@ public final class I2cpTransport implements Transport {
     private final RouterSession session;
     private final DestinationCache destinations = new DestinationCache();
     private final NameResolver names;
+    private final Handshake handshake;
     private final Set<Destination> peers = ConcurrentHashMap.newKeySet();
     private final AtomicLong unattributed = new AtomicLong();
     private final SendTap tap;
@@ -78,6 +85,7 @@ public final class I2cpTransport implements Transport {
         this.destinationBytes = keys.destinationBytes();
         this.local = keys.destination();
         this.tap = builder.tap();
+        this.handshake = new Handshake(keys, builder.refuseUnproven());
         this.names = new NameResolver(router);
         this.session = new RouterSession(router, keys, builder.sessionOptions(), new Listener(), this::sessionLost,
                 builder.openTimeout());
@@ -191,7 +199,8 @@ public final class I2cpTransport implements Transport {
         Outbox.Reply message = prepare(to, header, payload);
         tap.sending(message.target(), message.bytes(), message.protocol());
         try {
-            current.sendMessage(message.target(), message.bytes(), 0, message.bytes().length, null, null, message.protocol(), 0, 0);
+            current.sendMessage(message.target(), message.bytes(), 0, message.bytes().length, null, null, message.protocol(),
+                    Envelope.sourcePort(message.protocol()), 0);
         } catch (I2PSessionException e) {
             throw new IOException("I2CP send to " + to + " failed: " + e.getMessage(), e);
         }
@@ -221,10 +230,18 @@ public final class I2cpTransport implements Transport {
         }
     }
 
-    /** Drops what this transport keeps for {@code peer}: nothing of it is in flight here. */
+    /**
+     * Drops what this transport keeps for {@code peer}: nothing of it is in flight here. Its
+     * session id names nobody from now on; a peer that proved itself stays proven.
+     */
     @Override
     public void forget(Destination peer) {
         peers.remove(peer);
+        try {
+            handshake.forget(destinations.i2p(peer));
+        } catch (IllegalArgumentException notI2p) {
+            LOG.log(Level.DEBUG, () -> "nothing to forget for " + peer + ": " + notI2p.getMessage());
+        }
         destinations.forget(peer);
     }
 
@@ -260,7 +277,7 @@ public final class I2cpTransport implements Transport {
             header.duplicate().get(bytes, 0, header.remaining());
             payload.duplicate().get(bytes, header.remaining(), payload.remaining());
         } else {
-            bytes = Envelope.seal(destinationBytes, header, payload);
+            bytes = handshake.seal(target, header, payload);
         }
         if (bytes.length > MAX_I2CP_MESSAGE) {
             throw new IOException("a message of " + bytes.length + " bytes is more than I2CP carries (" + MAX_I2CP_MESSAGE + ")");
@@ -280,7 +297,8 @@ public final class I2cpTransport implements Transport {
         }
         tap.sending(reply.target(), reply.bytes(), reply.protocol());
         try {
-            current.sendMessage(reply.target(), reply.bytes(), 0, reply.bytes().length, null, null, reply.protocol(), 0, 0);
+            current.sendMessage(reply.target(), reply.bytes(), 0, reply.bytes().length, null, null, reply.protocol(),
+                    Envelope.sourcePort(reply.protocol()), 0);
         } catch (I2PSessionException e) {
             LOG.log(Level.DEBUG, () -> "I2CP reply to " + reply.to() + " failed: " + e.getMessage());
         }
@@ -313,9 +331,22 @@ public final class I2cpTransport implements Transport {
         return session.socket();
     }
 
-    /** Messages dropped because nothing told who sent them: malformed envelopes, and plain messages the layer above could not attribute. */
+    /**
+     * Messages dropped because nothing told or proved who sent them: plain messages the layer above
+     * could not attribute, and envelopes dropped for any of the reasons {@link #envelopeStatistics} counts.
+     */
     public long unattributedMessages() {
         return unattributed.get();
+    }
+
+    /** The envelopes of reliable mode sent, accepted and dropped, by kind and reason; a snapshot. */
+    public Map<EnvelopeCounter, Long> envelopeStatistics() {
+        return handshake.statistics();
+    }
+
+    /** The handshake's state, for tests. */
+    Handshake handshake() {
+        return handshake;
     }
 
     /**
@@ -344,19 +375,17 @@ public final class I2cpTransport implements Transport {
         peers.clear();
     }
 
-    private void deliver(byte[] bytes, int protocol) {
+    private void deliver(byte[] bytes, int protocol, int fromPort) {
         Destination from;
         ByteBuffer message;
         if (protocol == Envelope.PROTOCOL) {
-            try {
-                Envelope.Opened opened = Envelope.open(bytes);
-                from = destinations.uri(opened.sender());
-                message = opened.message();
-            } catch (IOException e) {
+            Envelope.Opened opened = handshake.open(bytes, fromPort);
+            if (opened == null) {
                 unattributed.incrementAndGet();
-                LOG.log(Level.DEBUG, () -> "dropped a malformed envelope of " + bytes.length + " bytes: " + e.getMessage());
                 return;
             }
+            from = destinations.uri(opened.sender());
+            message = opened.message();
         } else {
             if (!receiver.onUnattributed(ByteBuffer.wrap(bytes).asReadOnlyBuffer())) {
                 unattributed.incrementAndGet();
@@ -391,7 +420,7 @@ public final class I2cpTransport implements Transport {
                 return;
             }
             if (bytes != null) {
-                deliver(bytes, protocol);
+                deliver(bytes, protocol, fromPort);
             }
         }
 

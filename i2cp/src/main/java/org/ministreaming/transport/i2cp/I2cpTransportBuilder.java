@@ -59,6 +59,7 @@ public final class I2cpTransportBuilder {
     private Predicate<Destination> plainPeers = peer -> false;
     private I2cpTransport.SendTap tap = I2cpTransport.SendTap.NONE;
     private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
+    private boolean refuseUnproven;
 
     I2cpTransportBuilder() {
         // Sends return at once; the reliable layer, not I2CP, confirms delivery.
@@ -137,6 +138,23 @@ public final class I2cpTransportBuilder {
     }
 
     /**
+     * Whether reliable mode refuses peers that do not prove themselves (default: {@code false}).
+     * Peers of this version prove themselves with a signed hello (docs/protocol.md §15); peers of
+     * the version before only name themselves in each envelope, which anyone can forge, and are
+     * accepted as unproven by default, except under a destination that has proven itself. With
+     * {@code true}, envelopes that only name their sender are dropped and counted
+     * ({@link EnvelopeCounter#UNPROVEN_REFUSED}) and none are sent: peers of the version before
+     * cannot talk with this endpoint in reliable mode. Plain mode is not affected.
+     *
+     * @param refuse whether to refuse unproven peers
+     * @return this builder
+     */
+    public I2cpTransportBuilder refuseUnproven(boolean refuse) {
+        this.refuseUnproven = refuse;
+        return this;
+    }
+
+    /**
      * The transport with the reliable delivery layer, which retransmits what I2CP loses, towards
      * every peer but plain ones.
      *
@@ -198,6 +216,10 @@ public final class I2cpTransportBuilder {
 
     Duration openTimeout() {
         return openTimeout;
+    }
+
+    boolean refuseUnproven() {
+        return refuseUnproven;
     }
 
     I2cpTransport.SendTap tap() {

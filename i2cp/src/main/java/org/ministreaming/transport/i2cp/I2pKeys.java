@@ -12,7 +12,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import net.i2p.I2PException;
 import net.i2p.client.I2PClientFactory;
+import net.i2p.client.I2PSessionException;
 import net.i2p.crypto.SigType;
+import net.i2p.data.DataFormatException;
+import net.i2p.data.PrivateKeyFile;
+import net.i2p.data.SigningPrivateKey;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -130,6 +134,25 @@ public final class I2pKeys {
 
     net.i2p.data.Destination i2pDestination() {
         return destination;
+    }
+
+    /**
+     * The destination's signing private key, which signs the handshake's hellos.
+     *
+     * @throws IllegalStateException if the key file holds an offline signature: its transient key
+     *     cannot sign for the destination
+     */
+    SigningPrivateKey signingKey() {
+        try {
+            PrivateKeyFile file = new PrivateKeyFile(keyStream());
+            file.getDestination();
+            if (file.isOffline()) {
+                throw new IllegalStateException("keys with an offline signature cannot sign the handshake: " + this);
+            }
+            return file.getSigningPrivKey();
+        } catch (I2PSessionException | IOException | DataFormatException e) {
+            throw new IllegalStateException("the key file of " + this + " holds no signing key: " + e.getMessage(), e);
+        }
     }
 
     /** The key file's bytes, as I2P's client library reads them to open a session. */

@@ -46,6 +46,11 @@ final class RawSession implements AutoCloseable {
         session.sendMessage(to, bytes, 0, bytes.length, null, null, protocol, 0, 0);
     }
 
+    /** Sends {@code bytes} with I2CP protocol {@code protocol} and source port {@code fromPort}. */
+    void sendFrom(I2pKeys to, byte[] bytes, int protocol, int fromPort) throws I2PSessionException {
+        session.sendMessage(to.i2pDestination(), bytes, 0, bytes.length, null, null, protocol, fromPort, 0);
+    }
+
     /** The next message within {@code wait}, or {@code null}. */
     Received poll(java.time.Duration wait) throws InterruptedException {
         return inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
