@@ -139,6 +139,67 @@ final class OutboundQueue {
         }
     }
 
+    /**
+     * Takes queued messages without waiting, the replies first, as many as fit {@code maxBytes}
+     * of frames (each message with its length), and at least one: for a link that writes from
+     * whichever thread finds it free.
+     *
+     * @return the replies in order, then the data in order; {@code null} if nothing is queued or
+     *     the queue failed
+     */
+    List<Outbound> poll(int maxBytes) {
+        lock.lock();
+        try {
+            if (failure != null || replies.isEmpty() && messages.isEmpty()) {
+                return null;
+            }
+            List<Outbound> batch = new ArrayList<>();
+            int bytes = 0;
+            while (!replies.isEmpty() && (batch.isEmpty() || bytes + framed(replies.peekFirst()) <= maxBytes)) {
+                Outbound next = replies.removeFirst();
+                replyBytes -= next.remaining();
+                bytes += framed(next);
+                batch.add(next);
+            }
+            while (replies.isEmpty() && !messages.isEmpty()
+                    && (batch.isEmpty() || bytes + framed(messages.peekFirst()) <= maxBytes)) {
+                Outbound next = messages.removeFirst();
+                queuedBytes -= next.remaining();
+                bytes += framed(next);
+                batch.add(next);
+            }
+            writing = true;
+            changed.signalAll();
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether messages wait to be taken (none do once the queue failed). */
+    boolean hasWork() {
+        lock.lock();
+        try {
+            return failure == null && (!replies.isEmpty() || !messages.isEmpty());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the queue is finishing, empty and not failed: the link may end its stream now. */
+    boolean finished() {
+        lock.lock();
+        try {
+            return finishing && failure == null && replies.isEmpty() && messages.isEmpty() && !writing;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static int framed(Outbound message) {
+        return Frames.LENGTH_BYTES + message.remaining();
+    }
+
     /** The writer has written the batch it took last. */
     void written() {
         lock.lock();
