@@ -98,22 +98,35 @@ final class ChannelLink extends Link {
     /** Writes what is queued unless another thread is at it; see the class comment. */
     @Override
     void queued() {
-        while (writeLock.tryLock()) {
+        flush();
+    }
+
+    /**
+     * Writes what is queued unless another thread is at it.
+     *
+     * @return {@code false} if another thread held the write lock, so this one wrote nothing
+     *     (the loop then watches for room again rather than miss that thread's last write)
+     */
+    boolean flush() {
+        while (true) {
+            if (!writeLock.tryLock()) {
+                return false;
+            }
             boolean more;
             try {
                 more = write();
             } catch (IOException e) {
                 fail(e);
-                return;
+                return true;
             } catch (RuntimeException | Error e) {
                 fail(new IOException("writing failed: " + e, e));
-                return;
+                return true;
             } finally {
                 writeLock.unlock();
             }
             // A message queued while we held the lock is ours to write: its sender found the lock taken.
             if (!more || !queue.hasWork() && (outputShut || !queue.finished())) {
-                return;
+                return true;
             }
         }
     }

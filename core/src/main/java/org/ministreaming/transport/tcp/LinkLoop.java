@@ -143,7 +143,10 @@ final class LinkLoop implements Runnable {
             try {
                 if (key.isValid() && key.isWritable()) {
                     key.interestOps(SelectionKey.OP_READ);
-                    link.queued();
+                    if (!link.flush() && key.isValid()) {
+                        // The thread writing now may have asked for room before we cleared the interest.
+                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    }
                 }
                 if (key.isValid() && key.isReadable()) {
                     link.readable();
