@@ -9,20 +9,21 @@ import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ministreaming.transport.Destination;
 
 /**
  * A plain TCP link without threads of its own: a non-blocking {@link SocketChannel} served by
  * its transport's {@link LinkLoop}.
  *
- * <p><b>Writing.</b> Whoever queues a message (a sender, a reply from the loop or from a
- * reader) then writes the queue out itself if no other thread is writing this link: it takes
- * the queued frames, the replies first, into a pooled direct buffer and writes it to the
- * channel, until the queue is empty or the socket takes no more. In that case the rest waits in
- * the buffer, the loop is asked to watch for room ({@code OP_WRITE}), and senders of data wait
- * for room in the queue as before. Nobody ever waits for the write lock: a thread that finds it
- * taken leaves its message to the holder, which looks at the queue again after letting go.
+ * <p><b>Writing.</b> Only the loop writes. A message queued from another thread (a sender, a
+ * reply from a reader) wakes the loop, once until it begins writing; a reply the loop itself
+ * provokes is written at once. The loop takes the queued frames, the replies first, into a
+ * pooled direct buffer and writes it to the channel, until the queue is empty or the socket
+ * takes no more. In that case the rest waits in the buffer, the loop watches for room
+ * ({@code OP_WRITE}), and senders of data wait for room in the queue as before. (Writing from the
+ * sender's own thread was measured too: no less CPU per byte on two cores, as the application
+ * thread then does the socket's work instead of overlapping with it; docs/benchmarks.md.)
  *
  * <p><b>Reading.</b> The loop reads, when the socket is readable, at most one buffer's worth into
  * a pooled direct buffer, which the link keeps only while a frame is incomplete, and hands each
@@ -34,18 +35,22 @@ import org.ministreaming.transport.Destination;
  */
 final class ChannelLink extends Link {
 
+    /** Buffers one link writes at most before the loop serves other links. */
+    private static final int BUFFERS_PER_TURN = 4;
+
     private final SocketChannel channel;
     private final LinkLoop loop;
     private final DirectBuffers buffers;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    /** Frames taken from the queue and not yet written, or {@code null}. Guarded by {@link #writeLock}. */
-    private ByteBuffer pending;
-    /** Whether {@link #pending} came from {@link #buffers}. Guarded by {@link #writeLock}. */
-    private boolean pendingPooled;
-    private volatile boolean outputShut;
+    /** Whether the loop was asked to write and has not begun yet. */
+    private final AtomicBoolean flushWanted = new AtomicBoolean();
     private volatile boolean started;
     private final CountDownLatch ended = new CountDownLatch(1);
-    // loop only
+    // loop only (pending is set once before the link is handed to the loop)
+    /** Frames taken from the queue and not yet written, or {@code null}. */
+    private ByteBuffer pending;
+    /** Whether {@link #pending} came from {@link #buffers}. */
+    private boolean pendingPooled;
+    private boolean outputShut;
     private SelectionKey key;
     private ReadDeadlines deadlines;
     private ByteBuffer in;
@@ -77,14 +82,9 @@ final class ChannelLink extends Link {
         channel.configureBlocking(false);
         deadlines = transport.deadlines(null, this::hasSent);
         byte[] hello = transport.hello();
-        writeLock.lock();
-        try {
-            pending = ByteBuffer.allocate(Frames.LENGTH_BYTES + hello.length);
-            Frames.put(pending, ByteBuffer.wrap(hello), Frames.EMPTY);
-            pending.flip();
-        } finally {
-            writeLock.unlock();
-        }
+        pending = ByteBuffer.allocate(Frames.LENGTH_BYTES + hello.length);
+        Frames.put(pending, ByteBuffer.wrap(hello), Frames.EMPTY);
+        pending.flip();
         started = true;
         if (failure() != null) {
             // Failed meanwhile, and stopped() may not have seen it started: the caller cleans up.
@@ -95,55 +95,47 @@ final class ChannelLink extends Link {
         queued();
     }
 
-    /** Writes what is queued unless another thread is at it; see the class comment. */
+    /**
+     * Something was queued, or the queue finished: the loop writes it, at once if this is the
+     * loop's thread, else as soon as it wakes up. The loop is asked once until it begins writing.
+     */
     @Override
     void queued() {
-        flush();
+        if (loop.inLoop()) {
+            flush();
+        } else if (flushWanted.compareAndSet(false, true)) {
+            loop.wantFlush(this);
+        }
     }
 
-    /**
-     * Writes what is queued unless another thread is at it.
-     *
-     * @return {@code false} if another thread held the write lock, so this one wrote nothing
-     *     (the loop then watches for room again rather than miss that thread's last write)
-     */
-    boolean flush() {
-        while (true) {
-            if (!writeLock.tryLock()) {
-                return false;
-            }
-            boolean more;
-            try {
-                more = write();
-            } catch (IOException e) {
-                fail(e);
-                return true;
-            } catch (RuntimeException | Error e) {
-                fail(new IOException("writing failed: " + e, e));
-                return true;
-            } finally {
-                writeLock.unlock();
-            }
-            // A message queued while we held the lock is ours to write: its sender found the lock taken.
-            if (!more || !queue.hasWork() && (outputShut || !queue.finished())) {
-                return true;
-            }
+    /** Writes what is queued until the socket takes no more; fails the link if writing fails. Loop only. */
+    void flush() {
+        flushWanted.set(false);
+        try {
+            write();
+        } catch (IOException e) {
+            fail(e);
+        } catch (RuntimeException | Error e) {
+            fail(new IOException("writing failed: " + e, e));
         }
     }
 
     /**
      * Writes pending frames, then the queue, until the queue is empty or the socket takes no
-     * more; ends the stream once the queue finished empty. Holds the write lock.
-     *
-     * @return {@code false} if the socket took no more (the loop will call again) or the link failed
+     * more (then the loop watches for room), or {@value #BUFFERS_PER_TURN} buffers were written
+     * (then the loop comes back after serving other links); ends the stream once the queue
+     * finished empty.
      */
-    private boolean write() throws IOException {
-        while (failure() == null) {
+    private void write() throws IOException {
+        for (int turn = 0; failure() == null; turn++) {
             if (pending != null) {
                 channel.write(pending);
                 if (pending.hasRemaining()) {
-                    loop.wantWrite(this);
-                    return false;
+                    // Unregistered yet: the loop registers the channel watching for room anyway.
+                    if (key != null && key.isValid()) {
+                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    }
+                    return;
                 }
                 if (pendingPooled) {
                     buffers.give(pending);
@@ -151,13 +143,19 @@ final class ChannelLink extends Link {
                 pending = null;
                 queue.written();
             }
+            if (turn == BUFFERS_PER_TURN) {
+                if (flushWanted.compareAndSet(false, true)) {
+                    loop.wantFlush(this);
+                }
+                return;
+            }
             List<Outbound> batch = queue.poll(buffers.size());
             if (batch == null) {
                 if (!outputShut && queue.finished()) {
                     outputShut = true;
                     channel.shutdownOutput();
                 }
-                return true;
+                return;
             }
             ByteBuffer buffer = buffers.take();
             for (Outbound message : batch) {
@@ -166,7 +164,6 @@ final class ChannelLink extends Link {
             pending = buffer.flip();
             pendingPooled = true;
         }
-        return false;
     }
 
     /** The channel, for the loop to register. */
@@ -177,11 +174,6 @@ final class ChannelLink extends Link {
     /** The loop registered the channel. Loop only. */
     void registered(SelectionKey selectionKey) {
         key = selectionKey;
-    }
-
-    /** The key the loop registered the channel with, or {@code null} before. Loop only. */
-    SelectionKey key() {
-        return key;
     }
 
     /**

@@ -15,15 +15,15 @@ import org.ministreaming.transport.TransportThreads;
 
 /**
  * The one thread that serves every plain TCP link of a transport ({@link ChannelLink}): a
- * selector that reads the links' sockets and hands their messages to the receiver, writes for
- * links whose socket had no room when their senders wrote, checks the links' read deadlines
+ * selector that reads the links' sockets and hands their messages to the receiver, writes what
+ * is queued on them (as soon as it is queued, and again when a full socket has room), checks the links' read deadlines
  * (hello, frame, idle) as they come due, and reports each link's end to the transport. Other
  * threads ask it for things through queues and {@link Selector#wakeup}.
  *
  * <p>The loop survives whatever one link's handling throws (that link fails) and whatever one
  * round throws (logged, then it goes on after {@value #RETRY_MILLIS} ms).
  *
- * <p>Thread-safe: {@link #register}, {@link #wantWrite}, {@link #end} and {@link #close} may be
+ * <p>Thread-safe: {@link #register}, {@link #wantFlush}, {@link #end} and {@link #close} may be
  * called from any thread.
  */
 final class LinkLoop implements Runnable {
@@ -44,8 +44,8 @@ final class LinkLoop implements Runnable {
     private final Selector selector;
     private final DirectBuffers buffers = new DirectBuffers(BUFFER_BYTES, BUFFERS_KEPT);
     private final Queue<ChannelLink> registering = new ConcurrentLinkedQueue<>();
-    private final Queue<ChannelLink> writing = new ConcurrentLinkedQueue<>();
     private final Queue<ChannelLink> ending = new ConcurrentLinkedQueue<>();
+    private final Queue<ChannelLink> flushes = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean stopping;
     /** When the next read deadline of any link may be due. Loop only. */
@@ -79,12 +79,15 @@ final class LinkLoop implements Runnable {
         selector.wakeup();
     }
 
-    /** {@code link}'s socket took less than it was given: write again when it has room. */
-    void wantWrite(ChannelLink link) {
-        writing.add(link);
-        if (Thread.currentThread() != thread) {
-            selector.wakeup();
-        }
+    /** Whether the caller is the loop's thread. */
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** {@code link} has messages queued: write them from the loop, in its next round. */
+    void wantFlush(ChannelLink link) {
+        flushes.add(link);
+        selector.wakeup();
     }
 
     /** {@code link} failed: report its end to the transport from the loop. */
@@ -127,7 +130,10 @@ final class LinkLoop implements Runnable {
 
     private void round() throws IOException {
         registerNew();
-        watchWrites();
+        // Only those asked for before this round: a link that used its turn asks again for the next.
+        for (int due = flushes.size(); due > 0; due--) {
+            flushes.poll().flush();
+        }
         reportEnds();
         long now = System.nanoTime();
         if (nextCheck - now <= 0) {
@@ -143,10 +149,7 @@ final class LinkLoop implements Runnable {
             try {
                 if (key.isValid() && key.isWritable()) {
                     key.interestOps(SelectionKey.OP_READ);
-                    if (!link.flush() && key.isValid()) {
-                        // The thread writing now may have asked for room before we cleared the interest.
-                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                    }
+                    link.flush();
                 }
                 if (key.isValid() && key.isReadable()) {
                     link.readable();
@@ -170,20 +173,6 @@ final class LinkLoop implements Runnable {
                 nextCheck = Math.min(nextCheck, link.deadline(System.nanoTime()));
             } catch (ClosedChannelException e) {
                 link.fail(e);
-            }
-        }
-    }
-
-    private void watchWrites() {
-        ChannelLink link;
-        while ((link = writing.poll()) != null) {
-            SelectionKey key = link.key();
-            try {
-                if (key != null && key.isValid()) {
-                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                }
-            } catch (CancelledKeyException e) {
-                // The link failed meanwhile; nothing more to write.
             }
         }
     }
