@@ -106,7 +106,7 @@ abstract class Link {
     /** Starts serving the socket: this side's hello goes out first, then the queue. */
     abstract void start(int helloTimeoutMillis, Tls tls) throws IOException;
 
-    /** Something was queued, or the queue finished or retired: a link without a writer thread writes now. */
+    /** Something was queued, or the queue finished or retired: a link without a writer thread of its own asks for a write. */
     abstract void queued();
 
     /** Closes what serves the socket, once the link failed (the socket itself is closed already). */
@@ -123,7 +123,7 @@ abstract class Link {
 
     /**
      * Queues one data message, waiting while the link is dialled and while the data lane is
-     * full, and writes it if nobody else is writing.
+     * full.
      *
      * @return {@code false} if the link was retired and took nothing: the sender dials anew
      * @throws IOException if the link failed or the transport is closing

@@ -141,8 +141,8 @@ final class OutboundQueue {
 
     /**
      * Takes queued messages without waiting, the replies first, as many as fit {@code maxBytes}
-     * of frames (each message with its length), and at least one: for a link that writes from
-     * whichever thread finds it free.
+     * of frames (each message with its length), and at least one: for a link whose writes are
+     * done a buffer at a time by the transport's loop, never waiting.
      *
      * @return the replies in order, then the data in order; {@code null} if nothing is queued or
      *     the queue failed

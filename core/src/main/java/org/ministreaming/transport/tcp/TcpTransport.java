@@ -50,8 +50,8 @@ import org.ministreaming.transport.TransportThreads;
  * <h2>Threads</h2>
  * An accept thread when listening ({@code ministreaming-tcp-accept-...}). Plain TCP links have no
  * threads of their own: one loop thread ({@code ministreaming-tcp-links-...}) reads every link
- * without blocking and delivers each link's messages one at a time and in order, and a message
- * is written by the thread that sends it when the socket has room, else by the loop once it has.
+ * without blocking, delivers each link's messages one at a time and in order, and writes what
+ * senders queue.
  * A TLS link has a reader ({@code ministreaming-tcp-reader-...}) and a writer
  * ({@code ministreaming-tcp-writer-...}) of its own. Each link's send queue has two lanes, each
  * bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}): {@link #send} puts data and
