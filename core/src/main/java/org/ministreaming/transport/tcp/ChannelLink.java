@@ -299,6 +299,9 @@ final class ChannelLink extends Link {
 
     @Override
     void awaitEnd(long deadlineNanos) {
+        if (loop.inLoop()) {
+            return; // only the loop reports the end
+        }
         try {
             ended.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {

@@ -16,9 +16,9 @@ import org.ministreaming.transport.TransportThreads;
 /**
  * The one thread that serves every plain TCP link of a transport ({@link ChannelLink}): a
  * selector that reads the links' sockets and hands their messages to the receiver, writes what
- * is queued on them (as soon as it is queued, and again when a full socket has room), checks the links' read deadlines
- * (hello, frame, idle) as they come due, and reports each link's end to the transport. Other
- * threads ask it for things through queues and {@link Selector#wakeup}.
+ * is queued on them (as soon as it is queued, and again when a full socket has room), checks
+ * the links' read deadlines (hello, frame, idle) as they come due, and reports each link's end
+ * to the transport. Other threads ask it for things through queues and {@link Selector#wakeup}.
  *
  * <p>The loop survives whatever one link's handling throws (that link fails) and whatever one
  * round throws (logged, then it goes on after {@value #RETRY_MILLIS} ms).
@@ -98,19 +98,18 @@ final class LinkLoop implements Runnable {
         }
     }
 
-    /** Stops the loop, after it has reported the ends of links failed before, and waits for its thread. */
+    /**
+     * Stops the loop, after it has reported the ends of links failed before, and waits for its
+     * thread; called on the loop's own thread (a receiver closing the transport), it lets the
+     * loop end after this round instead.
+     */
     void close() {
         stopping = true;
         selector.wakeup();
-        if (thread.isAlive()) {
+        if (!inLoop()) {
             TransportThreads.joinUninterruptibly(thread);
-        } else {
             reportEnds();
-        }
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "closing the selector failed: " + e.getMessage());
+            closeSelector();
         }
     }
 
@@ -126,6 +125,15 @@ final class LinkLoop implements Runnable {
             }
         }
         reportEnds();
+        closeSelector();
+    }
+
+    private void closeSelector() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "closing the selector failed: " + e.getMessage());
+        }
     }
 
     private void round() throws IOException {

@@ -274,6 +274,28 @@ class LinkLoopStressTest extends TcpFixture {
         assertThat(heard).as("every message once, in order").isSorted().doesNotHaveDuplicates().hasSize(messages);
     }
 
+    @Test
+    void aReceiverThatClosesItsTransportFromTheLoopEndsTheLoop() throws Exception {
+        TcpTransport[] server = new TcpTransport[1];
+        CompletableFuture<Boolean> closed = new CompletableFuture<>();
+        server[0] = listening(new Transport.Receiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                server[0].close();
+                closed.complete(true);
+            }
+
+            @Override
+            public void onPeerLost(Destination peer, IOException cause) {
+            }
+        });
+        RawPeer peer = rawConnect(server[0].localDestination()).hello("-").frame("close now".getBytes(UTF_8));
+
+        assertThat(closed).as("close() on the loop's own thread returns").succeedsWithin(Await.LIMIT);
+        peer.assertClosedByPeer();
+        Await.until("the loop thread ended", () -> ThreadLeaks.live(TCP_THREADS).isEmpty());
+    }
+
     /** A message of {@code size} bytes: {@code NAME:I} padded to 16 bytes, then bytes that tell their own position. */
     private static ByteBuffer message(String name, int index, int size) {
         byte[] bytes = new byte[size];
