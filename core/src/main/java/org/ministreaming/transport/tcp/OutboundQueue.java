@@ -10,7 +10,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One link's messages waiting for its writer, in two lanes, each bounded in bytes: data, which
+ * One link's messages waiting for its writer (a TLS link's writer thread, which takes all at once,
+ * or the link loop, which polls a buffer's worth at a time), in two lanes, each bounded in bytes: data, which
  * senders put and may wait for (while the link is still being dialled, and while the lane holds
  * {@code limit} bytes), and replies, which never wait and which the writer takes first, so that
  * control messages overtake queued data. An empty lane takes one message of any size, so a bound
@@ -171,16 +172,6 @@ final class OutboundQueue {
             writing = true;
             changed.signalAll();
             return batch;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Whether messages wait to be taken (none do once the queue failed). */
-    boolean hasWork() {
-        lock.lock();
-        try {
-            return failure == null && (!replies.isEmpty() || !messages.isEmpty());
         } finally {
             lock.unlock();
         }
