@@ -19,11 +19,11 @@ import org.ministreaming.transport.tcp.TcpTransport;
  * ten loopback addresses and prints the heap (after a GC), threads and RSS per link. Uses only
  * the API that every version has, so it measures old and new builds alike (docs/robustness.md):
  *
- *   java -Xmx256m -cp core/target/classes scripts/IdleLinkCost.java 500
+ *   java -Xmx256m -cp core/target/classes scripts/IdleLinkCost.java 250
  */
 public final class IdleLinkCost {
     public static void main(String[] args) throws Exception {
-        int links = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        int links = args.length > 0 ? Integer.parseInt(args[0]) : 250;
         TcpTransport server = TcpTransport.plain().listen("tcp://127.0.0.1:0").build();
         server.start(new Transport.Receiver() {
             @Override
@@ -51,9 +51,10 @@ public final class IdleLinkCost {
             Thread.sleep(10);
         }
         long[] after = measure();
+        int open = server.peers().size();
         System.out.printf("%d idle links open (of %d): heap %+.1f KiB/link, threads %+.2f/link, RSS %+.1f KiB/link%n",
-                server.peers().size(), links, (after[0] - before[0]) / 1024.0 / links,
-                (after[1] - before[1]) / (double) links, (after[2] - before[2]) / (double) links);
+                open, links, (after[0] - before[0]) / 1024.0 / open,
+                (after[1] - before[1]) / (double) open, (after[2] - before[2]) / (double) open);
         for (Socket socket : sockets) {
             socket.close();
         }

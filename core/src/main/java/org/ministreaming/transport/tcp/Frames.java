@@ -119,6 +119,23 @@ final class Frames {
         return at + LENGTH_BYTES + length;
     }
 
+    /**
+     * Puts one frame of two parts into {@code target} at its position, which it moves past the
+     * frame: the 4-byte length of both, then the bytes of {@code header} and of {@code payload}
+     * (their positions are not moved).
+     *
+     * @throws IndexOutOfBoundsException if the frame does not fit
+     */
+    static void put(ByteBuffer target, ByteBuffer header, ByteBuffer payload) {
+        int first = header.remaining();
+        int second = payload.remaining();
+        target.putInt(first + second);
+        target.put(target.position(), header, header.position(), first);
+        target.position(target.position() + first);
+        target.put(target.position(), payload, payload.position(), second);
+        target.position(target.position() + second);
+    }
+
     /** Writes one frame: the 4-byte length, then {@code payload}. */
     static void write(OutputStream out, byte[] payload) throws IOException {
         int length = payload.length;

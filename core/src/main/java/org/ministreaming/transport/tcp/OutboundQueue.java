@@ -10,7 +10,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One link's messages waiting for its writer, in two lanes, each bounded in bytes: data, which
+ * One link's messages waiting for its writer (a TLS link's writer thread, which takes all at once,
+ * or the link loop, which polls a buffer's worth at a time), in two lanes, each bounded in bytes: data, which
  * senders put and may wait for (while the link is still being dialled, and while the lane holds
  * {@code limit} bytes), and replies, which never wait and which the writer takes first, so that
  * control messages overtake queued data. An empty lane takes one message of any size, so a bound
@@ -137,6 +138,57 @@ final class OutboundQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes queued messages without waiting, the replies first, as many as fit {@code maxBytes}
+     * of frames (each message with its length), and at least one: for a link whose writes are
+     * done a buffer at a time by the transport's loop, never waiting.
+     *
+     * @return the replies in order, then the data in order; {@code null} if nothing is queued or
+     *     the queue failed
+     */
+    List<Outbound> poll(int maxBytes) {
+        lock.lock();
+        try {
+            if (failure != null || replies.isEmpty() && messages.isEmpty()) {
+                return null;
+            }
+            List<Outbound> batch = new ArrayList<>();
+            int bytes = 0;
+            while (!replies.isEmpty() && (batch.isEmpty() || bytes + framed(replies.peekFirst()) <= maxBytes)) {
+                Outbound next = replies.removeFirst();
+                replyBytes -= next.remaining();
+                bytes += framed(next);
+                batch.add(next);
+            }
+            while (replies.isEmpty() && !messages.isEmpty()
+                    && (batch.isEmpty() || bytes + framed(messages.peekFirst()) <= maxBytes)) {
+                Outbound next = messages.removeFirst();
+                queuedBytes -= next.remaining();
+                bytes += framed(next);
+                batch.add(next);
+            }
+            writing = true;
+            changed.signalAll();
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the queue is finishing, empty and not failed: the link may end its stream now. */
+    boolean finished() {
+        lock.lock();
+        try {
+            return finishing && failure == null && replies.isEmpty() && messages.isEmpty() && !writing;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static int framed(Outbound message) {
+        return Frames.LENGTH_BYTES + message.remaining();
     }
 
     /** The writer has written the batch it took last. */

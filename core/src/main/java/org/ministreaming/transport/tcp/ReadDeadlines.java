@@ -12,7 +12,10 @@ import java.util.function.BooleanSupplier;
  * next message within the idle timeout of the last. A link that carries a connection is not
  * idle-checked here: its peer session decides when it is forgotten.
  *
- * <p>Not thread-safe: the link's reader uses it.
+ * <p>A link served by a selector ({@link ChannelLink}) has no socket timeout to set: it asks
+ * {@link #check} for the deadline, and its loop wakes up for it.
+ *
+ * <p>Not thread-safe: the link's reader (or its loop) uses it.
  */
 final class ReadDeadlines implements FrameReader.Pacing {
 
@@ -28,7 +31,7 @@ final class ReadDeadlines implements FrameReader.Pacing {
     private int timeoutMillis = -1;
 
     /**
-     * @param socket whose read timeout this sets
+     * @param socket whose read timeout {@link #beforeRead} sets; {@code null} for a link that only calls {@link #check}
      * @param helloMillis connect timeout: for the handshake and the hello
      * @param frameMillis for each frame once begun
      * @param idleMillis for the next message while this side has sent none; 0 for no limit
@@ -58,6 +61,25 @@ final class ReadDeadlines implements FrameReader.Pacing {
 
     @Override
     public void beforeRead(long frameStartNanos) throws IOException {
+        long now = System.nanoTime();
+        long deadline = check(frameStartNanos, now);
+        if (deadline == Long.MAX_VALUE) {
+            setTimeout(0);
+        } else {
+            setTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now + 999_999))));
+        }
+    }
+
+    /**
+     * The deadline that applies now.
+     *
+     * @param frameStartNanos when the frame being read began, or {@code -1} between frames
+     * @param now {@link System#nanoTime} now
+     * @return when the reader must have read more ({@link System#nanoTime}), or
+     *     {@link Long#MAX_VALUE} if no deadline applies
+     * @throws BadPeerException if that deadline has passed
+     */
+    long check(long frameStartNanos, long now) throws BadPeerException {
         Deadline kind;
         long deadline;
         if (!helloDone) {
@@ -70,14 +92,12 @@ final class ReadDeadlines implements FrameReader.Pacing {
             kind = Deadline.IDLE;
             deadline = lastMessageAt + idleNanos;
         } else {
-            setTimeout(0);
-            return;
+            return Long.MAX_VALUE;
         }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
+        if (deadline - now <= 0) {
             throw new BadPeerException(expiry(kind));
         }
-        setTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999))));
+        return deadline;
     }
 
     private enum Deadline { HELLO, FRAME, IDLE }

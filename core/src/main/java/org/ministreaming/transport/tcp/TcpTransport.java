@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
@@ -49,31 +48,32 @@ import org.ministreaming.transport.TransportThreads;
  * </ul>
  *
  * <h2>Threads</h2>
- * An accept thread when listening ({@code ministreaming-tcp-accept-...}), and per link a reader
- * ({@code ministreaming-tcp-reader-...}), which delivers that link's messages one at a time and
- * in order, and a writer ({@code ministreaming-tcp-writer-...}), which drains the link's send
- * queue. The queue has two lanes, each bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}):
- * {@link #send} puts data and waits for room; {@link #reply} puts control messages, which the
- * writer takes first, and never waits and never dials. A reply that finds its lane full ends the
- * link ({@link BadPeerException}): that peer keeps provoking replies and reads none. A slow or
- * stuck peer only holds up senders to that peer.
+ * An accept thread when listening ({@code ministreaming-tcp-accept-...}). Plain TCP links have no
+ * threads of their own: one loop thread ({@code ministreaming-tcp-links-...}) reads every link
+ * without blocking, delivers each link's messages one at a time and in order, and writes what
+ * senders queue.
+ * A TLS link has a reader ({@code ministreaming-tcp-reader-...}) and a writer
+ * ({@code ministreaming-tcp-writer-...}) of its own. Each link's send queue has two lanes, each
+ * bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}): {@link #send} puts data and
+ * waits for room; {@link #reply} puts control messages, which are written first, and never waits
+ * and never dials. A reply that finds its lane full ends the link ({@link BadPeerException}):
+ * that peer keeps provoking replies and reads none. A slow or stuck peer only holds up senders
+ * to that peer; a slow receiver slows the reading of every plain link, without blocking it.
  *
  * <h2>Bounds and deadlines</h2>
  * The acceptor bounds the links peers open ({@link #refusedLinks}, {@link #evictedLinks}) and
  * survives any error; read deadlines bound each frame and links carrying nothing of ours.
  *
  * <h2>Failures</h2>
- * A link ends on end of stream, a socket error, a framing violation (a bad length, a
- * truncated frame, a missing or wrong hello, or no hello within the connect timeout), a missed
- * deadline, or an error on one of its threads. Its
- * queued messages are dropped, senders waiting on it get an {@code IOException}, one log record
- * gives the reason, and the receiver hears {@link Receiver#onPeerLost} for the link's peer. The
- * next send to that peer dials a new link. A dial that fails throws a
- * {@link ConnectException} naming the destination and reports no lost peer.
+ * A link ends on end of stream, a socket error, a framing violation (a bad length, a truncated
+ * frame, a missing or wrong hello, or no hello within the connect timeout), a missed deadline,
+ * or an error while serving it. Its queued messages are dropped, senders waiting on it get an
+ * {@code IOException}, one log record gives the reason, and the receiver hears
+ * {@link Receiver#onPeerLost} for the link's peer. The next send to that peer dials a new link.
+ * A dial that fails throws a {@link ConnectException} naming the destination and reports no lost peer.
  *
- * <p>Thread-safe. {@link #close} lets each writer send what is queued (waiting up to
- * {@value #CLOSE_LINGER_MILLIS} ms for peers to take it), closes every socket and joins every
- * thread it started.
+ * <p>Thread-safe. {@link #close} lets each link send what is queued (waiting up to
+ * {@value #CLOSE_LINGER_MILLIS} ms for peers to take it), closes every socket and joins every thread it started.
  */
 public final class TcpTransport implements Transport {
 
@@ -104,11 +104,13 @@ public final class TcpTransport implements Transport {
     private final LinkNames links = new LinkNames();
     /** Every link whose threads may still run. Guarded by the monitor. */
     private final Set<Link> all = new HashSet<>();
+    /** Serves the plain links; {@code null} for TLS. */
+    private final LinkLoop loop;
     private volatile Receiver receiver;
     private volatile Thread acceptThread;
     private volatile boolean closed;
 
-    TcpTransport(TcpTransportBuilder builder, ServerSocket server, Tls tls) {
+    TcpTransport(TcpTransportBuilder builder, ServerSocket server, Tls tls) throws IOException {
         this.scheme = builder.scheme;
         this.server = server;
         this.tls = tls;
@@ -121,6 +123,7 @@ public final class TcpTransport implements Transport {
         this.acceptor = server == null ? null
                 : new Acceptor(this, server, builder.maxLinks, builder.maxLinksPerAddress, builder.acceptHook);
         this.hello = Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri());
+        this.loop = tls == null ? new LinkLoop("ministreaming-tcp-links-" + local) : null;
     }
 
     /**
@@ -205,6 +208,9 @@ public final class TcpTransport implements Transport {
             throw new IllegalStateException("closed");
         }
         receiver = newReceiver;
+        if (loop != null) {
+            loop.start();
+        }
         if (server != null) {
             Thread thread = new Thread(acceptor, "ministreaming-tcp-accept-" + local);
             thread.setDaemon(true);
@@ -273,7 +279,7 @@ public final class TcpTransport implements Transport {
 
     /**
      * Ends the link to {@code peer} gracefully if nothing is queued on it, and drops its name; a
-     * link with messages queued is kept. The next send dials a new link. The end of a link ended
+     * link with messages queued, or that sent one in the last 100 ms, is kept. The next send dials a new link. The end of a link ended
      * so is not reported as a lost peer, unless a message arrived on it after the forget.
      */
     @Override
@@ -283,13 +289,14 @@ public final class TcpTransport implements Transport {
 
     private Link dial(Destination to) throws IOException {
         InetSocketAddress address = Addresses.dialable(to, scheme);
-        Link fresh = Link.outbound(this, to, sendQueueBytes);
+        Link fresh = loop != null ? ChannelLink.outbound(this, to, sendQueueBytes) : ThreadedLink.outbound(this, to, sendQueueBytes);
         synchronized (this) {
             if (closed) {
                 throw new IOException(local + " is closed");
             }
             Link existing = links.claim(to, fresh);
             if (existing != null) {
+                fresh.raw.close(); // a channel has its descriptor from the start
                 return existing;
             }
             all.add(fresh);
@@ -302,14 +309,17 @@ public final class TcpTransport implements Transport {
             ConnectException failure = new ConnectException("cannot connect to " + to + ": " + e.getMessage());
             failure.initCause(e);
             fresh.fail(failure);
-            remove(fresh);
+            synchronized (this) {
+                all.remove(fresh);
+            }
             throw failure;
         }
     }
 
     /** A link for a socket the acceptor accepted, not yet started. */
     Link inbound(Socket accepted) {
-        return Link.inbound(this, accepted, sendQueueBytes);
+        return loop != null ? ChannelLink.inbound(this, accepted.getChannel(), sendQueueBytes)
+                : ThreadedLink.inbound(this, accepted, sendQueueBytes);
     }
 
     /** Starts an inbound link the acceptor admitted. */
@@ -331,12 +341,12 @@ public final class TcpTransport implements Transport {
         link.start(connectTimeoutMillis, tls);
     }
 
-    /** Drops a link that never started its threads. */
-    private synchronized void remove(Link link) {
-        all.remove(link);
-    }
-
     // ---------------------------------------------------------------- for links
+
+    /** The loop that serves the plain links. */
+    LinkLoop loop() {
+        return loop;
+    }
 
     String scheme() {
         return scheme;
@@ -421,16 +431,9 @@ public final class TcpTransport implements Transport {
             }
         }
         TransportThreads.joinUninterruptibly(acceptThread);
-        snapshot.forEach(Link::finish);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_LINGER_MILLIS);
-        for (Link link : snapshot) {
-            link.awaitEnd(deadline);
-        }
-        for (Link link : snapshot) {
-            link.fail(new IOException(local + " was closed"));
-        }
-        for (Link link : snapshot) {
-            link.join();
+        Link.closeAll(snapshot, CLOSE_LINGER_MILLIS, new IOException(local + " was closed"));
+        if (loop != null) {
+            loop.close();
         }
         links.clear();
         synchronized (this) {

@@ -3,6 +3,7 @@ package org.ministreaming.transport.tcp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -197,14 +198,20 @@ public final class TcpTransportBuilder {
         if (!listening) {
             return new TcpTransport(this, null, tls);
         }
-        ServerSocket server = new ServerSocket();
+        // A plain endpoint's links are channels its loop serves; a TLS one's are sockets with threads.
+        ServerSocket server = tls == null ? ServerSocketChannel.open().socket() : new ServerSocket();
         try {
             server.bind(new InetSocketAddress(listenHost, listenPort));
         } catch (IOException e) {
             server.close();
             throw new IOException("cannot listen at " + scheme + "://" + listenHost + ":" + listenPort + ": " + e.getMessage(), e);
         }
-        return new TcpTransport(this, server, tls);
+        try {
+            return new TcpTransport(this, server, tls);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
     }
 
     private static Duration positive(String setting, Duration timeout) {

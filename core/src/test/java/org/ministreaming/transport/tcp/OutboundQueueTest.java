@@ -71,6 +71,40 @@ class OutboundQueueTest {
     }
 
     @Test
+    void pollTakesRepliesFirstAndNoMoreFramesThanFitItsBytesButAlwaysOne() throws Exception {
+        OutboundQueue queue = new OutboundQueue(1000, true);
+        queue.put(message(100));
+        queue.put(message(100));
+        queue.offerReply(message(10));
+        queue.offerReply(message(20));
+
+        assertThat(queue.poll(3 * 4 + 10 + 20 + 100)).as("two replies and one data message, each with its length")
+                .extracting(Outbound::remaining).containsExactly(10, 20, 100);
+        assertThat(queue.poll(1)).as("one message even if it does not fit").extracting(Outbound::remaining).containsExactly(100);
+        assertThat(queue.poll(1000)).isNull();
+        assertThat(queue.queuedBytes()).isZero();
+    }
+
+    @Test
+    void pollMakesRoomForWaitingSendersAndTheQueueFinishesOnlyOnceWritten() throws Exception {
+        OutboundQueue queue = new OutboundQueue(10, true);
+        queue.put(message(10));
+        CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(5)));
+        awaitWaitingIn(queue, "put");
+
+        assertThat(queue.poll(100)).hasSize(1);
+        assertThat(waiting).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS).isEqualTo(true);
+        queue.finish();
+        assertThat(queue.finished()).as("a message is still queued").isFalse();
+        assertThat(queue.poll(100)).hasSize(1);
+        assertThat(queue.finished()).as("the last batch is not written yet").isFalse();
+        queue.written();
+        assertThat(queue.finished()).isTrue();
+        queue.fail(new IOException("gone"));
+        assertThat(queue.finished()).as("a failed queue does not end its stream gracefully").isFalse();
+    }
+
+    @Test
     void aReplyNeverWaitsForAFullDataLane() throws Exception {
         OutboundQueue queue = new OutboundQueue(10, true);
         queue.put(message(10));

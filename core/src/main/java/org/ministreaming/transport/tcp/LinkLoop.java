@@ -1,0 +1,207 @@
+package org.ministreaming.transport.tcp;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.ministreaming.transport.TransportThreads;
+
+/**
+ * The one thread that serves every plain TCP link of a transport ({@link ChannelLink}): a
+ * selector that reads the links' sockets and hands their messages to the receiver, writes what
+ * is queued on them (as soon as it is queued, and again when a full socket has room), checks
+ * the links' read deadlines (hello, frame, idle) as they come due, and reports each link's end
+ * to the transport. Other threads ask it for things through queues and {@link Selector#wakeup}.
+ *
+ * <p>The loop survives whatever one link's handling throws (that link fails) and whatever one
+ * round throws (logged, then it goes on after {@value #RETRY_MILLIS} ms).
+ *
+ * <p>Thread-safe: {@link #register}, {@link #wantFlush}, {@link #end} and {@link #close} may be
+ * called from any thread.
+ */
+final class LinkLoop implements Runnable {
+
+    /** Bytes of each pooled buffer: a whole frame of the longest kind fits twice. */
+    static final int BUFFER_BYTES = 128 * 1024;
+
+    /** Pooled buffers kept while nobody uses them. */
+    private static final int BUFFERS_KEPT = 16;
+
+    /** Longest sleep between deadline checks. */
+    private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final long RETRY_MILLIS = 100;
+
+    private static final System.Logger LOG = System.getLogger(TcpTransport.class.getName());
+
+    private final Selector selector;
+    private final DirectBuffers buffers = new DirectBuffers(BUFFER_BYTES, BUFFERS_KEPT);
+    private final Queue<ChannelLink> registering = new ConcurrentLinkedQueue<>();
+    private final Queue<ChannelLink> ending = new ConcurrentLinkedQueue<>();
+    private final Queue<ChannelLink> flushes = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean stopping;
+    /** When the next read deadline of any link may be due. Loop only. */
+    private long nextCheck = System.nanoTime();
+
+    /**
+     * Opens the selector; {@link #start} starts the thread.
+     *
+     * @param name what the thread is called
+     * @throws IOException if no selector can be opened
+     */
+    LinkLoop(String name) throws IOException {
+        this.selector = Selector.open();
+        this.thread = new Thread(this, name);
+        thread.setDaemon(true);
+    }
+
+    /** Starts the loop's thread. */
+    void start() {
+        thread.start();
+    }
+
+    /** The buffers the links borrow for reads and writes. */
+    DirectBuffers buffers() {
+        return buffers;
+    }
+
+    /** Serve {@code link}'s channel from now on. */
+    void register(ChannelLink link) {
+        registering.add(link);
+        selector.wakeup();
+    }
+
+    /** Whether the caller is the loop's thread. */
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** {@code link} has messages queued: write them from the loop, in its next round. */
+    void wantFlush(ChannelLink link) {
+        flushes.add(link);
+        selector.wakeup();
+    }
+
+    /** {@code link} failed: report its end to the transport from the loop. */
+    void end(ChannelLink link) {
+        ending.add(link);
+        if (Thread.currentThread() != thread) {
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * Stops the loop, after it has reported the ends of links failed before, and waits for its
+     * thread; called on the loop's own thread (a receiver closing the transport), it lets the
+     * loop end after this round instead.
+     */
+    void close() {
+        stopping = true;
+        selector.wakeup();
+        if (!inLoop()) {
+            TransportThreads.joinUninterruptibly(thread);
+            reportEnds();
+            closeSelector();
+        }
+    }
+
+    @Override
+    public void run() {
+        while (!stopping) {
+            try {
+                round();
+            } catch (Throwable e) {
+                // No memory, or a defect outside one link's handling: log it and go on serving.
+                LOG.log(Level.WARNING, "the TCP link loop failed; going on in " + RETRY_MILLIS + " ms", e);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS));
+            }
+        }
+        reportEnds();
+        closeSelector();
+    }
+
+    private void closeSelector() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "closing the selector failed: " + e.getMessage());
+        }
+    }
+
+    private void round() throws IOException {
+        registerNew();
+        // Only those asked for before this round: a link that used its turn asks again for the next.
+        for (int due = flushes.size(); due > 0; due--) {
+            flushes.poll().flush();
+        }
+        reportEnds();
+        long now = System.nanoTime();
+        if (nextCheck - now <= 0) {
+            checkDeadlines(now);
+        }
+        long wait = Math.min(MAX_WAIT_NANOS, nextCheck - now);
+        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+        Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+        while (ready.hasNext()) {
+            SelectionKey key = ready.next();
+            ready.remove();
+            ChannelLink link = (ChannelLink) key.attachment();
+            try {
+                if (key.isValid() && key.isWritable()) {
+                    key.interestOps(SelectionKey.OP_READ);
+                    link.flush();
+                }
+                if (key.isValid() && key.isReadable()) {
+                    link.readable();
+                    nextCheck = Math.min(nextCheck, link.deadline(System.nanoTime()));
+                }
+            } catch (CancelledKeyException e) {
+                // Another thread failed the link meanwhile; its end is reported from the queue.
+            }
+        }
+    }
+
+    private void registerNew() {
+        ChannelLink link;
+        while ((link = registering.poll()) != null) {
+            if (link.failure() != null) {
+                continue; // its end is reported, or its starter cleans up
+            }
+            try {
+                // Watching for room at first too: a write that found no room before this is not missed.
+                link.registered(link.channel().register(selector, SelectionKey.OP_READ | SelectionKey.OP_WRITE, link));
+                nextCheck = Math.min(nextCheck, link.deadline(System.nanoTime()));
+            } catch (ClosedChannelException e) {
+                link.fail(e);
+            }
+        }
+    }
+
+    private void reportEnds() {
+        ChannelLink link;
+        while ((link = ending.poll()) != null) {
+            try {
+                link.reportEnd();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "reporting the end of link " + link + " failed", e);
+            }
+        }
+    }
+
+    private void checkDeadlines(long now) {
+        nextCheck = now + MAX_WAIT_NANOS;
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid()) {
+                nextCheck = Math.min(nextCheck, ((ChannelLink) key.attachment()).deadline(now));
+            }
+        }
+    }
+}
