@@ -63,6 +63,18 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * Whether the sender of every non-plain message this transport delivers is proven: nobody
+     * else could have sent it in that peer's name. Plain messages never are (the original's
+     * messages carry no proof). When it answers {@code true}, the reliable delivery layer lets no
+     * plain message override what a peer's frames established: a probe with a new epoch and a
+     * plain message from a peer that speaks frames are dropped (protocol.md §14, "Proven
+     * senders"). By default {@code false}.
+     */
+    default boolean provesFrameSenders() {
+        return false;
+    }
+
+    /**
      * The destination a SYN's payload names, in this transport's encoding (as
      * {@link #synPayload} makes this endpoint's own): what lets the layer above attribute a SYN
      * that came by {@link Receiver#onUnattributed}. Bytes after the destination are ignored. By

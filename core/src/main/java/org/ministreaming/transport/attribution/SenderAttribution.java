@@ -52,6 +52,11 @@ public final class SenderAttribution implements Transport {
     }
 
     @Override
+    public boolean provesFrameSenders() {
+        return inner.provesFrameSenders();
+    }
+
+    @Override
     public Optional<Destination> senderOfSyn(ByteBuffer payload) {
         return inner.senderOfSyn(payload);
     }

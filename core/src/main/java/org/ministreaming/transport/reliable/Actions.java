@@ -19,4 +19,11 @@ final class Actions {
     boolean ackNow;
     /** Whether nothing is left unacknowledged: a closing transport may stop waiting. */
     boolean drained;
+
+    /** Only {@code frame} to send. */
+    static Actions sending(Transmission frame) {
+        Actions actions = new Actions();
+        actions.send.add(frame);
+        return actions;
+    }
 }

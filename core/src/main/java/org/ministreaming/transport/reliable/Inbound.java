@@ -89,6 +89,9 @@ final class Inbound implements Transport.Receiver {
 
     private void onPlain(Peer peer, ByteBuffer message) {
         Actions actions = peer.onPlain(resent -> transport.replyQuietly(peer, Transmission.whole(resent)));
+        if (actions == null) {
+            return;
+        }
         if (actions.lost != null) {
             LOG.log(Level.INFO, actions.lost);
         }

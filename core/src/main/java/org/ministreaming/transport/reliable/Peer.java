@@ -11,7 +11,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -39,6 +38,8 @@ final class Peer {
     private final Counters counters;
     private final PeerTimer timer;
     private final boolean startPlain;
+    /** Whether the inner transport proves who sent its frames, so no plain message overrides them. */
+    private final boolean provenFrames;
 
     // All below guarded by lock.
     private Mode mode;
@@ -54,8 +55,9 @@ final class Peer {
     Object timerTask;
     long timerAt;
 
-    Peer(Destination destination, ReliableTransport.Settings settings, Counters counters, PeerTimer timer, int[] forgotten) {
+    Peer(Destination destination, ReliableTransport.Settings settings, Counters counters, PeerTimer timer, int[] forgotten, boolean provenFrames) {
         this.destination = destination;
+        this.provenFrames = provenFrames;
         this.counters = counters;
         this.timer = timer;
         this.startPlain = settings.startPlain().test(destination);
@@ -146,7 +148,7 @@ final class Peer {
 
     /** A pure acknowledgement if one is still owed (no frame carried it meanwhile), else {@code null}. */
     Transmission takeAck() {
-        return locked(this::ackIfOwed);
+        return Locked.call(lock, this::ackIfOwed);
     }
 
     private Transmission ackIfOwed() {
@@ -158,7 +160,7 @@ final class Peer {
     /** Takes a frame from the peer. */
     Actions onFrame(Frame frame, long now) {
         Actions actions = new Actions();
-        return locked(() -> {
+        return Locked.call(lock, () -> {
             if (mode == Mode.PLAIN) {
                 counters.increment(ReliableCounter.FRAMES_FROM_PLAIN_PEERS);
                 actions.send.add(Transmission.whole(PLAIN_HINT));
@@ -246,11 +248,14 @@ final class Peer {
      * Takes a probe ({@link Probe}: an opening message sent plain with the layer's offer). Unless
      * the peer is plain already, it is the data frame it stands for: the peer is one of ours and
      * gets frames from now on. Towards a peer this side starts plain with, the offer is declined:
-     * the message is delivered without its trailer, and the peer is plain. Returns what to do, or
+     * the message is delivered without its trailer, and the peer is plain. If the inner transport
+     * proves who sent its frames and the peer speaks them, a probe with another epoch than the
+     * peer's is not taken for a restart: it is dropped, and the peer gets a pure acknowledgement,
+     * which a peer that did restart answers with a reset, in a frame. Returns what to do, or
      * {@code null} if the peer is plain and the probe is an ordinary plain message to it.
      */
     Actions onProbe(Frame probe, long now) {
-        return locked(() -> {
+        return Locked.call(lock, () -> {
             switch (mode) {
                 case PLAIN -> {
                     return null;
@@ -266,6 +271,10 @@ final class Peer {
                 }
                 default -> {
                     counters.increment(ReliableCounter.PROBES_RECEIVED);
+                    if (speaksProvenFrames() && probe.senderEpoch() != epochs.remote()) {
+                        counters.increment(ReliableCounter.UNPROVEN_CLAIMS_DROPPED);
+                        return Actions.sending(framer.pureAck());
+                    }
                     return onFrame(probe, now);
                 }
             }
@@ -276,12 +285,17 @@ final class Peer {
      * Takes a plain message from the peer, which makes it a plain peer. If we had started with
      * frames and heard nothing, what we sent in frames is sent again plain, in order, through
      * {@code resend} (called under the lock; it must never block). If the peer had spoken frames
-     * before, it started afresh as a plain peer. Returns what to do; {@link Actions#deliver} is
-     * left to the caller (the message itself).
+     * before, it started afresh as a plain peer, unless the inner transport proves who sent its
+     * frames: then the message is dropped. Returns what to do, or {@code null} to drop the
+     * message; {@link Actions#deliver} is left to the caller (the message itself).
      */
     Actions onPlain(Consumer<ByteBuffer> resend) {
         Actions actions = new Actions();
-        return locked(() -> {
+        return Locked.call(lock, () -> {
+            if (speaksProvenFrames()) {
+                counters.increment(ReliableCounter.UNPROVEN_CLAIMS_DROPPED);
+                return null;
+            }
             switch (mode) {
                 case PLAIN -> {
                     return actions;
@@ -313,12 +327,17 @@ final class Peer {
         });
     }
 
+    /** Whether the peer speaks frames whose sender the inner transport proves: no plain message overrides them. */
+    private boolean speaksProvenFrames() {
+        return provenFrames && mode == Mode.RELIABLE;
+    }
+
     // ---------------------------------------------------------------- timers and loss
 
     /** Runs the peer's timer: retransmissions, the retry limit, a delayed acknowledgement. */
     Actions onTimer(Object task, long now) {
         Actions actions = new Actions();
-        return locked(() -> {
+        return Locked.call(lock, () -> {
             if (timerTask == task) {
                 timerTask = null;
             }
@@ -356,7 +375,7 @@ final class Peer {
 
     /** The inner transport lost its link to the peer: start afresh next time. */
     void linkLost(IOException cause) {
-        locked(() -> reset(cause.getMessage(), 0, cause));
+        Locked.run(lock, () -> reset(cause.getMessage(), 0, cause));
     }
 
     /**
@@ -365,7 +384,7 @@ final class Peer {
      * epochs to remember ({@link Forgotten}), or {@code null} if it is busy.
      */
     int[] retireIfIdle() {
-        return locked(() -> {
+        return Locked.call(lock, () -> {
             if (retired || send.size() > 0 || receive.held() > 0 || receive.reassembling() || receive.ackOwed() || losses.hasPending()) {
                 return null;
             }
@@ -377,12 +396,12 @@ final class Peer {
 
     /** Wakes every sender waiting for room, to see that the transport closed. */
     void wakeAll() {
-        locked(room::signalAll);
+        Locked.run(lock, room::signalAll);
     }
 
     /** Whether frames sent to the peer wait for acknowledgement. */
     boolean hasUnacknowledged() {
-        return locked(() -> (mode == Mode.START_RELIABLE || mode == Mode.RELIABLE) && send.hasUnacknowledged());
+        return Locked.call(lock, () -> (mode == Mode.START_RELIABLE || mode == Mode.RELIABLE) && send.hasUnacknowledged());
     }
 
     /**
@@ -408,7 +427,7 @@ final class Peer {
      * {@code null}; call with {@link #upcall} held, so no later message can overtake it.
      */
     IOException takeLoss() {
-        return locked(losses::take);
+        return Locked.call(lock, losses::take);
     }
 
     /**
@@ -424,23 +443,6 @@ final class Peer {
 
     /** A snapshot for tests and statistics. */
     PeerState state() {
-        return locked(() -> new PeerState(mode, epochs.local(), epochs.remote(), send.size(), receive.held(), send.rto(), send.srtt()));
-    }
-
-    /** Runs {@code body} under {@link #lock}. */
-    private <T> T locked(Supplier<T> body) {
-        lock.lock();
-        try {
-            return body.get();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void locked(Runnable body) {
-        locked(() -> {
-            body.run();
-            return null;
-        });
+        return Locked.call(lock, () -> new PeerState(mode, epochs.local(), epochs.remote(), send.size(), receive.held(), send.rto(), send.srtt()));
     }
 }

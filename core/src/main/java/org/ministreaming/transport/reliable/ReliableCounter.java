@@ -36,6 +36,11 @@ public enum ReliableCounter {
     PROBES_SENT,
     /** Plain messages with this layer's offer received, each taken as the data frame it stands for. */
     PROBES_RECEIVED,
+    /**
+     * Probes with a new epoch and plain messages from a peer that speaks frames, over a transport
+     * that proves who sent its frames: dropped, as anyone could have sent them in its name.
+     */
+    UNPROVEN_CLAIMS_DROPPED,
     /** Peers found to speak plain ministreaming, who get plain messages back. */
     PLAIN_PEERS,
     /** Frames that arrived from a peer we treat as plain: dropped and answered with one {@code FF}. */

@@ -349,7 +349,7 @@ public final class ReliableTransport implements Transport {
     // ---------------------------------------------------------------- internals
 
     private Peer peer(Destination destination) {
-        return peers.computeIfAbsent(destination, d -> new Peer(d, settings, counters, timer, forgotten.take(d)));
+        return peers.computeIfAbsent(destination, d -> new Peer(d, settings, counters, timer, forgotten.take(d), inner.provesFrameSenders()));
     }
 
     /** Whether {@link #close} has stopped the endpoint. */

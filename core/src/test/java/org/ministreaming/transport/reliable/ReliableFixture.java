@@ -58,7 +58,16 @@ abstract class ReliableFixture {
     /** A reliable endpoint with local timers, adjusted by {@code options}, started with {@code receiver}. */
     ReliableTransport reliable(String name, Transport.Receiver receiver, UnaryOperator<ReliableTransportBuilder> options)
             throws IOException {
-        ReliableTransport transport = options.apply(ReliableTransport.builder(network.endpoint(name))
+        return reliable(network.endpoint(name), name, receiver, options);
+    }
+
+    /**
+     * A reliable endpoint with local timers over {@code inner}, its epochs drawn from a random
+     * seeded by {@code name}, adjusted by {@code options}, started with {@code receiver}.
+     */
+    ReliableTransport reliable(Transport inner, String name, Transport.Receiver receiver, UnaryOperator<ReliableTransportBuilder> options)
+            throws IOException {
+        ReliableTransport transport = options.apply(ReliableTransport.builder(inner)
                 .minRto(Duration.ofMillis(20))
                 .initialRto(Duration.ofMillis(50))
                 .maxRto(Duration.ofMillis(500))

@@ -119,6 +119,15 @@ public final class I2cpTransport implements Transport {
         return false;
     }
 
+    /**
+     * {@code true}: frames come in signed hellos or in compact envelopes, whose id only their sender has. Named envelopes
+     * of peers of the version before are not proven ({@link I2cpTransportBuilder#refuseUnproven}): a restart costs them a round trip.
+     */
+    @Override
+    public boolean provesFrameSenders() {
+        return true;
+    }
+
     /** The I2P destination at the start of a SYN payload, in I2P's byte form; what follows it is ignored. */
     @Override
     public Optional<Destination> senderOfSyn(ByteBuffer payload) {
@@ -394,13 +403,6 @@ public final class I2cpTransport implements Transport {
             return;
         }
         receiver.onMessage(from, message);
-    }
-
-    /** Sees what each {@code sendMessage} carries, for tests at the I2CP boundary. */
-    interface SendTap {
-        SendTap NONE = (to, bytes, protocol) -> { };
-
-        void sending(net.i2p.data.Destination to, byte[] bytes, int protocol);
     }
 
     /** I2P's callbacks for the session; they run on I2P's threads. */

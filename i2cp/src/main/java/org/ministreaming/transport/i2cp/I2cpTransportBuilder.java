@@ -57,7 +57,7 @@ public final class I2cpTransportBuilder {
     private I2pKeys keys;
     private final Properties sessionOptions = new Properties();
     private Predicate<Destination> plainPeers = peer -> false;
-    private I2cpTransport.SendTap tap = I2cpTransport.SendTap.NONE;
+    private SendTap tap = SendTap.NONE;
     private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
     private boolean refuseUnproven;
 
@@ -186,7 +186,7 @@ public final class I2cpTransportBuilder {
         return new I2cpTransport(this);
     }
 
-    I2cpTransportBuilder tap(I2cpTransport.SendTap sendTap) {
+    I2cpTransportBuilder tap(SendTap sendTap) {
         this.tap = sendTap;
         return this;
     }
@@ -222,7 +222,7 @@ public final class I2cpTransportBuilder {
         return refuseUnproven;
     }
 
-    I2cpTransport.SendTap tap() {
+    SendTap tap() {
         return tap;
     }
 }

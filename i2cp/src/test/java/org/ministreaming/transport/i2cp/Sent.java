@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** What one endpoint's {@code sendMessage} calls carried, in order. Thread-safe. */
-final class Sent implements I2cpTransport.SendTap {
+final class Sent implements SendTap {
 
     /** One {@code sendMessage}. */
     record Call(net.i2p.data.Destination to, byte[] bytes, int protocol) {
