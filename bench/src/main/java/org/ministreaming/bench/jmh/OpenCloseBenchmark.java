@@ -12,6 +12,7 @@ import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
 import org.ministreaming.transport.memory.MemoryNetwork;
+import org.ministreaming.transport.tcp.TcpTransport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,12 +29,13 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Connections per second on the in-memory transport: the client opens a connection, writes one
- * byte, reads the server's 1-byte answer and closes; the server accepts, reads the byte, answers
- * and closes. Two managers in this JVM, default options except a SYN rate per peer high enough
- * not to be the bound (the default, 200 per second, would be) and timeouts that turn a broken run
- * into an error. Measured with 1 and with 8 client threads sharing the two managers; the server
- * accepts on one thread and answers on a pool of 8.
+ * Connections per second: the client opens a connection, writes one byte, reads the server's
+ * 1-byte answer and closes; the server accepts, reads the byte, answers and closes. Two managers
+ * in this JVM, on the in-memory transport ({@code memory}) or on plain TCP over loopback, one link
+ * between them ({@code tcp}); default options except a SYN rate per peer high enough not to be
+ * the bound (the default, 200 per second, would be) and timeouts that turn a broken run into an
+ * error. Measured with 1 and with 8 client threads sharing the two managers; the server accepts
+ * on one thread and answers on a pool of 8.
  */
 @Fork(1)
 @Warmup(iterations = 3, time = 1)
@@ -44,6 +47,10 @@ public class OpenCloseBenchmark {
 
     private static final Duration STALL = Duration.ofSeconds(10);
     private static final int SERVER_THREADS = 8;
+
+    /** The transport under both managers: {@code memory} or {@code tcp}. */
+    @Param({"memory", "tcp"})
+    public String transport = "memory";
 
     private StreamManager server;
     private StreamManager client;
@@ -58,9 +65,14 @@ public class OpenCloseBenchmark {
                 .synsPerSecondPerPeer(1_000_000)
                 .connectTimeout(STALL).acceptTimeout(STALL).readTimeout(STALL).writeTimeout(STALL)
                 .build();
-        MemoryNetwork network = new MemoryNetwork();
-        server = StreamManager.open(network.endpoint("server"), options);
-        client = StreamManager.open(network.endpoint("client"), options);
+        if (transport.equals("tcp")) {
+            server = StreamManager.open(TcpTransport.plain().listen("tcp://127.0.0.1:0").build(), options);
+            client = StreamManager.open(TcpTransport.plain().build(), options);
+        } else {
+            MemoryNetwork network = new MemoryNetwork();
+            server = StreamManager.open(network.endpoint("server"), options);
+            client = StreamManager.open(network.endpoint("client"), options);
+        }
         listening = server.serverSocket();
         answering = Executors.newFixedThreadPool(SERVER_THREADS, runnable -> new Thread(runnable, "bench-answer"));
         acceptor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-accept"));

@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.wire.Message;
@@ -71,9 +73,11 @@ class JmhBenchmarksTest {
         }
     }
 
-    @Test
-    void openCloseExchangesOneByteEachWayFromOneAndFromEightThreads() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "tcp"})
+    void openCloseExchangesOneByteEachWayFromOneAndFromEightThreads(String transport) throws Exception {
         OpenCloseBenchmark connections = new OpenCloseBenchmark();
+        connections.transport = transport;
         connections.setUp();
         ExecutorService clients = Executors.newFixedThreadPool(8, runnable -> new Thread(runnable, "bench-client"));
         try {
