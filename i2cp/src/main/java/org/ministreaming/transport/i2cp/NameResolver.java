@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import net.i2p.client.I2PSession;
 import net.i2p.client.I2PSessionException;
 
@@ -13,6 +14,13 @@ import net.i2p.client.I2PSessionException;
  * what it found: at most {@value #CAPACITY} names, the least recently used forgotten first.
  * Names not found are not remembered, so a later try asks the router again.
  *
+ * <p>The question is asked in slices, the first {@link #FIRST_TRY} long, each twice the one
+ * before, until the timeout: I2P 2.7.0's client library sends a host lookup and only then starts
+ * waiting for the answer, without looking whether it came meanwhile, so an answer that arrives
+ * in between is seen only when the whole wait is over (a connect once waited its full three
+ * minutes on a local router). An answer that comes before its slice ends is final: found, or
+ * not found.
+ *
  * <p>Thread-safe: the cache is guarded by this object's lock, which is never held while the
  * router is asked.
  */
@@ -20,7 +28,11 @@ final class NameResolver {
 
     static final int CAPACITY = 256;
 
+    /** The first slice of a lookup. */
+    static final Duration FIRST_TRY = Duration.ofSeconds(1);
+
     private final String router;
+    private final long firstTryMillis;
     /** Guarded by {@code this}; in access order. */
     private final Map<String, net.i2p.data.Destination> found = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -33,7 +45,12 @@ final class NameResolver {
 
     /** @param router the router's I2CP address, for messages */
     NameResolver(String router) {
+        this(router, FIRST_TRY);
+    }
+
+    NameResolver(String router, Duration firstTry) {
         this.router = router;
+        this.firstTryMillis = Math.max(1, firstTry.toMillis());
     }
 
     /**
@@ -55,7 +72,7 @@ final class NameResolver {
         }
         net.i2p.data.Destination answer;
         try {
-            answer = session.lookupDest(name, Math.max(1, timeout.toMillis()));
+            answer = ask(session, name, timeout);
         } catch (I2PSessionException e) {
             throw new IOException("looking up " + name + " through the I2P router at " + router + " failed: " + e.getMessage(), e);
         }
@@ -70,6 +87,25 @@ final class NameResolver {
             found.put(name, answer);
         }
         return answer;
+    }
+
+    private net.i2p.data.Destination ask(I2PSession session, String name, Duration timeout) throws I2PSessionException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long slice = firstTryMillis;
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0 && slice > firstTryMillis) {
+                return null;
+            }
+            long wait = Math.max(1, Math.min(slice, left));
+            long start = System.nanoTime();
+            net.i2p.data.Destination answer = session.lookupDest(name, wait);
+            boolean answered = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < wait;
+            if (answer != null || answered || left <= wait) {
+                return answer;
+            }
+            slice *= 2;
+        }
     }
 
     /** How many names are remembered. */

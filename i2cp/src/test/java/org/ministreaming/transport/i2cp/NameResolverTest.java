@@ -24,6 +24,9 @@ class NameResolverTest {
     private static final class ScriptedRouter {
         final Map<String, net.i2p.data.Destination> names = new HashMap<>();
         final List<String> asked = new ArrayList<>();
+        final List<Long> waits = new ArrayList<>();
+        /** How many questions are answered only when their whole wait is over, as a missed wake-up would be. */
+        int lateAnswers;
         I2PSessionException failure;
 
         I2PSession session() {
@@ -33,8 +36,14 @@ class NameResolverTest {
                             throw new UnsupportedOperationException(method.getName());
                         }
                         asked.add((String) args[0]);
+                        waits.add((Long) args[1]);
                         if (failure != null) {
                             throw failure;
+                        }
+                        if (lateAnswers > 0) {
+                            lateAnswers--;
+                            Thread.sleep((Long) args[1]);
+                            return null;
                         }
                         return names.get(args[0]);
                     });
@@ -51,6 +60,35 @@ class NameResolverTest {
         assertThat(resolver.resolve(router.session(), "site.i2p", WAIT)).isEqualTo(keys.i2pDestination());
         assertThat(resolver.resolve(router.session(), "site.i2p", WAIT)).isEqualTo(keys.i2pDestination());
         assertThat(router.asked).containsExactly("site.i2p");
+    }
+
+    @Test
+    void aQuestionWhoseAnswerIsSeenOnlyAtTheEndOfItsWaitIsAskedAgainInLongerSlices() throws IOException {
+        ScriptedRouter router = new ScriptedRouter();
+        I2pKeys keys = I2pKeys.generate();
+        router.names.put("site.i2p", keys.i2pDestination());
+        router.lateAnswers = 2;
+        NameResolver resolver = new NameResolver("127.0.0.1:7654", Duration.ofMillis(20));
+
+        assertThat(resolver.resolve(router.session(), "site.i2p", Duration.ofMinutes(3))).isEqualTo(keys.i2pDestination());
+        assertThat(router.asked).containsExactly("site.i2p", "site.i2p", "site.i2p");
+        assertThat(router.waits).containsExactly(20L, 40L, 80L);
+    }
+
+    @Test
+    void slicesEndAtTheTimeoutAndAFastNoIsFinal() {
+        ScriptedRouter late = new ScriptedRouter();
+        late.lateAnswers = Integer.MAX_VALUE;
+        NameResolver resolver = new NameResolver("127.0.0.1:7654", Duration.ofMillis(20));
+        assertThatThrownBy(() -> resolver.resolve(late.session(), "slow.i2p", Duration.ofMillis(100)))
+                .isInstanceOf(UnknownHostException.class);
+        assertThat(late.waits).hasSizeBetween(2, 4);
+        assertThat(late.waits.stream().mapToLong(Long::longValue).sum()).isLessThanOrEqualTo(100L);
+
+        ScriptedRouter fast = new ScriptedRouter();
+        assertThatThrownBy(() -> resolver.resolve(fast.session(), "gone.i2p", Duration.ofMinutes(3)))
+                .isInstanceOf(UnknownHostException.class);
+        assertThat(fast.asked).containsExactly("gone.i2p");
     }
 
     @Test
