@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.Await;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.ForwardingTransport;
 import org.ministreaming.transport.RecordingReceiver;
 import org.ministreaming.transport.RecordingReceiver.Event;
-import org.ministreaming.transport.Transport;
 
 /**
  * Over a transport that proves who sent its frames, no plain message overrides them: a forged
@@ -108,12 +108,11 @@ class ProvenSendersTest extends ReliableFixture {
      * An in-memory endpoint that says it proves who sent its frames, and through which a test
      * hands its receiver a message in any sender's name, as a third party's forgery arrives.
      */
-    private final class Proving implements Transport {
-        private final Transport inner;
+    private final class Proving extends ForwardingTransport {
         private volatile Receiver receiver;
 
         Proving(String name) {
-            this.inner = network.endpoint(name);
+            super(network.endpoint(name));
         }
 
         void forge(Destination claimedSender, ByteBuffer message) {
@@ -126,34 +125,9 @@ class ProvenSendersTest extends ReliableFixture {
         }
 
         @Override
-        public Destination localDestination() {
-            return inner.localDestination();
-        }
-
-        @Override
-        public byte[] synPayload() {
-            return inner.synPayload();
-        }
-
-        @Override
         public void start(Receiver above) throws IOException {
             receiver = above;
-            inner.start(above);
-        }
-
-        @Override
-        public void send(Destination to, ByteBuffer message) throws IOException {
-            inner.send(to, message);
-        }
-
-        @Override
-        public boolean reply(Destination to, ByteBuffer message) {
-            return inner.reply(to, message);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            super.start(above);
         }
     }
 }
