@@ -36,20 +36,19 @@ class ForgedProbeOverRouterTest {
 
     @Test
     void aForgedProbeAndForgedPlainMessagesFromAThirdDestinationChangeNothingBetweenTwoOthers(I2pRouter router) throws Exception {
-        I2pKeys serverKeys = I2pKeys.generate();
-        I2pKeys clientKeys = I2pKeys.generate();
-        Sent clientSent = new Sent();
-        I2cpTransport serverI2cp = Endpoints.on(router).keys(serverKeys).buildPlain();
-        I2cpTransport clientI2cp = Endpoints.on(router).keys(clientKeys).tap(clientSent).buildPlain();
-        ReliableTransport serverLayer = (ReliableTransport) Endpoints.on(router).withReliableLayer(serverI2cp);
-        ReliableTransport clientLayer = (ReliableTransport) Endpoints.on(router).withReliableLayer(clientI2cp);
+        ReliablePair pair = new ReliablePair(router);
+        I2pKeys serverKeys = pair.serverKeys;
+        I2pKeys clientKeys = pair.clientKeys;
+        Sent clientSent = pair.clientSent;
+        ReliableTransport serverLayer = pair.serverLayer;
+        ReliableTransport clientLayer = pair.clientLayer;
         try (StreamManager server = StreamManager.open(serverLayer);
              StreamManager client = StreamManager.open(clientLayer);
              RawSession eve = new RawSession(router, I2pKeys.generate())) {
             StreamServerSocket serverSocket = server.serverSocket();
             CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(60)));
             try (StreamSocket socket = client.connect(server.localDestination()); StreamSocket served = accepted.get(90, TimeUnit.SECONDS)) {
-                exchange(socket, served, 1);
+                ReliablePair.exchange(socket, served, 1);
                 byte[] probe = clientSent.calls().stream().filter(call -> call.protocol() == 0 && call.bytes()[0] == (byte) 0xA1)
                         .map(Sent.Call::bytes).findFirst().orElseThrow();
                 String clientId = HEX.formatHex(probe, 1, 4);
@@ -64,7 +63,7 @@ class ForgedProbeOverRouterTest {
                 Await.until("the forged data and close dropped by the client's layer",
                         () -> clientLayer.statistics().get(ReliableCounter.UNPROVEN_CLAIMS_DROPPED) == 2);
 
-                exchange(socket, served, 2);
+                ReliablePair.exchange(socket, served, 2);
                 byte[] bulk = new byte[20_000];
                 Arrays.fill(bulk, (byte) 0x5A);
                 socket.getOutputStream().write(bulk);
@@ -95,7 +94,7 @@ class ForgedProbeOverRouterTest {
                 CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(60)));
                 StreamSocket socket = first.connect(server.localDestination());
                 StreamSocket kept = accepted.get(90, TimeUnit.SECONDS);
-                exchange(socket, kept, 1);
+                ReliablePair.exchange(socket, kept, 1);
                 // The first life ends without a word: the server keeps the connection and the peer.
                 firstLayer.close();
             }
@@ -114,19 +113,12 @@ class ForgedProbeOverRouterTest {
             try (StreamManager client = restarted[0]) {
                 CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(120)));
                 try (StreamSocket socket = client.connect(server.localDestination()); StreamSocket served = accepted.get(150, TimeUnit.SECONDS)) {
-                    exchange(socket, served, 2);
+                    ReliablePair.exchange(socket, served, 2);
                 }
             }
             assertThat(serverLayer.statistics().get(ReliableCounter.UNPROVEN_CLAIMS_DROPPED))
                     .as("the restarted peer's first probe was not taken on its word").isPositive();
             assertThat(serverLayer.statistics().get(ReliableCounter.PEERS_RESTARTED)).as("its reset was").isEqualTo(1L);
         }
-    }
-
-    private static void exchange(StreamSocket socket, StreamSocket served, int value) throws IOException {
-        socket.getOutputStream().write(value);
-        assertThat(served.getInputStream().read()).isEqualTo(value);
-        served.getOutputStream().write(value + 100);
-        assertThat(socket.getInputStream().read()).isEqualTo(value + 100);
     }
 }

@@ -41,20 +41,20 @@ class HandshakeOverRouterTest {
 
     @Test
     void noForgedEnvelopeFromAThirdDestinationChangesAConnectionBetweenTwoOthers(I2pRouter router) throws Exception {
-        I2pKeys serverKeys = I2pKeys.generate();
-        I2pKeys clientKeys = I2pKeys.generate();
-        Sent clientSent = new Sent();
-        I2cpTransport serverI2cp = Endpoints.on(router).keys(serverKeys).buildPlain();
-        I2cpTransport clientI2cp = Endpoints.on(router).keys(clientKeys).tap(clientSent).buildPlain();
-        ReliableTransport serverLayer = (ReliableTransport) Endpoints.on(router).withReliableLayer(serverI2cp);
-        ReliableTransport clientLayer = (ReliableTransport) Endpoints.on(router).withReliableLayer(clientI2cp);
+        ReliablePair pair = new ReliablePair(router);
+        I2pKeys serverKeys = pair.serverKeys;
+        I2pKeys clientKeys = pair.clientKeys;
+        Sent clientSent = pair.clientSent;
+        I2cpTransport serverI2cp = pair.serverI2cp;
+        ReliableTransport serverLayer = pair.serverLayer;
+        ReliableTransport clientLayer = pair.clientLayer;
         try (StreamManager server = StreamManager.open(serverLayer);
              StreamManager client = StreamManager.open(clientLayer);
              RawSession attacker = new RawSession(router, I2pKeys.generate())) {
             var serverSocket = server.serverSocket();
             CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(60)));
             try (StreamSocket socket = client.connect(server.localDestination()); StreamSocket served = accepted.get(90, TimeUnit.SECONDS)) {
-                exchange(socket, served, 1);
+                ReliablePair.exchange(socket, served, 1);
                 assertThat(serverI2cp.handshake().isProven(clientKeys.i2pDestination())).isTrue();
                 byte[] clientsHello = clientSent.calls().stream().filter(call -> call.bytes()[0] == Envelope.HELLO)
                         .map(Sent.Call::bytes).findFirst().orElseThrow();
@@ -76,7 +76,7 @@ class HandshakeOverRouterTest {
                 assertThat(after.get(EnvelopeCounter.HELLOS_ACCEPTED)).isEqualTo(before.get(EnvelopeCounter.HELLOS_ACCEPTED));
                 assertThat(after.get(EnvelopeCounter.UNPROVEN_ACCEPTED)).isZero();
 
-                exchange(socket, served, 2);
+                ReliablePair.exchange(socket, served, 2);
                 Map<ReliableCounter, Long> layerAfter = serverLayer.statistics();
                 for (ReliableCounter counter : new ReliableCounter[] {ReliableCounter.STALE_FRAMES, ReliableCounter.RESETS_SENT,
                         ReliableCounter.MALFORMED_FRAMES, ReliableCounter.PEERS_RESTARTED}) {
@@ -145,7 +145,7 @@ class HandshakeOverRouterTest {
             CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(60)));
             try (StreamSocket socket = client.connect(server.localDestination()); StreamSocket served = accepted.get(90, TimeUnit.SECONDS)) {
                 for (int round = 1; round <= 20; round++) {
-                    exchange(socket, served, round);
+                    ReliablePair.exchange(socket, served, round);
                 }
             }
         }
@@ -205,15 +205,8 @@ class HandshakeOverRouterTest {
             throws Exception {
         CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Duration.ofSeconds(90)));
         try (StreamSocket socket = client.connect(server.localDestination()); StreamSocket served = accepted.get(120, TimeUnit.SECONDS)) {
-            exchange(socket, served, 5);
+            ReliablePair.exchange(socket, served, 5);
         }
-    }
-
-    private static void exchange(StreamSocket socket, StreamSocket served, int value) throws IOException {
-        socket.getOutputStream().write(value);
-        assertThat(served.getInputStream().read()).isEqualTo(value);
-        served.getOutputStream().write(value + 100);
-        assertThat(socket.getInputStream().read()).isEqualTo(value + 100);
     }
 
     /** Passes everything to the I2CP transport and keeps the frames handed to it, in hex. */
