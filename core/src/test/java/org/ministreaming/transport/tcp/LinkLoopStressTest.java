@@ -100,7 +100,8 @@ class LinkLoopStressTest extends TcpFixture {
         int each = 400;
         Map<String, List<Integer>> heard = new ConcurrentHashMap<>();
         AtomicInteger corrupt = new AtomicInteger();
-        CountDownLatch all = new CountDownLatch(senders * each + each);
+        // Each sender's messages, s0's first one that opens the link, and the replies.
+        CountDownLatch all = new CountDownLatch(senders * each + 1 + each);
         TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).sendQueueBytes(64 * 1024), new Transport.Receiver() {
             @Override
             public void onMessage(Destination from, ByteBuffer message) {
