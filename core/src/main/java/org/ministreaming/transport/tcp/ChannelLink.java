@@ -2,7 +2,9 @@ package org.ministreaming.transport.tcp;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -13,8 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.ministreaming.transport.Destination;
 
 /**
- * A plain TCP link without threads of its own: a non-blocking {@link SocketChannel} served by
- * its transport's {@link LinkLoop}.
+ * A TCP link without threads of its own: a non-blocking {@link SocketChannel} served by its
+ * transport's {@link LinkLoop}, plain or through TLS ({@link TlsChannel}, which the loop drives
+ * too: the handshake, then records instead of raw bytes, in the same reads and writes as below).
  *
  * <p><b>Writing.</b> Only the loop writes. A message queued from another thread (a sender, a
  * reply from a reader) wakes the loop, once until it begins writing; a reply the loop itself
@@ -45,7 +48,13 @@ final class ChannelLink extends Link {
     private final AtomicBoolean flushWanted = new AtomicBoolean();
     private volatile boolean started;
     private final CountDownLatch ended = new CountDownLatch(1);
-    // loop only (pending is set once before the link is handed to the loop)
+    /** Counted down once a dialled TLS link's handshake is done, or the link failed. */
+    private final CountDownLatch secured = new CountDownLatch(1);
+    /** Whether a TLS link's handshake is done. */
+    private volatile boolean handshook;
+    // loop only (pending and secure are set before the link is handed to the loop)
+    /** TLS over the channel, or {@code null} for a plain link. */
+    private TlsChannel secure;
     /** Frames taken from the queue and not yet written, or {@code null}. */
     private ByteBuffer pending;
     /** Whether {@link #pending} came from {@link #buffers}. */
@@ -75,12 +84,28 @@ final class ChannelLink extends Link {
         return new ChannelLink(transport, accepted, true, anonymous, queueBytes);
     }
 
-    /** Makes the channel non-blocking, puts this side's hello first in line, and hands the link to the loop. */
+    /** Connects; a TLS link gets its client engine, whose handshake the loop does once started. */
+    @Override
+    void connect(InetSocketAddress address, int timeoutMillis, Tls tls) throws IOException {
+        super.connect(address, timeoutMillis, tls);
+        if (tls != null) {
+            secure = new TlsChannel(channel, tls.client(address.getHostString(), address.getPort()), buffers);
+        }
+    }
+
+    /**
+     * Makes the channel non-blocking, puts this side's hello first in line (a TLS link writes it
+     * once the handshake is done; an inbound one gets its server engine here), and hands the link
+     * to the loop.
+     */
     @Override
     void start(int helloTimeoutMillis, Tls tls) throws IOException {
         raw.setTcpNoDelay(true);
         channel.configureBlocking(false);
-        deadlines = transport.deadlines(null, this::hasSent);
+        if (inbound && tls != null) {
+            secure = new TlsChannel(channel, tls.server(), buffers);
+        }
+        deadlines = transport.deadlines(this::hasSent);
         byte[] hello = transport.hello();
         pending = ByteBuffer.allocate(Frames.LENGTH_BYTES + hello.length);
         Frames.put(pending, ByteBuffer.wrap(hello), Frames.EMPTY);
@@ -93,6 +118,38 @@ final class ChannelLink extends Link {
         loop.register(this);
         queue.markReady();
         queued();
+    }
+
+    /**
+     * Waits, until {@code deadlineNanos} at most, for a dialled TLS link's handshake, which the
+     * loop does; at once for a plain link.
+     *
+     * @throws IOException the link's failure, if it failed meanwhile (the pin's refusal, say)
+     * @throws SocketTimeoutException if the handshake was not done in time
+     */
+    @Override
+    void awaitSecured(long deadlineNanos) throws IOException {
+        if (secure == null) {
+            return;
+        }
+        try {
+            if (!secured.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new SocketTimeoutException("the TLS handshake was not done in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the TLS handshake");
+        }
+        IOException failure = failure();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** A dialled TLS link whose handshake never finished was never the peer's: its end is no news. */
+    @Override
+    boolean endIsNews() {
+        return (inbound || secure == null || handshook) && super.endIsNews();
     }
 
     /**
@@ -127,14 +184,21 @@ final class ChannelLink extends Link {
      * finished empty.
      */
     private void write() throws IOException {
+        if (secure != null && !secure.writePending()) {
+            watchForRoom();
+            return;
+        }
         for (int turn = 0; failure() == null; turn++) {
             if (pending != null) {
-                channel.write(pending);
+                if (secure == null) {
+                    channel.write(pending);
+                } else {
+                    secure.write(pending);
+                }
                 if (pending.hasRemaining()) {
-                    // Unregistered yet: the loop registers the channel watching for room anyway.
-                    if (key != null && key.isValid()) {
-                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                    }
+                    if (secure == null || secure.blocked()) {
+                        watchForRoom();
+                    } // else the handshake goes on, and its end writes again
                     return;
                 }
                 if (pendingPooled) {
@@ -151,7 +215,13 @@ final class ChannelLink extends Link {
             }
             List<Outbound> batch = queue.poll(buffers.size());
             if (batch == null) {
-                if (!outputShut && queue.finished()) {
+                if (secure != null && secure.blocked()) {
+                    watchForRoom();
+                } else if (!outputShut && queue.finished()) {
+                    if (secure != null && !secure.closeOutput()) {
+                        watchForRoom();
+                        return;
+                    }
                     outputShut = true;
                     channel.shutdownOutput();
                 }
@@ -164,6 +234,19 @@ final class ChannelLink extends Link {
             pending = buffer.flip();
             pendingPooled = true;
         }
+    }
+
+    /** The socket has no room for what is left: the loop watches for room. */
+    private void watchForRoom() {
+        // Unregistered yet: the loop registers the channel watching for room anyway.
+        if (key != null && key.isValid()) {
+            key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+    }
+
+    /** Whether TLS records wait to be unwrapped, now that what held them up is written. Loop only. */
+    boolean readAgain() {
+        return secure != null && secure.readAgain();
     }
 
     /** The channel, for the loop to register. */
@@ -192,10 +275,25 @@ final class ChannelLink extends Link {
     }
 
     private void read() throws IOException {
+        do {
+            readOnce();
+        } while (secure != null && failure() == null && secure.readAgain());
+        if (secure != null && secure.stalled() && key.isValid()) {
+            key.interestOps(SelectionKey.OP_WRITE); // reading resumes once the engine's answer is written
+        }
+    }
+
+    private void readOnce() throws IOException {
         if (in == null) {
             in = buffers.take();
         }
-        if (channel.read(in) < 0) {
+        int got = secure == null ? channel.read(in) : secure.read(in);
+        if (secure != null && secure.handshakeFinished()) {
+            handshook = true;
+            secured.countDown();
+            queued(); // the hello and what waits behind it
+        }
+        if (got < 0) {
             throw endOfStream();
         }
         in.flip();
@@ -224,21 +322,25 @@ final class ChannelLink extends Link {
                 return;
             }
         }
-        if (in.hasRemaining()) {
+        boolean partial = in.hasRemaining();
+        if (partial) {
             in.compact();
+        } else {
+            buffers.give(in);
+            in = null;
+        }
+        if (partial || secure != null && secure.holdsPartialRecord()) {
             if (whole || frameStart < 0) {
                 frameStart = System.nanoTime();
             }
         } else {
-            buffers.give(in);
-            in = null;
             frameStart = -1;
         }
     }
 
     /** What the end of the stream means here: a clean end between frames, or a bad peer. */
     private IOException endOfStream() {
-        int buffered = in.position();
+        int buffered = in == null ? 0 : in.position();
         if (!helloDone && buffered == 0) {
             return new BadPeerException("the stream ended before the hello");
         }
@@ -272,6 +374,7 @@ final class ChannelLink extends Link {
     /** The link failed and its socket is closed: the loop reports the end. */
     @Override
     void stopped() {
+        secured.countDown();
         if (started) {
             loop.end(this);
         } else {
@@ -285,6 +388,9 @@ final class ChannelLink extends Link {
             buffers.give(in);
             in = null;
         }
+        if (secure != null) {
+            secure.release();
+        }
         try {
             transport.ended(this, failure());
         } finally {
@@ -293,7 +399,7 @@ final class ChannelLink extends Link {
     }
 
     @Override
-    boolean threadsEnded() {
+    boolean hasEnded() {
         return ended.getCount() == 0;
     }
 
@@ -309,8 +415,4 @@ final class ChannelLink extends Link {
         }
     }
 
-    /** No threads of its own: the loop is joined by the transport. */
-    @Override
-    void join() {
-    }
 }

@@ -12,8 +12,8 @@ import java.util.Arrays;
  * that many bytes. The first frame each side sends is the hello, {@code MINISTREAMING/1 }
  * followed by the sender's destination or {@code -}; every later frame is one message.
  *
- * <p>A link's writer lays frames out with {@link #put} in a buffer of its own, several to a
- * socket write; its reader takes them apart with a {@link FrameReader}. {@link #read} and
+ * <p>A link's writer lays frames out with {@link #put} in a buffer, several to a socket write;
+ * its reader takes them apart in its read buffer ({@link ChannelLink}). {@link #read} and
  * {@link #write} are the same framing one frame at a time, without buffering.
  *
  * <p>Stateless; thread-safe.
@@ -87,36 +87,6 @@ final class Frames {
             total += n;
         }
         return total;
-    }
-
-    /**
-     * Puts one frame into {@code target} at {@code at}: the 4-byte length, then the bytes of
-     * {@code message} (its position is not moved).
-     *
-     * @return where the frame ends in {@code target}
-     * @throws IndexOutOfBoundsException if the frame does not fit
-     */
-    static int put(byte[] target, int at, ByteBuffer message) {
-        return put(target, at, message, EMPTY);
-    }
-
-    /**
-     * Puts one frame of two parts into {@code target} at {@code at}: the 4-byte length of both,
-     * then the bytes of {@code header} and of {@code payload} (their positions are not moved).
-     *
-     * @return where the frame ends in {@code target}
-     * @throws IndexOutOfBoundsException if the frame does not fit
-     */
-    static int put(byte[] target, int at, ByteBuffer header, ByteBuffer payload) {
-        int first = header.remaining();
-        int length = first + payload.remaining();
-        target[at] = (byte) (length >>> 24);
-        target[at + 1] = (byte) (length >>> 16);
-        target[at + 2] = (byte) (length >>> 8);
-        target[at + 3] = (byte) length;
-        header.get(header.position(), target, at + LENGTH_BYTES, first);
-        payload.get(payload.position(), target, at + LENGTH_BYTES + first, length - first);
-        return at + LENGTH_BYTES + length;
     }
 
     /**

@@ -16,10 +16,9 @@ import org.ministreaming.transport.Destination;
 
 /**
  * One TCP connection between two endpoints, carrying ministreaming connections both ways: what
- * every link has, whoever serves its socket. A plain TCP link is served by its transport's
- * selector loop ({@link ChannelLink}); a TLS link by a reader and a writer thread of its own
- * ({@link ThreadedLink}). Either way, each side sends its hello first, the peer's hello names
- * the link, and then each message is handed to the transport's receiver, one at a time and in
+ * every link has, whatever serves its socket (the transport's selector loop, {@link ChannelLink}).
+ * Each side sends its hello first (after the handshake, over TLS), the peer's hello names the
+ * link, and then each message is handed to the transport's receiver, one at a time and in
  * order.
  *
  * <p>A link fails once: the first cause is logged, queued messages are dropped, waiting senders
@@ -93,7 +92,7 @@ abstract class Link {
 
     /**
      * Dials: connects within the timeout. Called by the sending thread that opens the link; a TLS
-     * link completes its handshake here too.
+     * link's handshake follows once it is started ({@link #awaitSecured}).
      */
     void connect(InetSocketAddress address, int timeoutMillis, Tls tls) throws IOException {
         InetSocketAddress resolved = new InetSocketAddress(address.getHostString(), address.getPort());
@@ -113,13 +112,18 @@ abstract class Link {
     abstract void stopped();
 
     /** Whether whatever served the link has ended, or the link failed before it started. */
-    abstract boolean threadsEnded();
+    abstract boolean hasEnded();
 
     /** Waits, until {@code deadlineNanos} at most, for the link's reading to end. */
     abstract void awaitEnd(long deadlineNanos);
 
-    /** Waits for the link's own threads to end, if it has any, unless called from one of them. */
-    abstract void join();
+    /**
+     * Waits, until {@code deadlineNanos} at most, for a dialled link to be ready for the peer: a
+     * TLS link's handshake done. Called by the dialling thread after {@link #start}.
+     *
+     * @throws IOException if the link failed meanwhile, or the deadline passed
+     */
+    abstract void awaitSecured(long deadlineNanos) throws IOException;
 
     /**
      * Queues one data message, waiting while the link is dialled and while the data lane is
@@ -241,7 +245,7 @@ abstract class Link {
     /**
      * Ends {@code links} for the transport's close: each sends what is queued and ends its
      * stream; after the peers closed theirs, or {@code lingerMillis} in all, each fails for
-     * {@code cause} and its threads are joined.
+     * {@code cause}.
      */
     static void closeAll(List<Link> links, long lingerMillis, IOException cause) {
         links.forEach(Link::finish);
@@ -251,9 +255,6 @@ abstract class Link {
         }
         for (Link link : links) {
             link.fail(cause);
-        }
-        for (Link link : links) {
-            link.join();
         }
     }
 

@@ -14,11 +14,11 @@ import java.util.concurrent.locks.LockSupport;
 import org.ministreaming.transport.TransportThreads;
 
 /**
- * The one thread that serves every plain TCP link of a transport ({@link ChannelLink}): a
+ * The one thread that serves every TCP link of a transport ({@link ChannelLink}), plain or TLS: a
  * selector that reads the links' sockets and hands their messages to the receiver, writes what
- * is queued on them (as soon as it is queued, and again when a full socket has room), checks
- * the links' read deadlines (hello, frame, idle) as they come due, and reports each link's end
- * to the transport. Other threads ask it for things through queues and {@link Selector#wakeup}.
+ * is queued on them (as soon as it is queued, and again when a full socket has room), does TLS
+ * handshakes ({@link TlsChannel}), checks the links' read deadlines (hello, frame, idle) as they
+ * come due, and reports each link's end to the transport. Other threads ask it for things through queues and {@link Selector#wakeup}.
  *
  * <p>The loop survives whatever one link's handling throws (that link fails) and whatever one
  * round throws (logged, then it goes on after {@value #RETRY_MILLIS} ms).
@@ -159,7 +159,7 @@ final class LinkLoop implements Runnable {
                     key.interestOps(SelectionKey.OP_READ);
                     link.flush();
                 }
-                if (key.isValid() && key.isReadable()) {
+                if (key.isValid() && (key.isReadable() || link.readAgain())) {
                     link.readable();
                     nextCheck = Math.min(nextCheck, link.deadline(System.nanoTime()));
                 }

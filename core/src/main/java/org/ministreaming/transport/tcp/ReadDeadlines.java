@@ -1,25 +1,20 @@
 package org.ministreaming.transport.tcp;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The deadlines of a link's reader, kept with the socket's read timeout: the hello (and the TLS
- * handshake) within the connect timeout of the link's start; every later frame, once its first
- * byte came, within the frame timeout; and, while this side has sent nothing over the link, the
- * next message within the idle timeout of the last. A link that carries a connection is not
- * idle-checked here: its peer session decides when it is forgotten.
+ * The deadlines of a link's reading: the TLS handshake and the hello together within the connect
+ * timeout of the link's start; every later frame (or TLS record), once its first byte came, within
+ * the frame timeout; and, while this side has sent nothing over the link, the next message within
+ * the idle timeout of the last. A link that carries a connection is not idle-checked here: its
+ * peer session decides when it is forgotten. The link's loop asks {@link #check} for the deadline
+ * and wakes up for it.
  *
- * <p>A link served by a selector ({@link ChannelLink}) has no socket timeout to set: it asks
- * {@link #check} for the deadline, and its loop wakes up for it.
- *
- * <p>Not thread-safe: the link's reader (or its loop) uses it.
+ * <p>Not thread-safe: the link's loop uses it.
  */
-final class ReadDeadlines implements FrameReader.Pacing {
+final class ReadDeadlines {
 
-    private final Socket socket;
     private final long helloNanos;
     private final long frameNanos;
     private final long idleNanos;
@@ -28,18 +23,15 @@ final class ReadDeadlines implements FrameReader.Pacing {
     private long lastMessageAt;
     /** Whether this side has sent a message over the link: then it carries something of ours. */
     private final BooleanSupplier used;
-    private int timeoutMillis = -1;
 
     /**
-     * @param socket whose read timeout {@link #beforeRead} sets; {@code null} for a link that only calls {@link #check}
      * @param helloMillis connect timeout: for the handshake and the hello
      * @param frameMillis for each frame once begun
      * @param idleMillis for the next message while this side has sent none; 0 for no limit
      * @param used whether this side has sent a message over the link
      */
-    ReadDeadlines(Socket socket, long helloMillis, long frameMillis, long idleMillis, BooleanSupplier used) {
+    ReadDeadlines(long helloMillis, long frameMillis, long idleMillis, BooleanSupplier used) {
         this.used = used;
-        this.socket = socket;
         this.helloNanos = TimeUnit.MILLISECONDS.toNanos(helloMillis);
         this.frameNanos = TimeUnit.MILLISECONDS.toNanos(frameMillis);
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
@@ -56,17 +48,6 @@ final class ReadDeadlines implements FrameReader.Pacing {
     void messageReceived() {
         if (idleNanos > 0 && !used.getAsBoolean()) {
             lastMessageAt = System.nanoTime();
-        }
-    }
-
-    @Override
-    public void beforeRead(long frameStartNanos) throws IOException {
-        long now = System.nanoTime();
-        long deadline = check(frameStartNanos, now);
-        if (deadline == Long.MAX_VALUE) {
-            setTimeout(0);
-        } else {
-            setTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now + 999_999))));
         }
     }
 
@@ -111,12 +92,5 @@ final class ReadDeadlines implements FrameReader.Pacing {
             case IDLE -> "the link carried no message for " + TimeUnit.NANOSECONDS.toMillis(idleNanos)
                     + " ms and none of ours (idleTimeout)";
         };
-    }
-
-    private void setTimeout(int millis) throws IOException {
-        if (millis != timeoutMillis) {
-            socket.setSoTimeout(millis);
-            timeoutMillis = millis;
-        }
     }
 }

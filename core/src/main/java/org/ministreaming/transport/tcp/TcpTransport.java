@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
@@ -48,17 +49,15 @@ import org.ministreaming.transport.TransportThreads;
  * </ul>
  *
  * <h2>Threads</h2>
- * An accept thread when listening ({@code ministreaming-tcp-accept-...}). Plain TCP links have no
- * threads of their own: one loop thread ({@code ministreaming-tcp-links-...}) reads every link
- * without blocking, delivers each link's messages one at a time and in order, and writes what
- * senders queue.
- * A TLS link has a reader ({@code ministreaming-tcp-reader-...}) and a writer
- * ({@code ministreaming-tcp-writer-...}) of its own. Each link's send queue has two lanes, each
+ * An accept thread when listening ({@code ministreaming-tcp-accept-...}). Links have no threads
+ * of their own: one loop thread ({@code ministreaming-tcp-links-...}) reads every link without
+ * blocking, delivers each link's messages one at a time and in order, and writes what senders
+ * queue; for TLS it also does each link's handshake. Each link's send queue has two lanes, each
  * bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}): {@link #send} puts data and
  * waits for room; {@link #reply} puts control messages, which are written first, and never waits
  * and never dials. A reply that finds its lane full ends the link ({@link BadPeerException}):
  * that peer keeps provoking replies and reads none. A slow or stuck peer only holds up senders
- * to that peer; a slow receiver slows the reading of every plain link, without blocking it.
+ * to that peer; a slow receiver slows the reading of every link, without blocking it.
  *
  * <h2>Bounds and deadlines</h2>
  * The acceptor bounds the links peers open ({@link #refusedLinks}, {@link #evictedLinks}) and
@@ -102,9 +101,9 @@ public final class TcpTransport implements Transport {
     private final Acceptor acceptor;
     private final byte[] hello;
     private final LinkNames links = new LinkNames();
-    /** Every link whose threads may still run. Guarded by the monitor. */
+    /** Every link whose end the loop may not have reported yet. Guarded by the monitor. */
     private final Set<Link> all = new HashSet<>();
-    /** Serves the plain links; {@code null} for TLS. */
+    /** Serves the links. */
     private final LinkLoop loop;
     private volatile Receiver receiver;
     private volatile Thread acceptThread;
@@ -123,7 +122,7 @@ public final class TcpTransport implements Transport {
         this.acceptor = server == null ? null
                 : new Acceptor(this, server, builder.maxLinks, builder.maxLinksPerAddress, builder.acceptHook);
         this.hello = Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri());
-        this.loop = tls == null ? new LinkLoop("ministreaming-tcp-links-" + local) : null;
+        this.loop = new LinkLoop("ministreaming-tcp-links-" + local);
     }
 
     /**
@@ -208,9 +207,7 @@ public final class TcpTransport implements Transport {
             throw new IllegalStateException("closed");
         }
         receiver = newReceiver;
-        if (loop != null) {
-            loop.start();
-        }
+        loop.start();
         if (server != null) {
             Thread thread = new Thread(acceptor, "ministreaming-tcp-accept-" + local);
             thread.setDaemon(true);
@@ -289,7 +286,8 @@ public final class TcpTransport implements Transport {
 
     private Link dial(Destination to) throws IOException {
         InetSocketAddress address = Addresses.dialable(to, scheme);
-        Link fresh = loop != null ? ChannelLink.outbound(this, to, sendQueueBytes) : ThreadedLink.outbound(this, to, sendQueueBytes);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
+        Link fresh = ChannelLink.outbound(this, to, sendQueueBytes);
         synchronized (this) {
             if (closed) {
                 throw new IOException(local + " is closed");
@@ -304,6 +302,7 @@ public final class TcpTransport implements Transport {
         try {
             fresh.connect(address, connectTimeoutMillis, tls);
             startLink(fresh);
+            fresh.awaitSecured(deadline);
             return fresh;
         } catch (IOException e) {
             ConnectException failure = new ConnectException("cannot connect to " + to + ": " + e.getMessage());
@@ -318,8 +317,7 @@ public final class TcpTransport implements Transport {
 
     /** A link for a socket the acceptor accepted, not yet started. */
     Link inbound(Socket accepted) {
-        return loop != null ? ChannelLink.inbound(this, accepted.getChannel(), sendQueueBytes)
-                : ThreadedLink.inbound(this, accepted, sendQueueBytes);
+        return ChannelLink.inbound(this, accepted.getChannel(), sendQueueBytes);
     }
 
     /** Starts an inbound link the acceptor admitted. */
@@ -332,18 +330,18 @@ public final class TcpTransport implements Transport {
         startLink(link);
     }
 
-    /** Starts a link's threads unless the transport closed meanwhile; forgets links whose threads ended. */
+    /** Starts a link unless the transport closed meanwhile; forgets links that ended. */
     private synchronized void startLink(Link link) throws IOException {
         if (closed) {
             throw new IOException(local + " is closed");
         }
-        all.removeIf(Link::threadsEnded);
+        all.removeIf(Link::hasEnded);
         link.start(connectTimeoutMillis, tls);
     }
 
     // ---------------------------------------------------------------- for links
 
-    /** The loop that serves the plain links. */
+    /** The loop that serves the links. */
     LinkLoop loop() {
         return loop;
     }
@@ -352,9 +350,9 @@ public final class TcpTransport implements Transport {
         return scheme;
     }
 
-    /** The read deadlines of a link's socket; {@code used} tells whether this side sent over it. */
-    ReadDeadlines deadlines(Socket socket, BooleanSupplier used) {
-        return new ReadDeadlines(socket, connectTimeoutMillis, frameTimeoutMillis, idleTimeoutMillis, used);
+    /** The read deadlines of a link; {@code used} tells whether this side sent over it. */
+    ReadDeadlines deadlines(BooleanSupplier used) {
+        return new ReadDeadlines(connectTimeoutMillis, frameTimeoutMillis, idleTimeoutMillis, used);
     }
 
     /** This side's hello; the same array every time, never changed. */
@@ -391,8 +389,8 @@ public final class TcpTransport implements Transport {
     /**
      * A link's reader is ending: tells the receiver, unless closed or the link was retired by
      * {@link #forget} and carried nothing since. (Forgets the link again, in
-     * case its hello registered it while it failed.) Its threads stay in {@link #all} until they
-     * have ended, so that {@link #close} joins them.
+     * case its hello registered it while it failed.) It stays in {@link #all} until its end is
+     * reported, so that {@link #close} waits for it.
      */
     void ended(Link link, IOException cause) {
         unregister(link);
@@ -432,9 +430,7 @@ public final class TcpTransport implements Transport {
         }
         TransportThreads.joinUninterruptibly(acceptThread);
         Link.closeAll(snapshot, CLOSE_LINGER_MILLIS, new IOException(local + " was closed"));
-        if (loop != null) {
-            loop.close();
-        }
+        loop.close();
         links.clear();
         synchronized (this) {
             all.clear();

@@ -198,8 +198,7 @@ public final class TcpTransportBuilder {
         if (!listening) {
             return new TcpTransport(this, null, tls);
         }
-        // A plain endpoint's links are channels its loop serves; a TLS one's are sockets with threads.
-        ServerSocket server = tls == null ? ServerSocketChannel.open().socket() : new ServerSocket();
+        ServerSocket server = ServerSocketChannel.open().socket();
         try {
             server.bind(new InetSocketAddress(listenHost, listenPort));
         } catch (IOException e) {

@@ -2,7 +2,6 @@ package org.ministreaming.transport.tcp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,13 +17,15 @@ import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
 /**
- * TLS 1.3 for the links of a {@code tls://} transport: the server side presents one key, the
- * client side trusts only pinned certificates ({@link PinnedTrustManager}).
+ * TLS 1.3 for the links of a {@code tls://} transport: engines for {@link TlsChannel}, whose
+ * server side presents one key and whose client side trusts only pinned certificates
+ * ({@link PinnedTrustManager}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -76,24 +77,26 @@ final class Tls {
         return fingerprint;
     }
 
-    /** The client side over a connected socket; the caller starts the handshake. */
-    SSLSocket client(Socket raw, String host, int port) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(raw, host, port, true);
-        socket.setUseClientMode(true);
-        return tls13(socket);
+    /** The client side of a link dialled to {@code host}; the handshake begins with its first wrap. */
+    SSLEngine client(String host, int port) throws SSLException {
+        SSLEngine engine = context.createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        return tls13(engine);
     }
 
-    /** The server side over an accepted socket; the handshake happens on first use. */
-    SSLSocket server(Socket raw) throws IOException {
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(raw, null, true);
-        return tls13(socket);
+    /** The server side of an accepted link; it waits for the client's hello. */
+    SSLEngine server() throws SSLException {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        return tls13(engine);
     }
 
-    private static SSLSocket tls13(SSLSocket socket) {
-        SSLParameters parameters = socket.getSSLParameters();
+    private static SSLEngine tls13(SSLEngine engine) throws SSLException {
+        SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(new String[] {PROTOCOL});
-        socket.setSSLParameters(parameters);
-        return socket;
+        engine.setSSLParameters(parameters);
+        engine.beginHandshake();
+        return engine;
     }
 
     private static KeyStore load(Path path, char[] password) throws IOException, GeneralSecurityException {

@@ -29,14 +29,15 @@ class FramesTest {
 
     @Test
     void aMessageInTwoPartsIsOneFrameWithTheLengthOfBoth() {
-        byte[] target = new byte[16];
+        ByteBuffer target = ByteBuffer.allocate(16).position(3);
         ByteBuffer header = ByteBuffer.wrap(HexFormat.of().parseHex("7E01")).asReadOnlyBuffer();
         ByteBuffer payload = ByteBuffer.wrap(HexFormat.of().parseHex("00A0123456")).position(1).asReadOnlyBuffer();
 
-        int end = Frames.put(target, 3, header, payload);
+        Frames.put(target, header, payload);
 
+        int end = target.position();
         assertThat(end).isEqualTo(3 + 4 + 6);
-        assertThat(HexFormat.of().withUpperCase().formatHex(target, 3, end))
+        assertThat(HexFormat.of().withUpperCase().formatHex(target.array(), 3, end))
                 .isEqualTo("00000006" + "7E01" + "A0123456"); // length of both, the header, then the payload
         assertThat(header.position()).isZero();
         assertThat(payload.position()).isEqualTo(1);

@@ -1,0 +1,63 @@
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamOptions;
+import org.ministreaming.StreamSocket;
+import org.ministreaming.transport.tcp.TcpTransport;
+
+/**
+ * One stream over a TLS link on loopback: sends MiB (default 512) through it after a 64 MiB
+ * warm-up and prints MiB/s. Uses only the public API every version has, so the same command
+ * times old and new builds pair by pair (docs/robustness.md):
+ *
+ *   farm-bench --vs 'java -cp /tmp/old-classes scripts/TlsStreamBench.java' -- java -cp core/target/classes scripts/TlsStreamBench.java
+ */
+public final class TlsStreamBench {
+    public static void main(String[] args) throws Exception {
+        long mib = args.length > 0 ? Long.parseLong(args[0]) : 512;
+        StreamOptions options = StreamOptions.builder().build();
+        TcpTransport listening = TcpTransport.tls().listen("tls://127.0.0.1:0").build();
+        try (StreamManager server = StreamManager.open(listening, options);
+             StreamManager client = StreamManager.open(TcpTransport.tls().pin(listening.certificateFingerprint().orElseThrow()).build(), options)) {
+            CompletableFuture<StreamSocket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.serverSocket().accept();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (StreamSocket from = client.connect(server.localDestination()); StreamSocket to = accepted.get()) {
+                CompletableFuture<Long> drained = CompletableFuture.supplyAsync(() -> drain(to));
+                byte[] chunk = new byte[64 * 1024];
+                OutputStream out = from.getOutputStream();
+                long warmup = 64L << 20;
+                long total = mib << 20;
+                for (long sent = 0; sent < warmup; sent += chunk.length) {
+                    out.write(chunk);
+                }
+                long start = System.nanoTime();
+                for (long sent = 0; sent < total; sent += chunk.length) {
+                    out.write(chunk);
+                }
+                out.close();
+                long received = drained.get();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("TLS, one stream: %.1f MiB/s (%d bytes received)%n", mib / seconds, received);
+            }
+        }
+    }
+
+    private static long drain(StreamSocket socket) {
+        try (InputStream in = socket.getInputStream()) {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                total += n;
+            }
+            return total;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
