@@ -147,24 +147,43 @@ class LinkSiegeTest extends TcpFixture {
     void aFrameTrickledAByteAtATimeIsCutAtTheFrameTimeout() throws IOException {
         TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).frameTimeout(Duration.ofSeconds(1)), atServer);
         RawPeer slowloris = rawConnect(server.localDestination()).hello("-").raw(new byte[] {0, 1, 0, 0});
-        AtomicInteger trickled = new AtomicInteger();
-        start("slowloris", () -> {
-            try {
-                while (trickled.get() < 1000) {
-                    slowloris.raw(new byte[] {0x42});
-                    trickled.incrementAndGet();
-                    TimeUnit.MILLISECONDS.sleep(100); // the attack: a byte well within any per-read timeout
-                }
-            } catch (IOException | InterruptedException cut) {
-                // the server ended the link, or the test is over
-            }
-        });
+        AtomicInteger trickled = trickle(slowloris, new byte[] {0x42});
 
         slowloris.assertClosedByPeer();
         assertThat(atServer.nextLoss(slowloris.anonymousName()).loss())
                 .hasMessageContaining("a frame was begun and not finished within 1000 ms (frameTimeout)");
         assertThat(trickled.get()).as("bytes trickled before the cut").isGreaterThan(1);
         assertServes(server, "after the slowloris");
+    }
+
+    @Test
+    void aTlsHandshakeTrickledAByteAtATimeIsCutAtTheHelloTimeout() throws Exception {
+        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS).connectTimeout(Duration.ofSeconds(1)), atServer);
+        // A handshake record announced at 512 bytes, then its bytes one by one.
+        RawPeer slowloris = rawConnect(server.localDestination()).raw(new byte[] {0x16, 3, 1, 2, 0});
+        AtomicInteger trickled = trickle(slowloris, new byte[] {0x01});
+
+        slowloris.assertClosedByPeer();
+        assertThat(atServer.nextLoss(tlsName(slowloris.socket)).loss())
+                .hasMessageContaining("no TLS handshake and hello within 1000 ms");
+        assertThat(trickled.get()).as("bytes trickled before the cut").isGreaterThan(1);
+        assertServesOverTls(server);
+    }
+
+    @Test
+    void aHelloTrickledAfterTheTlsHandshakeIsCutAtTheSameDeadline() throws Exception {
+        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS).connectTimeout(Duration.ofSeconds(1)), atServer);
+        RawPeer slowloris = tlsPeer(server);
+        // A long hello, well-formed, so that trickling it takes 20 s.
+        byte[] hello = ("MINISTREAMING/1 tls://" + ("a".repeat(60) + ".").repeat(3) + "example:1").getBytes(US_ASCII);
+        byte[] frame = ByteBuffer.allocate(4 + hello.length).putInt(hello.length).put(hello).array();
+        AtomicInteger trickled = trickle(slowloris, frame);
+
+        slowloris.assertClosedByPeer();
+        assertThat(atServer.nextLoss(tlsName(slowloris.socket)).loss())
+                .hasMessageContaining("no TLS handshake and hello within 1000 ms");
+        assertThat(trickled.get()).as("hello bytes trickled, one record each, before the cut").isBetween(2, frame.length - 1);
+        assertServesOverTls(server);
     }
 
     @Test
@@ -195,6 +214,43 @@ class LinkSiegeTest extends TcpFixture {
             org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(nonsense::run);
         }
         assertThat(TcpTransport.plain().idleTimeout(Duration.ZERO)).as("zero: no idle limit").isNotNull();
+    }
+
+    /**
+     * Sends {@code bytes} to {@code slowloris} one at a time, 100 ms apart (the attack: each byte
+     * well within any per-read timeout), 1,000 at most, from a thread of its own.
+     *
+     * @return how many were sent so far
+     */
+    private AtomicInteger trickle(RawPeer slowloris, byte[] bytes) {
+        AtomicInteger trickled = new AtomicInteger();
+        start("slowloris", () -> {
+            try {
+                while (trickled.get() < 1000) {
+                    slowloris.raw(new byte[] {bytes[trickled.get() % bytes.length]});
+                    trickled.incrementAndGet();
+                    TimeUnit.MILLISECONDS.sleep(100);
+                }
+            } catch (IOException | InterruptedException cut) {
+                // the server ended the link, or the test is over
+            }
+        });
+        return trickled;
+    }
+
+    private static Destination tlsName(Socket socket) {
+        return Destination.of("tls://-@127.0.0.1:" + socket.getLocalPort());
+    }
+
+    /** A new TLS peer that pins {@code server} exchanges a message each way with it. */
+    private void assertServesOverTls(TcpTransport server) throws IOException {
+        RecordingReceiver atPeer = new RecordingReceiver();
+        TcpTransport peer = started(pinnedTo(server), atPeer);
+        peer.send(server.localDestination(), text("hello"));
+        RecordingReceiver.Event heard = atServer.next();
+        assertThat(heard.text()).isEqualTo("hello");
+        server.send(heard.from(), text("reply"));
+        assertThat(atPeer.nextText(server.localDestination())).isEqualTo("reply");
     }
 
     /** A raw peer connected from {@code localAddress}, a loopback address. */

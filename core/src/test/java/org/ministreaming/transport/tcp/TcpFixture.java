@@ -11,16 +11,23 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.ministreaming.TestThreads;
@@ -38,6 +45,7 @@ abstract class TcpFixture {
 
     static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
     static final String LOOPBACK = "tcp://127.0.0.1:0";
+    static final String LOOPBACK_TLS = "tls://127.0.0.1:0";
 
     final List<AutoCloseable> resources = new ArrayList<>();
     final List<Thread> threads = new ArrayList<>();
@@ -209,5 +217,31 @@ abstract class TcpFixture {
 
     static Duration seconds(long seconds) {
         return Duration.ofSeconds(seconds);
+    }
+
+    /** A client transport that pins {@code server}'s certificate. */
+    static TcpTransportBuilder pinnedTo(TcpTransport server) {
+        return TcpTransport.tls().pin(server.certificateFingerprint().orElseThrow());
+    }
+
+    /** A raw TLS 1.3 peer of {@code server}, its handshake done, over a plain socket the test keeps too. */
+    RawPeer tlsPeer(TcpTransport server) throws Exception {
+        URI uri = URI.create(server.localDestination().uri());
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(null, new TrustManager[] {
+            new PinnedTrustManager(Set.of(Fingerprints.canonical(server.certificateFingerprint().orElseThrow())))}, null);
+        Socket raw = closeLater(new Socket());
+        raw.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(raw, uri.getHost(), uri.getPort(), true);
+        socket.startHandshake();
+        underlying.put(socket, raw);
+        return new RawPeer(socket);
+    }
+
+    private final Map<Socket, Socket> underlying = new ConcurrentHashMap<>();
+
+    /** The plain socket under a {@link #tlsPeer}, to write around TLS. */
+    Socket underlying(RawPeer peer) {
+        return underlying.get(peer.socket);
     }
 }

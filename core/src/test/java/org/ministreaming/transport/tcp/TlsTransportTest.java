@@ -33,8 +33,6 @@ import org.ministreaming.transport.RecordingReceiver;
 /** {@code tls://} links: TLS 1.3, the server's key, and the client's pin. */
 class TlsTransportTest extends TcpFixture {
 
-    private static final String LOOPBACK_TLS = "tls://127.0.0.1:0";
-
     @Test
     void withTheRightPinMessagesFlowBothWays() throws IOException {
         RecordingReceiver atServer = new RecordingReceiver();
@@ -105,6 +103,20 @@ class TlsTransportTest extends TcpFixture {
         assertThatThrownBy(() -> serverSocket.accept(Duration.ofMillis(100)))
                 .as("no connection reached the server").isInstanceOf(SocketTimeoutException.class);
         assertThat(server.statistics().get(Counter.MESSAGES_RECEIVED)).isZero();
+    }
+
+    @Test
+    void aServerThatNeverAnswersTheHandshakeFailsTheDialAtTheConnectTimeoutAndNoPeerIsLost() throws IOException {
+        java.net.ServerSocket silent = rawServer(); // the kernel accepts; nobody ever speaks TLS
+        RecordingReceiver atClient = new RecordingReceiver();
+        TcpTransport client = started(TcpTransport.tls().pin("AB".repeat(32)).connectTimeout(Duration.ofSeconds(1)), atClient);
+        Destination to = Destination.of("tls://127.0.0.1:" + silent.getLocalPort());
+
+        assertThatThrownBy(() -> client.send(to, text("x")))
+                .isInstanceOf(ConnectException.class).hasMessageContaining(to.uri())
+                .hasCauseInstanceOf(SocketTimeoutException.class).hasMessageContaining("TLS handshake was not done in time");
+        assertThat(client.peers()).isEmpty();
+        atClient.assertQuiet();
     }
 
     @Test

@@ -1,0 +1,260 @@
+package org.ministreaming.transport.tcp;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ministreaming.Async;
+import org.ministreaming.testing.Await;
+import org.ministreaming.testing.ThreadLeaks;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.RecordingReceiver;
+
+/**
+ * TLS links served by the link loop ({@link TlsChannel}) under concurrency and abuse: many TLS
+ * links on one loop, many senders on one link, a close while senders write, a peer's key update
+ * and close_notify, and peers that send garbage instead of TLS records, which lose their own link
+ * and nothing else.
+ */
+@Timeout(120)
+class TlsLoopStressTest extends TcpFixture {
+
+
+    @Test
+    void manyTlsLinksAreServedByTheLoopInOrderWithRepliesFromIt() throws Exception {
+        int peers = 40;
+        int messages = 30;
+        Map<Destination, List<String>> heard = new ConcurrentHashMap<>();
+        TcpTransport[] server = new TcpTransport[1];
+        server[0] = started(TcpTransport.tls().listen(LOOPBACK_TLS).maxLinks(peers + 10).maxLinksPerAddress(peers + 10),
+                new RecordingReceiver() {
+                    @Override
+                    public void onMessage(Destination from, ByteBuffer message) {
+                        String text = UTF_8.decode(message).toString();
+                        heard.computeIfAbsent(from, f -> new CopyOnWriteArrayList<>()).add(text);
+                        server[0].reply(from, text("ack " + text));
+                    }
+                });
+        List<RawPeer> links = new ArrayList<>();
+        for (int i = 0; i < peers; i++) {
+            links.add(tlsPeer(server[0]).hello("-"));
+        }
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            List<RawPeer> mine = links.subList(w * peers / 4, (w + 1) * peers / 4);
+            writers.add(Async.run(() -> {
+                for (int m = 0; m < messages; m++) {
+                    for (RawPeer peer : mine) {
+                        peer.frame(("m" + m).getBytes(UTF_8));
+                    }
+                }
+                return null;
+            }));
+        }
+        for (CompletableFuture<Void> writer : writers) {
+            assertThat(writer).succeedsWithin(Await.LIMIT);
+        }
+        for (RawPeer peer : links) {
+            assertThat(peer.readText()).isEqualTo("MINISTREAMING/1 " + server[0].localDestination());
+            for (int m = 0; m < messages; m++) {
+                assertThat(peer.readText()).as("the loop's replies come back in order").isEqualTo("ack m" + m);
+            }
+        }
+
+        assertThat(heard).hasSize(peers);
+        List<String> expected = new ArrayList<>();
+        for (int m = 0; m < messages; m++) {
+            expected.add("m" + m);
+        }
+        heard.values().forEach(each -> assertThat(each).containsExactlyElementsOf(expected));
+        assertThat(ThreadLeaks.live(TCP_THREADS)).as("one loop and one accept thread, whatever the number of TLS links")
+                .hasSize(2).anyMatch(name -> name.contains("-links-")).anyMatch(name -> name.contains("-accept-"));
+    }
+
+    @Test
+    void concurrentSendersAndRepliesOnOneTlsLinkKeepEachOnesOrderAndLoseNothing() throws Exception {
+        int senders = 6;
+        int each = 300;
+        Map<String, List<Integer>> heard = new ConcurrentHashMap<>();
+        AtomicInteger corrupt = new AtomicInteger();
+        CountDownLatch all = new CountDownLatch(senders * each + 1 + each);
+        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS).sendQueueBytes(64 * 1024), new RecordingReceiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                String[] parts = UTF_8.decode(message.duplicate().limit(message.position() + 16)).toString().trim().split(":");
+                if (!LinkLoopStressTest.intact(message)) {
+                    corrupt.incrementAndGet();
+                }
+                heard.computeIfAbsent(parts[0], k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(parts[1]));
+                all.countDown();
+            }
+        });
+        TcpTransport client = started(pinnedTo(server).sendQueueBytes(64 * 1024), new RecordingReceiver());
+        Destination to = server.localDestination();
+        client.send(to, LinkLoopStressTest.message("s0", 0, 100)); // dials, so that replies have a link
+        List<CompletableFuture<Void>> work = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            String name = "s" + s;
+            int first = s == 0 ? 1 : 0;
+            work.add(Async.run(() -> {
+                for (int i = first; i < each + first; i++) {
+                    // 100 bytes to 60 KiB: many records per message, and writes that fill the socket.
+                    client.send(to, LinkLoopStressTest.message(name, i, 100 + (i * 7919) % (60 * 1024)));
+                }
+                return null;
+            }));
+        }
+        work.add(Async.run(() -> {
+            for (int i = 0; i < each; i++) {
+                while (!client.reply(to, LinkLoopStressTest.message("r", i, 64))) {
+                    assertThat(client.peers()).as("a reply is refused only while its lane is full").contains(to);
+                    Thread.yield();
+                }
+            }
+            return null;
+        }));
+        for (CompletableFuture<Void> done : work) {
+            assertThat(done).succeedsWithin(Await.LIMIT);
+        }
+        assertThat(all.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("every message arrived").isTrue();
+
+        assertThat(corrupt).hasValue(0);
+        for (int s = 0; s < senders; s++) {
+            assertThat(heard.get("s" + s)).as("sender %d's messages, each once and in order", s).isSorted().doesNotHaveDuplicates()
+                    .hasSize(s == 0 ? each + 1 : each);
+        }
+        assertThat(heard.get("r")).as("the replies, each once and in order").isSorted().doesNotHaveDuplicates().hasSize(each);
+    }
+
+    @Test
+    void closingWhileSendersWriteOverTlsEndsEverySenderAndDeliversOnlyWholeMessages() throws Exception {
+        AtomicInteger corrupt = new AtomicInteger();
+        AtomicInteger received = new AtomicInteger();
+        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), new RecordingReceiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                if (!LinkLoopStressTest.intact(message)) {
+                    corrupt.incrementAndGet();
+                }
+                received.incrementAndGet();
+            }
+        });
+        TcpTransport client = started(pinnedTo(server), new RecordingReceiver());
+        AtomicBoolean stop = new AtomicBoolean();
+        List<CompletableFuture<Void>> senders = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            String name = "s" + s;
+            senders.add(Async.run(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    client.send(server.localDestination(), LinkLoopStressTest.message(name, i, 32 * 1024 + i % 1000));
+                }
+                return null;
+            }));
+        }
+        Await.until("messages flow", () -> received.get() > 200);
+
+        client.close();
+
+        for (CompletableFuture<Void> sender : senders) {
+            assertThat(sender).as("a sender ends with an IOException once the transport is closed")
+                    .failsWithin(Await.LIMIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(IOException.class);
+        }
+        stop.set(true);
+        Await.until("the server saw the link end", () -> server.peers().isEmpty());
+        assertThat(corrupt).as("whole messages only: a close never cuts a frame the peer then takes").hasValue(0);
+        assertThat(ThreadLeaks.live(TCP_THREADS)).as("the client's loop has ended").noneMatch(name -> name.contains("tls:-"));
+    }
+
+    @Test
+    void aPeersKeyUpdatesAndItsCloseNotifyAreHandled() throws Exception {
+        RecordingReceiver atServer = new RecordingReceiver();
+        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), atServer);
+        RawPeer peer = tlsPeer(server);
+        SSLSocket socket = (SSLSocket) peer.socket;
+        Destination name = Destination.of("tls://-@127.0.0.1:" + socket.getLocalPort());
+        assertThat(peer.readText()).startsWith("MINISTREAMING/1 ");
+        peer.hello("-").frame("before".getBytes(UTF_8));
+        assertThat(atServer.nextText(name)).isEqualTo("before");
+
+        for (int round = 0; round < 3; round++) {
+            socket.startHandshake(); // in TLS 1.3, a key update that asks the server for one too
+            peer.frame(("after update " + round).getBytes(UTF_8));
+            assertThat(atServer.nextText(name)).isEqualTo("after update " + round);
+            server.send(name, text("down " + round));
+            assertThat(peer.readText()).isEqualTo("down " + round);
+        }
+
+        socket.shutdownOutput(); // close_notify, then the TCP half-close
+        assertThat(atServer.nextLoss(name).loss()).isInstanceOf(EOFException.class).hasMessageContaining("closed the link");
+        peer.assertClosedByPeer();
+        atServer.assertQuiet();
+    }
+
+    @Test
+    void peersSendingGarbageInsteadOfTlsRecordsLoseTheirLinkAndNothingElse() throws Exception {
+        RecordingReceiver atServer = new RecordingReceiver();
+        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), atServer);
+        RecordingReceiver atClient = new RecordingReceiver();
+        TcpTransport client = started(pinnedTo(server), atClient);
+        client.send(server.localDestination(), text("before"));
+        Destination clientName = atServer.next().from();
+        RawPeer afterHandshake = tlsPeer(server);
+        Random random = new Random(13);
+
+        List<RawPeer> abusers = new ArrayList<>();
+        byte[] noise = new byte[4096];
+        random.nextBytes(noise);
+        abusers.add(rawConnect(server.localDestination()).raw(noise));
+        // A record header of each kind, then bytes that are no record of that kind.
+        for (byte type : new byte[] {0x14, 0x15, 0x16, 0x17}) {
+            byte[] record = new byte[5 + 300];
+            random.nextBytes(record);
+            record[0] = type;
+            record[1] = 3;
+            record[2] = 3;
+            record[3] = 1;
+            record[4] = 44;
+            abusers.add(rawConnect(server.localDestination()).raw(record));
+        }
+        // After a real handshake: garbage where the records should be.
+        underlying(afterHandshake).getOutputStream().write(noise);
+        abusers.add(afterHandshake);
+
+        for (RawPeer abuser : abusers) {
+            abuser.assertClosedByPeer();
+        }
+        Set<Destination> lost = new HashSet<>();
+        for (int i = 0; i < abusers.size(); i++) {
+            RecordingReceiver.Event event = atServer.next();
+            assertThat(event.isLoss()).as("only losses, of the abusers' links: %s", event).isTrue();
+            assertThat(event.from()).isNotEqualTo(clientName);
+            lost.add(event.from());
+        }
+        assertThat(lost).hasSize(abusers.size());
+        client.send(server.localDestination(), text("after"));
+        assertThat(atServer.nextText(clientName)).isEqualTo("after");
+        server.send(clientName, text("still here"));
+        assertThat(atClient.nextText(server.localDestination())).isEqualTo("still here");
+    }
+}
