@@ -66,22 +66,22 @@ final class ChannelLink extends Link {
     private long frameStart = -1;
     private boolean helloDone;
 
-    private ChannelLink(TcpTransport transport, SocketChannel channel, boolean inbound, Destination peer, long queueBytes) {
-        super(transport, channel.socket(), inbound, peer, queueBytes);
+    private ChannelLink(TcpTransport transport, SocketChannel channel, boolean inbound, Destination peer) {
+        super(transport, channel.socket(), inbound, peer);
         this.channel = channel;
         this.loop = transport.loop();
         this.buffers = loop.buffers();
     }
 
     /** A link this endpoint will dial to {@code peer}; senders that may block wait until {@link #start}. */
-    static ChannelLink outbound(TcpTransport transport, Destination peer, long queueBytes) throws IOException {
-        return new ChannelLink(transport, SocketChannel.open(), false, peer, queueBytes);
+    static ChannelLink outbound(TcpTransport transport, Destination peer) throws IOException {
+        return new ChannelLink(transport, SocketChannel.open(), false, peer);
     }
 
     /** A link a peer opened, known by its remote address until its hello names the peer. */
-    static ChannelLink inbound(TcpTransport transport, SocketChannel accepted, long queueBytes) {
+    static ChannelLink inbound(TcpTransport transport, SocketChannel accepted) {
         Destination anonymous = Addresses.anonymous(transport.scheme(), (InetSocketAddress) accepted.socket().getRemoteSocketAddress());
-        return new ChannelLink(transport, accepted, true, anonymous, queueBytes);
+        return new ChannelLink(transport, accepted, true, anonymous);
     }
 
     /** Connects; a TLS link gets its client engine, whose handshake the loop does once started. */
@@ -99,14 +99,14 @@ final class ChannelLink extends Link {
      * to the loop.
      */
     @Override
-    void start(int helloTimeoutMillis, Tls tls) throws IOException {
+    void start(Tls tls) throws IOException {
         raw.setTcpNoDelay(true);
         channel.configureBlocking(false);
         if (inbound && tls != null) {
             secure = new TlsChannel(channel, tls.server(), buffers);
         }
-        deadlines = transport.deadlines(this::hasSent);
-        byte[] hello = transport.hello();
+        deadlines = transport.settings().deadlines(this::hasSent);
+        byte[] hello = transport.settings().hello();
         pending = ByteBuffer.allocate(Frames.LENGTH_BYTES + hello.length);
         Frames.put(pending, ByteBuffer.wrap(hello), Frames.EMPTY);
         pending.flip();

@@ -52,12 +52,12 @@ abstract class Link {
     /** Whether the acceptor counts this link among the admitted ones; see {@link #releaseAdmission}. */
     private final AtomicBoolean admitted = new AtomicBoolean();
 
-    Link(TcpTransport transport, Socket raw, boolean inbound, Destination peer, long queueBytes) {
+    Link(TcpTransport transport, Socket raw, boolean inbound, Destination peer) {
         this.transport = transport;
         this.raw = raw;
         this.inbound = inbound;
         this.peer = peer;
-        this.queue = new OutboundQueue(queueBytes, inbound);
+        this.queue = new OutboundQueue(transport.settings().sendQueueBytes(), inbound, transport.settings().budget());
     }
 
     /** The peer's address: where an inbound link came from. */
@@ -102,8 +102,8 @@ abstract class Link {
         raw.connect(resolved, timeoutMillis);
     }
 
-    /** Starts serving the socket: this side's hello goes out first, then the queue. */
-    abstract void start(int helloTimeoutMillis, Tls tls) throws IOException;
+    /** Starts serving the socket: this side's hello goes out first (after the handshake, for {@code tls}), then the queue. */
+    abstract void start(Tls tls) throws IOException;
 
     /** Something was queued, or the queue finished or retired: a link without a writer thread of its own asks for a write. */
     abstract void queued();
@@ -139,6 +139,7 @@ abstract class Link {
             return false;
         }
         queued();
+        transport.queuedOnLink();
         return true;
     }
 
@@ -158,6 +159,7 @@ abstract class Link {
                     + " bytes are queued for it, and replies to it fill their lane"));
         } else if (offer == OutboundQueue.Offer.QUEUED) {
             queued();
+            transport.queuedOnLink();
         }
         return offer == OutboundQueue.Offer.QUEUED;
     }

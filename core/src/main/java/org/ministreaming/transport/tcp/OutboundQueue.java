@@ -10,13 +10,14 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One link's messages waiting for its writer (a TLS link's writer thread, which takes all at once,
- * or the link loop, which polls a buffer's worth at a time), in two lanes, each bounded in bytes: data, which
+ * One link's messages waiting for the link loop, which polls a buffer's worth at a time, in two
+ * lanes, each bounded in bytes: data, which
  * senders put and may wait for (while the link is still being dialled, and while the lane holds
  * {@code limit} bytes), and replies, which never wait and which the writer takes first, so that
  * control messages overtake queued data. An empty lane takes one message of any size, so a bound
  * below the largest message cannot wedge it. A reply that finds its lane full is refused: the
- * peer has stopped reading while it keeps provoking replies.
+ * peer has stopped reading while it keeps provoking replies. The bytes in both lanes also count
+ * towards the transport's {@link SendBudget} over all links.
  *
  * <p>Thread-safe: one lock guards everything.
  */
@@ -37,6 +38,7 @@ final class OutboundQueue {
     private final ArrayDeque<Outbound> replies = new ArrayDeque<>();
     private final ArrayDeque<Outbound> messages = new ArrayDeque<>();
     private final long limitBytes;
+    private final SendBudget budget;
     private long replyBytes;
     private long queuedBytes;
     private boolean ready;
@@ -50,10 +52,12 @@ final class OutboundQueue {
     /**
      * @param limitBytes the bound of each lane, in bytes
      * @param ready whether the link is already connected (false while it is being dialled)
+     * @param budget where the bytes queued over all links are counted
      */
-    OutboundQueue(long limitBytes, boolean ready) {
+    OutboundQueue(long limitBytes, boolean ready, SendBudget budget) {
         this.limitBytes = limitBytes;
         this.ready = ready;
+        this.budget = budget;
     }
 
     /**
@@ -80,6 +84,7 @@ final class OutboundQueue {
             }
             messages.addLast(message);
             queuedBytes += length;
+            budget.add(length);
             changed.signalAll();
             return true;
         } catch (InterruptedException e) {
@@ -103,38 +108,9 @@ final class OutboundQueue {
             }
             replies.addLast(message);
             replyBytes += length;
+            budget.add(length);
             changed.signalAll();
             return Offer.QUEUED;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Waits for messages and takes every one queued, the replies first.
-     *
-     * @return the replies in order, then the data in order, or {@code null} once the queue failed, or finished and is empty
-     * @throws InterruptedException if interrupted while waiting
-     */
-    List<Outbound> takeAll() throws InterruptedException {
-        lock.lock();
-        try {
-            while (replies.isEmpty() && messages.isEmpty() && failure == null && !finishing) {
-                changed.await();
-            }
-            if (failure != null || replies.isEmpty() && messages.isEmpty()) {
-                return null;
-            }
-            List<Outbound> batch = new ArrayList<>(replies.size() + messages.size());
-            batch.addAll(replies);
-            batch.addAll(messages);
-            replies.clear();
-            messages.clear();
-            replyBytes = 0;
-            queuedBytes = 0;
-            writing = true;
-            changed.signalAll();
-            return batch;
         } finally {
             lock.unlock();
         }
@@ -169,6 +145,7 @@ final class OutboundQueue {
                 bytes += framed(next);
                 batch.add(next);
             }
+            budget.release(bytes - (long) Frames.LENGTH_BYTES * batch.size());
             writing = true;
             changed.signalAll();
             return batch;
@@ -234,7 +211,7 @@ final class OutboundQueue {
         }
     }
 
-    /** No more sends; the writer takes what is queued, then {@link #takeAll} returns {@code null}. */
+    /** No more sends; the writer takes what is queued, then {@link #finished} tells it to end the stream. */
     void finish() {
         lock.lock();
         try {
@@ -252,6 +229,7 @@ final class OutboundQueue {
             if (failure == null) {
                 failure = cause;
             }
+            budget.release(replyBytes + queuedBytes);
             replies.clear();
             messages.clear();
             replyBytes = 0;

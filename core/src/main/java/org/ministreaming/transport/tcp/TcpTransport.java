@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.TransportThreads;
@@ -93,13 +92,9 @@ public final class TcpTransport implements Transport {
     private final ServerSocket server;
     private final Destination local;
     private final Tls tls;
-    private final int connectTimeoutMillis;
-    private final long frameTimeoutMillis;
-    private final long idleTimeoutMillis;
-    private final long sendQueueBytes;
+    private final LinkSettings settings;
     /** The accept loop and the admission of inbound links; {@code null} when not listening. */
     private final Acceptor acceptor;
-    private final byte[] hello;
     private final LinkNames links = new LinkNames();
     /** Every link whose end the loop may not have reported yet. Guarded by the monitor. */
     private final Set<Link> all = new HashSet<>();
@@ -115,13 +110,11 @@ public final class TcpTransport implements Transport {
         this.tls = tls;
         this.local = server == null ? Addresses.notListening(scheme)
                 : Addresses.listening(scheme, builder.listenHost, server.getLocalPort());
-        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
-        this.frameTimeoutMillis = builder.frameTimeout.toMillis();
-        this.idleTimeoutMillis = builder.idleTimeout.toMillis();
-        this.sendQueueBytes = builder.sendQueueBytes;
+        this.settings = new LinkSettings((int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis()),
+                builder.frameTimeout.toMillis(), builder.idleTimeout.toMillis(), builder.sendQueueBytes,
+                new SendBudget(builder.sendBudget()), Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri()));
         this.acceptor = server == null ? null
                 : new Acceptor(this, server, builder.maxLinks, builder.maxLinksPerAddress, builder.acceptHook);
-        this.hello = Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri());
         this.loop = new LinkLoop("ministreaming-tcp-links-" + local);
     }
 
@@ -190,6 +183,11 @@ public final class TcpTransport implements Transport {
     /** @return how many links peers opened were evicted, at {@code maxLinks}, because they carried nothing of ours */
     public long evictedLinks() {
         return acceptor == null ? 0 : acceptor.evicted();
+    }
+
+    /** @return how many links were closed, the one holding the most first, because all together held more than the send budget */
+    public long overBudgetLinks() {
+        return settings.budget().closedLinks();
     }
 
     /**
@@ -286,8 +284,8 @@ public final class TcpTransport implements Transport {
 
     private Link dial(Destination to) throws IOException {
         InetSocketAddress address = Addresses.dialable(to, scheme);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
-        Link fresh = ChannelLink.outbound(this, to, sendQueueBytes);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMillis());
+        Link fresh = ChannelLink.outbound(this, to);
         synchronized (this) {
             if (closed) {
                 throw new IOException(local + " is closed");
@@ -300,7 +298,7 @@ public final class TcpTransport implements Transport {
             all.add(fresh);
         }
         try {
-            fresh.connect(address, connectTimeoutMillis, tls);
+            fresh.connect(address, settings.connectTimeoutMillis(), tls);
             startLink(fresh);
             fresh.awaitSecured(deadline);
             return fresh;
@@ -317,7 +315,7 @@ public final class TcpTransport implements Transport {
 
     /** A link for a socket the acceptor accepted, not yet started. */
     Link inbound(Socket accepted) {
-        return ChannelLink.inbound(this, accepted.getChannel(), sendQueueBytes);
+        return ChannelLink.inbound(this, accepted.getChannel());
     }
 
     /** Starts an inbound link the acceptor admitted. */
@@ -336,7 +334,7 @@ public final class TcpTransport implements Transport {
             throw new IOException(local + " is closed");
         }
         all.removeIf(Link::hasEnded);
-        link.start(connectTimeoutMillis, tls);
+        link.start(tls);
     }
 
     // ---------------------------------------------------------------- for links
@@ -350,14 +348,20 @@ public final class TcpTransport implements Transport {
         return scheme;
     }
 
-    /** The read deadlines of a link; {@code used} tells whether this side sent over it. */
-    ReadDeadlines deadlines(BooleanSupplier used) {
-        return new ReadDeadlines(connectTimeoutMillis, frameTimeoutMillis, idleTimeoutMillis, used);
+    /** What every link is made with. */
+    LinkSettings settings() {
+        return settings;
     }
 
-    /** This side's hello; the same array every time, never changed. */
-    byte[] hello() {
-        return hello;
+    /** A link queued something: past the send budget, the links holding the most are closed. */
+    void queuedOnLink() {
+        if (settings.budget().over()) {
+            settings.budget().enforce(this::linksNow);
+        }
+    }
+
+    private synchronized List<Link> linksNow() {
+        return new ArrayList<>(all);
     }
 
     boolean isClosed() {

@@ -23,6 +23,9 @@ public final class TcpTransportBuilder {
     /** Default bound of the links open at once from one source address: 64. */
     public static final int DEFAULT_MAX_LINKS_PER_ADDRESS = 64;
 
+    /** Largest default send budget over all links: 128 MiB. */
+    public static final long DEFAULT_SEND_BUDGET_CAP = 128L << 20;
+
     /** Default time a frame may take to arrive once its first byte came: 30 s. */
     public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(30);
 
@@ -34,6 +37,8 @@ public final class TcpTransportBuilder {
     private int listenPort;
     Duration connectTimeout = TcpTransport.DEFAULT_CONNECT_TIMEOUT;
     long sendQueueBytes = TcpTransport.DEFAULT_SEND_QUEUE_BYTES;
+    /** The send budget if set, else {@code 0} for the default. */
+    long sendBudgetBytes;
     int maxLinks = DEFAULT_MAX_LINKS;
     int maxLinksPerAddress = DEFAULT_MAX_LINKS_PER_ADDRESS;
     Duration frameTimeout = DEFAULT_FRAME_TIMEOUT;
@@ -89,6 +94,39 @@ public final class TcpTransportBuilder {
         }
         this.sendQueueBytes = bytes;
         return this;
+    }
+
+    /**
+     * How many bytes the send queues of all links may hold together. Past it, the link holding
+     * the most queued bytes is closed, and the next, until the sum is within the budget again;
+     * each is counted ({@link TcpTransport#overBudgetLinks}) and its peer lost, while the other
+     * links keep all they queued. Each link's own queue stays bounded by {@link #sendQueueBytes}.
+     *
+     * @param bytes at least 1; unless set, {@link #defaultSendBudget} (an eighth of the largest
+     *     heap, so 32 MiB in a 256 MiB heap), and at least both lanes of one link's queue
+     * @return this builder
+     */
+    public TcpTransportBuilder sendBudgetBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("sendBudgetBytes must be at least 1: " + bytes);
+        }
+        this.sendBudgetBytes = bytes;
+        return this;
+    }
+
+    /**
+     * The default send budget over all links: an eighth of the largest heap the JVM may use
+     * ({@link Runtime#maxMemory()}), but at most {@link #DEFAULT_SEND_BUDGET_CAP}.
+     *
+     * @return bytes
+     */
+    public static long defaultSendBudget() {
+        return Math.min(DEFAULT_SEND_BUDGET_CAP, Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    /** The send budget this builder gives: the one set, or the default, room for one link's two lanes at least. */
+    long sendBudget() {
+        return sendBudgetBytes > 0 ? sendBudgetBytes : Math.max(defaultSendBudget(), 2 * sendQueueBytes);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,28 +22,28 @@ class OutboundQueueTest {
 
     @Test
     void aFullQueueHoldsBlockingSendersUntilTheWriterTakesItsContents() throws Exception {
-        OutboundQueue queue = new OutboundQueue(10, true);
+        OutboundQueue queue = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
         assertThat(queue.put(message(6))).isTrue();
         assertThat(queue.put(message(4))).isTrue();
 
         CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1)));
         awaitWaitingIn(queue, "put");
         assertThat(waiting).isNotDone();
-        assertThat(queue.takeAll()).hasSize(2);
+        assertThat(takeAll(queue)).hasSize(2);
         assertThat(waiting).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS).isEqualTo(true);
-        assertThat(queue.takeAll()).singleElement().satisfies(m -> assertThat(m.remaining()).isEqualTo(1));
+        assertThat(takeAll(queue)).singleElement().satisfies(m -> assertThat(m.remaining()).isEqualTo(1));
     }
 
     @Test
     void anEmptyQueueTakesOneMessageLargerThanItsBound() throws IOException {
-        OutboundQueue queue = new OutboundQueue(10, true);
+        OutboundQueue queue = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
         assertThat(queue.put(message(100))).isTrue();
         assertThat(queue.queuedBytes()).isEqualTo(100);
     }
 
     @Test
     void repliesHaveALaneOfTheirOwnBoundedApartFromTheData() throws IOException {
-        OutboundQueue queue = new OutboundQueue(10, true);
+        OutboundQueue queue = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
         assertThat(queue.put(message(10))).isTrue();
         for (int i = 0; i < 10; i++) {
             assertThat(queue.offerReply(message(1))).isEqualTo(OutboundQueue.Offer.QUEUED);
@@ -53,26 +54,26 @@ class OutboundQueueTest {
 
     @Test
     void anEmptyReplyLaneTakesOneReplyLargerThanItsBound() {
-        OutboundQueue queue = new OutboundQueue(10, true);
+        OutboundQueue queue = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
         assertThat(queue.offerReply(message(100))).isEqualTo(OutboundQueue.Offer.QUEUED);
         assertThat(queue.offerReply(message(1))).isEqualTo(OutboundQueue.Offer.FULL);
     }
 
     @Test
     void theWriterTakesRepliesAheadOfQueuedData() throws Exception {
-        OutboundQueue queue = new OutboundQueue(100, true);
+        OutboundQueue queue = new OutboundQueue(100, true, new SendBudget(Long.MAX_VALUE));
         queue.put(message(5));
         queue.put(message(6));
         queue.offerReply(message(1));
         queue.offerReply(message(2));
 
-        assertThat(queue.takeAll()).extracting(Outbound::remaining).containsExactly(1, 2, 5, 6);
+        assertThat(takeAll(queue)).extracting(Outbound::remaining).containsExactly(1, 2, 5, 6);
         assertThat(queue.queuedBytes()).isZero();
     }
 
     @Test
     void pollTakesRepliesFirstAndNoMoreFramesThanFitItsBytesButAlwaysOne() throws Exception {
-        OutboundQueue queue = new OutboundQueue(1000, true);
+        OutboundQueue queue = new OutboundQueue(1000, true, new SendBudget(Long.MAX_VALUE));
         queue.put(message(100));
         queue.put(message(100));
         queue.offerReply(message(10));
@@ -87,7 +88,7 @@ class OutboundQueueTest {
 
     @Test
     void pollMakesRoomForWaitingSendersAndTheQueueFinishesOnlyOnceWritten() throws Exception {
-        OutboundQueue queue = new OutboundQueue(10, true);
+        OutboundQueue queue = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
         queue.put(message(10));
         CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(5)));
         awaitWaitingIn(queue, "put");
@@ -106,19 +107,19 @@ class OutboundQueueTest {
 
     @Test
     void aReplyNeverWaitsForAFullDataLane() throws Exception {
-        OutboundQueue queue = new OutboundQueue(10, true);
+        OutboundQueue queue = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
         queue.put(message(10));
         CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(5)));
         awaitWaitingIn(queue, "put");
 
         assertThat(queue.offerReply(message(3))).isEqualTo(OutboundQueue.Offer.QUEUED);
-        assertThat(queue.takeAll()).extracting(Outbound::remaining).containsExactly(3, 10);
+        assertThat(takeAll(queue)).extracting(Outbound::remaining).containsExactly(3, 10);
         assertThat(waiting).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS).isEqualTo(true);
     }
 
     @Test
     void whileDiallingOnlyRepliesGetIn() throws Exception {
-        OutboundQueue queue = new OutboundQueue(10, false);
+        OutboundQueue queue = new OutboundQueue(10, false, new SendBudget(Long.MAX_VALUE));
         assertThat(queue.offerReply(message(1))).isEqualTo(OutboundQueue.Offer.QUEUED);
         CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1)));
         awaitWaitingIn(queue, "put");
@@ -129,21 +130,22 @@ class OutboundQueueTest {
 
     @Test
     void retiringTakesOnlyAnEmptyQueueAndSendsLaterSendersElsewhere() throws Exception {
-        OutboundQueue busy = new OutboundQueue(10, true);
+        OutboundQueue busy = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
         busy.offerReply(message(1));
         assertThat(busy.retireIfEmpty()).as("a reply is queued").isFalse();
 
-        OutboundQueue idle = new OutboundQueue(10, true);
+        OutboundQueue idle = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
         assertThat(idle.retireIfEmpty()).isTrue();
         assertThat(idle.put(message(1))).as("a sender is told to find another link").isFalse();
         assertThat(idle.offerReply(message(1))).isEqualTo(OutboundQueue.Offer.CLOSED);
-        assertThat(idle.takeAll()).as("the writer ends").isNull();
+        assertThat(takeAll(idle)).isNull();
+        assertThat(idle.finished()).as("the writer ends the stream").isTrue();
         assertThat(idle.retireIfEmpty()).as("once").isFalse();
     }
 
     @Test
     void aFailedDialFailsWaitingSendersWithAConnectException() throws Exception {
-        OutboundQueue queue = new OutboundQueue(10, false);
+        OutboundQueue queue = new OutboundQueue(10, false, new SendBudget(Long.MAX_VALUE));
         CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1)));
         awaitWaitingIn(queue, "put");
 
@@ -155,7 +157,7 @@ class OutboundQueueTest {
 
     @Test
     void failingDropsEverythingWakesTheWriterAndRefusesLaterSends() throws Exception {
-        OutboundQueue queue = new OutboundQueue(10, true);
+        OutboundQueue queue = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
         queue.put(message(10));
         CompletableFuture<Boolean> waiting = Async.run(() -> queue.put(message(1)));
         awaitWaitingIn(queue, "put");
@@ -164,7 +166,7 @@ class OutboundQueueTest {
         queue.fail(new IOException("a later cause"));
         assertThat(waiting).failsWithin(WAIT_SECONDS, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
                 .havingCause().isInstanceOf(IOException.class).withMessage("reset");
-        assertThat(queue.takeAll()).isNull();
+        assertThat(takeAll(queue)).isNull();
         assertThat(queue.failed()).isTrue();
         assertThatThrownBy(() -> queue.put(message(1))).hasMessage("reset");
         assertThat(queue.offerReply(message(1))).isEqualTo(OutboundQueue.Offer.CLOSED);
@@ -172,19 +174,21 @@ class OutboundQueueTest {
 
     @Test
     void finishingLetsTheWriterDrainThenStopsItAndRefusesNewSends() throws Exception {
-        OutboundQueue queue = new OutboundQueue(10, true);
+        OutboundQueue queue = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
         queue.put(message(3));
         queue.finish();
 
         assertThatThrownBy(() -> queue.put(message(1))).hasMessageContaining("closed");
-        assertThat(queue.takeAll()).hasSize(1);
-        assertThat(queue.takeAll()).isNull();
+        assertThat(takeAll(queue)).hasSize(1);
+        queue.written();
+        assertThat(takeAll(queue)).isNull();
+        assertThat(queue.finished()).as("the writer ends the stream").isTrue();
         assertThat(queue.failed()).isFalse();
     }
 
     @Test
     void anInterruptedSenderGivesUpAndKeepsItsFlag() throws Exception {
-        OutboundQueue queue = new OutboundQueue(1, false);
+        OutboundQueue queue = new OutboundQueue(1, false, new SendBudget(Long.MAX_VALUE));
         CompletableFuture<Boolean> flagKept = new CompletableFuture<>();
         Thread sender = new Thread(() -> {
             try {
@@ -201,6 +205,31 @@ class OutboundQueueTest {
         sender.interrupt();
         assertThat(flagKept).succeedsWithin(WAIT_SECONDS, TimeUnit.SECONDS).isEqualTo(true);
         sender.join();
+    }
+
+    @Test
+    void theBytesOfBothLanesCountTowardsTheBudgetUntilTakenOrDropped() throws Exception {
+        SendBudget budget = new SendBudget(100);
+        OutboundQueue one = new OutboundQueue(1000, true, budget);
+        OutboundQueue two = new OutboundQueue(1000, true, budget);
+        one.put(message(60));
+        one.offerReply(message(10));
+        two.put(message(50));
+        assertThat(budget.queued()).isEqualTo(120);
+        assertThat(budget.over()).isTrue();
+
+        assertThat(one.poll(4 + 10)).as("the reply, with its length").hasSize(1);
+        assertThat(budget.queued()).isEqualTo(110);
+        two.fail(new IOException("gone"));
+        assertThat(budget.queued()).as("a failed queue gives back what it dropped").isEqualTo(60);
+        assertThat(budget.over()).isFalse();
+        assertThat(takeAll(one)).hasSize(1);
+        assertThat(budget.queued()).isZero();
+    }
+
+    /** Everything queued, the replies first, as one batch. */
+    private static List<Outbound> takeAll(OutboundQueue queue) {
+        return queue.poll(Integer.MAX_VALUE);
     }
 
     private static void awaitWaitingIn(OutboundQueue queue, String method) {
