@@ -65,6 +65,8 @@ final class ChannelLink extends Link {
     private ByteBuffer in;
     private long frameStart = -1;
     private boolean helloDone;
+    /** Whether the loop is in {@link #read}, where replies may flush: a flush must not read then. */
+    private boolean reading;
 
     private ChannelLink(TcpTransport transport, SocketChannel channel, boolean inbound, Destination peer) {
         super(transport, channel.socket(), inbound, peer);
@@ -89,7 +91,7 @@ final class ChannelLink extends Link {
     void connect(InetSocketAddress address, int timeoutMillis, Tls tls) throws IOException {
         super.connect(address, timeoutMillis, tls);
         if (tls != null) {
-            secure = new TlsChannel(channel, tls.client(address.getHostString(), address.getPort()), buffers);
+            secure = new TlsChannel(channel, tls.client(address.getHostString(), address.getPort()), buffers, loop.handshakes(), this::queued);
         }
     }
 
@@ -103,7 +105,7 @@ final class ChannelLink extends Link {
         raw.setTcpNoDelay(true);
         channel.configureBlocking(false);
         if (inbound && tls != null) {
-            secure = new TlsChannel(channel, tls.server(), buffers);
+            secure = new TlsChannel(channel, tls.server(), buffers, loop.handshakes(), this::queued);
         }
         deadlines = transport.settings().deadlines(this::hasSent);
         byte[] hello = transport.settings().hello();
@@ -165,7 +167,10 @@ final class ChannelLink extends Link {
         }
     }
 
-    /** Writes what is queued until the socket takes no more; fails the link if writing fails. Loop only. */
+    /**
+     * Writes what is queued until the socket takes no more; fails the link if writing fails. Then
+     * reads TLS records that waited for the engine's tasks or for room for its answer. Loop only.
+     */
     void flush() {
         flushWanted.set(false);
         try {
@@ -174,6 +179,9 @@ final class ChannelLink extends Link {
             fail(e);
         } catch (RuntimeException | Error e) {
             fail(new IOException("writing failed: " + e, e));
+        }
+        if (!reading && secure != null && failure() == null && secure.readAgain()) {
+            readable();
         }
     }
 
@@ -244,11 +252,6 @@ final class ChannelLink extends Link {
         }
     }
 
-    /** Whether TLS records wait to be unwrapped, now that what held them up is written. Loop only. */
-    boolean readAgain() {
-        return secure != null && secure.readAgain();
-    }
-
     /** The channel, for the loop to register. */
     SocketChannel channel() {
         return channel;
@@ -275,11 +278,17 @@ final class ChannelLink extends Link {
     }
 
     private void read() throws IOException {
-        do {
-            readOnce();
-        } while (secure != null && failure() == null && secure.readAgain());
-        if (secure != null && secure.stalled() && key.isValid()) {
-            key.interestOps(SelectionKey.OP_WRITE); // reading resumes once the engine's answer is written
+        reading = true;
+        try {
+            do {
+                readOnce();
+            } while (secure != null && failure() == null && secure.readAgain());
+        } finally {
+            reading = false;
+        }
+        if (secure != null && failure() == null && key.isValid()) {
+            // Records that wait for the engine's tasks or for room for its answer stop the reading until then.
+            key.interestOps((secure.stalled() ? 0 : SelectionKey.OP_READ) | (secure.blocked() ? SelectionKey.OP_WRITE : 0));
         }
     }
 

@@ -9,6 +9,9 @@ import java.nio.channels.Selector;
 import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.ministreaming.transport.TransportThreads;
@@ -17,8 +20,9 @@ import org.ministreaming.transport.TransportThreads;
  * The one thread that serves every TCP link of a transport ({@link ChannelLink}), plain or TLS: a
  * selector that reads the links' sockets and hands their messages to the receiver, writes what
  * is queued on them (as soon as it is queued, and again when a full socket has room), does TLS
- * handshakes ({@link TlsChannel}), checks the links' read deadlines (hello, frame, idle) as they
- * come due, and reports each link's end to the transport. Other threads ask it for things through queues and {@link Selector#wakeup}.
+ * handshakes ({@link TlsChannel}; the engines' CPU-heavy tasks go to a handshake thread, which
+ * exists only while there are handshakes), checks the links' read deadlines (hello, frame, idle)
+ * as they come due, and reports each link's end to the transport. Other threads ask it for things through queues and {@link Selector#wakeup}.
  *
  * <p>The loop survives whatever one link's handling throws (that link fails) and whatever one
  * round throws (logged, then it goes on after {@value #RETRY_MILLIS} ms).
@@ -39,6 +43,8 @@ final class LinkLoop implements Runnable {
 
     private static final long RETRY_MILLIS = 100;
 
+    private static final long HANDSHAKE_IDLE_SECONDS = 5;
+
     private static final System.Logger LOG = System.getLogger(TcpTransport.class.getName());
 
     private final Selector selector;
@@ -47,6 +53,10 @@ final class LinkLoop implements Runnable {
     private final Queue<ChannelLink> ending = new ConcurrentLinkedQueue<>();
     private final Queue<ChannelLink> flushes = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    /** Runs the TLS engines' delegated tasks; its one thread ends after {@value #HANDSHAKE_IDLE_SECONDS} s without work. */
+    private final ThreadPoolExecutor handshakes;
+    /** The handshake thread started last, for {@link #close} to join. */
+    private volatile Thread handshakeThread;
     private volatile boolean stopping;
     /** When the next read deadline of any link may be due. Loop only. */
     private long nextCheck = System.nanoTime();
@@ -54,13 +64,20 @@ final class LinkLoop implements Runnable {
     /**
      * Opens the selector; {@link #start} starts the thread.
      *
-     * @param name what the thread is called
+     * @param endpoint the transport's name, in its threads' names
      * @throws IOException if no selector can be opened
      */
-    LinkLoop(String name) throws IOException {
+    LinkLoop(String endpoint) throws IOException {
         this.selector = Selector.open();
-        this.thread = new Thread(this, name);
+        this.thread = new Thread(this, "ministreaming-tcp-links-" + endpoint);
         thread.setDaemon(true);
+        this.handshakes = new ThreadPoolExecutor(1, 1, HANDSHAKE_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread worker = new Thread(task, "ministreaming-tcp-handshakes-" + endpoint);
+            worker.setDaemon(true);
+            handshakeThread = worker;
+            return worker;
+        });
+        handshakes.allowCoreThreadTimeOut(true);
     }
 
     /** Starts the loop's thread. */
@@ -71,6 +88,11 @@ final class LinkLoop implements Runnable {
     /** The buffers the links borrow for reads and writes. */
     DirectBuffers buffers() {
         return buffers;
+    }
+
+    /** Where the TLS engines' delegated tasks run: off the loop, one at a time, on a thread that comes and goes. */
+    Executor handshakes() {
+        return handshakes;
     }
 
     /** Serve {@code link}'s channel from now on. */
@@ -106,6 +128,8 @@ final class LinkLoop implements Runnable {
     void close() {
         stopping = true;
         selector.wakeup();
+        handshakes.shutdownNow();
+        TransportThreads.joinUninterruptibly(handshakeThread);
         if (!inLoop()) {
             TransportThreads.joinUninterruptibly(thread);
             reportEnds();
@@ -159,7 +183,7 @@ final class LinkLoop implements Runnable {
                     key.interestOps(SelectionKey.OP_READ);
                     link.flush();
                 }
-                if (key.isValid() && (key.isReadable() || link.readAgain())) {
+                if (key.isValid() && key.isReadable()) {
                     link.readable();
                     nextCheck = Math.min(nextCheck, link.deadline(System.nanoTime()));
                 }

@@ -29,30 +29,17 @@ import org.ministreaming.transport.TransportThreads;
  * ministreaming connections in both directions. Sending to a destination without a link dials
  * one; a link a peer opens is known by the destination its hello names, so this endpoint's
  * sends to that peer use it too. Each link frames messages as {@code docs/protocol.md}, "TCP
- * link framing", describes.
- * <ul>
- *   <li><b>Not listening.</b> An endpoint without {@link TcpTransportBuilder#listen} has the destination
- *       {@code tcp:-} (or {@code tls:-}), says {@code -} in its hello, and cannot be dialled.
- *       A peer knows each link from it as {@code tcp://-@ADDR:PORT}, after the link's remote
- *       address; replies go over that link, and once it is gone the name cannot be dialled.</li>
- *   <li><b>Simultaneous links.</b> If a hello names a destination that already has a link (both
- *       sides dialled at once), the newer link is known by its remote address instead, like a
- *       peer that does not listen. Each link thus has its own name: the receiver hears every
- *       message with the name of the link it came on, replies to that name go back over that
- *       link, and losing one link never fails connections carried by the other.</li>
- *   <li><b>TLS.</b> The dialling side checks the server's certificate against its pinned
- *       fingerprints; the accepting side learns nothing certain about the client. So a
- *       {@code tls://} endpoint knows every inbound link by its remote address and sends to a
- *       {@code tls://HOST:PORT} destination only over a link it dialled and verified itself. Two
- *       TLS endpoints that both open connections to each other thus use two links.</li>
- * </ul>
+ * link framing", describes. How links are named (an endpoint that does not listen, two links
+ * dialled at once, TLS) is in the {@linkplain org.ministreaming.transport.tcp package}'s
+ * documentation.
  *
  * <h2>Threads</h2>
  * An accept thread when listening ({@code ministreaming-tcp-accept-...}). Links have no threads
  * of their own: one loop thread ({@code ministreaming-tcp-links-...}) reads every link without
  * blocking, delivers each link's messages one at a time and in order, and writes what senders
- * queue; for TLS it also does each link's handshake. Each link's send queue has two lanes, each
- * bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}): {@link #send} puts data and
+ * queue; for TLS it does each link's handshake too, its CPU-heavy tasks on a thread
+ * ({@code ministreaming-tcp-handshakes-...}) that exists only while there are handshakes. Each
+ * link's send queue has two lanes, each bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}): {@link #send} puts data and
  * waits for room; {@link #reply} puts control messages, which are written first, and never waits
  * and never dials. A reply that finds its lane full ends the link ({@link BadPeerException}):
  * that peer keeps provoking replies and reads none. A slow or stuck peer only holds up senders
@@ -60,7 +47,8 @@ import org.ministreaming.transport.TransportThreads;
  *
  * <h2>Bounds and deadlines</h2>
  * The acceptor bounds the links peers open ({@link #refusedLinks}, {@link #evictedLinks}) and
- * survives any error; read deadlines bound each frame and links carrying nothing of ours.
+ * survives any error; read deadlines bound the handshake and hello, each frame, and links carrying
+ * nothing of ours; a send budget bounds the bytes queued over all links ({@link #overBudgetLinks}).
  *
  * <h2>Failures</h2>
  * A link ends on end of stream, a socket error, a framing violation (a bad length, a truncated
@@ -115,7 +103,7 @@ public final class TcpTransport implements Transport {
                 new SendBudget(builder.sendBudget()), Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri()));
         this.acceptor = server == null ? null
                 : new Acceptor(this, server, builder.maxLinks, builder.maxLinksPerAddress, builder.acceptHook);
-        this.loop = new LinkLoop("ministreaming-tcp-links-" + local);
+        this.loop = new LinkLoop(local.toString());
     }
 
     /**

@@ -3,6 +3,8 @@ package org.ministreaming.transport.tcp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -13,14 +15,16 @@ import javax.net.ssl.SSLException;
  * whose records are read and written through buffers borrowed from the loop's pool. The link
  * hands it plaintext to write and a buffer to read plaintext into; it goes on with the handshake,
  * and with TLS 1.3's messages after it (a session ticket, a key update), whenever the engine asks.
- * The engine's delegated tasks (key exchange, signature, the pin check) run inline: a few hundred
- * microseconds of the loop per handshake, never a wait (docs/robustness.md).
+ * The engine's delegated tasks (key exchange, signature, the pin check: milliseconds of CPU per
+ * handshake, docs/robustness.md) run on the loop's handshake thread, not on the loop; meanwhile
+ * this link waits and the loop serves the others, and when they are done the link is woken.
  *
  * <p>An idle link holds no buffer here: bytes read are kept only while a record is incomplete or
  * its plaintext did not fit the link's buffer, and records wrapped only while the socket has no
  * room for them.
  *
- * <p>Not thread-safe: the loop's thread alone uses it, once the link is handed to the loop.
+ * <p>Not thread-safe: the loop's thread alone uses it, once the link is handed to the loop
+ * (the engine's tasks run on the handshake thread, as {@link SSLEngine} allows).
  */
 final class TlsChannel {
 
@@ -29,6 +33,9 @@ final class TlsChannel {
     private final SocketChannel channel;
     private final SSLEngine engine;
     private final DirectBuffers buffers;
+    private final Executor tasks;
+    /** Wakes the link on the loop once the engine's tasks are done. */
+    private final Runnable wake;
     /** Room a record needs in {@link #netOut}. */
     private final int recordBytes;
     /** Bytes read and not yet unwrapped, ready to be read into; {@code null} when there are none. */
@@ -41,16 +48,24 @@ final class TlsChannel {
     private boolean handshakeDone;
     /** Whether the handshake finished since {@link #handshakeFinished} was asked last. */
     private boolean justFinished;
+    /** Whether the engine's tasks were handed to the handshake thread and the loop has not seen them done. */
+    private boolean tasksRunning;
+    /** Set by the handshake thread once the tasks ran. */
+    private volatile boolean tasksDone;
 
     /**
      * @param channel the link's connected channel, non-blocking by the time the loop serves it
      * @param engine a TLS 1.3 engine whose handshake has begun
      * @param buffers the loop's pool; its buffers must hold several records
+     * @param tasks where the engine's delegated tasks run
+     * @param wake asks the loop, from any thread, to serve the link again
      */
-    TlsChannel(SocketChannel channel, SSLEngine engine, DirectBuffers buffers) {
+    TlsChannel(SocketChannel channel, SSLEngine engine, DirectBuffers buffers, Executor tasks, Runnable wake) {
         this.channel = channel;
         this.engine = engine;
         this.buffers = buffers;
+        this.tasks = tasks;
+        this.wake = wake;
         this.recordBytes = engine.getSession().getPacketBufferSize();
     }
 
@@ -71,7 +86,12 @@ final class TlsChannel {
             if (!unwrapPending && !inputEnded && channel.read(netIn) < 0) {
                 inputEnded = true;
             }
-            int produced = unwrap(plain);
+            int produced = 0;
+            if (tasksRunning && !tasksDone) {
+                unwrapPending = netIn.position() > 0; // the engine is busy: these wait for its tasks
+            } else {
+                produced = unwrap(plain);
+            }
             if (netIn.position() == 0) {
                 buffers.give(netIn);
                 netIn = null;
@@ -85,12 +105,12 @@ final class TlsChannel {
 
     /** Whether whole records wait to be unwrapped, and nothing stops it now: the link reads again without the socket. */
     boolean readAgain() {
-        return unwrapPending && netOut == null;
+        return unwrapPending && netOut == null && !tasksRunning;
     }
 
-    /** Whether whole records wait for room to write the engine's answer first: the link stops reading until then. */
+    /** Whether whole records wait for the engine's tasks or for room for its answer: the link stops reading until then. */
     boolean stalled() {
-        return unwrapPending && netOut != null;
+        return unwrapPending && (netOut != null || tasksRunning);
     }
 
     /** Whether bytes of an incomplete record are held: a frame has begun, as far as deadlines go. */
@@ -193,8 +213,8 @@ final class TlsChannel {
                     }
                     default -> { }
                 }
-                if (!handshake()) {
-                    unwrapPending = netIn.hasRemaining(); // on after the engine's answer is written
+                if (!handshake() || tasksRunning) {
+                    unwrapPending = netIn.hasRemaining(); // on after the engine's tasks, or its answer written
                     return produced;
                 }
                 if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
@@ -214,11 +234,15 @@ final class TlsChannel {
      */
     private boolean handshake() throws IOException {
         while (true) {
+            if (tasksRunning && tasksDone) {
+                tasksRunning = false;
+                tasksDone = false;
+            }
             HandshakeStatus status = engine.getHandshakeStatus();
-            if (status == HandshakeStatus.NEED_TASK) {
-                for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
-                    task.run();
-                }
+            if (tasksRunning) {
+                return true; // as if waiting for the peer: the link is woken when they are done
+            } else if (status == HandshakeStatus.NEED_TASK) {
+                runTasks();
             } else if (status == HandshakeStatus.NEED_WRAP) {
                 if (!wrap(NOTHING) || !flush()) {
                     return false;
@@ -230,6 +254,25 @@ final class TlsChannel {
                 }
                 return true;
             }
+        }
+    }
+
+    /** Hands the engine's delegated tasks to the handshake thread, which wakes the link when they are done. */
+    private void runTasks() throws IOException {
+        tasksRunning = true;
+        try {
+            tasks.execute(() -> {
+                try {
+                    for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+                        task.run(); // a task's failure is the engine's, thrown by its next wrap or unwrap
+                    }
+                } finally {
+                    tasksDone = true;
+                    wake.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new IOException("the transport is closing: no handshake now", e);
         }
     }
 
