@@ -1,13 +1,13 @@
 package org.ministreaming.transport.tcp;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.ministreaming.pipe.Deadline;
 
 /**
  * One link's messages waiting for the link loop, which polls a buffer's worth at a time, in two
@@ -18,6 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * below the largest message cannot wedge it. A reply that finds its lane full is refused: the
  * peer has stopped reading while it keeps provoking replies. The bytes in both lanes also count
  * towards the transport's {@link SendBudget} over all links.
+ *
+ * <p>Not a {@link org.ministreaming.pipe.Pipe}: a pipe has one bound, ends only by failing its
+ * writers, and has no gate, while this queue bounds its two lanes apart, sends the senders of a
+ * retired link elsewhere ({@link #put} returns {@code false}) and holds data back while the link
+ * is dialled. Its one wait goes through the pipe's {@link Deadline}.
  *
  * <p>Thread-safe: one lock guards everything.
  */
@@ -32,6 +37,9 @@ final class OutboundQueue {
         /** The link failed or is finishing. */
         CLOSED
     }
+
+    /** A sender's wait for the dial and for room: as long as it takes, unless interrupted. */
+    private static final Deadline WAIT_FOR_ROOM = Deadline.none(() -> "interrupted while waiting for room in the send queue");
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -71,7 +79,7 @@ final class OutboundQueue {
         lock.lock();
         try {
             while (failure == null && !finishing && (!ready || queuedBytes > 0 && queuedBytes + length > limitBytes)) {
-                changed.await();
+                WAIT_FOR_ROOM.await(changed);
             }
             if (retired) {
                 return false;
@@ -87,9 +95,6 @@ final class OutboundQueue {
             budget.add(length);
             changed.signalAll();
             return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for room in the send queue");
         } finally {
             lock.unlock();
         }
