@@ -126,13 +126,17 @@ final class ChannelLink extends Link {
      * Waits, until {@code deadlineNanos} at most, for a dialled TLS link's handshake, which the
      * loop does; at once for a plain link.
      *
-     * @throws IOException the link's failure, if it failed meanwhile (the pin's refusal, say)
+     * @throws IOException the link's failure, if it failed meanwhile (the pin's refusal, say), or
+     *     if this is the loop's thread, which could not do the handshake while it waits
      * @throws SocketTimeoutException if the handshake was not done in time
      */
     @Override
     void awaitSecured(long deadlineNanos) throws IOException {
         if (secure == null) {
             return;
+        }
+        if (loop.inLoop()) {
+            throw new IOException("a TLS link cannot be dialled from the link loop's own thread (a receiver), which does its handshake");
         }
         try {
             if (!secured.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {

@@ -187,6 +187,24 @@ class LinkSiegeTest extends TcpFixture {
     }
 
     @Test
+    void aTlsRecordTrickledAfterTheHelloIsCutAtTheFrameTimeout() throws Exception {
+        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS).frameTimeout(Duration.ofSeconds(1)), atServer);
+        RawPeer slowloris = tlsPeer(server).hello("-").frame("syn".getBytes(US_ASCII));
+        Destination name = tlsName(slowloris.socket);
+        assertThat(atServer.nextText(name)).isEqualTo("syn");
+        server.send(name, text("ack")); // the link carries something of ours: no idle timeout
+        // Around TLS: a record announced at 1,000 bytes, then its bytes one by one.
+        Socket under = underlying(slowloris);
+        under.getOutputStream().write(new byte[] {0x17, 3, 3, 0x03, (byte) 0xE8});
+        AtomicInteger trickled = trickle(new RawPeer(under), new byte[] {0x42});
+
+        slowloris.assertClosedByPeer();
+        assertThat(atServer.nextLoss(name).loss()).hasMessageContaining("a frame was begun and not finished within 1000 ms (frameTimeout)");
+        assertThat(trickled.get()).as("bytes trickled before the cut").isGreaterThan(1);
+        assertServesOverTls(server);
+    }
+
+    @Test
     void aLinkThatCarriesNothingOfOursIsClosedAfterTheIdleTimeoutAndOneThatDoesIsNot() throws IOException {
         TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).idleTimeout(Duration.ofSeconds(3)), atServer);
         RawPeer used = rawConnect(server.localDestination()).hello("-").frame("syn".getBytes(US_ASCII));
