@@ -7,19 +7,25 @@ import org.ministreaming.StreamSocket;
 import org.ministreaming.transport.tcp.TcpTransport;
 
 /**
- * One stream over a TLS link on loopback: sends MiB (default 512) through it after a 64 MiB
- * warm-up and prints MiB/s. Uses only the public API every version has, so the same command
- * times old and new builds pair by pair (docs/robustness.md):
+ * One stream over a TLS (or, with {@code tcp} after the size, a plain TCP) link on loopback:
+ * sends MiB (default 512) through it after a 64 MiB warm-up and prints MiB/s and the process's
+ * CPU seconds per GiB over that time (less moved by other load than the rate). Uses only the
+ * public API every version has, so the same command times old and new builds pair by pair
+ * (docs/robustness.md):
  *
- *   farm-bench --vs 'java -cp /tmp/old-classes scripts/TlsStreamBench.java' -- java -cp core/target/classes scripts/TlsStreamBench.java
+ *   farm-bench --vs 'java -cp /tmp/old-classes scripts/OneStreamBench.java 256' -- java -cp core/target/classes scripts/OneStreamBench.java 256
  */
-public final class TlsStreamBench {
+public final class OneStreamBench {
     public static void main(String[] args) throws Exception {
         long mib = args.length > 0 ? Long.parseLong(args[0]) : 512;
+        boolean tls = args.length < 2 || !args[1].equals("tcp");
         StreamOptions options = StreamOptions.builder().build();
-        TcpTransport listening = TcpTransport.tls().listen("tls://127.0.0.1:0").build();
+        TcpTransport listening = tls ? TcpTransport.tls().listen("tls://127.0.0.1:0").build()
+                : TcpTransport.plain().listen("tcp://127.0.0.1:0").build();
+        TcpTransport dialling = tls ? TcpTransport.tls().pin(listening.certificateFingerprint().orElseThrow()).build()
+                : TcpTransport.plain().build();
         try (StreamManager server = StreamManager.open(listening, options);
-             StreamManager client = StreamManager.open(TcpTransport.tls().pin(listening.certificateFingerprint().orElseThrow()).build(), options)) {
+             StreamManager client = StreamManager.open(dialling, options)) {
             CompletableFuture<StreamSocket> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
                     return server.serverSocket().accept();
@@ -36,6 +42,9 @@ public final class TlsStreamBench {
                 for (long sent = 0; sent < warmup; sent += chunk.length) {
                     out.write(chunk);
                 }
+                com.sun.management.OperatingSystemMXBean os =
+                        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                long cpuStart = os.getProcessCpuTime();
                 long start = System.nanoTime();
                 for (long sent = 0; sent < total; sent += chunk.length) {
                     out.write(chunk);
@@ -43,7 +52,9 @@ public final class TlsStreamBench {
                 out.close();
                 long received = drained.get();
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf("TLS, one stream: %.1f MiB/s (%d bytes received)%n", mib / seconds, received);
+                double cpuPerGib = (os.getProcessCpuTime() - cpuStart) / 1e9 / (mib / 1024.0);
+                System.out.printf("%s, one stream: %.1f MiB/s, %.2f CPU s per GiB (%d bytes received)%n",
+                        tls ? "TLS" : "TCP", mib / seconds, cpuPerGib, received);
             }
         }
     }
