@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -25,67 +26,53 @@ class SendBudgetTest extends TcpFixture {
 
     private static final int QUEUE_BYTES = 64 * 1024;
     private static final int MESSAGE = 16 * 1024;
-    /** More than two stuck links' data lanes hold (at most 128 KiB), less than that plus a few replies. */
-    private static final int BUDGET = 144 * 1024;
-    private static final int STEADY_POLLS = 50;
+    /** One link's full data lane fits; two do not. */
+    private static final int BUDGET = QUEUE_BYTES + QUEUE_BYTES / 2;
+    /** How long a sender must wait without progress to count as stuck for good. */
+    private static final long STEADY_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
     @Test
-    void pastTheBudgetTheLinkHoldingTheMostIsClosedAndCountedAndTheOthersLoseNothing() throws Exception {
+    void pastTheBudgetTheLinkHoldingTheMostIsClosedAndCountedAndTheOtherLosesNothing() throws Exception {
         RecordingReceiver atClient = new RecordingReceiver();
         TcpTransport client = started(TcpTransport.plain().sendQueueBytes(QUEUE_BYTES).sendBudgetBytes(BUDGET), atClient);
         RecordingReceiver atOther = new RecordingReceiver();
         TcpTransport other = listening(atOther);
-        ServerSocket listenerA = sink();
-        ServerSocket listenerB = sink();
-        Destination a = destinationOf(listenerA);
-        Destination b = destinationOf(listenerB);
+        Flood a = new Flood(client, sink());
+        awaitStuck(a);
+        assertThat(client.overBudgetLinks()).as("one stuck link's data lane fits the budget").isZero();
 
-        AtomicBoolean stopA = new AtomicBoolean();
-        AtomicInteger sentA = new AtomicInteger();
-        var floodA = Async.run(() -> {
-            while (!stopA.get()) {
-                client.send(a, numbered(sentA.get()));
-                sentA.incrementAndGet();
-            }
-            return null;
-        });
-        RawPeer peerA = new RawPeer(listenerA.accept()).hello(a.uri());
-        awaitStuck(floodA.thread(), sentA);
-        AtomicInteger sentB = new AtomicInteger();
-        var floodB = Async.run(() -> {
-            while (true) {
-                client.send(b, numbered(sentB.get()));
-                sentB.incrementAndGet();
-            }
-        });
-        RawPeer peerB = new RawPeer(listenerB.accept()).hello(b.uri());
-        awaitStuck(floodB.thread(), sentB);
-        assertThat(client.overBudgetLinks()).as("two stuck links' data lanes fit the budget").isZero();
+        // A second link whose peer reads nothing fills its lane past the budget: one link is closed.
+        Flood b = new Flood(client, sink());
+        Await.until("a link closed over the budget", () -> client.overBudgetLinks() > 0);
 
-        // Replies never wait: these push the sum past the budget, and b holds the most.
-        for (int i = 0; i < 4 && client.overBudgetLinks() == 0; i++) {
-            assertThat(client.reply(b, ByteBuffer.allocate(MESSAGE).asReadOnlyBuffer())).isTrue();
-        }
-
-        assertThat(client.overBudgetLinks()).isEqualTo(1);
-        assertThat(atClient.nextLoss(b).loss()).hasMessageContaining("send budget").hasMessageContaining("the most");
-        assertThat(floodB).failsWithin(Await.LIMIT).withThrowableOfType(ExecutionException.class)
+        RecordingReceiver.Event loss = atClient.next();
+        assertThat(loss.isLoss()).as("%s", loss).isTrue();
+        assertThat(loss.loss()).hasMessageContaining("send budget").hasMessageContaining("the most");
+        Flood closed = loss.from().equals(a.to) ? a : b;
+        Flood kept = closed == a ? b : a;
+        assertThat(closed.work).failsWithin(Await.LIMIT).withThrowableOfType(ExecutionException.class)
                 .havingCause().isInstanceOf(IOException.class).withMessageContaining("send budget");
-        peerB.assertClosedByPeer();
+        closed.peer.assertClosedByPeer();
 
         client.send(other.localDestination(), text("still flowing"));
         assertThat(atOther.next().text()).as("other links carry on").isEqualTo("still flowing");
 
-        // a's sender waits in its put: once a reads, that message goes in, and the sender stops.
-        stopA.set(true);
-        int expected = sentA.get() + 1;
-        assertThat(peerA.readText()).startsWith("MINISTREAMING/1 ");
-        for (int i = 0; i < expected; i++) {
-            assertThat(ByteBuffer.wrap(peerA.readFrame()).getInt()).as("a's messages, each in order, none lost").isEqualTo(i);
+        // The kept link loses nothing it took: once its peer reads, every message arrives, in order.
+        kept.stop.set(true);
+        assertThat(kept.peer.readText()).startsWith("MINISTREAMING/1 ");
+        int read = 0;
+        while (true) {
+            int upTo = read;
+            Await.until("the sender sends one more or stops", () -> kept.work.isDone() || kept.sent.get() > upTo);
+            if (kept.work.isDone() && read == kept.sent.get()) {
+                break;
+            }
+            assertThat(ByteBuffer.wrap(kept.peer.readFrame()).getInt()).as("the kept link's messages, in order").isEqualTo(read);
+            read++;
         }
-        assertThat(floodA).succeedsWithin(Await.LIMIT);
-        assertThat(sentA).hasValue(expected);
-        assertThat(client.overBudgetLinks()).as("only b was closed").isEqualTo(1);
+        assertThat(kept.work).succeedsWithin(Await.LIMIT);
+        assertThat(read).isPositive().isEqualTo(kept.sent.get());
+        assertThat(client.overBudgetLinks()).as("only one link was closed").isEqualTo(1);
         atClient.assertQuiet();
     }
 
@@ -98,6 +85,27 @@ class SendBudgetTest extends TcpFixture {
                 .isEqualTo(2L << 40);
     }
 
+    /** Numbered messages flooded from a client to a peer that reads nothing until the test lets it. */
+    private final class Flood {
+        final Destination to;
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger sent = new AtomicInteger();
+        final Async.Running<Void> work;
+        final RawPeer peer;
+
+        Flood(TcpTransport client, ServerSocket listener) throws IOException {
+            this.to = destinationOf(listener);
+            this.work = Async.run(() -> {
+                while (!stop.get()) {
+                    client.send(to, ByteBuffer.allocate(MESSAGE).putInt(0, sent.get()).asReadOnlyBuffer());
+                    sent.incrementAndGet();
+                }
+                return null;
+            });
+            this.peer = new RawPeer(listener.accept()).hello(to.uri());
+        }
+    }
+
     /** A raw listener whose accepted sockets take little before the sender must wait. */
     private ServerSocket sink() throws IOException {
         ServerSocket listener = rawServer();
@@ -105,19 +113,17 @@ class SendBudgetTest extends TcpFixture {
         return listener;
     }
 
-    private static ByteBuffer numbered(int index) {
-        return ByteBuffer.allocate(MESSAGE).putInt(0, index).asReadOnlyBuffer();
-    }
-
-    /** Waits until {@code flooder} waits for room in its queue and makes no progress for {@value #STEADY_POLLS} polls. */
-    private static void awaitStuck(Thread flooder, AtomicInteger sent) {
+    /** Waits until the flood's sender waits for room in its queue and has made no progress for 300 ms. */
+    private static void awaitStuck(Flood flood) {
+        long[] since = {System.nanoTime()};
         int[] last = {-1};
-        int[] steady = {0};
-        Await.until(() -> "the sender waits for room for good; it sent " + sent.get(), () -> {
-            boolean parked = Await.isParkedIn(flooder, OutboundQueue.class, "put");
-            steady[0] = parked && sent.get() == last[0] ? steady[0] + 1 : 0;
-            last[0] = sent.get();
-            return steady[0] >= STEADY_POLLS;
+        Await.until(() -> "the sender waits for room for good; it sent " + flood.sent.get(), () -> {
+            boolean stuck = Await.isParkedIn(flood.work.thread(), OutboundQueue.class, "put") && flood.sent.get() == last[0];
+            last[0] = flood.sent.get();
+            if (!stuck) {
+                since[0] = System.nanoTime();
+            }
+            return System.nanoTime() - since[0] >= STEADY_NANOS;
         });
     }
 }
