@@ -10,20 +10,21 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.ministreaming.transport.Destination;
 
 /**
  * A plain TCP link without threads of its own: a non-blocking {@link SocketChannel} served by
  * its transport's {@link LinkLoop}.
  *
- * <p><b>Writing.</b> Only the loop writes. A message queued from another thread (a sender, a
- * reply from a reader) wakes the loop, once until it begins writing; a reply the loop itself
- * provokes is written at once. The loop takes the queued frames, the replies first, into a
- * pooled direct buffer and writes it to the channel, until the queue is empty or the socket
- * takes no more. In that case the rest waits in the buffer, the loop watches for room
- * ({@code OP_WRITE}), and senders of data wait for room in the queue as before. (Writing from the
- * sender's own thread was measured too: no less CPU per byte on two cores, as the application
- * thread then does the socket's work instead of overlapping with it; docs/benchmarks.md.)
+ * <p><b>Writing.</b> One writer at a time, under {@code writeLock}. A thread that queued a
+ * message (a sender, a reply from a reader) writes the queue itself when nobody else is writing,
+ * the hello has gone and nothing is left over from a full socket, so the loop need not be woken;
+ * otherwise, or when the socket took only part, it wakes the loop, once until it begins writing.
+ * A reply the loop itself provokes is written at once. The writer takes the queued frames, the
+ * replies first, into a pooled direct buffer and writes it to the channel, until the queue is
+ * empty or the socket takes no more. In that case the rest waits in the buffer, the loop watches
+ * for room ({@code OP_WRITE}), and senders of data wait for room in the queue as before.
  *
  * <p><b>Reading.</b> The loop reads, when the socket is readable, at most one buffer's worth into
  * a pooled direct buffer, which the link keeps only while a frame is incomplete, and hands each
@@ -43,6 +44,8 @@ final class ChannelLink extends Link {
     private final DirectBuffers buffers;
     /** Whether the loop was asked to write and has not begun yet. */
     private final AtomicBoolean flushWanted = new AtomicBoolean();
+    /** Held by whoever writes the channel: the loop, or a sender's thread ({@link #writtenDirectly}). */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private volatile boolean started;
     private final CountDownLatch ended = new CountDownLatch(1);
     // loop only (pending is set once before the link is handed to the loop)
@@ -96,27 +99,72 @@ final class ChannelLink extends Link {
     }
 
     /**
-     * Something was queued, or the queue finished: the loop writes it, at once if this is the
-     * loop's thread, else as soon as it wakes up. The loop is asked once until it begins writing.
+     * Something was queued, or the queue finished: written at once if this is the loop's thread
+     * or nobody else writes ({@link #writtenDirectly}), else by the loop as soon as it wakes up.
+     * The loop is asked once until it begins writing.
      */
     @Override
     void queued() {
         if (loop.inLoop()) {
             flush();
-        } else if (flushWanted.compareAndSet(false, true)) {
+        } else if (!writtenDirectly() && flushWanted.compareAndSet(false, true)) {
             loop.wantFlush(this);
         }
     }
 
-    /** Writes what is queued until the socket takes no more; fails the link if writing fails. Loop only. */
-    void flush() {
-        flushWanted.set(false);
+    /**
+     * A sender's thread writes what is queued itself, when nobody else is writing, the hello has
+     * gone and the socket takes it all: no hand-off to the loop.
+     *
+     * @return whether nothing is left for the loop to do
+     */
+    private boolean writtenDirectly() {
+        if (!started || !writeLock.tryLock()) {
+            return false;
+        }
         try {
+            if (pending != null) {
+                return false;
+            }
+            List<Outbound> batch;
+            while (failure() == null && (batch = queue.poll(buffers.size())) != null) {
+                ByteBuffer buffer = buffers.take();
+                for (Outbound message : batch) {
+                    Frames.put(buffer, message.header(), message.payload());
+                }
+                channel.write(buffer.flip());
+                if (buffer.hasRemaining()) {
+                    pending = buffer;
+                    pendingPooled = true;
+                    return false;
+                }
+                buffers.give(buffer);
+                queue.written();
+            }
+            return !queue.finished();
+        } catch (IOException e) {
+            fail(e);
+            return true;
+        } catch (RuntimeException | Error e) {
+            fail(new IOException("writing failed: " + e, e));
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Writes what is queued until the socket takes no more; fails the link if writing fails. Loop only (it may wait for a sender's write). */
+    void flush() {
+        writeLock.lock();
+        try {
+            flushWanted.set(false);
             write();
         } catch (IOException e) {
             fail(e);
         } catch (RuntimeException | Error e) {
             fail(new IOException("writing failed: " + e, e));
+        } finally {
+            writeLock.unlock();
         }
     }
 

@@ -298,7 +298,7 @@ class LinkLoopStressTest extends TcpFixture {
     }
 
     /** A message of {@code size} bytes: {@code NAME:I} padded to 16 bytes, then bytes that tell their own position. */
-    private static ByteBuffer message(String name, int index, int size) {
+    static ByteBuffer message(String name, int index, int size) {
         byte[] bytes = new byte[size];
         byte[] label = String.format("%-16s", name + ":" + index).getBytes(UTF_8);
         System.arraycopy(label, 0, bytes, 0, 16);
@@ -308,7 +308,7 @@ class LinkLoopStressTest extends TcpFixture {
         return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
     }
 
-    private static boolean intact(ByteBuffer message) {
+    static boolean intact(ByteBuffer message) {
         int size = message.remaining();
         for (int i = 16; i < size; i++) {
             if (message.get(message.position() + i) != (byte) (i * 31 + size)) {
