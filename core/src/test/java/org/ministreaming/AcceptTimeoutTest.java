@@ -68,6 +68,22 @@ class AcceptTimeoutTest {
     }
 
     @Test
+    void aTimeoutOfCenturiesNeitherOverflowsNorRefuses() throws Exception {
+        manager = StreamManager.open(network.endpoint("server"),
+                StreamOptions.builder().acceptTimeout(Duration.ofDays(365L * 1000)).random(new Random(5)).build());
+        peer = new ScriptedPeer(network, "peer");
+        StreamServerSocket serverSocket = manager.serverSocket();
+
+        peer.send(manager.localDestination(), "C->S A1 11 11 11 " + PEER_SYN_PAYLOAD);
+        peer.sync(manager.localDestination());
+
+        assertThat(manager.statistics().get(Counter.ACCEPT_TIMEOUT)).isZero();
+        try (StreamSocket accepted = serverSocket.accept(ScriptedPeer.WAIT)) {
+            assertThat(ScriptedPeer.hex(peer.expect())).as("the ACK").startsWith("51 11 11 11");
+        }
+    }
+
+    @Test
     void theTimerStartsAgainForAConnectionThatComesAfterTheBacklogEmptied() throws Exception {
         Destination server = start();
         manager.serverSocket();

@@ -190,7 +190,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     public synchronized Acceptor acceptor() throws SocketException {
         checkOpen();
         if (acceptor == null || acceptor.isClosed()) {
-            acceptor = new Acceptor(this, settings.acceptBacklog(), settings.acceptTimeout().toNanos());
+            acceptor = new Acceptor(this, settings.acceptBacklog(), acceptTimeoutNanos());
         }
         return acceptor;
     }
@@ -267,8 +267,14 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     /** A connection entered {@code backlog}: starts the timer that refuses those nobody accepts in time, unless it runs. */
     void startAcceptTimer(Acceptor backlog) {
         if (backlog.armTimer()) {
-            scheduleAcceptCheck(backlog, settings.acceptTimeout().toNanos());
+            scheduleAcceptCheck(backlog, acceptTimeoutNanos());
         }
+    }
+
+    /** The accept timeout in nanoseconds, at most about 73 years, so that due times never overflow. */
+    private long acceptTimeoutNanos() {
+        Duration timeout = settings.acceptTimeout();
+        return timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos();
     }
 
     private void scheduleAcceptCheck(Acceptor backlog, long delayNanos) {
