@@ -17,7 +17,7 @@ import org.ministreaming.wire.Message;
  * takes them or their accept timeout refuses them.
  *
  * <p>Thread-safe. One lock guards the queue, so a connection is either taken by
- * {@code accept()} or removed by its timer, never both.
+ * {@code accept()} or removed by the timer, never both.
  */
 public final class Acceptor {
 
@@ -26,11 +26,19 @@ public final class Acceptor {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<ServerConnection> backlog = new ArrayDeque<>();
+    private final long timeoutNanos;
     private boolean closed;
+    /** Whether the engine's timer will look at this backlog ({@link #armTimer}, {@link #expire}). */
+    private boolean timerArmed;
 
-    Acceptor(Engine engine, int capacity) {
+    /**
+     * @param capacity the most connections waiting at once
+     * @param timeoutNanos how long a connection may wait before it is refused
+     */
+    Acceptor(Engine engine, int capacity, long timeoutNanos) {
         this.engine = engine;
         this.capacity = capacity;
+        this.timeoutNanos = timeoutNanos;
     }
 
     /**
@@ -104,9 +112,51 @@ public final class Acceptor {
             if (!connection.enterBacklog()) {
                 return Offer.GONE;
             }
+            connection.acceptDueNanos = System.nanoTime() + timeoutNanos;
             backlog.addLast(connection);
             arrived.signalAll();
             return Offer.QUEUED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the caller must start the timer for this backlog's accept timeouts: one timer for
+     * the whole backlog, armed while connections wait, instead of one per connection (each of
+     * which would wake the timer thread).
+     */
+    boolean armTimer() {
+        lock.lock();
+        try {
+            if (timerArmed || closed) {
+                return false;
+            }
+            timerArmed = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The timer: takes out the connections whose accept timeout has passed into {@code expired}.
+     * The backlog is in the order they are due, as every connection waits as long.
+     *
+     * @return nanoseconds until the next one is due, or -1 when none waits (the timer is then
+     *     disarmed, and the next {@link #armTimer} starts it again)
+     */
+    long expire(long now, List<ServerConnection> expired) {
+        lock.lock();
+        try {
+            while (!backlog.isEmpty() && backlog.peekFirst().acceptDueNanos - now <= 0) {
+                expired.add(backlog.removeFirst());
+            }
+            if (backlog.isEmpty() || closed) {
+                timerArmed = false;
+                return -1;
+            }
+            return backlog.peekFirst().acceptDueNanos - now;
         } finally {
             lock.unlock();
         }

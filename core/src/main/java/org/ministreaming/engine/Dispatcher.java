@@ -173,7 +173,7 @@ final class Dispatcher {
             connection.fail(new IOException("refused: the accept backlog is full or closed"), true);
             return;
         }
-        engine.startAcceptTimer(backlog, connection);
+        engine.startAcceptTimer(backlog);
     }
 
     private void refuse(Destination from, ConnectionId clientId, String why) {

@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -189,7 +190,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     public synchronized Acceptor acceptor() throws SocketException {
         checkOpen();
         if (acceptor == null || acceptor.isClosed()) {
-            acceptor = new Acceptor(this, settings.acceptBacklog());
+            acceptor = new Acceptor(this, settings.acceptBacklog(), acceptTimeoutNanos());
         }
         return acceptor;
     }
@@ -263,15 +264,26 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return closed || current == null || current.isClosed() ? null : current;
     }
 
-    /** Starts the timer that refuses {@code connection} if nobody accepts it in time. */
-    void startAcceptTimer(Acceptor backlog, ServerConnection connection) {
+    /** A connection entered {@code backlog}: starts the timer that refuses those nobody accepts in time, unless it runs. */
+    void startAcceptTimer(Acceptor backlog) {
+        if (backlog.armTimer()) {
+            scheduleAcceptCheck(backlog, acceptTimeoutNanos());
+        }
+    }
+
+    /** The accept timeout in nanoseconds, at most about 73 years, so that due times never overflow. */
+    private long acceptTimeoutNanos() {
+        Duration timeout = settings.acceptTimeout();
+        return timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos();
+    }
+
+    private void scheduleAcceptCheck(Acceptor backlog, long delayNanos) {
         try {
-            connection.setAcceptTimer(timer.schedule(() -> acceptTimedOut(backlog, connection),
-                    settings.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            timer.schedule(() -> acceptTimedOut(backlog), delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             // close() ran since the SYN was checked and stopped the timer: it refuses the backlog
-            // and fails every connection, this one included, so no accept timeout is needed.
-            LOG.log(Level.DEBUG, () -> connection + " arrived while the manager closed");
+            // and fails every connection, so no accept timeout is needed.
+            LOG.log(Level.DEBUG, () -> "a connection arrived while the manager closed");
         }
     }
 
@@ -280,11 +292,16 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         connection.fail(new IOException("refused: the server socket was closed"), true);
     }
 
-    private void acceptTimedOut(Acceptor backlog, ServerConnection connection) {
-        if (backlog.remove(connection)) {
+    private void acceptTimedOut(Acceptor backlog) {
+        List<ServerConnection> expired = new ArrayList<>();
+        long next = backlog.expire(System.nanoTime(), expired);
+        for (ServerConnection connection : expired) {
             counters.increment(Counter.ACCEPT_TIMEOUT);
             LOG.log(Level.INFO, "refused " + connection + ": not accepted within " + settings.acceptTimeout().toMillis() + " ms");
             connection.fail(new IOException("refused: not accepted in time"), true);
+        }
+        if (next >= 0) {
+            scheduleAcceptCheck(backlog, next);
         }
     }
 

@@ -44,6 +44,17 @@ final class ReceiveBuffer {
 
     private static final int OVERHEAD = EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
     private static final Deadline NO_DEADLINE = Deadline.none(() -> "Read interrupted");
+    /**
+     * The cause kept when the reader's own socket closes: one for all, as every reader that meets
+     * it gets a fresh copy with its own stack trace ({@link Failures#again}), so that a close
+     * does not fill in a stack trace nobody reads.
+     */
+    private static final SocketException CLOSED_LOCALLY = new SocketException("Socket closed") {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
 
     private final Pipe<ByteBuffer> pipe = new Pipe<>(Long.MAX_VALUE, chunk -> chunk.remaining() + OVERHEAD, Failures::again);
     private final ReceiveBudget<?>.Account account;
@@ -171,6 +182,6 @@ final class ReceiveBuffer {
 
     /** The local socket closed: reads fail now, and the buffered bytes are released. */
     void closeLocally() {
-        account.release(pipe.closeReader(new SocketException("Socket closed")));
+        account.release(pipe.closeReader(CLOSED_LOCALLY));
     }
 }

@@ -1,6 +1,5 @@
 package org.ministreaming.engine;
 
-import java.util.concurrent.Future;
 import org.ministreaming.Role;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
@@ -16,7 +15,8 @@ public final class ServerConnection extends Connection {
     private final ConnectionId clientId;
     private final int window;
     private ServerState state = ServerState.SYN_RECEIVED;
-    private Future<?> acceptTimer;
+    /** When the accept timeout refuses it, in {@link System#nanoTime} terms; guarded by the {@link Acceptor}'s lock. */
+    long acceptDueNanos;
 
     /**
      * @param receiveBufferSize the window this side offers if the client offered one
@@ -72,20 +72,6 @@ public final class ServerConnection extends Connection {
         }
     }
 
-    /** Keeps the timer that refuses the connection if nobody accepts it; cancels it if too late. */
-    void setAcceptTimer(Future<?> timer) {
-        lock.lock();
-        try {
-            if (state == ServerState.WAITING_FOR_ACCEPT) {
-                acceptTimer = timer;
-            } else {
-                timer.cancel(false);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * Taken from the backlog by {@code accept()}.
      *
@@ -98,9 +84,6 @@ public final class ServerConnection extends Connection {
                 return null;
             }
             state = state.moveTo(ServerState.ESTABLISHED);
-            if (acceptTimer != null) {
-                acceptTimer.cancel(false);
-            }
             return ack();
         } finally {
             lock.unlock();
@@ -126,9 +109,6 @@ public final class ServerConnection extends Connection {
     boolean moveToClosed() {
         boolean peerKnows = state != ServerState.CLOSED;
         state = ServerState.CLOSED;
-        if (acceptTimer != null) {
-            acceptTimer.cancel(false);
-        }
         return peerKnows;
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -19,14 +20,15 @@ import org.ministreaming.transport.Destination;
  * transport's {@link LinkLoop}, plain or through TLS ({@link TlsChannel}, which the loop drives
  * too: the handshake, then records instead of raw bytes, in the same reads and writes as below).
  *
- * <p><b>Writing.</b> Only the loop writes. A message queued from another thread (a sender, a
- * reply from a reader) wakes the loop, once until it begins writing; a reply the loop itself
- * provokes is written at once. The loop takes the queued frames, the replies first, into a
- * pooled direct buffer and writes it to the channel, until the queue is empty or the socket
- * takes no more. In that case the rest waits in the buffer, the loop watches for room
- * ({@code OP_WRITE}), and senders of data wait for room in the queue as before. (Writing from the
- * sender's own thread was measured too: no less CPU per byte on two cores, as the application
- * thread then does the socket's work instead of overlapping with it; docs/benchmarks.md.)
+ * <p><b>Writing.</b> One writer at a time, under {@code writeLock}. A thread that queued a
+ * message (a sender, a reply from a reader) on a plain link writes the queue itself when nobody
+ * else is writing, the hello has gone and nothing is left over from a full socket, so the loop
+ * need not be woken (a TLS link is written by the loop alone);
+ * otherwise, or when the socket took only part, it wakes the loop, once until it begins writing.
+ * A reply the loop itself provokes is written at once. The writer takes the queued frames, the
+ * replies first, into a pooled direct buffer and writes it to the channel, until the queue is
+ * empty or the socket takes no more. In that case the rest waits in the buffer, the loop watches
+ * for room ({@code OP_WRITE}), and senders of data wait for room in the queue as before.
  *
  * <p><b>Reading.</b> The loop reads, when the socket is readable, at most one buffer's worth into
  * a pooled direct buffer, which the link keeps only while a frame is incomplete, and hands each
@@ -34,7 +36,8 @@ import org.ministreaming.transport.Destination;
  * is slow so slows the reading of its links: nothing is buffered beyond one read.
  *
  * <p>Thread-safe, as {@link Link}. The fields below "loop only" are used by the loop's thread
- * alone.
+ * alone, except {@code pending} and {@code pendingPooled}, which a plain link's direct writer
+ * also uses under {@code writeLock}.
  */
 final class ChannelLink extends Link {
 
@@ -46,8 +49,9 @@ final class ChannelLink extends Link {
     private final DirectBuffers buffers;
     /** Whether the loop was asked to write and has not begun yet. */
     private final AtomicBoolean flushWanted = new AtomicBoolean();
+    /** Held by whoever writes the channel: the loop, or a sender's thread ({@link #writtenDirectly}). */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private volatile boolean started;
-    private final CountDownLatch ended = new CountDownLatch(1);
     /** Counted down once a dialled TLS link's handshake is done, or the link failed. */
     private final CountDownLatch secured = new CountDownLatch(1);
     /** Whether a TLS link's handshake is done. */
@@ -63,8 +67,6 @@ final class ChannelLink extends Link {
     private SelectionKey key;
     private ReadDeadlines deadlines;
     private ByteBuffer in;
-    private long frameStart = -1;
-    private boolean helloDone;
     /** Whether the loop is in {@link #read}, where replies may flush: a flush must not read then. */
     private boolean reading;
 
@@ -122,14 +124,6 @@ final class ChannelLink extends Link {
         queued();
     }
 
-    /**
-     * Waits, until {@code deadlineNanos} at most, for a dialled TLS link's handshake, which the
-     * loop does; at once for a plain link.
-     *
-     * @throws IOException the link's failure, if it failed meanwhile (the pin's refusal, say), or
-     *     if this is the loop's thread, which could not do the handshake while it waits
-     * @throws SocketTimeoutException if the handshake was not done in time
-     */
     @Override
     void awaitSecured(long deadlineNanos) throws IOException {
         if (secure == null) {
@@ -159,30 +153,74 @@ final class ChannelLink extends Link {
     }
 
     /**
-     * Something was queued, or the queue finished: the loop writes it, at once if this is the
-     * loop's thread, else as soon as it wakes up. The loop is asked once until it begins writing.
+     * Something was queued, or the queue finished: written at once if this is the loop's thread
+     * or nobody else writes a plain link ({@link #writtenDirectly}), else by the loop as soon as it wakes up.
+     * The loop is asked once until it begins writing.
      */
     @Override
     void queued() {
         if (loop.inLoop()) {
             flush();
-        } else if (flushWanted.compareAndSet(false, true)) {
+        } else if (!writtenDirectly() && flushWanted.compareAndSet(false, true)) {
             loop.wantFlush(this);
         }
     }
 
     /**
+     * A sender's thread writes what is queued itself, when nobody else is writing, the hello has
+     * gone and the socket takes it all: no hand-off to the loop. Plain links only: a TLS link
+     * writes through its engine, which the loop drives.
+     *
+     * @return whether nothing is left for the loop to do
+     */
+    private boolean writtenDirectly() {
+        if (!started || secure != null || !writeLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (pending != null) {
+                return false;
+            }
+            List<Outbound> batch;
+            while (failure() == null && (batch = queue.poll(buffers.size())) != null) {
+                ByteBuffer buffer = framed(batch);
+                channel.write(buffer);
+                if (buffer.hasRemaining()) {
+                    pending = buffer;
+                    pendingPooled = true;
+                    return false;
+                }
+                buffers.give(buffer);
+                queue.written();
+            }
+            return !queue.finished();
+        } catch (IOException e) {
+            fail(e);
+            return true;
+        } catch (RuntimeException | Error e) {
+            fail(new IOException("writing failed: " + e, e));
+            return true;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
      * Writes what is queued until the socket takes no more; fails the link if writing fails. Then
-     * reads TLS records that waited for the engine's tasks or for room for its answer. Loop only.
+     * reads TLS records that waited for the engine's tasks or for room for its answer. Loop only
+     * (it may wait for a sender's write of a plain link).
      */
     void flush() {
-        flushWanted.set(false);
+        writeLock.lock();
         try {
+            flushWanted.set(false);
             write();
         } catch (IOException e) {
             fail(e);
         } catch (RuntimeException | Error e) {
             fail(new IOException("writing failed: " + e, e));
+        } finally {
+            writeLock.unlock();
         }
         if (!reading && secure != null && failure() == null && secure.readAgain()) {
             readable();
@@ -239,13 +277,18 @@ final class ChannelLink extends Link {
                 }
                 return;
             }
-            ByteBuffer buffer = buffers.take();
-            for (Outbound message : batch) {
-                Frames.put(buffer, message.header(), message.payload());
-            }
-            pending = buffer.flip();
+            pending = framed(batch);
             pendingPooled = true;
         }
+    }
+
+    /** A pooled buffer holding {@code batch}'s frames, ready to be written. */
+    private ByteBuffer framed(List<Outbound> batch) {
+        ByteBuffer buffer = buffers.take();
+        for (Outbound message : batch) {
+            Frames.put(buffer, message.header(), message.payload());
+        }
+        return buffer.flip();
     }
 
     /** The socket has no room for what is left: the loop watches for room. */
@@ -311,25 +354,15 @@ final class ChannelLink extends Link {
         }
         in.flip();
         boolean whole = false;
-        while (in.remaining() >= Frames.LENGTH_BYTES) {
-            int length = in.getInt(in.position());
-            if (length < 1 || length > Frames.MAX_LENGTH) {
-                throw new BadPeerException("bad frame length 0x" + String.format("%08X", length)
-                        + " (" + Integer.toUnsignedString(length) + "); a frame holds 1 to " + Frames.MAX_LENGTH + " bytes");
-            }
-            if (in.remaining() < Frames.LENGTH_BYTES + length) {
-                break;
-            }
-            byte[] frame = new byte[length];
-            in.position(in.position() + Frames.LENGTH_BYTES).get(frame);
+        byte[] frame;
+        while ((frame = Frames.next(in)) != null) {
             whole = true;
-            if (helloDone) {
+            if (deadlines.helloDone()) {
                 deadlines.messageReceived();
                 messageReceived(frame);
             } else {
                 helloReceived(frame);
-                deadlines.helloDone();
-                helloDone = true;
+                deadlines.helloReceived();
             }
             if (failure() != null) {
                 return;
@@ -342,29 +375,19 @@ final class ChannelLink extends Link {
             buffers.give(in);
             in = null;
         }
-        if (partial || secure != null && secure.holdsPartialRecord()) {
-            if (whole || frameStart < 0) {
-                frameStart = System.nanoTime();
-            }
-        } else {
-            frameStart = -1;
-        }
+        deadlines.read(partial || secure != null && secure.holdsPartialRecord(), whole);
     }
 
     /** What the end of the stream means here: a clean end between frames, or a bad peer. */
     private IOException endOfStream() {
         int buffered = in == null ? 0 : in.position();
-        if (!helloDone && buffered == 0) {
+        if (!deadlines.helloDone() && buffered == 0) {
             return new BadPeerException("the stream ended before the hello");
         }
         if (buffered == 0) {
             return new EOFException(peer() + " closed the link");
         }
-        if (buffered < Frames.LENGTH_BYTES) {
-            return new BadPeerException("truncated frame: the stream ended after " + buffered + " of the 4 length bytes");
-        }
-        return new BadPeerException("truncated frame: the stream ended after " + (buffered - Frames.LENGTH_BYTES)
-                + " of " + in.getInt(0) + " bytes");
+        return Frames.truncated(in, buffered);
     }
 
     /**
@@ -377,7 +400,7 @@ final class ChannelLink extends Link {
             return Long.MAX_VALUE;
         }
         try {
-            return deadlines.check(frameStart, now);
+            return deadlines.check(now);
         } catch (BadPeerException e) {
             fail(e);
             return Long.MAX_VALUE;
@@ -409,11 +432,6 @@ final class ChannelLink extends Link {
         } finally {
             ended.countDown();
         }
-    }
-
-    @Override
-    boolean hasEnded() {
-        return ended.getCount() == 0;
     }
 
     @Override

@@ -1,8 +1,5 @@
 package org.ministreaming.transport.tcp;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,8 +10,7 @@ import java.util.Arrays;
  * followed by the sender's destination or {@code -}; every later frame is one message.
  *
  * <p>A link's writer lays frames out with {@link #put} in a buffer, several to a socket write;
- * its reader takes them apart in its read buffer ({@link ChannelLink}). {@link #read} and
- * {@link #write} are the same framing one frame at a time, without buffering.
+ * its reader takes them apart in its read buffer with {@link #next}.
  *
  * <p>Stateless; thread-safe.
  */
@@ -46,47 +42,39 @@ final class Frames {
     }
 
     /**
-     * Reads one frame.
+     * Takes the next whole frame from {@code in}, between its position and limit, and moves the
+     * position past it.
      *
-     * @return its bytes, or {@code null} if the stream ended cleanly before the frame began
-     * @throws BadPeerException if the length is out of range or the stream ends inside the frame
-     * @throws IOException if reading fails
+     * @return the frame's bytes, or {@code null} if {@code in} holds no whole frame (its position
+     *     is then not moved)
+     * @throws BadPeerException if the length is out of range
      */
-    static byte[] read(InputStream in) throws IOException {
-        int first = in.read();
-        if (first < 0) {
+    static byte[] next(ByteBuffer in) throws BadPeerException {
+        if (in.remaining() < LENGTH_BYTES) {
             return null;
         }
-        byte[] header = new byte[4];
-        header[0] = (byte) first;
-        int got = 1 + readUpTo(in, header, 1, 3);
-        if (got < 4) {
-            throw new BadPeerException("truncated frame: the stream ended after " + got + " of the 4 length bytes");
-        }
-        int length = (header[0] & 0xFF) << 24 | (header[1] & 0xFF) << 16 | (header[2] & 0xFF) << 8 | header[3] & 0xFF;
+        int length = in.getInt(in.position());
         if (length < 1 || length > MAX_LENGTH) {
             throw new BadPeerException("bad frame length 0x" + String.format("%08X", length)
                     + " (" + Integer.toUnsignedString(length) + "); a frame holds 1 to " + MAX_LENGTH + " bytes");
         }
-        byte[] frame = new byte[length];
-        int body = readUpTo(in, frame, 0, length);
-        if (body < length) {
-            throw new BadPeerException("truncated frame: the stream ended after " + body + " of " + length + " bytes");
+        if (in.remaining() < LENGTH_BYTES + length) {
+            return null;
         }
+        byte[] frame = new byte[length];
+        in.position(in.position() + LENGTH_BYTES).get(frame);
         return frame;
     }
 
-    /** Reads until {@code length} bytes or the end of the stream; returns how many it read. */
-    private static int readUpTo(InputStream in, byte[] target, int offset, int length) throws IOException {
-        int total = 0;
-        while (total < length) {
-            int n = in.read(target, offset + total, length - total);
-            if (n < 0) {
-                break;
-            }
-            total += n;
+    /**
+     * What the end of a stream means when it leaves the first {@code held} bytes (at least one)
+     * of an unfinished frame at the start of {@code in}.
+     */
+    static BadPeerException truncated(ByteBuffer in, int held) {
+        if (held < LENGTH_BYTES) {
+            return new BadPeerException("truncated frame: the stream ended after " + held + " of the 4 length bytes");
         }
-        return total;
+        return new BadPeerException("truncated frame: the stream ended after " + (held - LENGTH_BYTES) + " of " + in.getInt(0) + " bytes");
     }
 
     /**
@@ -104,13 +92,6 @@ final class Frames {
         target.position(target.position() + first);
         target.put(target.position(), payload, payload.position(), second);
         target.position(target.position() + second);
-    }
-
-    /** Writes one frame: the 4-byte length, then {@code payload}. */
-    static void write(OutputStream out, byte[] payload) throws IOException {
-        int length = payload.length;
-        out.write(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
-        out.write(payload);
     }
 
     /**

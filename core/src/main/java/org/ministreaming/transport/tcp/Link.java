@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,6 +39,8 @@ abstract class Link {
     final Socket raw;
     final boolean inbound;
     final OutboundQueue queue;
+    /** Counted down once whatever served the link has reported its end, or it failed before it started. */
+    final CountDownLatch ended = new CountDownLatch(1);
     private final AtomicReference<IOException> failure = new AtomicReference<>();
     /** Who the peer is: the dialled destination, or for an inbound link what {@link TcpTransport#register} decided. */
     private volatile Destination peer;
@@ -112,16 +115,21 @@ abstract class Link {
     abstract void stopped();
 
     /** Whether whatever served the link has ended, or the link failed before it started. */
-    abstract boolean hasEnded();
+    boolean hasEnded() {
+        return ended.getCount() == 0;
+    }
 
     /** Waits, until {@code deadlineNanos} at most, for the link's reading to end. */
     abstract void awaitEnd(long deadlineNanos);
 
     /**
      * Waits, until {@code deadlineNanos} at most, for a dialled link to be ready for the peer: a
-     * TLS link's handshake done. Called by the dialling thread after {@link #start}.
+     * TLS link's handshake done, which the loop does; at once for a plain link. Called by the
+     * dialling thread after {@link #start}.
      *
-     * @throws IOException if the link failed meanwhile, or the deadline passed
+     * @throws IOException the link's failure, if it failed meanwhile (the pin's refusal, say), or
+     *     if this is the loop's thread, which could not do the handshake while it waits
+     * @throws java.net.SocketTimeoutException if the handshake was not done in time
      */
     abstract void awaitSecured(long deadlineNanos) throws IOException;
 

@@ -21,6 +21,8 @@ final class ReadDeadlines {
     private final long startedAt;
     private boolean helloDone;
     private long lastMessageAt;
+    /** When the frame being read began ({@link System#nanoTime}), or {@code -1} between frames. */
+    private long frameStart = -1;
     /** Whether this side has sent a message over the link: then it carries something of ours. */
     private final BooleanSupplier used;
 
@@ -39,9 +41,29 @@ final class ReadDeadlines {
     }
 
     /** The hello arrived: frame and idle deadlines from now on. */
-    void helloDone() {
+    void helloReceived() {
         helloDone = true;
         lastMessageAt = System.nanoTime();
+    }
+
+    /** Whether the hello arrived. */
+    boolean helloDone() {
+        return helloDone;
+    }
+
+    /**
+     * A read ended: a frame (or TLS record) begun now or still, or none. A frame begins when the
+     * first read leaves one incomplete, or when whole frames came before an incomplete one.
+     *
+     * @param incomplete whether bytes of an incomplete frame or record are held
+     * @param whole whether this read completed a frame
+     */
+    void read(boolean incomplete, boolean whole) {
+        if (!incomplete) {
+            frameStart = -1;
+        } else if (whole || frameStart < 0) {
+            frameStart = System.nanoTime();
+        }
     }
 
     /** A message arrived. */
@@ -54,21 +76,20 @@ final class ReadDeadlines {
     /**
      * The deadline that applies now.
      *
-     * @param frameStartNanos when the frame being read began, or {@code -1} between frames
      * @param now {@link System#nanoTime} now
      * @return when the reader must have read more ({@link System#nanoTime}), or
      *     {@link Long#MAX_VALUE} if no deadline applies
      * @throws BadPeerException if that deadline has passed
      */
-    long check(long frameStartNanos, long now) throws BadPeerException {
+    long check(long now) throws BadPeerException {
         Deadline kind;
         long deadline;
         if (!helloDone) {
             kind = Deadline.HELLO;
             deadline = startedAt + helloNanos;
-        } else if (frameStartNanos >= 0) {
+        } else if (frameStart >= 0) {
             kind = Deadline.FRAME;
-            deadline = frameStartNanos + frameNanos;
+            deadline = frameStart + frameNanos;
         } else if (idleNanos > 0 && !used.getAsBoolean()) {
             kind = Deadline.IDLE;
             deadline = lastMessageAt + idleNanos;

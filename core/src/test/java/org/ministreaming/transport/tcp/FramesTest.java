@@ -4,16 +4,14 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +19,8 @@ import org.junit.jupiter.api.Test;
 class FramesTest {
 
     @Test
-    void aFrameIsAFourByteBigEndianLengthThenTheBytes() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Frames.write(out, HexFormat.of().parseHex("A0123456"));
-        assertThat(HexFormat.of().withUpperCase().formatHex(out.toByteArray())).isEqualTo("00000004A0123456");
+    void aFrameIsAFourByteBigEndianLengthThenTheBytes() {
+        assertThat(hex(framed(HexFormat.of().parseHex("A0123456")))).isEqualTo("00000004A0123456");
     }
 
     @Test
@@ -46,13 +42,8 @@ class FramesTest {
     @Test
     void theHelloIsTheAsciiPrefixThenTheDestinationOrADash() throws IOException {
         assertThat(Frames.hello("tcp://127.0.0.1:7000")).isEqualTo("MINISTREAMING/1 tcp://127.0.0.1:7000".getBytes(US_ASCII));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Frames.write(out, Frames.hello("-"));
-        assertThat(HexFormat.of().withUpperCase().formatHex(out.toByteArray()))
-                .isEqualTo("00000011" + "4D494E4953545245414D494E472F3120" + "2D");
-        out.reset();
-        Frames.write(out, Frames.hello("tcp://127.0.0.1:7000"));
-        assertThat(HexFormat.of().withUpperCase().formatHex(out.toByteArray())).isEqualTo("00000024"
+        assertThat(hex(framed(Frames.hello("-")))).isEqualTo("00000011" + "4D494E4953545245414D494E472F3120" + "2D");
+        assertThat(hex(framed(Frames.hello("tcp://127.0.0.1:7000")))).isEqualTo("00000024"
                 + "4D494E4953545245414D494E472F3120" + "7463703A2F2F3132372E302E302E313A" + "37303030");
         assertThat(Frames.parseHello(Frames.hello("-"))).isEqualTo("-");
         assertThat(Frames.parseHello(Frames.hello("tls://[::1]:443"))).isEqualTo("tls://[::1]:443");
@@ -60,21 +51,23 @@ class FramesTest {
 
     @Test
     void lengthsFrom1To65536AreFramesAndEverythingElseIsNot() throws IOException {
-        assertThat(Frames.read(stream("00000001FF"))).containsExactly(0xFF);
-        assertThat(Frames.read(new ByteArrayInputStream(concat(new byte[] {0, 1, 0, 0}, new byte[65536])))).hasSize(65536);
+        assertThat(Frames.next(buffer("00000001FF"))).containsExactly(0xFF);
+        assertThat(Frames.next(ByteBuffer.wrap(concat(new byte[] {0, 1, 0, 0}, new byte[65536])))).hasSize(65536);
         for (String length : List.of("00010001", "00000000", "80000000", "FFFFFFFF", "7FFFFFFF")) {
-            assertThatThrownBy(() -> Frames.read(stream(length + "00")))
+            assertThatThrownBy(() -> Frames.next(buffer(length + "00")))
                     .isInstanceOf(BadPeerException.class).hasMessageContaining("0x" + length);
         }
     }
 
     @Test
-    void theEndOfTheStreamIsCleanOnlyBetweenFrames() throws IOException {
-        assertThat(Frames.read(stream(""))).isNull();
-        assertThatThrownBy(() -> Frames.read(stream("000000")))
-                .isInstanceOf(BadPeerException.class).hasMessageContaining("after 3 of the 4 length bytes");
-        assertThatThrownBy(() -> Frames.read(stream("00000005A0")))
-                .isInstanceOf(BadPeerException.class).hasMessageContaining("after 1 of 5 bytes");
+    void anIncompleteFrameIsLeftWhereItIsAndTheEndOfTheStreamInsideItIsNamed() throws IOException {
+        for (String partial : List.of("", "000000", "00000005A0")) {
+            ByteBuffer in = buffer(partial);
+            assertThat(Frames.next(in)).as(partial).isNull();
+            assertThat(in.position()).isZero();
+        }
+        assertThat(Frames.truncated(buffer("000000"), 3)).hasMessageContaining("after 3 of the 4 length bytes");
+        assertThat(Frames.truncated(buffer("00000005A0"), 5)).hasMessageContaining("after 1 of 5 bytes");
     }
 
     @Test
@@ -89,23 +82,45 @@ class FramesTest {
     }
 
     @Property(tries = 200)
-    void anySequenceOfMessagesReadsBackAsWritten(@ForAll @Size(max = 20) List<@Size(min = 1, max = 3000) byte[]> messages)
+    void anySequenceOfMessagesReadsBackAsWrittenHoweverTheBytesArrive(
+            @ForAll @Size(max = 20) List<@Size(min = 1, max = 3000) byte[]> messages, @ForAll @IntRange(min = 1, max = 5000) int chunk)
             throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer all = ByteBuffer.allocate(messages.size() * (Frames.LENGTH_BYTES + 3000));
         for (byte[] message : messages) {
-            Frames.write(out, message);
+            Frames.put(all, ByteBuffer.wrap(message), Frames.EMPTY);
         }
-        InputStream in = new OneByteAtATime(out.toByteArray());
+        all.flip();
+        ByteBuffer in = ByteBuffer.allocate(all.capacity());
         List<byte[]> read = new ArrayList<>();
-        byte[] frame;
-        while ((frame = Frames.read(in)) != null) {
-            read.add(frame);
+        while (all.hasRemaining()) {
+            // As a socket hands them over: some bytes at a time, and the rest kept for the next read.
+            in.put(all.slice(all.position(), Math.min(chunk, all.remaining())));
+            all.position(all.position() + Math.min(chunk, all.remaining()));
+            in.flip();
+            byte[] frame;
+            while ((frame = Frames.next(in)) != null) {
+                read.add(frame);
+            }
+            in.compact();
         }
+        assertThat(in.position()).as("nothing left over").isZero();
         assertThat(read).usingElementComparator(java.util.Arrays::compare).containsExactlyElementsOf(messages);
     }
 
-    private static InputStream stream(String hex) {
-        return new ByteArrayInputStream(HexFormat.of().parseHex(hex));
+    private static ByteBuffer framed(byte[] payload) {
+        ByteBuffer target = ByteBuffer.allocate(Frames.LENGTH_BYTES + payload.length);
+        Frames.put(target, ByteBuffer.wrap(payload), Frames.EMPTY);
+        return target.flip();
+    }
+
+    private static String hex(ByteBuffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.duplicate().get(copy);
+        return HexFormat.of().withUpperCase().formatHex(copy);
+    }
+
+    private static ByteBuffer buffer(String hex) {
+        return ByteBuffer.wrap(HexFormat.of().parseHex(hex));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -113,17 +128,5 @@ class FramesTest {
         System.arraycopy(a, 0, both, 0, a.length);
         System.arraycopy(b, 0, both, a.length, b.length);
         return both;
-    }
-
-    /** Hands out at most one byte per read, as a slow socket may. */
-    private static final class OneByteAtATime extends ByteArrayInputStream {
-        OneByteAtATime(byte[] bytes) {
-            super(bytes);
-        }
-
-        @Override
-        public synchronized int read(byte[] target, int offset, int length) {
-            return super.read(target, offset, Math.min(length, 1));
-        }
     }
 }
