@@ -98,19 +98,12 @@ class LinkLoopStressTest extends TcpFixture {
     void concurrentSendersAndRepliesOnOneLinkKeepEachOnesOrderAndLoseNothing() throws Exception {
         int senders = 6;
         int each = 400;
-        Map<String, List<Integer>> heard = new ConcurrentHashMap<>();
-        AtomicInteger corrupt = new AtomicInteger();
         // Each sender's messages, s0's first one that opens the link, and the replies.
-        CountDownLatch all = new CountDownLatch(senders * each + 1 + each);
+        LabelledMessages heard = new LabelledMessages(senders * each + 1 + each);
         TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).sendQueueBytes(64 * 1024), new Transport.Receiver() {
             @Override
             public void onMessage(Destination from, ByteBuffer message) {
-                String[] parts = UTF_8.decode(message.duplicate().limit(message.position() + 16)).toString().trim().split(":");
-                if (!intact(message)) {
-                    corrupt.incrementAndGet();
-                }
-                heard.computeIfAbsent(parts[0], k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(parts[1]));
-                all.countDown();
+                heard.arrived(message);
             }
 
             @Override
@@ -126,40 +119,32 @@ class LinkLoopStressTest extends TcpFixture {
             public void onPeerLost(Destination peer, IOException cause) {
             }
         });
-        Destination to = server.localDestination();
-        client.send(to, message("s0", 0, 100)); // the link, so that replies have one
-        List<CompletableFuture<Void>> work = new ArrayList<>();
+        sendersAndRepliesOnOneLink(client, server.localDestination(), senders, each);
+
+        heard.assertAllArrivedWhole(WAIT_SECONDS);
         for (int s = 0; s < senders; s++) {
-            String name = "s" + s;
-            int first = s == 0 ? 1 : 0;
-            work.add(Async.run(() -> {
-                for (int i = first; i < each + first; i++) {
-                    // Sizes from 100 bytes to 60 KiB: some writes fill the socket and leave the rest to the loop.
-                    client.send(to, message(name, i, 100 + (i * 7919) % (60 * 1024)));
-                }
-                return null;
-            }));
+            heard.assertOnceInOrder("s" + s, s == 0 ? each + 1 : each);
         }
-        work.add(Async.run(() -> {
+        heard.assertOnceInOrder("r", each);
+    }
+
+    /**
+     * Opens the link with s0's message 0, then sends from {@code senders} threads and replies
+     * from one more, all at once; returns once all were sent.
+     */
+    static void sendersAndRepliesOnOneLink(TcpTransport client, Destination to, int senders, int each) throws IOException {
+        client.send(to, LabelledMessages.message("s0", 0, 100)); // the link, so that replies have one
+        CompletableFuture<Void> replies = Async.run(() -> {
             for (int i = 0; i < each; i++) {
-                while (!client.reply(to, message("r", i, 64))) {
+                while (!client.reply(to, LabelledMessages.message("r", i, 64))) {
                     assertThat(client.peers()).as("a reply is refused only while its lane is full").contains(to);
                     Thread.yield();
                 }
             }
             return null;
-        }));
-        for (CompletableFuture<Void> each1 : work) {
-            assertThat(each1).succeedsWithin(Await.LIMIT);
-        }
-        assertThat(all.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("every message arrived").isTrue();
-
-        assertThat(corrupt).hasValue(0);
-        for (int s = 0; s < senders; s++) {
-            assertThat(heard.get("s" + s)).as("sender %d's messages, each once and in order", s).isSorted().doesNotHaveDuplicates()
-                    .hasSize(s == 0 ? each + 1 : each);
-        }
-        assertThat(heard.get("r")).as("the replies, each once and in order").isSorted().doesNotHaveDuplicates().hasSize(each);
+        });
+        LabelledMessages.sendFromThreads(client, to, senders, each, 1);
+        assertThat(replies).succeedsWithin(Await.LIMIT);
     }
 
     @Test
@@ -169,7 +154,7 @@ class LinkLoopStressTest extends TcpFixture {
         TcpTransport server = listening(new Transport.Receiver() {
             @Override
             public void onMessage(Destination from, ByteBuffer message) {
-                if (!intact(message)) {
+                if (!LabelledMessages.intact(message)) {
                     corrupt.incrementAndGet();
                 }
                 received.incrementAndGet();
@@ -194,7 +179,7 @@ class LinkLoopStressTest extends TcpFixture {
             String name = "s" + s;
             senders.add(Async.run(() -> {
                 for (int i = 0; !stop.get(); i++) {
-                    client.send(server.localDestination(), message(name, i, 32 * 1024 + i % 1000));
+                    client.send(server.localDestination(), LabelledMessages.message(name, i, 32 * 1024 + i % 1000));
                 }
                 return null;
             }));
@@ -251,7 +236,7 @@ class LinkLoopStressTest extends TcpFixture {
         AtomicLong sent = new AtomicLong();
         var flood = Async.run(() -> {
             for (int i = 0; i < messages; i++) {
-                client.send(server.localDestination(), message("f", i, 16 * 1024));
+                client.send(server.localDestination(), LabelledMessages.message("f", i, 16 * 1024));
                 sent.incrementAndGet();
             }
             return null;
@@ -298,23 +283,4 @@ class LinkLoopStressTest extends TcpFixture {
     }
 
     /** A message of {@code size} bytes: {@code NAME:I} padded to 16 bytes, then bytes that tell their own position. */
-    static ByteBuffer message(String name, int index, int size) {
-        byte[] bytes = new byte[size];
-        byte[] label = String.format("%-16s", name + ":" + index).getBytes(UTF_8);
-        System.arraycopy(label, 0, bytes, 0, 16);
-        for (int i = 16; i < size; i++) {
-            bytes[i] = (byte) (i * 31 + size);
-        }
-        return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
-    }
-
-    static boolean intact(ByteBuffer message) {
-        int size = message.remaining();
-        for (int i = 16; i < size; i++) {
-            if (message.get(message.position() + i) != (byte) (i * 31 + size)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

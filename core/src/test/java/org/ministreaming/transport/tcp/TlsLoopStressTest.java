@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,9 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
@@ -38,7 +35,6 @@ import org.ministreaming.transport.RecordingReceiver;
  */
 @Timeout(120)
 class TlsLoopStressTest extends TcpFixture {
-
 
     @Test
     void manyTlsLinksAreServedByTheLoopInOrderWithRepliesFromIt() throws Exception {
@@ -98,55 +94,22 @@ class TlsLoopStressTest extends TcpFixture {
     void concurrentSendersAndRepliesOnOneTlsLinkKeepEachOnesOrderAndLoseNothing() throws Exception {
         int senders = 6;
         int each = 300;
-        Map<String, List<Integer>> heard = new ConcurrentHashMap<>();
-        AtomicInteger corrupt = new AtomicInteger();
-        CountDownLatch all = new CountDownLatch(senders * each + 1 + each);
+        LabelledMessages heard = new LabelledMessages(senders * each + 1 + each);
         TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS).sendQueueBytes(64 * 1024), new RecordingReceiver() {
             @Override
             public void onMessage(Destination from, ByteBuffer message) {
-                String[] parts = UTF_8.decode(message.duplicate().limit(message.position() + 16)).toString().trim().split(":");
-                if (!LinkLoopStressTest.intact(message)) {
-                    corrupt.incrementAndGet();
-                }
-                heard.computeIfAbsent(parts[0], k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(parts[1]));
-                all.countDown();
+                heard.arrived(message);
             }
         });
         TcpTransport client = started(pinnedTo(server).sendQueueBytes(64 * 1024), new RecordingReceiver());
-        Destination to = server.localDestination();
-        client.send(to, LinkLoopStressTest.message("s0", 0, 100)); // dials, so that replies have a link
-        List<CompletableFuture<Void>> work = new ArrayList<>();
-        for (int s = 0; s < senders; s++) {
-            String name = "s" + s;
-            int first = s == 0 ? 1 : 0;
-            work.add(Async.run(() -> {
-                for (int i = first; i < each + first; i++) {
-                    // 100 bytes to 60 KiB: many records per message, and writes that fill the socket.
-                    client.send(to, LinkLoopStressTest.message(name, i, 100 + (i * 7919) % (60 * 1024)));
-                }
-                return null;
-            }));
-        }
-        work.add(Async.run(() -> {
-            for (int i = 0; i < each; i++) {
-                while (!client.reply(to, LinkLoopStressTest.message("r", i, 64))) {
-                    assertThat(client.peers()).as("a reply is refused only while its lane is full").contains(to);
-                    Thread.yield();
-                }
-            }
-            return null;
-        }));
-        for (CompletableFuture<Void> done : work) {
-            assertThat(done).succeedsWithin(Await.LIMIT);
-        }
-        assertThat(all.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("every message arrived").isTrue();
+        // Messages up to 60 KiB: many records per message, and writes that fill the socket.
+        LinkLoopStressTest.sendersAndRepliesOnOneLink(client, server.localDestination(), senders, each);
 
-        assertThat(corrupt).hasValue(0);
+        heard.assertAllArrivedWhole(WAIT_SECONDS);
         for (int s = 0; s < senders; s++) {
-            assertThat(heard.get("s" + s)).as("sender %d's messages, each once and in order", s).isSorted().doesNotHaveDuplicates()
-                    .hasSize(s == 0 ? each + 1 : each);
+            heard.assertOnceInOrder("s" + s, s == 0 ? each + 1 : each);
         }
-        assertThat(heard.get("r")).as("the replies, each once and in order").isSorted().doesNotHaveDuplicates().hasSize(each);
+        heard.assertOnceInOrder("r", each);
     }
 
     @Test
@@ -156,7 +119,7 @@ class TlsLoopStressTest extends TcpFixture {
         TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), new RecordingReceiver() {
             @Override
             public void onMessage(Destination from, ByteBuffer message) {
-                if (!LinkLoopStressTest.intact(message)) {
+                if (!LabelledMessages.intact(message)) {
                     corrupt.incrementAndGet();
                 }
                 received.incrementAndGet();
@@ -169,7 +132,7 @@ class TlsLoopStressTest extends TcpFixture {
             String name = "s" + s;
             senders.add(Async.run(() -> {
                 for (int i = 0; !stop.get(); i++) {
-                    client.send(server.localDestination(), LinkLoopStressTest.message(name, i, 32 * 1024 + i % 1000));
+                    client.send(server.localDestination(), LabelledMessages.message(name, i, 32 * 1024 + i % 1000));
                 }
                 return null;
             }));
