@@ -87,7 +87,8 @@ final class TlsChannel {
                 inputEnded = true;
             }
             int produced = 0;
-            if (tasksRunning && !tasksDone) {
+            boolean busy = tasksRunning && !tasksDone;
+            if (busy) {
                 unwrapPending = netIn.position() > 0; // the engine is busy: these wait for its tasks
             } else {
                 produced = unwrap(plain);
@@ -96,21 +97,29 @@ final class TlsChannel {
                 buffers.give(netIn);
                 netIn = null;
             }
-            return produced == 0 && (inputEnded && !unwrapPending || engine.isInboundDone()) ? -1 : produced;
+            // While its tasks run, the engine may already be closed by one that failed: that failure,
+            // thrown by the next unwrap or wrap, is the news, not the end of the input.
+            return !busy && produced == 0 && (inputEnded && !unwrapPending || engine.isInboundDone()) ? -1 : produced;
         } catch (SSLException e) {
             alert();
             throw e;
         }
     }
 
-    /** Whether whole records wait to be unwrapped, and nothing stops it now: the link reads again without the socket. */
+    /**
+     * Whether whole records or the end of the input wait to be unwrapped, and nothing stops it
+     * now: the link reads again without the socket.
+     */
     boolean readAgain() {
-        return unwrapPending && netOut == null && !tasksRunning;
+        return (unwrapPending || inputEnded) && netOut == null && !tasksRunning;
     }
 
-    /** Whether whole records wait for the engine's tasks or for room for its answer: the link stops reading until then. */
+    /**
+     * Whether whole records or the end of the input wait for the engine's tasks or for room for
+     * its answer: the link stops reading until then.
+     */
     boolean stalled() {
-        return unwrapPending && (netOut != null || tasksRunning);
+        return (unwrapPending || inputEnded) && (netOut != null || tasksRunning);
     }
 
     /** Whether bytes of an incomplete record are held: a frame has begun, as far as deadlines go. */
