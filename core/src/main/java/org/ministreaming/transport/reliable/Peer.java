@@ -108,13 +108,11 @@ final class Peer {
                 }
                 List<Outgoing> parts = segmenter.split(message);
                 if (send.hasRoom(parts.size())) {
-                    long now = System.nanoTime();
                     List<Transmission> frames = new ArrayList<>(parts.size());
-                    for (Outgoing part : parts) {
-                        SendWindow.Entry<Outgoing> entry = send.sendNew(part, now);
+                    for (SendWindow.Entry<Outgoing> entry : send.sendNew(parts, System.nanoTime())) {
                         frames.add(transmission(entry));
-                        timer.arm(this, entry.deadline());
                     }
+                    rearm();
                     if (send.hasRoom(1)) {
                         room.signal();
                     }

@@ -85,7 +85,7 @@ public final class ReliableTransport implements Transport {
 
     /** The options, in the units the code uses. */
     record Settings(int window, int callbackAllowance, long minRtoNanos, long initialRtoNanos, long maxRtoNanos, int maxRetries,
-                    long ackDelayNanos, long closeLingerNanos, int maxFrame, int maxInFlight, Predicate<Destination> startPlain,
+                    long ackDelayNanos, long closeLingerNanos, int maxFrame, int maxInFlight, boolean pacing, Predicate<Destination> startPlain,
                     Random random) {
     }
 
