@@ -15,8 +15,9 @@ import java.util.List;
  * by the bytes lost, and the highest sample counts.
  *
  * <p>Until a sample was taken while the sender had more to send than it sent (one taken while
- * it was short of data says nothing about the path, unless it is higher), the rate is the
- * flight's bytes over the smoothed round trip, and before any round trip nothing is paced.
+ * it was short of data says nothing about the path, unless it is higher), frames leave at a
+ * flight's bytes over the smoothed round trip, without gain, and before any round trip nothing
+ * is paced.
  * Retransmissions are not held back, but they take their turn: the next new frame waits for
  * their bytes too.
  *
@@ -89,7 +90,9 @@ final class Pacer {
         double rate = rate(srtt, flightBytes);
         if (enabled && rate > 0) {
             long start = charged && nextSendAt - now > 0 ? nextSendAt : now;
-            nextSendAt = start + (long) (entry.bytes() * NANOS_PER_SECOND / (gain() * rate));
+            // A rate not measured yet is a flight per round trip, which the gain would turn into a burst.
+            double gain = measured ? gain() : 1;
+            nextSendAt = start + (long) (entry.bytes() * NANOS_PER_SECOND / (gain * rate));
             charged = true;
         }
     }

@@ -41,9 +41,8 @@ class PacerTest {
 
         SendWindow.Entry<Integer> second = window.add(1, FRAME);
         pacer.sent(second, 0, false, false, RTT, FLIGHT_BYTES);
-        // 20 frames over 100 ms, times startup's gain: one every 1.7 ms, or up to the quantum earlier.
-        assertThat(pacer.gain()).isEqualTo(Pacer.STARTUP_GAIN);
-        long due = (long) (RTT / 20 / Pacer.STARTUP_GAIN) - Pacer.QUANTUM_NANOS;
+        // 20 frames over 100 ms, without gain until a rate is measured: one every 5 ms, or up to the quantum earlier.
+        long due = RTT / 20 - Pacer.QUANTUM_NANOS;
         assertThat(pacer.allows(due - 1)).isFalse();
         assertThat(pacer.allows(due)).isTrue();
         assertThat(pacer.nextSendAt()).isEqualTo(due);
