@@ -18,12 +18,12 @@ public final class ReliableTransportBuilder {
      * lose it with any of them ({@link #forI2pTunnels}): chosen with the simulated I2P paths
      * (docs/benchmarks.md, "Over a simulated I2P network").
      */
-    public static final int I2P_MAX_FRAME = 4096;
+    public static final int I2P_MAX_FRAME = 3072;
     /**
      * Frames in flight for paths like I2P's tunnels, whose routers drop what overflows their
      * queues ({@link #forI2pTunnels}): chosen with the simulated I2P paths, like {@link #I2P_MAX_FRAME}.
      */
-    public static final int I2P_MAX_IN_FLIGHT = 28;
+    public static final int I2P_MAX_IN_FLIGHT = 36;
 
     private final Transport inner;
     private int window = ReliableTransport.DEFAULT_WINDOW;
