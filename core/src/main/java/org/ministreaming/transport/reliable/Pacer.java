@@ -16,8 +16,8 @@ import java.util.List;
  *
  * <p>Until a sample was taken while the sender had more to send than it sent (one taken while
  * it was short of data says nothing about the path, unless it is higher), frames leave at a
- * flight's bytes over the smoothed round trip, without gain, and before any round trip nothing
- * is paced.
+ * flight's bytes over the smoothed round trip, without gain (the caller gives the initial RTO
+ * before a round trip was measured), and without any round trip nothing is paced.
  * Retransmissions are not held back, but they take their turn: the next new frame waits for
  * their bytes too.
  *

@@ -113,7 +113,9 @@ final class SendState {
         window.transmitted(entry, now, rtt.rto());
         boolean appLimited = !window.hasUnsent() && window.inFlight() < settings.maxInFlight() && window.size() < settings.window();
         long frame = Math.min(settings.maxFrame(), Reassembly.LIMIT + Frame.HEADER);
-        pacer.sent(entry, now, idle, appLimited, rtt.srtt(), settings.maxInFlight() * frame);
+        // Before any round trip (the probe sent twice gives none, by Karn), the initial RTO stands in for one.
+        long roundTrip = rtt.srtt() >= 0 ? rtt.srtt() : settings.initialRtoNanos();
+        pacer.sent(entry, now, idle, appLimited, roundTrip, settings.maxInFlight() * frame);
     }
 
     /** Takes a frame's acknowledgements; returns the messages to send now (fast retransmissions and queued ones), marked sent. */

@@ -59,6 +59,18 @@ class SendStateTest {
     }
 
     @Test
+    void beforeAnyRoundTripPacingSpreadsAFlightOverTheInitialRto() {
+        SendState send = new SendState(settings(true, 28), new Counters());
+
+        List<SendWindow.Entry<Outgoing>> first = send.sendNew(messages(9, 4000), 0);
+
+        assertThat(first).as("no round trip measured: the first frame leaves, the others wait").hasSize(1);
+        // 28 frames of 4096 bytes over the initial RTO of 1 s: 4026 bytes (payload and header) take 35 ms.
+        long spacing = (long) ((4000 + Frame.HEADER) * 1e9 / (28 * 4096.0 * 1e9 / INITIAL_RTO));
+        assertThat(send.nextDeadline()).hasValue(spacing - Pacer.QUANTUM_NANOS);
+    }
+
+    @Test
     void withPacingTheFramesOfAMessageAreNumberedAtOnceAndLeaveSpacedOut() {
         SendState send = new SendState(settings(true, 28), new Counters());
         // One round trip measured: 100 ms.
