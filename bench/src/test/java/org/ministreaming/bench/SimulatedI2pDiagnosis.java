@@ -25,7 +25,8 @@ import org.ministreaming.transport.reliable.ReliableTransportBuilder;
  * the path / new frames / retransmissions), which shows when the path stood idle. Not part of the
  * normal build:
  * {@code ./mvnw -B -o -pl bench -am test -Dbenchmark=true -Dtest=SimulatedI2pDiagnosis -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.skip=true},
- * with {@code -Dpreset=good} for the good path, {@code -Druns=}, and {@code -Dframe= -Dwindow= -Dflight= -Dpacing=}
+ * with {@code -Dpreset=good} for the good path, {@code -Druns=}, {@code -Didle=} seconds between runs (past the engine's
+ * 60 s {@code peerGracePeriod} it forgets the peer, as in {@link SimulatedI2pBenchmark}'s turns), and {@code -Dframe= -Dwindow= -Dflight= -Dpacing=}
  * for the reliable layer (default: {@link ReliableTransportBuilder#forI2pTunnels}).
  */
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
@@ -44,6 +45,7 @@ class SimulatedI2pDiagnosis {
         int window = Integer.getInteger("window", 64);
         boolean pacing = !"false".equals(System.getProperty("pacing"));
         int runs = Integer.getInteger("runs", 3);
+        int idle = Integer.getInteger("idle", 0);
         StreamOptions options = StreamOptions.builder().readTimeout(TIMEOUT).writeTimeout(TIMEOUT).build();
         System.out.printf(Locale.ROOT, "%s; frames of %d bytes, window %d, flight %d, pacing %s%n", conditions, frame, window, flight, pacing);
         SimulatedMinistreamingPath path = SimulatedMinistreamingPath.open("diagnosis", conditions, new Random(14), options,
@@ -51,6 +53,9 @@ class SimulatedI2pDiagnosis {
         try (SimulatedRun run = SimulatedRun.start(path, conditions, Payload.CHUNK)) {
             System.out.printf(Locale.ROOT, "connected in %.0f ms%n", run.connect().connectNanos() / 1e6);
             for (int i = 1; i <= runs; i++) {
+                if (i > 1 && idle > 0) {
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(idle));
+                }
                 bulk(path, run, conditions, bytes, i);
             }
         } finally {
