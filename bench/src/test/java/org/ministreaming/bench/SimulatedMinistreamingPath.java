@@ -1,6 +1,7 @@
 package org.ministreaming.bench;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.ministreaming.StreamOptions;
@@ -8,6 +9,7 @@ import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.transport.memory.PathConditions;
 import org.ministreaming.transport.memory.PathCounts;
+import org.ministreaming.transport.reliable.ReliableCounter;
 import org.ministreaming.transport.reliable.ReliableTransport;
 import org.ministreaming.transport.reliable.ReliableTransportBuilder;
 
@@ -23,10 +25,12 @@ final class SimulatedMinistreamingPath implements SimulatedStreamPath {
 
     private final MemoryNetwork network;
     private final MinistreamingPath managers;
+    private final ReliableTransport clientTransport;
 
-    private SimulatedMinistreamingPath(MemoryNetwork network, MinistreamingPath managers) {
+    private SimulatedMinistreamingPath(MemoryNetwork network, MinistreamingPath managers, ReliableTransport clientTransport) {
         this.network = network;
         this.managers = managers;
+        this.clientTransport = clientTransport;
     }
 
     /**
@@ -41,9 +45,16 @@ final class SimulatedMinistreamingPath implements SimulatedStreamPath {
             UnaryOperator<ReliableTransportBuilder> reliable) throws IOException {
         MemoryNetwork network = new MemoryNetwork(random);
         network.setPath(SERVER, CLIENT, conditions);
-        return new SimulatedMinistreamingPath(network, MinistreamingPath.open(name, options,
+        ReliableTransport[] client = new ReliableTransport[1];
+        MinistreamingPath managers = MinistreamingPath.open(name, options,
                 () -> reliable.apply(ReliableTransport.builder(network.endpoint("server"))).build(),
-                () -> reliable.apply(ReliableTransport.builder(network.endpoint("client"))).build()));
+                () -> client[0] = reliable.apply(ReliableTransport.builder(network.endpoint("client"))).build());
+        return new SimulatedMinistreamingPath(network, managers, client[0]);
+    }
+
+    /** The client's reliable layer's counters, a snapshot. */
+    Map<ReliableCounter, Long> clientStatistics() {
+        return clientTransport.statistics();
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -35,6 +36,8 @@ final class Peer {
     final ReentrantLock upcall = new ReentrantLock();
     final ReentrantLock lock = new ReentrantLock();
     private final Condition room = lock.newCondition();
+    /** The wait for {@link #room}: no deadline (the retry limit ends it at worst), and what an interrupt says. */
+    private final Deadline roomWait;
     private final Counters counters;
     private final PeerTimer timer;
     private final boolean startPlain;
@@ -67,6 +70,7 @@ final class Peer {
         this.framer = new Framer(epochs, receive, counters);
         this.mode = startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
         this.segmenter = new Segmenter(settings.maxFrame());
+        this.roomWait = Deadline.none(() -> "interrupted while waiting for room in the send window to " + destination);
     }
 
     // ---------------------------------------------------------------- sending
@@ -104,13 +108,11 @@ final class Peer {
                 }
                 List<Outgoing> parts = segmenter.split(message);
                 if (send.hasRoom(parts.size())) {
-                    long now = System.nanoTime();
                     List<Transmission> frames = new ArrayList<>(parts.size());
-                    for (Outgoing part : parts) {
-                        SendWindow.Entry<Outgoing> entry = send.sendNew(part, now);
+                    for (SendWindow.Entry<Outgoing> entry : send.sendNew(parts, System.nanoTime())) {
                         frames.add(transmission(entry));
-                        timer.arm(this, entry.deadline());
                     }
+                    rearm();
                     if (send.hasRoom(1)) {
                         room.signal();
                     }
@@ -126,11 +128,10 @@ final class Peer {
                             + send.size() + " messages wait for it; a reply was dropped");
                 }
                 try {
-                    room.await();
-                } catch (InterruptedException e) {
+                    roomWait.await(room);
+                } catch (InterruptedIOException e) {
                     room.signal();
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while waiting for room in the send window to " + destination);
+                    throw e;
                 }
             }
         } finally {

@@ -28,8 +28,9 @@ import org.ministreaming.transport.Transport;
  *       frame of its own goes out for every second message, at once for a gap or a duplicate,
  *       and otherwise after the ack delay.</li>
  *   <li><b>Window.</b> At most {@code window} frames per peer are unacknowledged, of which
- *       at most {@code maxInFlight} neither acknowledged nor selectively acknowledged.
- *       {@link #send} waits for room. {@link #reply} never waits: a reply is numbered at once,
+ *       at most {@code maxInFlight} neither acknowledged nor selectively acknowledged; with
+ *       {@code pacing}, new frames leave no faster than a gain above the measured delivery rate
+ *       ({@link Pacer}). {@link #send} waits for room. {@link #reply} never waits: a reply is numbered at once,
  *       ahead of senders waiting for room, so it keeps its order with every message numbered
  *       before it; beyond a full window up to {@code callbackAllowance} replies are queued, and
  *       past that a reply is dropped ({@code false}, counted). A peer that acknowledges nothing
@@ -37,8 +38,8 @@ import org.ministreaming.transport.Transport;
  *       Frames that answer what arrives (acknowledgements, resets, the data an acknowledgement
  *       makes room for) go to the inner transport by its {@link Transport#reply}.</li>
  *   <li><b>Retransmission.</b> A message is sent again when its timer runs out (RFC 6298 timer,
- *       doubled per timeout, within a floor and a ceiling), or at once when three later ones
- *       were acknowledged first. After {@code maxRetries} timeouts of one message the peer is
+ *       doubled per timeout, within a floor and a ceiling, restarted when the cumulative ack
+ *       moves), or at once when RACK finds it lost. After {@code maxRetries} timeouts of one message the peer is
  *       declared lost: the receiver hears {@link Receiver#onPeerLost}, the peer's state is
  *       dropped, and a later send starts afresh.</li>
  *   <li><b>Forgetting a peer.</b> {@link #forget} drops a peer's state if nothing is in flight
@@ -85,7 +86,7 @@ public final class ReliableTransport implements Transport {
 
     /** The options, in the units the code uses. */
     record Settings(int window, int callbackAllowance, long minRtoNanos, long initialRtoNanos, long maxRtoNanos, int maxRetries,
-                    long ackDelayNanos, long closeLingerNanos, int maxFrame, int maxInFlight, Predicate<Destination> startPlain,
+                    long ackDelayNanos, long closeLingerNanos, int maxFrame, int maxInFlight, boolean pacing, Predicate<Destination> startPlain,
                     Random random) {
     }
 

@@ -18,12 +18,12 @@ public final class ReliableTransportBuilder {
      * lose it with any of them ({@link #forI2pTunnels}): chosen with the simulated I2P paths
      * (docs/benchmarks.md, "Over a simulated I2P network").
      */
-    public static final int I2P_MAX_FRAME = 4096;
+    public static final int I2P_MAX_FRAME = 3072;
     /**
      * Frames in flight for paths like I2P's tunnels, whose routers drop what overflows their
      * queues ({@link #forI2pTunnels}): chosen with the simulated I2P paths, like {@link #I2P_MAX_FRAME}.
      */
-    public static final int I2P_MAX_IN_FLIGHT = 28;
+    public static final int I2P_MAX_IN_FLIGHT = 36;
 
     private final Transport inner;
     private int window = ReliableTransport.DEFAULT_WINDOW;
@@ -36,6 +36,7 @@ public final class ReliableTransportBuilder {
     private Duration closeLinger = ReliableTransport.DEFAULT_CLOSE_LINGER;
     private int maxFrame = ReliableTransport.DEFAULT_MAX_FRAME;
     private int maxInFlight = -1;
+    private boolean pacing;
     private Predicate<Destination> startPlain = peer -> false;
     private Random random;
 
@@ -123,9 +124,24 @@ public final class ReliableTransportBuilder {
         return this;
     }
 
-    /** Frames and flight for I2P's tunnels, as the I2CP transport's reliable mode uses them: {@link #I2P_MAX_FRAME}, {@link #I2P_MAX_IN_FLIGHT}. */
+    /**
+     * Frames, flight and pacing for I2P's tunnels, as the I2CP transport's reliable mode uses
+     * them: {@link #I2P_MAX_FRAME}, {@link #I2P_MAX_IN_FLIGHT}, {@link #pacing} on.
+     */
     public ReliableTransportBuilder forI2pTunnels() {
-        return maxFrame(I2P_MAX_FRAME).maxInFlight(I2P_MAX_IN_FLIGHT);
+        return maxFrame(I2P_MAX_FRAME).maxInFlight(I2P_MAX_IN_FLIGHT).pacing(true);
+    }
+
+    /**
+     * Whether new frames to a peer leave no faster than a little above the rate the peer's path
+     * was measured to deliver them (default off), as BBR paces: a path whose routers drop what
+     * overflows their queues, as I2P's do, then gets a steady stream instead of bursts of a whole
+     * flight. A frame the pacer holds waits in the window and goes out on the layer's timer
+     * thread. Losses do not lower the pace. Over memory and TCP nothing is gained by it.
+     */
+    public ReliableTransportBuilder pacing(boolean on) {
+        this.pacing = on;
+        return this;
     }
 
     /**
@@ -185,7 +201,7 @@ public final class ReliableTransportBuilder {
                     + ", or every delayed acknowledgement would come after a retransmission");
         }
         ReliableTransport.Settings settings = new ReliableTransport.Settings(window, callbackAllowance < 0 ? window : callbackAllowance, minRto.toNanos(),
-                initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), maxFrame, flight, startPlain,
+                initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), maxFrame, flight, pacing, startPlain,
                 random != null ? random : new SecureRandom());
         return new ReliableTransport(SenderAttribution.over(inner), settings);
     }

@@ -26,9 +26,13 @@ final class SendState {
     private final Counters counters;
     private SendWindow<Outgoing> window;
     private RttEstimator rtt;
+    private Pacer pacer;
     /** Whether the peer acknowledged anything new in this window's life, and when it last did. */
     private boolean progressed;
     private long progressAt;
+    /** Whether the cumulative acknowledgement moved in this window's life, and when it last did. */
+    private boolean advanced;
+    private long advancedAt;
 
     SendState(ReliableTransport.Settings settings, Counters counters) {
         this.settings = settings;
@@ -40,7 +44,9 @@ final class SendState {
     void fresh() {
         window = newWindow();
         progressed = false;
+        advanced = false;
         rtt = new RttEstimator(settings.minRtoNanos(), settings.initialRtoNanos(), settings.maxRtoNanos());
+        pacer = new Pacer(settings.pacing());
     }
 
     /** Empties the window and returns what it held, in order; the round-trip estimate stays. */
@@ -50,9 +56,12 @@ final class SendState {
         return pending;
     }
 
-    /** Whether {@code messages} more could be sent at once. */
+    /**
+     * Whether {@code messages} more may be numbered now: room in the window and the flight, or
+     * with pacing in the window alone (they then go out as the flight and the {@link Pacer} allow).
+     */
     boolean hasRoom(int messages) {
-        return window.hasRoom(messages);
+        return settings.pacing() ? window.hasWindowRoom(messages) : window.hasRoom(messages);
     }
 
     /** Whether {@code messages} more may be numbered, queued beyond the window if need be. */
@@ -74,29 +83,58 @@ final class SendState {
         return window.hasUnacknowledged();
     }
 
-    /** Puts a message in the window and marks it sent now. */
-    SendWindow.Entry<Outgoing> sendNew(Outgoing message, long now) {
-        SendWindow.Entry<Outgoing> entry = window.add(message);
-        window.transmitted(entry, now, rtt.rto());
-        counters.increment(ReliableCounter.MESSAGES_SENT);
-        return entry;
+    /**
+     * Numbers messages ({@link #hasRoom} said there is room) and returns those to send now,
+     * marked sent; the others go out as the flight and the pacer allow ({@link #due}).
+     */
+    List<SendWindow.Entry<Outgoing>> sendNew(List<Outgoing> messages, long now) {
+        messages.forEach(this::queue);
+        return release(now, new ArrayList<>());
     }
 
-    /** Puts a message in the window beyond its size, to go out once there is room. */
+    /** Puts a message in the window, beyond its size if need be, to go out once there is room. */
     void queue(Outgoing message) {
-        window.add(message);
+        window.add(message, message.message().remaining() + Frame.HEADER);
+    }
+
+    /** Sends, into {@code out}, the messages never sent that the window, the flight and the pacer allow now. */
+    private List<SendWindow.Entry<Outgoing>> release(long now, List<SendWindow.Entry<Outgoing>> out) {
+        for (SendWindow.Entry<Outgoing> entry = window.nextToTransmit(); entry != null && pacer.allows(now); entry = window.nextToTransmit()) {
+            counters.increment(ReliableCounter.MESSAGES_SENT);
+            transmit(entry, now);
+            out.add(entry);
+        }
+        return out;
+    }
+
+    /** Marks a message sent (again) now, for its timer and the pacer. */
+    private void transmit(SendWindow.Entry<Outgoing> entry, long now) {
+        boolean idle = window.inFlight() == 0;
+        window.transmitted(entry, now, rtt.rto());
+        boolean appLimited = !window.hasUnsent() && window.inFlight() < settings.maxInFlight() && window.size() < settings.window();
+        long frame = Math.min(settings.maxFrame(), Reassembly.LIMIT + Frame.HEADER);
+        // Before any round trip (the probe sent twice gives none, by Karn), the initial RTO stands in for one.
+        long roundTrip = rtt.srtt() >= 0 ? rtt.srtt() : settings.initialRtoNanos();
+        pacer.sent(entry, now, idle, appLimited, roundTrip, settings.maxInFlight() * frame);
     }
 
     /** Takes a frame's acknowledgements; returns the messages to send now (fast retransmissions and queued ones), marked sent. */
     List<SendWindow.Entry<Outgoing>> acknowledge(Frame frame, long now) {
-        SendWindow.AckResult<Outgoing> result = window.acknowledge(frame.ack(), frame.sack(), now, reorderTolerance());
+        int baseBefore = window.base();
+        SendWindow.AckResult<Outgoing> result = window.acknowledge(frame.ack(), frame.sack(), now, reorderTolerance(),
+                settings.pacing() ? 0 : Integer.MAX_VALUE);
         if (result.acknowledged() > 0) {
             progressed = true;
             progressAt = now;
         }
+        if (window.base() != baseBefore) {
+            advanced = true;
+            advancedAt = now;
+        }
         if (result.rttSample() >= 0) {
             rtt.sample(result.rttSample());
         }
+        pacer.delivered(result.delivered(), result.rttSample(), now, rtt.srtt());
         for (SendWindow.Entry<Outgoing> entry : result.toTransmit()) {
             if (entry.transmitted()) {
                 counters.increment(ReliableCounter.RETRANSMITTED);
@@ -104,19 +142,24 @@ final class SendState {
             } else {
                 counters.increment(ReliableCounter.MESSAGES_SENT);
             }
-            window.transmitted(entry, now, rtt.rto());
+            transmit(entry, now);
         }
-        return result.toTransmit();
+        return release(now, new ArrayList<>(result.toTransmit()));
     }
 
     /**
-     * The retransmissions due at {@code now}: timed out, or lost to reordering. A message that
+     * The transmissions due at {@code now}: retransmissions of messages timed out or lost to
+     * reordering, then new messages the pacer now lets out. A message that
      * reached the retry limit gives the peer up only if the peer acknowledged nothing new since
      * the message was last sent: a peer that keeps acknowledging other frames is alive, and the
-     * message only unlucky on a lossy path.
+     * message only unlucky on a lossy path. No timer runs out within an RTO of the last move of
+     * the cumulative acknowledgement: as RFC 6298 restarts its timer then, so that frames
+     * delayed by a queue that grows while acknowledgements keep coming are not sent again
+     * (RACK finds the ones lost meanwhile). Selective acknowledgements do not restart it, so a
+     * lost retransmission that holds the window's base back times out an RTO after it was sent.
      */
     Due due(long now) {
-        List<SendWindow.Entry<Outgoing>> expired = window.expired(now);
+        List<SendWindow.Entry<Outgoing>> expired = advanced && now - timerFloor() < 0 ? List.of() : window.expired(now);
         for (SendWindow.Entry<Outgoing> entry : expired) {
             boolean aliveSince = progressed && progressAt - entry.sentAt() > 0;
             if (entry.timeouts() >= settings.maxRetries() && !aliveSince) {
@@ -131,20 +174,30 @@ final class SendState {
             window.timedOut(entry);
             counters.increment(ReliableCounter.TIMEOUTS);
             counters.increment(ReliableCounter.RETRANSMITTED);
-            window.transmitted(entry, now, rtt.rto());
+            transmit(entry, now);
         }
         for (SendWindow.Entry<Outgoing> entry : window.reorderingLost(now, reorderTolerance())) {
             counters.increment(ReliableCounter.RETRANSMITTED);
             counters.increment(ReliableCounter.FAST_RETRANSMITTED);
-            window.transmitted(entry, now, rtt.rto());
+            transmit(entry, now);
             resend.add(entry);
         }
-        return new Due(resend, null);
+        return new Due(release(now, resend), null);
     }
 
-    /** The earliest retransmission deadline, if anything waits for acknowledgement. */
+    /** The earliest retransmission deadline, or when the pacer lets the next new message out, if anything waits. */
     OptionalLong nextDeadline() {
-        return earlier(window.nextDeadline(), window.reorderingDeadline(reorderTolerance()));
+        OptionalLong timeout = window.nextDeadline();
+        if (timeout.isPresent() && advanced && timerFloor() - timeout.getAsLong() > 0) {
+            timeout = OptionalLong.of(timerFloor());
+        }
+        OptionalLong paced = window.nextToTransmit() != null ? OptionalLong.of(pacer.nextSendAt()) : OptionalLong.empty();
+        return earlier(earlier(timeout, window.reorderingDeadline(reorderTolerance())), paced);
+    }
+
+    /** The earliest a timer may run out: an RTO after the cumulative acknowledgement last moved. */
+    private long timerFloor() {
+        return advancedAt + rtt.rto();
     }
 
     /** The earlier of two {@link System#nanoTime} deadlines, either of which may be absent. */

@@ -44,10 +44,22 @@ final class SendWindow<T> {
         private long sentAt;
         private long deadline;
         private boolean sacked;
+        private final int bytes;
+        /** What the {@link Pacer} knew when it was last sent: bytes delivered, when, and when the frame they ended with was sent. */
+        long deliveredBefore;
+        long deliveredAtBefore;
+        long firstSentAtBefore;
+        boolean appLimited;
 
-        private Entry(int seq, T payload) {
+        private Entry(int seq, T payload, int bytes) {
             this.seq = seq;
             this.payload = payload;
+            this.bytes = bytes;
+        }
+
+        /** The bytes it takes on the path, as its sender counts them (1 if not given). */
+        int bytes() {
+            return bytes;
         }
 
         int seq() {
@@ -95,10 +107,11 @@ final class SendWindow<T> {
      * @param toTransmit messages to send now, in this order: fast retransmissions, then queued
      *     messages the window now has room for; the caller marks each {@link #transmitted}
      *     before the next acknowledgement, or they count as lost again
+     * @param delivered the messages it acknowledged for the first time, cumulatively or selectively
      */
-    record AckResult<T>(int acknowledged, long rttSample, List<Entry<T>> toTransmit) {
+    record AckResult<T>(int acknowledged, long rttSample, List<Entry<T>> toTransmit, List<Entry<T>> delivered) {
         static <T> AckResult<T> none() {
-            return new AckResult<>(0, -1, List.of());
+            return new AckResult<>(0, -1, List.of(), List.of());
         }
     }
 
@@ -162,9 +175,27 @@ final class SendWindow<T> {
         return size() + messages <= window && inFlight + messages <= flight && firstUnsent == next;
     }
 
+    /** Whether {@code messages} more may be numbered now without going beyond the window; they may wait for the flight to go out. */
+    boolean hasWindowRoom(int messages) {
+        return size() + messages <= window;
+    }
+
+    /** Whether some message numbered was never sent. */
+    boolean hasUnsent() {
+        return firstUnsent != next;
+    }
+
     /** Messages sent and neither acknowledged nor selectively acknowledged. */
     int inFlight() {
         return inFlight;
+    }
+
+    /** The first message never sent, if it is inside the window and the flight has room for it; else {@code null}. */
+    Entry<T> nextToTransmit() {
+        if (firstUnsent == next || firstUnsent - base >= window || inFlight >= flight) {
+            return null;
+        }
+        return ring[firstUnsent & mask];
     }
 
     /** Whether {@code messages} more may be added at all, queued beyond the window if need be. */
@@ -179,13 +210,18 @@ final class SendWindow<T> {
      * @throws IllegalStateException if even the allowance is used up
      */
     Entry<T> add(T payload) {
+        return add(payload, 1);
+    }
+
+    /** As {@link #add(Object)}, with the bytes the message takes on the path. */
+    Entry<T> add(T payload, int bytes) {
         if (!hasRoomWithAllowance(1)) {
             throw new IllegalStateException("send window and allowance full: " + size() + " messages");
         }
         if (ring == null) {
             ring = newRing(mask + 1);
         }
-        Entry<T> entry = new Entry<>(next, payload);
+        Entry<T> entry = new Entry<>(next, payload, bytes);
         ring[next & mask] = entry;
         next++;
         return entry;
@@ -237,18 +273,28 @@ final class SendWindow<T> {
      *     a later message an earlier one may take before it counts as lost
      */
     AckResult<T> acknowledge(int cumulative, long sack, long now, long reorderTolerance) {
+        return acknowledge(cumulative, sack, now, reorderTolerance, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #acknowledge(int, long, long, long)}, but with at most {@code maxNew} queued
+     * messages among those to transmit (0 for none: a {@link Pacer} lets them out later).
+     */
+    AckResult<T> acknowledge(int cumulative, long sack, long now, long reorderTolerance, int maxNew) {
         int advance = cumulative - base;
         if (advance > firstUnsent - base) {
             return AckResult.none();
         }
         int acknowledged = 0;
         Entry<T> newest = null;
+        List<Entry<T>> delivered = new ArrayList<>();
         for (int i = 0; i < advance; i++) {
             Entry<T> entry = ring[(base + i) & mask];
             if (!entry.sacked) {
                 acknowledged++;
                 inFlight--;
                 newest = newerSample(newest, entry);
+                delivered.add(entry);
             }
             ring[(base + i) & mask] = null;
         }
@@ -268,6 +314,7 @@ final class SendWindow<T> {
                 acknowledged++;
                 inFlight--;
                 newest = newerSample(newest, entry);
+                delivered.add(entry);
             }
         }
         if (newest != null && (!anyAcked || newest.sentAt - newestAckedSentAt >= 0)) {
@@ -276,11 +323,11 @@ final class SendWindow<T> {
             anyAcked = true;
         }
         List<Entry<T>> toTransmit = reorderingLost(now, reorderTolerance);
-        for (int seq = firstUnsent, room = flight - inFlight; seq - base < window && seq != next && room > 0; seq++, room--) {
+        for (int seq = firstUnsent, room = Math.min(flight - inFlight, maxNew); seq - base < window && seq != next && room > 0; seq++, room--) {
             toTransmit.add(ring[seq & mask]);
         }
         long sample = newest == null ? -1 : now - newest.sentAt;
-        return new AckResult<>(acknowledged, sample, toTransmit);
+        return new AckResult<>(acknowledged, sample, toTransmit, delivered);
     }
 
     /**

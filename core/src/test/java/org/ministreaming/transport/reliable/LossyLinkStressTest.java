@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.Counter;
@@ -47,14 +48,31 @@ class LossyLinkStressTest {
         assertThat(stats.get(ReliableCounter.PEERS_LOST)).isZero();
     }
 
+    @Test
+    @Timeout(240)
+    void withI2pTunnelsFramesFlightAndPacingEveryByteArrivesExactly() throws Exception {
+        // I2CP's frames and flight, paced: frames wait in the window and leave from the timer thread.
+        Map<ReliableCounter, Long> stats = transfer(LOSSY, 300, 32, 256 << 10, 3, 8, ReliableTransportBuilder::forI2pTunnels);
+
+        assertThat(stats.get(ReliableCounter.RETRANSMITTED)).isPositive();
+        assertThat(stats.get(ReliableCounter.OUT_OF_ORDER_HELD)).isPositive();
+        assertThat(stats.get(ReliableCounter.PEERS_LOST)).isZero();
+    }
+
     /** Runs the transfers and returns both endpoints' reliable counters added up. */
     static Map<ReliableCounter, Long> transfer(LinkFaults faults, int connections, int concurrency, int maxBytes, long seed,
                                                int maxRetries) throws Exception {
+        return transfer(faults, connections, concurrency, maxBytes, seed, maxRetries, builder -> builder);
+    }
+
+    /** As {@link #transfer(LinkFaults, int, int, int, long, int)}, with the reliable layers' options adjusted by {@code adjust}. */
+    static Map<ReliableCounter, Long> transfer(LinkFaults faults, int connections, int concurrency, int maxBytes, long seed,
+                                               int maxRetries, UnaryOperator<ReliableTransportBuilder> adjust) throws Exception {
         MemoryNetwork network = new MemoryNetwork(new Random(seed));
         network.setFaults(faults);
         StreamOptions options = LossyTransfers.options(concurrency);
-        ReliableTransport serverTransport = local(network, "server", maxRetries);
-        ReliableTransport clientTransport = local(network, "client", maxRetries);
+        ReliableTransport serverTransport = local(network, "server", maxRetries, adjust);
+        ReliableTransport clientTransport = local(network, "client", maxRetries, adjust);
         LossyTransfers.Outcome outcome;
         long sendFailed = 0;
         try (StreamManager server = StreamManager.open(serverTransport, options);
@@ -96,8 +114,12 @@ class LossyLinkStressTest {
 
     /** As {@link #local(MemoryNetwork, String, int)}, with frames of at most {@code maxFrame} bytes. */
     static ReliableTransport local(MemoryNetwork network, String name, int maxRetries, int maxFrame) {
-        return ReliableTransport.builder(network.endpoint(name))
-                .maxFrame(maxFrame)
+        return local(network, name, maxRetries, builder -> builder.maxFrame(maxFrame));
+    }
+
+    /** As {@link #local(MemoryNetwork, String, int)}, with options adjusted by {@code adjust} before the local timers are set. */
+    static ReliableTransport local(MemoryNetwork network, String name, int maxRetries, UnaryOperator<ReliableTransportBuilder> adjust) {
+        return adjust.apply(ReliableTransport.builder(network.endpoint(name)))
                 .minRto(Duration.ofMillis(20))
                 .initialRto(Duration.ofMillis(100))
                 .maxRto(Duration.ofMillis(500))

@@ -35,8 +35,8 @@ class ReliableThroughputBenchmark {
         run("memory transport, no reliable layer", LinkFaults.NONE, false);
         run("reliable layer, 0% drop", LinkFaults.NONE, true);
         run("reliable layer, 1% drop", LinkFaults.NONE.withDropPercent(1), true);
-        run("reliable layer, frames of 4096 bytes, 0% drop", LinkFaults.NONE, true, ReliableTransportBuilder.I2P_MAX_FRAME);
-        run("reliable layer, frames of 4096 bytes, 1% drop", LinkFaults.NONE.withDropPercent(1), true, ReliableTransportBuilder.I2P_MAX_FRAME);
+        run("reliable layer, frames of " + ReliableTransportBuilder.I2P_MAX_FRAME + " bytes, 0% drop", LinkFaults.NONE, true, ReliableTransportBuilder.I2P_MAX_FRAME);
+        run("reliable layer, frames of " + ReliableTransportBuilder.I2P_MAX_FRAME + " bytes, 1% drop", LinkFaults.NONE.withDropPercent(1), true, ReliableTransportBuilder.I2P_MAX_FRAME);
     }
 
     private static void run(String name, LinkFaults faults, boolean reliable) throws Exception {
