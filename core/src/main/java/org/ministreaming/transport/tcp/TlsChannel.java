@@ -97,9 +97,10 @@ final class TlsChannel {
                 buffers.give(netIn);
                 netIn = null;
             }
-            // While its tasks run, the engine may already be closed by one that failed: that failure,
-            // thrown by the next unwrap or wrap, is the news, not the end of the input.
-            return !busy && produced == 0 && (inputEnded && !unwrapPending || engine.isInboundDone()) ? -1 : produced;
+            // While tasks handed off (before or by this unwrap) are not seen done, the engine may already
+            // be closed by one that failed: that failure, thrown by the next unwrap or wrap, is the news,
+            // not the end of the input.
+            return !tasksRunning && produced == 0 && (inputEnded && !unwrapPending || engine.isInboundDone()) ? -1 : produced;
         } catch (SSLException e) {
             alert();
             throw e;
