@@ -227,8 +227,11 @@ final class TlsChannel {
                     unwrapPending = netIn.hasRemaining(); // on after the engine's tasks, or its answer written
                     return produced;
                 }
-                if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
-                    return produced; // nothing more to do with what is here
+                if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
+                        && engine.getHandshakeStatus() == result.getHandshakeStatus()) {
+                    // Nothing more to do with what is here. (An engine that took nothing because it
+                    // had to write first, and has written now, takes the records that wait.)
+                    return produced;
                 }
             }
         } finally {
