@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
@@ -29,7 +30,7 @@ import org.ministreaming.transport.RecordingReceiver;
 
 /**
  * TLS links served by the link loop ({@link TlsChannel}) under concurrency and abuse: many TLS
- * links on one loop, many senders on one link, a close while senders write, a peer's key update
+ * links on one loop, many handshakes at once, many senders on one link, a close while senders write, a peer's key update
  * and close_notify, and peers that send garbage instead of TLS records, which lose their own link
  * and nothing else.
  */
@@ -88,6 +89,41 @@ class TlsLoopStressTest extends TcpFixture {
                 .filteredOn(name -> !name.contains("-handshakes-"))
                 .hasSize(2).anyMatch(name -> name.contains("-links-")).anyMatch(name -> name.contains("-accept-"));
         assertThat(ThreadLeaks.live(TCP_THREADS)).filteredOn(name -> name.contains("-handshakes-")).hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void manyHandshakesAtOnceEachFinishOrFailWithTheirOwnCause() throws Exception {
+        int dialers = 4;
+        int dialsEach = 40;
+        RecordingReceiver atServer = new RecordingReceiver();
+        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS).maxLinks(500).maxLinksPerAddress(500), atServer);
+        String pin = server.certificateFingerprint().orElseThrow();
+        Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (int d = 0; d < dialers; d++) {
+            running.add(Async.run(() -> {
+                for (int i = 0; i < dialsEach; i++) {
+                    boolean pinned = i % 2 == 0; // every other one with a wrong pin: its handshake fails on the client
+                    try (TcpTransport client = TcpTransport.tls().pin(pinned ? pin : "AB".repeat(32)).build()) {
+                        client.start(new RecordingReceiver());
+                        client.send(server.localDestination(), text("x"));
+                        outcomes.computeIfAbsent(pinned ? "pinned: sent" : "wrong pin: sent", k -> new AtomicInteger()).incrementAndGet();
+                    } catch (IOException e) {
+                        String cause = e.getCause() == null ? e.toString() : e.getCause().getClass().getSimpleName();
+                        outcomes.computeIfAbsent((pinned ? "pinned: " : "wrong pin: ") + cause, k -> new AtomicInteger()).incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (CompletableFuture<Void> dialer : running) {
+            dialer.get(Await.LIMIT.toSeconds() * 4, TimeUnit.SECONDS);
+        }
+
+        assertThat(outcomes).as("every handshake finished, or failed on the pin, at once; none waited out its deadline")
+                .containsOnlyKeys("pinned: sent", "wrong pin: SSLHandshakeException");
+        assertThat(outcomes.get("pinned: sent").get()).isEqualTo(dialers * dialsEach / 2);
+        assertThat(outcomes.get("wrong pin: SSLHandshakeException").get()).isEqualTo(dialers * dialsEach / 2);
     }
 
     @Test
