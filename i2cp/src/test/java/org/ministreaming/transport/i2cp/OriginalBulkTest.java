@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import net.i2p.crypto.SigType;
@@ -78,7 +79,7 @@ class OriginalBulkTest {
                 for (CompletableFuture<StreamCheck> download : received) {
                     try {
                         checks.add(download.get(240, TimeUnit.SECONDS));
-                    } catch (ExecutionException e) {
+                    } catch (ExecutionException | TimeoutException e) {
                         throw new AssertionError("a download failed; " + server.report(), e);
                     }
                 }
@@ -215,6 +216,7 @@ class OriginalBulkTest {
         private final Set<String> syns = ConcurrentHashMap.newKeySet();
         private final Set<String> repeated = ConcurrentHashMap.newKeySet();
         private final Set<String> droppedAcks = ConcurrentHashMap.newKeySet();
+        private final Set<String> droppedCloses = ConcurrentHashMap.newKeySet();
 
         OriginalServer(RawSession session, byte[] payload) {
             this.session = session;
@@ -229,7 +231,7 @@ class OriginalBulkTest {
         /** What the server saw, for a failure message. */
         String report() {
             return "the original server got SYNs for " + syns.size() + " client ids, " + repeated.size() + " of them more than once "
-                    + repeated + "; the router dropped its ACKs to " + droppedAcks;
+                    + repeated + "; the router dropped its ACKs to " + droppedAcks + " and its closes to " + droppedCloses;
         }
 
         /** The router's word on each connection's data messages, one entry per connection served. */
@@ -263,7 +265,11 @@ class OriginalBulkTest {
                     Thread sender = new Thread(() -> {
                         try {
                             sendAll(session, client, (byte) 0x50, clientId, payload, connection);
-                            session.send(client, OriginalPeerTest.concat(HEX.parseHex("52"), clientId), 0);
+                            session.sendReported(client, OriginalPeerTest.concat(HEX.parseHex("52"), clientId), 0, delivered -> {
+                                if (!delivered) {
+                                    droppedCloses.add(id);
+                                }
+                            });
                         } catch (Exception e) {
                             throw new IllegalStateException(e);
                         }
