@@ -303,14 +303,10 @@ final class Peer {
                 }
                 case START_PLAIN -> mode = Mode.PLAIN;
                 case START_RELIABLE -> {
-                    List<Outgoing> pending = send.takeUnacknowledged();
+                    List<Outgoing> pending = send.takeForPlainPeer();
                     mode = Mode.PLAIN;
                     for (Outgoing outgoing : pending) {
-                        // Opening messages went plain already, as probes: a plain peer would take a
-                        // second copy of a SYN as a second connection.
-                        if (!outgoing.opening()) {
-                            resend.accept(outgoing.message().duplicate());
-                        }
+                        resend.accept(outgoing.message().duplicate());
                     }
                     room.signalAll();
                 }

@@ -49,9 +49,20 @@ final class SendState {
         pacer = new Pacer(settings.pacing());
     }
 
-    /** Empties the window and returns what it held, in order; the round-trip estimate stays. */
-    List<Outgoing> takeUnacknowledged() {
-        List<Outgoing> pending = window.unacknowledged();
+    /**
+     * Empties the window and returns, in order, what must go again as plain messages to a peer
+     * that turned out plain: everything it held but the opening messages sent already, which went
+     * plain as probes (a plain peer would take a second copy of a SYN for a second connection).
+     * An opening message never sent (the pacer or the flight held it back) goes. The round-trip
+     * estimate stays.
+     */
+    List<Outgoing> takeForPlainPeer() {
+        List<Outgoing> pending = new ArrayList<>();
+        for (SendWindow.Entry<Outgoing> entry : window.unacknowledged()) {
+            if (!(entry.payload().opening() && entry.transmitted())) {
+                pending.add(entry.payload());
+            }
+        }
         window = newWindow();
         return pending;
     }

@@ -412,15 +412,15 @@ final class SendWindow<T> {
         return size() > 0;
     }
 
-    /** The payloads not yet acknowledged in any way, in order, queued ones included. */
-    List<T> unacknowledged() {
-        List<T> payloads = new ArrayList<>();
+    /** The messages not yet acknowledged in any way, in order, queued ones (never sent) included. */
+    List<Entry<T>> unacknowledged() {
+        List<Entry<T>> entries = new ArrayList<>();
         for (int seq = base; seq != next; seq++) {
             Entry<T> entry = ring[seq & mask];
             if (!entry.sacked) {
-                payloads.add(entry.payload);
+                entries.add(entry);
             }
         }
-        return payloads;
+        return entries;
     }
 }

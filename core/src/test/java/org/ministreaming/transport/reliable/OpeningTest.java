@@ -116,6 +116,27 @@ class OpeningTest extends ReliableFixture {
     }
 
     @Test
+    void openingMessagesThePacerHeldBackGoPlainOnceThePeerAnswersPlain() throws Exception {
+        RecordingReceiver originalHears = new RecordingReceiver();
+        MemoryTransport original = raw("original", originalHears);
+        // Pacing, and a flight of one frame: the second and third SYN are numbered but wait for
+        // room, as when many connections open towards a new peer at once.
+        ReliableTransport alice = reliable("alice", new RecordingReceiver(),
+                options -> options.pacing(true).maxInFlight(1).initialRto(Duration.ofSeconds(5)));
+        alice.open(original.localDestination(), text("A1 syn one"));
+        alice.open(original.localDestination(), text("A1 syn two"));
+        alice.open(original.localDestination(), text("A1 syn three"));
+        assertThat(text(Probe.decode(ByteBuffer.wrap(originalHears.next().bytes())).payload())).isEqualTo("A1 syn one");
+
+        original.send(alice.localDestination(), text("51 ack one"));
+
+        assertThat(originalHears.next().text()).as("never sent as a probe, so sent plain now").isEqualTo("A1 syn two");
+        assertThat(originalHears.next().text()).isEqualTo("A1 syn three");
+        alice.send(original.localDestination(), text("marker"));
+        assertThat(originalHears.next().text()).as("the first SYN not again").isEqualTo("marker");
+    }
+
+    @Test
     void aPeerOfOursTakesTheProbeAsTheFrameItStandsForAndAnswersInFrames() throws Exception {
         RecordingReceiver aliceHears = new RecordingReceiver();
         RecordingReceiver bobHears = new RecordingReceiver();

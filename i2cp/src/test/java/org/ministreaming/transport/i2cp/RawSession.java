@@ -3,12 +3,15 @@ package org.ministreaming.transport.i2cp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import net.i2p.client.I2PSession;
 import net.i2p.client.I2PSessionException;
 import net.i2p.client.I2PSessionMuxedListener;
+import net.i2p.client.SendMessageOptions;
 import net.i2p.client.impl.I2PClientImpl;
+import net.i2p.data.i2cp.MessageStatusMessage;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 
 /**
@@ -44,6 +47,30 @@ final class RawSession implements AutoCloseable {
 
     void send(net.i2p.data.Destination to, byte[] bytes, int protocol) throws I2PSessionException {
         session.sendMessage(to, bytes, 0, bytes.length, null, null, protocol, 0, 0);
+    }
+
+    /** What the router finally says of a message sent to a destination on the same router. */
+    interface LocalOutcome {
+        /** @param delivered whether the router handed the message to the recipient's session, or dropped it */
+        void settled(boolean delivered);
+    }
+
+    /**
+     * Sends {@code bytes} with I2CP protocol {@code protocol}, ports 0, and waits until the router
+     * has taken it, as {@link #send} does; {@code outcome} hears later whether the router handed it
+     * to the recipient's session on this router or dropped it (a router drops what does not fit in
+     * its queue to that session, and {@link #send} never tells).
+     */
+    void sendReported(net.i2p.data.Destination to, byte[] bytes, int protocol, LocalOutcome outcome)
+            throws I2PSessionException, InterruptedException {
+        CountDownLatch taken = new CountDownLatch(1);
+        session.sendMessage(to, bytes, 0, bytes.length, protocol, 0, 0, new SendMessageOptions(), (from, nonce, status) -> {
+            taken.countDown();
+            if (status == MessageStatusMessage.STATUS_SEND_SUCCESS_LOCAL || status == MessageStatusMessage.STATUS_SEND_FAILURE_LOCAL) {
+                outcome.settled(status == MessageStatusMessage.STATUS_SEND_SUCCESS_LOCAL);
+            }
+        });
+        assertThat(taken.await(60, TimeUnit.SECONDS)).as("the router took a message within 60 s").isTrue();
     }
 
     /** Sends {@code bytes} with I2CP protocol {@code protocol} and source port {@code fromPort}. */
