@@ -159,6 +159,25 @@ final class OutboundQueue {
         }
     }
 
+    /**
+     * Whether a sender's thread may write one message at once, bypassing the queue: the link is
+     * ready, not finishing or failed, nothing is queued in either lane and the writer holds no
+     * batch, so the message cannot overtake one put before it. If so, the queue counts that
+     * message as the batch being written, until {@link #written}.
+     */
+    boolean writeBypassing() {
+        lock.lock();
+        try {
+            if (failure != null || finishing || !ready || writing || !replies.isEmpty() || !messages.isEmpty()) {
+                return false;
+            }
+            writing = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the queue is finishing, empty and not failed: the link may end its stream now. */
     boolean finished() {
         lock.lock();
