@@ -35,7 +35,7 @@ import java.util.Optional;
  *       plain message there comes by {@link Receiver#onUnattributed}, and the layer above finds
  *       its sender from what it sent itself and from the SYN payloads the transport
  *       {@linkplain #senderOfSyn resolves}.</li>
- *   <li>{@link #send} and {@link #reply} may be called by many threads at once.
+ *   <li>{@link #send}, {@link #sendLent} and {@link #reply} may be called by many threads at once.
  *       {@link #close} stops every thread the transport started before it returns.</li>
  * </ul>
  */

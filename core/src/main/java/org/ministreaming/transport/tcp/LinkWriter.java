@@ -119,12 +119,13 @@ final class LinkWriter {
     /**
      * Writes one message from the sender's thread, its payload straight from {@code source} into
      * a pooled direct buffer and on to the socket, without queueing it, when the link can take it
-     * at once: a started plain link that nobody else is writing, with nothing pending from a full
-     * socket and nothing queued ({@link OutboundQueue#writeBypassing}), so that it cannot overtake
-     * a message sent before it. What the socket does not take stays in that buffer for the loop,
-     * as the rest of a batch does. {@code source} is not read after this returns. A failure to
-     * write fails the link, as the loop's would: the message is then lost with the link, like a
-     * queued one.
+     * at once: a started plain link that nobody else is writing, with nothing queued
+     * ({@link OutboundQueue#writeBypassing}), so that it cannot overtake a message sent before
+     * it. What the socket does not take stays in that buffer for the loop, as the rest of a batch
+     * does; while it is there, a message that finds the queue empty is framed after it if the
+     * buffer has room ({@link #appended}), and goes to the queue if not. {@code source} is not
+     * read after this returns. A failure to write fails the link, as the loop's would: the
+     * message is then lost with the link, like a queued one.
      *
      * @return whether the message was taken; if not (or if it does not fit a frame), nothing was
      *     written and the caller queues it
@@ -134,7 +135,13 @@ final class LinkWriter {
             return false;
         }
         try {
-            if (pending != null || link.failure() != null || !queue.writeBypassing()) {
+            if (link.failure() != null) {
+                return false;
+            }
+            if (pending != null) {
+                return pendingPooled && queue.bypassable() && appended(header, source, offset, length);
+            }
+            if (!queue.writeBypassing()) {
                 return false;
             }
             ByteBuffer buffer = buffers.take();
@@ -158,6 +165,31 @@ final class LinkWriter {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Puts one frame after the pending bytes, if their buffer has room for it, and writes what
+     * the socket takes; the loop, asked when the bytes were left pending, writes the rest. With
+     * lock held, nothing queued.
+     *
+     * @return whether the frame had room
+     */
+    private boolean appended(ByteBuffer header, byte[] source, int offset, int length) throws IOException {
+        int start = pending.position();
+        int end = pending.limit();
+        if (pending.capacity() - end < Frames.LENGTH_BYTES + header.remaining() + length) {
+            return false;
+        }
+        pending.limit(pending.capacity()).position(end);
+        Frames.put(pending, header, source, offset, length);
+        pending.flip().position(start);
+        channel.write(pending);
+        if (!pending.hasRemaining()) {
+            buffers.give(pending);
+            pending = null;
+            queue.written();
+        }
+        return true;
     }
 
     /**

@@ -178,6 +178,19 @@ final class OutboundQueue {
         }
     }
 
+    /**
+     * Whether a sender's thread may add one message behind the frames the writer holds already,
+     * bypassing the queue: it is not finishing or failed, and nothing is queued in either lane.
+     */
+    boolean bypassable() {
+        lock.lock();
+        try {
+            return failure == null && !finishing && replies.isEmpty() && messages.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the queue is finishing, empty and not failed: the link may end its stream now. */
     boolean finished() {
         lock.lock();
