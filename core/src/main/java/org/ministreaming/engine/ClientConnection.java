@@ -10,6 +10,7 @@ import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
+import org.ministreaming.wire.MessageType;
 
 /**
  * A connection this side opened: SYN out, then ACK or refusal. Thread-safe, see {@link Connection}.
@@ -145,6 +146,11 @@ public final class ClientConnection extends Connection {
             state = ClientState.CLOSED;
         }
         return peerKnows;
+    }
+
+    @Override
+    Message dataMessage(byte[] source, int offset, int length) {
+        return Message.of(MessageType.CLIENT_DATA, serverId, source, offset, length);
     }
 
     @Override

@@ -173,7 +173,6 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     /**
      * Sends bytes now, as messages of at most {@value #MAX_DATA_PER_MESSAGE} data bytes. With the
      * credit extension, waits while the peer has granted no credit, up to the write timeout.
-     * {@code source} is read only during the call: the caller may reuse it once this returns.
      *
      * @throws SocketException if this side closed the connection
      * @throws java.net.SocketTimeoutException if no credit came within the write timeout; the
@@ -190,8 +189,9 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         try {
             do {
                 int n = reserve(Math.min(length, MAX_DATA_PER_MESSAGE));
+                Message data = dataMessage(source, offset, n);
                 try {
-                    engine.sendData(this, source, offset, n);
+                    engine.send(peer, data);
                 } catch (IOException e) {
                     IOException sending = new IOException("sending to " + peer + " failed: " + e.getMessage(), e);
                     fail(sending, false);
@@ -435,6 +435,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
 
     /** Moves to the final state, with {@code lock} held; returns whether the peer still counts the connection open. */
     abstract boolean moveToClosed();
+
+    abstract Message dataMessage(byte[] source, int offset, int length);
 
     abstract Message closeMessage();
 

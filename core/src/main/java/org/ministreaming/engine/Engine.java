@@ -113,7 +113,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
         this.dispatcher = new Dispatcher(this, settings, counters, admission);
         this.sessions = new PeerSessions(transport, settings, timer);
-        this.sendPath = new SendPath(transport, counters, this::notify, listener != MessageListener.NONE);
+        this.sendPath = new SendPath(transport, counters, this::notify);
     }
 
     /**
@@ -190,7 +190,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     public synchronized Acceptor acceptor() throws SocketException {
         checkOpen();
         if (acceptor == null || acceptor.isClosed()) {
-            acceptor = new Acceptor(this, settings.acceptBacklog(), settings.acceptTimeoutNanos());
+            acceptor = new Acceptor(this, settings.acceptBacklog(), acceptTimeoutNanos());
         }
         return acceptor;
     }
@@ -267,8 +267,14 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     /** A connection entered {@code backlog}: starts the timer that refuses those nobody accepts in time, unless it runs. */
     void startAcceptTimer(Acceptor backlog) {
         if (backlog.armTimer()) {
-            scheduleAcceptCheck(backlog, settings.acceptTimeoutNanos());
+            scheduleAcceptCheck(backlog, acceptTimeoutNanos());
         }
+    }
+
+    /** The accept timeout in nanoseconds, at most about 73 years, so that due times never overflow. */
+    private long acceptTimeoutNanos() {
+        Duration timeout = settings.acceptTimeout();
+        return timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos();
     }
 
     private void scheduleAcceptCheck(Acceptor backlog, long delayNanos) {
@@ -369,11 +375,6 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     /** Sends a message that may block for backpressure, and may fail ({@link SendPath#send}). */
     void send(Destination to, Packet packet) throws IOException {
         sendPath.send(to, packet, false);
-    }
-
-    /** Sends a connection's data from the caller's array, read only during the call ({@link SendPath#sendData}). */
-    void sendData(Connection connection, byte[] source, int offset, int length) throws IOException {
-        sendPath.sendData(connection, source, offset, length);
     }
 
     /** The reply path, which never blocks and never throws: {@link SendPath#reply}. */

@@ -5,11 +5,9 @@ import java.lang.System.Logger.Level;
 import java.util.function.Consumer;
 import org.ministreaming.Counter;
 import org.ministreaming.MessageListener;
-import org.ministreaming.Role;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.wire.Message;
-import org.ministreaming.wire.MessageType;
 import org.ministreaming.wire.Packet;
 
 /**
@@ -28,14 +26,11 @@ final class SendPath {
     private final Transport transport;
     private final Counters counters;
     private final Consumer<Consumer<MessageListener>> notifier;
-    /** Whether a message listener sees what is sent: then data goes as a message, which it sees. */
-    private final boolean listened;
 
-    SendPath(Transport transport, Counters counters, Consumer<Consumer<MessageListener>> notifier, boolean listened) {
+    SendPath(Transport transport, Counters counters, Consumer<Consumer<MessageListener>> notifier) {
         this.transport = transport;
         this.counters = counters;
         this.notifier = notifier;
-        this.listened = listened;
     }
 
     /**
@@ -52,25 +47,6 @@ final class SendPath {
         } else {
             transport.send(to, packet.encoded());
         }
-        counters.increment(Counter.MESSAGES_SENT);
-    }
-
-    /**
-     * Sends one data message of {@code connection} with {@code length} bytes of the caller's
-     * array, which the transport reads only during the call ({@link Transport#sendLent}): the
-     * engine makes no message of its own, and the transport copies the bytes once, where it
-     * writes them. With a message listener the message is made first, as by {@link #send}, so
-     * that the listener sees what was sent. May block for backpressure.
-     *
-     * @throws IOException if the transport failed to send it
-     */
-    void sendData(Connection connection, byte[] source, int offset, int length) throws IOException {
-        MessageType type = connection.role() == Role.CLIENT ? MessageType.CLIENT_DATA : MessageType.SERVER_DATA;
-        if (listened) {
-            send(connection.peer(), Message.of(type, connection.remoteId(), source, offset, length), false);
-            return;
-        }
-        transport.sendLent(connection.peer(), Message.header(type, connection.remoteId()), source, offset, length);
         counters.increment(Counter.MESSAGES_SENT);
     }
 

@@ -4,6 +4,7 @@ import org.ministreaming.Role;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
+import org.ministreaming.wire.MessageType;
 
 /**
  * A connection a peer opened to this side: SYN in, backlog, accept, ACK. Thread-safe, see
@@ -109,6 +110,11 @@ public final class ServerConnection extends Connection {
         boolean peerKnows = state != ServerState.CLOSED;
         state = ServerState.CLOSED;
         return peerKnows;
+    }
+
+    @Override
+    Message dataMessage(byte[] source, int offset, int length) {
+        return Message.of(MessageType.SERVER_DATA, clientId, source, offset, length);
     }
 
     @Override

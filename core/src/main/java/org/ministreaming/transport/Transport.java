@@ -2,7 +2,6 @@ package org.ministreaming.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -35,7 +34,7 @@ import java.util.Optional;
  *       plain message there comes by {@link Receiver#onUnattributed}, and the layer above finds
  *       its sender from what it sent itself and from the SYN payloads the transport
  *       {@linkplain #senderOfSyn resolves}.</li>
- *   <li>{@link #send}, {@link #sendLent} and {@link #reply} may be called by many threads at once.
+ *   <li>{@link #send} and {@link #reply} may be called by many threads at once.
  *       {@link #close} stops every thread the transport started before it returns.</li>
  * </ul>
  */
@@ -122,37 +121,6 @@ public interface Transport extends AutoCloseable {
         ByteBuffer message = ByteBuffer.allocate(header.remaining() + payload.remaining());
         message.put(header.duplicate()).put(payload.duplicate());
         send(to, message.flip().asReadOnlyBuffer());
-    }
-
-    /**
-     * Sends one message made of {@code header} and {@code length} bytes of {@code source} from
-     * {@code offset}, whose payload the caller only lends for the call: it may change those bytes
-     * as soon as this returns, so the transport reads them before it returns and keeps no
-     * reference to {@code source}. Otherwise the same promises as
-     * {@link #send(Destination, ByteBuffer, ByteBuffer)}: the header is read-only, never changes
-     * and may be kept; the order of messages for one peer is kept; the call may block for
-     * backpressure. This is the engine's way to send an application's data: a transport that can
-     * write a message at once copies the bytes straight to where it writes them (the TCP
-     * transport into its link's write buffer, from the sender's thread), so that they are copied
-     * once in Java instead of twice. By default they are copied, with the header, into one new
-     * buffer, which goes to {@link #send(Destination, ByteBuffer)}. Thread-safe, as {@code send}.
-     *
-     * @param to the peer
-     * @param header the first bytes of the message, read-only and never changed
-     * @param source where the payload's bytes are, read only during the call
-     * @param offset the first payload byte in {@code source}
-     * @param length the number of payload bytes
-     * @throws IOException if the peer is unreachable or the transport is closed
-     * @throws IndexOutOfBoundsException if the range is outside {@code source}
-     */
-    default void sendLent(Destination to, ByteBuffer header, byte[] source, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, source.length);
-        int headerLength = header.remaining();
-        byte[] message = new byte[headerLength + length];
-        // The copy comes straight after the allocation, so that the JIT need not zero the bytes it fills.
-        System.arraycopy(source, offset, message, headerLength, length);
-        header.get(header.position(), message, 0, headerLength);
-        send(to, ByteBuffer.wrap(message).asReadOnlyBuffer());
     }
 
     /**

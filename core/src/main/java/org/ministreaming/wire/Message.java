@@ -69,27 +69,6 @@ public final class Message extends Packet {
         return new Message(encoded, type, id);
     }
 
-    /**
-     * The {@value #HEADER_LENGTH}-byte header of a message of {@code type} for {@code id}, for a
-     * payload that is sent apart from it ({@link org.ministreaming.transport.Transport#sendLent}).
-     * The header is not checked against a payload: the caller sends a payload the type allows.
-     *
-     * @param type the type, not {@link MessageType#CHAFF}
-     * @param id the connection id the type calls for
-     * @return a read-only buffer of the header
-     * @throws IllegalArgumentException if the type is chaff
-     */
-    public static ByteBuffer header(MessageType type, ConnectionId id) {
-        Objects.requireNonNull(id, "id");
-        if (type == MessageType.CHAFF) {
-            throw new IllegalArgumentException("chaff has no connection id; use Chaff.of");
-        }
-        byte[] header = new byte[HEADER_LENGTH];
-        header[0] = (byte) type.code();
-        id.writeTo(header, 1);
-        return readOnly(header);
-    }
-
     /** {@code A1 | clientId | destination}: the client asks for a connection. */
     public static Message syn(ConnectionId clientId, byte[] clientDestination) {
         return of(MessageType.SYN, clientId, clientDestination);

@@ -142,13 +142,6 @@ final class ChannelLink extends Link {
         }
     }
 
-    /** Plain links only, when nobody else writes: {@link LinkWriter#writeNow}. */
-    @Override
-    boolean writeNow(ByteBuffer header, byte[] source, int offset, int length) {
-        sending();
-        return writer.writeNow(header, source, offset, length);
-    }
-
     /**
      * Writes what is queued until the socket takes no more; fails the link if writing fails. Then
      * reads TLS records that waited for the engine's tasks or for room for its answer. Loop only.

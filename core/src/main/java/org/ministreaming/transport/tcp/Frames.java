@@ -9,10 +9,8 @@ import java.util.Arrays;
  * that many bytes. The first frame each side sends is the hello, {@code MINISTREAMING/1 }
  * followed by the sender's destination or {@code -}; every later frame is one message.
  *
- * <p>A link's writer lays frames out with {@link #put(ByteBuffer, ByteBuffer, ByteBuffer)} in a
- * buffer, several to a socket write, or one straight from a sender's array
- * ({@link #put(ByteBuffer, ByteBuffer, byte[], int, int)}); its reader takes them apart in its
- * read buffer with {@link #next}.
+ * <p>A link's writer lays frames out with {@link #put} in a buffer, several to a socket write;
+ * its reader takes them apart in its read buffer with {@link #next}.
  *
  * <p>Stateless; thread-safe.
  */
@@ -94,21 +92,6 @@ final class Frames {
         target.position(target.position() + first);
         target.put(target.position(), payload, payload.position(), second);
         target.position(target.position() + second);
-    }
-
-    /**
-     * Puts one frame into {@code target} at its position, which it moves past the frame: the
-     * 4-byte length, then the bytes of {@code header} (its position is not moved) and
-     * {@code length} bytes of {@code source} from {@code offset}.
-     *
-     * @throws IndexOutOfBoundsException if the frame does not fit
-     */
-    static void put(ByteBuffer target, ByteBuffer header, byte[] source, int offset, int length) {
-        int first = header.remaining();
-        target.putInt(first + length);
-        target.put(target.position(), header, header.position(), first);
-        target.position(target.position() + first);
-        target.put(source, offset, length);
     }
 
     /**

@@ -141,28 +141,14 @@ abstract class Link {
      * @throws IOException if the link failed or the transport is closing
      */
     boolean send(Outbound message) throws IOException {
-        sending();
+        sent = true;
+        lastSendNanos = System.nanoTime();
         if (!queue.put(message)) {
             return false;
         }
         queued();
         transport.queuedOnLink();
         return true;
-    }
-
-    /**
-     * Writes one data message from the sender's thread at once, without queueing it, if the link
-     * can take it now; {@code source} is read only during the call.
-     *
-     * @return whether the link took the message; if not, nothing was written and the caller
-     *     sends it by {@link #send}
-     */
-    abstract boolean writeNow(ByteBuffer header, byte[] source, int offset, int length);
-
-    /** This side sends a message over the link now. */
-    final void sending() {
-        sent = true;
-        lastSendNanos = System.nanoTime();
     }
 
     /**
@@ -173,7 +159,8 @@ abstract class Link {
      * @return whether the reply was queued
      */
     boolean reply(Outbound message) {
-        sending();
+        sent = true;
+        lastSendNanos = System.nanoTime();
         OutboundQueue.Offer offer = queue.offerReply(message);
         if (offer == OutboundQueue.Offer.FULL) {
             fail(new BadPeerException(peer + " does not read its link: " + queue.queuedBytes()

@@ -17,9 +17,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * into a pooled direct buffer and writes it to the channel, until the queue is empty or the
  * socket takes no more. In that case the rest waits in the buffer ({@code pending}), the loop
  * watches for room ({@code OP_WRITE}), and senders of data wait for room in the queue as before.
- * A sender of data whose message finds the link idle (nobody writing, nothing pending or queued)
- * does not queue it at all: it frames it straight from its own array into a pooled buffer and
- * writes that ({@link #writeNow}), so the application's bytes are copied once before the socket.
  *
  * <p>Thread-safe: {@code pending}, {@code pendingPooled} and {@code outputShut} are used under
  * {@code lock} only; {@link #start} sets them before the link is handed to the loop.
@@ -114,82 +111,6 @@ final class LinkWriter {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Writes one message from the sender's thread, its payload straight from {@code source} into
-     * a pooled direct buffer and on to the socket, without queueing it, when the link can take it
-     * at once: a started plain link that nobody else is writing, with nothing queued
-     * ({@link OutboundQueue#writeBypassing}), so that it cannot overtake a message sent before
-     * it. What the socket does not take stays in that buffer for the loop, as the rest of a batch
-     * does; while it is there, a message that finds the queue empty is framed after it if the
-     * buffer has room ({@link #appended}), and goes to the queue if not. {@code source} is not
-     * read after this returns. A failure to write fails the link, as the loop's would: the
-     * message is then lost with the link, like a queued one.
-     *
-     * @return whether the message was taken; if not (or if it does not fit a frame), nothing was
-     *     written and the caller queues it
-     */
-    boolean writeNow(ByteBuffer header, byte[] source, int offset, int length) {
-        if (!direct || !Frames.fits(header.remaining() + length) || !lock.tryLock()) {
-            return false;
-        }
-        try {
-            if (link.failure() != null) {
-                return false;
-            }
-            if (pending != null) {
-                return pendingPooled && queue.bypassable() && appended(header, source, offset, length);
-            }
-            if (!queue.writeBypassing()) {
-                return false;
-            }
-            ByteBuffer buffer = buffers.take();
-            Frames.put(buffer, header, source, offset, length);
-            channel.write(buffer.flip());
-            if (buffer.hasRemaining()) {
-                pending = buffer;
-                pendingPooled = true;
-                askLoop();
-            } else {
-                buffers.give(buffer);
-                queue.written();
-            }
-            return true;
-        } catch (IOException e) {
-            link.fail(e);
-            return true;
-        } catch (RuntimeException | Error e) {
-            link.fail(new IOException("writing failed: " + e, e));
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Puts one frame after the pending bytes, if their buffer has room for it, and writes what
-     * the socket takes; the loop, asked when the bytes were left pending, writes the rest. With
-     * lock held, nothing queued.
-     *
-     * @return whether the frame had room
-     */
-    private boolean appended(ByteBuffer header, byte[] source, int offset, int length) throws IOException {
-        int start = pending.position();
-        int end = pending.limit();
-        if (pending.capacity() - end < Frames.LENGTH_BYTES + header.remaining() + length) {
-            return false;
-        }
-        pending.limit(pending.capacity()).position(end);
-        Frames.put(pending, header, source, offset, length);
-        pending.flip().position(start);
-        channel.write(pending);
-        if (!pending.hasRemaining()) {
-            buffers.give(pending);
-            pending = null;
-            queue.written();
-        }
-        return true;
     }
 
     /**

@@ -159,38 +159,6 @@ final class OutboundQueue {
         }
     }
 
-    /**
-     * Whether a sender's thread may write one message at once, bypassing the queue: the link is
-     * ready, not finishing or failed, nothing is queued in either lane and the writer holds no
-     * batch, so the message cannot overtake one put before it. If so, the queue counts that
-     * message as the batch being written, until {@link #written}.
-     */
-    boolean writeBypassing() {
-        lock.lock();
-        try {
-            if (failure != null || finishing || !ready || writing || !replies.isEmpty() || !messages.isEmpty()) {
-                return false;
-            }
-            writing = true;
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Whether a sender's thread may add one message behind the frames the writer holds already,
-     * bypassing the queue: it is not finishing or failed, and nothing is queued in either lane.
-     */
-    boolean bypassable() {
-        lock.lock();
-        try {
-            return failure == null && !finishing && replies.isEmpty() && messages.isEmpty();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Whether the queue is finishing, empty and not failed: the link may end its stream now. */
     boolean finished() {
         lock.lock();

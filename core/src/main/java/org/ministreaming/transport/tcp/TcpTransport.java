@@ -242,19 +242,6 @@ public final class TcpTransport implements Transport {
     }
 
     /**
-     * Sends one message whose payload is lent for the call: written from {@code source} by the
-     * sender's thread when the link is idle ({@link LinkWriter#writeNow}), else copied and queued.
-     */
-    @Override
-    public void sendLent(Destination to, ByteBuffer header, byte[] source, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, source.length);
-        Link link = links.get(to);
-        if (link == null || closed || !link.writeNow(header, source, offset, length)) {
-            Transport.super.sendLent(to, header, source, offset, length);
-        }
-    }
-
-    /**
      * Queues one control message on the link to {@code to}, ahead of its queued data, without
      * waiting and without dialling. Returns {@code false} if there is no link to {@code to}, the
      * message does not fit a frame, the transport is closed, or the link's reply lane is full

@@ -20,20 +20,6 @@ class DirectWriteStressTest extends TcpFixture {
 
     @RepeatedTest(3)
     void sendersThreadsAndTheLoopWriteOneLinkWithoutLosingOrMixingAnything() throws Exception {
-        sendersAndTheLoop(false);
-    }
-
-    /**
-     * The same with lent payloads ({@link TcpTransport#sendLent}), which the senders' threads
-     * frame straight from their arrays when the link is idle and copy into the queue when it is
-     * not, each sender overwriting its array as soon as each call returns.
-     */
-    @RepeatedTest(3)
-    void sendersLendingTheirArraysAndTheLoopWriteOneLinkWithoutLosingOrMixingAnything() throws Exception {
-        sendersAndTheLoop(true);
-    }
-
-    private void sendersAndTheLoop(boolean lent) throws Exception {
         // Every sender's message, then one loop answer per echo.
         LabelledMessages heard = new LabelledMessages(2 * SENDERS * EACH);
         TcpTransport[] server = new TcpTransport[1];
@@ -63,11 +49,7 @@ class DirectWriteStressTest extends TcpFixture {
             public void onPeerLost(Destination peer, IOException cause) {
             }
         });
-        if (lent) {
-            LabelledMessages.sendLentFromThreads(client[0], server[0].localDestination(), SENDERS, EACH);
-        } else {
-            LabelledMessages.sendFromThreads(client[0], server[0].localDestination(), SENDERS, EACH, 0);
-        }
+        LabelledMessages.sendFromThreads(client[0], server[0].localDestination(), SENDERS, EACH, 0);
 
         heard.assertAllArrivedWhole(WAIT_SECONDS);
         for (int s = 0; s < SENDERS; s++) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,12 +21,9 @@ import org.ministreaming.transport.Destination;
  * Messages labelled {@code name:index} in their first 16 bytes, with a body that shows whether
  * they arrived whole, and a record of those that arrived: for the stress tests in which many
  * threads write one link ({@link LinkLoopStressTest}, {@link TlsLoopStressTest},
- * {@link DirectWriteStressTest}), and sent from arrays their senders lend only for each call.
+ * {@link DirectWriteStressTest}).
  */
 final class LabelledMessages {
-
-    /** Where a lent body starts in its sender's array ({@link #sendLentFromThreads}). */
-    private static final int LENT_OFFSET = 5;
 
     private final Map<String, List<Integer>> heard = new ConcurrentHashMap<>();
     private final AtomicInteger corrupt = new AtomicInteger();
@@ -89,34 +85,6 @@ final class LabelledMessages {
             work.add(Async.run(() -> {
                 for (int i = first; i < each + first; i++) {
                     client.send(to, message(name, i, 64 + (i * 7919) % (60 * 1024)));
-                }
-                return null;
-            }));
-        }
-        for (CompletableFuture<Void> done : work) {
-            assertThat(done).succeedsWithin(Await.LIMIT);
-        }
-    }
-
-    /**
-     * As {@link #sendFromThreads} (numbered from 0), but each sender lends its messages by
-     * {@link TcpTransport#sendLent}: the label as the header, the body from one array of the
-     * sender's own, at an offset, which it overwrites with other bytes as soon as each call
-     * returns, as an application may. A transport that read the array later, or kept it, would
-     * deliver those bytes instead.
-     */
-    static void sendLentFromThreads(TcpTransport client, Destination to, int senders, int each) {
-        List<CompletableFuture<Void>> work = new ArrayList<>();
-        for (int s = 0; s < senders; s++) {
-            String name = "s" + s;
-            work.add(Async.run(() -> {
-                byte[] array = new byte[LENT_OFFSET + 60 * 1024];
-                for (int i = 0; i < each; i++) {
-                    ByteBuffer message = message(name, i, 64 + (i * 7919) % (60 * 1024));
-                    int body = message.remaining() - 16;
-                    message.get(16, array, LENT_OFFSET, body);
-                    client.sendLent(to, message.slice(0, 16), array, LENT_OFFSET, body);
-                    Arrays.fill(array, (byte) 0x5A);
                 }
                 return null;
             }));
