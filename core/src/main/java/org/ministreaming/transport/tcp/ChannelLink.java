@@ -89,7 +89,7 @@ final class ChannelLink extends Link {
             secure = new TlsChannel(channel, tls.server(), buffers, loop.handshakes(), this::queued);
         }
         deadlines = transport.settings().deadlines(this::hasSent);
-        writer.start(transport.settings().hello(), secure);
+        writer.start(transport.settings().hello());
         started = true;
         if (failure() != null) {
             // Failed meanwhile, and stopped() may not have seen it started: the caller cleans up.
@@ -151,6 +151,11 @@ final class ChannelLink extends Link {
         if (!reading && secure != null && failure() == null && secure.readAgain()) {
             readable();
         }
+    }
+
+    /** TLS over the channel, or {@code null} for a plain link (or one not yet connected). */
+    TlsChannel tls() {
+        return secure;
     }
 
     /** The socket has no room for what is left: the loop watches for room. Loop only. */

@@ -19,7 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * watches for room ({@code OP_WRITE}), and senders of data wait for room in the queue as before.
  *
  * <p>Thread-safe: {@code pending}, {@code pendingPooled} and {@code outputShut} are used under
- * {@code lock} only; {@link #start} sets them before the link is handed to the loop.
+ * {@code lock} only; {@link #start} sets them before the link is handed to the loop. Whether the
+ * link speaks TLS it asks the link at each write ({@link ChannelLink#tls}): a dialled link knows
+ * only once it is connected, and a write before that must not take it for a plain one.
  */
 final class LinkWriter {
 
@@ -37,8 +39,6 @@ final class LinkWriter {
     private final ReentrantLock lock = new ReentrantLock();
     /** Whether senders' threads may write: a started plain link. */
     private volatile boolean direct;
-    /** TLS over the channel, or {@code null} for a plain link; set by {@link #start}. */
-    private TlsChannel secure;
     /** Frames taken from the queue and not yet written, or {@code null}. */
     private ByteBuffer pending;
     /** Whether {@link #pending} came from {@link #buffers}. */
@@ -55,16 +55,13 @@ final class LinkWriter {
 
     /**
      * Puts this side's hello first in line and lets senders' threads write a plain link. Called
-     * once, before the link is handed to the loop.
-     *
-     * @param secure TLS over the channel, or {@code null}
+     * once, before the link is handed to the loop, once the link knows whether it speaks TLS.
      */
-    void start(byte[] hello, TlsChannel secure) {
-        this.secure = secure;
+    void start(byte[] hello) {
         pending = ByteBuffer.allocate(Frames.LENGTH_BYTES + hello.length);
         Frames.put(pending, ByteBuffer.wrap(hello), Frames.EMPTY);
         pending.flip();
-        direct = secure == null;
+        direct = link.tls() == null;
     }
 
     /** Asks the loop to write, once until it begins. */
@@ -138,6 +135,7 @@ final class LinkWriter {
      * finished empty.
      */
     private void write() throws IOException {
+        TlsChannel secure = link.tls();
         if (secure != null && !secure.writePending()) {
             link.watchForRoom();
             return;
