@@ -8,11 +8,8 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -20,15 +17,8 @@ import org.ministreaming.transport.Destination;
  * transport's {@link LinkLoop}, plain or through TLS ({@link TlsChannel}, which the loop drives
  * too: the handshake, then records instead of raw bytes, in the same reads and writes as below).
  *
- * <p><b>Writing.</b> One writer at a time, under {@code writeLock}. A thread that queued a
- * message (a sender, a reply from a reader) on a plain link writes the queue itself when nobody
- * else is writing, the hello has gone and nothing is left over from a full socket, so the loop
- * need not be woken (a TLS link is written by the loop alone);
- * otherwise, or when the socket took only part, it wakes the loop, once until it begins writing.
- * A reply the loop itself provokes is written at once. The writer takes the queued frames, the
- * replies first, into a pooled direct buffer and writes it to the channel, until the queue is
- * empty or the socket takes no more. In that case the rest waits in the buffer, the loop watches
- * for room ({@code OP_WRITE}), and senders of data wait for room in the queue as before.
+ * <p><b>Writing.</b> One writer at a time: a sender's thread when nobody else writes a plain
+ * link, else the loop ({@link LinkWriter}).
  *
  * <p><b>Reading.</b> The loop reads, when the socket is readable, at most one buffer's worth into
  * a pooled direct buffer, which the link keeps only while a frame is incomplete, and hands each
@@ -36,34 +26,22 @@ import org.ministreaming.transport.Destination;
  * is slow so slows the reading of its links: nothing is buffered beyond one read.
  *
  * <p>Thread-safe, as {@link Link}. The fields below "loop only" are used by the loop's thread
- * alone, except {@code pending} and {@code pendingPooled}, which a plain link's direct writer
- * also uses under {@code writeLock}.
+ * alone.
  */
 final class ChannelLink extends Link {
-
-    /** Buffers one link writes at most before the loop serves other links. */
-    private static final int BUFFERS_PER_TURN = 4;
 
     private final SocketChannel channel;
     private final LinkLoop loop;
     private final DirectBuffers buffers;
-    /** Whether the loop was asked to write and has not begun yet. */
-    private final AtomicBoolean flushWanted = new AtomicBoolean();
-    /** Held by whoever writes the channel: the loop, or a sender's thread ({@link #writtenDirectly}). */
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final LinkWriter writer;
     private volatile boolean started;
     /** Counted down once a dialled TLS link's handshake is done, or the link failed. */
     private final CountDownLatch secured = new CountDownLatch(1);
     /** Whether a TLS link's handshake is done. */
     private volatile boolean handshook;
-    // loop only (pending and secure are set before the link is handed to the loop)
+    // loop only (secure is set before the link is handed to the loop)
     /** TLS over the channel, or {@code null} for a plain link. */
     private TlsChannel secure;
-    /** Frames taken from the queue and not yet written, or {@code null}. */
-    private ByteBuffer pending;
-    /** Whether {@link #pending} came from {@link #buffers}. */
-    private boolean pendingPooled;
-    private boolean outputShut;
     private SelectionKey key;
     private ReadDeadlines deadlines;
     private ByteBuffer in;
@@ -75,6 +53,7 @@ final class ChannelLink extends Link {
         this.channel = channel;
         this.loop = transport.loop();
         this.buffers = loop.buffers();
+        this.writer = new LinkWriter(this, channel, loop, queue);
     }
 
     /** A link this endpoint will dial to {@code peer}; senders that may block wait until {@link #start}. */
@@ -110,10 +89,7 @@ final class ChannelLink extends Link {
             secure = new TlsChannel(channel, tls.server(), buffers, loop.handshakes(), this::queued);
         }
         deadlines = transport.settings().deadlines(this::hasSent);
-        byte[] hello = transport.settings().hello();
-        pending = ByteBuffer.allocate(Frames.LENGTH_BYTES + hello.length);
-        Frames.put(pending, ByteBuffer.wrap(hello), Frames.EMPTY);
-        pending.flip();
+        writer.start(transport.settings().hello());
         started = true;
         if (failure() != null) {
             // Failed meanwhile, and stopped() may not have seen it started: the caller cleans up.
@@ -154,145 +130,36 @@ final class ChannelLink extends Link {
 
     /**
      * Something was queued, or the queue finished: written at once if this is the loop's thread
-     * or nobody else writes a plain link ({@link #writtenDirectly}), else by the loop as soon as it wakes up.
-     * The loop is asked once until it begins writing.
+     * or nobody else writes a plain link ({@link LinkWriter#writeQueued}), else by the loop as soon
+     * as it wakes up. The loop is asked once until it begins writing.
      */
     @Override
     void queued() {
         if (loop.inLoop()) {
             flush();
-        } else if (!writtenDirectly() && flushWanted.compareAndSet(false, true)) {
-            loop.wantFlush(this);
-        }
-    }
-
-    /**
-     * A sender's thread writes what is queued itself, when nobody else is writing, the hello has
-     * gone and the socket takes it all: no hand-off to the loop. Plain links only: a TLS link
-     * writes through its engine, which the loop drives.
-     *
-     * @return whether nothing is left for the loop to do
-     */
-    private boolean writtenDirectly() {
-        if (!started || secure != null || !writeLock.tryLock()) {
-            return false;
-        }
-        try {
-            if (pending != null) {
-                return false;
-            }
-            List<Outbound> batch;
-            while (failure() == null && (batch = queue.poll(buffers.size())) != null) {
-                ByteBuffer buffer = framed(batch);
-                channel.write(buffer);
-                if (buffer.hasRemaining()) {
-                    pending = buffer;
-                    pendingPooled = true;
-                    return false;
-                }
-                buffers.give(buffer);
-                queue.written();
-            }
-            return !queue.finished();
-        } catch (IOException e) {
-            fail(e);
-            return true;
-        } catch (RuntimeException | Error e) {
-            fail(new IOException("writing failed: " + e, e));
-            return true;
-        } finally {
-            writeLock.unlock();
+        } else if (!writer.writeQueued()) {
+            writer.askLoop();
         }
     }
 
     /**
      * Writes what is queued until the socket takes no more; fails the link if writing fails. Then
-     * reads TLS records that waited for the engine's tasks or for room for its answer. Loop only
-     * (it may wait for a sender's write of a plain link).
+     * reads TLS records that waited for the engine's tasks or for room for its answer. Loop only.
      */
     void flush() {
-        writeLock.lock();
-        try {
-            flushWanted.set(false);
-            write();
-        } catch (IOException e) {
-            fail(e);
-        } catch (RuntimeException | Error e) {
-            fail(new IOException("writing failed: " + e, e));
-        } finally {
-            writeLock.unlock();
-        }
+        writer.flush();
         if (!reading && secure != null && failure() == null && secure.readAgain()) {
             readable();
         }
     }
 
-    /**
-     * Writes pending frames, then the queue, until the queue is empty or the socket takes no
-     * more (then the loop watches for room), or {@value #BUFFERS_PER_TURN} buffers were written
-     * (then the loop comes back after serving other links); ends the stream once the queue
-     * finished empty.
-     */
-    private void write() throws IOException {
-        if (secure != null && !secure.writePending()) {
-            watchForRoom();
-            return;
-        }
-        for (int turn = 0; failure() == null; turn++) {
-            if (pending != null) {
-                if (secure == null) {
-                    channel.write(pending);
-                } else {
-                    secure.write(pending);
-                }
-                if (pending.hasRemaining()) {
-                    if (secure == null || secure.blocked()) {
-                        watchForRoom();
-                    } // else the handshake goes on, and its end writes again
-                    return;
-                }
-                if (pendingPooled) {
-                    buffers.give(pending);
-                }
-                pending = null;
-                queue.written();
-            }
-            if (turn == BUFFERS_PER_TURN) {
-                if (flushWanted.compareAndSet(false, true)) {
-                    loop.wantFlush(this);
-                }
-                return;
-            }
-            List<Outbound> batch = queue.poll(buffers.size());
-            if (batch == null) {
-                if (secure != null && secure.blocked()) {
-                    watchForRoom();
-                } else if (!outputShut && queue.finished()) {
-                    if (secure != null && !secure.closeOutput()) {
-                        watchForRoom();
-                        return;
-                    }
-                    outputShut = true;
-                    channel.shutdownOutput();
-                }
-                return;
-            }
-            pending = framed(batch);
-            pendingPooled = true;
-        }
+    /** TLS over the channel, or {@code null} for a plain link (or one not yet connected). */
+    TlsChannel tls() {
+        return secure;
     }
 
-    /** A pooled buffer holding {@code batch}'s frames, ready to be written. */
-    private ByteBuffer framed(List<Outbound> batch) {
-        ByteBuffer buffer = buffers.take();
-        for (Outbound message : batch) {
-            Frames.put(buffer, message.header(), message.payload());
-        }
-        return buffer.flip();
-    }
-
-    /** The socket has no room for what is left: the loop watches for room. */
-    private void watchForRoom() {
+    /** The socket has no room for what is left: the loop watches for room. Loop only. */
+    void watchForRoom() {
         // Unregistered yet: the loop registers the channel watching for room anyway.
         if (key != null && key.isValid()) {
             key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
