@@ -20,9 +20,7 @@ import org.ministreaming.transport.reliable.ReliableTransportBuilder;
  * Where the time of a bulk transfer goes on a simulated I2P path: ministreaming alone, bulk
  * transfers one after another on one pair of endpoints, each followed by what the path did with
  * the client's messages (delivered, lost to a fragment, dropped by the full queue), the client's
- * reliable counters (frames sent, retransmitted, of those fast, timeouts), the share of the run
- * the client's send window was full (sampled every {@value #SAMPLE_MILLIS} ms: the sender could
- * number nothing new, whatever the path and the pacer allowed), and with
+ * reliable counters (frames sent, retransmitted, of those fast and tail-loss probes, timeouts), and with
  * {@code -Dtimeline=true} a line of what crossed the path each half second (messages offered to
  * the path / new frames / retransmissions), which shows when the path stood idle. Not part of the
  * normal build:
@@ -35,7 +33,6 @@ import org.ministreaming.transport.reliable.ReliableTransportBuilder;
 class SimulatedI2pDiagnosis {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(300);
-    private static final int SAMPLE_MILLIS = 20;
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
@@ -59,15 +56,14 @@ class SimulatedI2pDiagnosis {
                 if (i > 1 && idle > 0) {
                     Thread.sleep(TimeUnit.SECONDS.toMillis(idle));
                 }
-                bulk(path, run, conditions, bytes, i, window);
+                bulk(path, run, conditions, bytes, i);
             }
         } finally {
             path.close();
         }
     }
 
-    private static void bulk(SimulatedMinistreamingPath path, SimulatedRun run, PathConditions conditions, long bytes, int seed, int window)
-            throws Exception {
+    private static void bulk(SimulatedMinistreamingPath path, SimulatedRun run, PathConditions conditions, long bytes, int seed) throws Exception {
         PathCounts before = path.clientToServer();
         Map<ReliableCounter, Long> counters = path.clientStatistics();
         StringBuilder timeline = new StringBuilder();
@@ -85,13 +81,6 @@ class SimulatedI2pDiagnosis {
                 last[2] = again;
             }, 500, 500, TimeUnit.MILLISECONDS);
         }
-        long[] full = new long[2];
-        sampler.scheduleAtFixedRate(() -> {
-            full[0]++;
-            if (path.clientUnacknowledged() >= window) {
-                full[1]++;
-            }
-        }, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
         SimulatedRun.Bulk bulk;
         try {
             bulk = run.bulk(bytes, seed, Duration.ZERO, Duration.ZERO);
@@ -102,12 +91,12 @@ class SimulatedI2pDiagnosis {
         Map<ReliableCounter, Long> countersAfter = path.clientStatistics();
         double seconds = bulk.nanos() / 1e9;
         System.out.printf(Locale.ROOT, "run %d: %.2f s, %.1f KiB/s (%.0f %% of the cap), SHA-256 %s; client to server: delivered %d, lost to a fragment %d,"
-                + " dropped by the queue %d; frames sent %d, retransmitted %d (fast %d), timeouts %d; send window full %.0f %% of the time%n", seed, seconds, bytes / 1024.0 / seconds,
+                + " dropped by the queue %d; frames sent %d, retransmitted %d (fast %d, tail-loss probes %d), timeouts %d%n", seed, seconds, bytes / 1024.0 / seconds,
                 100 * bytes / seconds / conditions.bytesPerSecond(), bulk.intact() ? "matches" : "DIFFERS", after.delivered() - before.delivered(),
                 after.fragmentLosses() - before.fragmentLosses(), after.queueDrops() - before.queueDrops(),
                 delta(countersAfter, counters, ReliableCounter.MESSAGES_SENT), delta(countersAfter, counters, ReliableCounter.RETRANSMITTED),
-                delta(countersAfter, counters, ReliableCounter.FAST_RETRANSMITTED), delta(countersAfter, counters, ReliableCounter.TIMEOUTS),
-                full[0] == 0 ? 0.0 : 100.0 * full[1] / full[0]);
+                delta(countersAfter, counters, ReliableCounter.FAST_RETRANSMITTED),
+                delta(countersAfter, counters, ReliableCounter.TAIL_LOSS_PROBES), delta(countersAfter, counters, ReliableCounter.TIMEOUTS));
         if (timeline.length() > 0) {
             System.out.println("  each 0.5 s, offered to the path / new frames / retransmissions:" + timeline);
         }

@@ -57,11 +57,6 @@ final class SimulatedMinistreamingPath implements SimulatedStreamPath {
         return clientTransport.statistics();
     }
 
-    /** Frames the client numbered and the server has not acknowledged cumulatively: its send window's use. */
-    int clientUnacknowledged() {
-        return clientTransport.unacknowledged(SERVER);
-    }
-
     @Override
     public String name() {
         return managers.name();
