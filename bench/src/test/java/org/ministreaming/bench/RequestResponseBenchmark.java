@@ -24,7 +24,21 @@ import org.ministreaming.transport.i2cp.testing.SharedRouter;
  * the machine's load hits both. Two kinds: on one open connection ({@value #EXCHANGES} exchanges
  * a round), and a fresh connection per request (connect, request, answer, close;
  * {@value #FRESH} a round). {@value #ROUNDS} rounds; each prints the median and p90 of each mode
- * and their ratio. Not part of the normal build; run it with
+ * and their ratio.
+ *
+ * <p>The rounds come after {@value #WARM_UP} warm-up pairs (each an exchange on the open
+ * connection and a fresh connection, in both modes), so that they measure the steady state and
+ * not the JIT compiler. With 20 pairs the first round of reliable mode ran at twice the later
+ * rounds' median (1.0-1.2 against 0.5-0.6 ms) and its ratio to plain mode came out anywhere from
+ * 1.00 to 1.95; with 1,000 the first round was as fast as the others. Both ends of both modes run
+ * in this one JVM, so the methods on each message's way (frames, windows, timers, envelopes) run
+ * several times an exchange; HotSpot's tiered compiler gives a method to C2 after some thousands of
+ * invocations ({@code Tier4InvocationThreshold} 5,000, {@code Tier4CompileThreshold} 15,000), and
+ * {@value #WARM_UP} pairs take them past that with room. The warm-up costs about 10 s. Warm, a fresh
+ * connection takes about a millisecond, so the servers take up to {@value #SYNS_PER_SECOND} SYNs a
+ * second from one peer (200 by default, which refused the warm-up's connections).
+ *
+ * <p>Not part of the normal build; run it with
  * {@code ./mvnw -B -o -pl bench -am test -Dbenchmark=true -Dtest=RequestResponseBenchmark -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.skip=true}
  * (docs/benchmarks.md, "Request/response over I2CP").
  */
@@ -37,12 +51,14 @@ class RequestResponseBenchmark {
     private static final int ROUNDS = 3;
     private static final int EXCHANGES = 200;
     private static final int FRESH = 30;
-    private static final int WARM_UP = 20;
+    private static final int WARM_UP = 2_000;
+    private static final int SYNS_PER_SECOND = 10_000;
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void reliableNextToPlain(I2pRouter router) throws Exception {
-        StreamOptions options = StreamOptions.builder().readTimeout(Measurement.READ_TIMEOUT).build();
+        // Warm, a fresh connection takes about a millisecond: more than the default 200 SYNs a second from one peer.
+        StreamOptions options = StreamOptions.builder().readTimeout(Measurement.READ_TIMEOUT).synsPerSecondPerPeer(SYNS_PER_SECOND).build();
         ExecutorService servers = Executors.newFixedThreadPool(2);
         try (MinistreamingPath reliable = MinistreamingPath.open("reliable", router, options, I2cpTransportBuilder::build);
                 MinistreamingPath plain = MinistreamingPath.open("plain", router, options, I2cpTransportBuilder::buildPlain)) {

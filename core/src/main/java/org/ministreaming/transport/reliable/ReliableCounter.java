@@ -10,6 +10,11 @@ public enum ReliableCounter {
     FAST_RETRANSMITTED,
     /** Times the retransmission timer of a message ran out. */
     TIMEOUTS,
+    /**
+     * Of {@link #RETRANSMITTED}, tail-loss probes: the frame in flight sent last, sent again
+     * because nothing was acknowledged for a while after the sender stopped sending.
+     */
+    TAIL_LOSS_PROBES,
     /** Acknowledgements sent in frames of their own, because no data frame could carry them in time. */
     PURE_ACKS_SENT,
     /** Messages from reliable peers handed on, in order, once each. */

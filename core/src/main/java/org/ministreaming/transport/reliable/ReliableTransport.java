@@ -39,7 +39,8 @@ import org.ministreaming.transport.Transport;
  *       makes room for) go to the inner transport by its {@link Transport#reply}.</li>
  *   <li><b>Retransmission.</b> A message is sent again when its timer runs out (RFC 6298 timer,
  *       doubled per timeout, within a floor and a ceiling, restarted when the cumulative ack
- *       moves), or at once when RACK finds it lost. After {@code maxRetries} timeouts of one message the peer is
+ *       moves; the oldest only, the others' timers restart), at once when RACK finds it lost, or
+ *       as a tail-loss probe when the sender stopped and nothing is acknowledged. After {@code maxRetries} timeouts of one message the peer is
  *       declared lost: the receiver hears {@link Receiver#onPeerLost}, the peer's state is
  *       dropped, and a later send starts afresh.</li>
  *   <li><b>Forgetting a peer.</b> {@link #forget} drops a peer's state if nothing is in flight

@@ -33,6 +33,13 @@ final class SendState {
     /** Whether the cumulative acknowledgement moved in this window's life, and when it last did. */
     private boolean advanced;
     private long advancedAt;
+    /**
+     * When a frame last went out to the peer (first or again), and whether a tail-loss probe or a
+     * timeout's retransmission went since the peer last acknowledged anything new: then no probe
+     * goes until it does.
+     */
+    private long lastSentAt;
+    private boolean probeSpent;
 
     SendState(ReliableTransport.Settings settings, Counters counters) {
         this.settings = settings;
@@ -45,6 +52,7 @@ final class SendState {
         window = newWindow();
         progressed = false;
         advanced = false;
+        probeSpent = false;
         rtt = new RttEstimator(settings.minRtoNanos(), settings.initialRtoNanos(), settings.maxRtoNanos());
         pacer = new Pacer(settings.pacing());
     }
@@ -122,6 +130,7 @@ final class SendState {
     private void transmit(SendWindow.Entry<Outgoing> entry, long now) {
         boolean idle = window.inFlight() == 0;
         window.transmitted(entry, now, rtt.rto());
+        lastSentAt = now;
         boolean appLimited = !window.hasUnsent() && window.inFlight() < settings.maxInFlight() && window.size() < settings.window();
         long frame = Math.min(settings.maxFrame(), Reassembly.LIMIT + Frame.HEADER);
         // Before any round trip (the probe sent twice gives none, by Karn), the initial RTO stands in for one.
@@ -137,6 +146,7 @@ final class SendState {
         if (result.acknowledged() > 0) {
             progressed = true;
             progressAt = now;
+            probeSpent = false;
         }
         if (window.base() != baseBefore) {
             advanced = true;
@@ -168,6 +178,11 @@ final class SendState {
      * delayed by a queue that grows while acknowledgements keep coming are not sent again
      * (RACK finds the ones lost meanwhile). Selective acknowledgements do not restart it, so a
      * lost retransmission that holds the window's base back times out an RTO after it was sent.
+     * Once a round trip was measured, only the oldest of the messages whose timer ran out is sent
+     * again, and the others' timers restart, as RFC 6298 retransmits the earliest segment and
+     * restarts its one timer: the others were often only late, and once the repair is
+     * acknowledged, RACK counts those still missing as lost ({@link Rack}). Last, a tail-loss
+     * probe ({@link #probeAt}) if its time has come and nothing else went.
      */
     Due due(long now) {
         List<SendWindow.Entry<Outgoing>> expired = advanced && now - timerFloor() < 0 ? List.of() : window.expired(now);
@@ -180,8 +195,15 @@ final class SendState {
         if (!expired.isEmpty() && window.isOldest(expired.get(0))) {
             rtt.backoff();
         }
+        if (expired.size() > 1 && rtt.srtt() >= 0) {
+            for (SendWindow.Entry<Outgoing> later : expired.subList(1, expired.size())) {
+                window.restartTimer(later, now + rtt.rto());
+            }
+            expired = expired.subList(0, 1);
+        }
         List<SendWindow.Entry<Outgoing>> resend = new ArrayList<>(expired);
         for (SendWindow.Entry<Outgoing> entry : expired) {
+            probeSpent = true;
             window.timedOut(entry);
             counters.increment(ReliableCounter.TIMEOUTS);
             counters.increment(ReliableCounter.RETRANSMITTED);
@@ -193,17 +215,46 @@ final class SendState {
             transmit(entry, now);
             resend.add(entry);
         }
-        return new Due(release(now, resend), null);
+        release(now, resend);
+        OptionalLong probeAt = probeAt();
+        if (probeAt.isPresent() && now - probeAt.getAsLong() >= 0) {
+            SendWindow.Entry<Outgoing> last = window.lastSentInFlight();
+            probeSpent = true;
+            counters.increment(ReliableCounter.RETRANSMITTED);
+            counters.increment(ReliableCounter.TAIL_LOSS_PROBES);
+            transmit(last, now);
+            resend.add(last);
+        }
+        return new Due(resend, null);
     }
 
-    /** The earliest retransmission deadline, or when the pacer lets the next new message out, if anything waits. */
+    /**
+     * When a tail-loss probe is due (RFC 8985's TLP, with a shorter timeout): nothing went to the
+     * peer for the smoothed round trip plus the reordering tolerance plus the RTO floor, while
+     * frames are in flight, and no probe and no timeout went since the peer last acknowledged
+     * something new (after a timeout, the repair's acknowledgement shows RACK the rest). The
+     * probe sends again the frame in flight that went last, without counting a timeout or backing
+     * the RTO off; its acknowledgement lets RACK find what before it was lost
+     * ({@link Rack}), and if it was the one lost, it is its repair. Without it, the loss of the last
+     * frames before the sender stops (at the end of a transfer, or with the window full behind a
+     * lost retransmission) waits for a timer that starts an RTO after the cumulative
+     * acknowledgement last moved, and then backs off. Empty before a round trip was measured.
+     */
+    OptionalLong probeAt() {
+        if (probeSpent || rtt.srtt() < 0 || window.inFlight() == 0) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(lastSentAt + rtt.srtt() + reorderTolerance() + settings.minRtoNanos());
+    }
+
+    /** The earliest retransmission deadline or tail-loss probe, or when the pacer lets the next new message out, if anything waits. */
     OptionalLong nextDeadline() {
         OptionalLong timeout = window.nextDeadline();
         if (timeout.isPresent() && advanced && timerFloor() - timeout.getAsLong() > 0) {
             timeout = OptionalLong.of(timerFloor());
         }
         OptionalLong paced = window.nextToTransmit() != null ? OptionalLong.of(pacer.nextSendAt()) : OptionalLong.empty();
-        return earlier(earlier(timeout, window.reorderingDeadline(reorderTolerance())), paced);
+        return earlier(earlier(earlier(timeout, window.reorderingDeadline(reorderTolerance())), paced), probeAt());
     }
 
     /** The earliest a timer may run out: an RTO after the cumulative acknowledgement last moved. */

@@ -23,7 +23,7 @@ import java.util.OptionalLong;
  *       than the round trip of that acknowledged message plus the reordering tolerance
  *       ({@link #reorderingLost}, and {@link #reorderingDeadline} for when to look again):
  *       reordering shorter than that is no loss, and a lost retransmission is found the same
- *       way as a lost original.</li>
+ *       way as a lost original ({@link Rack}).</li>
  *   <li><b>Timeouts.</b> {@link #expired} lists the messages whose timer ran out; the caller
  *       counts the timeout ({@link #timedOut}) and sends them again.</li>
  * </ul>
@@ -127,11 +127,7 @@ final class SendWindow<T> {
     private int next;
     /** Messages at and after this one have never been sent. */
     private int firstUnsent;
-    /** When the most recently sent message that has been acknowledged was sent (RACK's xmit_ts). */
-    private long newestAckedSentAt;
-    /** That message's round trip (RACK's rtt). */
-    private long newestAckedRtt;
-    private boolean anyAcked;
+    private final Rack rack = new Rack();
 
     /**
      * An empty window.
@@ -252,6 +248,11 @@ final class SendWindow<T> {
         entry.deadline = now + rto;
     }
 
+    /** Restarts the timer of {@code entry}, in flight, to run out at {@code deadline}, without sending it. */
+    void restartTimer(Entry<T> entry, long deadline) {
+        entry.deadline = deadline;
+    }
+
     /** Counts one expiry of the entry's timer. */
     void timedOut(Entry<T> entry) {
         entry.timeouts++;
@@ -317,16 +318,13 @@ final class SendWindow<T> {
                 delivered.add(entry);
             }
         }
-        if (newest != null && (!anyAcked || newest.sentAt - newestAckedSentAt >= 0)) {
-            newestAckedSentAt = newest.sentAt;
-            newestAckedRtt = now - newest.sentAt;
-            anyAcked = true;
-        }
+        long sample = newest == null ? -1 : now - newest.sentAt;
+        rack.sampled(sample);
+        rack.acknowledged(delivered, now);
         List<Entry<T>> toTransmit = reorderingLost(now, reorderTolerance);
         for (int seq = firstUnsent, room = Math.min(flight - inFlight, maxNew); seq - base < window && seq != next && room > 0; seq++, room--) {
             toTransmit.add(ring[seq & mask]);
         }
-        long sample = newest == null ? -1 : now - newest.sentAt;
         return new AckResult<>(acknowledged, sample, toTransmit, delivered);
     }
 
@@ -337,13 +335,9 @@ final class SendWindow<T> {
      */
     List<Entry<T>> reorderingLost(long now, long reorderTolerance) {
         List<Entry<T>> lost = new ArrayList<>();
-        if (!anyAcked) {
-            return lost;
-        }
         for (int seq = base; seq != firstUnsent; seq++) {
             Entry<T> entry = ring[seq & mask];
-            if (!entry.sacked && newestAckedSentAt - entry.sentAt > 0
-                    && now - (entry.sentAt + newestAckedRtt + reorderTolerance) >= 0) {
+            if (!entry.sacked && rack.watches(entry) && now - rack.deadline(entry, reorderTolerance) >= 0) {
                 lost.add(entry);
             }
         }
@@ -356,15 +350,12 @@ final class SendWindow<T> {
      * sent one acknowledged; empty if there is none.
      */
     OptionalLong reorderingDeadline(long reorderTolerance) {
-        if (!anyAcked) {
-            return OptionalLong.empty();
-        }
         boolean any = false;
         long earliest = 0;
         for (int seq = base; seq != firstUnsent; seq++) {
             Entry<T> entry = ring[seq & mask];
-            if (!entry.sacked && newestAckedSentAt - entry.sentAt > 0) {
-                long deadline = entry.sentAt + newestAckedRtt + reorderTolerance;
+            if (!entry.sacked && rack.watches(entry)) {
+                long deadline = rack.deadline(entry, reorderTolerance);
                 if (!any || deadline - earliest < 0) {
                     earliest = deadline;
                     any = true;
@@ -372,6 +363,21 @@ final class SendWindow<T> {
             }
         }
         return any ? OptionalLong.of(earliest) : OptionalLong.empty();
+    }
+
+    /**
+     * The message in flight (sent, neither acknowledged nor selectively acknowledged) that was
+     * sent last: what a tail-loss probe sends again. {@code null} if nothing is in flight.
+     */
+    Entry<T> lastSentInFlight() {
+        Entry<T> last = null;
+        for (int seq = base; seq != firstUnsent; seq++) {
+            Entry<T> entry = ring[seq & mask];
+            if (!entry.sacked && (last == null || entry.sentAt - last.sentAt >= 0)) {
+                last = entry;
+            }
+        }
+        return last;
     }
 
     private static <T> Entry<T> newerSample(Entry<T> current, Entry<T> candidate) {

@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A peer's sending half on the test's own clock: the retransmission timer restarts when the
- * cumulative acknowledgement moves (RFC 6298), not on selective acknowledgements; with pacing,
- * the frames of a message are numbered at once and leave spaced out.
+ * cumulative acknowledgement moves (RFC 6298), not on selective acknowledgements; a timeout sends
+ * only the oldest frame again; an acknowledged repair shows RACK what before it was lost; a
+ * tail-loss probe goes when the sender stopped and nothing is acknowledged; with pacing, the
+ * frames of a message are numbered at once and leave spaced out.
  */
 class SendStateTest {
 
@@ -43,8 +45,10 @@ class SendStateTest {
         send.acknowledge(Frame.ack(7, 9, 1, 0), 900 * MS);
 
         assertThat(send.due(1100 * MS).resend()).as("frame 1's own timer ran out, but the timer restarted at 900 ms").isEmpty();
-        assertThat(send.nextDeadline()).hasValue(900 * MS + send.rto());
-        assertThat(seqs(send.due(900 * MS + send.rto()).resend())).containsExactly(1);
+        // Frame 1 left at 0: a tail-loss probe is due a round trip (900 ms), its quarter and the RTO floor later.
+        long probeAt = 900 * MS + 900 * MS / 4 + 200 * MS;
+        assertThat(probeAt).isLessThan(900 * MS + send.rto());
+        assertThat(send.nextDeadline()).as("the probe, before the restarted timer").hasValue(probeAt);
     }
 
     @Test
@@ -90,5 +94,86 @@ class SendStateTest {
             sent.addAll(seqs(send.due(at).resend()));
         }
         assertThat(sent).as("all go out, in order, within the round trip").containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    /** A round trip of 100 ms measured on frame 0 (RTO 300 ms: 100 + 4 x 50), the clock then at 100 ms. */
+    private static SendState measured(Counters counters) {
+        SendState send = new SendState(settings(false, 64), counters);
+        send.sendNew(messages(1, 100), 0);
+        send.acknowledge(Frame.ack(7, 9, 1, 0), 100 * MS);
+        assertThat(send.srtt()).isEqualTo(100 * MS);
+        return send;
+    }
+
+    @Test
+    void aTimeoutSendsOnlyTheOldestFrameAgainAndRestartsTheOthersTimers() {
+        Counters counters = new Counters();
+        SendState send = measured(counters);
+        send.sendNew(messages(3, 100), 200 * MS);
+
+        SendState.Due due = send.due(500 * MS);
+
+        assertThat(seqs(due.resend())).as("all three timers ran out; only the oldest is sent again").containsExactly(1);
+        assertThat(counters.snapshot().get(ReliableCounter.TIMEOUTS)).isEqualTo(1);
+        assertThat(send.due(500 * MS).resend()).as("the others' timers restarted").isEmpty();
+        assertThat(send.nextDeadline()).as("an RTO, backed off, from now").hasValue(500 * MS + send.rto());
+    }
+
+    @Test
+    void anAcknowledgedRepairShowsRackThatWhatWentBeforeItWasLost() {
+        SendState send = measured(new Counters());
+        send.sendNew(messages(3, 100), 200 * MS);
+        assertThat(seqs(send.due(500 * MS).resend())).containsExactly(1);
+
+        // 1's acknowledgement comes a round trip after its repair left: it answers the repair,
+        // so 2 and 3, sent before the repair and still missing, were lost.
+        List<SendWindow.Entry<Outgoing>> again = send.acknowledge(Frame.ack(7, 9, 2, 0), 620 * MS);
+
+        assertThat(seqs(again)).containsExactly(2, 3);
+    }
+
+    @Test
+    void anAcknowledgementTooSoonAfterARepairAnswersTheFirstCopyAndShowsNothing() {
+        SendState send = measured(new Counters());
+        send.sendNew(messages(3, 100), 200 * MS);
+        assertThat(seqs(send.due(500 * MS).resend())).containsExactly(1);
+
+        // 50 ms after the repair, less than the shortest round trip: the first copy arrived late.
+        List<SendWindow.Entry<Outgoing>> again = send.acknowledge(Frame.ack(7, 9, 2, 0), 550 * MS);
+
+        assertThat(again).isEmpty();
+    }
+
+    @Test
+    void aTailLossProbeSendsTheLastFrameAgainBeforeTheRestartedTimerRunsOut() {
+        Counters counters = new Counters();
+        SendState send = measured(counters);
+        send.sendNew(messages(2, 100), 200 * MS);
+        // 1 arrives, 2 (the last frame sent) does not: the timer restarts at 300 ms, to run out at 550 ms.
+        send.acknowledge(Frame.ack(7, 9, 2, 0), 300 * MS);
+        long rto = send.rto();
+        long probeAt = 200 * MS + send.srtt() + send.srtt() / 4 + 200 * MS;
+        assertThat(probeAt).isLessThan(300 * MS + rto);
+        assertThat(send.nextDeadline()).hasValue(probeAt);
+
+        assertThat(send.due(probeAt - 1).resend()).isEmpty();
+        assertThat(seqs(send.due(probeAt).resend())).containsExactly(2);
+
+        assertThat(counters.snapshot().get(ReliableCounter.TAIL_LOSS_PROBES)).isEqualTo(1);
+        assertThat(counters.snapshot().get(ReliableCounter.TIMEOUTS)).as("a probe is no timeout").isZero();
+        assertThat(send.rto()).as("nor does it back the RTO off").isEqualTo(rto);
+        assertThat(send.probeAt()).as("one probe until something new is acknowledged").isEmpty();
+        assertThat(seqs(send.due(probeAt + 10 * send.srtt()).resend())).as("then the timer, not another probe").containsExactly(2);
+        assertThat(counters.snapshot().get(ReliableCounter.TAIL_LOSS_PROBES)).isEqualTo(1);
+    }
+
+    @Test
+    void noTailLossProbeWhileNothingIsInFlightOrBeforeARoundTrip() {
+        SendState fresh = new SendState(settings(false, 64), new Counters());
+        fresh.sendNew(messages(1, 100), 0);
+        assertThat(fresh.probeAt()).as("no round trip measured").isEmpty();
+
+        SendState idle = measured(new Counters());
+        assertThat(idle.probeAt()).as("everything acknowledged").isEmpty();
     }
 }

@@ -1,0 +1,144 @@
+package org.ministreaming.transport.reliable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * A peer's sending half ({@link SendState}) against a receive window over a simulated path of the
+ * test's own, on its own clock: each frame and each acknowledgement lost with the chance drawn,
+ * delayed by 50 ms give or take 20 (so reordered), the sender's timers run when due. Whatever the
+ * losses, every message arrives once and in order; once a round trip is measured a timer run sends
+ * at most one message again on a timeout; at most one tail-loss probe goes between two
+ * acknowledgements of something new; and a probe never counts as a timeout.
+ */
+class RecoveryPropertiesTest {
+
+    private static final long MS = 1_000_000;
+    private static final int MESSAGES = 120;
+    private static final long GIVE_UP_NANOS = 3_600_000 * MS;
+
+    @Property(tries = 200)
+    void everyMessageArrivesOnceInOrderAndTimeoutsAndProbesStayWithinTheirRules(@ForAll long seed,
+            @ForAll @IntRange(min = 0, max = 30) int lossPercent, @ForAll boolean pacing, @ForAll @IntRange(min = 4, max = 64) int flight) {
+        Run run = new Run(new Random(seed), lossPercent, pacing, flight);
+        run.toTheEnd();
+        assertThat(run.delivered).as("every message once, in order").hasSize(MESSAGES);
+        for (int i = 0; i < MESSAGES; i++) {
+            assertThat(run.delivered.get(i)).isEqualTo(i);
+        }
+        assertThat(run.send.size()).as("everything acknowledged").isZero();
+    }
+
+    /** An arrival on the simulated path: a data frame's sequence number, or an acknowledgement. */
+    private record Arrival(long at, int seq, int cumulative, long sack, boolean data) {
+    }
+
+    private static final class Run {
+        final Random random;
+        final int lossPercent;
+        final Counters counters = new Counters();
+        final SendState send;
+        final ReceiveWindow<Integer> receive = new ReceiveWindow<>(64, 0);
+        final PriorityQueue<Arrival> path = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
+        final List<Integer> delivered = new ArrayList<>();
+        long now;
+        int numbered;
+        boolean probeSinceProgress;
+
+        Run(Random random, int lossPercent, boolean pacing, int flight) {
+            this.random = random;
+            this.lossPercent = lossPercent;
+            this.send = new SendState(new ReliableTransport.Settings(64, 64, 200 * MS, 1000 * MS, 60_000 * MS, 30, 20 * MS, 0, 4096, flight,
+                    pacing, peer -> false, new Random(1)), counters);
+        }
+
+        void toTheEnd() {
+            while (numbered < MESSAGES || send.size() > 0) {
+                assertThat(now).as("the transfer ends").isLessThan(GIVE_UP_NANOS);
+                while (numbered < MESSAGES && send.hasRoom(1)) {
+                    transmit(send.sendNew(List.of(new Outgoing(ByteBuffer.wrap(new byte[] {(byte) numbered}), false)), now));
+                    numbered++;
+                }
+                long deadline = send.nextDeadline().orElse(Long.MAX_VALUE);
+                Arrival arrival = path.peek();
+                if (arrival != null && arrival.at() <= deadline) {
+                    path.poll();
+                    now = Math.max(now, arrival.at());
+                    arrive(arrival);
+                } else {
+                    assertThat(deadline).as("something is due while messages wait").isNotEqualTo(Long.MAX_VALUE);
+                    now = Math.max(now, deadline);
+                    timer();
+                }
+            }
+        }
+
+        private void timer() {
+            boolean measured = send.srtt() >= 0;
+            long timeouts = count(ReliableCounter.TIMEOUTS);
+            long probes = count(ReliableCounter.TAIL_LOSS_PROBES);
+            long retransmitted = count(ReliableCounter.RETRANSMITTED);
+            long fast = count(ReliableCounter.FAST_RETRANSMITTED);
+            SendState.Due due = send.due(now);
+            assertThat(due.gaveUp()).as("a peer that answers is never given up").isNull();
+            if (measured) {
+                assertThat(count(ReliableCounter.TIMEOUTS) - timeouts).as("one message again per timeout").isLessThanOrEqualTo(1);
+            }
+            long newProbes = count(ReliableCounter.TAIL_LOSS_PROBES) - probes;
+            if (newProbes > 0) {
+                assertThat(newProbes).isEqualTo(1);
+                assertThat(probeSinceProgress).as("one probe until something new is acknowledged").isFalse();
+                probeSinceProgress = true;
+            }
+            assertThat(count(ReliableCounter.RETRANSMITTED) - retransmitted).as("each resend counted once, as a timeout, a fast one or a probe")
+                    .isEqualTo(count(ReliableCounter.TIMEOUTS) - timeouts + count(ReliableCounter.FAST_RETRANSMITTED) - fast + newProbes);
+            transmit(due.resend());
+        }
+
+        private void arrive(Arrival arrival) {
+            if (arrival.data()) {
+                ReceiveWindow.Result<Integer> result = receive.accept(arrival.seq(), arrival.seq());
+                delivered.addAll(result.deliverable());
+                if (!lost()) {
+                    path.add(new Arrival(now + delay(), 0, receive.cumulative(), receive.sack(), false));
+                }
+                return;
+            }
+            int sizeBefore = send.size();
+            int inFlightBefore = send.inFlight();
+            List<SendWindow.Entry<Outgoing>> again = send.acknowledge(Frame.ack(7, 9, arrival.cumulative(), arrival.sack()), now);
+            if (send.size() < sizeBefore || send.inFlight() < inFlightBefore) {
+                probeSinceProgress = false;
+            }
+            transmit(again);
+        }
+
+        private void transmit(List<SendWindow.Entry<Outgoing>> entries) {
+            for (SendWindow.Entry<Outgoing> entry : entries) {
+                if (!lost()) {
+                    path.add(new Arrival(now + delay(), entry.seq(), 0, 0, true));
+                }
+            }
+        }
+
+        private boolean lost() {
+            return random.nextInt(100) < lossPercent;
+        }
+
+        private long delay() {
+            return (30 + random.nextInt(41)) * MS;
+        }
+
+        private long count(ReliableCounter counter) {
+            return counters.snapshot().get(counter);
+        }
+    }
+}
