@@ -15,9 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -162,27 +160,8 @@ class TlsLoopStressTest extends TcpFixture {
             }
         });
         TcpTransport client = started(pinnedTo(server), new RecordingReceiver());
-        AtomicBoolean stop = new AtomicBoolean();
-        List<CompletableFuture<Void>> senders = new ArrayList<>();
-        for (int s = 0; s < 4; s++) {
-            String name = "s" + s;
-            senders.add(Async.run(() -> {
-                for (int i = 0; !stop.get(); i++) {
-                    client.send(server.localDestination(), LabelledMessages.message(name, i, 32 * 1024 + i % 1000));
-                }
-                return null;
-            }));
-        }
-        Await.until("messages flow", () -> received.get() > 200);
+        LinkLoopStressTest.closeWhileFourSendersWrite(client, server.localDestination(), received);
 
-        client.close();
-
-        for (CompletableFuture<Void> sender : senders) {
-            assertThat(sender).as("a sender ends with an IOException once the transport is closed")
-                    .failsWithin(Await.LIMIT).withThrowableOfType(ExecutionException.class)
-                    .withCauseInstanceOf(IOException.class);
-        }
-        stop.set(true);
         Await.until("the server saw the link end", () -> server.peers().isEmpty());
         assertThat(corrupt).as("whole messages only: a close never cuts a frame the peer then takes").hasValue(0);
         assertThat(ThreadLeaks.live(TCP_THREADS)).as("the client's loop has ended").noneMatch(name -> name.contains("tls:-"));
