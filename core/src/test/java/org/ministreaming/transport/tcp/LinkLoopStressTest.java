@@ -42,18 +42,7 @@ class LinkLoopStressTest extends TcpFixture {
         Map<Destination, List<String>> heard = new ConcurrentHashMap<>();
         TcpTransport[] server = new TcpTransport[1];
         server[0] = started(TcpTransport.plain().listen(LOOPBACK).maxLinks(PEERS + 10).maxLinksPerAddress(PEERS + 10),
-                new Transport.Receiver() {
-                    @Override
-                    public void onMessage(Destination from, ByteBuffer message) {
-                        String text = UTF_8.decode(message).toString();
-                        heard.computeIfAbsent(from, f -> new CopyOnWriteArrayList<>()).add(text);
-                        server[0].reply(from, text("ack " + text));
-                    }
-
-                    @Override
-                    public void onPeerLost(Destination peer, IOException cause) {
-                    }
-                });
+                acking(server, heard));
         URI uri = URI.create(server[0].localDestination().uri());
         List<RawPeer> peers = new ArrayList<>();
         for (int i = 0; i < PEERS; i++) {
@@ -61,35 +50,8 @@ class LinkLoopStressTest extends TcpFixture {
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
             peers.add(new RawPeer(socket).hello("-"));
         }
-        // Four writers, each over its own quarter of the links, interleaving them message by message.
-        List<CompletableFuture<Void>> writers = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            List<RawPeer> mine = peers.subList(w * PEERS / 4, (w + 1) * PEERS / 4);
-            writers.add(Async.run(() -> {
-                for (int m = 0; m < MESSAGES_PER_PEER; m++) {
-                    for (RawPeer peer : mine) {
-                        peer.frame(("m" + m).getBytes(UTF_8));
-                    }
-                }
-                return null;
-            }));
-        }
-        for (CompletableFuture<Void> writer : writers) {
-            assertThat(writer).succeedsWithin(Await.LIMIT);
-        }
-        for (RawPeer peer : peers) {
-            assertThat(peer.readText()).startsWith("MINISTREAMING/1 ");
-            for (int m = 0; m < MESSAGES_PER_PEER; m++) {
-                assertThat(peer.readText()).as("the loop's replies come back in order").isEqualTo("ack m" + m);
-            }
-        }
+        writeFromFourThreadsAndCheckReplies(peers, MESSAGES_PER_PEER, server[0], heard);
 
-        assertThat(heard).hasSize(PEERS);
-        List<String> expected = new ArrayList<>();
-        for (int m = 0; m < MESSAGES_PER_PEER; m++) {
-            expected.add("m" + m);
-        }
-        heard.values().forEach(messages -> assertThat(messages).containsExactlyElementsOf(expected));
         assertThat(ThreadLeaks.live(TCP_THREADS)).as("one loop and one accept thread, whatever the number of links")
                 .hasSize(2).anyMatch(name -> name.contains("-links-")).anyMatch(name -> name.contains("-accept-"));
     }
@@ -126,6 +88,62 @@ class LinkLoopStressTest extends TcpFixture {
             heard.assertOnceInOrder("s" + s, s == 0 ? each + 1 : each);
         }
         heard.assertOnceInOrder("r", each);
+    }
+
+    /**
+     * A receiver for {@code server[0]} that notes each message's text under its sender in
+     * {@code heard} and replies {@code ack TEXT} from the loop.
+     */
+    static Transport.Receiver acking(TcpTransport[] server, Map<Destination, List<String>> heard) {
+        return new Transport.Receiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                String text = UTF_8.decode(message).toString();
+                heard.computeIfAbsent(from, f -> new CopyOnWriteArrayList<>()).add(text);
+                server[0].reply(from, text("ack " + text));
+            }
+
+            @Override
+            public void onPeerLost(Destination peer, IOException cause) {
+            }
+        };
+    }
+
+    /**
+     * Four writers, each over its own quarter of {@code links}, interleave {@code messages} frames
+     * ({@code m0}, {@code m1}, ...) link by link; then each link reads {@code server}'s hello and
+     * its replies in order, and {@code server}'s {@link #acking} receiver heard every link's
+     * messages in order.
+     */
+    static void writeFromFourThreadsAndCheckReplies(List<RawPeer> links, int messages, TcpTransport server,
+            Map<Destination, List<String>> heard) throws IOException {
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            List<RawPeer> mine = links.subList(w * links.size() / 4, (w + 1) * links.size() / 4);
+            writers.add(Async.run(() -> {
+                for (int m = 0; m < messages; m++) {
+                    for (RawPeer peer : mine) {
+                        peer.frame(("m" + m).getBytes(UTF_8));
+                    }
+                }
+                return null;
+            }));
+        }
+        for (CompletableFuture<Void> writer : writers) {
+            assertThat(writer).succeedsWithin(Await.LIMIT);
+        }
+        for (RawPeer peer : links) {
+            assertThat(peer.readText()).isEqualTo("MINISTREAMING/1 " + server.localDestination());
+            for (int m = 0; m < messages; m++) {
+                assertThat(peer.readText()).as("the loop's replies come back in order").isEqualTo("ack m" + m);
+            }
+        }
+        assertThat(heard).hasSize(links.size());
+        List<String> expected = new ArrayList<>();
+        for (int m = 0; m < messages; m++) {
+            expected.add("m" + m);
+        }
+        heard.values().forEach(each -> assertThat(each).containsExactlyElementsOf(expected));
     }
 
     /**

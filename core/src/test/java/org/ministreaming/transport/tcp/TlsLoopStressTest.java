@@ -14,7 +14,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
@@ -42,46 +41,13 @@ class TlsLoopStressTest extends TcpFixture {
         Map<Destination, List<String>> heard = new ConcurrentHashMap<>();
         TcpTransport[] server = new TcpTransport[1];
         server[0] = started(TcpTransport.tls().listen(LOOPBACK_TLS).maxLinks(peers + 10).maxLinksPerAddress(peers + 10),
-                new RecordingReceiver() {
-                    @Override
-                    public void onMessage(Destination from, ByteBuffer message) {
-                        String text = UTF_8.decode(message).toString();
-                        heard.computeIfAbsent(from, f -> new CopyOnWriteArrayList<>()).add(text);
-                        server[0].reply(from, text("ack " + text));
-                    }
-                });
+                LinkLoopStressTest.acking(server, heard));
         List<RawPeer> links = new ArrayList<>();
         for (int i = 0; i < peers; i++) {
             links.add(tlsPeer(server[0]).hello("-"));
         }
-        List<CompletableFuture<Void>> writers = new ArrayList<>();
-        for (int w = 0; w < 4; w++) {
-            List<RawPeer> mine = links.subList(w * peers / 4, (w + 1) * peers / 4);
-            writers.add(Async.run(() -> {
-                for (int m = 0; m < messages; m++) {
-                    for (RawPeer peer : mine) {
-                        peer.frame(("m" + m).getBytes(UTF_8));
-                    }
-                }
-                return null;
-            }));
-        }
-        for (CompletableFuture<Void> writer : writers) {
-            assertThat(writer).succeedsWithin(Await.LIMIT);
-        }
-        for (RawPeer peer : links) {
-            assertThat(peer.readText()).isEqualTo("MINISTREAMING/1 " + server[0].localDestination());
-            for (int m = 0; m < messages; m++) {
-                assertThat(peer.readText()).as("the loop's replies come back in order").isEqualTo("ack m" + m);
-            }
-        }
+        LinkLoopStressTest.writeFromFourThreadsAndCheckReplies(links, messages, server[0], heard);
 
-        assertThat(heard).hasSize(peers);
-        List<String> expected = new ArrayList<>();
-        for (int m = 0; m < messages; m++) {
-            expected.add("m" + m);
-        }
-        heard.values().forEach(each -> assertThat(each).containsExactlyElementsOf(expected));
         assertThat(ThreadLeaks.live(TCP_THREADS)).as("one loop and one accept thread, whatever the number of TLS links,"
                 + " and the handshake thread until it has been idle for 5 s")
                 .filteredOn(name -> !name.contains("-handshakes-"))
