@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,6 +91,34 @@ abstract class SiegeFixture {
             assertThat(new String(stream.getInputStream().readNBytes(5), US_ASCII)).as("served " + when).isEqualTo("pong\n");
             stream.close();
         }
+    }
+
+    /**
+     * Over {@code slowloris}, connected (and over TLS, its handshake done): the hello, then a frame
+     * announced at 65,536 bytes whose bytes come one at a time every 300 ms, from a thread of its
+     * own (each byte well within any per-read timeout). The server is still served meanwhile, cuts
+     * the link by its frame deadline, and gives everything back.
+     */
+    void aTrickledFrameIsCut(Socket slowloris) throws Exception {
+        OutputStream out = slowloris.getOutputStream();
+        out.write(SiegedServer.HELLO);
+        out.write(new byte[] {0, 1, 0, 0});
+        out.flush();
+        threads.execute(() -> {
+            try {
+                while (true) {
+                    out.write(0x42);
+                    out.flush();
+                    TimeUnit.MILLISECONDS.sleep(300); // the attack's pace, not a wait for the test
+                }
+            } catch (IOException | InterruptedException ended) {
+                // the server cut the link, or the test is over
+            }
+        });
+        assertServes("during the slowloris");
+        server.notePeak();
+        SiegedServer.assertClosedByServer(slowloris);
+        server.assertBackToBaseline("the slowloris");
     }
 
     /**

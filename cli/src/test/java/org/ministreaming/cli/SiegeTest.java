@@ -1,15 +1,12 @@
 package org.ministreaming.cli;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.transport.tcp.TcpTransport;
@@ -58,7 +55,7 @@ class SiegeTest extends SiegeFixture {
         startServer(scale.heap(), "tcp://127.0.0.1:0", scale.options(), scale.threadSlack());
 
         phase("idle links", this::idleLinksFromOneAddressAreBoundedAndClosed);
-        phase("slowloris", this::aTrickledFrameIsCut);
+        phase("slowloris", () -> aTrickledFrameIsCut(connectedFrom("127.0.0.3")));
         phase("connections without data", () -> connectionsWithoutDataIntoAStalledService(scale.attackers(), scale.connectionsEach()));
         phase("flood into a stalled service", () -> dataFloodedIntoAStalledService(scale.flooders(), scale.floodedEach()));
 
@@ -66,14 +63,20 @@ class SiegeTest extends SiegeFixture {
         assertThat(server.isAlive()).as("the server is still running").isTrue();
     }
 
+    /** A socket from {@code localAddress}, connected to the server, closed after the test. */
+    private Socket connectedFrom(String localAddress) throws IOException {
+        Socket socket = own(new Socket());
+        socket.bind(new InetSocketAddress(localAddress, 0));
+        socket.connect(server.address(), 10_000);
+        return socket;
+    }
+
     private void idleLinksFromOneAddressAreBoundedAndClosed() throws Exception {
         List<Socket> idle = new ArrayList<>();
         for (int i = 0; i < scale.idleLinks(); i++) {
-            Socket socket = own(new Socket());
-            socket.bind(new InetSocketAddress("127.0.1." + (1 + i % scale.idleAddresses()), 0));
-            socket.connect(server.address(), 10_000);
+            Socket socket = connectedFrom("127.0.1." + (1 + i % scale.idleAddresses()));
             try {
-                socket.getOutputStream().write(SiegedServer.frame("MINISTREAMING/1 -".getBytes(US_ASCII)));
+                socket.getOutputStream().write(SiegedServer.HELLO);
             } catch (IOException refused) {
                 // closed already: beyond a bound
             }
@@ -90,28 +93,5 @@ class SiegeTest extends SiegeFixture {
             socket.close();
         }
         server.assertBackToBaseline("the idle links");
-    }
-
-    private void aTrickledFrameIsCut() throws Exception {
-        Socket slowloris = own(new Socket());
-        slowloris.bind(new InetSocketAddress("127.0.0.3", 0));
-        slowloris.connect(server.address(), 10_000);
-        OutputStream out = slowloris.getOutputStream();
-        out.write(SiegedServer.frame("MINISTREAMING/1 -".getBytes(US_ASCII)));
-        out.write(new byte[] {0, 1, 0, 0});
-        threads.execute(() -> {
-            try {
-                while (true) {
-                    out.write(0x42);
-                    TimeUnit.MILLISECONDS.sleep(300); // the attack: one byte well within any per-read timeout
-                }
-            } catch (IOException | InterruptedException ended) {
-                // the server cut the link, or the test is over
-            }
-        });
-        assertServes("during the slowloris");
-        server.notePeak();
-        SiegedServer.assertClosedByServer(slowloris);
-        server.assertBackToBaseline("the slowloris");
     }
 }

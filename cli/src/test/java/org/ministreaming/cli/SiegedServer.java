@@ -161,6 +161,9 @@ final class SiegedServer implements AutoCloseable {
         }
     }
 
+    /** The hello of a peer that does not listen, framed: what an attacker says to be admitted. */
+    static final byte[] HELLO = frame("MINISTREAMING/1 -".getBytes(US_ASCII));
+
     /** {@code payload} as one frame of the link: a 4-byte length, then the bytes. */
     static byte[] frame(byte[] payload) {
         return ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -14,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -38,7 +36,6 @@ class TlsSiegeTest extends SiegeFixture {
 
     private static final List<String> OPTIONS = List.of("--max-links-per-address", "40", "--frame-timeout", "2", "--link-idle-timeout", "3");
     private static final int THREAD_SLACK = 6;
-    private static final byte[] HELLO = SiegedServer.frame("MINISTREAMING/1 -".getBytes(US_ASCII));
 
     @Override
     TcpTransport peerTransport() throws IOException {
@@ -52,7 +49,7 @@ class TlsSiegeTest extends SiegeFixture {
         phase("silent connections", () -> silentConnectionsAreClosedAtTheHelloDeadline(100));
         phase("not TLS", () -> bytesThatAreNotTlsEndTheirLinkAtOnce(20));
         phase("idle TLS links", () -> idleTlsLinksFromOneAddressAreBoundedAndClosed(120));
-        phase("slowloris in one-byte records", this::aFrameTrickledInOneByteRecordsIsCut);
+        phase("slowloris in one-byte records", () -> aTrickledFrameIsCut(handshook(own(tlsSocket("127.0.0.3")))));
         phase("flood into a stalled service", () -> dataFloodedIntoAStalledService(2, 20));
 
         assertServes("at the end");
@@ -108,7 +105,7 @@ class TlsSiegeTest extends SiegeFixture {
         for (SSLSocket socket : idle) {
             try {
                 socket.startHandshake();
-                socket.getOutputStream().write(HELLO);
+                socket.getOutputStream().write(SiegedServer.HELLO);
                 socket.getOutputStream().flush();
                 accepted.add(socket);
             } catch (IOException beyondTheBound) {
@@ -125,29 +122,10 @@ class TlsSiegeTest extends SiegeFixture {
         server.assertBackToBaseline(count + " idle TLS links");
     }
 
-    /** After the hello, a frame announced at 65,536 bytes whose bytes come one record each, every 300 ms: cut by the frame deadline. */
-    private void aFrameTrickledInOneByteRecordsIsCut() throws Exception {
-        SSLSocket slowloris = own(tlsSocket("127.0.0.3"));
-        slowloris.startHandshake();
-        OutputStream out = slowloris.getOutputStream();
-        out.write(HELLO);
-        out.write(new byte[] {0, 1, 0, 0});
-        out.flush();
-        threads.execute(() -> {
-            try {
-                while (true) {
-                    out.write(0x42);
-                    out.flush();
-                    TimeUnit.MILLISECONDS.sleep(300);
-                }
-            } catch (IOException | InterruptedException ended) {
-                // the server cut the link, or the test is over
-            }
-        });
-        assertServes("during the slowloris");
-        server.notePeak();
-        SiegedServer.assertClosedByServer(slowloris);
-        server.assertBackToBaseline("the slowloris");
+    /** {@code socket} once its handshake is done; each write of it is then one TLS record. */
+    private static SSLSocket handshook(SSLSocket socket) throws IOException {
+        socket.startHandshake();
+        return socket;
     }
 
     /** A TLS 1.3 client socket from {@code localAddress}, connected, that trusts only the server's certificate. */
