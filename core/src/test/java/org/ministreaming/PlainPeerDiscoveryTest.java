@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.ministreaming.fuzz.Seeds.concat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +16,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.ForwardingTransport;
+import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.memory.LinkFaults;
 import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.transport.reliable.ReliableCounter;
@@ -140,32 +145,32 @@ class PlainPeerDiscoveryTest {
     }
 
     @Test
-    void anOriginalServerWhoseAckIsLostSeesTheSynAgainAndTheExtraConnectionIsClosed() throws Exception {
+    void anOriginalServerWhoseAckIsSlowSeesTheSynOnceSoWhatItWritesFirstIsTheStream() throws Exception {
         ReliableTransport transport = reliable("alice", Duration.ofMillis(300));
         try (ScriptedPeer original = new ScriptedPeer(network, "original");
              StreamManager client = StreamManager.open(transport)) {
             CompletableFuture<StreamSocket> connecting = Async.run(() -> client.connect(original.destination()));
-            byte[] first = original.expect();
-            byte[] again = original.expect();
-            assertThat(again).as("the SYN sent again after the retransmission timeout").isEqualTo(first);
-            byte[] clientId = Arrays.copyOfRange(first, 1, 4);
-
-            // As the original: one connection per SYN. The ACK of the first is late, the second's arrives.
-            original.send(client.localDestination(), concat(HEX.parseHex("51"), clientId, HEX.parseHex("222222")));
-            try (StreamSocket socket = connecting.get(30, TimeUnit.SECONDS)) {
-                original.send(client.localDestination(), concat(HEX.parseHex("51"), clientId, HEX.parseHex("111111")));
-                List<String> heard = new ArrayList<>();
-                String next;
-                do {
-                    next = HEX.formatHex(original.expect());
-                    heard.add(next);
-                } while (!next.equals("A2111111"));
-                String syn = HEX.formatHex(first);
-                assertThat(heard.subList(0, heard.size() - 1)).as("at most copies of the SYN sent before the answer came")
-                        .allMatch(syn::equals);
-                assertThat(socket.isClosed()).isFalse();
+            byte[] syn = original.expect();
+            assertThat(HEX.formatHex(syn, 0, 1)).isEqualTo("A1");
+            byte[] clientId = Arrays.copyOfRange(syn, 1, 4);
+            for (int resend = 1; resend <= 2; resend++) {
+                assertThat(HEX.formatHex(original.expect(), 0, 1)).as("resend %d: a frame, whose type the original does not know", resend)
+                        .isEqualTo("7E");
             }
-            assertThat(client.statistics()).containsEntry(Counter.UNEXPECTED, 1L);
+
+            // As the original: one connection per SYN, which writes first. Its ACK came after two retransmissions.
+            original.send(client.localDestination(), concat(HEX.parseHex("51"), clientId, HEX.parseHex("111111")));
+            original.send(client.localDestination(), concat(HEX.parseHex("50"), clientId, "banner".getBytes(UTF_8)));
+            try (StreamSocket socket = connecting.get(30, TimeUnit.SECONDS)) {
+                assertThat(socket.getInputStream().readNBytes(6)).asString(UTF_8).isEqualTo("banner");
+            }
+            byte[] next;
+            do {
+                next = original.expect();
+            } while (next[0] == 0x7E);
+            assertThat(HEX.formatHex(next)).as("after frames sent before the answer came: the close, no second SYN").isEqualTo("A2111111");
+            assertThat(transport.statistics()).containsEntry(ReliableCounter.PROBES_SENT, 1L);
+            assertThat(client.statistics()).containsEntry(Counter.UNEXPECTED, 0L);
         }
     }
 
@@ -186,6 +191,38 @@ class PlainPeerDiscoveryTest {
             }
             assertThat(clientTransport.isPlain(server.localDestination())).isTrue();
             assertThat(serverTransport.isPlain(client.localDestination())).isTrue();
+        }
+    }
+
+    @Test
+    void aServerToldToStartPlainThatMissedTheProbeTakesTheFrameItStandsForAndMakesOneConnection() throws Exception {
+        ReliableTransport serverTransport = ReliableTransport.builder(network.endpoint("server")).startPlain(peer -> true)
+                .closeLinger(Duration.ZERO).build();
+        AtomicBoolean probeLost = new AtomicBoolean();
+        Transport losingTheProbe = new ForwardingTransport(network.endpoint("client")) {
+            @Override
+            public void send(Destination to, ByteBuffer message) throws IOException {
+                if (message.get(message.position()) == (byte) 0xA1 && probeLost.compareAndSet(false, true)) {
+                    return;
+                }
+                super.send(to, message);
+            }
+        };
+        ReliableTransport clientTransport = ReliableTransport.builder(losingTheProbe).initialRto(Duration.ofMillis(300))
+                .minRto(Duration.ofMillis(50)).closeLinger(Duration.ZERO).build();
+        try (StreamManager server = StreamManager.open(serverTransport);
+             StreamManager client = StreamManager.open(clientTransport)) {
+            StreamServerSocket serverSocket = server.serverSocket();
+            CompletableFuture<StreamSocket> accepting = Async.run(serverSocket::accept);
+            try (StreamSocket socket = client.connect(server.localDestination());
+                 StreamSocket served = accepting.get(30, TimeUnit.SECONDS)) {
+                served.getOutputStream().write(7);
+                assertThat(socket.getInputStream().read()).isEqualTo(7);
+            }
+            assertThat(probeLost).isTrue();
+            assertThat(serverTransport.isPlain(client.localDestination())).as("a frame before it sent anything: reliable").isFalse();
+            assertThat(clientTransport.statistics()).containsEntry(ReliableCounter.PROBES_SENT, 1L);
+            assertThatNoMoreIsAccepted(serverSocket);
         }
     }
 

@@ -23,7 +23,7 @@ final class Framer {
     }
 
     /** A data frame carrying the entry's message and the acknowledgement owed; the message is not copied. */
-    Transmission data(SendWindow.Entry<Outgoing> entry) {
+    private Transmission data(SendWindow.Entry<Outgoing> entry) {
         int flags = Frame.SEGMENTS | (entry.payload().more() ? Frame.MORE : 0);
         Transmission frame = Frame.data(flags, epochs.local(), epochs.remote(), entry.seq(), receive.cumulative(), receive.sack(),
                 entry.payload().message()).transmission();
@@ -31,8 +31,18 @@ final class Framer {
         return frame;
     }
 
-    /** The entry's opening message as a probe, for a peer not heard from yet. */
-    Transmission probe(SendWindow.Entry<Outgoing> entry) {
+    /**
+     * The bytes that carry a numbered message, just marked sent: a data frame, or, the first time
+     * an opening message goes to a peer not heard from yet ({@code undecided}), a probe. A probe
+     * goes once: it is sent again as the frame it stands for, which a peer of ours takes alike and
+     * the original drops. The original opens a connection for each SYN it gets, and the data of a
+     * second one would come with the same client id as the first's.
+     */
+    Transmission numbered(SendWindow.Entry<Outgoing> entry, boolean undecided) {
+        return undecided && entry.payload().opening() && entry.transmissions() == 1 ? probe(entry) : data(entry);
+    }
+
+    private Transmission probe(SendWindow.Entry<Outgoing> entry) {
         counters.increment(ReliableCounter.PROBES_SENT);
         return Transmission.whole(Probe.encode(entry.payload().message(), epochs.local(), entry.seq()));
     }

@@ -88,7 +88,7 @@ final class Inbound implements Transport.Receiver {
     }
 
     private void onPlain(Peer peer, ByteBuffer message) {
-        Actions actions = peer.onPlain(resent -> transport.replyQuietly(peer, Transmission.whole(resent)));
+        Actions actions = peer.onPlain(Peer.PLAIN_HINT.equals(message), resent -> transport.replyQuietly(peer, Transmission.whole(resent)));
         if (actions == null) {
             return;
         }

@@ -139,12 +139,9 @@ final class Peer {
         }
     }
 
-    /**
-     * The bytes that carry a numbered message: a data frame, or a probe for an opening message
-     * while nothing was heard from the peer.
-     */
+    /** The bytes that carry a numbered message ({@link Framer#numbered}). */
     private Transmission transmission(SendWindow.Entry<Outgoing> entry) {
-        return mode == Mode.START_RELIABLE && entry.payload().opening() ? framer.probe(entry) : framer.data(entry);
+        return framer.numbered(entry, mode == Mode.START_RELIABLE);
     }
 
     /** A pure acknowledgement if one is still owed (no frame carried it meanwhile), else {@code null}. */
@@ -285,12 +282,16 @@ final class Peer {
     /**
      * Takes a plain message from the peer, which makes it a plain peer. If we had started with
      * frames and heard nothing, what we sent in frames is sent again plain, in order, through
-     * {@code resend} (called under the lock; it must never block). If the peer had spoken frames
-     * before, it started afresh as a plain peer, unless the inner transport proves who sent its
-     * frames: then the message is dropped. Returns what to do, or {@code null} to drop the
-     * message; {@link Actions#deliver} is left to the caller (the message itself).
+     * {@code resend} (called under the lock; it must never block): the opening messages that went
+     * as probes only if {@code hint} says the peer is one of ours, which takes a repeated SYN for
+     * the connection it opened. If the peer had spoken frames before, it started afresh as a
+     * plain peer, unless the inner transport proves who sent its frames: then the message is
+     * dropped. Returns what to do, or {@code null} to drop the message; {@link Actions#deliver} is
+     * left to the caller (the message itself).
+     *
+     * @param hint whether the message is {@link #PLAIN_HINT}, a plain peer of ours' answer to a frame
      */
-    Actions onPlain(Consumer<ByteBuffer> resend) {
+    Actions onPlain(boolean hint, Consumer<ByteBuffer> resend) {
         Actions actions = new Actions();
         return Locked.call(lock, () -> {
             if (speaksProvenFrames()) {
@@ -303,7 +304,7 @@ final class Peer {
                 }
                 case START_PLAIN -> mode = Mode.PLAIN;
                 case START_RELIABLE -> {
-                    List<Outgoing> pending = send.takeForPlainPeer();
+                    List<Outgoing> pending = send.takeForPlainPeer(hint);
                     mode = Mode.PLAIN;
                     for (Outgoing outgoing : pending) {
                         resend.accept(outgoing.message().duplicate());

@@ -60,14 +60,15 @@ final class SendState {
     /**
      * Empties the window and returns, in order, what must go again as plain messages to a peer
      * that turned out plain: everything it held but the opening messages sent already, which went
-     * plain as probes (a plain peer would take a second copy of a SYN for a second connection).
-     * An opening message never sent (the pacer or the flight held it back) goes. The round-trip
-     * estimate stays.
+     * plain as probes (the original would take a second copy of a SYN for a second connection),
+     * unless {@code ours}: a peer of ours takes a repeated SYN for the connection it opened, and
+     * gets the openings again too, whose probe may have been lost. An opening message never sent
+     * (the pacer or the flight held it back) goes. The round-trip estimate stays.
      */
-    List<Outgoing> takeForPlainPeer() {
+    List<Outgoing> takeForPlainPeer(boolean ours) {
         List<Outgoing> pending = new ArrayList<>();
         for (SendWindow.Entry<Outgoing> entry : window.unacknowledged()) {
-            if (!(entry.payload().opening() && entry.transmitted())) {
+            if (ours || !(entry.payload().opening() && entry.transmitted())) {
                 pending.add(entry.payload());
             }
         }

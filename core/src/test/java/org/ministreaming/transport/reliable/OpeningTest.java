@@ -65,19 +65,41 @@ class OpeningTest extends ReliableFixture {
     }
 
     @Test
-    void anUnansweredProbeIsSentAgainUnchanged() throws Exception {
+    void anUnansweredProbeGoesOnceAndAgainAsTheFrameItStandsFor() throws Exception {
         RecordingReceiver silentHears = new RecordingReceiver();
         MemoryTransport silent = raw("silent", silentHears);
         ReliableTransport alice = reliable("alice", new RecordingReceiver());
 
         alice.open(silent.localDestination(), text("A1 syn"));
 
-        byte[] first = silentHears.next().bytes();
-        byte[] again = silentHears.next().bytes();
-        assertThat(again).as("the retransmission, after the RTO").isEqualTo(first);
-        assertThat(Probe.decode(ByteBuffer.wrap(again))).isNotNull();
-        assertThat(alice.statistics().get(ReliableCounter.PROBES_SENT)).isGreaterThanOrEqualTo(2L);
-        assertThat(alice.statistics().get(ReliableCounter.RETRANSMITTED)).isGreaterThanOrEqualTo(1L);
+        Frame probe = Probe.decode(ByteBuffer.wrap(silentHears.next().bytes()));
+        assertThat(probe).as("a probe first").isNotNull();
+        for (int resend = 1; resend <= 2; resend++) {
+            Frame again = nextFrame(silentHears);
+            assertThat(again.senderEpoch()).as("resend %d", resend).isEqualTo(probe.senderEpoch());
+            assertThat(again.receiverEpoch()).isZero();
+            assertThat(again.seq()).isEqualTo(probe.seq());
+            assertThat(text(again.payload())).isEqualTo("A1 syn");
+        }
+        assertThat(alice.statistics()).containsEntry(ReliableCounter.PROBES_SENT, 1L);
+        assertThat(alice.statistics().get(ReliableCounter.RETRANSMITTED)).isGreaterThanOrEqualTo(2L);
+    }
+
+    @Test
+    void aPlainPeerOfOursThatMissedTheProbeGetsTheOpeningAgainPlainOnItsHint() throws Exception {
+        RecordingReceiver plainHears = new RecordingReceiver();
+        MemoryTransport plain = raw("plain", plainHears);
+        ReliableTransport alice = reliable("alice", new RecordingReceiver(), options -> options.initialRto(Duration.ofSeconds(5)));
+        alice.open(plain.localDestination(), text("A1 syn"));
+        alice.send(plain.localDestination(), text("FF ping"));
+        assertThat(Probe.decode(ByteBuffer.wrap(plainHears.next().bytes()))).as("the probe, taken as lost").isNotNull();
+        assertThat(nextFrame(plainHears).seq()).isEqualTo(1);
+
+        plain.send(alice.localDestination(), Peer.PLAIN_HINT.duplicate());
+
+        assertThat(plainHears.next().text()).as("a peer of ours takes a repeated SYN for its connection").isEqualTo("A1 syn");
+        assertThat(plainHears.next().text()).isEqualTo("FF ping");
+        assertThat(alice.isPlain(plain.localDestination())).isTrue();
     }
 
     @Test
