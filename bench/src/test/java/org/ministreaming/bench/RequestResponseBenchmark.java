@@ -23,7 +23,7 @@ import org.ministreaming.transport.i2cp.testing.SharedRouter;
  * reliable mode next to plain mode, the two modes taking turns pair by pair so that a change in
  * the machine's load hits both. Two kinds: on one open connection ({@value #EXCHANGES} exchanges
  * a round), and a fresh connection per request (connect, request, answer, close;
- * {@value #FRESH} a round). {@value #ROUNDS} rounds; each prints the median and p90 of each mode
+ * {@value #FRESH} a round, so that a few slow connects do not move the median). {@value #ROUNDS} rounds; each prints the median and p90 of each mode
  * and their ratio.
  *
  * <p>The rounds come after {@value #WARM_UP} warm-up pairs (each an exchange on the open
@@ -50,7 +50,7 @@ class RequestResponseBenchmark {
     private static final int ANSWER_BYTES = 100;
     private static final int ROUNDS = 3;
     private static final int EXCHANGES = 200;
-    private static final int FRESH = 30;
+    private static final int FRESH = 200;
     private static final int WARM_UP = 2_000;
     private static final int SYNS_PER_SECOND = 10_000;
 
