@@ -24,7 +24,7 @@ import org.ministreaming.transport.i2cp.testing.SharedRouter;
  * the machine's load hits both. Two kinds: on one open connection ({@value #EXCHANGES} exchanges
  * a round), and a fresh connection per request (connect, request, answer, close;
  * {@value #FRESH} a round, so that a few slow connects do not move the median). {@value #ROUNDS} rounds; each prints the median and p90 of each mode
- * and their ratio.
+ * and their ratio, and the run ends with the same over all its rounds.
  *
  * <p>The rounds come after {@value #WARM_UP} warm-up pairs (each an exchange on the open
  * connection and a fresh connection, in both modes), so that they measure the steady state and
@@ -71,20 +71,24 @@ class RequestResponseBenchmark {
                     fresh(reliable);
                     fresh(plain);
                 }
+                Samples[] allOpen = {new Samples(), new Samples()};
+                Samples[] allFresh = {new Samples(), new Samples()};
                 for (int round = 1; round <= ROUNDS; round++) {
                     Samples[] open = {new Samples(), new Samples()};
                     for (int i = 0; i < EXCHANGES; i++) {
                         open[0].add(exchange(r));
                         open[1].add(exchange(p));
                     }
-                    print("open connection, round " + round, open);
+                    print("open connection, round " + round, open, allOpen);
                     Samples[] fresh = {new Samples(), new Samples()};
                     for (int i = 0; i < FRESH; i++) {
                         fresh[0].add(fresh(reliable));
                         fresh[1].add(fresh(plain));
                     }
-                    print("fresh connection, round " + round, fresh);
+                    print("fresh connection, round " + round, fresh, allFresh);
                 }
+                print("open connection, all rounds", allOpen, null);
+                print("fresh connection, all rounds", allFresh, null);
             }
             reliable.close();
             plain.close();
@@ -150,7 +154,13 @@ class RequestResponseBenchmark {
         }
     }
 
-    private static void print(String what, Samples[] modes) {
+    /** Prints a round's medians, p90s and ratio, and adds its samples to {@code all} unless that is {@code null}. */
+    private static void print(String what, Samples[] modes, Samples[] all) {
+        if (all != null) {
+            for (int mode = 0; mode < modes.length; mode++) {
+                modes[mode].values().forEach(all[mode]::add);
+            }
+        }
         System.out.printf(Locale.ROOT, "%s: reliable median %.2f ms p90 %.2f ms, plain median %.2f ms p90 %.2f ms, reliable/plain %.2f%n",
                 what, modes[0].median(), modes[0].p90(), modes[1].median(), modes[1].p90(), modes[0].median() / modes[1].median());
     }
