@@ -22,16 +22,20 @@ final class Epochs {
     private int remote;
 
     /**
-     * Draws the first local epoch from {@code random}.
+     * The epochs of a peer met afresh, or resumed after this endpoint forgot it.
      *
-     * @param forgotten the peer's epochs from before this endpoint forgot it, retired from the start
+     * @param forgotten the peer's epochs from before this endpoint forgot it, retired from the
+     *     start, or the current one last if {@code resumeLocal} is not 0
+     * @param resumeLocal our epoch to resume, or 0 to draw the first local epoch from {@code random}
      */
-    Epochs(Random random, int[] forgotten) {
+    Epochs(Random random, int[] forgotten, int resumeLocal) {
         this.random = random;
-        for (int i = Math.max(0, forgotten.length - RETIRED); i < forgotten.length; i++) {
+        int retiring = resumeLocal != 0 ? forgotten.length - 1 : forgotten.length;
+        for (int i = Math.max(0, retiring - RETIRED); i < retiring; i++) {
             retire(forgotten[i]);
         }
-        this.local = draw(0);
+        this.remote = resumeLocal != 0 ? forgotten[retiring] : 0;
+        this.local = resumeLocal != 0 ? resumeLocal : draw(0);
     }
 
     /** The peer's epochs we know, retired ones first and the current one last, none of them 0. */

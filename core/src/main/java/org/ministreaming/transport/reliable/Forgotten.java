@@ -5,10 +5,12 @@ import java.util.Map;
 import org.ministreaming.transport.Destination;
 
 /**
- * The epochs of peers a {@link ReliableTransport} forgot, so that a frame of a stream it gave up
- * on (a late duplicate, or a peer that kept its state) is known as stale when the peer comes
- * back, instead of being taken as the start of a new stream. Bounded: it holds the last
- * {@link #CAPACITY} peers forgotten, a few integers each; a peer that comes back takes its entry.
+ * What a {@link ReliableTransport} keeps of the peers it forgot ({@link Memory}): their epochs, so
+ * that a straggler of a stream given up on is known as stale instead of being taken as the start
+ * of a new stream, and where both streams stood, so that a peer that kept its state for us (its
+ * acknowledgement of our last frame was lost, or it simply did not forget us yet) resumes them
+ * instead of being reset. Bounded: it holds the last {@link #CAPACITY} peers forgotten, a few
+ * integers each; a peer that comes back takes its entry.
  *
  * <p>Thread-safe: its monitor guards everything.
  */
@@ -17,28 +19,53 @@ final class Forgotten {
     /** How many forgotten peers are remembered. */
     static final int CAPACITY = 4096;
 
-    private final Map<Destination, int[]> epochs = new LinkedHashMap<>(64, 0.75f, false) {
+    /**
+     * What is kept of one forgotten peer.
+     *
+     * @param remoteEpochs the peer's epochs, retired ones first, the current one (if any) last
+     * @param localEpoch our epoch towards a reliable peer whose epoch we had accepted, else 0: the
+     *     streams can be resumed only then
+     * @param sendNext the sequence number our next frame would have had (all before it acknowledged)
+     * @param receiveNext the sequence number we expected next from the peer (all before it delivered)
+     */
+    record Memory(int[] remoteEpochs, int localEpoch, int sendNext, int receiveNext) {
+
+        /** Nothing remembered. */
+        static final Memory NONE = new Memory(new int[0], 0, 0, 0);
+
+        /**
+         * Whether {@code frame}, the first from the peer since it was forgotten, belongs to the
+         * streams as they stood: not a reset, from the peer's current epoch, and addressed to ours
+         * (or to none, sent before the peer heard from us).
+         */
+        boolean resumedBy(Frame frame) {
+            return localEpoch != 0 && !frame.isReset() && frame.senderEpoch() == remoteEpochs[remoteEpochs.length - 1]
+                    && (frame.receiverEpoch() == localEpoch || frame.receiverEpoch() == 0);
+        }
+    }
+
+    private final Map<Destination, Memory> memories = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Destination, int[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Destination, Memory> eldest) {
             return size() > CAPACITY;
         }
     };
 
-    /** Remembers the peer's epochs, the current one and the retired ones; nothing for none. */
-    synchronized void remember(Destination peer, int[] peerEpochs) {
-        if (peerEpochs.length > 0) {
-            epochs.put(peer, peerEpochs);
+    /** Remembers a forgotten peer; nothing if it has no epoch to remember. */
+    synchronized void remember(Destination peer, Memory memory) {
+        if (memory.remoteEpochs().length > 0) {
+            memories.put(peer, memory);
         }
     }
 
-    /** Takes what is remembered of {@code peer}: its epochs, or none. */
-    synchronized int[] take(Destination peer) {
-        int[] known = epochs.remove(peer);
-        return known == null ? new int[0] : known;
+    /** Takes what is remembered of {@code peer}, or {@link Memory#NONE}. */
+    synchronized Memory take(Destination peer) {
+        Memory known = memories.remove(peer);
+        return known == null ? Memory.NONE : known;
     }
 
     /** How many peers are remembered, for tests. */
     synchronized int size() {
-        return epochs.size();
+        return memories.size();
     }
 }

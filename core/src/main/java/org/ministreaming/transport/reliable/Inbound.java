@@ -42,7 +42,7 @@ final class Inbound implements Transport.Receiver {
                 return;
             }
         }
-        Peer peer = transport.lockUpcall(from);
+        Peer peer = transport.lockUpcall(from, frame);
         try {
             transport.deliverLoss(peer);
             if (frame != null) {
@@ -105,7 +105,7 @@ final class Inbound implements Transport.Receiver {
         if (transport.isClosed()) {
             return;
         }
-        Peer peer = transport.lockUpcall(lost);
+        Peer peer = transport.lockUpcall(lost, null);
         try {
             peer.linkLost(cause);
             transport.deliverLoss(peer);

@@ -58,17 +58,19 @@ final class Peer {
     Object timerTask;
     long timerAt;
 
-    Peer(Destination destination, ReliableTransport.Settings settings, Counters counters, PeerTimer timer, int[] forgotten, boolean provenFrames) {
+    /** A peer met afresh, or, if {@code resume}, going on with the streams {@code memory} kept ({@link Forgotten}). */
+    Peer(Destination destination, ReliableTransport.Settings settings, Counters counters, PeerTimer timer, Forgotten.Memory memory,
+            boolean resume, boolean provenFrames) {
         this.destination = destination;
         this.provenFrames = provenFrames;
         this.counters = counters;
         this.timer = timer;
         this.startPlain = settings.startPlain().test(destination);
-        this.epochs = new Epochs(settings.random(), forgotten);
-        this.receive = new ReceiveState(settings.window(), settings.ackDelayNanos(), counters);
-        this.send = new SendState(settings, counters);
+        this.epochs = new Epochs(settings.random(), memory.remoteEpochs(), resume ? memory.localEpoch() : 0);
+        this.receive = new ReceiveState(settings.window(), settings.ackDelayNanos(), counters, resume ? memory.receiveNext() : 0);
+        this.send = new SendState(settings, counters, resume ? memory.sendNext() : 0);
         this.framer = new Framer(epochs, receive, counters);
-        this.mode = startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
+        this.mode = resume ? Mode.RELIABLE : startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
         this.segmenter = new Segmenter(settings.maxFrame());
         this.roomWait = Deadline.none(() -> "interrupted while waiting for room in the send window to " + destination);
     }
@@ -378,17 +380,18 @@ final class Peer {
 
     /**
      * Retires the peer if nothing is in flight either way (nothing unacknowledged, queued, held,
-     * owed an acknowledgement or untold); call with {@link #upcall} held. Returns the peer's
-     * epochs to remember ({@link Forgotten}), or {@code null} if it is busy.
+     * owed an acknowledgement or untold); call with {@link #upcall} held. Returns what to remember
+     * of it ({@link Forgotten}), or {@code null} if it is busy.
      */
-    int[] retireIfIdle() {
+    Forgotten.Memory retireIfIdle() {
         return Locked.call(lock, () -> {
             if (retired || send.size() > 0 || receive.held() > 0 || receive.reassembling() || receive.ackOwed() || losses.hasPending()) {
                 return null;
             }
             retired = true;
             room.signalAll();
-            return epochs.remoteEpochs();
+            boolean resumable = mode == Mode.RELIABLE && epochs.remote() != 0;
+            return new Forgotten.Memory(epochs.remoteEpochs(), resumable ? epochs.local() : 0, send.next(), receive.next());
         });
     }
 

@@ -24,16 +24,26 @@ final class ReceiveState {
     private boolean ackTimerSet;
     private long ackDeadline;
 
-    ReceiveState(int windowSize, long ackDelayNanos, Counters counters) {
+    /** @param firstSeq the sequence number expected first: 0, or where a resumed stream stood */
+    ReceiveState(int windowSize, long ackDelayNanos, Counters counters, int firstSeq) {
         this.windowSize = windowSize;
         this.ackDelayNanos = ackDelayNanos;
         this.counters = counters;
-        fresh();
+        start(firstSeq);
     }
 
     /** Starts afresh: an empty window from sequence number 0, no acknowledgement owed. */
     void fresh() {
-        window = new ReceiveWindow<>(windowSize, 0);
+        start(0);
+    }
+
+    /** The sequence number expected next: all before it was delivered. */
+    int next() {
+        return window.cumulative();
+    }
+
+    private void start(int firstSeq) {
+        window = new ReceiveWindow<>(windowSize, firstSeq);
         reassembly.clear();
         ackSent();
     }

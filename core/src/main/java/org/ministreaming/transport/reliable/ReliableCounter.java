@@ -35,6 +35,11 @@ public enum ReliableCounter {
     REPLIES_DROPPED,
     /** Peers whose state was dropped when the engine forgot them, with nothing in flight. */
     PEERS_FORGOTTEN,
+    /**
+     * Forgotten peers whose first frame since belonged to the streams as they stood (it named both
+     * epochs): the streams went on where they were instead of being reset.
+     */
+    PEERS_RESUMED,
     /** Peers that started afresh (a new epoch, a reset, or plain messages after frames): their old connections failed. */
     PEERS_RESTARTED,
     /** Opening messages sent plain with this layer's offer to a peer not heard from yet, retransmissions included. */

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
@@ -44,9 +43,11 @@ import org.ministreaming.transport.Transport;
  *       declared lost: the receiver hears {@link Receiver#onPeerLost}, the peer's state is
  *       dropped, and a later send starts afresh.</li>
  *   <li><b>Forgetting a peer.</b> {@link #forget} drops a peer's state if nothing is in flight
- *       either way, remembering only its epochs ({@link Forgotten}), so that a late frame of the
- *       old streams is stale when the peer comes back, which it does as a new peer. A peer that
- *       kept its state for us is told by a reset and starts afresh, as after a restart.</li>
+ *       either way, remembering its epochs and where both streams stood ({@link Forgotten}). A
+ *       peer that kept its state for us (our last acknowledgement to it was lost, or it did not
+ *       forget us yet) resumes the streams where they were with its next frame; a peer that comes
+ *       back afresh, or that we reach first, is met as a new peer, and a late frame of the old
+ *       streams is then stale.</li>
  *   <li><b>Plain peers.</b> A peer whose first message is a plain ministreaming message is a
  *       plain peer and gets plain messages, so the original implementation can still talk to
  *       us. Towards a peer not yet heard from we send frames, but an opening message
@@ -94,8 +95,7 @@ public final class ReliableTransport implements Transport {
     private final Transport inner;
     private final Settings settings;
     private final Counters counters = new Counters();
-    private final Map<Destination, Peer> peers = new ConcurrentHashMap<>();
-    private final Forgotten forgotten = new Forgotten();
+    private final Peers peers;
     private final PeerTimer timer;
     private final Drain drain = new Drain();
     private volatile Receiver receiver;
@@ -106,6 +106,8 @@ public final class ReliableTransport implements Transport {
         this.inner = inner;
         this.settings = settings;
         this.timer = new PeerTimer("ministreaming-reliable-" + inner.localDestination(), this::onTimer);
+        this.peers = new Peers((d, memory, resume) -> new Peer(d, settings, counters, timer, memory, resume, inner.provesFrameSenders()),
+                counters);
     }
 
     /**
@@ -201,7 +203,7 @@ public final class ReliableTransport implements Transport {
             if (closed) {
                 throw new IOException("the reliable transport at " + localDestination() + " is closed");
             }
-            Peer peer = peer(to);
+            Peer peer = peers.get(to, null);
             SendPlan plan = peer.planSend(message, reply, () -> closed);
             switch (plan.kind()) {
                 case PLAIN -> {
@@ -247,28 +249,14 @@ public final class ReliableTransport implements Transport {
 
     /**
      * Drops the peer's state if nothing is in flight to or from it and no message from it is
-     * being handled; otherwise keeps it. Its epochs are remembered ({@link Forgotten}).
+     * being handled; otherwise keeps it. Its epochs and where its streams stood are remembered
+     * ({@link Forgotten}).
      */
     @Override
     public void forget(Destination destination) {
-        Peer peer = peers.get(destination);
-        if (peer != null) {
-            if (!peer.upcall.tryLock()) {
-                return;
-            }
-            try {
-                int[] epochs = peer.retireIfIdle();
-                if (epochs == null) {
-                    return;
-                }
-                peers.remove(destination, peer);
-                forgotten.remember(destination, epochs);
-                counters.increment(ReliableCounter.PEERS_FORGOTTEN);
-            } finally {
-                peer.upcall.unlock();
-            }
+        if (peers.forgetIfIdle(destination)) {
+            inner.forget(destination);
         }
-        inner.forget(destination);
     }
 
     /**
@@ -286,11 +274,11 @@ public final class ReliableTransport implements Transport {
             closing = true;
         }
         if (settings.closeLingerNanos() > 0) {
-            drain.await(peers.values(), settings.closeLingerNanos());
+            drain.await(peers.all(), settings.closeLingerNanos());
         }
         closed = true;
         timer.stop();
-        peers.values().forEach(Peer::wakeAll);
+        peers.all().forEach(Peer::wakeAll);
         inner.close();
     }
 
@@ -317,30 +305,30 @@ public final class ReliableTransport implements Transport {
 
     /** The peers this endpoint has state for. */
     public Set<Destination> peers() {
-        return Set.copyOf(peers.keySet());
+        return peers.destinations();
     }
 
     /** Messages to {@code peer} not yet acknowledged (queued ones included), 0 for an unknown peer. */
     public int unacknowledged(Destination peer) {
-        Peer state = peers.get(peer);
+        Peer state = peers.find(peer);
         return state == null ? 0 : state.state().unacknowledged();
     }
 
     /** Messages from {@code peer} held for a gap to fill, 0 for an unknown peer. */
     public int held(Destination peer) {
-        Peer state = peers.get(peer);
+        Peer state = peers.find(peer);
         return state == null ? 0 : state.state().held();
     }
 
     /** Whether this endpoint treats {@code peer} as plain (sends it plain messages). */
     public boolean isPlain(Destination peer) {
-        Peer state = peers.get(peer);
+        Peer state = peers.find(peer);
         return state != null && state.state().mode() == Mode.PLAIN;
     }
 
     /** The peer's state, for tests in this package. */
     PeerState state(Destination peer) {
-        return peer(peer).state();
+        return peers.get(peer, null).state();
     }
 
     @Override
@@ -350,25 +338,14 @@ public final class ReliableTransport implements Transport {
 
     // ---------------------------------------------------------------- internals
 
-    private Peer peer(Destination destination) {
-        return peers.computeIfAbsent(destination, d -> new Peer(d, settings, counters, timer, forgotten.take(d), inner.provesFrameSenders()));
-    }
-
     /** Whether {@link #close} has stopped the endpoint. */
     boolean isClosed() {
         return closed;
     }
 
-    /** The peer's state with its upcall lock held; a peer forgotten meanwhile is looked up afresh. */
-    Peer lockUpcall(Destination destination) {
-        while (true) {
-            Peer peer = peer(destination);
-            peer.upcall.lock();
-            if (!peer.retired) {
-                return peer;
-            }
-            peer.upcall.unlock();
-        }
+    /** The peer's state with its upcall lock held ({@link Peers#lockUpcall}). */
+    Peer lockUpcall(Destination destination, Frame first) {
+        return peers.lockUpcall(destination, first);
     }
 
     /** A peer's timer is due: retransmissions, the retry limit, a delayed acknowledgement. */

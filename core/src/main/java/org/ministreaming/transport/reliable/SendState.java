@@ -41,15 +41,25 @@ final class SendState {
     private long lastSentAt;
     private boolean probeSpent;
 
-    SendState(ReliableTransport.Settings settings, Counters counters) {
+    /** @param firstSeq the first sequence number: 0, or where a resumed stream stood */
+    SendState(ReliableTransport.Settings settings, Counters counters, int firstSeq) {
         this.settings = settings;
         this.counters = counters;
-        fresh();
+        start(firstSeq);
     }
 
     /** Starts afresh: an empty window from sequence number 0, no round trip measured. */
     void fresh() {
-        window = newWindow();
+        start(0);
+    }
+
+    /** The sequence number the next new message gets. */
+    int next() {
+        return window.next();
+    }
+
+    private void start(int firstSeq) {
+        window = newWindow(firstSeq);
         progressed = false;
         advanced = false;
         probeSpent = false;
@@ -72,7 +82,7 @@ final class SendState {
                 pending.add(entry.payload());
             }
         }
-        window = newWindow();
+        window = newWindow(0);
         return pending;
     }
 
@@ -287,7 +297,7 @@ final class SendState {
         return Math.max(RttEstimator.GRANULARITY_NANOS, rtt.srtt() / 4);
     }
 
-    private SendWindow<Outgoing> newWindow() {
-        return new SendWindow<>(settings.window(), settings.maxInFlight(), settings.callbackAllowance(), 0);
+    private SendWindow<Outgoing> newWindow(int firstSeq) {
+        return new SendWindow<>(settings.window(), settings.maxInFlight(), settings.callbackAllowance(), firstSeq);
     }
 }

@@ -57,7 +57,7 @@ class RecoveryPropertiesTest {
             this.random = random;
             this.lossPercent = lossPercent;
             this.send = new SendState(new ReliableTransport.Settings(64, 64, 200 * MS, 1000 * MS, 60_000 * MS, 30, 20 * MS, 0, 4096, flight,
-                    pacing, peer -> false, new Random(1)), counters);
+                    pacing, peer -> false, new Random(1)), counters, 0);
         }
 
         void toTheEnd() {

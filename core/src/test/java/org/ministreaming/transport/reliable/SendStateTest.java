@@ -39,7 +39,7 @@ class SendStateTest {
 
     @Test
     void aMoveOfTheCumulativeAcknowledgementRestartsTheTimer() {
-        SendState send = new SendState(settings(false, 64), new Counters());
+        SendState send = new SendState(settings(false, 64), new Counters(), 0);
         assertThat(seqs(send.sendNew(messages(2, 100), 0))).containsExactly(0, 1);
 
         send.acknowledge(Frame.ack(7, 9, 1, 0), 900 * MS);
@@ -53,7 +53,7 @@ class SendStateTest {
 
     @Test
     void aSelectiveAcknowledgementDoesNotRestartTheTimer() {
-        SendState send = new SendState(settings(false, 64), new Counters());
+        SendState send = new SendState(settings(false, 64), new Counters(), 0);
         send.sendNew(messages(3, 100), 0);
 
         // 1 and 2 arrived, 0 did not: the base stays, so 0's timer runs out as set.
@@ -64,7 +64,7 @@ class SendStateTest {
 
     @Test
     void beforeAnyRoundTripPacingSpreadsAFlightOverTheInitialRto() {
-        SendState send = new SendState(settings(true, 28), new Counters());
+        SendState send = new SendState(settings(true, 28), new Counters(), 0);
 
         List<SendWindow.Entry<Outgoing>> first = send.sendNew(messages(9, 4000), 0);
 
@@ -76,7 +76,7 @@ class SendStateTest {
 
     @Test
     void withPacingTheFramesOfAMessageAreNumberedAtOnceAndLeaveSpacedOut() {
-        SendState send = new SendState(settings(true, 28), new Counters());
+        SendState send = new SendState(settings(true, 28), new Counters(), 0);
         // One round trip measured: 100 ms.
         send.sendNew(messages(1, 100), 0);
         send.acknowledge(Frame.ack(7, 9, 1, 0), 100 * MS);
@@ -98,7 +98,7 @@ class SendStateTest {
 
     /** A round trip of 100 ms measured on frame 0 (RTO 300 ms: 100 + 4 x 50), the clock then at 100 ms. */
     private static SendState measured(Counters counters) {
-        SendState send = new SendState(settings(false, 64), counters);
+        SendState send = new SendState(settings(false, 64), counters, 0);
         send.sendNew(messages(1, 100), 0);
         send.acknowledge(Frame.ack(7, 9, 1, 0), 100 * MS);
         assertThat(send.srtt()).isEqualTo(100 * MS);
@@ -169,7 +169,7 @@ class SendStateTest {
 
     @Test
     void noTailLossProbeWhileNothingIsInFlightOrBeforeARoundTrip() {
-        SendState fresh = new SendState(settings(false, 64), new Counters());
+        SendState fresh = new SendState(settings(false, 64), new Counters(), 0);
         fresh.sendNew(messages(1, 100), 0);
         assertThat(fresh.probeAt()).as("no round trip measured").isEmpty();
 
