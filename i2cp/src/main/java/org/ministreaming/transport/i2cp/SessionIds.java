@@ -11,7 +11,8 @@ import net.i2p.data.Hash;
  * The handshake's state per peer (docs/protocol.md §15, "The handshake"): the session id this side
  * receives with from the peer, the peer's id once its hello came, and which envelope to send
  * next. Also the destinations that have proven themselves with a hello: named envelopes naming
- * them are forgeries.
+ * them are forgeries. A session forgotten ({@link #forget}) keeps taking compact envelopes for a
+ * while, so that a peer that still has it is heard at once.
  *
  * <p>Which envelope goes to a peer:
  * <ul>
@@ -35,6 +36,8 @@ final class SessionIds {
     static final int STALL_SENDS = 3;
     /** How many proven destinations are remembered, the least recently seen forgotten first. */
     static final int PROVEN_CAPACITY = 16_384;
+    /** How many forgotten sessions still take compact envelopes, the oldest dropped first. */
+    static final int FORGOTTEN_CAPACITY = 4096;
 
     /** An envelope's kind. */
     enum Kind { NAMED, HELLO, COMPACT }
@@ -67,7 +70,18 @@ final class SessionIds {
     }
 
     private final Map<Destination, Peer> byPeer = new HashMap<>();
+    /** The sessions with a peer now, and the forgotten ones that still take compact envelopes. */
     private final Map<Long, Peer> byId = new HashMap<>();
+    private final Map<Destination, Peer> forgotten = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Destination, Peer> eldest) {
+            if (size() <= FORGOTTEN_CAPACITY) {
+                return false;
+            }
+            byId.remove(eldest.getValue().ownId);
+            return true;
+        }
+    };
     private final Map<Hash, Boolean> proven = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Hash, Boolean> eldest) {
@@ -115,7 +129,7 @@ final class SessionIds {
      * has ours.
      */
     synchronized void hello(Destination from, long senderId, long echo, long time) {
-        Peer peer = peer(from);
+        Peer peer = received(from);
         if (time >= peer.lastHelloTime) {
             peer.lastHelloTime = time;
             peer.peerId = senderId;
@@ -128,6 +142,8 @@ final class SessionIds {
 
     /**
      * The peer a compact envelope's session id was given to, which thereby shows it has our hello.
+     * A session forgotten lately comes back: the peer did not forget us, or sends again what we
+     * did not acknowledge in time.
      *
      * @return {@code null} if no peer has that id
      */
@@ -135,6 +151,9 @@ final class SessionIds {
         Peer peer = byId.get(sessionId);
         if (peer == null) {
             return null;
+        }
+        if (forgotten.remove(peer.destination) != null) {
+            byPeer.put(peer.destination, peer);
         }
         peer.confirmed = true;
         heard(peer);
@@ -151,7 +170,7 @@ final class SessionIds {
         if (proven.containsKey(from.calculateHash())) {
             return false;
         }
-        Peer peer = peer(from);
+        Peer peer = received(from);
         if (!currentVersion && peer.peerId == 0) {
             peer.versionBefore = true;
         }
@@ -164,11 +183,15 @@ final class SessionIds {
         return proven.containsKey(destination.calculateHash());
     }
 
-    /** Drops the session with {@code peer}: its id names nobody from now on. It stays proven. */
+    /**
+     * Forgets the session with {@code peer}: the next message to it starts a new one. Its id goes on
+     * taking compact envelopes until the peer uses it ({@link #compact}), a new session with the
+     * peer starts, or {@value #FORGOTTEN_CAPACITY} sessions were forgotten since. It stays proven.
+     */
     synchronized void forget(Destination peer) {
         Peer gone = byPeer.remove(peer);
         if (gone != null) {
-            byId.remove(gone.ownId);
+            forgotten.put(peer, gone);
         }
     }
 
@@ -177,9 +200,23 @@ final class SessionIds {
         return byPeer.size();
     }
 
+    /** The session with a peer that sent us something: the current one, one forgotten lately, or a new one. */
+    private Peer received(Destination from) {
+        Peer old = byPeer.containsKey(from) ? null : forgotten.remove(from);
+        if (old != null) {
+            byPeer.put(from, old);
+        }
+        return peer(from);
+    }
+
+    /** The session with a peer: the current one, or a new one (a session forgotten with it is dropped). */
     private Peer peer(Destination destination) {
         Peer peer = byPeer.get(destination);
         if (peer == null) {
+            Peer old = forgotten.remove(destination);
+            if (old != null) {
+                byId.remove(old.ownId);
+            }
             long id;
             do {
                 id = random.getAsLong();

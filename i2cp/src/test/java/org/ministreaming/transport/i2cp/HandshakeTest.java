@@ -2,11 +2,17 @@ package org.ministreaming.transport.i2cp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import net.i2p.crypto.SigType;
+import net.i2p.data.DataFormatException;
+import net.i2p.data.Destination;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -141,10 +147,55 @@ class HandshakeTest {
         assertThat(bob.statistics()).containsEntry(EnvelopeCounter.UNKNOWN_SESSION, 1000L);
 
         bob.forget(ALICE.i2pDestination());
+        assertThat(seal(bob, ALICE, frame(26, 10))[0]).as("Bob starts a new session with Alice").isEqualTo(Envelope.HELLO);
 
-        assertThat(bob.open(alicesCompact, Envelope.PORT)).as("a stale id").isNull();
+        assertThat(bob.open(alicesCompact, Envelope.PORT)).as("the id of a session replaced").isNull();
         assertThat(bob.statistics()).containsEntry(EnvelopeCounter.UNKNOWN_SESSION, 1001L);
         assertThat(bob.isProven(ALICE.i2pDestination())).as("forgetting a session keeps the proof").isTrue();
+    }
+
+    @Test
+    void aPeerThatStillHasAForgottenSessionIsHeardAtOnceAndTheSessionGoesOn() throws Exception {
+        byte[] alicesCompact = shakeHands();
+
+        bob.forget(ALICE.i2pDestination());
+        byte[] again = frame(26, 11);
+        arrives(bob, seal(alice, BOB, again), ALICE, again);
+
+        assertThat(bob.statistics()).containsEntry(EnvelopeCounter.UNKNOWN_SESSION, 0L);
+        assertThat(seal(bob, ALICE, frame(26, 12))[0]).as("Bob answers in the session as it was").isEqualTo(Envelope.COMPACT);
+        assertThat(alicesCompact[0]).isEqualTo(Envelope.COMPACT);
+    }
+
+    @Test
+    void onlyTheLastForgottenSessionsTakeCompactEnvelopes() {
+        SessionIds ids = new SessionIds(new Random(13)::nextLong, SILENCE.toNanos(), true);
+        List<Destination> peers = new ArrayList<>();
+        List<Long> idsGiven = new ArrayList<>();
+        for (int i = 0; i <= SessionIds.FORGOTTEN_CAPACITY; i++) {
+            Destination peer = fakeDestination(i);
+            peers.add(peer);
+            idsGiven.add(ids.sending(peer, nanos).ownId());
+            ids.forget(peer);
+        }
+
+        assertThat(ids.compact(idsGiven.get(0))).as("the oldest, dropped").isNull();
+        assertThat(ids.compact(idsGiven.get(1))).as("the next, kept").isEqualTo(peers.get(1));
+        assertThat(ids.size()).as("the session with that peer is back").isEqualTo(1);
+    }
+
+    /** A destination of random keys (never used to sign or encrypt): cheap, unlike {@link I2pKeys#generate}. */
+    private static Destination fakeDestination(int seed) {
+        byte[] bytes = new byte[387];
+        new Random(seed).nextBytes(bytes);
+        bytes[384] = 0;
+        bytes[385] = 0;
+        bytes[386] = 0;
+        try {
+            return Destination.create(new ByteArrayInputStream(bytes));
+        } catch (IOException | DataFormatException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
