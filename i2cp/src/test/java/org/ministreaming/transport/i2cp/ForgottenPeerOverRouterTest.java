@@ -3,15 +3,12 @@ package org.ministreaming.transport.i2cp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.ministreaming.Async;
+import org.ministreaming.OneByteEcho;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
-import org.ministreaming.StreamSocket;
 import org.ministreaming.testing.Await;
 import org.ministreaming.transport.i2cp.testing.I2pRouter;
 import org.ministreaming.transport.i2cp.testing.SharedRouter;
@@ -35,26 +32,12 @@ class ForgottenPeerOverRouterTest {
         try (StreamManager server = StreamManager.open(serverTransport, StreamOptions.builder().peerGracePeriod(Duration.ofMillis(100)).build());
              StreamManager client = StreamManager.open(clientTransport, StreamOptions.builder().peerGracePeriod(Duration.ofHours(1)).build())) {
             StreamServerSocket serverSocket = server.serverSocket();
-            long hellosBefore = 0;
-            for (int round = 1; round <= 2; round++) {
-                CompletableFuture<Integer> served = Async.run(() -> {
-                    try (StreamSocket socket = serverSocket.accept(Duration.ofSeconds(60))) {
-                        int request = socket.getInputStream().read();
-                        socket.getOutputStream().write(request + 1);
-                        return request;
-                    }
-                });
-                try (StreamSocket socket = client.connect(server.localDestination())) {
-                    socket.getOutputStream().write(round * 10);
-                    assertThat(socket.getInputStream().read()).isEqualTo(round * 10 + 1);
-                }
-                assertThat(served.get(60, TimeUnit.SECONDS)).isEqualTo(round * 10);
-                if (round == 1) {
-                    Await.until("the server's layer forgets the client",
-                            () -> serverTransport.statistics().get(ReliableCounter.PEERS_FORGOTTEN) > 0);
-                    hellosBefore = serverI2cp.envelopeStatistics().get(EnvelopeCounter.HELLOS_SENT);
-                }
-            }
+            OneByteEcho.round(client, server, serverSocket, 10);
+            Await.until("the server's layer forgets the client", () -> serverTransport.statistics().get(ReliableCounter.PEERS_FORGOTTEN) > 0);
+            long hellosBefore = serverI2cp.envelopeStatistics().get(EnvelopeCounter.HELLOS_SENT);
+
+            OneByteEcho.round(client, server, serverSocket, 20);
+
             assertThat(serverTransport.statistics()).containsEntry(ReliableCounter.PEERS_RESUMED, 1L).containsEntry(ReliableCounter.RESETS_SENT, 0L);
             assertThat(clientTransport.statistics()).containsEntry(ReliableCounter.PEERS_RESTARTED, 0L);
             assertThat(serverI2cp.envelopeStatistics()).as("the client's compact envelopes taken").containsEntry(EnvelopeCounter.UNKNOWN_SESSION, 0L);
