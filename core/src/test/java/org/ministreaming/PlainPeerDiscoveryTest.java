@@ -213,12 +213,7 @@ class PlainPeerDiscoveryTest {
         try (StreamManager server = StreamManager.open(serverTransport);
              StreamManager client = StreamManager.open(clientTransport)) {
             StreamServerSocket serverSocket = server.serverSocket();
-            CompletableFuture<StreamSocket> accepting = Async.run(serverSocket::accept);
-            try (StreamSocket socket = client.connect(server.localDestination());
-                 StreamSocket served = accepting.get(30, TimeUnit.SECONDS)) {
-                served.getOutputStream().write(7);
-                assertThat(socket.getInputStream().read()).isEqualTo(7);
-            }
+            OneByteEcho.round(client, server, serverSocket, 7);
             assertThat(probeLost).isTrue();
             assertThat(serverTransport.isPlain(client.localDestination())).as("a frame before it sent anything: reliable").isFalse();
             assertThat(clientTransport.statistics()).containsEntry(ReliableCounter.PROBES_SENT, 1L);
