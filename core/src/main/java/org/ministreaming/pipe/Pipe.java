@@ -186,23 +186,46 @@ public final class Pipe<T> {
     }
 
     /**
-     * As {@link #take}, but waits until the head is due: {@code due} gives an item's
-     * {@link System#nanoTime} from which it may be taken.
+     * Waits until the head is due, without taking it: {@code due} gives an item's
+     * {@link System#nanoTime} from which it may be taken ({@link #pollDue} takes it).
+     *
+     * @return {@code true} once the head is due, {@code false} once the writing side has
+     *     {@linkplain #finish finished} and the pipe is drained
+     * @throws java.net.SocketTimeoutException if none was due in time
+     * @throws java.io.InterruptedIOException if interrupted (flag kept)
+     * @throws IOException the pipe's end
      */
-    public T takeDue(ToLongFunction<? super T> due, Deadline deadline) throws IOException {
+    public boolean awaitDue(ToLongFunction<? super T> due, Deadline deadline) throws IOException {
         lock.lock();
         try {
             while (true) {
                 if (!awaitItems(deadline)) {
-                    return null;
+                    return false;
                 }
                 long wakeAt = due.applyAsLong(items.peekFirst());
-                if (wakeAt - System.nanoTime() > 0) {
-                    deadline.await(changed, wakeAt);
-                    continue;
+                if (wakeAt - System.nanoTime() <= 0) {
+                    return true;
                 }
-                return removeHead(new View());
+                deadline.await(changed, wakeAt);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the head if there is one and it is due, without waiting.
+     *
+     * @return the head, or {@code null} when the pipe is empty, has ended or its head is not due
+     */
+    public T pollDue(ToLongFunction<? super T> due) {
+        lock.lock();
+        try {
+            if (readerClosed != null || cancelled != null || items.isEmpty()
+                    || due.applyAsLong(items.peekFirst()) - System.nanoTime() > 0) {
+                return null;
+            }
+            return removeHead(new View());
         } finally {
             lock.unlock();
         }
