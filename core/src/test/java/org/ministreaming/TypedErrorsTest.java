@@ -2,6 +2,7 @@ package org.ministreaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -81,6 +82,22 @@ class TypedErrorsTest {
         assertThatThrownBy(() -> pair[0].getOutputStream().write(1))
                 .isExactlyInstanceOf(ConnectionResetException.class)
                 .hasMessage("connection closed by peer mem:bob");
+    }
+
+    @Test
+    void thePeersCloseIsKeptWithoutAStackTraceAndEachWriterGetsItsOwn() throws Exception {
+        StreamManager alice = manager(network.endpoint("alice"), StreamOptions.builder());
+        StreamManager bob = manager(network.endpoint("bob"), StreamOptions.builder());
+        StreamSocket[] pair = connect(alice, bob);
+
+        pair[1].close();
+
+        assertThat(pair[0].getInputStream().read()).isEqualTo(-1);
+        Throwable thrown = catchThrowable(() -> pair[0].getOutputStream().write(1));
+        assertThat(thrown).isExactlyInstanceOf(ConnectionResetException.class);
+        assertThat(thrown.getStackTrace()).as("the writer's own stack trace").isNotEmpty();
+        assertThat(thrown.getCause()).isInstanceOf(ConnectionResetException.class).hasMessage(thrown.getMessage());
+        assertThat(thrown.getCause().getStackTrace()).as("the kept cause's, filled in at every close").isEmpty();
     }
 
     @Test
