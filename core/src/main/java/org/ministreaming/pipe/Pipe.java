@@ -186,46 +186,36 @@ public final class Pipe<T> {
     }
 
     /**
-     * Waits until the head is due, without taking it: {@code due} gives an item's
-     * {@link System#nanoTime} from which it may be taken ({@link #pollDue} takes it).
+     * Waits until the head is due, without taking it ({@link #pollDue} does): {@code due} gives an
+     * item's {@link System#nanoTime} from which it may be taken.
      *
      * @return {@code true} once the head is due, {@code false} once the writing side has
      *     {@linkplain #finish finished} and the pipe is drained
-     * @throws java.net.SocketTimeoutException if none was due in time
-     * @throws java.io.InterruptedIOException if interrupted (flag kept)
-     * @throws IOException the pipe's end
+     * @throws IOException the pipe's end, the deadline's timeout, or an interrupt (flag kept)
      */
     public boolean awaitDue(ToLongFunction<? super T> due, Deadline deadline) throws IOException {
         lock.lock();
         try {
-            while (true) {
-                if (!awaitItems(deadline)) {
-                    return false;
-                }
+            while (awaitItems(deadline)) {
                 long wakeAt = due.applyAsLong(items.peekFirst());
                 if (wakeAt - System.nanoTime() <= 0) {
                     return true;
                 }
                 deadline.await(changed, wakeAt);
             }
+            return false;
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * Takes the head if there is one and it is due, without waiting.
-     *
-     * @return the head, or {@code null} when the pipe is empty, has ended or its head is not due
-     */
+    /** Takes the head if it is due, without waiting; {@code null} when there is none, it is not due, or the pipe ended. */
     public T pollDue(ToLongFunction<? super T> due) {
         lock.lock();
         try {
-            if (readerClosed != null || cancelled != null || items.isEmpty()
-                    || due.applyAsLong(items.peekFirst()) - System.nanoTime() > 0) {
-                return null;
-            }
-            return removeHead(new View());
+            boolean ready = readerClosed == null && cancelled == null && !items.isEmpty()
+                    && due.applyAsLong(items.peekFirst()) - System.nanoTime() <= 0;
+            return ready ? removeHead(new View()) : null;
         } finally {
             lock.unlock();
         }
