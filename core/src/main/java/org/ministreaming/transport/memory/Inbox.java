@@ -18,11 +18,14 @@ import org.ministreaming.transport.Destination;
  * twice its bound. The endpoint's delivery thread takes messages once they are due.
  *
  * <p><b>Delivery.</b> One envelope at a time is handed to the receiver, under the delivery lock:
- * by the delivery thread ({@link #deliverNext}), or by a sender's own thread when nothing is
- * queued or being delivered ({@link #deliverNow}), which saves waking the delivery thread. The
- * delivery thread takes an envelope only while it holds that lock, so a sender that holds it and
- * finds the inbox empty knows that everything queued before has been delivered: each sender's
- * order is kept.
+ * by the delivery thread ({@link #deliverNext}), or by a sender's own thread when the delivery
+ * thread is idle and nothing is queued or being delivered ({@link #deliverNow}), which saves waking
+ * the delivery thread. The delivery thread takes an envelope only while it holds that lock, so a
+ * sender that holds it and finds the inbox empty knows that everything queued before has been
+ * delivered: each sender's order is kept. Once woken, the delivery thread counts as busy until it
+ * finds the inbox empty again, and senders queue meanwhile: under load it hands over the messages
+ * one after another without waiting, instead of senders contending for the
+ * lock with it and with each other.
  *
  * <p>Thread-safe: a {@link Pipe} of envelopes, weighed by their bytes, holds them.
  */
@@ -41,6 +44,8 @@ final class Inbox {
     private final Pipe<Envelope> pipe;
     private final long capacityBytes;
     private final ReentrantLock delivering = new ReentrantLock();
+    /** Whether the delivery thread was woken and has not yet found the inbox empty; senders then queue. */
+    private volatile boolean busy;
     private volatile boolean closed;
 
     Inbox(long capacityBytes) {
@@ -91,10 +96,14 @@ final class Inbox {
      * @throws InterruptedIOException if interrupted (flag kept)
      */
     boolean deliverNext(Consumer<Envelope> deliverer) throws InterruptedIOException {
+        if (pipe.size() == 0) {
+            busy = false;
+        }
         try {
             if (!pipe.awaitDue(Envelope::dueNanos, TAKE)) {
                 return false;
             }
+            busy = true;
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException closedMeanwhile) {
@@ -115,12 +124,12 @@ final class Inbox {
 
     /**
      * A sender's thread: hands {@code envelope} to {@code deliverer} at once if the inbox is open,
-     * holds nothing and no envelope is being delivered; never waits.
+     * holds nothing, no envelope is being delivered and the delivery thread is not busy; never waits.
      *
      * @return whether it was delivered; if not, the caller queues it
      */
     boolean deliverNow(Envelope envelope, Consumer<Envelope> deliverer) {
-        if (!delivering.tryLock()) {
+        if (busy || !delivering.tryLock()) {
             return false;
         }
         try {
