@@ -155,13 +155,21 @@ final class Inbox {
 
     /**
      * Closes the inbox, failing waiting senders and ending {@link #deliverNext}; returns once a
-     * delivery in progress on a sender's thread has ended (at once when called from inside it).
+     * delivery in progress has ended, or at once when called from inside one (a receiver closing
+     * its own endpoint), when the delivery thread may be waiting for the caller's delivery lock.
+     *
+     * @return whether it was called from inside a delivery: then the delivery thread ends only
+     *     after the caller's delivery returns, and must not be waited for
      */
-    void close() {
+    boolean close() {
         closed = true;
         pipe.cancel(new IOException("endpoint closed"));
+        if (delivering.isHeldByCurrentThread()) {
+            return true;
+        }
         delivering.lock();
         delivering.unlock();
+        return false;
     }
 
     /** Number of queued messages, for tests. */

@@ -18,6 +18,9 @@ import org.ministreaming.transport.TransportThreads;
  * endpoint has nothing queued and nothing being delivered; otherwise by the endpoint's daemon
  * delivery thread. Replies always go by the delivery thread, so a receiver is never called from
  * inside a call of its own endpoint (a receiver that answers by {@link #reply}, as it must).
+ * {@link #close} waits for a message being handed over and for the delivery thread to end; called
+ * by the receiver from inside its own callback, it returns at once, and the delivery thread ends
+ * once that callback has returned.
  *
  * <p>Thread-safe. {@link #send} blocks while the peer's inbox is full; {@link #reply} never
  * blocks: it goes ahead of senders waiting for room, and is dropped (returning {@code false})
@@ -135,9 +138,11 @@ public final class MemoryTransport implements Transport {
             thread = deliveryThread;
         }
         network.unregister(this);
-        inbox.close();
+        boolean fromCallback = inbox.close();
         network.wakeWaitingSenders();
-        TransportThreads.joinUninterruptibly(thread);
+        if (!fromCallback) {
+            TransportThreads.joinUninterruptibly(thread);
+        }
     }
 
     @Override

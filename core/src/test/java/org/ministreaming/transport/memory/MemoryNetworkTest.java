@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -395,6 +396,57 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         sent.get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertThatThrownBy(() -> alice.send(bob.localDestination(), text("after close"))).isInstanceOf(ConnectException.class);
         assertThat(calls.get()).as("messages handed over").isEqualTo(1);
+    }
+
+    @Test
+    void aReceiverThatClosesItsEndpointFromADeliveryOnASendersThreadReturnsThoughTheDeliveryThreadWaitsForIt() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch proceed = gate();
+        AtomicReference<MemoryTransport> self = new AtomicReference<>();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        List<String> handedOver = new CopyOnWriteArrayList<>();
+        MemoryTransport bob = started("bob", new RecordingReceiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                handedOver.add(UTF_8.decode(message).toString());
+                entered.countDown();
+                awaitQuietly(proceed);
+                self.get().close();
+                closed.complete(null);
+            }
+        });
+        self.set(bob);
+        Thread delivery = liveThread("ministreaming-memory-mem:bob");
+        MemoryTransport alice = endpoint("alice");
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        start("sender", () -> {
+            try {
+                alice.send(bob.localDestination(), text("close yourself"));
+                sent.complete(null);
+            } catch (IOException e) {
+                sent.completeExceptionally(e);
+            }
+        });
+        assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(alice.reply(bob.localDestination(), text("queued meanwhile"))).isTrue();
+        Await.until(() -> "the delivery thread waits for the sender's delivery lock; it is " + delivery.getState(),
+                () -> isWaitingForTheDeliveryLock(delivery));
+
+        proceed.countDown();
+
+        closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        sent.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        delivery.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(delivery.isAlive()).as("delivery thread alive after the callback returned").isFalse();
+        assertThat(handedOver).containsExactly("close yourself");
+    }
+
+    /** Whether {@code thread} waits to take the inbox's delivery lock, with an envelope due. */
+    private static boolean isWaitingForTheDeliveryLock(Thread thread) {
+        List<StackTraceElement> frames = Arrays.asList(thread.getStackTrace());
+        return thread.getState() == Thread.State.WAITING
+                && frames.stream().anyMatch(frame -> frame.getClassName().equals(Inbox.class.getName()) && frame.getMethodName().equals("deliverNext"))
+                && frames.stream().noneMatch(frame -> frame.getMethodName().equals("awaitDue"));
     }
 
     /** Whether {@code thread} waits inside the inbox's close, for the callback in progress. */
