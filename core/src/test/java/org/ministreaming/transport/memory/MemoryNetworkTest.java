@@ -323,8 +323,9 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         assertThat(newDaveHears.next().text()).isEqualTo("welcome");
     }
 
-    @Test
-    void closeWaitsForACallbackInProgressAndNothingIsDeliveredAfterIt() throws Exception {
+    @ParameterizedTest(name = "handed over on the sender's thread: {0}")
+    @ValueSource(booleans = {false, true})
+    void closeWaitsForACallbackInProgressAndNothingIsDeliveredAfterIt(boolean onSendersThread) throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch gate = gate();
         AtomicInteger calls = new AtomicInteger();
@@ -338,48 +339,22 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         });
         Thread delivery = liveThread("ministreaming-memory-mem:bob");
         MemoryTransport alice = endpoint("alice");
-        bob.inbox().put(new Inbox.Envelope(alice.localDestination(), text("first"), System.nanoTime()), 0, false, () -> true);
-        bob.inbox().put(new Inbox.Envelope(alice.localDestination(), text("second, never delivered"), System.nanoTime()), 0, false, () -> true);
-        assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        Thread closer = start("closer", () -> {
-            bob.close();
-            closed.complete(null);
-        });
-
-        Await.until(() -> "close() waits for the delivery thread's callback; closer is " + closer.getState(),
-                () -> isWaitingInInboxClose(closer));
-        assertThat(delivery.isAlive()).isTrue();
-        gate.countDown();
-
-        closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertThat(delivery.isAlive()).as("delivery thread alive after close returned").isFalse();
-        assertThat(calls.get()).as("messages handed over").isEqualTo(1);
-    }
-
-    @Test
-    void closeWaitsForADeliveryOnASendersThreadAndNothingIsDeliveredAfterIt() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch gate = gate();
-        AtomicInteger calls = new AtomicInteger();
-        MemoryTransport bob = started("bob", new RecordingReceiver() {
-            @Override
-            public void onMessage(Destination from, ByteBuffer message) {
-                calls.incrementAndGet();
-                entered.countDown();
-                awaitQuietly(gate);
-            }
-        });
-        MemoryTransport alice = endpoint("alice");
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        Thread sender = start("sender", () -> {
-            try {
-                alice.send(bob.localDestination(), text("first"));
-                sent.complete(null);
-            } catch (IOException e) {
-                sent.completeExceptionally(e);
-            }
-        });
+        if (onSendersThread) {
+            start("sender", () -> {
+                try {
+                    alice.send(bob.localDestination(), text("first"));
+                    sent.complete(null);
+                } catch (IOException e) {
+                    sent.completeExceptionally(e);
+                }
+            });
+        } else {
+            // Queued, so that the delivery thread hands them over.
+            bob.inbox().put(new Inbox.Envelope(alice.localDestination(), text("first"), System.nanoTime()), 0, false, () -> true);
+            bob.inbox().put(new Inbox.Envelope(alice.localDestination(), text("second, never delivered"), System.nanoTime()), 0, false, () -> true);
+            sent.complete(null);
+        }
         assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         Thread closer = start("closer", () -> {
@@ -387,13 +362,14 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
             closed.complete(null);
         });
 
-        Await.until(() -> "close() waits for the callback on " + sender.getName() + "; closer is " + closer.getState(),
+        Await.until(() -> "close() waits for the callback in progress; closer is " + closer.getState(),
                 () -> isWaitingInInboxClose(closer));
         assertThat(closed).isNotDone();
         gate.countDown();
 
         closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
         sent.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(delivery.isAlive()).as("delivery thread alive after close returned").isFalse();
         assertThatThrownBy(() -> alice.send(bob.localDestination(), text("after close"))).isInstanceOf(ConnectException.class);
         assertThat(calls.get()).as("messages handed over").isEqualTo(1);
     }
