@@ -11,7 +11,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,8 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.Await;
 import org.ministreaming.testing.ThreadLeaks;
-import org.ministreaming.transport.Destination;
-import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.RecordingReceiver;
 import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.transport.memory.MemoryTransport;
 import org.ministreaming.wire.TraceFormat;
@@ -155,30 +153,16 @@ class SocketBehaviourTest {
 
     @Test
     void closeDoesNotHangOnAWriterThatTheTransportHoldsUp() throws Exception {
-        CountDownLatch peerStuck = new CountDownLatch(1);
+        // A peer that takes nothing: an endpoint never started, whose inbox only fills.
         MemoryTransport stuckPeer = network.endpoint("stuck");
-        stuckPeer.start(new Transport.Receiver() {
-            @Override
-            public void onMessage(Destination from, ByteBuffer message) {
-                try {
-                    peerStuck.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-
-            @Override
-            public void onPeerLost(Destination peer, IOException cause) {
-            }
-        });
         try {
-            stuckPeer.send(bob.localDestination(), java.nio.ByteBuffer.wrap(TraceFormat.parseBytes("C->S A1 12 34 56 6D 65 6D 3A 73")));
+            stuckPeer.send(bob.localDestination(), ByteBuffer.wrap(TraceFormat.parseBytes("C->S A1 12 34 56 6D 65 6D 3A 73")));
             StreamSocket accepted = bobServer.accept(Duration.ofSeconds(WAIT_SECONDS));
             CompletableFuture<Void> write = Async.run(() -> {
                 accepted.getOutputStream().write(new byte[4 * (int) MemoryNetwork.DEFAULT_INBOX_BYTES]);
                 return null;
             });
-            // The peer's inbox holds 255 full data messages besides the ACK its receiver is stuck on.
+            // The peer's inbox holds the ACK and 255 full data messages, as much as fits in its bound.
             Await.until("the writer fills the stuck peer's inbox", () -> bob.statistics().get(Counter.MESSAGES_SENT) >= 255);
 
             CompletableFuture<Void> close = Async.run(() -> {
@@ -187,35 +171,20 @@ class SocketBehaviourTest {
             });
 
             close.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            peerStuck.countDown();
+            stuckPeer.start(new RecordingReceiver()); // the peer takes its inbox at last: the writer stops at its next message
             assertThatThrownBy(() -> write.get(WAIT_SECONDS, TimeUnit.SECONDS)).hasCauseInstanceOf(SocketException.class);
         } finally {
-            peerStuck.countDown();
             stuckPeer.close();
         }
     }
 
     @Test
     void theWriteTimeoutBoundsTheWaitForCreditNotAWriteTheTransportHoldsUpWhichClosingTheManagerFails() throws Exception {
-        CountDownLatch peerStuck = new CountDownLatch(1);
+        // A peer that takes nothing: an endpoint never started, whose inbox only fills.
         MemoryTransport stuckPeer = network.endpoint("stuck");
-        stuckPeer.start(new Transport.Receiver() {
-            @Override
-            public void onMessage(Destination from, ByteBuffer message) {
-                try {
-                    peerStuck.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-
-            @Override
-            public void onPeerLost(Destination peer, IOException cause) {
-            }
-        });
         try {
             // A plain peer (no credit): only the transport can hold a write up.
-            stuckPeer.send(bob.localDestination(), java.nio.ByteBuffer.wrap(TraceFormat.parseBytes("C->S A1 12 34 56 6D 65 6D 3A 73")));
+            stuckPeer.send(bob.localDestination(), ByteBuffer.wrap(TraceFormat.parseBytes("C->S A1 12 34 56 6D 65 6D 3A 73")));
             StreamSocket accepted = bobServer.accept(Duration.ofSeconds(WAIT_SECONDS));
             Duration timeout = Duration.ofMillis(50);
             accepted.setWriteTimeout(timeout);
@@ -233,7 +202,6 @@ class SocketBehaviourTest {
             assertThat(write).as("closing the manager fails the write while the peer still holds it up")
                     .failsWithin(Await.LIMIT).withThrowableThat().havingCause().isInstanceOf(IOException.class);
         } finally {
-            peerStuck.countDown();
             stuckPeer.close();
         }
     }

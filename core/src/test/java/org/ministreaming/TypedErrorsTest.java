@@ -2,6 +2,7 @@ package org.ministreaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -70,7 +71,7 @@ class TypedErrorsTest {
     }
 
     @Test
-    void aWriteAfterThePeerClosedIsAConnectionResetException() throws Exception {
+    void aWriteAfterThePeerClosedIsAConnectionResetExceptionOfItsOwnCausedByTheKeptOneWithoutAStackTrace() throws Exception {
         StreamManager alice = manager(network.endpoint("alice"), StreamOptions.builder());
         StreamManager bob = manager(network.endpoint("bob"), StreamOptions.builder());
         StreamSocket[] pair = connect(alice, bob);
@@ -78,9 +79,11 @@ class TypedErrorsTest {
         pair[1].close();
 
         assertThat(pair[0].getInputStream().read()).isEqualTo(-1);
-        assertThatThrownBy(() -> pair[0].getOutputStream().write(1))
-                .isExactlyInstanceOf(ConnectionResetException.class)
-                .hasMessage("connection closed by peer mem:bob");
+        Throwable thrown = catchThrowable(() -> pair[0].getOutputStream().write(1));
+        assertThat(thrown).isExactlyInstanceOf(ConnectionResetException.class).hasMessage("connection closed by peer mem:bob");
+        assertThat(thrown.getStackTrace()).as("the writer's own stack trace").isNotEmpty();
+        assertThat(thrown.getCause()).isInstanceOf(ConnectionResetException.class).hasMessage(thrown.getMessage());
+        assertThat(thrown.getCause().getStackTrace()).as("the kept cause's, which would be filled in at every close").isEmpty();
     }
 
     @Test

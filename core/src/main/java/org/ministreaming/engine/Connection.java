@@ -10,7 +10,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.ministreaming.Counter;
 import org.ministreaming.Role;
-import org.ministreaming.ConnectionResetException;
 import org.ministreaming.ReceiveLimitException;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
@@ -381,7 +380,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 return;
             }
             moveToClosed();
-            failure = new ConnectionResetException("connection closed by peer " + peer);
+            failure = Failures.closedByPeer(peer);
             stateChanged.signalAll();
         } finally {
             lock.unlock();

@@ -5,6 +5,7 @@ import java.net.SocketException;
 import org.ministreaming.ConnectionResetException;
 import org.ministreaming.PeerLostException;
 import org.ministreaming.ReceiveLimitException;
+import org.ministreaming.transport.Destination;
 
 /**
  * Rethrowing a connection's failure. A connection keeps the {@link IOException} it failed with;
@@ -15,6 +16,23 @@ import org.ministreaming.ReceiveLimitException;
 final class Failures {
 
     private Failures() {
+    }
+
+    /**
+     * The failure a connection keeps when its peer closes it. A close is an event, not a defect,
+     * and most connections that meet one never throw it, so the kept cause fills in no stack trace
+     * (one per close, on the receive path); each caller that meets it gets a fresh
+     * {@link ConnectionResetException} with its own ({@link #again}).
+     */
+    static ConnectionResetException closedByPeer(Destination peer) {
+        return new ConnectionResetException("connection closed by peer " + peer) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public synchronized Throwable fillInStackTrace() {
+                return this;
+            }
+        };
     }
 
     /** A fresh exception of {@code failure}'s type and message, caused by it. */

@@ -186,23 +186,36 @@ public final class Pipe<T> {
     }
 
     /**
-     * As {@link #take}, but waits until the head is due: {@code due} gives an item's
-     * {@link System#nanoTime} from which it may be taken.
+     * Waits until the head is due, without taking it ({@link #pollDue} does): {@code due} gives an
+     * item's {@link System#nanoTime} from which it may be taken.
+     *
+     * @return {@code true} once the head is due, {@code false} once the writing side has
+     *     {@linkplain #finish finished} and the pipe is drained
+     * @throws IOException the pipe's end, the deadline's timeout, or an interrupt (flag kept)
      */
-    public T takeDue(ToLongFunction<? super T> due, Deadline deadline) throws IOException {
+    public boolean awaitDue(ToLongFunction<? super T> due, Deadline deadline) throws IOException {
         lock.lock();
         try {
-            while (true) {
-                if (!awaitItems(deadline)) {
-                    return null;
-                }
+            while (awaitItems(deadline)) {
                 long wakeAt = due.applyAsLong(items.peekFirst());
-                if (wakeAt - System.nanoTime() > 0) {
-                    deadline.await(changed, wakeAt);
-                    continue;
+                if (wakeAt - System.nanoTime() <= 0) {
+                    return true;
                 }
-                return removeHead(new View());
+                deadline.await(changed, wakeAt);
             }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the head if it is due, without waiting; {@code null} when there is none, it is not due, or the pipe ended. */
+    public T pollDue(ToLongFunction<? super T> due) {
+        lock.lock();
+        try {
+            boolean ready = readerClosed == null && cancelled == null && !items.isEmpty()
+                    && due.applyAsLong(items.peekFirst()) - System.nanoTime() <= 0;
+            return ready ? removeHead(new View()) : null;
         } finally {
             lock.unlock();
         }

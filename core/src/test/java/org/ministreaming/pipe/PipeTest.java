@@ -178,10 +178,13 @@ class PipeTest {
         long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         pipe.offer(new long[] {due}, Pipe.tail(), Pipe.within(100));
 
-        long[] taken = pipe.takeDue(item -> item[0], FOREVER);
+        assertThat(pipe.pollDue(item -> item[0])).as("taken before it is due").isNull();
+        assertThat(pipe.awaitDue(item -> item[0], FOREVER)).isTrue();
+        long[] taken = pipe.pollDue(item -> item[0]);
 
         assertThat(System.nanoTime() - due).as("not handed over before it is due").isGreaterThanOrEqualTo(0);
         assertThat(taken[0]).isEqualTo(due);
+        assertThat(pipe.size()).isZero();
     }
 
     // ---------------------------------------------------------------- deadlines

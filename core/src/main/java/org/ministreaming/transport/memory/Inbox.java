@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.pipe.Pipe;
@@ -14,6 +16,16 @@ import org.ministreaming.transport.Destination;
  * One endpoint's queue of arriving messages, bounded in bytes. Data senders wait while it holds
  * its bound; replies never wait, so they go ahead of waiting data, and are refused once it holds
  * twice its bound. The endpoint's delivery thread takes messages once they are due.
+ *
+ * <p><b>Delivery.</b> One envelope at a time is handed to the receiver, under the delivery lock:
+ * by the delivery thread ({@link #deliverNext}), or by a sender's own thread when the delivery
+ * thread is idle and nothing is queued or being delivered ({@link #deliverNow}), which saves waking
+ * the delivery thread. The delivery thread takes an envelope only while it holds that lock, so a
+ * sender that holds it and finds the inbox empty knows that everything queued before has been
+ * delivered: each sender's order is kept. Once woken, the delivery thread counts as busy until it
+ * finds the inbox empty again, and senders queue meanwhile: under load it hands over the messages
+ * one after another without waiting, instead of senders contending for the
+ * lock with it and with each other.
  *
  * <p>Thread-safe: a {@link Pipe} of envelopes, weighed by their bytes, holds them.
  */
@@ -31,6 +43,10 @@ final class Inbox {
 
     private final Pipe<Envelope> pipe;
     private final long capacityBytes;
+    private final ReentrantLock delivering = new ReentrantLock();
+    /** Whether the delivery thread was woken and has not yet found the inbox empty; senders then queue. */
+    private volatile boolean busy;
+    private volatile boolean closed;
 
     Inbox(long capacityBytes) {
         this.capacityBytes = capacityBytes;
@@ -73,18 +89,57 @@ final class Inbox {
     }
 
     /**
-     * Waits for the next due envelope.
+     * The delivery thread: waits for the next due envelope and hands it to {@code deliverer}
+     * under the delivery lock.
      *
-     * @return the envelope; {@code null} once the inbox is closed
+     * @return {@code false} once the inbox is closed
      * @throws InterruptedIOException if interrupted (flag kept)
      */
-    Envelope take() throws InterruptedIOException {
+    boolean deliverNext(Consumer<Envelope> deliverer) throws InterruptedIOException {
+        if (pipe.size() == 0) {
+            busy = false;
+        }
         try {
-            return pipe.takeDue(Envelope::dueNanos, TAKE);
+            if (!pipe.awaitDue(Envelope::dueNanos, TAKE)) {
+                return false;
+            }
+            busy = true;
         } catch (InterruptedIOException e) {
             throw e;
-        } catch (IOException closed) {
-            return null;
+        } catch (IOException closedMeanwhile) {
+            return false;
+        }
+        delivering.lock();
+        try {
+            // Null when the envelope was discarded (a cut link) or the inbox closed meanwhile.
+            Envelope next = pipe.pollDue(Envelope::dueNanos);
+            if (next != null) {
+                deliverer.accept(next);
+            }
+        } finally {
+            delivering.unlock();
+        }
+        return true;
+    }
+
+    /**
+     * A sender's thread: hands {@code envelope} to {@code deliverer} at once if the inbox is open,
+     * holds nothing, no envelope is being delivered and the delivery thread is not busy; never waits.
+     *
+     * @return whether it was delivered; if not, the caller queues it
+     */
+    boolean deliverNow(Envelope envelope, Consumer<Envelope> deliverer) {
+        if (busy || !delivering.tryLock()) {
+            return false;
+        }
+        try {
+            if (closed || pipe.size() != 0) {
+                return false;
+            }
+            deliverer.accept(envelope);
+            return true;
+        } finally {
+            delivering.unlock();
         }
     }
 
@@ -98,9 +153,23 @@ final class Inbox {
         pipe.wake();
     }
 
-    /** Closes the inbox, failing waiting senders and ending {@link #take}. */
-    void close() {
+    /**
+     * Closes the inbox, failing waiting senders and ending {@link #deliverNext}; returns once a
+     * delivery in progress has ended, or at once when called from inside one (a receiver closing
+     * its own endpoint), when the delivery thread may be waiting for the caller's delivery lock.
+     *
+     * @return whether it was called from inside a delivery: then the delivery thread ends only
+     *     after the caller's delivery returns, and must not be waited for
+     */
+    boolean close() {
+        closed = true;
         pipe.cancel(new IOException("endpoint closed"));
+        if (delivering.isHeldByCurrentThread()) {
+            return true;
+        }
+        delivering.lock();
+        delivering.unlock();
+        return false;
     }
 
     /** Number of queued messages, for tests. */

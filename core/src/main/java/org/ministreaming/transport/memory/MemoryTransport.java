@@ -6,13 +6,21 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.TransportThreads;
 
 /**
- * One endpoint of a {@link MemoryNetwork}, registered under {@code mem:NAME}. Each endpoint
- * has one daemon delivery thread that hands arriving messages to the receiver in order.
+ * One endpoint of a {@link MemoryNetwork}, registered under {@code mem:NAME}. Arriving messages
+ * are handed to the receiver one at a time and in each sender's order: by the sender's own thread,
+ * inside its {@link #send}, when the link has no faults or simulated path and the receiving
+ * endpoint has nothing queued and nothing being delivered; otherwise by the endpoint's daemon
+ * delivery thread. Replies always go by the delivery thread, so a receiver is never called from
+ * inside a call of its own endpoint (a receiver that answers by {@link #reply}, as it must).
+ * {@link #close} waits for a message being handed over and for the delivery thread to end; called
+ * by the receiver from inside its own callback, it returns at once, and the delivery thread ends
+ * once that callback has returned.
  *
  * <p>Thread-safe. {@link #send} blocks while the peer's inbox is full; {@link #reply} never
  * blocks: it goes ahead of senders waiting for room, and is dropped (returning {@code false})
@@ -27,6 +35,8 @@ public final class MemoryTransport implements Transport {
     private final Destination local;
     private final Inbox inbox;
     private volatile Thread deliveryThread;
+    /** Null until {@link #start}. */
+    private volatile Receiver receiver;
     private volatile boolean closed;
 
     MemoryTransport(MemoryNetwork network, Destination local, long inboxBytes) {
@@ -55,6 +65,7 @@ public final class MemoryTransport implements Transport {
         if (closed) {
             throw new IllegalStateException("closed");
         }
+        this.receiver = receiver;
         deliveryThread = new DeliveryThread(receiver);
         deliveryThread.start();
     }
@@ -101,6 +112,17 @@ public final class MemoryTransport implements Transport {
         return inbox.put(envelope, overtake, reply, senderOpen);
     }
 
+    /**
+     * A sender's thread hands {@code envelope} to the receiver now, if this endpoint has started
+     * and its inbox is idle ({@link Inbox#deliverNow}); never waits.
+     *
+     * @return whether it was delivered; if not, the caller queues it
+     */
+    boolean deliverNow(Inbox.Envelope envelope) {
+        Receiver current = receiver;
+        return current != null && inbox.deliverNow(envelope, arrived -> deliver(current, arrived));
+    }
+
     Inbox inbox() {
         return inbox;
     }
@@ -116,9 +138,11 @@ public final class MemoryTransport implements Transport {
             thread = deliveryThread;
         }
         network.unregister(this);
-        inbox.close();
+        boolean fromCallback = inbox.close();
         network.wakeWaitingSenders();
-        TransportThreads.joinUninterruptibly(thread);
+        if (!fromCallback) {
+            TransportThreads.joinUninterruptibly(thread);
+        }
     }
 
     @Override
@@ -126,7 +150,20 @@ public final class MemoryTransport implements Transport {
         return "MemoryTransport[" + local + "]";
     }
 
-    /** Hands inbox contents to the receiver, one at a time. */
+    /** Hands one envelope over; a receiver's defect costs that message, not the endpoint. */
+    private void deliver(Receiver to, Inbox.Envelope envelope) {
+        try {
+            if (envelope.bytes() == null) {
+                to.onPeerLost(envelope.from(), new IOException("link between " + local + " and " + envelope.from() + " was cut"));
+            } else {
+                to.onMessage(envelope.from(), envelope.bytes());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "receiver of " + local + " failed on a message from " + envelope.from(), e);
+        }
+    }
+
+    /** Hands the inbox's contents to the receiver, one at a time. */
     private final class DeliveryThread extends Thread {
         private final Receiver receiver;
 
@@ -138,26 +175,13 @@ public final class MemoryTransport implements Transport {
 
         @Override
         public void run() {
+            Consumer<Inbox.Envelope> handOver = envelope -> deliver(receiver, envelope);
             try {
-                Inbox.Envelope envelope;
-                while ((envelope = inbox.take()) != null) {
-                    deliver(envelope);
+                while (inbox.deliverNext(handOver)) {
+                    // each turn hands over one envelope, unless a cut discarded it meanwhile
                 }
             } catch (InterruptedIOException e) {
                 // The interrupt flag is kept; the thread ends.
-            }
-        }
-
-        /** Hands one envelope over; a receiver's defect costs that message, not the endpoint. */
-        private void deliver(Inbox.Envelope envelope) {
-            try {
-                if (envelope.bytes() == null) {
-                    receiver.onPeerLost(envelope.from(), new IOException("link between " + local + " and " + envelope.from() + " was cut"));
-                } else {
-                    receiver.onMessage(envelope.from(), envelope.bytes());
-                }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "receiver of " + local + " failed on a message from " + envelope.from(), e);
             }
         }
     }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,29 +41,101 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     // ---------------------------------------------------------------- delivery
 
     @Test
-    void messagesBetweenAPairArriveInOrderOnTheReceiversDeliveryThread() throws IOException {
+    void aSendToAnIdleEndpointIsHandedOverInOrderOnTheSendersOwnThread() throws IOException {
         MemoryTransport alice = endpoint("alice");
         RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
 
         for (int i = 0; i < 1000; i++) {
             alice.send(bob.localDestination(), text("m" + i));
+            assertThat(bobHears.events).as("handed over before send returned").hasSize(i + 1);
         }
 
         for (int i = 0; i < 1000; i++) {
             Event event = bobHears.next();
             assertThat(event.from()).isEqualTo(alice.localDestination());
             assertThat(event.text()).isEqualTo("m" + i);
+            assertThat(event.thread()).isEqualTo(Thread.currentThread().getName());
+        }
+    }
+
+    @Test
+    void whatArrivesWhileTheReceiverIsBusyIsQueuedAndHandedOverInOrderByTheDeliveryThread() throws Exception {
+        MemoryTransport alice = endpoint("alice");
+        MemoryTransport carol = endpoint("carol");
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch gate = gate();
+        RecordingReceiver bobHears = new RecordingReceiver();
+        MemoryTransport bob = started("bob", new RecordingReceiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                bobHears.onMessage(from, message);
+                if (from.equals(carol.localDestination())) {
+                    entered.countDown();
+                    awaitQuietly(gate);
+                }
+            }
+        });
+        Thread busy = start("carol-sender", () -> {
+            try {
+                carol.send(bob.localDestination(), text("first"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        for (int i = 0; i < 100; i++) {
+            alice.send(bob.localDestination(), text("m" + i));
+        }
+        assertThat(bob.inbox().size()).as("queued behind the message in the receiver's hands").isEqualTo(100);
+        gate.countDown();
+
+        Event first = bobHears.next();
+        assertThat(first.text()).isEqualTo("first");
+        assertThat(first.thread()).isEqualTo(busy.getName());
+        for (int i = 0; i < 100; i++) {
+            Event event = bobHears.next();
+            assertThat(event.text()).isEqualTo("m" + i);
             assertThat(event.thread()).isEqualTo("ministreaming-memory-mem:bob");
         }
     }
 
     @Test
-    void concurrentSendersEachKeepTheirOwnOrder() throws Exception {
-        int senders = 4;
-        int perSender = 500;
+    void repliesAndLinksWithFaultsAlwaysGoThroughTheDeliveryThread() throws Exception {
+        MemoryTransport alice = endpoint("alice");
         RecordingReceiver bobHears = new RecordingReceiver();
         MemoryTransport bob = started("bob", bobHears);
+
+        assertThat(alice.reply(bob.localDestination(), text("a reply"))).isTrue();
+        network.setFaults(LinkFaults.NONE.withDuplicatePercent(100));
+        alice.send(bob.localDestination(), text("twice"));
+
+        for (String expected : List.of("a reply", "twice", "twice")) {
+            Event event = bobHears.next();
+            assertThat(event.text()).isEqualTo(expected);
+            assertThat(event.thread()).isEqualTo("ministreaming-memory-mem:bob");
+        }
+    }
+
+    @Test
+    void concurrentSendersEachKeepTheirOwnOrderAndTheReceiverIsCalledOneAtATime() throws Exception {
+        int senders = 4;
+        int perSender = 2000;
+        RecordingReceiver bobHears = new RecordingReceiver();
+        AtomicInteger inCallback = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        MemoryTransport bob = started("bob", new RecordingReceiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                if (inCallback.incrementAndGet() > 1) {
+                    overlaps.incrementAndGet();
+                }
+                bobHears.onMessage(from, message);
+                Thread.yield();
+                inCallback.decrementAndGet();
+            }
+        });
         CountDownLatch go = new CountDownLatch(1);
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
@@ -93,19 +167,19 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         assertThat(bySender).hasSize(senders);
         bySender.forEach((from, sequence) -> assertThat(sequence).as("from %s", from).isEqualTo(expected));
         assertThat(bobHears.events).isEmpty();
+        assertThat(overlaps.get()).as("calls of the receiver that overlapped another").isZero();
     }
 
     @Test
     void theDeliveredArrayIsACopyOfTheSentBytes() throws IOException {
         MemoryTransport alice = endpoint("alice");
-        CountDownLatch gate = gate();
-        RecordingReceiver bobHears = new RecordingReceiver(gate);
-        MemoryTransport bob = started("bob", bobHears);
+        MemoryTransport bob = endpoint("bob");
         byte[] sent = {1, 2, 3};
 
         alice.send(bob.localDestination(), ByteBuffer.wrap(sent));
         Arrays.fill(sent, (byte) 9);
-        gate.countDown();
+        RecordingReceiver bobHears = new RecordingReceiver();
+        bob.start(bobHears);
 
         assertThat(bobHears.next().bytes()).containsExactly(1, 2, 3);
     }
@@ -249,8 +323,9 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         assertThat(newDaveHears.next().text()).isEqualTo("welcome");
     }
 
-    @Test
-    void closeWaitsForACallbackInProgressAndNothingIsDeliveredAfterIt() throws Exception {
+    @ParameterizedTest(name = "handed over on the sender's thread: {0}")
+    @ValueSource(booleans = {false, true})
+    void closeWaitsForACallbackInProgressAndNothingIsDeliveredAfterIt(boolean onSendersThread) throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch gate = gate();
         AtomicInteger calls = new AtomicInteger();
@@ -264,8 +339,22 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         });
         Thread delivery = liveThread("ministreaming-memory-mem:bob");
         MemoryTransport alice = endpoint("alice");
-        alice.send(bob.localDestination(), text("first"));
-        alice.send(bob.localDestination(), text("second, never delivered"));
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        if (onSendersThread) {
+            start("sender", () -> {
+                try {
+                    alice.send(bob.localDestination(), text("first"));
+                    sent.complete(null);
+                } catch (IOException e) {
+                    sent.completeExceptionally(e);
+                }
+            });
+        } else {
+            // Queued, so that the delivery thread hands them over.
+            bob.inbox().put(new Inbox.Envelope(alice.localDestination(), text("first"), System.nanoTime()), 0, false, () -> true);
+            bob.inbox().put(new Inbox.Envelope(alice.localDestination(), text("second, never delivered"), System.nanoTime()), 0, false, () -> true);
+            sent.complete(null);
+        }
         assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         Thread closer = start("closer", () -> {
@@ -273,14 +362,73 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
             closed.complete(null);
         });
 
-        Await.until(() -> "close() waits for the delivery thread; closer is " + closer.getState(),
-                () -> Await.isParkedIn(closer, Thread.class, "join"));
-        assertThat(delivery.isAlive()).isTrue();
+        Await.until(() -> "close() waits for the callback in progress; closer is " + closer.getState(),
+                () -> isWaitingInInboxClose(closer));
+        assertThat(closed).isNotDone();
         gate.countDown();
 
         closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        sent.get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertThat(delivery.isAlive()).as("delivery thread alive after close returned").isFalse();
+        assertThatThrownBy(() -> alice.send(bob.localDestination(), text("after close"))).isInstanceOf(ConnectException.class);
         assertThat(calls.get()).as("messages handed over").isEqualTo(1);
+    }
+
+    @Test
+    void aReceiverThatClosesItsEndpointFromADeliveryOnASendersThreadReturnsThoughTheDeliveryThreadWaitsForIt() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch proceed = gate();
+        AtomicReference<MemoryTransport> self = new AtomicReference<>();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        List<String> handedOver = new CopyOnWriteArrayList<>();
+        MemoryTransport bob = started("bob", new RecordingReceiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                handedOver.add(UTF_8.decode(message).toString());
+                entered.countDown();
+                awaitQuietly(proceed);
+                self.get().close();
+                closed.complete(null);
+            }
+        });
+        self.set(bob);
+        Thread delivery = liveThread("ministreaming-memory-mem:bob");
+        MemoryTransport alice = endpoint("alice");
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        start("sender", () -> {
+            try {
+                alice.send(bob.localDestination(), text("close yourself"));
+                sent.complete(null);
+            } catch (IOException e) {
+                sent.completeExceptionally(e);
+            }
+        });
+        assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(alice.reply(bob.localDestination(), text("queued meanwhile"))).isTrue();
+        Await.until(() -> "the delivery thread waits for the sender's delivery lock; it is " + delivery.getState(),
+                () -> isWaitingForTheDeliveryLock(delivery));
+
+        proceed.countDown();
+
+        closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        sent.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        delivery.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(delivery.isAlive()).as("delivery thread alive after the callback returned").isFalse();
+        assertThat(handedOver).containsExactly("close yourself");
+    }
+
+    /** Whether {@code thread} waits to take the inbox's delivery lock, with an envelope due. */
+    private static boolean isWaitingForTheDeliveryLock(Thread thread) {
+        List<StackTraceElement> frames = Arrays.asList(thread.getStackTrace());
+        return thread.getState() == Thread.State.WAITING
+                && frames.stream().anyMatch(frame -> frame.getClassName().equals(Inbox.class.getName()) && frame.getMethodName().equals("deliverNext"))
+                && frames.stream().noneMatch(frame -> frame.getMethodName().equals("awaitDue"));
+    }
+
+    /** Whether {@code thread} waits inside the inbox's close, for the callback in progress. */
+    private static boolean isWaitingInInboxClose(Thread thread) {
+        return thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().equals(Inbox.class.getName()) && frame.getMethodName().equals("close"));
     }
 
     @Test
@@ -342,20 +490,11 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
     // ---------------------------------------------------------------- inbox bound
 
     @Test
-    void aSenderWaitsOnceTheInboxHoldsItsBoundAndGoesOnWhenTheReceiverResumes() throws Exception {
+    void aSenderWaitsOnceTheInboxHoldsItsBoundAndGoesOnWhenTheReceiverTakes() throws Exception {
         int total = 200;
-        int delivered = (int) (MemoryNetwork.DEFAULT_INBOX_BYTES / CHUNK) + 1; // 128 queued + 1 in the receiver's hands
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch gate = gate();
+        int queued = (int) (MemoryNetwork.DEFAULT_INBOX_BYTES / CHUNK);
         CountDownLatch allArrived = new CountDownLatch(total);
-        MemoryTransport bob = started("bob", new RecordingReceiver() {
-            @Override
-            public void onMessage(Destination from, ByteBuffer message) {
-                entered.countDown();
-                awaitQuietly(gate);
-                allArrived.countDown();
-            }
-        });
+        MemoryTransport bob = endpoint("bob");
         MemoryTransport alice = endpoint("alice");
         AtomicInteger completed = new AtomicInteger();
         CompletableFuture<Void> sending = new CompletableFuture<>();
@@ -372,13 +511,17 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
             }
         });
 
-        assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        Await.until(() -> "the sender waits after " + delivered + " sends; it made " + completed.get() + ", state " + sender.getState(),
-                () -> completed.get() == delivered && isWaitingForRoom(sender));
-        assertThat(bob.inbox().size()).isEqualTo(delivered - 1);
+        Await.until(() -> "the sender waits after " + queued + " sends; it made " + completed.get() + ", state " + sender.getState(),
+                () -> completed.get() == queued && isWaitingForRoom(sender));
+        assertThat(bob.inbox().size()).isEqualTo(queued);
         assertThat(sending).isNotDone();
 
-        gate.countDown();
+        bob.start(new RecordingReceiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                allArrived.countDown();
+            }
+        });
 
         sending.get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertThat(completed.get()).isEqualTo(total);

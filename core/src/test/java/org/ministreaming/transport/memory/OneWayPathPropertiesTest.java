@@ -157,9 +157,9 @@ class OneWayPathPropertiesTest {
         }
         List<long[]> taken = new ArrayList<>();
         for (int i = 0; i < dueMillisAgo.size(); i++) {
-            Inbox.Envelope envelope = inbox.take();
-            taken.add(new long[] {envelope.dueNanos(), envelope.bytes().getInt(0)});
+            assertThat(inbox.deliverNext(envelope -> taken.add(new long[] {envelope.dueNanos(), envelope.bytes().getInt(0)}))).isTrue();
         }
+        assertThat(taken).hasSameSizeAs(dueMillisAgo);
         assertThat(inbox.size()).isZero();
         for (int i = 1; i < taken.size(); i++) {
             long[] before = taken.get(i - 1);
