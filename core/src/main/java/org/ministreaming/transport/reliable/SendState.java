@@ -77,10 +77,24 @@ final class SendState {
 
     /**
      * Whether {@code messages} more may be numbered now: room in the window and the flight, or
-     * with pacing in the window alone (they then go out as the flight and the {@link Pacer} allow).
+     * with pacing room in the window for the first of them (they then go out as the window, the
+     * flight and the {@link Pacer} allow). So the segments of a long message are numbered as soon
+     * as the first fits, and those beyond the window wait for acknowledgements to move it: while
+     * a loss holds the window's base, its last places do not stay empty for want of room for a
+     * whole message (up to 10 of 64 with I2CP's frames, 11 to a 32 KiB message). They take
+     * {@link #overflow} places beyond the window at most, on top of the replies' allowance.
      */
     boolean hasRoom(int messages) {
-        return settings.pacing() ? window.hasWindowRoom(messages) : window.hasRoom(messages);
+        return settings.pacing() ? window.hasWindowRoom(1) && window.hasRoomWithAllowance(messages) : window.hasRoom(messages);
+    }
+
+    /**
+     * The places beyond the window the segments of one message may take with pacing: all of a
+     * longest message's but the first ({@link Segmenter}).
+     */
+    private int overflow() {
+        int segmentBytes = settings.maxFrame() - Frame.HEADER;
+        return settings.pacing() ? (Reassembly.LIMIT + segmentBytes - 1) / segmentBytes - 1 : 0;
     }
 
     /** Whether {@code messages} more may be numbered, queued beyond the window if need be. */
@@ -287,6 +301,6 @@ final class SendState {
     }
 
     private SendWindow<Outgoing> newWindow() {
-        return new SendWindow<>(settings.window(), settings.maxInFlight(), settings.callbackAllowance(), 0);
+        return new SendWindow<>(settings.window(), settings.maxInFlight(), settings.callbackAllowance() + overflow(), 0);
     }
 }

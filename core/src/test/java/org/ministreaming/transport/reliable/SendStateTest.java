@@ -96,6 +96,31 @@ class SendStateTest {
         assertThat(sent).as("all go out, in order, within the round trip").containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
 
+    @Test
+    void withPacingALongMessageIsNumberedOnceItsFirstFrameFitsAndTheRestWaitForTheWindow() {
+        SendState send = new SendState(settings(true, 64), new Counters());
+        send.sendNew(messages(1, 100), 0);
+        send.acknowledge(Frame.ack(7, 9, 1, 0), 100 * MS);
+        List<Integer> sent = new ArrayList<>(seqs(send.sendNew(messages(60, 100), 200 * MS)));
+
+        assertThat(send.hasRoom(9)).as("60 of the window's 64 places taken: the first of nine segments fits").isTrue();
+        sent.addAll(seqs(send.sendNew(messages(9, 100), 200 * MS)));
+        assertThat(send.size()).isEqualTo(69);
+        assertThat(send.hasRoom(1)).as("the window is full").isFalse();
+        assertThat(send.hasRoomWithAllowance(64)).as("the replies' allowance beyond it is whole").isTrue();
+
+        for (long at = 200 * MS; at < 300 * MS; at += MS) {
+            sent.addAll(seqs(send.due(at).resend()));
+        }
+        assertThat(sent).as("frames 1 to 60 and the segments up to the window's end, 64").hasSize(64).doesNotContain(65, 66, 67, 68, 69);
+
+        List<Integer> after = new ArrayList<>(seqs(send.acknowledge(Frame.ack(7, 9, 6, 0), 300 * MS)));
+        for (long at = 300 * MS; at < 400 * MS; at += MS) {
+            after.addAll(seqs(send.due(at).resend()));
+        }
+        assertThat(after).as("the base moved by five: the five waiting go").containsExactly(65, 66, 67, 68, 69);
+    }
+
     /** A round trip of 100 ms measured on frame 0 (RTO 300 ms: 100 + 4 x 50), the clock then at 100 ms. */
     private static SendState measured(Counters counters) {
         SendState send = new SendState(settings(false, 64), counters);
