@@ -15,6 +15,11 @@ public enum ReliableCounter {
      * because nothing was acknowledged for a while after the sender stopped sending.
      */
     TAIL_LOSS_PROBES,
+    /**
+     * Of {@link #RETRANSMITTED}, tail copies: frames still in flight when a burst that kept the
+     * path busy ended, sent once more into the room the path then had.
+     */
+    TAIL_COPIES,
     /** Acknowledgements sent in frames of their own, because no data frame could carry them in time. */
     PURE_ACKS_SENT,
     /** Messages from reliable peers handed on, in order, once each. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * cumulative acknowledgement moves (RFC 6298), not on selective acknowledgements; a timeout sends
  * only the oldest frame again; an acknowledged repair shows RACK what before it was lost; a
  * tail-loss probe goes when the sender stopped and nothing is acknowledged; with pacing, the
- * frames of a message are numbered at once and leave spaced out.
+ * frames of a message are numbered at once and leave spaced out, and when a burst that kept the
+ * path busy ends, the frames in flight go once more into the room the path has (tail copies).
  */
 class SendStateTest {
 
@@ -200,5 +202,98 @@ class SendStateTest {
 
         SendState idle = measured(new Counters());
         assertThat(idle.probeAt()).as("everything acknowledged").isEmpty();
+    }
+
+    @Test
+    void whenABurstThatKeptThePathBusyEndsTheFramesInFlightGoOnceMoreNewestFirst() {
+        Counters counters = new Counters();
+        PathOf100Ms path = new PathOf100Ms(new SendState(settings(true, 16), counters));
+        path.send(60, 1000);
+        path.run();
+
+        assertThat(path.copies).as("copies went").isNotEmpty();
+        assertThat(path.copies).as("each frame once, newest first").isSortedAccordingTo((a, b) -> Integer.compare(b, a)).doesNotHaveDuplicates();
+        assertThat(path.copies.get(0)).as("the last frame first").isEqualTo(60);
+        assertThat(path.copies).as("of the frames still in flight, at most a flight").allMatch(seq -> seq > 60 - 16);
+        assertThat(counters.snapshot().get(ReliableCounter.TAIL_COPIES)).isEqualTo(path.copies.size());
+        assertThat(counters.snapshot().get(ReliableCounter.RETRANSMITTED)).isEqualTo(path.copies.size());
+    }
+
+    @Test
+    void requestsAndRepliesAfterABurstGetNoTailCopies() {
+        Counters counters = new Counters();
+        PathOf100Ms path = new PathOf100Ms(new SendState(settings(true, 16), counters));
+        path.send(60, 1000);
+        path.run();
+        long copies = counters.snapshot().get(ReliableCounter.TAIL_COPIES);
+        path.copies.clear();
+
+        // One at a time, each after the one before was acknowledged: the path is never busy.
+        for (int request = 0; request < 20; request++) {
+            path.send(1, 1000);
+            path.run();
+        }
+        assertThat(path.copies).isEmpty();
+        assertThat(counters.snapshot().get(ReliableCounter.TAIL_COPIES)).isEqualTo(copies);
+    }
+
+    /**
+     * A lossless path whose bottleneck carries a frame each 10 ms, 100 ms of round trip besides,
+     * acknowledging cumulatively; it notes the frames sent more than once.
+     */
+    private static final class PathOf100Ms {
+        private record Ack(long at, int cumulative) {
+        }
+
+        final SendState send;
+        final PriorityQueue<Ack> acks = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
+        final boolean[] arrived = new boolean[1024];
+        final List<Integer> copies = new ArrayList<>();
+        long now;
+        long bottleneckFree;
+        int cumulative;
+
+        PathOf100Ms(SendState send) {
+            this.send = send;
+            send.sendNew(messages(1, 100), 0);
+            send.acknowledge(Frame.ack(7, 9, 1, 0), 100 * MS);
+            now = 100 * MS;
+            cumulative = 1;
+            arrived[0] = true;
+        }
+
+        void send(int count, int bytes) {
+            carry(send.sendNew(messages(count, bytes), now));
+        }
+
+        void run() {
+            while (send.size() > 0) {
+                long deadline = send.nextDeadline().orElse(Long.MAX_VALUE);
+                Ack ack = acks.peek();
+                if (ack != null && ack.at() <= deadline) {
+                    acks.poll();
+                    now = Math.max(now, ack.at());
+                    carry(send.acknowledge(Frame.ack(7, 9, ack.cumulative(), 0), now));
+                } else {
+                    assertThat(deadline).as("something is due").isNotEqualTo(Long.MAX_VALUE);
+                    now = Math.max(now, deadline);
+                    carry(send.due(now).resend());
+                }
+            }
+        }
+
+        private void carry(List<SendWindow.Entry<Outgoing>> entries) {
+            for (SendWindow.Entry<Outgoing> entry : entries) {
+                if (entry.transmissions() > 1) {
+                    copies.add(entry.seq());
+                }
+                bottleneckFree = Math.max(now, bottleneckFree) + 10 * MS;
+                arrived[entry.seq()] = true;
+                while (arrived[cumulative]) {
+                    cumulative++;
+                }
+                acks.add(new Ack(bottleneckFree + 90 * MS, cumulative));
+            }
+        }
     }
 }
