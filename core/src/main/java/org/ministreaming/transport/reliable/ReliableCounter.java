@@ -16,8 +16,9 @@ public enum ReliableCounter {
      */
     TAIL_LOSS_PROBES,
     /**
-     * Of {@link #RETRANSMITTED}, tail copies: frames still in flight when a burst that kept the
-     * path busy ended, sent once more into the room the path then had.
+     * Of {@link #RETRANSMITTED}, tail copies: frames in flight sent once more into room the path
+     * had while no new frame could go after the sender kept it busy (a repair that holds a full
+     * window back, or the last frames of a burst).
      */
     TAIL_COPIES,
     /** Acknowledgements sent in frames of their own, because no data frame could carry them in time. */

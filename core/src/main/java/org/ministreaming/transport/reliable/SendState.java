@@ -255,44 +255,57 @@ final class SendState {
     }
 
     /**
-     * Tail copies: when a burst that kept the path busy ends (nothing numbered waits to go) and
-     * the path has room again (the bytes in flight, each copy counted, are fewer than it holds
-     * without a queue: the delivery rate times the shortest round trip), the frames still in
-     * flight go once more, newest first, each once, as acknowledgements make room and the pacer
-     * lets them, until a round trip after the last frame that went while others waited
-     * ({@link #copyUntil}). A frame lost in the burst's last round trip is otherwise found by
-     * RACK a round trip and a quarter after it left (the last ones by a tail-loss probe) and
-     * repaired a round trip later; its copy, sent into room the path would otherwise leave
-     * empty, arrives soon after the burst. The copies stop by themselves once acknowledgements
-     * of the frames come before their turn (8 to 16 frames of 3 KiB at the end of a 512 KiB
-     * transfer over the simulated poor I2P path). They count as {@link ReliableCounter#TAIL_COPIES}.
-     * A sender that does not keep the path busy (requests and replies) sends none.
+     * Tail copies: after frames went while others waited for them (the path was the limit), when
+     * no new frame may go (the window or the flight is full, or nothing waits) and the path has
+     * room (the bytes in flight, each copy counted, are fewer than it holds without a queue: the
+     * delivery rate times the shortest round trip), frames in flight go once more, each once, as
+     * acknowledgements make room and the pacer lets them, until a round trip after the last frame
+     * that went while others waited ({@link #copyUntil}): first the oldest repair, then, once
+     * nothing numbered waits, the newest frame sent once. A repair lost while it holds a full
+     * window back is otherwise found a round trip and a quarter after it left, the window still
+     * for all that time; a frame lost in a transfer's last round trip is found by RACK a round
+     * trip and a quarter after it left (the last ones by a tail-loss probe) and repaired a round
+     * trip later. Their copies use room the path would leave empty. The copies stop by themselves
+     * once acknowledgements come before their turn (8 to 18 frames of 3 KiB a 512 KiB transfer
+     * over the simulated poor I2P path). They count as {@link ReliableCounter#TAIL_COPIES}. A
+     * sender that does not keep the path busy (requests and replies) sends none.
      */
     private List<SendWindow.Entry<Outgoing>> copyIntoIdlePath(long now, List<SendWindow.Entry<Outgoing>> out) {
         for (SendWindow.Entry<Outgoing> entry = tailCopy(); entry != null && pacer.allows(now) && now - copyUntil() <= 0; entry = tailCopy()) {
             counters.increment(ReliableCounter.RETRANSMITTED);
             counters.increment(ReliableCounter.TAIL_COPIES);
+            entry.copied = true;
             transmit(entry, now);
             out.add(entry);
         }
         return out;
     }
 
-    /** The frame a tail copy sends, pacer and time aside: the newest in flight sent only once, if the path has room; else {@code null}. */
+    /**
+     * The frame a tail copy sends, pacer and time aside, if nothing new may go and the path has
+     * room: the oldest repair in flight not copied yet, else, once nothing numbered waits, the
+     * newest frame in flight sent only once; {@code null} if none.
+     */
     private SendWindow.Entry<Outgoing> tailCopy() {
-        if (!busy || !settings.pacing() || rtt.srtt() < 0 || window.hasUnsent()) {
+        if (!busy || !settings.pacing() || rtt.srtt() < 0 || window.nextToTransmit() != null) {
             return null;
         }
         long inFlightBytes = 0;
+        SendWindow.Entry<Outgoing> repair = null;
         SendWindow.Entry<Outgoing> newest = null;
         for (SendWindow.Entry<Outgoing> entry : window.unacknowledged()) {
             // Each copy counts: the path carries it too.
             inFlightBytes += (long) entry.bytes() * entry.transmissions();
             if (entry.transmissions() == 1) {
                 newest = entry;
+            } else if (repair == null && entry.transmitted() && !entry.copied) {
+                repair = entry;
             }
         }
-        return inFlightBytes < pacer.pathBytes() ? newest : null;
+        if (inFlightBytes >= pacer.pathBytes()) {
+            return null;
+        }
+        return repair != null ? repair : window.hasUnsent() ? null : newest;
     }
 
     /** Until when tail copies may go: a round trip after the last new frame that went while others waited. */

@@ -237,21 +237,39 @@ class SendStateTest {
         assertThat(counters.snapshot().get(ReliableCounter.TAIL_COPIES)).isEqualTo(copies);
     }
 
+    @Test
+    void whileALostFrameHoldsTheFullWindowBackItsRepairGoesOnceMoreWhenThePathHasRoom() {
+        Counters counters = new Counters();
+        SendState send = new SendState(new ReliableTransport.Settings(16, 16, 200 * MS, INITIAL_RTO, 60_000 * MS, 8, 20 * MS, 0, 4096, 16, true,
+                peer -> false, new Random(1)), counters);
+        PathOf100Ms path = new PathOf100Ms(send);
+        path.lose(30);
+        path.send(60, 1000);
+        path.run();
+
+        assertThat(path.copies.stream().filter(seq -> seq == 30)).as("repaired, then copied once").hasSize(2);
+        assertThat(path.copies.indexOf(30)).as("the copy went before the burst's end").isLessThan(path.copies.indexOf(60));
+    }
+
     /**
-     * A lossless path whose bottleneck carries a frame each 10 ms, 100 ms of round trip besides,
-     * acknowledging cumulatively; it notes the frames sent more than once.
+     * A path whose bottleneck carries a frame each 10 ms, 100 ms of round trip besides, that loses
+     * the first copy of the frames it is told to and acknowledges cumulatively and selectively;
+     * it notes the frames sent more than once.
      */
     private static final class PathOf100Ms {
-        private record Ack(long at, int cumulative) {
+        private record Ack(long at, int cumulative, long sack) {
         }
 
         final SendState send;
         final PriorityQueue<Ack> acks = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
         final boolean[] arrived = new boolean[1024];
+        final boolean[] lose = new boolean[1024];
         final List<Integer> copies = new ArrayList<>();
         long now;
         long bottleneckFree;
         int cumulative;
+        int waiting;
+        int bytes;
 
         PathOf100Ms(SendState send) {
             this.send = send;
@@ -262,18 +280,28 @@ class SendStateTest {
             arrived[0] = true;
         }
 
+        void lose(int seq) {
+            lose[seq] = true;
+        }
+
+        /** Writes {@code count} messages of {@code bytes}, each numbered once the window has room for it. */
         void send(int count, int bytes) {
-            carry(send.sendNew(messages(count, bytes), now));
+            waiting = count;
+            this.bytes = bytes;
         }
 
         void run() {
-            while (send.size() > 0) {
+            while (waiting > 0 || send.size() > 0) {
+                while (waiting > 0 && send.hasRoom(1)) {
+                    carry(send.sendNew(messages(1, bytes), now));
+                    waiting--;
+                }
                 long deadline = send.nextDeadline().orElse(Long.MAX_VALUE);
                 Ack ack = acks.peek();
                 if (ack != null && ack.at() <= deadline) {
                     acks.poll();
                     now = Math.max(now, ack.at());
-                    carry(send.acknowledge(Frame.ack(7, 9, ack.cumulative(), 0), now));
+                    carry(send.acknowledge(Frame.ack(7, 9, ack.cumulative(), ack.sack()), now));
                 } else {
                     assertThat(deadline).as("something is due").isNotEqualTo(Long.MAX_VALUE);
                     now = Math.max(now, deadline);
@@ -288,11 +316,19 @@ class SendStateTest {
                     copies.add(entry.seq());
                 }
                 bottleneckFree = Math.max(now, bottleneckFree) + 10 * MS;
+                if (lose[entry.seq()]) {
+                    lose[entry.seq()] = false;
+                    continue;
+                }
                 arrived[entry.seq()] = true;
                 while (arrived[cumulative]) {
                     cumulative++;
                 }
-                acks.add(new Ack(bottleneckFree + 90 * MS, cumulative));
+                long sack = 0;
+                for (int i = 0; i < 64 && cumulative + 1 + i < arrived.length; i++) {
+                    sack |= arrived[cumulative + 1 + i] ? 1L << i : 0;
+                }
+                acks.add(new Ack(bottleneckFree + 90 * MS, cumulative, sack));
             }
         }
     }
