@@ -266,7 +266,7 @@ final class SendState {
      * for all that time; a frame lost in a transfer's last round trip is found by RACK a round
      * trip and a quarter after it left (the last ones by a tail-loss probe) and repaired a round
      * trip later. Their copies use room the path would leave empty. The copies stop by themselves
-     * once acknowledgements come before their turn (8 to 18 frames of 3 KiB a 512 KiB transfer
+     * once acknowledgements come before their turn (9 to 25 frames of 3 KiB a 512 KiB transfer
      * over the simulated poor I2P path). They count as {@link ReliableCounter#TAIL_COPIES}. A
      * sender that does not keep the path busy (requests and replies) sends none.
      */
