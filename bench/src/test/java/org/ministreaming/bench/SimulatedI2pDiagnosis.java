@@ -20,7 +20,7 @@ import org.ministreaming.transport.reliable.ReliableTransportBuilder;
  * Where the time of a bulk transfer goes on a simulated I2P path: ministreaming alone, bulk
  * transfers one after another on one pair of endpoints, each followed by what the path did with
  * the client's messages (delivered, lost to a fragment, dropped by the full queue), the client's
- * reliable counters (frames sent, retransmitted, of those fast and tail-loss probes, timeouts), and with
+ * reliable counters (frames sent, retransmitted, of those fast, tail-loss probes and tail copies, timeouts), and with
  * {@code -Dtimeline=true} a line of what crossed the path each half second (messages offered to
  * the path / new frames / retransmissions), which shows when the path stood idle. Not part of the
  * normal build:
@@ -91,12 +91,13 @@ class SimulatedI2pDiagnosis {
         Map<ReliableCounter, Long> countersAfter = path.clientStatistics();
         double seconds = bulk.nanos() / 1e9;
         System.out.printf(Locale.ROOT, "run %d: %.2f s, %.1f KiB/s (%.0f %% of the cap), SHA-256 %s; client to server: delivered %d, lost to a fragment %d,"
-                + " dropped by the queue %d; frames sent %d, retransmitted %d (fast %d, tail-loss probes %d), timeouts %d%n", seed, seconds, bytes / 1024.0 / seconds,
+                + " dropped by the queue %d; frames sent %d, retransmitted %d (fast %d, tail-loss probes %d, tail copies %d), timeouts %d%n", seed, seconds, bytes / 1024.0 / seconds,
                 100 * bytes / seconds / conditions.bytesPerSecond(), bulk.intact() ? "matches" : "DIFFERS", after.delivered() - before.delivered(),
                 after.fragmentLosses() - before.fragmentLosses(), after.queueDrops() - before.queueDrops(),
                 delta(countersAfter, counters, ReliableCounter.MESSAGES_SENT), delta(countersAfter, counters, ReliableCounter.RETRANSMITTED),
                 delta(countersAfter, counters, ReliableCounter.FAST_RETRANSMITTED),
-                delta(countersAfter, counters, ReliableCounter.TAIL_LOSS_PROBES), delta(countersAfter, counters, ReliableCounter.TIMEOUTS));
+                delta(countersAfter, counters, ReliableCounter.TAIL_LOSS_PROBES), delta(countersAfter, counters, ReliableCounter.TAIL_COPIES),
+                delta(countersAfter, counters, ReliableCounter.TIMEOUTS));
         if (timeline.length() > 0) {
             System.out.println("  each 0.5 s, offered to the path / new frames / retransmissions:" + timeline);
         }

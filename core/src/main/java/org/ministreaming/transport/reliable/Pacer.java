@@ -181,6 +181,14 @@ final class Pacer {
         return srtt > 0 ? Math.max(highest(), flightBytes * NANOS_PER_SECOND / srtt) : 0;
     }
 
+    /**
+     * The bytes the path holds without a queue: the delivery rate times the shortest round trip
+     * (BBR's estimate of the bandwidth-delay product); 0 before a rate was measured with more to send.
+     */
+    long pathBytes() {
+        return measured && minRtt > 0 ? (long) (highest() * minRtt / NANOS_PER_SECOND) : 0;
+    }
+
     /** Whether a new frame may leave at {@code now}: its time has come, or comes within {@link #QUANTUM_NANOS}. */
     boolean allows(long now) {
         return !enabled || !charged || nextSendAt - now <= QUANTUM_NANOS;

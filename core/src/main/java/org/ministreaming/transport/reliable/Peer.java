@@ -82,7 +82,7 @@ final class Peer {
      * Decides how to send one message: plain, in a frame now, or queued beyond the window. Towards
      * a peer that joins segments, a message longer than a frame's payload goes in consecutive
      * frames ({@link Segmenter}), numbered together so that nothing comes between them. Waits
-     * while the window lacks room for all of them, unless it is a {@code reply}: that is numbered
+     * while the window lacks room for them ({@link SendState#hasRoom}), unless it is a {@code reply}: that is numbered
      * at once, ahead of senders waiting for room, and queued beyond the window if need be.
      *
      * @throws IOException if the peer was declared lost while waiting, or the transport closed

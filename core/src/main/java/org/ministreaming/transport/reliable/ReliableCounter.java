@@ -15,6 +15,12 @@ public enum ReliableCounter {
      * because nothing was acknowledged for a while after the sender stopped sending.
      */
     TAIL_LOSS_PROBES,
+    /**
+     * Of {@link #RETRANSMITTED}, tail copies: frames in flight sent once more into room the path
+     * had while no new frame could go after the sender kept it busy (a repair that holds a full
+     * window back, or the last frames of a burst).
+     */
+    TAIL_COPIES,
     /** Acknowledgements sent in frames of their own, because no data frame could carry them in time. */
     PURE_ACKS_SENT,
     /** Messages from reliable peers handed on, in order, once each. */

@@ -50,6 +50,8 @@ final class SendWindow<T> {
         long deliveredAtBefore;
         long firstSentAtBefore;
         boolean appLimited;
+        /** Whether {@link SendState}'s tail copies sent it once more already. */
+        boolean copied;
 
         private Entry(int seq, T payload, int bytes) {
             this.seq = seq;

@@ -14,8 +14,10 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * A peer's sending half ({@link SendState}) against a receive window over a simulated path of the
  * test's own, on its own clock: each frame and each acknowledgement lost with the chance drawn,
- * delayed by 50 ms give or take 20 (so reordered), the sender's timers run when due. Whatever the
- * losses, every message arrives once and in order; once a round trip is measured a timer run sends
+ * delayed by 50 ms give or take 20 (so reordered), the sender's timers run when due; messages are
+ * numbered in groups, as a long message's segments are. Whatever the losses, every message arrives
+ * once and in order, and no frame goes beyond the window of the peer's
+ * acknowledgements; once a round trip is measured a timer run sends
  * at most one message again on a timeout; at most one tail-loss probe goes between two
  * acknowledgements of something new; and a probe never counts as a timeout.
  */
@@ -27,8 +29,9 @@ class RecoveryPropertiesTest {
 
     @Property(tries = 200)
     void everyMessageArrivesOnceInOrderAndTimeoutsAndProbesStayWithinTheirRules(@ForAll long seed,
-            @ForAll @IntRange(min = 0, max = 30) int lossPercent, @ForAll boolean pacing, @ForAll @IntRange(min = 4, max = 64) int flight) {
-        Run run = new Run(new Random(seed), lossPercent, pacing, flight);
+            @ForAll @IntRange(min = 0, max = 30) int lossPercent, @ForAll boolean pacing, @ForAll @IntRange(min = 4, max = 64) int flight,
+            @ForAll @IntRange(min = 1, max = 17) int segments) {
+        Run run = new Run(new Random(seed), lossPercent, pacing, flight, segments);
         run.toTheEnd();
         assertThat(run.delivered).as("every message once, in order").hasSize(MESSAGES);
         for (int i = 0; i < MESSAGES; i++) {
@@ -44,6 +47,8 @@ class RecoveryPropertiesTest {
     private static final class Run {
         final Random random;
         final int lossPercent;
+        /** How many messages are numbered together: a 64 KiB message is 17 segments in frames of 4096 bytes. */
+        final int segments;
         final Counters counters = new Counters();
         final SendState send;
         final ReceiveWindow<Integer> receive = new ReceiveWindow<>(64, 0);
@@ -51,11 +56,15 @@ class RecoveryPropertiesTest {
         final List<Integer> delivered = new ArrayList<>();
         long now;
         int numbered;
+        /** The sender's window base: the highest cumulative acknowledgement it took. */
+        int base;
         boolean probeSinceProgress;
 
-        Run(Random random, int lossPercent, boolean pacing, int flight) {
+        Run(Random random, int lossPercent, boolean pacing, int flight, int segments) {
             this.random = random;
             this.lossPercent = lossPercent;
+            // The builder lets no message take more frames than the flight.
+            this.segments = Math.min(segments, flight);
             this.send = new SendState(new ReliableTransport.Settings(64, 64, 200 * MS, 1000 * MS, 60_000 * MS, 30, 20 * MS, 0, 4096, flight,
                     pacing, peer -> false, new Random(1)), counters, 0);
         }
@@ -63,9 +72,12 @@ class RecoveryPropertiesTest {
         void toTheEnd() {
             while (numbered < MESSAGES || send.size() > 0) {
                 assertThat(now).as("the transfer ends").isLessThan(GIVE_UP_NANOS);
-                while (numbered < MESSAGES && send.hasRoom(1)) {
-                    transmit(send.sendNew(List.of(new Outgoing(ByteBuffer.wrap(new byte[] {(byte) numbered}), false)), now));
-                    numbered++;
+                while (numbered < MESSAGES && send.hasRoom(Math.min(segments, MESSAGES - numbered))) {
+                    List<Outgoing> group = new ArrayList<>();
+                    for (int i = 0; i < segments && numbered < MESSAGES; i++, numbered++) {
+                        group.add(new Outgoing(ByteBuffer.wrap(new byte[] {(byte) numbered}), false));
+                    }
+                    transmit(send.sendNew(group, now));
                 }
                 long deadline = send.nextDeadline().orElse(Long.MAX_VALUE);
                 Arrival arrival = path.peek();
@@ -87,6 +99,7 @@ class RecoveryPropertiesTest {
             long probes = count(ReliableCounter.TAIL_LOSS_PROBES);
             long retransmitted = count(ReliableCounter.RETRANSMITTED);
             long fast = count(ReliableCounter.FAST_RETRANSMITTED);
+            long copies = count(ReliableCounter.TAIL_COPIES);
             SendState.Due due = send.due(now);
             assertThat(due.gaveUp()).as("a peer that answers is never given up").isNull();
             if (measured) {
@@ -98,8 +111,9 @@ class RecoveryPropertiesTest {
                 assertThat(probeSinceProgress).as("one probe until something new is acknowledged").isFalse();
                 probeSinceProgress = true;
             }
-            assertThat(count(ReliableCounter.RETRANSMITTED) - retransmitted).as("each resend counted once, as a timeout, a fast one or a probe")
-                    .isEqualTo(count(ReliableCounter.TIMEOUTS) - timeouts + count(ReliableCounter.FAST_RETRANSMITTED) - fast + newProbes);
+            assertThat(count(ReliableCounter.RETRANSMITTED) - retransmitted).as("each resend counted once, as a timeout, a fast one, a probe or a tail copy")
+                    .isEqualTo(count(ReliableCounter.TIMEOUTS) - timeouts + count(ReliableCounter.FAST_RETRANSMITTED) - fast + newProbes
+                            + count(ReliableCounter.TAIL_COPIES) - copies);
             transmit(due.resend());
         }
 
@@ -115,6 +129,7 @@ class RecoveryPropertiesTest {
             int sizeBefore = send.size();
             int inFlightBefore = send.inFlight();
             List<SendWindow.Entry<Outgoing>> again = send.acknowledge(Frame.ack(7, 9, arrival.cumulative(), arrival.sack()), now);
+            base = Math.max(base, arrival.cumulative());
             if (send.size() < sizeBefore || send.inFlight() < inFlightBefore) {
                 probeSinceProgress = false;
             }
@@ -123,6 +138,7 @@ class RecoveryPropertiesTest {
 
         private void transmit(List<SendWindow.Entry<Outgoing>> entries) {
             for (SendWindow.Entry<Outgoing> entry : entries) {
+                assertThat(entry.seq() - base).as("within the window of 64 from the base").isLessThan(64);
                 if (!lost()) {
                     path.add(new Arrival(now + delay(), entry.seq(), 0, 0, true));
                 }

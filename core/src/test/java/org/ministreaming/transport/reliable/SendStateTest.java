@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * cumulative acknowledgement moves (RFC 6298), not on selective acknowledgements; a timeout sends
  * only the oldest frame again; an acknowledged repair shows RACK what before it was lost; a
  * tail-loss probe goes when the sender stopped and nothing is acknowledged; with pacing, the
- * frames of a message are numbered at once and leave spaced out.
+ * frames of a message are numbered at once and leave spaced out, and when a burst that kept the
+ * path busy ends, the frames in flight go once more into the room the path has (tail copies).
  */
 class SendStateTest {
 
@@ -96,6 +98,31 @@ class SendStateTest {
         assertThat(sent).as("all go out, in order, within the round trip").containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
     }
 
+    @Test
+    void withPacingALongMessageIsNumberedOnceItsFirstFrameFitsAndTheRestWaitForTheWindow() {
+        SendState send = new SendState(settings(true, 64), new Counters(), 0);
+        send.sendNew(messages(1, 100), 0);
+        send.acknowledge(Frame.ack(7, 9, 1, 0), 100 * MS);
+        List<Integer> sent = new ArrayList<>(seqs(send.sendNew(messages(60, 100), 200 * MS)));
+
+        assertThat(send.hasRoom(9)).as("60 of the window's 64 places taken: the first of nine segments fits").isTrue();
+        sent.addAll(seqs(send.sendNew(messages(9, 100), 200 * MS)));
+        assertThat(send.size()).isEqualTo(69);
+        assertThat(send.hasRoom(1)).as("the window is full").isFalse();
+        assertThat(send.hasRoomWithAllowance(64)).as("the replies' allowance beyond it is whole").isTrue();
+
+        for (long at = 200 * MS; at < 300 * MS; at += MS) {
+            sent.addAll(seqs(send.due(at).resend()));
+        }
+        assertThat(sent).as("frames 1 to 60 and the segments up to the window's end, 64").hasSize(64).doesNotContain(65, 66, 67, 68, 69);
+
+        List<Integer> after = new ArrayList<>(seqs(send.acknowledge(Frame.ack(7, 9, 6, 0), 300 * MS)));
+        for (long at = 300 * MS; at < 400 * MS; at += MS) {
+            after.addAll(seqs(send.due(at).resend()));
+        }
+        assertThat(after).as("the base moved by five: the five waiting go").containsExactly(65, 66, 67, 68, 69);
+    }
+
     /** A round trip of 100 ms measured on frame 0 (RTO 300 ms: 100 + 4 x 50), the clock then at 100 ms. */
     private static SendState measured(Counters counters) {
         SendState send = new SendState(settings(false, 64), counters, 0);
@@ -175,5 +202,134 @@ class SendStateTest {
 
         SendState idle = measured(new Counters());
         assertThat(idle.probeAt()).as("everything acknowledged").isEmpty();
+    }
+
+    @Test
+    void whenABurstThatKeptThePathBusyEndsTheFramesInFlightGoOnceMoreNewestFirst() {
+        Counters counters = new Counters();
+        PathOf100Ms path = new PathOf100Ms(new SendState(settings(true, 16), counters, 0));
+        path.send(60, 1000);
+        path.run();
+
+        assertThat(path.copies).as("copies went").isNotEmpty();
+        assertThat(path.copies).as("each frame once, newest first").isSortedAccordingTo((a, b) -> Integer.compare(b, a)).doesNotHaveDuplicates();
+        assertThat(path.copies.get(0)).as("the last frame first").isEqualTo(60);
+        assertThat(path.copies).as("of the frames still in flight, at most a flight").allMatch(seq -> seq > 60 - 16);
+        assertThat(counters.snapshot().get(ReliableCounter.TAIL_COPIES)).isEqualTo(path.copies.size());
+        assertThat(counters.snapshot().get(ReliableCounter.RETRANSMITTED)).isEqualTo(path.copies.size());
+    }
+
+    @Test
+    void requestsAndRepliesAfterABurstGetNoTailCopies() {
+        Counters counters = new Counters();
+        PathOf100Ms path = new PathOf100Ms(new SendState(settings(true, 16), counters, 0));
+        path.send(60, 1000);
+        path.run();
+        long copies = counters.snapshot().get(ReliableCounter.TAIL_COPIES);
+        path.copies.clear();
+
+        // One at a time, each after the one before was acknowledged: the path is never busy.
+        for (int request = 0; request < 20; request++) {
+            path.send(1, 1000);
+            path.run();
+        }
+        assertThat(path.copies).isEmpty();
+        assertThat(counters.snapshot().get(ReliableCounter.TAIL_COPIES)).isEqualTo(copies);
+    }
+
+    @Test
+    void whileALostFrameHoldsTheFullWindowBackItsRepairGoesOnceMoreWhenThePathHasRoom() {
+        Counters counters = new Counters();
+        SendState send = new SendState(new ReliableTransport.Settings(16, 16, 200 * MS, INITIAL_RTO, 60_000 * MS, 8, 20 * MS, 0, 4096, 16, true,
+                peer -> false, new Random(1)), counters, 0);
+        PathOf100Ms path = new PathOf100Ms(send);
+        path.lose(30);
+        path.send(60, 1000);
+        path.run();
+
+        assertThat(path.copies.stream().filter(seq -> seq == 30)).as("repaired, then copied once").hasSize(2);
+        assertThat(path.copies.indexOf(30)).as("the copy went before the burst's end").isLessThan(path.copies.indexOf(60));
+    }
+
+    /**
+     * A path whose bottleneck carries a frame each 10 ms, 100 ms of round trip besides, that loses
+     * the first copy of the frames it is told to and acknowledges cumulatively and selectively;
+     * it notes the frames sent more than once.
+     */
+    private static final class PathOf100Ms {
+        private record Ack(long at, int cumulative, long sack) {
+        }
+
+        final SendState send;
+        final PriorityQueue<Ack> acks = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
+        final boolean[] arrived = new boolean[1024];
+        final boolean[] lose = new boolean[1024];
+        final List<Integer> copies = new ArrayList<>();
+        long now;
+        long bottleneckFree;
+        int cumulative;
+        int waiting;
+        int bytes;
+
+        PathOf100Ms(SendState send) {
+            this.send = send;
+            send.sendNew(messages(1, 100), 0);
+            send.acknowledge(Frame.ack(7, 9, 1, 0), 100 * MS);
+            now = 100 * MS;
+            cumulative = 1;
+            arrived[0] = true;
+        }
+
+        void lose(int seq) {
+            lose[seq] = true;
+        }
+
+        /** Writes {@code count} messages of {@code bytes}, each numbered once the window has room for it. */
+        void send(int count, int bytes) {
+            waiting = count;
+            this.bytes = bytes;
+        }
+
+        void run() {
+            while (waiting > 0 || send.size() > 0) {
+                while (waiting > 0 && send.hasRoom(1)) {
+                    carry(send.sendNew(messages(1, bytes), now));
+                    waiting--;
+                }
+                long deadline = send.nextDeadline().orElse(Long.MAX_VALUE);
+                Ack ack = acks.peek();
+                if (ack != null && ack.at() <= deadline) {
+                    acks.poll();
+                    now = Math.max(now, ack.at());
+                    carry(send.acknowledge(Frame.ack(7, 9, ack.cumulative(), ack.sack()), now));
+                } else {
+                    assertThat(deadline).as("something is due").isNotEqualTo(Long.MAX_VALUE);
+                    now = Math.max(now, deadline);
+                    carry(send.due(now).resend());
+                }
+            }
+        }
+
+        private void carry(List<SendWindow.Entry<Outgoing>> entries) {
+            for (SendWindow.Entry<Outgoing> entry : entries) {
+                if (entry.transmissions() > 1) {
+                    copies.add(entry.seq());
+                }
+                bottleneckFree = Math.max(now, bottleneckFree) + 10 * MS;
+                if (lose[entry.seq()]) {
+                    lose[entry.seq()] = false;
+                    continue;
+                }
+                arrived[entry.seq()] = true;
+                while (arrived[cumulative]) {
+                    cumulative++;
+                }
+                long sack = 0;
+                for (int i = 0; i < 64 && cumulative + 1 + i < arrived.length; i++) {
+                    sack |= arrived[cumulative + 1 + i] ? 1L << i : 0;
+                }
+                acks.add(new Ack(bottleneckFree + 90 * MS, cumulative, sack));
+            }
+        }
     }
 }
