@@ -9,7 +9,7 @@ import org.ministreaming.transport.Destination;
  * that a straggler of a stream given up on is known as stale instead of being taken as the start
  * of a new stream, and where both streams stood, so that a peer that kept its state for us (its
  * acknowledgement of our last frame was lost, or it simply did not forget us yet) resumes them
- * instead of being reset; and the round trip measured to it, which the next meeting starts from. Bounded: it holds the last {@link #CAPACITY} peers forgotten, a few
+ * instead of being reset. Bounded: it holds the last {@link #CAPACITY} peers forgotten, a few
  * integers each; a peer that comes back takes its entry.
  *
  * <p>Thread-safe: its monitor guards everything.
@@ -27,13 +27,11 @@ final class Forgotten {
      *     streams can be resumed only then
      * @param sendNext the sequence number our next frame would have had (all before it acknowledged)
      * @param receiveNext the sequence number we expected next from the peer (all before it delivered)
-     * @param srtt the smoothed round trip to the peer in nanoseconds, -1 if none was measured
-     * @param rttvar its variation in nanoseconds, -1 if none was measured
      */
-    record Memory(int[] remoteEpochs, int localEpoch, int sendNext, int receiveNext, long srtt, long rttvar) {
+    record Memory(int[] remoteEpochs, int localEpoch, int sendNext, int receiveNext) {
 
         /** Nothing remembered. */
-        static final Memory NONE = new Memory(new int[0], 0, 0, 0, -1, -1);
+        static final Memory NONE = new Memory(new int[0], 0, 0, 0);
 
         /**
          * Whether {@code frame}, the first from the peer since it was forgotten, belongs to the

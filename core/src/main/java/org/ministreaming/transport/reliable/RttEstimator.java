@@ -41,17 +41,6 @@ final class RttEstimator {
         this.maxRto = maxRto;
     }
 
-    /**
-     * Starts from an earlier estimate of the same path (RFC 6298 allows a cached one), as if it
-     * had been measured: the RTO and everything timed from the round trip follow it at once.
-     */
-    void seed(long smoothed, long variation) {
-        srtt = Math.max(0, smoothed);
-        rttvar = Math.max(0, variation);
-        measured = true;
-        shift = 0;
-    }
-
     /** Takes one round-trip measurement, and ends any backoff. */
     void sample(long rtt) {
         long r = Math.max(0, rtt);

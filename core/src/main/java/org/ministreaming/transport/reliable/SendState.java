@@ -56,22 +56,6 @@ final class SendState {
         start(0);
     }
 
-    /**
-     * Starts the round-trip estimate from the one this endpoint had for the peer before it forgot
-     * it, if it had one ({@code srtt} not negative): the first frames then wait for the path's
-     * round trip instead of the initial RTO, and the pacer knows the path from the start.
-     */
-    void rememberPath(long srtt, long rttvar) {
-        if (srtt >= 0) {
-            rtt.seed(srtt, rttvar);
-        }
-    }
-
-    /** The round-trip variation, or -1 before the first sample. */
-    long rttvar() {
-        return rtt.rttvar();
-    }
-
     /** The sequence number the next new message gets. */
     int next() {
         return window.next();

@@ -122,27 +122,6 @@ class ReliableForgetTest extends ReliableFixture {
     }
 
     @Test
-    void aPeerMetAgainAfterForgettingStartsFromTheRoundTripMeasuredBefore() throws Exception {
-        RecordingReceiver bobHears = new RecordingReceiver();
-        ReliableTransport alice = reliable("alice", new RecordingReceiver());
-        ReliableTransport bob = reliable("bob", bobHears);
-        for (int i = 0; i < 5; i++) {
-            alice.send(bob.localDestination(), text("message " + i));
-            assertThat(bobHears.nextText(alice.localDestination())).isEqualTo("message " + i);
-        }
-        Await.until("alice measured a round trip and has nothing in flight", () -> alice.state(bob.localDestination()).srttNanos() >= 0
-                && alice.unacknowledged(bob.localDestination()) == 0);
-        PeerState before = alice.state(bob.localDestination());
-
-        forgetOnceIdle(alice, bob.localDestination());
-        PeerState after = alice.state(bob.localDestination());
-
-        assertThat(after.localEpoch()).as("met afresh").isNotEqualTo(before.localEpoch());
-        assertThat(after.srttNanos()).isEqualTo(before.srttNanos());
-        assertThat(after.rtoNanos()).as("not the initial RTO").isEqualTo(before.rtoNanos());
-    }
-
-    @Test
     void aPeerWithFramesUnacknowledgedIsKept() throws Exception {
         ReliableTransport alice = reliable("alice", new RecordingReceiver());
         MemoryTransport silent = raw("silent", new RecordingReceiver());

@@ -40,20 +40,6 @@ class RttEstimatorTest {
     }
 
     @Test
-    void aSeedFromAnEarlierEstimateCountsAsMeasuredAndLaterSamplesSmoothIt() {
-        RttEstimator rtt = new RttEstimator(MS, 1000 * MS, 60_000 * MS);
-
-        rtt.seed(1500 * MS, 200 * MS);
-
-        assertThat(rtt.srtt()).isEqualTo(1500 * MS);
-        assertThat(rtt.rto()).as("not the initial RTO").isEqualTo(2300 * MS);
-        rtt.sample(1700 * MS);
-        // RTTVAR = 3/4 * 200 + 1/4 * |1500 - 1700| = 200; SRTT = 7/8 * 1500 + 1/8 * 1700 = 1525
-        assertThat(rtt.rttvar()).isEqualTo(200 * MS);
-        assertThat(rtt.srtt()).isEqualTo(1525 * MS);
-    }
-
-    @Test
     void theClockGranularityBoundsTheVariationTerm() {
         RttEstimator rtt = new RttEstimator(1, 1000 * MS, 60_000 * MS);
         for (int i = 0; i < 50; i++) {
