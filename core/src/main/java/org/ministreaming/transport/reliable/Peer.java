@@ -69,6 +69,7 @@ final class Peer {
         this.epochs = new Epochs(settings.random(), memory.remoteEpochs(), resume ? memory.localEpoch() : 0);
         this.receive = new ReceiveState(settings.window(), settings.ackDelayNanos(), counters, resume ? memory.receiveNext() : 0);
         this.send = new SendState(settings, counters, resume ? memory.sendNext() : 0);
+        send.startFrom(memory.shortestRtt());
         this.framer = new Framer(epochs, receive, counters);
         this.mode = resume ? Mode.RELIABLE : startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
         this.segmenter = new Segmenter(settings.maxFrame());
@@ -390,8 +391,8 @@ final class Peer {
             }
             retired = true;
             room.signalAll();
-            boolean resumable = mode == Mode.RELIABLE && epochs.remote() != 0;
-            return new Forgotten.Memory(epochs.remoteEpochs(), resumable ? epochs.local() : 0, send.next(), receive.next());
+            int resumable = mode == Mode.RELIABLE && epochs.remote() != 0 ? epochs.local() : 0;
+            return new Forgotten.Memory(epochs.remoteEpochs(), resumable, send.next(), receive.next(), send.shortestRtt());
         });
     }
 

@@ -40,6 +40,8 @@ final class SendState {
      */
     private long lastSentAt;
     private boolean probeSpent;
+    /** The shortest round trip measured, -1 before the first: kept when the peer is forgotten ({@link #startFrom}). */
+    private long shortestRtt;
     /** Whether a new frame went while others waited for it in this window's life, and when one last did ({@link #copyUntil}). */
     private boolean busy;
     private long busyAt;
@@ -56,6 +58,24 @@ final class SendState {
         start(0);
     }
 
+    /**
+     * Starts the round-trip estimate as if {@code roundTrip} were its first sample, unless it is
+     * negative: a peer met again after it was forgotten starts from the shortest round trip measured
+     * then (the smoothed one, at the end of a bulk transfer, holds the path's queue), as RFC 6298
+     * allows with a cached estimate, instead of the initial RTO: on a path slower than the initial
+     * RTO its first frames then go once, and the pacer knows the round trip from the start.
+     */
+    void startFrom(long roundTrip) {
+        if (roundTrip >= 0) {
+            rtt.sample(roundTrip);
+        }
+    }
+
+    /** The shortest round trip measured, or -1 before the first. */
+    long shortestRtt() {
+        return shortestRtt;
+    }
+
     /** The sequence number the next new message gets. */
     int next() {
         return window.next();
@@ -66,6 +86,7 @@ final class SendState {
         progressed = false;
         advanced = false;
         probeSpent = false;
+        shortestRtt = -1;
         busy = false;
         rtt = new RttEstimator(settings.minRtoNanos(), settings.initialRtoNanos(), settings.maxRtoNanos());
         pacer = new Pacer(settings.pacing());
@@ -187,6 +208,7 @@ final class SendState {
         }
         if (result.rttSample() >= 0) {
             rtt.sample(result.rttSample());
+            shortestRtt = shortestRtt < 0 ? result.rttSample() : Math.min(shortestRtt, result.rttSample());
         }
         pacer.delivered(result.delivered(), result.rttSample(), now, rtt.srtt());
         for (SendWindow.Entry<Outgoing> entry : result.toTransmit()) {

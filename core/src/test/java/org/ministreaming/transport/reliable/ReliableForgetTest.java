@@ -3,6 +3,7 @@ package org.ministreaming.transport.reliable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -119,6 +120,27 @@ class ReliableForgetTest extends ReliableFixture {
         aliceHears.assertQuiet();
         assertThat(alice.statistics()).containsEntry(ReliableCounter.PEERS_RESUMED, 0L);
         assertThat(alice.statistics().get(ReliableCounter.STALE_FRAMES)).isPositive();
+    }
+
+    @Test
+    void aPeerMetAgainAfterForgettingStartsFromTheShortestRoundTripMeasuredBefore() throws Exception {
+        RecordingReceiver bobHears = new RecordingReceiver();
+        ReliableTransport alice = reliable("alice", new RecordingReceiver());
+        ReliableTransport bob = reliable("bob", bobHears);
+        for (int i = 0; i < 5; i++) {
+            alice.send(bob.localDestination(), text("message " + i));
+            assertThat(bobHears.nextText(alice.localDestination())).isEqualTo("message " + i);
+        }
+        Await.until("alice measured a round trip and has nothing in flight", () -> alice.state(bob.localDestination()).srttNanos() >= 0
+                && alice.unacknowledged(bob.localDestination()) == 0);
+        PeerState before = alice.state(bob.localDestination());
+
+        forgetOnceIdle(alice, bob.localDestination());
+        PeerState after = alice.state(bob.localDestination());
+
+        assertThat(after.localEpoch()).as("met afresh").isNotEqualTo(before.localEpoch());
+        assertThat(after.srttNanos()).as("the shortest sample, at most the smoothed one").isBetween(0L, before.srttNanos());
+        assertThat(after.rtoNanos()).as("not the initial RTO").isNotEqualTo(Duration.ofMillis(50).toNanos());
     }
 
     @Test
