@@ -39,7 +39,9 @@ final class Peers {
 
     /** The peer's state; made anew if there is none, resuming what was forgotten if {@code first} belongs to it. */
     Peer get(Destination destination, Frame first) {
-        return peers.computeIfAbsent(destination, made(first));
+        // Every frame looks its peer up: a known one without allocating the function that makes one.
+        Peer known = peers.get(destination);
+        return known != null ? known : peers.computeIfAbsent(destination, made(first));
     }
 
     private Function<Destination, Peer> made(Frame first) {
