@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.ministreaming.engine.Connection;
 import org.ministreaming.transport.Destination;
 
@@ -122,6 +123,74 @@ public final class StreamSocket implements AutoCloseable {
      */
     public boolean hasFlowControl() {
         return connection.hasCredit();
+    }
+
+    /**
+     * Reads what has arrived, without waiting: for a caller that serves many connections from few
+     * threads, with {@link #onReadable}. Ignores the read timeout. Safe from any thread; reads from
+     * several threads at once get the bytes in turn, each in one piece, in no set order.
+     *
+     * @return the number of bytes read, 0 when none has arrived yet (or {@code length} is 0), or
+     *     -1 once the peer closed and everything was read
+     * @throws IOException the connection's failure, of the types the class javadoc lists, or
+     *     {@code "Socket closed"} after a close from this side
+     * @throws IndexOutOfBoundsException if the range is not within {@code target}
+     */
+    public int readNow(byte[] target, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, target.length);
+        return connection.readNow(target, offset, length);
+    }
+
+    /**
+     * Runs {@code callback} once on {@code executor} when {@link #readNow} would not return 0:
+     * bytes arrived, the peer closed, the connection failed or was closed; at once (on
+     * {@code executor}) if that is so already. One-shot: register again to hear of the next.
+     * The callback may find nothing to read (another reader took it first); it then looks again
+     * and registers again. No change is lost between a {@code readNow} that returned 0 and the
+     * registration that follows it.
+     *
+     * <p>Thread-safe. The callback never runs under a lock of the library: it runs on
+     * {@code executor}, which the library calls from the thread that saw the change (the transport's
+     * receive thread, a closing thread) with no lock held, so give an executor that hands it to
+     * another thread unless the callback is short and never blocks. If the executor rejects it,
+     * the callback is dropped.
+     *
+     * @throws IllegalStateException if a callback registered before has not run yet
+     */
+    public void onReadable(Executor executor, Runnable callback) {
+        connection.onReadable(executor, callback);
+    }
+
+    /**
+     * Sends as many bytes as the peer's credit allows now, without waiting for more: for a caller
+     * that serves many connections from few threads, with {@link #onWritable}. Ignores the write
+     * timeout, so a caller that waits for credit bounds the wait itself. It may still be held up
+     * while the transport's queue is full (as any write is), or by a blocking write in progress
+     * on another thread. Without flow control (a plain peer) it sends everything.
+     *
+     * @return the number of bytes sent from the start of the range, 0 when the peer has granted
+     *     no credit yet (or {@code length} is 0)
+     * @throws IOException the connection's failure, of the types the class javadoc lists, or
+     *     {@code "Socket closed"} after a close from this side
+     * @throws IndexOutOfBoundsException if the range is not within {@code source}
+     */
+    public int writeNow(byte[] source, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, source.length);
+        return connection.writeNow(source, offset, length);
+    }
+
+    /**
+     * Runs {@code callback} once on {@code executor} when {@link #writeNow} would not return 0:
+     * the peer granted credit, or the connection ended (the write then throws); at once (on
+     * {@code executor}) if that is so already. One-shot, with the same guarantees and the same
+     * rules for the executor as {@link #onReadable}.
+     *
+     * <p>Thread-safe.
+     *
+     * @throws IllegalStateException if a callback registered before has not run yet
+     */
+    public void onWritable(Executor executor, Runnable callback) {
+        connection.onWritable(executor, callback);
     }
 
     /** The connection underneath, for tests in this package. */

@@ -46,7 +46,7 @@ public final class Blocked {
 
     /** A write waiting for the peer's credit. */
     public static void inWriteForCredit(Thread thread) {
-        Await.parkedIn(thread, "org.ministreaming.engine.Connection", "reserve");
+        Await.parkedIn(thread, "org.ministreaming.engine.DataSender", "reserve");
     }
 
     /** An accept waiting for a connection. */

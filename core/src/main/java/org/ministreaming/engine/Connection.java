@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.ministreaming.Counter;
 import org.ministreaming.Role;
 import org.ministreaming.ReceiveLimitException;
-import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
@@ -27,9 +26,10 @@ import org.ministreaming.wire.Message;
  * manager's receive budget may evict a connection; see {@link BufferLimits}.
  *
  * <p>Thread-safe, under the threading contract written on {@link Engine}: {@code lock} guards the
- * state, the failure and the credit; {@code sendLock} orders this connection's outbound messages
- * so that a close follows every byte written before it. The control messages it sends (credit,
- * close) go by {@link Engine#reply}.
+ * state, the failure and the credit; {@link DataSender}'s {@code sendLock} orders this
+ * connection's outbound messages so that a close follows every byte written before it. The
+ * control messages it sends (credit, close) go by {@link Engine#reply}. The readiness callbacks
+ * ({@link #onReadable}, {@link #onWritable}) are fired with neither lock held.
  */
 public abstract sealed class Connection permits ClientConnection, ServerConnection {
 
@@ -39,15 +39,14 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     /** How long a close waits for a writer held up by the transport before it goes regardless. */
     static final long CLOSE_LINGER_MILLIS = 1000;
 
-    private static final Deadline CREDIT_WAIT = Deadline.none(() -> "Write interrupted while waiting for credit");
-
     final Engine engine;
     final Destination peer;
     final ConnectionId localId;
     final ReentrantLock lock = new ReentrantLock();
     final Condition stateChanged = lock.newCondition();
-    private final ReentrantLock sendLock = new ReentrantLock();
+    private final DataSender sender = new DataSender(this);
     private final ReceiveBuffer inbound;
+    private final Readiness writable = new Readiness();
     /** Why writes fail; null while writable. Guarded by {@code lock}, read without it. */
     private volatile IOException failure;
     /** Whether this side closed it. */
@@ -146,6 +145,26 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         return n;
     }
 
+    /**
+     * Reads what is buffered now, without waiting.
+     *
+     * @return the number of bytes read, 0 if none has arrived yet, or -1 once the peer closed and
+     *     everything was read
+     * @throws IOException if the connection failed or this side closed it
+     */
+    public int readNow(byte[] target, int offset, int length) throws IOException {
+        int n = inbound.readNow(target, offset, length);
+        if (n > 0) {
+            grantCredit(n);
+        }
+        return n;
+    }
+
+    /** Runs {@code callback} once on {@code executor} when a read would not wait; see {@link Readiness}. */
+    public void onReadable(Executor executor, Runnable callback) {
+        inbound.onReadable(executor, callback);
+    }
+
     /** Gives the peer back the credit for bytes the reader consumed, in steps, with any growth of the window. */
     private void grantCredit(int consumed) {
         int increment;
@@ -180,61 +199,28 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * @throws IOException if the peer closed it, it failed, or the transport could not send
      */
     public void write(byte[] source, int offset, int length) throws IOException {
-        if (length == 0) {
-            checkWritable();
-            return;
-        }
-        sendLock.lock();
-        try {
-            do {
-                int n = reserve(Math.min(length, MAX_DATA_PER_MESSAGE));
-                Message data = dataMessage(source, offset, n);
-                try {
-                    engine.send(peer, data);
-                } catch (IOException e) {
-                    IOException sending = new IOException("sending to " + peer + " failed: " + e.getMessage(), e);
-                    fail(sending, false);
-                    // Failed first for another reason, such as the peer lost: that is what the writer gets.
-                    throw failure == null || failure == sending ? e : Failures.again(failure);
-                }
-                offset += n;
-                length -= n;
-            } while (length > 0);
-        } finally {
-            sendLock.unlock();
-        }
+        sender.send(source, offset, length, true);
     }
 
-    /** Waits until up to {@code wanted} bytes may be sent and takes their credit, probing the peer meanwhile ({@link CreditWait}). */
-    private int reserve(int wanted) throws IOException {
-        CreditWait wait = new CreditWait(writeTimeoutMillis, System.nanoTime());
-        lock.lock();
-        try {
-            while (true) {
-                checkWritable();
-                int granted = credit == null ? wanted : credit.take(wanted);
-                if (granted > 0) {
-                    return granted;
-                }
-                long now = System.nanoTime();
-                long nanos = wait.next(now, peer);
-                if (nanos > 0) {
-                    CREDIT_WAIT.await(stateChanged, now + nanos);
-                    continue;
-                }
-                lock.unlock();
-                try {
-                    engine.liveness().probe(peer, true);
-                } finally {
-                    lock.lock();
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * Sends as many bytes as the peer's credit allows now, without waiting for more; the
+     * transport may still hold the caller up for backpressure.
+     *
+     * @return the number of bytes sent, 0 when the peer granted no credit yet
+     * @throws SocketException if this side closed the connection
+     * @throws IOException if the peer closed it, it failed, or the transport could not send
+     */
+    public int writeNow(byte[] source, int offset, int length) throws IOException {
+        return sender.send(source, offset, length, false);
     }
 
-    private void checkWritable() throws IOException {
+    /** Runs {@code callback} once on {@code executor} when a write would not wait for credit, or would fail; see {@link Readiness}. */
+    public void onWritable(Executor executor, Runnable callback) {
+        writable.register(executor, callback, () -> closedLocally || failure != null || underLock(() -> credit == null || credit.takable()));
+    }
+
+    /** Throws why writes fail now, if they do. */
+    final void checkWritable() throws IOException {
         if (closedLocally) {
             throw new SocketException("Socket closed");
         }
@@ -262,9 +248,10 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         inbound.closeLocally();
-        // sendLock, so the close follows the writer's message; a writer stops at its next one, so
+        writable.fire();
+        // The sendLock, so the close follows the writer's message; a writer stops at its next one, so
         // this is quick unless the transport holds it up: then the close goes by the reply path.
-        boolean ordered = Locks.tryLockUninterruptibly(sendLock, TimeUnit.MILLISECONDS.toNanos(CLOSE_LINGER_MILLIS));
+        boolean ordered = sender.lockForClose(CLOSE_LINGER_MILLIS);
         try {
             boolean tellPeer;
             lock.lock();
@@ -280,7 +267,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             }
         } finally {
             if (ordered) {
-                sendLock.unlock();
+                sender.unlockAfterClose();
             }
         }
     }
@@ -326,6 +313,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             }
         } while (offer == ReceiveBuffer.Offer.BEYOND_BUDGET && engine.bufferLimits().makeRoom(this, evictions++));
         if (offer != ReceiveBuffer.Offer.BEYOND_BOUND) {
+            inbound.signalReadable();
             return;
         }
         if (hasCredit()) {
@@ -364,6 +352,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         } finally {
             lock.unlock();
         }
+        writable.fire();
         if (overflow) {
             engine.violation(this, Counter.CREDIT_VIOLATION, "credit beyond 2^31-1 bytes");
             fail(new ReceiveLimitException("protocol violation: " + peer
@@ -386,6 +375,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         inbound.finish();
+        writable.fire();
         engine.forget(this);
     }
 
@@ -412,11 +402,17 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         inbound.fail(reason);
+        writable.fire();
         engine.forget(this);
         if (tellPeer && peerKnows) {
             engine.reply(peer, closeMessage());
         }
         return peerKnows;
+    }
+
+    /** The credit accounts, or {@code null} on a plain connection; call with {@code lock} held. */
+    final Credit credit() {
+        return credit;
     }
 
     /** Why the connection failed, or {@code null}. */

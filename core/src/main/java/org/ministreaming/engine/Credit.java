@@ -54,6 +54,11 @@ final class Credit {
         return granted;
     }
 
+    /** Whether {@link #take} gives something for any amount wanted now. */
+    boolean takable() {
+        return sendCredit >= Math.max(1, peerWindow / 8);
+    }
+
     /**
      * Adds credit the peer granted: the bytes its reader consumed, and any growth of its window.
      *

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.pipe.Pipe;
 
@@ -25,6 +26,10 @@ import org.ministreaming.pipe.Pipe;
  * the exception) and {@link #closeLocally()} (the reader's own socket closed: a blocked or later
  * read fails at once).
  *
+ * <p>A reader that must not wait uses {@link #readNow} and {@link #onReadable}: the callback runs
+ * after each of the four ends and after {@link #signalReadable}, which the receive path calls
+ * once an offer was kept; all of them are called with no lock held.
+ *
  * <p>Thread-safe: a {@link Pipe} of payload views holds the bytes and its lock guards them; a
  * message is charged to the account under it, before it is kept. Readers wait in the pipe and are
  * woken exactly when something changes. Each view weighs its unread bytes plus the overhead, so what the pipe holds is what the
@@ -44,6 +49,15 @@ final class ReceiveBuffer {
 
     private static final int OVERHEAD = EngineSettings.BUFFERED_MESSAGE_OVERHEAD;
     private static final Deadline NO_DEADLINE = Deadline.none(() -> "Read interrupted");
+    /** What a read that must not wait meets when nothing is buffered: made once, never thrown out of here. */
+    private static final SocketTimeoutException NOTHING_YET = new SocketTimeoutException("nothing buffered") {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
+    /** A deadline that has passed already: a read with it takes what is there, or meets {@link #NOTHING_YET}. */
+    private static final Deadline NOW = Deadline.in(0, () -> NOTHING_YET, () -> "Read interrupted");
     /**
      * The cause kept when the reader's own socket closes: one for all, as every reader that meets
      * it gets a fresh copy with its own stack trace ({@link Failures#again}), so that a close
@@ -66,6 +80,9 @@ final class ReceiveBuffer {
     private volatile long bound;
     /** Written under the pipe's lock. */
     private volatile int highWater;
+    /** Set once the buffer has ended, any of the four ways, before its readiness fires. */
+    private volatile boolean ended;
+    private final Readiness readable = new Readiness();
 
     /**
      * @param account where every kept message is charged
@@ -130,6 +147,45 @@ final class ReceiveBuffer {
         }
         Deadline deadline = timeoutMillis == 0 ? NO_DEADLINE
                 : Deadline.in(timeoutMillis, () -> new SocketTimeoutException("Read timed out after " + timeoutMillis + " ms"), () -> "Read interrupted");
+        return read(target, offset, length, deadline);
+    }
+
+    /**
+     * Reads what is buffered now, without waiting.
+     *
+     * @return the number of bytes read, 0 if none is buffered yet, or -1 at end of stream
+     * @throws IOException the failure given to {@link #fail}, or if closed locally
+     */
+    int readNow(byte[] target, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        try {
+            return read(target, offset, length, NOW);
+        } catch (SocketTimeoutException e) {
+            if (e == NOTHING_YET) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs {@code callback} once on {@code executor} when a read would not wait: bytes arrived,
+     * or the buffer ended; at once if that is so already.
+     *
+     * @throws IllegalStateException if a callback is registered already and has not run
+     */
+    void onReadable(Executor executor, Runnable callback) {
+        readable.register(executor, callback, () -> ended || pipe.size() > 0);
+    }
+
+    /** Bytes were {@linkplain #offer offered}: runs a waiting readiness callback. Call with no lock held. */
+    void signalReadable() {
+        readable.fire();
+    }
+
+    private int read(byte[] target, int offset, int length, Deadline deadline) throws IOException {
         Integer read = pipe.read(deadline, chunks -> {
             int copied = 0;
             long released = 0;
@@ -164,11 +220,13 @@ final class ReceiveBuffer {
     /** The peer closed: reads drain what is here, then return EOF. */
     void finish() {
         pipe.finish();
+        end();
     }
 
     /** Reads drain what is here, then throw {@code cause}. */
     void fail(IOException cause) {
         pipe.fail(cause);
+        end();
     }
 
     /**
@@ -178,10 +236,17 @@ final class ReceiveBuffer {
      */
     void discard(IOException cause) {
         account.release(pipe.cancel(cause));
+        end();
     }
 
     /** The local socket closed: reads fail now, and the buffered bytes are released. */
     void closeLocally() {
         account.release(pipe.closeReader(CLOSED_LOCALLY));
+        end();
+    }
+
+    private void end() {
+        ended = true;
+        readable.fire();
     }
 }

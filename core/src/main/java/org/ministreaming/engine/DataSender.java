@@ -1,0 +1,116 @@
+package org.ministreaming.engine;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.ministreaming.pipe.Deadline;
+import org.ministreaming.wire.Message;
+
+/**
+ * A connection's outbound data: writes cut into messages of at most
+ * {@link Connection#MAX_DATA_PER_MESSAGE} data bytes, each taking the peer's credit first, either
+ * waiting for it ({@link CreditWait}) or taking only what there is now.
+ *
+ * <p>Thread-safe: {@code sendLock} orders the connection's outbound messages, so that a close
+ * that holds it ({@link #lockForClose}) follows every byte written before it; the credit is
+ * guarded by the connection's {@code lock}.
+ */
+final class DataSender {
+
+    private static final Deadline CREDIT_WAIT = Deadline.none(() -> "Write interrupted while waiting for credit");
+
+    private final Connection connection;
+    private final ReentrantLock sendLock = new ReentrantLock();
+
+    DataSender(Connection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Sends {@code length} bytes, waiting for credit up to the write timeout if {@code wait};
+     * otherwise as many as the credit allows now.
+     *
+     * @return the number of bytes sent: all of them when waiting
+     * @throws IOException as {@link Connection#write} says
+     */
+    int send(byte[] source, int offset, int length, boolean wait) throws IOException {
+        if (length == 0) {
+            connection.checkWritable();
+            return 0;
+        }
+        int sent = 0;
+        sendLock.lock();
+        try {
+            do {
+                int n = reserve(Math.min(length, Connection.MAX_DATA_PER_MESSAGE), wait);
+                if (n == 0) {
+                    return sent;
+                }
+                Message data = connection.dataMessage(source, offset, n);
+                try {
+                    connection.engine.send(connection.peer, data);
+                } catch (IOException e) {
+                    IOException sending = new IOException("sending to " + connection.peer + " failed: " + e.getMessage(), e);
+                    connection.fail(sending, false);
+                    // Failed first for another reason, such as the peer lost: that is what the writer gets.
+                    IOException failure = connection.failure();
+                    throw failure == null || failure == sending ? e : Failures.again(failure);
+                }
+                offset += n;
+                length -= n;
+                sent += n;
+            } while (length > 0);
+            return sent;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Takes the credit for up to {@code wanted} bytes: if {@code wait}, waits until there is some,
+     * probing the peer meanwhile ({@link CreditWait}); otherwise takes what there is now, maybe 0.
+     */
+    private int reserve(int wanted, boolean wait) throws IOException {
+        CreditWait creditWait = new CreditWait(connection.writeTimeoutMillis(), System.nanoTime());
+        connection.lock.lock();
+        try {
+            while (true) {
+                connection.checkWritable();
+                Credit credit = connection.credit();
+                int granted = credit == null ? wanted : credit.take(wanted);
+                if (granted > 0 || !wait) {
+                    return granted;
+                }
+                long now = System.nanoTime();
+                long nanos = creditWait.next(now, connection.peer);
+                if (nanos > 0) {
+                    CREDIT_WAIT.await(connection.stateChanged, now + nanos);
+                    continue;
+                }
+                connection.lock.unlock();
+                try {
+                    connection.engine.liveness().probe(connection.peer, true);
+                } finally {
+                    connection.lock.lock();
+                }
+            }
+        } finally {
+            connection.lock.unlock();
+        }
+    }
+
+    /**
+     * For a close: waits for a write in progress to hand over its current message, at most
+     * {@code millis}.
+     *
+     * @return whether it holds {@code sendLock} now; then {@link #unlockAfterClose} must follow
+     */
+    boolean lockForClose(long millis) {
+        return Locks.tryLockUninterruptibly(sendLock, TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
+    /** Ends what {@link #lockForClose} began. */
+    void unlockAfterClose() {
+        sendLock.unlock();
+    }
+}
