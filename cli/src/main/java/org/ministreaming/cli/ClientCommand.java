@@ -1,8 +1,10 @@
 package org.ministreaming.cli;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import org.ministreaming.StreamManager;
 import org.ministreaming.transport.Destination;
 import picocli.CommandLine.Command;
@@ -51,23 +53,24 @@ final class ClientCommand extends NetworkCommand {
     @Mixin
     private TunnelLimits limits;
 
-    /** Listens, then accepts until stopped; each connection gets its own threads and its own stream. */
+    /** Listens, then accepts until stopped; each connection gets its own stream, and they share the threads of one {@link TunnelLoop}. */
     @Override
     int run(Lifetime lifetime) throws IOException {
         StreamManager manager = lifetime.own(dial.open(peer, limits.applyTo(stall.applyTo(streamOptions())).build(), lifetime, err()));
         Destination target = dial.resolve(peer, err());
         Sessions sessions = lifetime.own(new Sessions("client", this::report, stall.duration(), limits.connections()));
-        ServerSocket local = lifetime.own(bind());
-        announce(out(), "listening on " + new HostPort(listen.host(), local.getLocalPort()));
+        ServerSocketChannel local = lifetime.own(bind());
+        announce(out(), "listening on " + new HostPort(listen.host(), ((InetSocketAddress) local.getLocalAddress()).getPort()));
         while (true) {
-            Socket accepted = local.accept();
-            String from = new HostPort(accepted.getInetAddress().getHostAddress(), accepted.getPort()).toString();
+            SocketChannel accepted = local.accept();
+            Socket remote = accepted.socket();
+            String from = new HostPort(remote.getInetAddress().getHostAddress(), remote.getPort()).toString();
             sessions.start(new Splice(accepted, null, "connection from " + from), splice -> splice.attach(manager.connect(target)));
         }
     }
 
-    private ServerSocket bind() throws IOException {
-        ServerSocket socket = new ServerSocket();
+    private ServerSocketChannel bind() throws IOException {
+        ServerSocketChannel socket = ServerSocketChannel.open();
         try {
             socket.bind(listen.resolve(), LOCAL_BACKLOG);
             return socket;

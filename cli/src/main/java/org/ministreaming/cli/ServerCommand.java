@@ -1,7 +1,7 @@
 package org.ministreaming.cli;
 
 import java.io.IOException;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
@@ -51,7 +51,7 @@ final class ServerCommand extends NetworkCommand {
     @Mixin
     private TunnelLimits limits;
 
-    /** Listens, then accepts until stopped; each connection gets its own threads. */
+    /** Listens, then accepts until stopped; the connections share the threads of one {@link TunnelLoop}. */
     @Override
     int run(Lifetime lifetime) throws IOException {
         StreamOptions options = limits.applyTo(stall.applyTo(streamOptions())).acceptBacklog(ACCEPT_BACKLOG).build();
@@ -61,13 +61,13 @@ final class ServerCommand extends NetworkCommand {
         announce(out(), ListenEndpoint.listeningOn(manager));
         while (true) {
             StreamSocket stream = listening.accept();
-            sessions.start(new Splice(new Socket(), stream, "connection from " + DestinationNames.brief(stream.peer())), this::connectService);
+            sessions.start(new Splice(SocketChannel.open(), stream, "connection from " + DestinationNames.brief(stream.peer())), this::connectService);
         }
     }
 
     private void connectService(Splice splice) throws IOException {
         try {
-            splice.tcp().connect(forward.resolve(), (int) SERVICE_CONNECT_TIMEOUT.toMillis());
+            splice.tcp().socket().connect(forward.resolve(), (int) SERVICE_CONNECT_TIMEOUT.toMillis());
         } catch (IOException e) {
             throw new IOException("cannot reach the service at " + forward + ": " + e.getMessage(), e);
         }

@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,18 +14,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The tunnelled connections of one tunnel command: each is opened and then
- * {@linkplain Splice spliced} on threads of its own (two per connection, named
- * {@code ministreaming-<name>-N}), and {@link #close} ends them all. At most {@code maxOpen}
- * are open at once: beyond that a new one is closed at once, which bounds the threads. A watchdog
- * closes both sides of a connection whose TCP side takes no bytes for the stall timeout, or for
- * {@link Splice#ORPHAN_STALL} once its stream is over.
+ * The tunnelled connections of one tunnel command: each is opened on a thread of its own
+ * ({@code ministreaming-<name>-open-N}, only while it connects), then {@linkplain Splice spliced}
+ * on the command's {@link TunnelLoop}, which holds no thread for a connection that waits; and
+ * {@link #close} ends them all. At most {@code maxOpen} are open at once: beyond that a new one is
+ * closed at once. A watchdog on the loop's timer closes both sides of a connection whose TCP side
+ * takes no bytes for the stall timeout, or for {@link Splice#ORPHAN_STALL} once its stream is
+ * over, or whose peer grants no credit for the stream's write timeout.
  *
  * <p>Thread-safe.
  */
 final class Sessions implements AutoCloseable {
 
-    /** How long a thread without a connection waits for the next before it ends. */
+    /** How long an opening thread waits for the next connection to open before it ends. */
     private static final Duration IDLE_THREAD = Duration.ofSeconds(5);
 
     /** How long {@link #close} waits for the threads to end. */
@@ -48,12 +47,12 @@ final class Sessions implements AutoCloseable {
     }
 
     private final String name;
-    private final ExecutorService executor;
+    private final TunnelLoop loop;
+    private final ExecutorService opening;
     private final Set<Splice> live = ConcurrentHashMap.newKeySet();
     private final Consumer<String> errors;
     private final Duration stallTimeout;
     private final int maxOpen;
-    private final ScheduledExecutorService watchdog;
     private final AtomicInteger refused = new AtomicInteger();
     /** Whether the last connection was refused, so a run of refusals is reported once. */
     private final AtomicBoolean refusing = new AtomicBoolean();
@@ -74,30 +73,26 @@ final class Sessions implements AutoCloseable {
         this.errors = errors;
         this.stallTimeout = stallTimeout;
         this.maxOpen = maxOpen;
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "ministreaming-" + name + "-watchdog");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.loop = new TunnelLoop(name);
         long shortest = stallTimeout.isZero() ? Splice.ORPHAN_STALL.toMillis() : Math.min(stallTimeout.toMillis(), Splice.ORPHAN_STALL.toMillis());
         long period = Math.max(10, Math.min(1000, shortest / 4));
-        watchdog.scheduleWithFixedDelay(this::closeStalled, period, period, TimeUnit.MILLISECONDS);
+        loop.timer().scheduleWithFixedDelay(this::closeStalled, period, period, TimeUnit.MILLISECONDS);
         AtomicInteger count = new AtomicInteger();
         // Idle threads end after a few seconds, so a burst's threads are given back soon after it.
-        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD.toMillis(), TimeUnit.MILLISECONDS,
+        this.opening = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD.toMillis(), TimeUnit.MILLISECONDS,
                 new SynchronousQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "ministreaming-" + name + "-" + count.incrementAndGet());
+                    Thread thread = new Thread(runnable, "ministreaming-" + name + "-open-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
     }
 
     /**
-     * Opens and runs one connection on threads of its own. After {@link #close}, the splice is
-     * closed at once instead.
+     * Opens one connection on a thread of its own, then runs it on the loop. After {@link #close},
+     * the splice is closed at once instead.
      *
      * @param splice the connection, with at least one side connected
-     * @param opener connects the other side, on the session's thread
+     * @param opener connects the other side, on the opening thread
      */
     void start(Splice splice, Opener opener) {
         if (live.size() >= maxOpen) {
@@ -116,26 +111,32 @@ final class Sessions implements AutoCloseable {
             return;
         }
         try {
-            executor.execute(() -> run(splice, opener));
+            opening.execute(() -> open(splice, opener));
         } catch (RejectedExecutionException e) {
             end(splice);
         }
     }
 
-    private void run(Splice splice, Opener opener) {
+    private void open(Splice splice, Opener opener) {
         try {
             opener.open(splice);
-            splice.run(executor);
         } catch (IOException e) {
-            if (!closed) {
-                errors.accept(splice.label() + ": " + e.getMessage());
-            }
+            ended(splice, e);
+            return;
         } catch (RuntimeException e) {
             // A defect ends this connection only; an Error goes on to the process's handler (FatalErrors).
-            errors.accept(splice.label() + ": failed: " + e);
-        } finally {
-            end(splice);
+            ended(splice, new IOException("failed: " + e, e));
+            return;
         }
+        splice.start(loop).whenComplete((ignored, failure) -> ended(splice, failure));
+    }
+
+    /** Reports why {@code splice} ended, if it failed and not because of {@link #close}, and forgets it. */
+    private void ended(Splice splice, Throwable failure) {
+        if (failure != null && !closed) {
+            errors.accept(splice.label() + ": " + failure.getMessage());
+        }
+        end(splice);
     }
 
     /** How many connections are open now. */
@@ -164,6 +165,11 @@ final class Sessions implements AutoCloseable {
     private void checkStalled() {
         long now = System.nanoTime();
         for (Splice splice : live) {
+            IOException overdue = splice.creditOverdue(now);
+            if (overdue != null) {
+                splice.stalled(overdue);
+                continue;
+            }
             long stalled = splice.tcpStalledNanos(now);
             if (!stallTimeout.isZero() && stalled > stallTimeout.toNanos()) {
                 splice.stalled(new IOException("the TCP side took no bytes for " + stallTimeout.toSeconds()
@@ -189,17 +195,17 @@ final class Sessions implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        watchdog.shutdownNow();
-        executor.shutdown();
+        opening.shutdown();
         live.forEach(Splice::close);
-        executor.shutdownNow();
+        opening.shutdownNow();
         boolean ended;
         try {
-            ended = executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    && watchdog.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ended = opening.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        } finally {
+            loop.close();
         }
         if (!ended) {
             throw new IllegalStateException("the " + name + " connections did not end within " + STOP_TIMEOUT.toSeconds() + " s");

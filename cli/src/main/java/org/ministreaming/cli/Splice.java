@@ -1,23 +1,25 @@
 package org.ministreaming.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.ministreaming.StreamSocket;
 
 /**
  * One tunnelled connection: a ministreaming connection joined to a TCP connection, with the
- * bytes copied both ways, one thread per direction.
+ * bytes copied both ways by a {@link TunnelLoop}, which holds no thread for it while it waits:
+ * the TCP side is a non-blocking channel watched by the loop's selector, the stream side is read
+ * and written without waiting ({@link StreamSocket#readNow}, {@link StreamSocket#writeNow}) and
+ * watched by its readiness callbacks. Each direction is a chain of steps on the loop's workers,
+ * one at a time: a step copies what it can, then asks to be woken when it can go on. A 16 KiB
+ * buffer per direction is held only while it has bytes to pass on.
  *
  * <p><b>Ends.</b> Ministreaming has no half-close, TCP does; the splice maps them so that no byte
  * is lost that either side could still take:
@@ -32,10 +34,10 @@ import org.ministreaming.StreamSocket;
  *       final close never resets a connection whose last bytes the TCP side has not read, and a
  *       TCP side that never closes is closed after the linger.</li>
  *   <li>Either side fails (a reset, a lost link, a manager closing), the peer grants no credit
- *       for the write timeout, or the TCP side takes no bytes for the stall timeout that
- *       {@link Sessions} watches ({@link #tcpStalledNanos}), or for {@link #ORPHAN_STALL} once
- *       the stream is over: both are closed at once, so a stalled service cannot hold a
- *       connection, its threads and its buffers after the peer is gone.</li>
+ *       for the stream's write timeout ({@link #creditOverdue}), or the TCP side takes no bytes
+ *       for the stall timeout ({@link #tcpStalledNanos}), or for {@link #ORPHAN_STALL} once the
+ *       stream is over: both are closed at once, so a stalled service cannot hold a connection
+ *       and its buffers after the peer is gone. {@link Sessions} watches these deadlines.</li>
  * </ul>
  * When both directions have ended, both connections are closed.
  *
@@ -45,8 +47,8 @@ final class Splice implements AutoCloseable {
 
     /**
      * How long the TCP side may go on sending after the stream ended: long enough for a service to
-     * finish, short enough that connections a peer opened and left do not hold their threads and
-     * sockets for long (a service that never closes holds them this long).
+     * finish, short enough that connections a peer opened and left do not hold their sockets for
+     * long (a service that never closes holds them this long).
      */
     static final Duration LINGER = Duration.ofSeconds(5);
 
@@ -57,21 +59,41 @@ final class Splice implements AutoCloseable {
      */
     static final Duration ORPHAN_STALL = Duration.ofSeconds(5);
 
-    /** Bytes per direction; 2 x 16 KiB per connection (docs/robustness.md has the arithmetic). */
+    /** Bytes per direction, held only while there are bytes to pass on (docs/robustness.md has the arithmetic). */
     private static final int BUFFER = 16 * 1024;
 
-    private final Socket tcp;
+    private final SocketChannel tcp;
     private final String label;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Guards the stream-to-TCP steps and their state. */
+    private final Object downLock = new Object();
+    /** Guards the TCP-to-stream steps and their state. */
+    private final Object upLock = new Object();
     /** Guarded by {@code this}; may be set later by {@link #attach}. */
     private StreamSocket stream;
     /** Guarded by {@code this}. */
     private boolean closed;
+    /** Guarded by {@code this}: the directions that have ended of themselves. */
+    private boolean downEnded;
+    private boolean upEnded;
     /** Set once this side closes the stream or aborts: failures after that are consequences, not news. */
     private volatile boolean ending;
     private volatile IOException failure;
-    /** Whether the stream-to-TCP direction is inside a TCP write, and since when ({@link System#nanoTime}). */
-    private volatile boolean writingToTcp;
-    private volatile long writingSince;
+    /** Set by {@link #start}. */
+    private volatile TunnelLoop loop;
+    private volatile SelectionKey key;
+    /** Bytes from the stream not yet written to the TCP side; guarded by {@code downLock}. */
+    private ByteBuffer down;
+    /** Bytes from the TCP side not yet written to the stream; guarded by {@code upLock}. */
+    private ByteBuffer up;
+    /** Guarded by {@code upLock}: the stream ended for writes, so what the TCP side sends is dropped. */
+    private boolean draining;
+    /** Whether the TCP side has left bytes unwritten, and since when ({@link System#nanoTime}). */
+    private volatile boolean tcpStalled;
+    private volatile long tcpStalledSince;
+    /** Whether the stream has taken no bytes for want of credit, and since when. */
+    private volatile boolean creditStalled;
+    private volatile long creditStalledSince;
 
     /**
      * A splice of {@code tcp}, connected or to be connected, and {@code stream}, or {@code null}
@@ -79,14 +101,14 @@ final class Splice implements AutoCloseable {
      *
      * @param label names the connection in error messages, such as {@code connection from 127.0.0.1:50000}
      */
-    Splice(Socket tcp, StreamSocket stream, String label) {
+    Splice(SocketChannel tcp, StreamSocket stream, String label) {
         this.tcp = tcp;
         this.stream = stream;
         this.label = label;
     }
 
-    /** The TCP side, for connecting it before {@link #run}. */
-    Socket tcp() {
+    /** The TCP side, for connecting it (blocking) before {@link #start}. */
+    SocketChannel tcp() {
         return tcp;
     }
 
@@ -112,121 +134,225 @@ final class Splice implements AutoCloseable {
     }
 
     /**
-     * Copies both ways until both directions have ended, then closes both sides. The TCP-to-stream
-     * direction runs on a thread of {@code executor}, the other on the calling thread.
+     * Starts copying both ways on {@code loop}; both sides must be connected.
      *
-     * @throws IOException the first failure of either side, unless it came from this splice
-     *     closing them
+     * @return completes once both sides are closed: normally when both directions ended or the
+     *     splice was closed, exceptionally with the first failure of either side, unless it came
+     *     from this splice closing them
      */
-    void run(Executor executor) throws IOException {
-        StreamSocket connected;
-        synchronized (this) {
-            connected = stream;
-        }
-        FutureTask<Void> upstream = new FutureTask<>(() -> tcpToStream(connected), null);
+    CompletableFuture<Void> start(TunnelLoop on) {
+        loop = on;
         try {
-            executor.execute(upstream);
+            key = on.register(tcp, this::ready);
+            on.workers().execute(this::downStep);
+            on.workers().execute(this::upStep);
+        } catch (IOException e) {
+            fail(e);
         } catch (RejectedExecutionException e) {
-            close();
-            throw new SocketException("stopping");
+            fail(new SocketException("stopping"));
         }
-        try {
-            streamToTcp(connected);
-            awaitUpstream(upstream);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(new SocketException("interrupted"));
-        } catch (ExecutionException e) {
-            fail(new IOException(e.getCause()));
-        } finally {
-            close();
-        }
-        if (failure != null) {
-            throw failure;
+        return done;
+    }
+
+    private StreamSocket stream() {
+        synchronized (this) {
+            return stream;
         }
     }
 
-    /** Waits for the TCP side to end, at most {@link #LINGER} once the stream has ended. */
-    private void awaitUpstream(FutureTask<Void> upstream) throws InterruptedException, ExecutionException {
-        try {
-            upstream.get(LINGER.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            close();
-            upstream.get();
+    /** The selector found what a step waits for. */
+    private void ready(int ops) {
+        if ((ops & SelectionKey.OP_WRITE) != 0) {
+            downStep();
+        }
+        if ((ops & SelectionKey.OP_READ) != 0) {
+            upStep();
         }
     }
 
-    private void streamToTcp(StreamSocket connected) {
-        byte[] buffer = new byte[BUFFER];
-        try {
-            InputStream in = connected.getInputStream();
-            OutputStream out = tcp.getOutputStream();
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                writingSince = System.nanoTime();
-                writingToTcp = true;
-                out.write(buffer, 0, n);
-                writingToTcp = false;
-            }
-            tcp.shutdownOutput();
-        } catch (IOException e) {
-            fail(e);
-        }
-    }
-
-    private void tcpToStream(StreamSocket connected) {
-        byte[] buffer = new byte[BUFFER];
-        try {
-            InputStream in = tcp.getInputStream();
-            OutputStream out = connected.getOutputStream();
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                try {
-                    out.write(buffer, 0, n);
-                } catch (SocketTimeoutException stalled) {
-                    // The peer granted no credit within the write timeout: it stalls, so both sides go.
-                    fail(stalled);
-                    return;
-                } catch (IOException streamEnded) {
-                    // The peer closed (or the stream failed, which the other direction reports).
-                    drain(in, buffer);
-                    return;
+    /** Copies from the stream to the TCP side until one of them has to be waited for. */
+    private void downStep() {
+        synchronized (downLock) {
+            try {
+                StreamSocket from = stream();
+                while (true) {
+                    if (down != null && down.hasRemaining()) {
+                        tcp.write(down);
+                        if (down.hasRemaining()) {
+                            if (!tcpStalled) {
+                                tcpStalledSince = System.nanoTime();
+                                tcpStalled = true;
+                            }
+                            loop.want(key, SelectionKey.OP_WRITE);
+                            return;
+                        }
+                        tcpStalled = false;
+                    }
+                    if (down == null) {
+                        down = ByteBuffer.allocate(BUFFER);
+                    }
+                    int n = from.readNow(down.array(), 0, down.capacity());
+                    if (n == 0) {
+                        down = null; // an idle connection holds no buffer
+                        from.onReadable(loop.workers(), this::downStep);
+                        return;
+                    }
+                    if (n < 0) {
+                        down = null;
+                        tcp.shutdownOutput();
+                        ended(true);
+                        return;
+                    }
+                    down.clear().limit(n);
                 }
+            } catch (IOException e) {
+                fail(e);
+            } catch (RuntimeException e) {
+                fail(new IOException("failed: " + e, e));
             }
-            ending = true;
-            connected.close();
-        } catch (IOException e) {
-            fail(e);
         }
     }
 
-    /** Reads and drops what the TCP side still sends, until it closes ({@link #run} bounds the wait). */
-    private static void drain(InputStream in, byte[] buffer) throws IOException {
-        while (in.read(buffer) >= 0) {
-            // dropped: nobody can receive it any more
+    /** Copies from the TCP side to the stream until one of them has to be waited for. */
+    private void upStep() {
+        synchronized (upLock) {
+            try {
+                StreamSocket to = stream();
+                while (true) {
+                    if (up != null && up.hasRemaining() && !writeToStream(to)) {
+                        return;
+                    }
+                    if (up == null) {
+                        up = ByteBuffer.allocate(BUFFER);
+                    }
+                    up.clear();
+                    int n = tcp.read(up);
+                    if (n == 0) {
+                        up = null; // an idle connection holds no buffer
+                        loop.want(key, SelectionKey.OP_READ);
+                        return;
+                    }
+                    if (n < 0) {
+                        up = null;
+                        tcpInputEnded(to);
+                        return;
+                    }
+                    up.flip();
+                    if (draining) {
+                        up.position(up.limit()); // dropped: nobody can receive it any more
+                    }
+                }
+            } catch (IOException e) {
+                fail(e);
+            } catch (RuntimeException e) {
+                fail(new IOException("failed: " + e, e));
+            }
         }
     }
 
     /**
-     * How long the TCP side has been taking no bytes: the time the current write to it has been
-     * blocked, or 0 when no write is in progress.
+     * Writes what the TCP side sent to the stream, as far as the peer's credit goes.
+     *
+     * @return whether everything was written; if not, the step is woken when more credit comes
+     */
+    private boolean writeToStream(StreamSocket to) {
+        try {
+            up.position(up.position() + to.writeNow(up.array(), up.position(), up.remaining()));
+        } catch (IOException streamEnded) {
+            // The peer closed (or the stream failed, which the other direction reports): what the
+            // TCP side still sends is dropped until it closes (the linger bounds the wait).
+            draining = true;
+            creditStalled = false;
+            up.position(up.limit());
+            return true;
+        }
+        if (!up.hasRemaining()) {
+            creditStalled = false;
+            return true;
+        }
+        if (!creditStalled) {
+            creditStalledSince = System.nanoTime();
+            creditStalled = true;
+        }
+        to.onWritable(loop.workers(), this::upStep);
+        return false;
+    }
+
+    /** The TCP side ended its output: everything it sent is in the stream, which is closed now. */
+    private void tcpInputEnded(StreamSocket to) {
+        if (!draining) {
+            ending = true;
+            to.close();
+        }
+        ended(false);
+    }
+
+    /** One direction ended of itself: the stream-to-TCP one ({@code downward}) or the other. */
+    private void ended(boolean downward) {
+        boolean both;
+        synchronized (this) {
+            if (downward) {
+                downEnded = true;
+            } else {
+                upEnded = true;
+            }
+            both = downEnded && upEnded;
+        }
+        if (both) {
+            close();
+        } else if (downward) {
+            try {
+                loop.timer().schedule(this::lingered, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                close();
+            }
+        }
+    }
+
+    /** The linger after the stream ended is over: the TCP side has had its time to close. */
+    private void lingered() {
+        close();
+    }
+
+    /**
+     * How long the TCP side has been taking no bytes: since a write to it left bytes over, or 0
+     * when it has taken everything.
      */
     long tcpStalledNanos(long now) {
-        return writingToTcp ? now - writingSince : 0;
+        return tcpStalled ? now - tcpStalledSince : 0;
+    }
+
+    /** How long the stream has been taking no bytes for want of credit, or 0 when it is not waiting for credit. */
+    long creditStalledNanos(long now) {
+        return creditStalled ? now - creditStalledSince : 0;
+    }
+
+    /**
+     * Why the splice must end because the peer granted no credit for the stream's write timeout,
+     * or {@code null} if it need not (no timeout, or not waiting for credit that long).
+     */
+    IOException creditOverdue(long now) {
+        StreamSocket to = stream();
+        if (to == null || !creditStalled) {
+            return null;
+        }
+        long timeout = to.getWriteTimeout().toNanos();
+        if (timeout == 0 || creditStalledNanos(now) <= timeout) {
+            return null;
+        }
+        return new SocketTimeoutException("Write timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms: "
+                + to.peer() + " granted no credit, its reader is not keeping up");
     }
 
     /** Whether the stream side is over: closed by either side, or failed. */
     boolean streamOver() {
-        StreamSocket connected;
-        synchronized (this) {
-            connected = stream;
-        }
+        StreamSocket connected = stream();
         return connected != null && connected.isClosed();
     }
 
     /**
-     * Ends a splice whose TCP side stopped taking bytes: both sides are closed at once, and
-     * {@link #run} reports {@code why}.
+     * Ends a splice whose TCP side stopped taking bytes, or whose peer stopped granting credit:
+     * both sides are closed at once, and {@link #start}'s future reports {@code why}.
      */
     void stalled(IOException why) {
         fail(why);
@@ -234,20 +360,20 @@ final class Splice implements AutoCloseable {
 
     /** Records a failure unless this splice is ending the connections itself, and closes both. */
     private void fail(IOException e) {
-        if (ending) {
-            return;
-        }
-        if (failure == null) {
+        if (!ending && failure == null) {
             failure = e;
         }
         close();
     }
 
-    /** Closes both sides at once; blocked copies end. Idempotent. */
+    /** Closes both sides at once; steps still waiting end. Idempotent. */
     @Override
     public void close() {
         StreamSocket connected;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             closed = true;
             connected = stream;
         }
@@ -259,6 +385,16 @@ final class Splice implements AutoCloseable {
             tcp.close();
         } catch (IOException e) {
             // Closing a socket fails only if it is broken already; it is closed either way.
+        }
+        TunnelLoop on = loop;
+        if (on != null) {
+            on.wakeup();
+        }
+        IOException failed = failure;
+        if (failed == null) {
+            done.complete(null);
+        } else {
+            done.completeExceptionally(failed);
         }
     }
 }

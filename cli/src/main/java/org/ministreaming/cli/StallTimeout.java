@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code --stall-timeout SECONDS} of the tunnel commands: how long one side of a tunnelled
  * connection may take no bytes before both sides are closed, so that a stalled service or a
- * peer whose reader stopped cannot hold a connection, its threads and its buffers for ever. A
+ * peer whose reader stopped cannot hold a connection, its socket and its buffers for ever. A
  * picocli mixin.
  *
  * <p>Not thread-safe: picocli fills one instance per run, which the command then reads.

@@ -8,10 +8,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code --max-connections N --max-connections-per-peer N} of the tunnel commands: how many
- * tunnelled connections may be open at once, in all and from one peer. Each costs two threads and
- * 32 KiB of copy buffers besides its stream, so the library's defaults (8,192 and 1,024) are too
- * many for a tunnel in a 256 MiB heap; these defaults fit it (docs/robustness.md has the
- * arithmetic). A picocli mixin.
+ * tunnelled connections may be open at once, in all and from one peer. Each costs a TCP socket
+ * and up to 32 KiB of copy buffers (while it has bytes to pass on) besides its stream, so the
+ * library's defaults (8,192 and 1,024) are too many for a tunnel in a 256 MiB heap; these defaults
+ * fit it (docs/robustness.md has the arithmetic). A picocli mixin.
  *
  * <p>Not thread-safe: picocli fills one instance per run, which the command then reads.
  */

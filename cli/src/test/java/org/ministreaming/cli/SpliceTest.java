@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,7 +26,7 @@ import org.ministreaming.transport.memory.MemoryNetwork;
 /**
  * How a splice maps the ends of a TCP connection (which can half-close) onto a ministreaming
  * connection (which cannot): a stream {@code a <-> b} on an in-memory network, spliced at
- * {@code a} to a loopback TCP connection whose far end the test drives.
+ * {@code a} to a loopback TCP connection whose far end the test drives, on a {@link TunnelLoop}.
  */
 @Timeout(30)
 class SpliceTest {
@@ -35,8 +37,9 @@ class SpliceTest {
     private StreamManager b;
     private StreamSocket far;
     private Socket tcpFar;
+    private final TunnelLoop loop = new TunnelLoop("test");
     private Splice splice;
-    private Future<?> running;
+    private CompletableFuture<Void> running;
 
     @BeforeEach
     void splice() throws Exception {
@@ -46,14 +49,11 @@ class SpliceTest {
         Future<StreamSocket> accepted = threads.submit(() -> serverSocket.accept());
         far = b.connect(a.localDestination());
         StreamSocket near = accepted.get(10, TimeUnit.SECONDS);
-        try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            tcpFar = new Socket(listening.getInetAddress(), listening.getLocalPort());
+        try (ServerSocketChannel listening = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1)) {
+            tcpFar = new Socket(InetAddress.getLoopbackAddress(), ((InetSocketAddress) listening.getLocalAddress()).getPort());
             splice = new Splice(listening.accept(), near, "test");
         }
-        running = threads.submit(() -> {
-            splice.run(threads);
-            return null;
-        });
+        running = splice.start(loop);
     }
 
     @AfterEach
@@ -64,6 +64,7 @@ class SpliceTest {
         }
         a.close();
         b.close();
+        loop.close();
         threads.shutdownNow();
         assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
