@@ -29,8 +29,9 @@ import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.memory.MemoryNetwork;
 
 /**
- * A tunnelled connection whose TCP service stops reading: after the stall timeout both sides are
- * closed, the peer learns it, and the tunnel's threads end.
+ * A tunnelled connection whose TCP service stops reading, or whose peer does: after the stall
+ * timeout (the write timeout for the peer) both sides are closed, the peer learns it, and the
+ * tunnel's threads end.
  */
 @Timeout(60)
 class StalledServiceTest {
@@ -110,6 +111,47 @@ class StalledServiceTest {
                 assertThat(errors).singleElement().asString()
                         .startsWith("connection from test: the peer is gone and the TCP side took no bytes for 5 s");
                 assertThat(drainedToEnd(stalled)).as("the service's side was closed too").isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+            assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
+    }
+
+    @Test
+    void aPeerThatStopsReadingHasBothSidesClosedAfterTheWriteTimeout() throws Exception {
+        MemoryNetwork network = new MemoryNetwork();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        ExecutorService threads = Executors.newCachedThreadPool();
+        StreamOptions tunnelOptions = StreamOptions.builder().writeTimeout(Duration.ofSeconds(1)).build();
+        StreamOptions smallWindow = StreamOptions.builder().receiveBufferSize(8192).maxReceiveWindow(8192).build();
+        try (StreamManager tunnel = StreamManager.open(network.endpoint("tunnel"), tunnelOptions);
+             StreamManager peer = StreamManager.open(network.endpoint("peer"), smallWindow);
+             ServerSocket service = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Sessions sessions = new Sessions("test", errors::add, Duration.ofSeconds(1), 16)) {
+            StreamServerSocket serverSocket = tunnel.serverSocket();
+            Future<StreamSocket> accepted = threads.submit(() -> serverSocket.accept());
+            StreamSocket far = peer.connect(tunnel.localDestination()); // never read
+            SocketChannel tcp = SocketChannel.open(new InetSocketAddress(service.getInetAddress(), service.getLocalPort()));
+            try (Socket flooding = service.accept()) {
+                sessions.start(new Splice(tcp, accepted.get(10, TimeUnit.SECONDS), "connection from test"), splice -> { });
+                Future<?> flood = threads.submit(() -> {
+                    byte[] chunk = new byte[64 * 1024];
+                    try {
+                        while (true) {
+                            flooding.getOutputStream().write(chunk); // ends when the tunnel closes the TCP side
+                        }
+                    } catch (IOException closed) {
+                        // expected
+                    }
+                });
+
+                flood.get(30, TimeUnit.SECONDS);
+                Await.until("the tunnel's connection ended", () -> sessions.open() == 0);
+                assertThat(errors).singleElement().asString()
+                        .startsWith("connection from test: Write timed out after 1000 ms: ").endsWith("granted no credit, its reader is not keeping up");
+                Await.until("the peer learnt that the stream was closed", far::isClosed);
             }
         } finally {
             threads.shutdownNow();
