@@ -183,7 +183,9 @@ public final class StreamSocket implements AutoCloseable {
      * Runs {@code callback} once on {@code executor} when {@link #writeNow} would not return 0:
      * the peer granted credit, or the connection ended (the write then throws); at once (on
      * {@code executor}) if that is so already. One-shot, with the same guarantees and the same
-     * rules for the executor as {@link #onReadable}.
+     * rules for the executor as {@link #onReadable}. Unlike a blocking write waiting for credit,
+     * this wait does not probe the peer: a peer lost without news from the transport is noticed
+     * by the idle timeout, if set, or by the caller's own bound on the wait.
      *
      * <p>Thread-safe.
      *

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +42,8 @@ final class TunnelLoop implements AutoCloseable {
 
     /** How long {@link #close} waits for the threads to end. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final System.Logger LOG = System.getLogger(TunnelLoop.class.getName());
 
     private final String name;
     private final Selector selector;
@@ -124,26 +127,29 @@ final class TunnelLoop implements AutoCloseable {
         selector.wakeup();
     }
 
-    @SuppressWarnings("unchecked")
+    /** The selector thread: hands each readiness to a worker; an error in one turn is logged, and the loop goes on. */
     private void select() {
+        while (!closed) {
+            try {
+                selector.select(this::dispatch);
+            } catch (ClosedSelectorException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "the " + name + " tunnel's selector failed; it goes on", e);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void dispatch(SelectionKey key) {
         try {
-            while (!closed) {
-                selector.select(key -> {
-                    try {
-                        int ready = key.readyOps();
-                        key.interestOpsAnd(~ready);
-                        Consumer<Integer> handler = (Consumer<Integer>) key.attachment();
-                        workers.execute(() -> handler.accept(ready));
-                    } catch (CancelledKeyException | RejectedExecutionException closing) {
-                        // The connection or the loop is closing: nobody waits for this any more.
-                    }
-                });
-            }
-        } catch (IOException | ClosedSelectorException e) {
-            if (!closed) {
-                System.getLogger(TunnelLoop.class.getName()).log(System.Logger.Level.ERROR,
-                        "the " + name + " tunnel's selector failed", e);
-            }
+            int ready = key.readyOps();
+            key.interestOpsAnd(~ready);
+            Consumer<Integer> handler = (Consumer<Integer>) key.attachment();
+            workers.execute(() -> handler.accept(ready));
+        } catch (CancelledKeyException | RejectedExecutionException closing) {
+            // The connection or the loop is closing: nobody waits for this any more.
         }
     }
 
