@@ -183,9 +183,9 @@ public final class StreamSocket implements AutoCloseable {
      * Runs {@code callback} once on {@code executor} when {@link #writeNow} would not return 0:
      * the peer granted credit, or the connection ended (the write then throws); at once (on
      * {@code executor}) if that is so already. One-shot, with the same guarantees and the same
-     * rules for the executor as {@link #onReadable}. Unlike a blocking write waiting for credit,
-     * this wait does not probe the peer: a peer lost without news from the transport is noticed
-     * by the idle timeout, if set, or by the caller's own bound on the wait.
+     * rules for the executor as {@link #onReadable}. While it waits for credit, the peer is
+     * probed as for a blocking write that waits for credit, so a peer lost without news from the
+     * transport is noticed; the write timeout does not apply, so bound the wait yourself.
      *
      * <p>Thread-safe.
      *

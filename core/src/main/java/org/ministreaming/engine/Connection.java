@@ -46,7 +46,6 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     final Condition stateChanged = lock.newCondition();
     private final DataSender sender = new DataSender(this);
     private final ReceiveBuffer inbound;
-    private final Readiness writable = new Readiness();
     /** Why writes fail; null while writable. Guarded by {@code lock}, read without it. */
     private volatile IOException failure;
     /** Whether this side closed it. */
@@ -216,7 +215,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
 
     /** Runs {@code callback} once on {@code executor} when a write would not wait for credit, or would fail; see {@link Readiness}. */
     public void onWritable(Executor executor, Runnable callback) {
-        writable.register(executor, callback, () -> closedLocally || failure != null || underLock(() -> credit == null || credit.takable()));
+        sender.onWritable(executor, callback);
     }
 
     /** Throws why writes fail now, if they do. */
@@ -248,7 +247,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         inbound.closeLocally();
-        writable.fire();
+        sender.signalWritable();
         // The sendLock, so the close follows the writer's message; a writer stops at its next one, so
         // this is quick unless the transport holds it up: then the close goes by the reply path.
         boolean ordered = sender.lockForClose(CLOSE_LINGER_MILLIS);
@@ -352,7 +351,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         } finally {
             lock.unlock();
         }
-        writable.fire();
+        sender.signalWritable();
         if (overflow) {
             engine.violation(this, Counter.CREDIT_VIOLATION, "credit beyond 2^31-1 bytes");
             fail(new ReceiveLimitException("protocol violation: " + peer
@@ -375,7 +374,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         inbound.finish();
-        writable.fire();
+        sender.signalWritable();
         engine.forget(this);
     }
 
@@ -402,7 +401,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.unlock();
         }
         inbound.fail(reason);
-        writable.fire();
+        sender.signalWritable();
         engine.forget(this);
         if (tellPeer && peerKnows) {
             engine.reply(peer, closeMessage());

@@ -1,7 +1,9 @@
 package org.ministreaming.engine;
 
 import java.io.IOException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.wire.Message;
@@ -9,7 +11,9 @@ import org.ministreaming.wire.Message;
 /**
  * A connection's outbound data: writes cut into messages of at most
  * {@link Connection#MAX_DATA_PER_MESSAGE} data bytes, each taking the peer's credit first, either
- * waiting for it ({@link CreditWait}) or taking only what there is now.
+ * waiting for it ({@link CreditWait}) or taking only what there is now, with a callback for when
+ * there is more ({@link #onWritable}). While such a callback waits for credit, the peer is probed
+ * on the engine's timer as a waiting writer probes it, so a peer lost without news is noticed.
  *
  * <p>Thread-safe: {@code sendLock} orders the connection's outbound messages, so that a close
  * that holds it ({@link #lockForClose}) follows every byte written before it; the credit is
@@ -20,6 +24,9 @@ final class DataSender {
     private static final Deadline CREDIT_WAIT = Deadline.none(() -> "Write interrupted while waiting for credit");
 
     private final Connection connection;
+    private final Readiness writable = new Readiness();
+    /** Whether the timer probes the peer for a waiting callback; at most one chain of probes at a time. */
+    private final AtomicBoolean probing = new AtomicBoolean();
     private final ReentrantLock sendLock = new ReentrantLock();
 
     DataSender(Connection connection) {
@@ -97,6 +104,36 @@ final class DataSender {
         } finally {
             connection.lock.unlock();
         }
+    }
+
+    /**
+     * Runs {@code callback} once on {@code executor} when a write would not wait for credit, or
+     * would fail (see {@link Readiness}); probes the peer meanwhile.
+     */
+    void onWritable(Executor executor, Runnable callback) {
+        writable.register(executor, callback, this::writableNow);
+        if (writable.pending() && probing.compareAndSet(false, true)) {
+            connection.engine.liveness().probeWhile(connection.peer, this::stillWaiting);
+        }
+    }
+
+    /** Credit came, or the connection ended: runs a waiting callback. Call with no lock held. */
+    void signalWritable() {
+        writable.fire();
+    }
+
+    private boolean writableNow() {
+        return connection.closedLocally || connection.failure() != null
+                || connection.underLock(() -> connection.credit() == null || connection.credit().takable());
+    }
+
+    /** Whether the probes go on: a callback still waits. A registration that came as they stop starts them again. */
+    private boolean stillWaiting() {
+        if (writable.pending()) {
+            return true;
+        }
+        probing.set(false);
+        return writable.pending() && probing.compareAndSet(false, true);
     }
 
     /**

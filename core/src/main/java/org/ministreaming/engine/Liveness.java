@@ -11,9 +11,11 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.Chaff;
 import org.ministreaming.wire.ConnectionId;
@@ -43,6 +45,8 @@ final class Liveness {
     private final Engine engine;
     private final Random random;
     private final long idleNanos;
+    /** Set by {@link #start}. */
+    private volatile ScheduledExecutorService timer;
 
     Liveness(Engine engine, Random random, Duration idleTimeout) {
         this.engine = engine;
@@ -50,8 +54,9 @@ final class Liveness {
         this.idleNanos = idleTimeout.toNanos();
     }
 
-    /** Starts the idle checks on {@code timer}, if an idle timeout is set. */
+    /** Starts the idle checks on {@code timer}, if an idle timeout is set, and keeps it for {@link #probeWhile}. */
     void start(ScheduledExecutorService timer) {
+        this.timer = timer;
         if (idleNanos > 0) {
             long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleNanos / 4);
             timer.scheduleWithFixedDelay(this::checkIdle, period, period, TimeUnit.NANOSECONDS);
@@ -115,6 +120,28 @@ final class Liveness {
      */
     void probe(Destination peer) {
         probe(peer, false);
+    }
+
+    /**
+     * Probes {@code peer} on the timer every {@link CreditWait#PROBE_NANOS} for as long as
+     * {@code waiting} says, asked before each probe: for a writer that waits for credit without a
+     * thread of its own. Probes by the reply path, as the timer must not wait.
+     */
+    void probeWhile(Destination peer, BooleanSupplier waiting) {
+        ScheduledExecutorService on = timer;
+        if (on == null) {
+            return;
+        }
+        try {
+            on.schedule(() -> {
+                if (waiting.getAsBoolean()) {
+                    probe(peer, false);
+                    probeWhile(peer, waiting);
+                }
+            }, CreditWait.PROBE_NANOS, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            // The engine is closing: every connection fails, and the waiting callback with it.
+        }
     }
 
     /**

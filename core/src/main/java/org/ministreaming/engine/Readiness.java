@@ -46,6 +46,11 @@ final class Readiness {
         }
     }
 
+    /** Whether a callback is registered and has not run yet. */
+    boolean pending() {
+        return waiter.get() != null;
+    }
+
     /** The side's state changed: runs the registered callback, if any, on its executor. */
     void fire() {
         Waiter taken = waiter.getAndSet(null);

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +30,8 @@ import org.ministreaming.transport.memory.MemoryNetwork;
  * path: the writer waits for credit with nothing of its own in flight, the reader's credit is lost
  * until its reliable layer gives the writer's side up. The writer's side must learn of it too,
  * although nothing of its own was unacknowledged: its blocked writer and reader fail soon with
- * {@link PeerLostException}, not after the write timeout.
+ * {@link PeerLostException}, not after the write timeout; and a writer waiting for credit with a
+ * callback ({@link StreamSocket#onWritable}), without a thread, hears of it as soon.
  */
 @Timeout(60)
 class OneSidedLossTest {
@@ -85,6 +89,46 @@ class OneSidedLossTest {
             assertThat(serverReadFailure).as("the server's reader").hasCauseExactlyInstanceOf(PeerLostException.class);
             assertThat(outgoing.isClosed()).isTrue();
             assertThat(incoming.isClosed()).isTrue();
+        }
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
+    }
+
+    @Test
+    void aWritabilityCallbackWaitingForCreditRunsWhenOnlyTheReadersSideGaveUp() throws Exception {
+        ReliableTransport serverTransport = transport("server");
+        ReliableTransport clientTransport = transport("client");
+        StreamOptions options = StreamOptions.builder()
+                .receiveBufferSize(WINDOW).maxReceiveWindow(WINDOW)
+                .readTimeout(WRITE_TIMEOUT).writeTimeout(WRITE_TIMEOUT).build();
+        ExecutorService callbacks = Executors.newSingleThreadExecutor();
+        try (StreamManager server = StreamManager.open(serverTransport, options);
+             StreamManager client = StreamManager.open(clientTransport, options)) {
+            StreamServerSocket listening = server.serverSocket();
+            Async.Running<StreamSocket> accepting = Async.run(() -> listening.accept(Duration.ofSeconds(10)));
+            StreamSocket outgoing = client.connect(server.localDestination());
+            StreamSocket incoming = accepting.get(10, TimeUnit.SECONDS);
+            byte[] chunk = new byte[4096];
+            while (outgoing.writeNow(chunk, 0, chunk.length) > 0) {
+                // until the credit is used up
+            }
+            CountDownLatch writable = new CountDownLatch(1);
+            outgoing.onWritable(callbacks, writable::countDown);
+            Await.until("nothing in flight either way", () -> clientTransport.unacknowledged(server.localDestination()) == 0
+                    && serverTransport.unacknowledged(client.localDestination()) == 0);
+
+            network.setFaults(LinkFaults.NONE.withDropPercent(100));
+            Async.Running<Long> serverReading = Async.run(() -> drain(incoming.getInputStream()));
+            Await.until("the server's layer gave the client up",
+                    () -> serverTransport.statistics().get(ReliableCounter.PEERS_LOST) > 0);
+            network.setFaults(LinkFaults.NONE);
+
+            assertThat(writable.await(PROMPTLY_SECONDS, TimeUnit.SECONDS)).as("the callback ran, woken by the news of the loss").isTrue();
+            assertThat(catchThrowable(() -> outgoing.writeNow(chunk, 0, chunk.length))).isInstanceOf(PeerLostException.class);
+            assertThat(catchThrowable(() -> serverReading.get(PROMPTLY_SECONDS, TimeUnit.SECONDS)))
+                    .as("the server's reader").hasCauseExactlyInstanceOf(PeerLostException.class);
+        } finally {
+            callbacks.shutdownNow();
+            assertThat(callbacks.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
         ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
     }
