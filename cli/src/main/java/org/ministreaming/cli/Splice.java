@@ -78,7 +78,8 @@ final class Splice implements AutoCloseable {
     private boolean upEnded;
     /** Set once this side closes the stream or aborts: failures after that are consequences, not news. */
     private volatile boolean ending;
-    private volatile IOException failure;
+    /** Guarded by {@code this}: the failure {@link #start}'s future reports. */
+    private IOException failure;
     /** Set by {@link #start}. */
     private volatile TunnelLoop loop;
     private volatile SelectionKey key;
@@ -360,8 +361,10 @@ final class Splice implements AutoCloseable {
 
     /** Records a failure unless this splice is ending the connections itself, and closes both. */
     private void fail(IOException e) {
-        if (!ending && failure == null) {
-            failure = e;
+        synchronized (this) {
+            if (!ending && !closed && failure == null) {
+                failure = e;
+            }
         }
         close();
     }
@@ -370,12 +373,14 @@ final class Splice implements AutoCloseable {
     @Override
     public void close() {
         StreamSocket connected;
+        IOException failed;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             connected = stream;
+            failed = failure;
         }
         ending = true;
         if (connected != null) {
@@ -390,7 +395,6 @@ final class Splice implements AutoCloseable {
         if (on != null) {
             on.wakeup();
         }
-        IOException failed = failure;
         if (failed == null) {
             done.complete(null);
         } else {
