@@ -212,6 +212,46 @@ class NonBlockingSocketTest {
     }
 
     @Test
+    void aPingPongOfOneByteDrivenOnlyByCallbacksLosesNoWakeUp() throws Exception {
+        // Each side answers every byte it reads with one byte: only one is ever in flight, so a
+        // single lost wake-up stops the game, and each arrival races the reader's registration.
+        int rounds = 20_000;
+        StreamSocket[] pair = connect();
+        CompletableFuture<Integer> over = new CompletableFuture<>();
+        Runnable[] answer = new Runnable[2];
+        for (int side = 0; side < 2; side++) {
+            StreamSocket socket = pair[side];
+            boolean counting = side == 0;
+            int[] seen = {0};
+            answer[side] = () -> {
+                try {
+                    byte[] one = new byte[1];
+                    int n;
+                    while ((n = socket.readNow(one, 0, 1)) > 0) {
+                        if (counting && ++seen[0] == rounds) {
+                            over.complete(seen[0]);
+                            return;
+                        }
+                        socket.writeNow(one, 0, 1);
+                    }
+                    if (n < 0) {
+                        over.completeExceptionally(new IOException("ended after " + seen[0] + " rounds"));
+                        return;
+                    }
+                    socket.onReadable(pool, answer[counting ? 0 : 1]);
+                } catch (IOException | RuntimeException e) {
+                    over.completeExceptionally(e);
+                }
+            };
+        }
+        pair[0].onReadable(pool, answer[0]);
+        pair[1].onReadable(pool, answer[1]);
+        pair[0].writeNow(new byte[] {1}, 0, 1);
+
+        assertThat(over.get(90, TimeUnit.SECONDS)).isEqualTo(rounds);
+    }
+
+    @Test
     void manyConnectionsDrivenOnlyByCallbacksOnAFewThreadsLoseNoWakeUp() throws Exception {
         int connections = 6;
         int bytesEach = 512 * 1024;
