@@ -189,7 +189,7 @@ public final class Pipe<T> {
 
     /** Takes the head if it is due, without waiting; {@code null} when there is none, it is not due, or the pipe ended. */
     public T pollDue(ToLongFunction<? super T> due) {
-        return poll(head -> due.applyAsLong(head.peek()) - System.nanoTime() <= 0 ? head.take() : null);
+        return poll(items -> due.applyAsLong(items.peek()) - System.nanoTime() <= 0 ? items.take() : null);
     }
 
     /**
