@@ -1,10 +1,9 @@
 package org.ministreaming.pipe;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
@@ -13,19 +12,30 @@ import java.util.function.UnaryOperator;
  * A bounded blocking pipe of weighted items between writers and a reader, after okio's
  * {@code Pipe}: writers either wait for room ({@link #put}, with a {@link Deadline}) or never wait
  * ({@link #offer}, under a rule of their own); the reader waits for an item ({@link #take},
- * {@link #read}), each wait bounded by its deadline.
+ * {@link #read}) or looks without waiting ({@link #poll}), each wait bounded by its deadline.
  *
  * <p><b>Weight and room.</b> Each item weighs what the weigher says when it goes in, and the pipe
  * holds the sum. A waiting writer's item fits when the pipe holds no weight (so one item heavier
  * than the capacity cannot wedge it) or the sum stays within the capacity. A reader that consumes an
  * item in part says so ({@link Items#consumed}), so the weigher must then say that much less.
  *
+ * <p><b>The lane ahead.</b> Items placed {@link #ahead} form a lane of their own in front of the
+ * others (such as control messages that overtake queued data): the reader empties it first, in the
+ * order its items came, and its weight is bounded apart. A waiting writer's item fits by the weight
+ * of its own lane alone, and an {@link Admission} is told the weight and count of the item's own
+ * lane; {@link #held()} and {@link #size()} count both.
+ *
+ * <p><b>Holding writers.</b> While writers are {@linkplain #holdWriters held}, a waiting writer
+ * waits whatever the room (such as while what the pipe feeds is not ready yet); a writer that never
+ * waits is not held.
+ *
  * <p><b>Ends.</b> The writing side ends with {@link #finish} (the reader drains, then sees the
- * end) or {@link #fail} (the reader drains, then gets the cause). {@link #cancel} drops every item
- * and fails both sides at once, and {@link #closeReader} does the same for the reader's own close,
- * whose cause no later end replaces. Every waiter is woken by an end and gets its cause; each
- * caller gets a fresh exception made from the stored cause by the {@code rethrow} given at
- * construction, so that it has its own stack trace.
+ * end), {@link #retireIfIdle} (a finish of an idle pipe that sends its writers elsewhere) or
+ * {@link #fail} (the reader drains, then gets the cause). {@link #cancel} drops every item and fails
+ * both sides at once, and {@link #closeReader} does the same for the reader's own close, whose cause
+ * no later end replaces. Every waiter is woken by an end and gets its cause; each caller gets a fresh
+ * exception made from the stored cause by the {@code rethrow} given at construction, so that it has
+ * its own stack trace.
  *
  * <p>Thread-safe: one lock guards everything, and waiters on either side wait on its one
  * condition, signalled at every change. The callbacks given to a call run under that lock, so they
@@ -35,77 +45,31 @@ import java.util.function.UnaryOperator;
  */
 public final class Pipe<T> {
 
-    /** Where a new item goes: ahead of the queued items, from the tail, for which this is true. */
-    @FunctionalInterface
-    public interface Placement<T> {
-        /**
-         * @param queued an item already in the pipe, looked at from the tail towards the head
-         * @param passed how many items the new one has passed so far
-         * @return whether the new item goes ahead of {@code queued}
-         */
-        boolean passes(T queued, int passed);
-    }
-
-    /** A writer's rule for an item that must not wait, applied under the pipe's lock. */
-    @FunctionalInterface
-    public interface Admission<R> {
-        /**
-         * @param weight the new item's weight
-         * @param held the weight the pipe holds now
-         * @param count the number of items in the pipe now
-         * @return {@code null} to let the item in, or why not
-         */
-        R refuse(long weight, long held, int count);
-    }
-
-    /** A reader's access to the items, under the pipe's lock, for {@link #read}. */
-    public interface Items<T> {
-        /** The head, or {@code null} when the pipe is empty. */
-        T peek();
-
-        /** Removes the head, and its weight now from what the pipe holds. */
-        void remove();
-
-        /** The head was consumed in part, {@code weight} of it. */
-        void consumed(long weight);
-    }
-
-    /** What {@link #read} does with the items, once at least one is there. */
-    @FunctionalInterface
-    public interface Reader<T, R> {
-        /** Takes what it wants of {@code items}, which holds at least one. */
-        R read(Items<T> items);
-    }
-
-    /** A check before each wait of a {@link #put}: throws to end the wait, such as when the writer was closed. */
-    @FunctionalInterface
-    public interface Guard {
-        /** Throws if the writer must give up. */
-        void check() throws IOException;
-    }
-
     private static final Placement<Object> TAIL = (queued, passed) -> false;
+    private static final Placement<Object> AHEAD = (queued, passed) -> false;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<T> items = new ArrayDeque<>();
+    private final Lanes<T> items;
     private final long capacity;
-    private final ToLongFunction<? super T> weigher;
     private final UnaryOperator<IOException> rethrow;
-    private long held;
+    private boolean writersHeld;
+    private boolean retired;
     private boolean finished;
+    /** What writers get after {@link #finish(IOException)}, or {@code null}. */
+    private IOException finishedForWriters;
     private IOException failure;
     private IOException cancelled;
     private IOException readerClosed;
 
     /**
-     * @param capacity the weight writers that wait for room keep within
+     * @param capacity the weight writers that wait for room keep within, in each lane
      * @param weigher an item's weight
      * @param rethrow a fresh exception from a stored cause, for each caller that meets it
      */
     public Pipe(long capacity, ToLongFunction<? super T> weigher, UnaryOperator<IOException> rethrow) {
+        this.items = new Lanes<>(weigher);
         this.capacity = capacity;
-        this.weigher = weigher;
         this.rethrow = rethrow;
     }
 
@@ -115,7 +79,13 @@ public final class Pipe<T> {
         return (Placement<T>) TAIL;
     }
 
-    /** Puts a new item ahead of up to {@code count} queued ones. */
+    /** Puts a new item at the tail of the lane ahead (see the class javadoc). */
+    @SuppressWarnings("unchecked")
+    public static <T> Placement<T> ahead() {
+        return (Placement<T>) AHEAD;
+    }
+
+    /** Puts a new item ahead of up to {@code count} queued ones, behind the lane ahead. */
     public static <T> Placement<T> overtaking(int count) {
         return (queued, passed) -> passed < count;
     }
@@ -126,22 +96,29 @@ public final class Pipe<T> {
     }
 
     /**
-     * Adds {@code item} where {@code at} says once it fits (see the class javadoc), waiting for
-     * room until the deadline.
+     * Adds {@code item} where {@code at} says once it fits (see the class javadoc) and writers are
+     * not held, waiting until the deadline.
      *
+     * @return {@code true} once added; {@code false} if the pipe was {@linkplain #retireIfIdle
+     *     retired}, whatever end came after: the item was not taken and belongs elsewhere
      * @throws java.net.SocketTimeoutException if no room came in time
      * @throws java.io.InterruptedIOException if interrupted (flag kept)
      * @throws IOException the pipe's end, or what {@code guard} threw
      */
-    public void put(T item, Placement<? super T> at, Deadline deadline, Guard guard) throws IOException {
-        long weight = weigher.applyAsLong(item);
+    public boolean put(T item, Placement<? super T> at, Deadline deadline, Guard guard) throws IOException {
+        long weight = items.weigh(item);
         lock.lock();
         try {
             while (true) {
+                if (retired) {
+                    return false;
+                }
                 throwIfEndedForWriters();
-                if (held == 0 || weight <= capacity - held) {
-                    add(item, weight, at);
-                    return;
+                long held = items.held(at);
+                if (!writersHeld && (held == 0 || weight <= capacity - held)) {
+                    items.add(item, weight, at);
+                    changed.signalAll();
+                    return true;
                 }
                 guard.check();
                 deadline.await(changed);
@@ -158,13 +135,14 @@ public final class Pipe<T> {
      * @throws IOException the pipe's end, if it has ended (the item is then dropped)
      */
     public <R> R offer(T item, Placement<? super T> at, Admission<? extends R> admission) throws IOException {
-        long weight = weigher.applyAsLong(item);
+        long weight = items.weigh(item);
         lock.lock();
         try {
             throwIfEndedForWriters();
-            R refused = admission.refuse(weight, held, items.size());
+            R refused = admission.refuse(weight, items.held(at), items.size(at));
             if (refused == null) {
-                add(item, weight, at);
+                items.add(item, weight, at);
+                changed.signalAll();
             }
             return refused;
         } finally {
@@ -182,7 +160,7 @@ public final class Pipe<T> {
      * @throws IOException the pipe's end
      */
     public T take(Deadline deadline) throws IOException {
-        return read(deadline, Pipe::removeHead);
+        return read(deadline, Items::take);
     }
 
     /**
@@ -197,7 +175,7 @@ public final class Pipe<T> {
         lock.lock();
         try {
             while (awaitItems(deadline)) {
-                long wakeAt = due.applyAsLong(items.peekFirst());
+                long wakeAt = due.applyAsLong(items.peek());
                 if (wakeAt - System.nanoTime() <= 0) {
                     return true;
                 }
@@ -211,14 +189,7 @@ public final class Pipe<T> {
 
     /** Takes the head if it is due, without waiting; {@code null} when there is none, it is not due, or the pipe ended. */
     public T pollDue(ToLongFunction<? super T> due) {
-        lock.lock();
-        try {
-            boolean ready = readerClosed == null && cancelled == null && !items.isEmpty()
-                    && due.applyAsLong(items.peekFirst()) - System.nanoTime() <= 0;
-            return ready ? removeHead(new View()) : null;
-        } finally {
-            lock.unlock();
-        }
+        return poll(items -> due.applyAsLong(items.peek()) - System.nanoTime() <= 0 ? items.take() : null);
     }
 
     /**
@@ -233,7 +204,22 @@ public final class Pipe<T> {
     public <R> R read(Deadline deadline, Reader<T, R> reader) throws IOException {
         lock.lock();
         try {
-            return awaitItems(deadline) ? reader.read(new View()) : null;
+            return awaitItems(deadline) ? readNow(reader) : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lets {@code reader} take what it wants if there is an item, without waiting.
+     *
+     * @return what {@code reader} returned, or {@code null} if the pipe holds nothing, was
+     *     cancelled or its reader closed
+     */
+    public <R> R poll(Reader<T, R> reader) {
+        lock.lock();
+        try {
+            return readerClosed == null && cancelled == null && items.size() > 0 ? readNow(reader) : null;
         } finally {
             lock.unlock();
         }
@@ -248,7 +234,7 @@ public final class Pipe<T> {
     public long held(long perItem) {
         lock.lock();
         try {
-            return held - perItem * items.size();
+            return items.held() - perItem * items.size();
         } finally {
             lock.unlock();
         }
@@ -272,15 +258,7 @@ public final class Pipe<T> {
     public long removeIf(Predicate<? super T> which) {
         lock.lock();
         try {
-            long dropped = 0;
-            for (Iterator<T> it = items.iterator(); it.hasNext();) {
-                T item = it.next();
-                if (which.test(item)) {
-                    dropped += weigher.applyAsLong(item);
-                    it.remove();
-                }
-            }
-            held -= dropped;
+            long dropped = items.removeIf(which);
             changed.signalAll();
             return dropped;
         } finally {
@@ -298,12 +276,58 @@ public final class Pipe<T> {
         }
     }
 
-    /** The writing side is done: the reader drains what is here, then sees the end. No effect once ended. */
-    public void finish() {
+    /**
+     * Holds waiting writers ({@link #put}) whatever the room, or with {@code false} lets them go on;
+     * writers that never wait ({@link #offer}) are not held. An end lets held writers go, with its cause.
+     */
+    public void holdWriters(boolean hold) {
         lock.lock();
         try {
+            writersHeld = hold;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The writing side is done: the reader drains what is here, then sees the end. No effect once ended. */
+    public void finish() {
+        finish(null);
+    }
+
+    /** As {@link #finish()}; a writer that comes later gets a fresh exception made from {@code forWriters}, if not null. */
+    public void finish(IOException forWriters) {
+        lock.lock();
+        try {
+            if (!finished) {
+                finished = true;
+                finishedForWriters = forWriters;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Finishes the writing side if the pipe is idle: it holds nothing, its writers are not held, it
+     * has not ended, and {@code idle}, asked last and under the lock, says so too (such as a reader
+     * that has written all it took). Writers are then sent elsewhere: {@link #put} returns
+     * {@code false}, whatever end comes later; {@link #offer} throws as after {@link #finish()}.
+     *
+     * @return whether the pipe was idle and is retired now
+     */
+    public boolean retireIfIdle(BooleanSupplier idle) {
+        lock.lock();
+        try {
+            if (finished || failure != null || cancelled != null || readerClosed != null || items.size() > 0 || writersHeld
+                    || !idle.getAsBoolean()) {
+                return false;
+            }
+            retired = true;
             finished = true;
             changed.signalAll();
+            return true;
         } finally {
             lock.unlock();
         }
@@ -356,6 +380,19 @@ public final class Pipe<T> {
         }
     }
 
+    /**
+     * Whether the reader has seen the end: the writing side has finished, the reader has taken
+     * every item, and no other end came ({@link #fail}, {@link #cancel}, {@link #closeReader}).
+     */
+    public boolean drained() {
+        lock.lock();
+        try {
+            return finished && failure == null && cancelled == null && readerClosed == null && items.size() == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the reader closed its side. */
     public boolean readerClosed() {
         lock.lock();
@@ -373,7 +410,7 @@ public final class Pipe<T> {
             if (now != null) {
                 throw rethrow.apply(now);
             }
-            if (!items.isEmpty()) {
+            if (items.size() > 0) {
                 return true;
             }
             if (failure != null) {
@@ -387,7 +424,7 @@ public final class Pipe<T> {
     }
 
     private void throwIfEndedForWriters() throws IOException {
-        IOException end = readerClosed != null ? readerClosed : cancelled != null ? cancelled : failure;
+        IOException end = readerClosed != null ? readerClosed : cancelled != null ? cancelled : failure != null ? failure : finishedForWriters;
         if (end != null) {
             throw rethrow.apply(end);
         }
@@ -396,51 +433,16 @@ public final class Pipe<T> {
         }
     }
 
-    private void add(T item, long weight, Placement<? super T> at) {
-        if (at == TAIL) {
-            items.addLast(item);
-        } else {
-            ArrayDeque<T> passed = new ArrayDeque<>();
-            while (!items.isEmpty() && at.passes(items.peekLast(), passed.size())) {
-                passed.addFirst(items.removeLast());
-            }
-            items.addLast(item);
-            items.addAll(passed);
-        }
-        held += weight;
+    /** Lets {@code reader} take what it wants of the items there are, then wakes the writers. */
+    private <R> R readNow(Reader<T, R> reader) {
+        R read = reader.read(items);
         changed.signalAll();
-    }
-
-    private static <T> T removeHead(Items<T> items) {
-        T head = items.peek();
-        items.remove();
-        return head;
+        return read;
     }
 
     private long clear() {
-        long dropped = held;
-        items.clear();
-        held = 0;
+        long dropped = items.clear();
         changed.signalAll();
         return dropped;
-    }
-
-    private final class View implements Items<T> {
-        @Override
-        public T peek() {
-            return items.peekFirst();
-        }
-
-        @Override
-        public void remove() {
-            held -= weigher.applyAsLong(items.removeFirst());
-            changed.signalAll();
-        }
-
-        @Override
-        public void consumed(long weight) {
-            held -= weight;
-            changed.signalAll();
-        }
     }
 }

@@ -111,6 +111,88 @@ class PipePropertiesTest {
         assertThat(pipe.held()).isZero();
     }
 
+    /**
+     * Two lanes against two lists: puts (which fail rather than wait) and offers into either lane,
+     * writers held and let go, takes, batches polled and removals. The reader always meets the lane
+     * ahead first, each lane keeps its order and its own bound, an admission is told its own lane,
+     * and a held writer never gets in.
+     */
+    @Property(tries = 300)
+    void theLaneAheadIsReadFirstAndEachLaneKeepsItsOwnBound(@ForAll("operations") List<Op> ops,
+                                                            @ForAll @IntRange(min = 1, max = 60) int capacity) throws IOException {
+        Pipe<int[]> pipe = new Pipe<>(capacity, item -> item[1], cause -> new IOException(cause.getMessage(), cause));
+        List<LinkedList<int[]>> lanes = List.of(new LinkedList<>(), new LinkedList<>());
+        boolean held = false;
+        int next = 0;
+        for (Op op : ops) {
+            LinkedList<int[]> lane = lanes.get(op.n() % 2);
+            Placement<int[]> at = op.n() % 2 == 0 ? Pipe.ahead() : Pipe.tail();
+            long laneHeld = lane.stream().mapToLong(item -> item[1]).sum();
+            boolean fits = laneHeld == 0 || op.weight() <= capacity - laneHeld;
+            switch (op.kind()) {
+                case 0, 1 -> {
+                    int[] item = {next++, op.weight()};
+                    try {
+                        assertThat(pipe.put(item, at, NOW, () -> { })).isTrue();
+                        assertThat(fits && !held).as("a put that went in had room and was not held").isTrue();
+                        lane.addLast(item);
+                    } catch (SocketTimeoutException e) {
+                        assertThat(fits && !held).as("a put that waited had no room or was held").isFalse();
+                    }
+                }
+                case 2 -> {
+                    int[] item = {next++, op.weight()};
+                    long[] told = new long[2];
+                    Boolean refused = pipe.offer(item, at, (weight, h, count) -> {
+                        told[0] = h;
+                        told[1] = count;
+                        return Pipe.within(capacity).refuse(weight, h, count);
+                    });
+                    assertThat(told).containsExactly(laneHeld, lane.size());
+                    assertThat(refused == null).as("an offer is never held").isEqualTo(fits);
+                    if (fits) {
+                        lane.addLast(item);
+                    }
+                }
+                case 3 -> {
+                    held = !held;
+                    pipe.holdWriters(held);
+                }
+                case 4 -> {
+                    List<int[]> batch = pipe.poll(items -> {
+                        List<int[]> taken = new ArrayList<>();
+                        for (int i = 0; i <= op.n() && items.peek() != null; i++) {
+                            taken.add(items.take());
+                        }
+                        return taken;
+                    });
+                    List<int[]> expected = new ArrayList<>();
+                    for (int i = 0; i <= op.n() && lanes.get(0).size() + lanes.get(1).size() > 0; i++) {
+                        expected.add(lanes.get(0).isEmpty() ? lanes.get(1).removeFirst() : lanes.get(0).removeFirst());
+                    }
+                    if (expected.isEmpty()) {
+                        assertThat(batch).isNull();
+                    } else {
+                        assertThat(batch).containsExactlyElementsOf(expected);
+                    }
+                }
+                case 5 -> {
+                    int mod = op.n() + 2;
+                    long dropped = lanes.stream().flatMap(List::stream).filter(item -> item[0] % mod == 0).mapToLong(item -> item[1]).sum();
+                    assertThat(pipe.removeIf(item -> item[0] % mod == 0)).isEqualTo(dropped);
+                    lanes.forEach(model -> model.removeIf(item -> item[0] % mod == 0));
+                }
+                default -> {
+                    if (lanes.get(0).size() + lanes.get(1).size() > 0) {
+                        assertThat(pipe.take(NOW)).isSameAs(lanes.get(0).isEmpty() ? lanes.get(1).removeFirst() : lanes.get(0).removeFirst());
+                    }
+                }
+            }
+            assertThat(pipe.size()).isEqualTo(lanes.get(0).size() + lanes.get(1).size());
+            assertThat(pipe.held()).isEqualTo(lanes.stream().flatMap(List::stream).mapToLong(item -> item[1]).sum());
+        }
+    }
+
     /** With items that weigh something, a pipe beyond its capacity holds one item only. */
     @Property(tries = 200)
     void waitingWritersNeverGoBeyondTheCapacity(@ForAll("operations") List<Op> ops, @ForAll @IntRange(min = 1, max = 60) int capacity)

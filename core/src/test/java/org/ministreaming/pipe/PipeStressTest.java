@@ -11,9 +11,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.testing.Await;
@@ -261,6 +263,115 @@ class PipeStressTest {
             assertThat(pipe.held()).isZero();
             assertThat(taken.get()).isLessThanOrEqualTo(put.get());
         }
+    }
+
+    @Test
+    void heldWritersAndALaneAheadUnderManyThreadsLoseNothingKeepOrderAndTheLaneAheadFirst() throws Exception {
+        Pipe<Item> pipe = new Pipe<>(CAPACITY, Item::weight, cause -> new IOException(cause.getMessage(), cause));
+        pipe.holdWriters(true);
+        int repliers = 2;
+        Map<Integer, List<Integer>> sent = new ConcurrentHashMap<>();
+        Map<Integer, List<Integer>> seen = new ConcurrentHashMap<>();
+        AtomicInteger aheadAfterMain = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(WRITERS + repliers);
+        for (int w = 0; w < WRITERS + repliers; w++) {
+            sent.put(w, new CopyOnWriteArrayList<>());
+            seen.put(w, new CopyOnWriteArrayList<>());
+        }
+        for (int w = 0; w < WRITERS; w++) {
+            int writer = w;
+            start("writer-" + w, () -> {
+                SplittableRandom random = new SplittableRandom(writer);
+                for (int n = 0; n < ITEMS; n++) {
+                    assertThat(pipe.put(new Item(writer, n, 1 + random.nextInt((int) CAPACITY / 4)), Pipe.tail(), FOREVER, () -> { })).isTrue();
+                    sent.get(writer).add(n);
+                }
+                done.countDown();
+            });
+        }
+        for (int w = 0; w < WRITERS; w++) {
+            Await.parkedIn(threads.get(w), Pipe.class, "put");
+        }
+        assertThat(pipe.size()).as("no held writer got in").isZero();
+        for (int r = 0; r < repliers; r++) {
+            int replier = WRITERS + r;
+            start("replier-" + r, () -> {
+                SplittableRandom random = new SplittableRandom(replier);
+                for (int n = 0; n < ITEMS; n++) {
+                    if (pipe.offer(new Item(replier, n, 1 + random.nextInt((int) CAPACITY / 4)), Pipe.ahead(), Pipe.within(CAPACITY)) == null) {
+                        sent.get(replier).add(n);
+                    } else {
+                        Thread.yield();
+                    }
+                }
+                done.countDown();
+            });
+        }
+        start("reader", () -> {
+            SplittableRandom random = new SplittableRandom(99);
+            while (true) {
+                int want = 1 + random.nextInt(8);
+                Boolean more = pipe.read(FOREVER, items -> {
+                    boolean mainSeen = false;
+                    for (int i = 0; i < want && items.peek() != null; i++) {
+                        Item item = items.take();
+                        boolean ahead = item.writer() >= WRITERS;
+                        if (ahead && mainSeen) {
+                            aheadAfterMain.incrementAndGet();
+                        }
+                        mainSeen |= !ahead;
+                        seen.get(item.writer()).add(item.n());
+                    }
+                    return Boolean.TRUE;
+                });
+                if (more == null) {
+                    return;
+                }
+            }
+        });
+        pipe.holdWriters(false);
+        start("closer", () -> {
+            done.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            pipe.finish();
+        });
+
+        joinAll();
+
+        assertThat(failures).isEmpty();
+        assertThat(aheadAfterMain.get()).as("items ahead taken after a main item in one read").isZero();
+        for (int w = 0; w < WRITERS + repliers; w++) {
+            assertThat(seen.get(w)).as("what %d put or offered, each once and in order", w).isEqualTo(sent.get(w));
+        }
+        assertThat(sent.get(WRITERS)).as("a replier got in").isNotEmpty();
+        assertThat(pipe.held()).isZero();
+    }
+
+    @Test
+    void retiringRacesAWriterAndExactlyOneOfThemWins() throws Exception {
+        int rounds = 2_000;
+        CyclicBarrier start = new CyclicBarrier(2);
+        CyclicBarrier end = new CyclicBarrier(2);
+        AtomicReference<Pipe<Item>> current = new AtomicReference<>();
+        boolean[] put = new boolean[rounds];
+        start("writer", () -> {
+            for (int round = 0; round < rounds; round++) {
+                start.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                put[round] = current.get().put(new Item(0, round, 1), Pipe.tail(), FOREVER, () -> { });
+                end.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+        for (int round = 0; round < rounds; round++) {
+            Pipe<Item> pipe = new Pipe<>(CAPACITY, Item::weight, cause -> cause);
+            current.set(pipe);
+            start.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            boolean retired = pipe.retireIfIdle(() -> true);
+            end.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+
+            assertThat(retired).as("round %d: retired, or the writer's item went in", round).isNotEqualTo(put[round]);
+            assertThat(pipe.size()).isEqualTo(retired ? 0 : 1);
+        }
+        joinAll();
+        assertThat(failures).isEmpty();
     }
 
     private static Deadline shortDeadline() {

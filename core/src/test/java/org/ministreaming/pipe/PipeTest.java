@@ -20,6 +20,8 @@ import org.ministreaming.testing.Await;
 class PipeTest {
 
     private static final Deadline FOREVER = Deadline.none(() -> "interrupted in the test");
+    /** For what must not wait on the test's own thread: a broken pipe fails the test rather than hanging it. */
+    private static final Deadline NOW = Deadline.in(0, () -> new SocketTimeoutException("would wait"), () -> "interrupted");
 
     private final List<Thread> threads = new ArrayList<>();
 
@@ -184,6 +186,191 @@ class PipeTest {
 
         assertThat(System.nanoTime() - due).as("not handed over before it is due").isGreaterThanOrEqualTo(0);
         assertThat(taken[0]).isEqualTo(due);
+        assertThat(pipe.size()).isZero();
+    }
+
+    // ---------------------------------------------------------------- the lane ahead
+
+    @Test
+    void itemsPlacedAheadComeOutFirstInTheirOwnOrder() throws IOException {
+        Pipe<String> pipe = pipe(100);
+        pipe.put("d1", Pipe.tail(), NOW, () -> { });
+        pipe.offer("a1", Pipe.ahead(), Pipe.within(100));
+        pipe.put("d2", Pipe.tail(), NOW, () -> { });
+        pipe.put("a2", Pipe.ahead(), NOW, () -> { });
+        pipe.offer("x", Pipe.overtaking(5), Pipe.within(100));
+
+        List<String> out = new ArrayList<>();
+        while (pipe.size() > 0) {
+            out.add(pipe.take(NOW));
+        }
+        assertThat(out).as("an overtaking item stays behind the lane ahead").containsExactly("a1", "a2", "x", "d1", "d2");
+    }
+
+    @Test
+    void eachLaneIsBoundedByItsOwnWeightAndAnAdmissionIsToldItsOwnLane() throws Exception {
+        Pipe<String> pipe = pipe(4);
+        pipe.put("dddd", Pipe.tail(), NOW, () -> { });
+        pipe.put("aaa", Pipe.ahead(), in(0), () -> { });
+        assertThatThrownBy(() -> pipe.put("aa", Pipe.ahead(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class);
+        assertThatThrownBy(() -> pipe.put("d", Pipe.tail(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class);
+        List<String> told = new ArrayList<>();
+        pipe.offer("a", Pipe.ahead(), (weight, held, count) -> {
+            told.add(held + "/" + count);
+            return null;
+        });
+        pipe.offer("d", Pipe.tail(), (weight, held, count) -> {
+            told.add(held + "/" + count);
+            return "no";
+        });
+
+        assertThat(told).containsExactly("3/1", "4/1");
+        assertThat(pipe.held()).as("both lanes").isEqualTo(8);
+        assertThat(pipe.size()).isEqualTo(3);
+    }
+
+    @Test
+    void aWriterWaitingForRoomAheadGoesOnWhenTheReaderTakesFromThatLane() throws Exception {
+        Pipe<String> pipe = pipe(2);
+        pipe.put("aa", Pipe.ahead(), NOW, () -> { });
+        pipe.put("dd", Pipe.tail(), NOW, () -> { });
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("b", Pipe.ahead(), FOREVER, () -> { }));
+        Await.parkedIn(threads.get(0), Pipe.class, "put");
+
+        assertThat(pipe.take(NOW)).isEqualTo("aa");
+
+        put.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(pipe.take(NOW)).isEqualTo("b");
+        assertThat(pipe.take(NOW)).isEqualTo("dd");
+    }
+
+    @Test
+    void aReaderConsumesAndRemovesFromTheLaneAheadAndEndsDropBothLanes() throws IOException {
+        Pipe<StringBuilder> pipe = new Pipe<>(100, StringBuilder::length, PipeTest::again);
+        pipe.offer(new StringBuilder("data"), Pipe.tail(), Pipe.within(100));
+        pipe.offer(new StringBuilder("ahead"), Pipe.ahead(), Pipe.within(100));
+        pipe.read(NOW, items -> {
+            items.peek().delete(0, 2);
+            items.consumed(2);
+            return null;
+        });
+        assertThat(pipe.held()).isEqualTo(7);
+        assertThat(pipe.removeIf(item -> item.toString().equals("ead"))).isEqualTo(3);
+        pipe.offer(new StringBuilder("again"), Pipe.ahead(), Pipe.within(100));
+
+        assertThat(pipe.cancel(new IOException("gone"))).as("what both lanes held").isEqualTo(9);
+        assertThat(pipe.held()).isZero();
+        assertThat(pipe.size()).isZero();
+    }
+
+    // ---------------------------------------------------------------- holding writers
+
+    @Test
+    void heldWritersWaitWhateverTheRoomWhileOffersGoOn() throws Exception {
+        Pipe<String> pipe = pipe(100);
+        pipe.holdWriters(true);
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("d", Pipe.tail(), FOREVER, () -> { }));
+        Await.parkedIn(threads.get(0), Pipe.class, "put");
+        assertThatThrownBy(() -> pipe.put("a", Pipe.ahead(), in(0), () -> { })).as("ahead too").isInstanceOf(SocketTimeoutException.class);
+        assertThat(pipe.offer("r", Pipe.ahead(), Pipe.within(100))).isNull();
+        assertThat(put).isNotDone();
+
+        pipe.holdWriters(false);
+
+        put.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(pipe.take(NOW)).isEqualTo("r");
+        assertThat(pipe.take(NOW)).isEqualTo("d");
+    }
+
+    @Test
+    void anEndLetsAHeldWriterGoWithItsCause() throws Exception {
+        Pipe<String> pipe = pipe(100);
+        pipe.holdWriters(true);
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("d", Pipe.tail(), FOREVER, () -> { }));
+        Await.parkedIn(threads.get(0), Pipe.class, "put");
+        IOException cause = new IOException("dial failed");
+
+        pipe.closeReader(cause);
+
+        assertThat(failure(put)).hasMessage("dial failed").hasCause(cause);
+        assertThat(pipe.size()).isZero();
+    }
+
+    // ---------------------------------------------------------------- polling, retiring, draining
+
+    @Test
+    void pollTakesWhatTheReaderWantsWithoutWaitingAndWakesWaitingWriters() throws Exception {
+        Pipe<String> pipe = pipe(4);
+        assertThat(pipe.<String>poll(Items::take)).as("empty").isNull();
+        pipe.put("abcd", Pipe.tail(), NOW, () -> { });
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("e", Pipe.tail(), FOREVER, () -> { }));
+        Await.parkedIn(threads.get(0), Pipe.class, "put");
+
+        assertThat(pipe.<String>poll(Items::take)).isEqualTo("abcd");
+
+        put.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
+        pipe.fail(new IOException("failed"));
+        assertThat(pipe.<String>poll(Items::take)).as("drained after a failure").isEqualTo("e");
+        assertThat(pipe.<String>poll(Items::take)).as("a failed pipe, drained").isNull();
+    }
+
+    @Test
+    void afterFinishWithACauseForWritersTheyGetItWhileTheReaderDrains() throws IOException {
+        Pipe<String> pipe = pipe(4);
+        IOException closed = new IOException("the transport is closed");
+        pipe.put("a", Pipe.tail(), NOW, () -> { });
+        pipe.finish(closed);
+        pipe.finish(new IOException("a later cause"));
+
+        assertThatThrownBy(() -> pipe.put("b", Pipe.tail(), NOW, () -> { })).hasMessage("the transport is closed").hasCause(closed);
+        assertThatThrownBy(() -> pipe.offer("b", Pipe.ahead(), Pipe.within(4))).hasMessage("the transport is closed");
+        assertThat(pipe.drained()).as("an item is left").isFalse();
+        assertThat(pipe.take(NOW)).isEqualTo("a");
+        assertThat(pipe.drained()).isTrue();
+        assertThat(pipe.take(NOW)).isNull();
+    }
+
+    @Test
+    void drainedOnlyWhenFinishedEmptyAndNotFailedOtherwise() {
+        Pipe<String> open = pipe(4);
+        assertThat(open.drained()).as("not finished").isFalse();
+        open.finish();
+        assertThat(open.drained()).isTrue();
+        for (String end : List.of("fail", "cancel", "closeReader")) {
+            Pipe<String> pipe = pipe(4);
+            switch (end) {
+                case "fail" -> pipe.fail(new IOException(end));
+                case "cancel" -> pipe.cancel(new IOException(end));
+                default -> pipe.closeReader(new IOException(end));
+            }
+            pipe.finish();
+            assertThat(pipe.drained()).as(end).isFalse();
+        }
+    }
+
+    @Test
+    void onlyAnIdlePipeRetiresAndThenItsWritersAreSentElsewhereWhateverEndFollows() throws IOException {
+        Pipe<String> holding = pipe(4);
+        holding.offer("r", Pipe.ahead(), Pipe.within(4));
+        assertThat(holding.retireIfIdle(() -> true)).as("an item is queued").isFalse();
+        Pipe<String> held = pipe(4);
+        held.holdWriters(true);
+        assertThat(held.retireIfIdle(() -> true)).as("writers are held").isFalse();
+        Pipe<String> finished = pipe(4);
+        finished.finish();
+        assertThat(finished.retireIfIdle(() -> true)).as("ended").isFalse();
+        Pipe<String> pipe = pipe(4);
+        assertThat(pipe.retireIfIdle(() -> false)).as("the caller says it is busy").isFalse();
+
+        assertThat(pipe.retireIfIdle(() -> true)).isTrue();
+
+        assertThat(pipe.retireIfIdle(() -> true)).as("once").isFalse();
+        assertThat(pipe.put("a", Pipe.tail(), NOW, () -> { })).isFalse();
+        assertThatThrownBy(() -> pipe.offer("b", Pipe.ahead(), Pipe.within(4))).isInstanceOf(IOException.class);
+        assertThat(pipe.drained()).isTrue();
+        assertThat(pipe.take(NOW)).as("the reader sees the end").isNull();
+        pipe.closeReader(new IOException("closed later"));
+        assertThat(pipe.put("c", Pipe.tail(), NOW, () -> { })).isFalse();
         assertThat(pipe.size()).isZero();
     }
 

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.pipe.Pipe;
+import org.ministreaming.pipe.Placement;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -64,7 +65,7 @@ final class Inbox {
      * @throws IOException if the inbox or the sender is closed, or the wait is interrupted
      */
     boolean put(Envelope envelope, int overtake, boolean reply, BooleanSupplier senderOpen) throws IOException {
-        Pipe.Placement<Envelope> at = overtake == 0 ? Pipe.tail() : Pipe.overtaking(overtake);
+        Placement<Envelope> at = overtake == 0 ? Pipe.tail() : Pipe.overtaking(overtake);
         if (reply) {
             return pipe.offer(envelope, at, Pipe.within(2 * capacityBytes)) == null;
         }

@@ -2,29 +2,30 @@ package org.ministreaming.transport.tcp;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import org.ministreaming.pipe.Admission;
 import org.ministreaming.pipe.Deadline;
+import org.ministreaming.pipe.Guard;
+import org.ministreaming.pipe.Pipe;
 
 /**
  * One link's messages waiting for the link loop, which polls a buffer's worth at a time, in two
- * lanes, each bounded in bytes: data, which
- * senders put and may wait for (while the link is still being dialled, and while the lane holds
- * {@code limit} bytes), and replies, which never wait and which the writer takes first, so that
- * control messages overtake queued data. An empty lane takes one message of any size, so a bound
- * below the largest message cannot wedge it. A reply that finds its lane full is refused: the
- * peer has stopped reading while it keeps provoking replies. The bytes in both lanes also count
- * towards the transport's {@link SendBudget} over all links.
+ * lanes of one {@link Pipe}, each bounded in bytes: data, which senders put and may wait for
+ * (while the link is still being dialled, when the pipe holds its writers, and while the lane holds
+ * {@code limit} bytes), and replies, which never wait and go in the pipe's lane ahead, which the
+ * writer takes first, so that control messages overtake queued data. An empty lane takes one
+ * message of any size, so a bound below the largest message cannot wedge it. A reply that finds its
+ * lane full is refused: the peer has stopped reading while it keeps provoking replies. The bytes in
+ * both lanes also count towards the transport's {@link SendBudget} over all links.
  *
- * <p>Not a {@link org.ministreaming.pipe.Pipe}: a pipe has one bound, ends only by failing its
- * writers, and has no gate, while this queue bounds its two lanes apart, sends the senders of a
- * retired link elsewhere ({@link #put} returns {@code false}) and holds data back while the link
- * is dialled. Its one wait goes through the pipe's {@link Deadline}.
+ * <p>Ends: {@link #finish} finishes the pipe (the writer drains it, and senders are told the
+ * transport is closed), {@link #retireIfEmpty} retires an idle one (its senders go to another
+ * link: {@link #put} returns {@code false}), and {@link #fail} closes the pipe's reading side,
+ * which drops what is queued and fails senders with the first cause.
  *
- * <p>Thread-safe: one lock guards everything.
+ * <p>Thread-safe: the pipe's lock guards the messages; {@code writing} is set under it, when the
+ * writer takes a batch, and cleared by the writer once the batch is written.
  */
 final class OutboundQueue {
 
@@ -40,22 +41,13 @@ final class OutboundQueue {
 
     /** A sender's wait for the dial and for room: as long as it takes, unless interrupted. */
     private static final Deadline WAIT_FOR_ROOM = Deadline.none(() -> "interrupted while waiting for room in the send queue");
+    private static final Guard NO_GUARD = () -> { };
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final ArrayDeque<Outbound> replies = new ArrayDeque<>();
-    private final ArrayDeque<Outbound> messages = new ArrayDeque<>();
-    private final long limitBytes;
+    private final Pipe<Outbound> pipe;
+    private final Admission<Boolean> replyRoom;
     private final SendBudget budget;
-    private long replyBytes;
-    private long queuedBytes;
-    private boolean ready;
-    private boolean finishing;
-    /** Finishing because the transport forgot the peer: senders go to another link. */
-    private boolean retired;
     /** Whether the writer holds a batch it has not written yet. */
-    private boolean writing;
-    private IOException failure;
+    private volatile boolean writing;
 
     /**
      * @param limitBytes the bound of each lane, in bytes
@@ -63,9 +55,12 @@ final class OutboundQueue {
      * @param budget where the bytes queued over all links are counted
      */
     OutboundQueue(long limitBytes, boolean ready, SendBudget budget) {
-        this.limitBytes = limitBytes;
-        this.ready = ready;
+        this.pipe = new Pipe<>(limitBytes, Outbound::remaining, OutboundQueue::copy);
+        this.replyRoom = Pipe.within(limitBytes);
         this.budget = budget;
+        if (!ready) {
+            pipe.holdWriters(true);
+        }
     }
 
     /**
@@ -75,50 +70,24 @@ final class OutboundQueue {
      * @throws IOException if the link failed or is finishing, or the wait was interrupted
      */
     boolean put(Outbound message) throws IOException {
-        int length = message.remaining();
-        lock.lock();
-        try {
-            while (failure == null && !finishing && (!ready || queuedBytes > 0 && queuedBytes + length > limitBytes)) {
-                WAIT_FOR_ROOM.await(changed);
-            }
-            if (retired) {
-                return false;
-            }
-            if (failure != null) {
-                throw copy(failure);
-            }
-            if (finishing) {
-                throw new IOException("the transport is closed");
-            }
-            messages.addLast(message);
-            queuedBytes += length;
-            budget.add(length);
-            changed.signalAll();
-            return true;
-        } finally {
-            lock.unlock();
+        if (!pipe.put(message, Pipe.tail(), WAIT_FOR_ROOM, NO_GUARD)) {
+            return false;
         }
+        budget.add(message.remaining());
+        return true;
     }
 
     /** Queues one reply ahead of the data, without waiting. */
     Offer offerReply(Outbound message) {
-        int length = message.remaining();
-        lock.lock();
         try {
-            if (failure != null || finishing) {
-                return Offer.CLOSED;
-            }
-            if (replyBytes > 0 && replyBytes + length > limitBytes) {
+            if (pipe.offer(message, Pipe.ahead(), replyRoom) != null) {
                 return Offer.FULL;
             }
-            replies.addLast(message);
-            replyBytes += length;
-            budget.add(length);
-            changed.signalAll();
-            return Offer.QUEUED;
-        } finally {
-            lock.unlock();
+        } catch (IOException ended) {
+            return Offer.CLOSED;
         }
+        budget.add(message.remaining());
+        return Offer.QUEUED;
     }
 
     /**
@@ -130,43 +99,23 @@ final class OutboundQueue {
      *     the queue failed
      */
     List<Outbound> poll(int maxBytes) {
-        lock.lock();
-        try {
-            if (failure != null || replies.isEmpty() && messages.isEmpty()) {
-                return null;
-            }
+        return pipe.poll(items -> {
             List<Outbound> batch = new ArrayList<>();
             int bytes = 0;
-            while (!replies.isEmpty() && (batch.isEmpty() || bytes + framed(replies.peekFirst()) <= maxBytes)) {
-                Outbound next = replies.removeFirst();
-                replyBytes -= next.remaining();
-                bytes += framed(next);
-                batch.add(next);
-            }
-            while (replies.isEmpty() && !messages.isEmpty()
-                    && (batch.isEmpty() || bytes + framed(messages.peekFirst()) <= maxBytes)) {
-                Outbound next = messages.removeFirst();
-                queuedBytes -= next.remaining();
+            for (Outbound next; (next = items.peek()) != null && (batch.isEmpty() || bytes + framed(next) <= maxBytes);) {
+                items.remove();
                 bytes += framed(next);
                 batch.add(next);
             }
             budget.release(bytes - (long) Frames.LENGTH_BYTES * batch.size());
             writing = true;
-            changed.signalAll();
             return batch;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Whether the queue is finishing, empty and not failed: the link may end its stream now. */
     boolean finished() {
-        lock.lock();
-        try {
-            return finishing && failure == null && replies.isEmpty() && messages.isEmpty() && !writing;
-        } finally {
-            lock.unlock();
-        }
+        return pipe.drained() && !writing;
     }
 
     private static int framed(Outbound message) {
@@ -175,23 +124,12 @@ final class OutboundQueue {
 
     /** The writer has written the batch it took last. */
     void written() {
-        lock.lock();
-        try {
-            writing = false;
-        } finally {
-            lock.unlock();
-        }
+        writing = false;
     }
 
     /** The link is connected: senders that waited for the dial may go on. */
     void markReady() {
-        lock.lock();
-        try {
-            ready = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pipe.holdWriters(false);
     }
 
     /**
@@ -202,67 +140,27 @@ final class OutboundQueue {
      * @return whether the queue was idle and is retired now
      */
     boolean retireIfEmpty() {
-        lock.lock();
-        try {
-            if (replyBytes > 0 || queuedBytes > 0 || writing || !ready || failure != null || finishing) {
-                return false;
-            }
-            retired = true;
-            finishing = true;
-            changed.signalAll();
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return pipe.retireIfIdle(() -> !writing);
     }
 
     /** No more sends; the writer takes what is queued, then {@link #finished} tells it to end the stream. */
     void finish() {
-        lock.lock();
-        try {
-            finishing = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        pipe.finish(new IOException("the transport is closed"));
     }
 
     /** Drops every queued message; waiting and later senders get {@code cause}. The first cause stays. */
     void fail(IOException cause) {
-        lock.lock();
-        try {
-            if (failure == null) {
-                failure = cause;
-            }
-            budget.release(replyBytes + queuedBytes);
-            replies.clear();
-            messages.clear();
-            replyBytes = 0;
-            queuedBytes = 0;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        budget.release(pipe.closeReader(cause));
     }
 
     /** Bytes queued now, in both lanes. */
     long queuedBytes() {
-        lock.lock();
-        try {
-            return replyBytes + queuedBytes;
-        } finally {
-            lock.unlock();
-        }
+        return pipe.held();
     }
 
     /** Whether {@link #fail} was called. */
     boolean failed() {
-        lock.lock();
-        try {
-            return failure != null;
-        } finally {
-            lock.unlock();
-        }
+        return pipe.readerClosed();
     }
 
     /** A fresh exception for one sender, of the same kind as {@code cause} and caused by it. */
