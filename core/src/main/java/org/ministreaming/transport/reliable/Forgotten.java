@@ -9,8 +9,9 @@ import org.ministreaming.transport.Destination;
  * that a straggler of a stream given up on is known as stale instead of being taken as the start
  * of a new stream, and where both streams stood, so that a peer that kept its state for us (its
  * acknowledgement of our last frame was lost, or it simply did not forget us yet) resumes them
- * instead of being reset; and the shortest round trip measured, which the next meeting starts from. Bounded: it holds the last {@link #CAPACITY} peers forgotten, a few
- * integers each; a peer that comes back takes its entry.
+ * instead of being reset; and the shortest round trip and the highest delivery rate measured,
+ * which the next meeting starts from. Bounded: it holds the last {@link #CAPACITY} peers
+ * forgotten, a few numbers each; a peer that comes back takes its entry.
  *
  * <p>Thread-safe: its monitor guards everything.
  */
@@ -28,11 +29,13 @@ final class Forgotten {
      * @param sendNext the sequence number our next frame would have had (all before it acknowledged)
      * @param receiveNext the sequence number we expected next from the peer (all before it delivered)
      * @param shortestRtt the shortest round trip measured to the peer in nanoseconds, -1 if none
+     * @param deliveryRate the highest delivery rate measured to the peer with more to send, bytes
+     *     per second, 0 if none
      */
-    record Memory(int[] remoteEpochs, int localEpoch, int sendNext, int receiveNext, long shortestRtt) {
+    record Memory(int[] remoteEpochs, int localEpoch, int sendNext, int receiveNext, long shortestRtt, double deliveryRate) {
 
         /** Nothing remembered. */
-        static final Memory NONE = new Memory(new int[0], 0, 0, 0, -1);
+        static final Memory NONE = new Memory(new int[0], 0, 0, 0, -1, 0);
 
         /**
          * Whether {@code frame}, the first from the peer since it was forgotten, belongs to the

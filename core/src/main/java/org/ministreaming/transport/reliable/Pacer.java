@@ -156,6 +156,26 @@ final class Pacer {
         }
     }
 
+    /**
+     * Starts from {@code rate}, bytes per second, measured on this path before (the peer was
+     * forgotten and is met again), as if it were measured now with more to send: no startup, and
+     * the first frames paced at the probing gain above it rather than a flight per round trip.
+     * A path that got slower since shows in the losses and acknowledgements as any other would;
+     * the rate given counts as the highest sample of the first round. Nothing changes for 0.
+     */
+    void startFrom(double rate) {
+        if (rate > 0) {
+            maxima[round] = rate;
+            measured = true;
+            startup = false;
+        }
+    }
+
+    /** The highest delivery rate measured with more to send, bytes per second; 0 before one was. */
+    double measuredRate() {
+        return measured ? highest() : 0;
+    }
+
     /** The gain the pacing applies to the rate now. */
     double gain() {
         return startup ? STARTUP_GAIN : GAIN;

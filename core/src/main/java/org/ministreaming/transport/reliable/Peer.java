@@ -69,7 +69,7 @@ final class Peer {
         this.epochs = new Epochs(settings.random(), memory.remoteEpochs(), resume ? memory.localEpoch() : 0);
         this.receive = new ReceiveState(settings.window(), settings.ackDelayNanos(), counters, resume ? memory.receiveNext() : 0);
         this.send = new SendState(settings, counters, resume ? memory.sendNext() : 0);
-        send.startFrom(memory.shortestRtt());
+        send.startFrom(memory.shortestRtt(), memory.deliveryRate());
         this.framer = new Framer(epochs, receive, counters);
         this.mode = resume ? Mode.RELIABLE : startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
         this.segmenter = new Segmenter(settings.maxFrame());
@@ -392,7 +392,7 @@ final class Peer {
             retired = true;
             room.signalAll();
             int resumable = mode == Mode.RELIABLE && epochs.remote() != 0 ? epochs.local() : 0;
-            return new Forgotten.Memory(epochs.remoteEpochs(), resumable, send.next(), receive.next(), send.shortestRtt());
+            return new Forgotten.Memory(epochs.remoteEpochs(), resumable, send.next(), receive.next(), send.shortestRtt(), send.deliveryRate());
         });
     }
 
@@ -445,6 +445,6 @@ final class Peer {
 
     /** A snapshot for tests and statistics. */
     PeerState state() {
-        return Locked.call(lock, () -> new PeerState(mode, epochs.local(), epochs.remote(), send.size(), receive.held(), send.rto(), send.srtt()));
+        return Locked.call(lock, () -> PeerState.of(mode, epochs, send, receive));
     }
 }

@@ -59,16 +59,23 @@ final class SendState {
     }
 
     /**
-     * Starts the round-trip estimate as if {@code roundTrip} were its first sample, unless it is
-     * negative: a peer met again after it was forgotten starts from the shortest round trip measured
-     * then (the smoothed one, at the end of a bulk transfer, holds the path's queue), as RFC 6298
-     * allows with a cached estimate, instead of the initial RTO: on a path slower than the initial
-     * RTO its first frames then go once, and the pacer knows the round trip from the start.
+     * Starts from what was measured before a peer met again was forgotten. The round-trip
+     * estimate starts as if {@code roundTrip} were its first sample, unless it is negative: the
+     * shortest round trip measured then (the smoothed one, at the end of a bulk transfer, holds
+     * the path's queue), as RFC 6298 allows with a cached estimate, instead of the initial RTO;
+     * on a path slower than the initial RTO its first frames then go once. The pacer starts from
+     * {@code deliveryRate} ({@link Pacer#startFrom}), unless it is 0.
      */
-    void startFrom(long roundTrip) {
+    void startFrom(long roundTrip, double deliveryRate) {
         if (roundTrip >= 0) {
             rtt.sample(roundTrip);
         }
+        pacer.startFrom(deliveryRate);
+    }
+
+    /** The highest delivery rate measured with more to send, bytes per second; 0 before one was. */
+    double deliveryRate() {
+        return pacer.measuredRate();
     }
 
     /** The shortest round trip measured, or -1 before the first. */

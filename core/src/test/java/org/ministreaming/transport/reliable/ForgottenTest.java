@@ -15,7 +15,7 @@ class ForgottenTest {
     @Test
     void itHoldsTheLastPeersForgottenUpToItsCapacityAndAPeerThatComesBackTakesItsEntry() {
         for (int i = 0; i <= Forgotten.CAPACITY; i++) {
-            forgotten.remember(peer(i), new Forgotten.Memory(new int[] {i + 1}, 0, 0, 0, -1));
+            forgotten.remember(peer(i), new Forgotten.Memory(new int[] {i + 1}, 0, 0, 0, -1, 0));
         }
 
         assertThat(forgotten.size()).isEqualTo(Forgotten.CAPACITY);
@@ -27,7 +27,7 @@ class ForgottenTest {
 
     @Test
     void aPeerWithoutEpochsLeavesNothingBehind() {
-        forgotten.remember(peer(1), new Forgotten.Memory(new int[0], 0, 0, 0, -1));
+        forgotten.remember(peer(1), new Forgotten.Memory(new int[0], 0, 0, 0, -1, 0));
 
         assertThat(forgotten.size()).isZero();
     }
@@ -37,7 +37,7 @@ class ForgottenTest {
         int old = 0x0A0A0A0A;
         int theirs = 0x0B0B0B0B;
         int ours = 0x0C0C0C0C;
-        Forgotten.Memory memory = new Forgotten.Memory(new int[] {old, theirs}, ours, 5, 7, -1);
+        Forgotten.Memory memory = new Forgotten.Memory(new int[] {old, theirs}, ours, 5, 7, -1, 0);
 
         assertThat(memory.resumedBy(Frame.data(theirs, ours, 7, 5, 0, text()))).as("to our epoch").isTrue();
         assertThat(memory.resumedBy(Frame.data(theirs, 0, 7, 0, 0, text()))).as("sent before it heard from us").isTrue();
@@ -46,7 +46,7 @@ class ForgottenTest {
         assertThat(memory.resumedBy(Frame.data(0x0D0D0D0D, 0, 0, 0, 0, text()))).as("from a new epoch").isFalse();
         assertThat(memory.resumedBy(Frame.data(theirs, 0x0E0E0E0E, 7, 5, 0, text()))).as("to another epoch of ours").isFalse();
         assertThat(memory.resumedBy(Frame.reset(theirs, ours))).as("a reset").isFalse();
-        assertThat(new Forgotten.Memory(new int[] {theirs}, 0, 5, 7, -1).resumedBy(Frame.data(theirs, 0, 7, 0, 0, text())))
+        assertThat(new Forgotten.Memory(new int[] {theirs}, 0, 5, 7, -1, 0).resumedBy(Frame.data(theirs, 0, 7, 0, 0, text())))
                 .as("nothing to resume: the peer was plain or never accepted").isFalse();
     }
 

@@ -49,6 +49,31 @@ class PacerTest {
     }
 
     @Test
+    void aPacerStartedFromARateMeasuredBeforePacesItsFirstFramesAtTheProbingGainAboveIt() {
+        Pacer pacer = new Pacer(true);
+        pacer.startFrom(100_000);
+        assertThat(pacer.measuredRate()).isEqualTo(100_000.0);
+        assertThat(pacer.gain()).as("no startup").isEqualTo(Pacer.GAIN);
+        SendWindow<Integer> window = new SendWindow<>(64, 64, 0, 0);
+        pacer.sent(window.add(0, FRAME), 0, true, false, RTT, FLIGHT_BYTES);
+        // 1000 bytes at 1.25 x 100,000 bytes per second: 8 ms, not the 5 ms of a flight over the round trip.
+        long due = 8 * MS - Pacer.QUANTUM_NANOS;
+        assertThat(pacer.allows(due - 1)).isFalse();
+        assertThat(pacer.allows(due)).isTrue();
+    }
+
+    @Test
+    void aPacerStartedFromNoRateIsAFreshOne() {
+        Pacer pacer = new Pacer(true);
+        pacer.startFrom(0);
+        assertThat(pacer.measuredRate()).isZero();
+        assertThat(pacer.gain()).isEqualTo(Pacer.STARTUP_GAIN);
+        SendWindow<Integer> window = new SendWindow<>(64, 64, 0, 0);
+        pacer.sent(window.add(0, FRAME), 0, true, false, RTT, FLIGHT_BYTES);
+        assertThat(pacer.allows(RTT / 20 - Pacer.QUANTUM_NANOS)).as("a flight over the round trip").isTrue();
+    }
+
+    @Test
     void theRateFollowsWhatThePathDelivers() {
         Path path = new Path(new Pacer(true), 10 * MS, Set.none());
         path.run(400);

@@ -15,6 +15,7 @@ import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.RecordingReceiver;
 import org.ministreaming.transport.RecordingReceiver.Event;
 import org.ministreaming.transport.memory.MemoryTransport;
+import org.ministreaming.transport.memory.PathConditions;
 
 /**
  * {@link ReliableTransport#forget}: an idle peer's state is dropped, its epochs and where its
@@ -141,6 +142,32 @@ class ReliableForgetTest extends ReliableFixture {
         assertThat(after.localEpoch()).as("met afresh").isNotEqualTo(before.localEpoch());
         assertThat(after.srttNanos()).as("the shortest sample, at most the smoothed one").isBetween(0L, before.srttNanos());
         assertThat(after.rtoNanos()).as("not the initial RTO").isNotEqualTo(Duration.ofMillis(50).toNanos());
+    }
+
+    @Test
+    void aPeerMetAgainAfterForgettingIsPacedFromTheDeliveryRateMeasuredBefore() throws Exception {
+        RecordingReceiver bobHears = new RecordingReceiver();
+        ReliableTransport alice = reliable("alice", new RecordingReceiver());
+        ReliableTransport bob = reliable("bob", bobHears);
+        // A path with a round trip and a bandwidth, so that acknowledgements measure a rate.
+        network.setPath(alice.localDestination(), bob.localDestination(),
+                new PathConditions(Duration.ofMillis(10), Duration.ZERO, 0, 256 * 1024, 1024 * 1024));
+        String padding = "x".repeat(1000);
+        for (int i = 0; i < 200; i++) {
+            alice.send(bob.localDestination(), text("message " + i + padding));
+        }
+        for (int i = 0; i < 200; i++) {
+            assertThat(bobHears.nextText(alice.localDestination())).isEqualTo("message " + i + padding);
+        }
+        Await.until("alice measured a delivery rate with more to send and has nothing in flight",
+                () -> alice.state(bob.localDestination()).deliveryRate() > 0 && alice.unacknowledged(bob.localDestination()) == 0);
+        PeerState before = alice.state(bob.localDestination());
+
+        forgetOnceIdle(alice, bob.localDestination());
+        PeerState after = alice.state(bob.localDestination());
+
+        assertThat(after.localEpoch()).as("met afresh").isNotEqualTo(before.localEpoch());
+        assertThat(after.deliveryRate()).isEqualTo(before.deliveryRate());
     }
 
     @Test
