@@ -1,9 +1,10 @@
 package org.ministreaming.engine;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.wire.Message;
@@ -22,11 +23,23 @@ import org.ministreaming.wire.Message;
 final class DataSender {
 
     private static final Deadline CREDIT_WAIT = Deadline.none(() -> "Write interrupted while waiting for credit");
+    private static final VarHandle PROBING;
+
+    static {
+        try {
+            PROBING = MethodHandles.lookup().findVarHandle(DataSender.class, "probing", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Connection connection;
     private final Readiness writable = new Readiness();
-    /** Whether the timer probes the peer for a waiting callback; at most one chain of probes at a time. */
-    private final AtomicBoolean probing = new AtomicBoolean();
+    /**
+     * Whether the timer probes the peer for a waiting callback; at most one chain of probes at a
+     * time. Set through {@link #PROBING} rather than an {@code AtomicBoolean}: every connection has one.
+     */
+    private volatile boolean probing;
     private final ReentrantLock sendLock = new ReentrantLock();
 
     DataSender(Connection connection) {
@@ -112,7 +125,7 @@ final class DataSender {
      */
     void onWritable(Executor executor, Runnable callback) {
         writable.register(executor, callback, this::writableNow);
-        if (writable.pending() && probing.compareAndSet(false, true)) {
+        if (writable.pending() && PROBING.compareAndSet(this, false, true)) {
             connection.engine.liveness().probeWhile(connection.peer, this::stillWaiting);
         }
     }
@@ -132,8 +145,8 @@ final class DataSender {
         if (writable.pending()) {
             return true;
         }
-        probing.set(false);
-        return writable.pending() && probing.compareAndSet(false, true);
+        probing = false;
+        return writable.pending() && PROBING.compareAndSet(this, false, true);
     }
 
     /**

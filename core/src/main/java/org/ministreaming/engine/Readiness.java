@@ -1,10 +1,11 @@
 package org.ministreaming.engine;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,7 +29,18 @@ final class Readiness {
     private record Waiter(Executor executor, Runnable callback) {
     }
 
-    private final AtomicReference<Waiter> waiter = new AtomicReference<>();
+    /** A field with atomic access rather than an {@code AtomicReference}: every connection has two of these. */
+    private static final VarHandle WAITER;
+
+    static {
+        try {
+            WAITER = MethodHandles.lookup().findVarHandle(Readiness.class, "waiter", Waiter.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile Waiter waiter;
 
     /**
      * Registers {@code callback}, to run once on {@code executor} at the next {@link #fire}, or at
@@ -38,7 +50,7 @@ final class Readiness {
      */
     void register(Executor executor, Runnable callback, BooleanSupplier ready) {
         Waiter added = new Waiter(Objects.requireNonNull(executor, "executor"), Objects.requireNonNull(callback, "callback"));
-        if (!waiter.compareAndSet(null, added)) {
+        if (!WAITER.compareAndSet(this, null, added)) {
             throw new IllegalStateException("a readiness callback is registered already");
         }
         if (ready.getAsBoolean()) {
@@ -48,12 +60,12 @@ final class Readiness {
 
     /** Whether a callback is registered and has not run yet. */
     boolean pending() {
-        return waiter.get() != null;
+        return waiter != null;
     }
 
     /** The side's state changed: runs the registered callback, if any, on its executor. */
     void fire() {
-        Waiter taken = waiter.getAndSet(null);
+        Waiter taken = waiter == null ? null : (Waiter) WAITER.getAndSet(this, null);
         if (taken == null) {
             return;
         }
