@@ -32,7 +32,8 @@ import org.ministreaming.wire.Message;
  */
 class ReplyPathStressTest extends TcpFixture {
 
-    private static final StreamOptions OPTIONS = StreamOptions.builder().readTimeout(Duration.ofSeconds(30)).build();
+    /** The SYN rate is not what is tested: a client opening connections while a flood lasts may pass the default 200 a second. */
+    private static final StreamOptions OPTIONS = StreamOptions.builder().readTimeout(Duration.ofSeconds(30)).synsPerSecondPerPeer(1_000_000).build();
     private static final int CLIENTS = 6;
     private static final int CYCLES = 30;
     private static final int PINGS = 100;
