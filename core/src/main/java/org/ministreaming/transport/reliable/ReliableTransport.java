@@ -88,8 +88,8 @@ public final class ReliableTransport implements Transport {
 
     /** The options, in the units the code uses. */
     record Settings(int window, int callbackAllowance, long minRtoNanos, long initialRtoNanos, long maxRtoNanos, int maxRetries,
-                    long ackDelayNanos, long closeLingerNanos, int maxFrame, int maxInFlight, boolean pacing, Predicate<Destination> startPlain,
-                    Random random) {
+                    long ackDelayNanos, long closeLingerNanos, int maxFrame, int maxInFlight, boolean pacing, boolean tailCopies,
+                    Predicate<Destination> startPlain, Random random) {
     }
 
     private final Transport inner;

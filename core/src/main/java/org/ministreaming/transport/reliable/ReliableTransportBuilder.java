@@ -37,6 +37,7 @@ public final class ReliableTransportBuilder {
     private int maxFrame = ReliableTransport.DEFAULT_MAX_FRAME;
     private int maxInFlight = -1;
     private boolean pacing;
+    private boolean tailCopies = true;
     private Predicate<Destination> startPlain = peer -> false;
     private Random random;
 
@@ -145,6 +146,19 @@ public final class ReliableTransportBuilder {
     }
 
     /**
+     * Whether, with {@link #pacing}, the frames still in flight when a burst that kept the path
+     * busy ends go once more, newest first, in the room the path has left (default on; counted as
+     * {@link ReliableCounter#TAIL_COPIES}). They spare a lossy path the round trips of repairing
+     * its last losses, at about 7 % more frames on the simulated poor I2P path
+     * (docs/benchmarks.md); turn them off on a shared network where those bytes matter more than
+     * the time. Without pacing there are none either way.
+     */
+    public ReliableTransportBuilder tailCopies(boolean on) {
+        this.tailCopies = on;
+        return this;
+    }
+
+    /**
      * Frames per peer that may be in flight: sent, and neither acknowledged nor selectively
      * acknowledged (1-4096, default: the window). Below the window, the window still bounds how
      * far ahead of a lost frame the sender may go while it recovers, and this bounds what the path
@@ -201,7 +215,7 @@ public final class ReliableTransportBuilder {
                     + ", or every delayed acknowledgement would come after a retransmission");
         }
         ReliableTransport.Settings settings = new ReliableTransport.Settings(window, callbackAllowance < 0 ? window : callbackAllowance, minRto.toNanos(),
-                initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), maxFrame, flight, pacing, startPlain,
+                initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), maxFrame, flight, pacing, tailCopies, startPlain,
                 random != null ? random : new SecureRandom());
         return new ReliableTransport(SenderAttribution.over(inner), settings);
     }

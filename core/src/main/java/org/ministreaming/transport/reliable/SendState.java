@@ -327,7 +327,7 @@ final class SendState {
      * newest frame in flight sent only once; {@code null} if none.
      */
     private SendWindow.Entry<Outgoing> tailCopy() {
-        if (!busy || !settings.pacing() || rtt.srtt() < 0 || window.nextToTransmit() != null) {
+        if (!busy || !settings.pacing() || !settings.tailCopies() || rtt.srtt() < 0 || window.nextToTransmit() != null) {
             return null;
         }
         long inFlightBytes = 0;

@@ -66,7 +66,7 @@ class RecoveryPropertiesTest {
             // The builder lets no message take more frames than the flight.
             this.segments = Math.min(segments, flight);
             this.send = new SendState(new ReliableTransport.Settings(64, 64, 200 * MS, 1000 * MS, 60_000 * MS, 30, 20 * MS, 0, 4096, flight,
-                    pacing, peer -> false, new Random(1)), counters, 0);
+                    pacing, true, peer -> false, new Random(1)), counters, 0);
         }
 
         void toTheEnd() {

@@ -23,8 +23,12 @@ class SendStateTest {
     private static final long INITIAL_RTO = 1000 * MS;
 
     private static ReliableTransport.Settings settings(boolean pacing, int flight) {
+        return settings(pacing, flight, true);
+    }
+
+    private static ReliableTransport.Settings settings(boolean pacing, int flight, boolean tailCopies) {
         return new ReliableTransport.Settings(64, 64, 200 * MS, INITIAL_RTO, 60_000 * MS, 8, 20 * MS, 0, 4096, flight, pacing,
-                peer -> false, new Random(1));
+                tailCopies, peer -> false, new Random(1));
     }
 
     private static List<Outgoing> messages(int count, int bytes) {
@@ -220,6 +224,17 @@ class SendStateTest {
     }
 
     @Test
+    void withTailCopiesOffABurstThatKeptThePathBusyEndsWithoutCopies() {
+        Counters counters = new Counters();
+        PathOf100Ms path = new PathOf100Ms(new SendState(settings(true, 16, false), counters, 0));
+        path.send(60, 1000);
+        path.run();
+
+        assertThat(path.copies).isEmpty();
+        assertThat(counters.snapshot().get(ReliableCounter.TAIL_COPIES)).isZero();
+    }
+
+    @Test
     void requestsAndRepliesAfterABurstGetNoTailCopies() {
         Counters counters = new Counters();
         PathOf100Ms path = new PathOf100Ms(new SendState(settings(true, 16), counters, 0));
@@ -241,7 +256,7 @@ class SendStateTest {
     void whileALostFrameHoldsTheFullWindowBackItsRepairGoesOnceMoreWhenThePathHasRoom() {
         Counters counters = new Counters();
         SendState send = new SendState(new ReliableTransport.Settings(16, 16, 200 * MS, INITIAL_RTO, 60_000 * MS, 8, 20 * MS, 0, 4096, 16, true,
-                peer -> false, new Random(1)), counters, 0);
+                true, peer -> false, new Random(1)), counters, 0);
         PathOf100Ms path = new PathOf100Ms(send);
         path.lose(30);
         path.send(60, 1000);
