@@ -41,6 +41,9 @@ class OneSidedLossTest {
     /** A few give-up times of the layer below, and a probe interval, with room for a busy machine. */
     private static final long PROMPTLY_SECONDS = 15;
     private static final int WINDOW = 16 * 1024;
+    private static final StreamOptions OPTIONS = StreamOptions.builder()
+            .receiveBufferSize(WINDOW).maxReceiveWindow(WINDOW)
+            .readTimeout(WRITE_TIMEOUT).writeTimeout(WRITE_TIMEOUT).build();
 
     private final MemoryNetwork network = new MemoryNetwork(new Random(5));
 
@@ -48,15 +51,11 @@ class OneSidedLossTest {
     void aWriterWaitingForCreditFailsWithPeerLostWhenOnlyTheReadersSideGaveUp() throws Exception {
         ReliableTransport serverTransport = transport("server");
         ReliableTransport clientTransport = transport("client");
-        StreamOptions options = StreamOptions.builder()
-                .receiveBufferSize(WINDOW).maxReceiveWindow(WINDOW)
-                .readTimeout(WRITE_TIMEOUT).writeTimeout(WRITE_TIMEOUT).build();
-        try (StreamManager server = StreamManager.open(serverTransport, options);
-             StreamManager client = StreamManager.open(clientTransport, options)) {
-            StreamServerSocket listening = server.serverSocket();
-            Async.Running<StreamSocket> accepting = Async.run(() -> listening.accept(Duration.ofSeconds(10)));
-            StreamSocket outgoing = client.connect(server.localDestination());
-            StreamSocket incoming = accepting.get(10, TimeUnit.SECONDS);
+        try (StreamManager server = StreamManager.open(serverTransport, OPTIONS);
+             StreamManager client = StreamManager.open(clientTransport, OPTIONS)) {
+            StreamSocket[] pair = connected(server, client);
+            StreamSocket outgoing = pair[0];
+            StreamSocket incoming = pair[1];
 
             Async.Running<Void> writing = Async.run(() -> {
                 byte[] chunk = new byte[4096];
@@ -67,14 +66,7 @@ class OneSidedLossTest {
             Async.Running<Integer> clientReading = Async.run(() -> outgoing.getInputStream().read());
             Blocked.inWriteForCredit(writing.thread());
             Blocked.inRead(clientReading.thread());
-            Await.until("nothing in flight either way", () -> clientTransport.unacknowledged(server.localDestination()) == 0
-                    && serverTransport.unacknowledged(client.localDestination()) == 0);
-
-            network.setFaults(LinkFaults.NONE.withDropPercent(100));
-            Async.Running<Long> serverReading = Async.run(() -> drain(incoming.getInputStream()));
-            Await.until("the server's layer gave the client up",
-                    () -> serverTransport.statistics().get(ReliableCounter.PEERS_LOST) > 0);
-            network.setFaults(LinkFaults.NONE);
+            Async.Running<Long> serverReading = cutUntilTheServerGivesTheClientUp(serverTransport, clientTransport, incoming);
             long pathBack = System.nanoTime();
 
             Throwable writeFailure = catchThrowable(() -> writing.get(PROMPTLY_SECONDS, TimeUnit.SECONDS));
@@ -97,30 +89,19 @@ class OneSidedLossTest {
     void aWritabilityCallbackWaitingForCreditRunsWhenOnlyTheReadersSideGaveUp() throws Exception {
         ReliableTransport serverTransport = transport("server");
         ReliableTransport clientTransport = transport("client");
-        StreamOptions options = StreamOptions.builder()
-                .receiveBufferSize(WINDOW).maxReceiveWindow(WINDOW)
-                .readTimeout(WRITE_TIMEOUT).writeTimeout(WRITE_TIMEOUT).build();
         ExecutorService callbacks = Executors.newSingleThreadExecutor();
-        try (StreamManager server = StreamManager.open(serverTransport, options);
-             StreamManager client = StreamManager.open(clientTransport, options)) {
-            StreamServerSocket listening = server.serverSocket();
-            Async.Running<StreamSocket> accepting = Async.run(() -> listening.accept(Duration.ofSeconds(10)));
-            StreamSocket outgoing = client.connect(server.localDestination());
-            StreamSocket incoming = accepting.get(10, TimeUnit.SECONDS);
+        try (StreamManager server = StreamManager.open(serverTransport, OPTIONS);
+             StreamManager client = StreamManager.open(clientTransport, OPTIONS)) {
+            StreamSocket[] pair = connected(server, client);
+            StreamSocket outgoing = pair[0];
+            StreamSocket incoming = pair[1];
             byte[] chunk = new byte[4096];
             while (outgoing.writeNow(chunk, 0, chunk.length) > 0) {
                 // until the credit is used up
             }
             CountDownLatch writable = new CountDownLatch(1);
             outgoing.onWritable(callbacks, writable::countDown);
-            Await.until("nothing in flight either way", () -> clientTransport.unacknowledged(server.localDestination()) == 0
-                    && serverTransport.unacknowledged(client.localDestination()) == 0);
-
-            network.setFaults(LinkFaults.NONE.withDropPercent(100));
-            Async.Running<Long> serverReading = Async.run(() -> drain(incoming.getInputStream()));
-            Await.until("the server's layer gave the client up",
-                    () -> serverTransport.statistics().get(ReliableCounter.PEERS_LOST) > 0);
-            network.setFaults(LinkFaults.NONE);
+            Async.Running<Long> serverReading = cutUntilTheServerGivesTheClientUp(serverTransport, clientTransport, incoming);
 
             assertThat(writable.await(PROMPTLY_SECONDS, TimeUnit.SECONDS)).as("the callback ran, woken by the news of the loss").isTrue();
             assertThat(catchThrowable(() -> outgoing.writeNow(chunk, 0, chunk.length))).isInstanceOf(PeerLostException.class);
@@ -131,6 +112,34 @@ class OneSidedLossTest {
             assertThat(callbacks.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
         ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
+    }
+
+    /** A connection from {@code client} to {@code server}: the client's socket, then the server's. */
+    private static StreamSocket[] connected(StreamManager server, StreamManager client) throws Exception {
+        StreamServerSocket listening = server.serverSocket();
+        Async.Running<StreamSocket> accepting = Async.run(() -> listening.accept(Duration.ofSeconds(10)));
+        StreamSocket outgoing = client.connect(server.localDestination());
+        return new StreamSocket[] {outgoing, accepting.get(10, TimeUnit.SECONDS)};
+    }
+
+    /**
+     * Once nothing is in flight either way, drops everything on the path, with the server reading
+     * (so that its credit is what gets lost), until the server's layer gives the client up; then
+     * mends the path. The client's side has nothing of its own unacknowledged meanwhile.
+     *
+     * @return the server's reading, which ends with the loss
+     */
+    private Async.Running<Long> cutUntilTheServerGivesTheClientUp(ReliableTransport serverTransport, ReliableTransport clientTransport,
+            StreamSocket incoming) {
+        Await.until("nothing in flight either way",
+                () -> clientTransport.unacknowledged(serverTransport.localDestination()) == 0
+                        && serverTransport.unacknowledged(clientTransport.localDestination()) == 0);
+        network.setFaults(LinkFaults.NONE.withDropPercent(100));
+        Async.Running<Long> serverReading = Async.run(() -> drain(incoming.getInputStream()));
+        Await.until("the server's layer gave the client up",
+                () -> serverTransport.statistics().get(ReliableCounter.PEERS_LOST) > 0);
+        network.setFaults(LinkFaults.NONE);
+        return serverReading;
     }
 
     /** Reads until the stream fails or ends; returns the bytes read if it ends. */
