@@ -124,28 +124,7 @@ class ReliableForgetTest extends ReliableFixture {
     }
 
     @Test
-    void aPeerMetAgainAfterForgettingStartsFromTheShortestRoundTripMeasuredBefore() throws Exception {
-        RecordingReceiver bobHears = new RecordingReceiver();
-        ReliableTransport alice = reliable("alice", new RecordingReceiver());
-        ReliableTransport bob = reliable("bob", bobHears);
-        for (int i = 0; i < 5; i++) {
-            alice.send(bob.localDestination(), text("message " + i));
-            assertThat(bobHears.nextText(alice.localDestination())).isEqualTo("message " + i);
-        }
-        Await.until("alice measured a round trip and has nothing in flight", () -> alice.state(bob.localDestination()).srttNanos() >= 0
-                && alice.unacknowledged(bob.localDestination()) == 0);
-        PeerState before = alice.state(bob.localDestination());
-
-        forgetOnceIdle(alice, bob.localDestination());
-        PeerState after = alice.state(bob.localDestination());
-
-        assertThat(after.localEpoch()).as("met afresh").isNotEqualTo(before.localEpoch());
-        assertThat(after.srttNanos()).as("the shortest sample, at most the smoothed one").isBetween(0L, before.srttNanos());
-        assertThat(after.rtoNanos()).as("not the initial RTO").isNotEqualTo(Duration.ofMillis(50).toNanos());
-    }
-
-    @Test
-    void aPeerMetAgainAfterForgettingIsPacedFromTheDeliveryRateMeasuredBefore() throws Exception {
+    void aPeerMetAgainAfterForgettingStartsFromTheShortestRoundTripAndTheDeliveryRateMeasuredBefore() throws Exception {
         RecordingReceiver bobHears = new RecordingReceiver();
         ReliableTransport alice = reliable("alice", new RecordingReceiver());
         ReliableTransport bob = reliable("bob", bobHears);
@@ -159,14 +138,18 @@ class ReliableForgetTest extends ReliableFixture {
         for (int i = 0; i < 200; i++) {
             assertThat(bobHears.nextText(alice.localDestination())).isEqualTo("message " + i + padding);
         }
-        Await.until("alice measured a delivery rate with more to send and has nothing in flight",
-                () -> alice.state(bob.localDestination()).deliveryRate() > 0 && alice.unacknowledged(bob.localDestination()) == 0);
+        Await.until("alice measured a round trip and a delivery rate with more to send, and has nothing in flight", () -> {
+            PeerState state = alice.state(bob.localDestination());
+            return state.srttNanos() >= 0 && state.deliveryRate() > 0 && alice.unacknowledged(bob.localDestination()) == 0;
+        });
         PeerState before = alice.state(bob.localDestination());
 
         forgetOnceIdle(alice, bob.localDestination());
         PeerState after = alice.state(bob.localDestination());
 
         assertThat(after.localEpoch()).as("met afresh").isNotEqualTo(before.localEpoch());
+        assertThat(after.srttNanos()).as("the shortest sample, at most the smoothed one").isBetween(0L, before.srttNanos());
+        assertThat(after.rtoNanos()).as("not the initial RTO").isNotEqualTo(Duration.ofMillis(50).toNanos());
         assertThat(after.deliveryRate()).isEqualTo(before.deliveryRate());
     }
 
