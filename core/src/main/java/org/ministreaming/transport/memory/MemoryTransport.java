@@ -35,8 +35,8 @@ public final class MemoryTransport implements Transport {
     private final Destination local;
     private final Inbox inbox;
     private volatile Thread deliveryThread;
-    /** Null until {@link #start}. */
-    private volatile Receiver receiver;
+    /** Hands one envelope to the receiver ({@link #deliver}); null until {@link #start}. */
+    private volatile Consumer<Inbox.Envelope> handOver;
     private volatile boolean closed;
 
     MemoryTransport(MemoryNetwork network, Destination local, long inboxBytes) {
@@ -65,8 +65,9 @@ public final class MemoryTransport implements Transport {
         if (closed) {
             throw new IllegalStateException("closed");
         }
-        this.receiver = receiver;
-        deliveryThread = new DeliveryThread(receiver);
+        Consumer<Inbox.Envelope> to = envelope -> deliver(receiver, envelope);
+        handOver = to;
+        deliveryThread = new DeliveryThread(to);
         deliveryThread.start();
     }
 
@@ -119,8 +120,8 @@ public final class MemoryTransport implements Transport {
      * @return whether it was delivered; if not, the caller queues it
      */
     boolean deliverNow(Inbox.Envelope envelope) {
-        Receiver current = receiver;
-        return current != null && inbox.deliverNow(envelope, arrived -> deliver(current, arrived));
+        Consumer<Inbox.Envelope> to = handOver;
+        return to != null && inbox.deliverNow(envelope, to);
     }
 
     Inbox inbox() {
@@ -165,17 +166,16 @@ public final class MemoryTransport implements Transport {
 
     /** Hands the inbox's contents to the receiver, one at a time. */
     private final class DeliveryThread extends Thread {
-        private final Receiver receiver;
+        private final Consumer<Inbox.Envelope> handOver;
 
-        DeliveryThread(Receiver receiver) {
+        DeliveryThread(Consumer<Inbox.Envelope> handOver) {
             super("ministreaming-memory-" + local.uri());
             setDaemon(true);
-            this.receiver = receiver;
+            this.handOver = handOver;
         }
 
         @Override
         public void run() {
-            Consumer<Inbox.Envelope> handOver = envelope -> deliver(receiver, envelope);
             try {
                 while (inbox.deliverNext(handOver)) {
                     // each turn hands over one envelope, unless a cut discarded it meanwhile
