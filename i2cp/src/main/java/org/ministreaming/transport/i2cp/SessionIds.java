@@ -70,7 +70,7 @@ final class SessionIds {
     }
 
     private final Map<Destination, Peer> byPeer = new HashMap<>();
-    /** The sessions with a peer now, and the forgotten ones that still take compact envelopes. */
+    /** The sessions forgotten lately that still take compact envelopes, by peer, the oldest first. */
     private final Map<Long, Peer> byId = new HashMap<>();
     private final Map<Destination, Peer> forgotten = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
@@ -152,9 +152,7 @@ final class SessionIds {
         if (peer == null) {
             return null;
         }
-        if (forgotten.remove(peer.destination) != null) {
-            byPeer.put(peer.destination, peer);
-        }
+        restore(peer.destination);
         peer.confirmed = true;
         heard(peer);
         return peer.destination;
@@ -202,11 +200,16 @@ final class SessionIds {
 
     /** The session with a peer that sent us something: the current one, one forgotten lately, or a new one. */
     private Peer received(Destination from) {
-        Peer old = byPeer.containsKey(from) ? null : forgotten.remove(from);
-        if (old != null) {
-            byPeer.put(from, old);
-        }
+        restore(from);
         return peer(from);
+    }
+
+    /** Makes the session forgotten lately with {@code peer} its session again, if there is one (then it has no other). */
+    private void restore(Destination peer) {
+        Peer old = forgotten.remove(peer);
+        if (old != null) {
+            byPeer.put(peer, old);
+        }
     }
 
     /** The session with a peer: the current one, or a new one (a session forgotten with it is dropped). */
