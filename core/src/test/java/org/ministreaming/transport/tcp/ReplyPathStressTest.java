@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,11 +83,18 @@ class ReplyPathStressTest extends TcpFixture {
         AtomicLong pings = new AtomicLong();
         long giveUp = 50_000_000;
         CompletableFuture<Long> flooding = Async.run(() -> {
+            // Pings written a thousand at a time: the kernel buffers several MiB of pongs before
+            // the lane fills, and a write per ping took minutes to get there on a loaded machine.
             byte[] ping = Message.ping(new ConnectionId(0x0F0F0F), 1).toByteArray();
+            int batch = 1000;
+            ByteBuffer pingFrames = ByteBuffer.allocate(batch * (4 + ping.length));
+            for (int i = 0; i < batch; i++) {
+                pingFrames.putInt(ping.length).put(ping);
+            }
             try {
                 while (pings.get() < giveUp) {
-                    flooder.frame(ping);
-                    pings.incrementAndGet();
+                    flooder.raw(pingFrames.array());
+                    pings.addAndGet(batch);
                 }
             } catch (IOException linkEnded) {
                 // The server ended the link: what this test waits for.
