@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 /**
  * Turns a peer's numbered messages into the bytes that carry them: data frames, each stamped
  * with the acknowledgement the receiving half owes (which is then no longer owed), probes, and
- * pure acknowledgements. Data frames and acknowledgements carry {@link Frame#SEGMENTS}: this
- * side joins segments.
+ * pure acknowledgements. Data frames and acknowledgements carry {@link Frame#SEGMENTS} and
+ * {@link Frame#READS_WIDE}: this side joins segments and reads wide SACKs. A wide SACK goes only
+ * in a pure acknowledgement, so a data frame is never longer than its header and payload: while
+ * one is owed, a data frame carries the narrow part and the acknowledgement stays owed.
  *
  * <p>Not thread-safe: guarded by its {@link Peer}'s lock.
  */
@@ -22,12 +24,17 @@ final class Framer {
         this.counters = counters;
     }
 
-    /** A data frame carrying the entry's message and the acknowledgement owed; the message is not copied. */
+    private static final int ANNOUNCED = Frame.SEGMENTS | Frame.READS_WIDE;
+
+    /** A data frame carrying the entry's message and the acknowledgement owed, narrowed to the SACK field; the message is not copied. */
     private Transmission data(SendWindow.Entry<Outgoing> entry) {
-        int flags = Frame.SEGMENTS | (entry.payload().more() ? Frame.MORE : 0);
-        Transmission frame = Frame.data(flags, epochs.local(), epochs.remote(), entry.seq(), receive.cumulative(), receive.sack(),
+        int flags = ANNOUNCED | (entry.payload().more() ? Frame.MORE : 0);
+        Sack sack = receive.sack();
+        Transmission frame = Frame.data(flags, epochs.local(), epochs.remote(), entry.seq(), receive.cumulative(), sack.narrow(),
                 entry.payload().message()).transmission();
-        ackSent();
+        if (!sack.wide()) {
+            ackSent();
+        }
         return frame;
     }
 
@@ -49,7 +56,7 @@ final class Framer {
 
     /** A frame that only acknowledges. */
     Transmission pureAck() {
-        Transmission frame = Transmission.whole(Frame.ack(Frame.SEGMENTS, epochs.local(), epochs.remote(), receive.cumulative(), receive.sack()).encode());
+        Transmission frame = Transmission.whole(Frame.ack(ANNOUNCED, epochs.local(), epochs.remote(), receive.cumulative(), receive.sack()).encode());
         ackSent();
         counters.increment(ReliableCounter.PURE_ACKS_SENT);
         return frame;

@@ -198,6 +198,7 @@ final class Peer {
             }
             mode = Mode.RELIABLE;
             segmenter.heard(frame);
+            receive.heard(frame);
             if (ackValid) {
                 acknowledge(frame, now, actions);
             }

@@ -19,6 +19,8 @@ final class ReceiveState {
     private final Counters counters;
     private ReceiveWindow<Frame> window;
     private final Reassembly reassembly = new Reassembly();
+    /** Whether the peer's current epoch announced that it reads wide SACKs ({@link Frame#READS_WIDE}). */
+    private boolean peerReadsWide;
     private boolean ackPending;
     private int arrivalsUnacknowledged;
     private boolean ackTimerSet;
@@ -32,9 +34,17 @@ final class ReceiveState {
         start(firstSeq);
     }
 
-    /** Starts afresh: an empty window from sequence number 0, no acknowledgement owed. */
+    /** Starts afresh: an empty window from sequence number 0, no acknowledgement owed, and a peer that may read only narrow SACKs. */
     void fresh() {
+        peerReadsWide = false;
         start(0);
+    }
+
+    /** Notes what a frame from the peer's current epoch says about it. */
+    void heard(Frame frame) {
+        if (frame.readsWide()) {
+            peerReadsWide = true;
+        }
     }
 
     /** The sequence number expected next: all before it was delivered. */
@@ -102,9 +112,12 @@ final class ReceiveState {
         return window.cumulative();
     }
 
-    /** The selective acknowledgement bitmap. */
-    long sack() {
-        return window.sack();
+    /**
+     * The selective acknowledgement: as far as the window holds when the peer reads wide SACKs,
+     * else over the 64 messages of the frame's SACK field.
+     */
+    Sack sack() {
+        return window.sack(peerReadsWide ? Sack.MAX_WORDS * Frame.SACK_BITS : Frame.SACK_BITS);
     }
 
     /** Frames held for a gap to fill. */

@@ -99,19 +99,25 @@ final class ReceiveWindow<T> {
         return next;
     }
 
-    /** The SACK bitmap: bit i set when {@code cumulative() + 1 + i} is held. */
-    long sack() {
+    /**
+     * The selective acknowledgement of the messages held, as far as {@code reach} messages after
+     * the gap: bit i of word j set when {@code cumulative() + 1 + 64 j + i} is held.
+     *
+     * @param reach how many messages after the gap it may cover: {@link Frame#SACK_BITS}, or more
+     *     for a peer that reads wide SACKs
+     */
+    Sack sack(int reach) {
         if (held == 0 || ring == null) {
-            return 0;
+            return Sack.NONE;
         }
-        long bits = 0;
-        int reach = Math.min(Frame.SACK_BITS, capacity - 1);
-        for (int i = 0; i < reach; i++) {
+        int covered = Math.min(reach, capacity - 1);
+        long[] words = new long[Math.max(1, (covered + 63) / 64)];
+        for (int i = 0; i < covered; i++) {
             if (ring[(next + 1 + i) & mask] != null) {
-                bits |= 1L << i;
+                words[i / 64] |= 1L << (i % 64);
             }
         }
-        return bits;
+        return Sack.ofWords(words);
     }
 
     /** Messages held for a gap to fill. */

@@ -24,6 +24,12 @@ public final class ReliableTransportBuilder {
      * queues ({@link #forI2pTunnels}): chosen with the simulated I2P paths, like {@link #I2P_MAX_FRAME}.
      */
     public static final int I2P_MAX_IN_FLIGHT = 36;
+    /**
+     * The window in frames for paths like I2P's tunnels ({@link #forI2pTunnels}): room for the
+     * frames sent while a lost one is repaired, acknowledged with wide SACKs beyond the first 64;
+     * chosen with the simulated I2P paths, like {@link #I2P_MAX_FRAME}.
+     */
+    public static final int I2P_WINDOW = 64;
 
     private final Transport inner;
     private int window = ReliableTransport.DEFAULT_WINDOW;
@@ -45,7 +51,12 @@ public final class ReliableTransportBuilder {
         this.inner = Objects.requireNonNull(inner, "inner");
     }
 
-    /** Messages per peer that may be unacknowledged (1-4096, default 64); also how far ahead a message may arrive and be held. */
+    /**
+     * Messages per peer that may be unacknowledged (1-4096, default 64); also how far ahead a
+     * message may arrive and be held. Messages held more than 64 ahead are acknowledged
+     * selectively only to a peer that reads wide SACKs (this version and later); to the versions
+     * before, the messages past the first 64 count as in flight until the gap before them fills.
+     */
     public ReliableTransportBuilder window(int messages) {
         if (messages < 1 || messages > 4096) {
             throw new IllegalArgumentException("window must be 1-4096 messages: " + messages);
@@ -130,7 +141,7 @@ public final class ReliableTransportBuilder {
      * them: {@link #I2P_MAX_FRAME}, {@link #I2P_MAX_IN_FLIGHT}, {@link #pacing} on.
      */
     public ReliableTransportBuilder forI2pTunnels() {
-        return maxFrame(I2P_MAX_FRAME).maxInFlight(I2P_MAX_IN_FLIGHT).pacing(true);
+        return maxFrame(I2P_MAX_FRAME).window(I2P_WINDOW).maxInFlight(I2P_MAX_IN_FLIGHT).pacing(true);
     }
 
     /**

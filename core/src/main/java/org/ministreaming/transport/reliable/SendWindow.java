@@ -270,20 +270,20 @@ final class SendWindow<T> {
      * bit is set.
      *
      * @param cumulative the next sequence number the receiver expects
-     * @param sack bit i set: {@code cumulative + 1 + i} arrived
+     * @param sack which messages after {@code cumulative + 1} arrived too
      * @param now the time, for the round-trip sample
      * @param reorderTolerance RACK's reordering window: how much longer than the round trip of
      *     a later message an earlier one may take before it counts as lost
      */
-    AckResult<T> acknowledge(int cumulative, long sack, long now, long reorderTolerance) {
+    AckResult<T> acknowledge(int cumulative, Sack sack, long now, long reorderTolerance) {
         return acknowledge(cumulative, sack, now, reorderTolerance, Integer.MAX_VALUE);
     }
 
     /**
-     * As {@link #acknowledge(int, long, long, long)}, but with at most {@code maxNew} queued
+     * As {@link #acknowledge(int, Sack, long, long)}, but with at most {@code maxNew} queued
      * messages among those to transmit (0 for none: a {@link Pacer} lets them out later).
      */
-    AckResult<T> acknowledge(int cumulative, long sack, long now, long reorderTolerance, int maxNew) {
+    AckResult<T> acknowledge(int cumulative, Sack sack, long now, long reorderTolerance, int maxNew) {
         int advance = cumulative - base;
         if (advance > firstUnsent - base) {
             return AckResult.none();
@@ -304,20 +304,17 @@ final class SendWindow<T> {
         if (advance > 0) {
             base = cumulative;
         }
-        for (long bits = sack; bits != 0; bits &= bits - 1) {
-            int seq = cumulative + 1 + Long.numberOfTrailingZeros(bits);
-            int offset = seq - base;
-            if (offset < 0 || offset >= firstUnsent - base) {
-                continue;
-            }
-            Entry<T> entry = ring[seq & mask];
-            if (!entry.sacked) {
-                entry.sacked = true;
-                entry.payload = null;
-                acknowledged++;
-                inFlight--;
-                newest = newerSample(newest, entry);
-                delivered.add(entry);
+        for (int j = 0; j < sack.words(); j++) {
+            for (long bits = sack.word(j); bits != 0; bits &= bits - 1) {
+                Entry<T> entry = sent(cumulative + 1 + 64 * j + Long.numberOfTrailingZeros(bits));
+                if (entry != null && !entry.sacked) {
+                    entry.sacked = true;
+                    entry.payload = null;
+                    acknowledged++;
+                    inFlight--;
+                    newest = newerSample(newest, entry);
+                    delivered.add(entry);
+                }
             }
         }
         long sample = newest == null ? -1 : now - newest.sentAt;
@@ -328,6 +325,12 @@ final class SendWindow<T> {
             toTransmit.add(ring[seq & mask]);
         }
         return new AckResult<>(acknowledged, sample, toTransmit, delivered);
+    }
+
+    /** The message numbered {@code seq} if it was sent and is not acknowledged cumulatively, else {@code null}. */
+    private Entry<T> sent(int seq) {
+        int offset = seq - base;
+        return offset >= 0 && offset < firstUnsent - base ? ring[seq & mask] : null;
     }
 
     /**

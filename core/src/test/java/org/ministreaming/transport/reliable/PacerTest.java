@@ -112,7 +112,7 @@ class PacerTest {
         }
         // All ten acknowledged at once, 100 ms after the last was sent: 10,000 bytes over 190 ms.
         long now = 190 * MS;
-        SendWindow.AckResult<Integer> result = window.acknowledge(10, 0, now, 0);
+        SendWindow.AckResult<Integer> result = window.acknowledge(10, Sack.NONE, now, 0);
         pacer.delivered(result.delivered(), result.rttSample(), now, RTT);
         assertThat(pacer.rate(RTT, FLIGHT_BYTES)).isCloseTo(10_000 * 1e9 / (190 * MS), within(1.0));
     }

@@ -30,8 +30,8 @@ class RecoveryPropertiesTest {
     @Property(tries = 200)
     void everyMessageArrivesOnceInOrderAndTimeoutsAndProbesStayWithinTheirRules(@ForAll long seed,
             @ForAll @IntRange(min = 0, max = 30) int lossPercent, @ForAll boolean pacing, @ForAll @IntRange(min = 4, max = 64) int flight,
-            @ForAll @IntRange(min = 1, max = 17) int segments) {
-        Run run = new Run(new Random(seed), lossPercent, pacing, flight, segments);
+            @ForAll @IntRange(min = 1, max = 17) int segments, @ForAll boolean wide) {
+        Run run = new Run(new Random(seed), lossPercent, pacing, flight, segments, wide ? 160 : 64);
         run.toTheEnd();
         assertThat(run.delivered).as("every message once, in order").hasSize(MESSAGES);
         for (int i = 0; i < MESSAGES; i++) {
@@ -41,7 +41,7 @@ class RecoveryPropertiesTest {
     }
 
     /** An arrival on the simulated path: a data frame's sequence number, or an acknowledgement. */
-    private record Arrival(long at, int seq, int cumulative, long sack, boolean data) {
+    private record Arrival(long at, int seq, int cumulative, Sack sack, boolean data) {
     }
 
     private static final class Run {
@@ -51,7 +51,9 @@ class RecoveryPropertiesTest {
         final int segments;
         final Counters counters = new Counters();
         final SendState send;
-        final ReceiveWindow<Integer> receive = new ReceiveWindow<>(64, 0);
+        /** The window in frames: 64, which the SACK field covers, or more, acknowledged with wide SACKs. */
+        final int window;
+        final ReceiveWindow<Integer> receive;
         final PriorityQueue<Arrival> path = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
         final List<Integer> delivered = new ArrayList<>();
         long now;
@@ -60,12 +62,14 @@ class RecoveryPropertiesTest {
         int base;
         boolean probeSinceProgress;
 
-        Run(Random random, int lossPercent, boolean pacing, int flight, int segments) {
+        Run(Random random, int lossPercent, boolean pacing, int flight, int segments, int window) {
             this.random = random;
+            this.window = window;
+            this.receive = new ReceiveWindow<>(window, 0);
             this.lossPercent = lossPercent;
             // The builder lets no message take more frames than the flight.
             this.segments = Math.min(segments, flight);
-            this.send = new SendState(new ReliableTransport.Settings(64, 64, 200 * MS, 1000 * MS, 60_000 * MS, 30, 20 * MS, 0, 4096, flight,
+            this.send = new SendState(new ReliableTransport.Settings(window, 64, 200 * MS, 1000 * MS, 60_000 * MS, 30, 20 * MS, 0, 4096, flight,
                     pacing, true, peer -> false, new Random(1)), counters, 0);
         }
 
@@ -122,13 +126,13 @@ class RecoveryPropertiesTest {
                 ReceiveWindow.Result<Integer> result = receive.accept(arrival.seq(), arrival.seq());
                 delivered.addAll(result.deliverable());
                 if (!lost()) {
-                    path.add(new Arrival(now + delay(), 0, receive.cumulative(), receive.sack(), false));
+                    path.add(new Arrival(now + delay(), 0, receive.cumulative(), receive.sack(window), false));
                 }
                 return;
             }
             int sizeBefore = send.size();
             int inFlightBefore = send.inFlight();
-            List<SendWindow.Entry<Outgoing>> again = send.acknowledge(Frame.ack(7, 9, arrival.cumulative(), arrival.sack()), now);
+            List<SendWindow.Entry<Outgoing>> again = send.acknowledge(Frame.ack(0, 7, 9, arrival.cumulative(), arrival.sack()), now);
             base = Math.max(base, arrival.cumulative());
             if (send.size() < sizeBefore || send.inFlight() < inFlightBefore) {
                 probeSinceProgress = false;
@@ -138,9 +142,9 @@ class RecoveryPropertiesTest {
 
         private void transmit(List<SendWindow.Entry<Outgoing>> entries) {
             for (SendWindow.Entry<Outgoing> entry : entries) {
-                assertThat(entry.seq() - base).as("within the window of 64 from the base").isLessThan(64);
+                assertThat(entry.seq() - base).as("within the window from the base").isLessThan(window);
                 if (!lost()) {
-                    path.add(new Arrival(now + delay(), entry.seq(), 0, 0, true));
+                    path.add(new Arrival(now + delay(), entry.seq(), 0, Sack.NONE, true));
                 }
             }
         }

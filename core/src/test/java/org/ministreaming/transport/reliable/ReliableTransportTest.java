@@ -123,7 +123,7 @@ class ReliableTransportTest extends ReliableFixture {
         Frame sack = nextFrame(rawHears);
         sack = nextFrame(rawHears);
         assertThat(sack.ack()).isZero();
-        assertThat(sack.sack()).as("1 and 3 held: bits 0 and 2").isEqualTo(0b101);
+        assertThat(sack.sack()).as("1 and 3 held: bits 0 and 2").isEqualTo(Sack.of(0b101));
         assertThat(alice.held(raw.localDestination())).isEqualTo(2);
         assertThat(aliceHears.events).isEmpty();
 

@@ -36,7 +36,7 @@ class WindowPropertiesTest {
     }
 
     /** An acknowledgement in flight. */
-    record Ack(int cumulative, long sack) {
+    record Ack(int cumulative, Sack sack) {
     }
 
     @Provide
@@ -61,12 +61,14 @@ class WindowPropertiesTest {
     @Property(tries = 1000)
     void anyScheduleOfDropsDuplicatesAndReorderingDeliversTheExactSequence(
             @ForAll("schedules") List<Step> schedule,
-            @ForAll @IntRange(min = 1, max = 70) int window,
-            @ForAll @IntRange(min = 0, max = 70) int flightBelowWindow,
-            @ForAll @IntRange(min = 1, max = 120) int messages,
+            @ForAll @IntRange(min = 1, max = 200) int window,
+            @ForAll @IntRange(min = 0, max = 200) int flightBelowWindow,
+            @ForAll @IntRange(min = 1, max = 250) int messages,
             @ForAll("firstSequenceNumbers") int firstSeq,
-            @ForAll @IntRange(min = 0, max = 50) int reorderTolerance) {
-        Link link = new Link(window, window - flightBelowWindow % window, firstSeq, messages, reorderTolerance);
+            @ForAll @IntRange(min = 0, max = 50) int reorderTolerance,
+            @ForAll boolean wide) {
+        int reach = wide ? Sack.MAX_WORDS * Frame.SACK_BITS : Frame.SACK_BITS;
+        Link link = new Link(window, window - flightBelowWindow % window, firstSeq, messages, reorderTolerance, reach);
         for (Step step : schedule) {
             link.step(step);
             link.checkInvariants();
@@ -80,8 +82,8 @@ class WindowPropertiesTest {
 
     @Property(tries = 300)
     void theReceiveWindowDeliversThePrefixUpToTheFirstGapWhateverTheOrderAndRepeats(
-            @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 40) Integer> arrivals,
-            @ForAll @IntRange(min = 1, max = 64) int capacity,
+            @ForAll @Size(max = 200) List<@IntRange(min = 0, max = 220) Integer> arrivals,
+            @ForAll @IntRange(min = 1, max = 200) int capacity,
             @ForAll("firstSequenceNumbers") int firstSeq) {
         ReceiveWindow<Integer> receiver = new ReceiveWindow<>(capacity, firstSeq);
         List<Integer> delivered = new ArrayList<>();
@@ -103,11 +105,14 @@ class WindowPropertiesTest {
             assertThat(delivered).isEqualTo(IntStream.range(0, delivered.size()).boxed().toList());
             assertThat(receiver.held()).isLessThan(capacity);
             assertThat(receiver.cumulative()).isEqualTo(firstSeq + delivered.size());
-            long sack = receiver.sack();
-            for (int bit = 0; bit < 64; bit++) {
+            Sack narrow = receiver.sack(Frame.SACK_BITS);
+            Sack wide = receiver.sack(Sack.MAX_WORDS * Frame.SACK_BITS);
+            assertThat(narrow.wide()).as("the SACK field alone").isFalse();
+            for (int bit = 0; bit < 230; bit++) {
                 int seqOffset = delivered.size() + 1 + bit;
                 boolean held = accepted.contains(seqOffset) && seqOffset < delivered.size() + capacity;
-                assertThat((sack >>> bit & 1) == 1).as("SACK bit %d", bit).isEqualTo(held);
+                assertThat(wide.has(bit)).as("wide SACK bit %d", bit).isEqualTo(held);
+                assertThat(narrow.has(bit)).as("SACK bit %d", bit).isEqualTo(held && bit < Frame.SACK_BITS);
             }
         }
     }
@@ -124,11 +129,14 @@ class WindowPropertiesTest {
         final int firstSeq;
         final int messages;
         final long reorderTolerance;
+        /** How far the receiver's SACKs reach: the SACK field's 64 messages, or wide. */
+        final int reach;
         int nextMessage;
         long now;
 
-        Link(int window, int flight, int firstSeq, int messages, long reorderTolerance) {
+        Link(int window, int flight, int firstSeq, int messages, long reorderTolerance, int reach) {
             this.window = window;
+            this.reach = reach;
             this.flight = flight;
             this.firstSeq = firstSeq;
             this.messages = messages;
@@ -186,7 +194,7 @@ class WindowPropertiesTest {
         void deliver(Data frame) {
             ReceiveWindow.Result<Integer> result = receiver.accept(frame.seq(), frame.message());
             delivered.addAll(result.deliverable());
-            acks.add(new Ack(receiver.cumulative(), receiver.sack()));
+            acks.add(new Ack(receiver.cumulative(), receiver.sack(reach)));
         }
 
         void acknowledge(Ack ack) {
