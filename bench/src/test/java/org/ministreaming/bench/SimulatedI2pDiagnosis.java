@@ -27,7 +27,8 @@ import org.ministreaming.transport.reliable.ReliableTransportBuilder;
  * {@code ./mvnw -B -o -pl bench -am test -Dbenchmark=true -Dtest=SimulatedI2pDiagnosis -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.skip=true},
  * with {@code -Dpreset=good} for the good path, {@code -Druns=}, {@code -Didle=} seconds between runs (past the engine's
  * 60 s {@code peerGracePeriod} it forgets the peer, as in {@link SimulatedI2pBenchmark}'s turns), and {@code -Dframe= -Dwindow= -Dflight= -Dpacing=}
- * for the reliable layer (default: {@link ReliableTransportBuilder#forI2pTunnels}).
+ * for the reliable layer (default: {@link ReliableTransportBuilder#forI2pTunnels}), {@code -DreceiveWindow=} KiB for the
+ * engine's starting flow-control window ({@link StreamOptions#receiveBufferSize}).
  */
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class SimulatedI2pDiagnosis {
@@ -42,12 +43,14 @@ class SimulatedI2pDiagnosis {
         long bytes = good ? 2L << 20 : 512L << 10;
         int frame = Integer.getInteger("frame", ReliableTransportBuilder.I2P_MAX_FRAME);
         int flight = Integer.getInteger("flight", ReliableTransportBuilder.I2P_MAX_IN_FLIGHT);
-        int window = Integer.getInteger("window", 64);
+        int window = Integer.getInteger("window", ReliableTransportBuilder.I2P_WINDOW);
+        int receiveWindow = Integer.getInteger("receiveWindow", StreamOptions.DEFAULT_RECEIVE_BUFFER_SIZE >> 10);
         boolean pacing = !"false".equals(System.getProperty("pacing"));
         int runs = Integer.getInteger("runs", 3);
         int idle = Integer.getInteger("idle", 0);
-        StreamOptions options = StreamOptions.builder().readTimeout(TIMEOUT).writeTimeout(TIMEOUT).build();
-        System.out.printf(Locale.ROOT, "%s; frames of %d bytes, window %d, flight %d, pacing %s%n", conditions, frame, window, flight, pacing);
+        StreamOptions options = StreamOptions.builder().readTimeout(TIMEOUT).writeTimeout(TIMEOUT).receiveBufferSize(receiveWindow << 10).build();
+        System.out.printf(Locale.ROOT, "%s; frames of %d bytes, window %d, flight %d, pacing %s, receive window %d KiB%n", conditions, frame, window, flight,
+                pacing, receiveWindow);
         SimulatedMinistreamingPath path = SimulatedMinistreamingPath.open("diagnosis", conditions, new Random(14), options,
                 reliable -> reliable.maxFrame(frame).window(window).maxInFlight(flight).pacing(pacing));
         try (SimulatedRun run = SimulatedRun.start(path, conditions, Payload.CHUNK)) {
