@@ -29,7 +29,7 @@ public final class ReliableTransportBuilder {
      * frames sent while a lost one is repaired, acknowledged with wide SACKs beyond the first 64;
      * chosen with the simulated I2P paths, like {@link #I2P_MAX_FRAME}.
      */
-    public static final int I2P_WINDOW = 64;
+    public static final int I2P_WINDOW = 128;
 
     private final Transport inner;
     private int window = ReliableTransport.DEFAULT_WINDOW;
@@ -137,8 +137,9 @@ public final class ReliableTransportBuilder {
     }
 
     /**
-     * Frames, flight and pacing for I2P's tunnels, as the I2CP transport's reliable mode uses
-     * them: {@link #I2P_MAX_FRAME}, {@link #I2P_MAX_IN_FLIGHT}, {@link #pacing} on.
+     * Frames, window, flight and pacing for I2P's tunnels, as the I2CP transport's reliable mode
+     * uses them: {@link #I2P_MAX_FRAME}, {@link #I2P_WINDOW}, {@link #I2P_MAX_IN_FLIGHT},
+     * {@link #pacing} on.
      */
     public ReliableTransportBuilder forI2pTunnels() {
         return maxFrame(I2P_MAX_FRAME).window(I2P_WINDOW).maxInFlight(I2P_MAX_IN_FLIGHT).pacing(true);

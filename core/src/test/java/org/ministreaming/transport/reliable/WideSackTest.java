@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.transport.RecordingReceiver;
@@ -100,6 +101,31 @@ class WideSackTest extends ReliableFixture {
             assertThat(frame.seq()).as("the flight's room, 69 frames").isEqualTo(seq);
         }
         assertThat(alice.unacknowledged(raw.localDestination())).as("the window waits for 0, the flight is full again").isEqualTo(139);
+    }
+
+    @Test
+    void aWideSackNamingMessagesNeverSentCountsOnlyForThoseSent() throws Exception {
+        ReliableTransport alice = reliable("alice", aliceHears, options -> options.window(160)
+                .minRto(Duration.ofSeconds(5)).initialRto(Duration.ofSeconds(5)).maxRto(Duration.ofSeconds(10)));
+        MemoryTransport raw = raw("raw", rawHears);
+        for (int i = 0; i < 3; i++) {
+            alice.send(raw.localDestination(), text("m" + i));
+        }
+        int aliceEpoch = 0;
+        for (int seq = 0; seq < 3; seq++) {
+            aliceEpoch = nextFrame(rawHears).senderEpoch();
+        }
+        long[] everything = new long[Sack.MAX_WORDS];
+        Arrays.fill(everything, -1L);
+
+        raw.send(alice.localDestination(), Frame.ack(Frame.SEGMENTS | Frame.READS_WIDE, RAW_EPOCH, aliceEpoch, 0, Sack.ofWords(everything)).encode());
+        raw.send(alice.localDestination(), Frame.ack(Frame.SEGMENTS | Frame.READS_WIDE, RAW_EPOCH, aliceEpoch, 3, Sack.NONE).encode());
+        alice.send(raw.localDestination(), text("m3"));
+
+        Frame next = nextFrame(rawHears);
+        assertThat(next.seq()).as("the next message goes on from 3").isEqualTo(3);
+        assertThat(text(next.payload())).isEqualTo("m3");
+        assertThat(alice.unacknowledged(raw.localDestination())).isEqualTo(1);
     }
 
     /**
