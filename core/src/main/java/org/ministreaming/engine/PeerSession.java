@@ -140,6 +140,18 @@ final class PeerSession {
         return roundTripNanos;
     }
 
+    /**
+     * Starts the estimate from the round trip a forgotten session with the same peer had, as a
+     * first sample, so that the peer's windows may grow before a pong measures it anew; the next
+     * grant still asks for a measurement. Nothing changes if a pong measured it already.
+     */
+    synchronized void startFrom(long rememberedNanos, long nowNanos) {
+        if (roundTripNanos == 0 && rememberedNanos > 0) {
+            roundTripNanos = rememberedNanos;
+            measuredAtNanos = nowNanos - PROBE_INTERVAL_NANOS;
+        }
+    }
+
     /** A pong arrived {@code sampleNanos} after its ping. */
     synchronized void measured(long sampleNanos, long nowNanos) {
         long sample = Math.max(1, sampleNanos);

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +23,11 @@ import org.ministreaming.wire.ConnectionId;
  * An engine's sessions, one {@link PeerSession} per peer: made when a peer first gets a
  * connection or sends a SYN that is judged, and forgotten on the timer once the peer has had no
  * connections for the grace period, after which the transport is told
- * ({@link Transport#forget}). Also counts the connections over all sessions.
+ * ({@link Transport#forget}). Also counts the connections over all sessions, and keeps the round
+ * trip of the last {@value #REMEMBERED} sessions forgotten, which a new session with the same peer
+ * starts from (as Linux's {@code tcp_metrics} keeps a path's round trip for its next connection):
+ * its windows may then grow from the start ({@link ReceiveWindows}), instead of after a ping has
+ * crossed the path.
  *
  * <p>Thread-safe. The map is concurrent; a session is removed only inside the map's
  * {@code computeIfPresent} and only once it has retired, so a connection joining it at that
@@ -31,12 +37,16 @@ final class PeerSessions {
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static final int ID_ATTEMPTS = 64;
+    /** How many forgotten sessions' round trips are kept. */
+    static final int REMEMBERED = 1024;
 
     private final Transport transport;
     private final EngineSettings settings;
     private final ScheduledExecutorService timer;
     private final Map<Destination, PeerSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger connectionCount = new AtomicInteger();
+    /** Forgotten sessions' round trips, least recently forgotten or met again first. Guarded by itself. */
+    private final Map<Destination, Long> roundTrips = new LinkedHashMap<>(16, 0.75f, true);
 
     PeerSessions(Transport transport, EngineSettings settings, ScheduledExecutorService timer) {
         this.transport = transport;
@@ -55,9 +65,33 @@ final class PeerSessions {
         PeerSession session = sessions.computeIfAbsent(peer,
                 p -> made[0] = new PeerSession(p, settings.limits().synsPerSecondPerPeer(), System.nanoTime()));
         if (session == made[0]) {
+            session.startFrom(rememberedRoundTrip(peer), System.nanoTime());
             scheduleCheck(session);
         }
         return session;
+    }
+
+    /** The round trip of the last session forgotten with {@code peer}, 0 if none is kept. */
+    long rememberedRoundTrip(Destination peer) {
+        synchronized (roundTrips) {
+            Long nanos = roundTrips.get(peer);
+            return nanos == null ? 0 : nanos;
+        }
+    }
+
+    private void remember(PeerSession session) {
+        long nanos = session.roundTripNanos();
+        if (nanos <= 0) {
+            return;
+        }
+        synchronized (roundTrips) {
+            roundTrips.put(session.peer(), nanos);
+            if (roundTrips.size() > REMEMBERED) {
+                Iterator<Destination> eldest = roundTrips.keySet().iterator();
+                eldest.next();
+                eldest.remove();
+            }
+        }
     }
 
     /** The sessions now. */
@@ -145,6 +179,7 @@ final class PeerSessions {
         sessions.computeIfPresent(session.peer(), (peer, current) -> {
             retired[0] = current == session && session.retireIfUnused(now, grace);
             if (retired[0]) {
+                remember(session);
                 forgetInTransport(peer);
             }
             return retired[0] ? null : current;

@@ -60,6 +60,18 @@ class PeerSessionRoundTripTest {
     }
 
     @Test
+    void aRememberedRoundTripIsAFirstSampleThatAProbeStillRefreshes() {
+        session.startFrom(40 * MS, 1_000 * MS);
+
+        assertThat(session.roundTripNanos()).isEqualTo(40 * MS);
+        assertThat(session.startProbe(ID, 7, 1_000 * MS)).as("due at once").isNotNull();
+        assertThat(session.probeAnswered(ID, 7, 1_008 * MS)).isTrue();
+        assertThat(session.roundTripNanos()).isEqualTo(36 * MS);
+        session.startFrom(100 * MS, 1_010 * MS);
+        assertThat(session.roundTripNanos()).as("a measurement is not overwritten").isEqualTo(36 * MS);
+    }
+
+    @Test
     void samplesAreSmoothedEachWeighingAnEighth() {
         session.measured(8 * MS, 0);
         session.measured(16 * MS, 1);

@@ -112,6 +112,44 @@ class PeerSessionTest {
     }
 
     @Test
+    void aPeerMetAgainStartsFromTheRoundTripItsForgottenSessionMeasured() throws Exception {
+        Forgetful bobTransport = new Forgetful(network.endpoint("bob"));
+        Engine bob = engine(bobTransport, Duration.ofMillis(50));
+        Engine alice = engine(network.endpoint("alice"), Duration.ofMinutes(5));
+        Acceptor acceptor = bob.acceptor();
+        Pair pair = open(alice, bob, acceptor);
+        long roundTrip = TimeUnit.MILLISECONDS.toNanos(40);
+        bob.session(alice.localDestination()).measured(roundTrip, System.nanoTime());
+        pair.client().close();
+        assertThat(bobTransport.forgotten.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(alice.localDestination());
+        Await.until("bob's session with alice is gone", () -> bob.session(alice.localDestination()) == null);
+
+        PeerSession again = bob.sessions().getOrMake(alice.localDestination());
+
+        assertThat(again.roundTripNanos()).isEqualTo(roundTrip);
+        assertThat(again.probeDue(System.nanoTime())).as("measured anew at the next grant").isTrue();
+        assertThat(bob.sessions().getOrMake(MemoryNetwork.destination("carol")).roundTripNanos()).as("a peer never met").isZero();
+    }
+
+    @Test
+    void theRoundTripsOfOnlyTheLastForgottenSessionsAreKept() throws Exception {
+        Engine bob = engine(network.endpoint("bob"), Duration.ofMillis(20));
+        int peers = PeerSessions.REMEMBERED + 1;
+        for (int i = 0; i < peers; i++) {
+            bob.sessions().getOrMake(MemoryNetwork.destination("peer-" + i)).measured(TimeUnit.MILLISECONDS.toNanos(1 + i), System.nanoTime());
+            if (i == 0) {
+                Await.until("the first peer forgotten", () -> bob.session(MemoryNetwork.destination("peer-0")) == null);
+            }
+        }
+
+        Await.until("every session forgotten", () -> bob.sessions().all().isEmpty());
+
+        assertThat(bob.sessions().rememberedRoundTrip(MemoryNetwork.destination("peer-0"))).as("forgotten first, dropped").isZero();
+        assertThat(bob.sessions().rememberedRoundTrip(MemoryNetwork.destination("peer-" + (peers - 1))))
+                .isEqualTo(TimeUnit.MILLISECONDS.toNanos(peers));
+    }
+
+    @Test
     void aRetiredSessionTakesNoConnectionAndRegisteringMakesItsSuccessor() throws Exception {
         Engine bob = engine(network.endpoint("bob"), Duration.ofMinutes(5));
         Destination alice = MemoryNetwork.destination("alice");
