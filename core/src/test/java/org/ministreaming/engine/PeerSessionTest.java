@@ -115,16 +115,13 @@ class PeerSessionTest {
     void aPeerMetAgainStartsFromTheRoundTripItsForgottenSessionMeasured() throws Exception {
         Forgetful bobTransport = new Forgetful(network.endpoint("bob"));
         Engine bob = engine(bobTransport, Duration.ofMillis(50));
-        Engine alice = engine(network.endpoint("alice"), Duration.ofMinutes(5));
-        Acceptor acceptor = bob.acceptor();
-        Pair pair = open(alice, bob, acceptor);
+        Destination alice = MemoryNetwork.destination("alice");
         long roundTrip = TimeUnit.MILLISECONDS.toNanos(40);
-        bob.session(alice.localDestination()).measured(roundTrip, System.nanoTime());
-        pair.client().close();
-        assertThat(bobTransport.forgotten.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(alice.localDestination());
-        Await.until("bob's session with alice is gone", () -> bob.session(alice.localDestination()) == null);
+        bob.sessions().getOrMake(alice).measured(roundTrip, System.nanoTime());
+        assertThat(bobTransport.forgotten.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(alice);
+        Await.until("bob's session with alice is gone", () -> bob.session(alice) == null);
 
-        PeerSession again = bob.sessions().getOrMake(alice.localDestination());
+        PeerSession again = bob.sessions().getOrMake(alice);
 
         assertThat(again.roundTripNanos()).isEqualTo(roundTrip);
         assertThat(again.probeDue(System.nanoTime())).as("measured anew at the next grant").isTrue();

@@ -109,7 +109,7 @@ final class Peer {
                 if (mode == Mode.PLAIN) {
                     return new SendPlan(SendPlan.Kind.PLAIN, List.of(Transmission.whole(message.message())), null);
                 }
-                List<Outgoing> parts = segmenter.split(message);
+                List<Outgoing> parts = segmenter.split(message, receive.peerJoinsSegments());
                 if (send.hasRoom(parts.size())) {
                     List<Transmission> frames = new ArrayList<>(parts.size());
                     for (SendWindow.Entry<Outgoing> entry : send.sendNew(parts, System.nanoTime())) {
@@ -197,7 +197,6 @@ final class Peer {
                 }
             }
             mode = Mode.RELIABLE;
-            segmenter.heard(frame);
             receive.heard(frame);
             if (ackValid) {
                 acknowledge(frame, now, actions);
@@ -417,7 +416,6 @@ final class Peer {
      */
     private void reset(String reason, int adopt, IOException cause) {
         epochs.renew(adopt);
-        segmenter.forget();
         mode = adopt != 0 ? Mode.RELIABLE : startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
         send.fresh();
         receive.fresh();
@@ -439,7 +437,6 @@ final class Peer {
      */
     private void restartReceiving(String reason, int epoch) {
         epochs.replaceRemote(epoch);
-        segmenter.forget();
         receive.fresh();
         losses.restarted(reason);
     }

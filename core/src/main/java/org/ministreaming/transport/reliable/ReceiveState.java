@@ -19,6 +19,8 @@ final class ReceiveState {
     private final Counters counters;
     private ReceiveWindow<Frame> window;
     private final Reassembly reassembly = new Reassembly();
+    /** Whether the peer's current epoch announced that it joins segments ({@link Frame#SEGMENTS}). */
+    private boolean peerJoinsSegments;
     /** Whether the peer's current epoch announced that it reads wide SACKs ({@link Frame#READS_WIDE}). */
     private boolean peerReadsWide;
     private boolean ackPending;
@@ -34,17 +36,26 @@ final class ReceiveState {
         start(firstSeq);
     }
 
-    /** Starts afresh: an empty window from sequence number 0, no acknowledgement owed, and a peer that may read only narrow SACKs. */
+    /**
+     * Starts afresh, as the peer did or is taken to have: an empty window from sequence number 0,
+     * no acknowledgement owed, and a peer that may be of a version before segments and wide SACKs
+     * until it announces them again.
+     */
     void fresh() {
+        peerJoinsSegments = false;
         peerReadsWide = false;
         start(0);
     }
 
-    /** Notes what a frame from the peer's current epoch says about it. */
+    /** Notes what a frame from the peer's current epoch announces: that it joins segments, that it reads wide SACKs. */
     void heard(Frame frame) {
-        if (frame.readsWide()) {
-            peerReadsWide = true;
-        }
+        peerJoinsSegments |= frame.joinsSegments();
+        peerReadsWide |= frame.readsWide();
+    }
+
+    /** Whether the peer's current epoch announced that it joins segments, so it may be sent messages in several frames. */
+    boolean peerJoinsSegments() {
+        return peerJoinsSegments;
     }
 
     /** The sequence number expected next: all before it was delivered. */

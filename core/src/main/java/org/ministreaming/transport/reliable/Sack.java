@@ -32,7 +32,8 @@ final class Sack {
     }
 
     /**
-     * The acknowledgement whose bit i of word j stands for message {@code ack + 1 + 64 j + i}.
+     * The acknowledgement whose bit i of word j stands for message {@code ack + 1 + 64 j + i}. The
+     * array is kept when it ends in a word that is not 0: the caller must not change it after.
      *
      * @throws IllegalArgumentException if there are no words, or more than {@link #MAX_WORDS} after trailing zeros
      */
@@ -44,7 +45,7 @@ final class Sack {
         if (length == 0 || length > MAX_WORDS) {
             throw new IllegalArgumentException("a SACK of 1 to " + MAX_WORDS + " words, not " + length);
         }
-        return length == 1 ? of(words[0]) : new Sack(Arrays.copyOf(words, length));
+        return length == 1 ? of(words[0]) : new Sack(length == words.length ? words : Arrays.copyOf(words, length));
     }
 
     /** Word 0: the messages 1 to 64 after the cumulative acknowledgement, as the frame's SACK field. */

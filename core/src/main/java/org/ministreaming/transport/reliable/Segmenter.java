@@ -6,42 +6,30 @@ import java.util.List;
 
 /**
  * Cuts a peer's long messages into segments, one per frame, once the peer announced that it
- * joins them ({@link Frame#SEGMENTS}); a peer of the layer's first version never does, and gets
- * whole messages. See protocol.md, "Reliable delivery layer", "Segments".
+ * joins them ({@link Frame#SEGMENTS}, noted by {@link ReceiveState#heard}); a peer of the
+ * layer's first version never does, and gets whole messages. See protocol.md, "Reliable delivery
+ * layer", "Segments".
  *
- * <p>Not thread-safe: guarded by its {@link Peer}'s lock.
+ * <p>Immutable and thread-safe.
  */
 final class Segmenter {
 
     /** The most payload bytes one frame carries. */
     private final int segmentBytes;
-    /** Whether the peer's current epoch announced that it joins segments. */
-    private boolean peerJoins;
 
     /** @param maxFrame the largest frame, header included */
     Segmenter(int maxFrame) {
         this.segmentBytes = maxFrame - Frame.HEADER;
     }
 
-    /** Notes what a frame from the peer's current epoch says about it. */
-    void heard(Frame frame) {
-        if (frame.joinsSegments()) {
-            peerJoins = true;
-        }
-    }
-
-    /** The peer started afresh: it may be of the first version now, until it says otherwise. */
-    void forget() {
-        peerJoins = false;
-    }
-
     /**
      * The message as it goes in frames: whole, or in segments of at most {@code maxFrame - 26}
-     * bytes each, of sizes that differ by at most one byte, when the peer joins segments, the
-     * message is longer than that and not longer than {@link Reassembly#LIMIT}, and it is not an
-     * opening message (which may travel as a probe). The segments are views of the message.
+     * bytes each, of sizes that differ by at most one byte, when the peer joins segments
+     * ({@code peerJoins}), the message is longer than that and not longer than
+     * {@link Reassembly#LIMIT}, and it is not an opening message (which may travel as a probe).
+     * The segments are views of the message.
      */
-    List<Outgoing> split(Outgoing message) {
+    List<Outgoing> split(Outgoing message, boolean peerJoins) {
         ByteBuffer bytes = message.message();
         int length = bytes.remaining();
         if (!peerJoins || message.opening() || length <= segmentBytes || length > Reassembly.LIMIT) {
