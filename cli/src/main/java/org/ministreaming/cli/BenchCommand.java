@@ -2,6 +2,8 @@ package org.ministreaming.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -39,6 +41,8 @@ import picocli.CommandLine.Spec;
                     + " both throughputs in MiB/s and their ratio, ministreaming / raw TCP.",
             "Both paths write the same pre-generated random bytes in the same chunks; nothing is generated or hashed"
                     + " while the clock runs. A short warm-up transfer over each path comes first and is not counted.",
+            "With --rounds N the two paths take turns N times (ministreaming first in odd rounds, raw TCP in even ones);"
+                    + " every round is printed, then the medians of the rounds' ratios.",
             "Receivers count the bytes; --verify also compares every byte received (on both paths, inside the timing)."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
@@ -50,6 +54,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Most concurrent streams. */
     static final int MAX_STREAMS = 64;
+    /** Most rounds. */
+    static final int MAX_ROUNDS = 100;
     /** Largest chunk: 16 MiB. */
     static final long MAX_CHUNK = 16L << 20;
 
@@ -75,6 +81,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Bytes sent over each path before the timed runs, so that the JIT has compiled the hot paths;"
                     + " 0 for none. Default: ${DEFAULT-VALUE}.")
     private long warmup;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+            description = "Timed transfers over each path, taking turns; the first rounds may still include the JIT compiling,"
+                    + " and the medians of the rounds' ratios come last. 1 to " + MAX_ROUNDS + ". Default: ${DEFAULT-VALUE}.")
+    private int rounds;
 
     @Mixin
     private ReceiveOptions receive;
@@ -102,8 +113,7 @@ final class BenchCommand implements Callable<Integer> {
                         : "receivers count the bytes (--verify compares them too)"));
         out.flush();
         Data data = Data.of((int) chunk, SEED);
-        Result ministreaming;
-        Result raw;
+        List<Round> done = new ArrayList<>();
         Logger transportLog = Logger.getLogger(TRANSPORT_LOGGER);
         Level logLevel = transportLog.getLevel();
         // Links that end because the benchmark closes them are no news; warnings still show.
@@ -120,10 +130,16 @@ final class BenchCommand implements Callable<Integer> {
                 out.println("Warm-up: none (--warmup 0); the first numbers include the JIT compiling");
                 out.flush();
             }
-            ministreaming = run(ms, size, data, "ministreaming");
-            report(out, "ministreaming:", ministreaming);
-            raw = run(tcp, size, data, "raw TCP");
-            report(out, "raw TCP:", raw);
+            for (int i = 1; i <= rounds; i++) {
+                if (rounds > 1) {
+                    out.println("Round " + i + " of " + rounds + ":");
+                }
+                Round round = i % 2 == 1 ? new Round(timed(out, ms, data), timed(out, tcp, data))
+                        : Round.reversed(timed(out, tcp, data), timed(out, ms, data));
+                out.println(round.describe("ratio ministreaming / raw TCP: "));
+                out.flush();
+                done.add(round);
+            }
         } catch (MismatchException e) {
             out.flush();
             PrintWriter err = spec.commandLine().getErr();
@@ -133,15 +149,26 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             transportLog.setLevel(logLevel);
         }
-        out.printf(Locale.ROOT, "ratio ministreaming / raw TCP: %.2f%n",
-                ministreaming.mebibytesPerSecond() / raw.mebibytesPerSecond());
-        out.flush();
+        if (rounds > 1) {
+            out.println(Round.medians(done));
+            out.flush();
+        }
         return ExitCodes.OK;
+    }
+
+    private Result timed(PrintWriter out, Path path, Data data) throws IOException {
+        boolean raw = path instanceof RawTcpPath;
+        Result result = run(path, size, data, raw ? "raw TCP" : "ministreaming");
+        report(out, raw ? "raw TCP:" : "ministreaming:", result);
+        return result;
     }
 
     private void checkArguments() {
         if (streams < 1 || streams > MAX_STREAMS) {
             throw new ParameterException(spec.commandLine(), "--streams must be 1 to " + MAX_STREAMS + ", got " + streams);
+        }
+        if (rounds < 1 || rounds > MAX_ROUNDS) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be 1 to " + MAX_ROUNDS + ", got " + rounds);
         }
         if (chunk > MAX_CHUNK) {
             throw new ParameterException(spec.commandLine(), "--chunk must be at most 16M, got " + ByteSize.format(chunk));

@@ -2,6 +2,9 @@ package org.ministreaming.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +26,7 @@ class BenchCommandTest {
 
     @Test
     void oneStreamPrintsBothThroughputsAndTheirRatioAfterAWarmUp() {
-        Run run = Run.of("bench", "--size", "4M");
+        Run run = Run.of("bench", "--size", "4M", "--rounds", "1");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out())
@@ -41,6 +44,31 @@ class BenchCommandTest {
                 .contains("\rwarm-up, ministreaming: 64.0 of 64.0 MiB (100%)\n", "\rwarm-up, raw TCP: 64.0 of 64.0 MiB (100%)\n",
                         "\rministreaming: 4.0 of 4.0 MiB (100%)\n", "\rraw TCP: 4.0 of 4.0 MiB (100%)\n");
         assertThat(run.err().replaceAll("\r[^\r\n]*", "")).as("stderr besides the progress lines").isBlank();
+        assertThat(run.out()).doesNotContain("Round ", "medians");
+    }
+
+    @Test
+    void roundsTakeTurnsAndEndWithTheMediansOfTheirRatios() {
+        Run run = Run.of("bench", "--size", "2M", "--warmup", "1M");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        String out = run.out();
+        assertThat(out).contains("Round 1 of 3:\nministreaming: ", "Round 2 of 3:\nraw TCP: ", "Round 3 of 3:\nministreaming: ");
+        // A transfer this short may take too little CPU time to measure: the CPU ratio is left out then.
+        Matcher ratios = Pattern.compile("(?m)^ratio ministreaming / raw TCP: ([0-9]+\\.[0-9]{2})(, CPU per GiB [0-9]+\\.[0-9]{2} times raw TCP's)?$")
+                .matcher(out);
+        List<Double> ratio = new ArrayList<>();
+        while (ratios.find()) {
+            ratio.add(Double.parseDouble(ratios.group(1)));
+        }
+        assertThat(ratio).as(out).hasSize(3);
+        Matcher medians = Pattern.compile("(?m)^medians of 3 rounds: ratio ministreaming / raw TCP ([0-9]+\\.[0-9]{2})"
+                + "(, CPU per GiB [0-9]+\\.[0-9]{2} times raw TCP's)?$").matcher(out);
+        assertThat(medians.find()).as(out).isTrue();
+        Collections.sort(ratio);
+        assertThat(Double.parseDouble(medians.group(1))).isEqualTo(ratio.get(1));
+        assertThat(out.split("\nministreaming: ", -1)).hasSize(4);
+        assertThat(out.split("\nraw TCP: ", -1)).hasSize(4);
     }
 
     @Test
@@ -72,7 +100,7 @@ class BenchCommandTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "--streams=0", "--streams=65", "--streams=x", "--size=0", "--size=1X", "--chunk=0", "--chunk=17M",
-        "--warmup=-1", "--warmup=abc", "--receive-buffer=0", "--receive-buffer=2G", "--size=2 --streams=3", "--bogus", "extra"})
+        "--warmup=-1", "--warmup=abc", "--rounds=0", "--rounds=101", "--receive-buffer=0", "--receive-buffer=2G", "--size=2 --streams=3", "--bogus", "extra"})
     void badArgumentsAreUsageErrorsInOneLine(String arguments) {
         String[] args = ("bench " + arguments).split(" ");
 
@@ -91,7 +119,7 @@ class BenchCommandTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().replaceAll("\\s+", " ")).contains("Usage: ministreaming bench", "--size=SIZE", "Default: 1G", "--streams=N",
-                "--chunk=SIZE", "Default: 64K", "--warmup=SIZE", "Default: 64M", "--verify", "--receive-buffer=SIZE");
+                "--chunk=SIZE", "Default: 64K", "--warmup=SIZE", "Default: 64M", "--rounds=N", "Default: 3", "--verify", "--receive-buffer=SIZE");
     }
 
     @Test
@@ -109,7 +137,8 @@ class BenchCommandTest {
     }
 
     private static double ratio(String out) {
-        Matcher line = Pattern.compile("(?m)^ratio ministreaming / raw TCP: ([0-9]+\\.[0-9]{2})$").matcher(out);
+        Matcher line = Pattern.compile("(?m)^ratio ministreaming / raw TCP: ([0-9]+\\.[0-9]{2})(, CPU per GiB [0-9]+\\.[0-9]{2} times raw TCP's)?$")
+                .matcher(out);
         assertThat(line.find()).as("the ratio in%n%s", out).isTrue();
         return Double.parseDouble(line.group(1));
     }

@@ -1,0 +1,63 @@
+package org.ministreaming.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import org.ministreaming.cli.throughput.Result;
+
+/**
+ * One round of {@code bench}: a timed transfer over each path, and how they compare. Immutable.
+ *
+ * @param ministreaming the transfer over ministreaming
+ * @param raw the same transfer over raw TCP
+ */
+record Round(Result ministreaming, Result raw) {
+
+    /** A round in which raw TCP went first. */
+    static Round reversed(Result raw, Result ministreaming) {
+        return new Round(ministreaming, raw);
+    }
+
+    /** Ministreaming's throughput over raw TCP's. */
+    double ratio() {
+        return ministreaming.mebibytesPerSecond() / raw.mebibytesPerSecond();
+    }
+
+    /** Ministreaming's CPU time per byte over raw TCP's, or NaN when either is unknown. */
+    double cpuRatio() {
+        if (ministreaming.cpuNanos() < 0 || raw.cpuNanos() <= 0) {
+            return Double.NaN;
+        }
+        return perByte(ministreaming) / perByte(raw);
+    }
+
+    /** {@code label} and the round's ratio, with the CPU ratio when it is known. */
+    String describe(String label) {
+        return format(label, ratio(), cpuRatio());
+    }
+
+    /** The medians of the rounds' ratios, in a line. */
+    static String medians(List<Round> rounds) {
+        return format("medians of " + rounds.size() + " rounds: ratio ministreaming / raw TCP ",
+                median(rounds, Round::ratio), median(rounds, Round::cpuRatio));
+    }
+
+    private static String format(String label, double ratio, double cpuRatio) {
+        return String.format(Locale.ROOT, "%s%.2f", label, ratio)
+                + (Double.isNaN(cpuRatio) ? "" : String.format(Locale.ROOT, ", CPU per GiB %.2f times raw TCP's", cpuRatio));
+    }
+
+    private static double perByte(Result result) {
+        return (double) result.cpuNanos() / Math.max(result.bytes(), 1);
+    }
+
+    /** The median of {@code value} over the rounds (the mean of the middle two for an even count); NaN if any is. */
+    static double median(List<Round> rounds, ToDoubleFunction<Round> value) {
+        double[] values = rounds.stream().mapToDouble(value).sorted().toArray();
+        if (Double.isNaN(values[values.length - 1])) {
+            return Double.NaN; // sorted last
+        }
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+}
