@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
                     + " TCP transport, plain TCP, one link) and over raw TCP sockets (java.net.Socket), and prints"
                     + " both throughputs in MiB/s and their ratio, ministreaming / raw TCP.",
             "Both paths write the same pre-generated random bytes in the same chunks; nothing is generated or hashed"
-                    + " while the clock runs. A short warm-up transfer over each path comes first and is not counted.",
+                    + " while the clock runs. A warm-up transfer over each path comes first and is not counted.",
             "With --rounds N the two paths take turns N times (ministreaming first in odd rounds, raw TCP in even ones);"
                     + " every round is printed, then the medians of the rounds' ratios.",
             "Receivers count the bytes; --verify also compares every byte received (on both paths, inside the timing)."},
@@ -77,9 +77,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Bytes per write, and the largest read, on both paths; at most 16M. Default: ${DEFAULT-VALUE}.")
     private long chunk;
 
-    @Option(names = "--warmup", paramLabel = "SIZE", defaultValue = "64M", converter = WarmupSize.class,
-            description = "Bytes sent over each path before the timed runs, so that the JIT has compiled the hot paths;"
-                    + " 0 for none. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", paramLabel = "SIZE", defaultValue = "1G", converter = WarmupSize.class,
+            description = "Bytes sent over each path before the timed runs, so that the JIT has compiled the hot paths"
+                    + " (on two cores C2 was still compiling the per-message paths after 64M); 0 for none. Default: ${DEFAULT-VALUE}.")
     private long warmup;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",

@@ -26,7 +26,7 @@ class BenchCommandTest {
 
     @Test
     void oneStreamPrintsBothThroughputsAndTheirRatioAfterAWarmUp() {
-        Run run = Run.of("bench", "--size", "4M", "--rounds", "1");
+        Run run = Run.of("bench", "--size", "4M", "--rounds", "1", "--warmup", "64M");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out())
@@ -119,7 +119,7 @@ class BenchCommandTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().replaceAll("\\s+", " ")).contains("Usage: ministreaming bench", "--size=SIZE", "Default: 1G", "--streams=N",
-                "--chunk=SIZE", "Default: 64K", "--warmup=SIZE", "Default: 64M", "--rounds=N", "Default: 3", "--verify", "--receive-buffer=SIZE");
+                "--chunk=SIZE", "Default: 64K", "--warmup=SIZE", "Default: 1G", "--rounds=N", "Default: 3", "--verify", "--receive-buffer=SIZE");
     }
 
     @Test

@@ -96,4 +96,26 @@ class JmhBenchmarksTest {
             connections.tearDown();
         }
     }
+
+    @Test
+    void theRawTcpReferenceExchangesOneByteEachWayPerConnection() throws Exception {
+        RawOpenCloseBenchmark connections = new RawOpenCloseBenchmark();
+        connections.setUp();
+        ExecutorService clients = Executors.newFixedThreadPool(8, runnable -> new Thread(runnable, "bench-client"));
+        try {
+            for (int i = 0; i < 50; i++) {
+                assertThat(connections.oneThread()).isEqualTo(2);
+            }
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                answers.add(clients.submit(connections::eightThreads));
+            }
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get()).isEqualTo(2);
+            }
+        } finally {
+            clients.shutdownNow();
+            connections.tearDown();
+        }
+    }
 }

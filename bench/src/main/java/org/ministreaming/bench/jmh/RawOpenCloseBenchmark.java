@@ -1,0 +1,135 @@
+package org.ministreaming.bench.jmh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The physical reference for {@link OpenCloseBenchmark}: the same exchange over raw TCP on
+ * loopback, one kernel connection per exchange ({@code java.net.Socket}, {@code TCP_NODELAY}).
+ * The client connects, writes one byte, reads the server's 1-byte answer and closes; the server
+ * accepts on one thread, and a pool of 8 reads the byte, answers and closes, as there. Measured
+ * with 1 and with 8 client threads.
+ */
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class RawOpenCloseBenchmark {
+
+    private static final Duration STALL = Duration.ofSeconds(10);
+    private static final int SERVER_THREADS = 8;
+    private static final int BACKLOG = 1024;
+
+    private ServerSocket listening;
+    private InetSocketAddress address;
+    private ExecutorService acceptor;
+    private ExecutorService answering;
+
+    /** Listens on an ephemeral loopback port and starts the server's accept loop. */
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        listening = new ServerSocket(0, BACKLOG, InetAddress.getLoopbackAddress());
+        listening.setSoTimeout((int) STALL.toMillis());
+        address = (InetSocketAddress) listening.getLocalSocketAddress();
+        answering = Executors.newFixedThreadPool(SERVER_THREADS, runnable -> new Thread(runnable, "bench-answer"));
+        acceptor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-accept"));
+        acceptor.submit(this::acceptLoop);
+    }
+
+    /** Stops the server's threads and closes the listening socket. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException, InterruptedException {
+        listening.close();
+        acceptor.shutdownNow();
+        answering.shutdownNow();
+        if (!acceptor.awaitTermination(STALL.toSeconds(), TimeUnit.SECONDS)
+                || !answering.awaitTermination(STALL.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the server's threads did not stop");
+        }
+    }
+
+    /** Connect, 1-byte exchange, close, from one client thread. */
+    @Benchmark
+    @Threads(1)
+    public int oneThread() throws IOException {
+        return exchange();
+    }
+
+    /** Connect, 1-byte exchange, close, from each of eight client threads at once. */
+    @Benchmark
+    @Threads(8)
+    public int eightThreads() throws IOException {
+        return exchange();
+    }
+
+    private int exchange() throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) STALL.toMillis());
+            socket.connect(address, (int) STALL.toMillis());
+            socket.getOutputStream().write(1);
+            return expectByte(socket.getInputStream());
+        }
+    }
+
+    private Void acceptLoop() {
+        while (!listening.isClosed()) {
+            Socket accepted;
+            try {
+                accepted = listening.accept();
+            } catch (SocketTimeoutException idle) {
+                continue;
+            } catch (SocketException closed) {
+                return null;
+            } catch (IOException e) {
+                continue;
+            }
+            answering.execute(() -> answer(accepted));
+        }
+        return null;
+    }
+
+    private static void answer(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) STALL.toMillis());
+            expectByte(socket.getInputStream());
+            socket.getOutputStream().write(2);
+        } catch (IOException e) {
+            throw new IllegalStateException("the server's side of an exchange failed", e);
+        }
+    }
+
+    private static int expectByte(InputStream in) throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            throw new IOException("the peer closed before its byte");
+        }
+        return b;
+    }
+}
