@@ -82,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " (on two cores C2 was still compiling the per-message paths after 64M); 0 for none. Default: ${DEFAULT-VALUE}.")
     private long warmup;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "4",
             description = "Timed transfers over each path, taking turns; the first rounds may still include the JIT compiling,"
                     + " and the medians of the rounds' ratios come last. 1 to " + MAX_ROUNDS + ". Default: ${DEFAULT-VALUE}.")
     private int rounds;
