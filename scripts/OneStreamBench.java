@@ -13,7 +13,7 @@ import org.ministreaming.transport.tcp.TcpTransport;
  * public API every version has, so the same command times old and new builds pair by pair
  * (docs/robustness.md):
  *
- *   farm-bench --vs 'java -cp /tmp/old-classes scripts/OneStreamBench.java 256' -- java -cp core/target/classes scripts/OneStreamBench.java 256
+ *   scripts/alternate.sh 7 'java -cp core/target/classes scripts/OneStreamBench.java 256' 'java -cp /tmp/old-classes scripts/OneStreamBench.java 256'
  */
 public final class OneStreamBench {
     public static void main(String[] args) throws Exception {

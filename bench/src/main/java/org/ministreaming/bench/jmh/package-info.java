@@ -2,7 +2,8 @@
  * JMH benchmarks of the per-message paths: the codec ({@link org.ministreaming.bench.jmh.CodecBenchmark}),
  * data messages through real engines without thread hand-offs
  * ({@link org.ministreaming.bench.jmh.EngineBenchmark}), and open, 1-byte exchange and close on
- * the in-memory transport ({@link org.ministreaming.bench.jmh.OpenCloseBenchmark}). Each class
+ * the in-memory and TCP transports ({@link org.ministreaming.bench.jmh.OpenCloseBenchmark}), next to
+ * the same exchange over raw TCP ({@link org.ministreaming.bench.jmh.RawOpenCloseBenchmark}). Each class
  * sets one fork, 3 warm-up and 5 measured iterations of a second, so that the whole set takes
  * about two minutes on two cores. Built into {@code bench/target/benchmarks.jar} and never run by
  * the build:
