@@ -1,11 +1,7 @@
 package org.ministreaming.bench.jmh;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.SocketException;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
@@ -46,7 +42,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class OpenCloseBenchmark {
 
     private static final Duration STALL = Duration.ofSeconds(10);
-    private static final int SERVER_THREADS = 8;
 
     /** The transport under both managers: {@code memory} or {@code tcp}. */
     @Param({"memory", "tcp"})
@@ -55,8 +50,7 @@ public class OpenCloseBenchmark {
     private StreamManager server;
     private StreamManager client;
     private StreamServerSocket listening;
-    private ExecutorService acceptor;
-    private ExecutorService answering;
+    private AnsweringServer<StreamSocket> answering;
 
     /** Opens both managers and starts the server's accept loop. */
     @Setup(Level.Trial)
@@ -74,9 +68,10 @@ public class OpenCloseBenchmark {
             client = StreamManager.open(network.endpoint("client"), options);
         }
         listening = server.serverSocket();
-        answering = Executors.newFixedThreadPool(SERVER_THREADS, runnable -> new Thread(runnable, "bench-answer"));
-        acceptor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-accept"));
-        acceptor.submit(this::acceptLoop);
+        answering = new AnsweringServer<>(listening::accept, socket -> {
+            AnsweringServer.expectByte(socket.getInputStream());
+            socket.getOutputStream().write(2);
+        });
     }
 
     /** Stops the server's threads and closes both managers. */
@@ -85,12 +80,7 @@ public class OpenCloseBenchmark {
         listening.close();
         client.close();
         server.close();
-        acceptor.shutdownNow();
-        answering.shutdownNow();
-        if (!acceptor.awaitTermination(STALL.toSeconds(), TimeUnit.SECONDS)
-                || !answering.awaitTermination(STALL.toSeconds(), TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the server's threads did not stop");
-        }
+        answering.stop(STALL);
     }
 
     /** Open, 1-byte exchange, close, from one client thread. */
@@ -110,39 +100,7 @@ public class OpenCloseBenchmark {
     private int exchange() throws IOException {
         try (StreamSocket socket = client.connect(server.localDestination())) {
             socket.getOutputStream().write(1);
-            return expectByte(socket.getInputStream());
+            return AnsweringServer.expectByte(socket.getInputStream());
         }
-    }
-
-    private Void acceptLoop() {
-        while (!listening.isClosed()) {
-            StreamSocket accepted;
-            try {
-                accepted = listening.accept();
-            } catch (SocketException closed) {
-                return null;
-            } catch (IOException timeout) {
-                continue;
-            }
-            answering.execute(() -> answer(accepted));
-        }
-        return null;
-    }
-
-    private static void answer(StreamSocket socket) {
-        try (socket) {
-            expectByte(socket.getInputStream());
-            socket.getOutputStream().write(2);
-        } catch (IOException e) {
-            throw new IllegalStateException("the server's side of an exchange failed", e);
-        }
-    }
-
-    private static int expectByte(InputStream in) throws IOException {
-        int b = in.read();
-        if (b < 0) {
-            throw new IOException("the peer closed before its byte");
-        }
-        return b;
     }
 }

@@ -1,16 +1,11 @@
 package org.ministreaming.bench.jmh;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,13 +37,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RawOpenCloseBenchmark {
 
     private static final Duration STALL = Duration.ofSeconds(10);
-    private static final int SERVER_THREADS = 8;
     private static final int BACKLOG = 1024;
 
     private ServerSocket listening;
     private InetSocketAddress address;
-    private ExecutorService acceptor;
-    private ExecutorService answering;
+    private AnsweringServer<Socket> answering;
 
     /** Listens on an ephemeral loopback port and starts the server's accept loop. */
     @Setup(Level.Trial)
@@ -56,21 +49,19 @@ public class RawOpenCloseBenchmark {
         listening = new ServerSocket(0, BACKLOG, InetAddress.getLoopbackAddress());
         listening.setSoTimeout((int) STALL.toMillis());
         address = (InetSocketAddress) listening.getLocalSocketAddress();
-        answering = Executors.newFixedThreadPool(SERVER_THREADS, runnable -> new Thread(runnable, "bench-answer"));
-        acceptor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-accept"));
-        acceptor.submit(this::acceptLoop);
+        answering = new AnsweringServer<>(listening::accept, socket -> {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) STALL.toMillis());
+            AnsweringServer.expectByte(socket.getInputStream());
+            socket.getOutputStream().write(2);
+        });
     }
 
     /** Stops the server's threads and closes the listening socket. */
     @TearDown(Level.Trial)
     public void tearDown() throws IOException, InterruptedException {
         listening.close();
-        acceptor.shutdownNow();
-        answering.shutdownNow();
-        if (!acceptor.awaitTermination(STALL.toSeconds(), TimeUnit.SECONDS)
-                || !answering.awaitTermination(STALL.toSeconds(), TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the server's threads did not stop");
-        }
+        answering.stop(STALL);
     }
 
     /** Connect, 1-byte exchange, close, from one client thread. */
@@ -93,43 +84,7 @@ public class RawOpenCloseBenchmark {
             socket.setSoTimeout((int) STALL.toMillis());
             socket.connect(address, (int) STALL.toMillis());
             socket.getOutputStream().write(1);
-            return expectByte(socket.getInputStream());
+            return AnsweringServer.expectByte(socket.getInputStream());
         }
-    }
-
-    private Void acceptLoop() {
-        while (!listening.isClosed()) {
-            Socket accepted;
-            try {
-                accepted = listening.accept();
-            } catch (SocketTimeoutException idle) {
-                continue;
-            } catch (SocketException closed) {
-                return null;
-            } catch (IOException e) {
-                continue;
-            }
-            answering.execute(() -> answer(accepted));
-        }
-        return null;
-    }
-
-    private static void answer(Socket socket) {
-        try (socket) {
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout((int) STALL.toMillis());
-            expectByte(socket.getInputStream());
-            socket.getOutputStream().write(2);
-        } catch (IOException e) {
-            throw new IllegalStateException("the server's side of an exchange failed", e);
-        }
-    }
-
-    private static int expectByte(InputStream in) throws IOException {
-        int b = in.read();
-        if (b < 0) {
-            throw new IOException("the peer closed before its byte");
-        }
-        return b;
     }
 }

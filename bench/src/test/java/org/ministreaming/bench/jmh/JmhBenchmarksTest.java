@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -79,20 +80,9 @@ class JmhBenchmarksTest {
         OpenCloseBenchmark connections = new OpenCloseBenchmark();
         connections.transport = transport;
         connections.setUp();
-        ExecutorService clients = Executors.newFixedThreadPool(8, runnable -> new Thread(runnable, "bench-client"));
         try {
-            for (int i = 0; i < 50; i++) {
-                assertThat(connections.oneThread()).isEqualTo(2);
-            }
-            List<Future<Integer>> answers = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                answers.add(clients.submit(connections::eightThreads));
-            }
-            for (Future<Integer> answer : answers) {
-                assertThat(answer.get()).isEqualTo(2);
-            }
+            exchangeFromOneAndFromEightThreads(connections::oneThread, connections::eightThreads);
         } finally {
-            clients.shutdownNow();
             connections.tearDown();
         }
     }
@@ -101,21 +91,29 @@ class JmhBenchmarksTest {
     void theRawTcpReferenceExchangesOneByteEachWayPerConnection() throws Exception {
         RawOpenCloseBenchmark connections = new RawOpenCloseBenchmark();
         connections.setUp();
+        try {
+            exchangeFromOneAndFromEightThreads(connections::oneThread, connections::eightThreads);
+        } finally {
+            connections.tearDown();
+        }
+    }
+
+    /** 50 exchanges one after the other, then 200 from eight threads at once: each gets the server's answer, 2. */
+    private static void exchangeFromOneAndFromEightThreads(Callable<Integer> one, Callable<Integer> eight) throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(8, runnable -> new Thread(runnable, "bench-client"));
         try {
             for (int i = 0; i < 50; i++) {
-                assertThat(connections.oneThread()).isEqualTo(2);
+                assertThat(one.call()).isEqualTo(2);
             }
             List<Future<Integer>> answers = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                answers.add(clients.submit(connections::eightThreads));
+                answers.add(clients.submit(eight));
             }
             for (Future<Integer> answer : answers) {
                 assertThat(answer.get()).isEqualTo(2);
             }
         } finally {
             clients.shutdownNow();
-            connections.tearDown();
         }
     }
 }
