@@ -157,9 +157,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Result timed(PrintWriter out, Path path, Data data) throws IOException {
-        boolean raw = path instanceof RawTcpPath;
-        Result result = run(path, size, data, raw ? "raw TCP" : "ministreaming");
-        report(out, raw ? "raw TCP:" : "ministreaming:", result);
+        Result result = run(path, size, data, path.name());
+        report(out, path.name() + ":", result);
         return result;
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,12 @@ final class PeerSessions {
     private final Map<Destination, PeerSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger connectionCount = new AtomicInteger();
     /** Forgotten sessions' round trips, least recently forgotten or met again first. Guarded by itself. */
-    private final Map<Destination, Long> roundTrips = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Destination, Long> roundTrips = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Destination, Long> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
     PeerSessions(Transport transport, EngineSettings settings, ScheduledExecutorService timer) {
         this.transport = transport;
@@ -86,11 +90,6 @@ final class PeerSessions {
         }
         synchronized (roundTrips) {
             roundTrips.put(session.peer(), nanos);
-            if (roundTrips.size() > REMEMBERED) {
-                Iterator<Destination> eldest = roundTrips.keySet().iterator();
-                eldest.next();
-                eldest.remove();
-            }
         }
     }
 

@@ -29,10 +29,10 @@ final class Framer {
     /** A data frame carrying the entry's message and the acknowledgement owed, narrowed to the SACK field; the message is not copied. */
     private Transmission data(SendWindow.Entry<Outgoing> entry) {
         int flags = ANNOUNCED | (entry.payload().more() ? Frame.MORE : 0);
-        Sack sack = receive.sack();
-        Transmission frame = Frame.data(flags, epochs.local(), epochs.remote(), entry.seq(), receive.cumulative(), sack.narrow(),
+        long sack = receive.narrowSack();
+        Transmission frame = Frame.data(flags, epochs.local(), epochs.remote(), entry.seq(), receive.cumulative(), sack,
                 entry.payload().message()).transmission();
-        if (!sack.wide()) {
+        if (!receive.sackWiderThan(sack)) {
             ackSent();
         }
         return frame;

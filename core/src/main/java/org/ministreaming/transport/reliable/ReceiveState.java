@@ -131,6 +131,19 @@ final class ReceiveState {
         return window.sack(peerReadsWide ? Sack.MAX_WORDS * Frame.SACK_BITS : Frame.SACK_BITS);
     }
 
+    /** Word 0 of {@link #sack}: what a data frame's SACK field carries. */
+    long narrowSack() {
+        return window.firstWord();
+    }
+
+    /**
+     * Whether {@link #sack} reaches past {@code narrow}, its word 0: the peer reads wide SACKs and
+     * more messages are held than word 0 counts, so only a pure acknowledgement carries it all.
+     */
+    boolean sackWiderThan(long narrow) {
+        return peerReadsWide && window.held() > Long.bitCount(narrow);
+    }
+
     /** Frames held for a gap to fill. */
     int held() {
         return window.held();

@@ -112,12 +112,26 @@ final class ReceiveWindow<T> {
         }
         int covered = Math.min(reach, capacity - 1);
         long[] words = new long[Math.max(1, (covered + 63) / 64)];
-        for (int i = 0; i < covered; i++) {
-            if (ring[(next + 1 + i) & mask] != null) {
-                words[i / 64] |= 1L << (i % 64);
-            }
+        for (int j = 0; j < words.length; j++) {
+            words[j] = word(j, covered);
         }
         return Sack.ofWords(words);
+    }
+
+    /** Word 0 of {@link #sack}: the messages held among the 64 after the gap, as a frame's SACK field carries them. */
+    long firstWord() {
+        return held == 0 || ring == null ? 0 : word(0, Math.min(Frame.SACK_BITS, capacity - 1));
+    }
+
+    /** Bit i set when {@code cumulative() + 1 + 64 j + i} is held, up to {@code covered} messages after the gap. */
+    private long word(int j, int covered) {
+        long bits = 0;
+        for (int i = 64 * j, end = Math.min(covered, 64 * j + 64); i < end; i++) {
+            if (ring[(next + 1 + i) & mask] != null) {
+                bits |= 1L << (i % 64);
+            }
+        }
+        return bits;
     }
 
     /** Messages held for a gap to fill. */

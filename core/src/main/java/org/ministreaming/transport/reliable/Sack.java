@@ -68,11 +68,6 @@ final class Sack {
         return words.length > 1;
     }
 
-    /** Only word 0: what a frame without a wide SACK can carry. */
-    Sack narrow() {
-        return wide() ? of(words[0]) : this;
-    }
-
     /** Whether message {@code ack + 1 + offset} arrived. */
     boolean has(int offset) {
         return offset >= 0 && offset / 64 < words.length && (words[offset / 64] & (1L << (offset % 64))) != 0;
