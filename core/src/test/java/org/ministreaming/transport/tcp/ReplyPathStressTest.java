@@ -87,9 +87,9 @@ class ReplyPathStressTest extends TcpFixture {
             // the lane fills, and a write per ping took minutes to get there on a loaded machine.
             byte[] ping = Message.ping(new ConnectionId(0x0F0F0F), 1).toByteArray();
             int batch = 1000;
-            ByteBuffer pingFrames = ByteBuffer.allocate(batch * (4 + ping.length));
+            ByteBuffer pingFrames = ByteBuffer.allocate(batch * (Frames.LENGTH_BYTES + ping.length));
             for (int i = 0; i < batch; i++) {
-                pingFrames.putInt(ping.length).put(ping);
+                Frames.put(pingFrames, ByteBuffer.wrap(ping), Frames.EMPTY);
             }
             try {
                 while (pings.get() < giveUp) {
