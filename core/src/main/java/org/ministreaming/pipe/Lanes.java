@@ -2,6 +2,7 @@ package org.ministreaming.pipe;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
@@ -17,13 +18,19 @@ import java.util.function.ToLongFunction;
 final class Lanes<T> implements Items<T> {
 
     private final ToLongFunction<? super T> weigher;
+    private final Consumer<? super T> dropped;
     private final ArrayDeque<T> items = new ArrayDeque<>();
     private long held;
     private ArrayDeque<T> ahead;
     private long heldAhead;
 
-    Lanes(ToLongFunction<? super T> weigher) {
+    /**
+     * @param weigher an item's weight
+     * @param dropped told of every item {@link #clear} or {@link #removeIf} drops
+     */
+    Lanes(ToLongFunction<? super T> weigher, Consumer<? super T> dropped) {
         this.weigher = weigher;
+        this.dropped = dropped;
     }
 
     /** An item's weight. */
@@ -111,14 +118,16 @@ final class Lanes<T> implements Items<T> {
 
     /** Drops every item; returns the weight dropped. */
     long clear() {
-        long dropped = held();
-        items.clear();
+        long weight = held();
         if (ahead != null) {
+            ahead.forEach(dropped);
             ahead.clear();
         }
+        items.forEach(dropped);
+        items.clear();
         held = 0;
         heldAhead = 0;
-        return dropped;
+        return weight;
     }
 
     private int sizeAhead() {
@@ -132,6 +141,7 @@ final class Lanes<T> implements Items<T> {
             if (which.test(item)) {
                 dropped += weigh(item);
                 it.remove();
+                this.dropped.accept(item);
             }
         }
         return dropped;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
@@ -68,7 +69,21 @@ public final class Pipe<T> {
      * @param rethrow a fresh exception from a stored cause, for each caller that meets it
      */
     public Pipe(long capacity, ToLongFunction<? super T> weigher, UnaryOperator<IOException> rethrow) {
-        this.items = new Lanes<>(weigher);
+        this(capacity, weigher, rethrow, item -> { });
+    }
+
+    /**
+     * A pipe that tells {@code dropped} of every item it drops unread ({@link #removeIf},
+     * {@link #cancel}, {@link #closeReader}), under its lock, such as to give back what the item
+     * borrowed.
+     *
+     * @param capacity the weight writers that wait for room keep within, in each lane
+     * @param weigher an item's weight
+     * @param rethrow a fresh exception from a stored cause, for each caller that meets it
+     * @param dropped told of each item dropped unread
+     */
+    public Pipe(long capacity, ToLongFunction<? super T> weigher, UnaryOperator<IOException> rethrow, Consumer<? super T> dropped) {
+        this.items = new Lanes<>(weigher, dropped);
         this.capacity = capacity;
         this.rethrow = rethrow;
     }

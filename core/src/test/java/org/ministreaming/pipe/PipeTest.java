@@ -449,6 +449,35 @@ class PipeTest {
     }
 
     @Test
+    void everyItemDroppedUnreadIsToldOnceAndNoItemReadIs() throws IOException {
+        List<String> dropped = new ArrayList<>();
+        Pipe<String> pipe = new Pipe<>(100, String::length, PipeTest::again, dropped::add);
+        for (String item : List.of("first", "kept", "removed", "ahead")) {
+            pipe.offer(item, item.equals("ahead") ? Pipe.ahead() : Pipe.tail(), Pipe.within(100));
+        }
+        String next = pipe.read(NOW, items -> {
+            items.remove();
+            return items.peek();
+        });
+        assertThat(next).as("the reader took the item ahead").isEqualTo("first");
+        pipe.removeIf(item -> item.equals("removed"));
+        assertThat(dropped).containsExactly("removed");
+
+        pipe.offer("late", Pipe.tail(), Pipe.within(100));
+        pipe.cancel(new IOException("gone"));
+        assertThat(dropped).as("all but the item read").containsExactly("removed", "first", "kept", "late");
+        pipe.closeReader(new IOException("closed"));
+        assertThat(dropped).as("nothing left to drop twice").hasSize(4);
+
+        List<String> droppedOnClose = new ArrayList<>();
+        Pipe<String> other = new Pipe<>(100, String::length, PipeTest::again, droppedOnClose::add);
+        other.offer("a", Pipe.tail(), Pipe.within(100));
+        other.offer("b", Pipe.ahead(), Pipe.within(100));
+        other.closeReader(new IOException("closed"));
+        assertThat(droppedOnClose).containsExactly("b", "a");
+    }
+
+    @Test
     void cancelDropsEverythingAndFailsBothSidesEvenAfterFinish() throws IOException {
         Pipe<String> pipe = pipe(10);
         pipe.put("abc", Pipe.tail(), FOREVER, () -> { });
