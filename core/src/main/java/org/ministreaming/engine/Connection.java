@@ -294,8 +294,13 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     /**
      * Receive path: a data message for this connection. When the receive budget has no room, a
      * connection is evicted (outside this connection's lock) and the message offered again.
+     *
+     * @param giveBack what lets go of the memory the payload is lent in, or {@code null} when the
+     *     payload is handed over
+     * @return whether the receive buffer took the payload, and {@code giveBack} with it; if not,
+     *     the payload is not kept and {@code giveBack} is still the caller's
      */
-    final void onData(Message message) {
+    final boolean onData(Message message, Runnable giveBack) {
         ByteBuffer payload = message.payload();
         ReceiveBuffer.Offer offer;
         int evictions = 0;
@@ -304,16 +309,20 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             try {
                 if (!isEstablished()) {
                     engine.unexpected(peer, message, "data before the connection is established");
-                    return;
+                    return false;
                 }
-                offer = inbound.offer(payload);
+                offer = inbound.offer(payload, giveBack);
             } finally {
                 lock.unlock();
             }
         } while (offer == ReceiveBuffer.Offer.BEYOND_BUDGET && engine.bufferLimits().makeRoom(this, evictions++));
-        if (offer != ReceiveBuffer.Offer.BEYOND_BOUND) {
+        if (offer == ReceiveBuffer.Offer.TAKEN) {
             inbound.signalReadable();
-            return;
+            return true;
+        }
+        if (offer == ReceiveBuffer.Offer.BEYOND_BUDGET) {
+            inbound.signalReadable();
+            return false;
         }
         if (hasCredit()) {
             engine.violation(this, Counter.CREDIT_VIOLATION, payload.remaining() + " data bytes beyond the credit it was given");
@@ -322,6 +331,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         } else {
             engine.bufferLimits().overrun(this, payload.remaining());
         }
+        return false;
     }
 
     /**

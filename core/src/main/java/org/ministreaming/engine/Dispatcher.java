@@ -45,7 +45,19 @@ final class Dispatcher {
 
     /** One inbound message: see {@link org.ministreaming.transport.Transport.Receiver#onMessage}. */
     void onMessage(Destination from, ByteBuffer bytes) {
+        onMessage(from, bytes, null);
+    }
+
+    /**
+     * One inbound message, lent when {@code giveBack} is not {@code null}: see
+     * {@link org.ministreaming.transport.Transport.Receiver#onLentMessage}. Only a data message's
+     * payload is kept lent, by its connection's receive buffer; any other message is copied first
+     * when it must outlive this call (a listener may keep what it sees), and the loan is given
+     * back before this returns unless a receive buffer took it.
+     */
+    void onMessage(Destination from, ByteBuffer bytes, Runnable giveBack) {
         counters.increment(Counter.MESSAGES_RECEIVED);
+        boolean kept = false;
         try {
             Packet packet;
             try {
@@ -54,19 +66,49 @@ final class Dispatcher {
                 malformed(from, bytes, e);
                 return;
             }
-            engine.notify(listener -> listener.received(from, packet));
-            if (bytes.remaining() > settings.limits().maxMessageSize()) {
-                oversize(from, packet);
-                return;
+            if (giveBack != null && (engine.hasListener() || !isData(packet))) {
+                ByteBuffer owned = ByteBuffer.allocate(bytes.remaining()).put(bytes.duplicate()).flip().asReadOnlyBuffer();
+                giveBack.run();
+                giveBack = null;
+                bytes = owned;
+                packet = decodeAgain(owned);
             }
-            if (packet instanceof Chaff) {
-                counters.increment(Counter.CHAFF);
-                return;
-            }
-            dispatch(from, (Message) packet);
+            kept = handle(from, bytes, packet, giveBack);
         } catch (RuntimeException e) {
             counters.increment(Counter.INTERNAL_ERROR);
             LOG.log(Level.WARNING, "engine defect while handling a message from " + from, e);
+        } finally {
+            if (!kept && giveBack != null) {
+                giveBack.run();
+            }
+        }
+    }
+
+    /** @return whether a receive buffer took the message's payload, and {@code giveBack} with it */
+    private boolean handle(Destination from, ByteBuffer bytes, Packet packet, Runnable giveBack) {
+        engine.notify(listener -> listener.received(from, packet));
+        if (bytes.remaining() > settings.limits().maxMessageSize()) {
+            oversize(from, packet);
+            return false;
+        }
+        if (packet instanceof Chaff) {
+            counters.increment(Counter.CHAFF);
+            return false;
+        }
+        return dispatch(from, (Message) packet, giveBack);
+    }
+
+    private static boolean isData(Packet packet) {
+        return packet instanceof Message message
+                && (message.type() == MessageType.CLIENT_DATA || message.type() == MessageType.SERVER_DATA);
+    }
+
+    /** The same bytes, copied, decoded as before. */
+    private static Packet decodeAgain(ByteBuffer copy) {
+        try {
+            return Codec.decode(copy);
+        } catch (MalformedMessageException e) {
+            throw new IllegalStateException("a copy of a message decoded differently from the message", e);
         }
     }
 
@@ -79,15 +121,14 @@ final class Dispatcher {
         }
     }
 
-    private void dispatch(Destination from, Message message) {
+    /** @return whether a receive buffer took a data message's payload, and {@code giveBack} with it */
+    private boolean dispatch(Destination from, Message message, Runnable giveBack) {
         switch (message.type()) {
             case SYN -> onSyn(from, message);
             case ACK -> onAck(from, message);
             case CLIENT_DATA, SERVER_DATA -> {
                 Connection connection = find(from, message);
-                if (connection != null) {
-                    connection.onData(message);
-                }
+                return connection != null && connection.onData(message, giveBack);
             }
             case CLIENT_CREDIT, SERVER_CREDIT -> {
                 Connection connection = find(from, message);
@@ -114,6 +155,7 @@ final class Dispatcher {
             }
             default -> throw new IllegalStateException("no handler for " + message.type());
         }
+        return false;
     }
 
     /** The connection a {@code 5x} (client role) or {@code Ax} (server role) message is for. */

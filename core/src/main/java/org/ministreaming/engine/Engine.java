@@ -253,6 +253,12 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         dispatcher.onMessage(from, bytes);
     }
 
+    /** A data message's payload stays lent while its connection's receive buffer holds it. */
+    @Override
+    public void onLentMessage(Destination from, ByteBuffer bytes, Runnable giveBack) {
+        dispatcher.onMessage(from, bytes, giveBack);
+    }
+
     @Override
     public void onPeerLost(Destination peer, IOException cause) {
         dispatcher.onPeerLost(peer, cause);
@@ -392,8 +398,13 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         sendPath.sendClose(to, close, inOrder);
     }
 
+    /** Whether a listener sees the messages, which may keep what it sees. */
+    boolean hasListener() {
+        return listener != MessageListener.NONE;
+    }
+
     void notify(Consumer<MessageListener> call) {
-        if (listener == MessageListener.NONE) {
+        if (!hasListener()) {
             return;
         }
         try {

@@ -30,6 +30,10 @@ import org.ministreaming.pipe.Pipe;
  * after each of the four ends and after {@link #signalReadable}, which the receive path calls
  * once an offer was kept; all of them are called with no lock held.
  *
+ * <p>A payload may be lent rather than handed over (a view of a transport's read buffer): the
+ * buffer then gives it back once the reader has read all of it or it is dropped unread
+ * ({@link #offer(ByteBuffer, Runnable)}).
+ *
  * <p>Thread-safe: a {@link Pipe} of payload views holds the bytes and its lock guards them; a
  * message is charged to the account under it, before it is kept. Readers wait in the pipe and are
  * woken exactly when something changes. Each view weighs its unread bytes plus the overhead, so what the pipe holds is what the
@@ -70,7 +74,7 @@ final class ReceiveBuffer {
         }
     };
 
-    private final Pipe<ByteBuffer> pipe = new Pipe<>(Long.MAX_VALUE, chunk -> chunk.remaining() + OVERHEAD, Failures::again);
+    private final Pipe<Kept> pipe = new Pipe<>(Long.MAX_VALUE, kept -> kept.bytes.remaining() + OVERHEAD, Failures::again, Kept::giveBack);
     private final ReceiveBudget<?>.Account account;
     /**
      * How much the buffer holds ahead of its reader, shifted left by one, with the low bit set when
@@ -103,18 +107,33 @@ final class ReceiveBuffer {
     }
 
     /**
-     * Adds a payload without waiting.
+     * Adds a payload the buffer may keep without waiting.
      *
      * @param payload a view the buffer may keep; it is never changed by anyone
      * @return whether it was taken, or which bound it does not fit in (nothing is added then)
      */
     Offer offer(ByteBuffer payload) {
+        return offer(payload, null);
+    }
+
+    /**
+     * Adds a payload without waiting. Once it is {@link Offer#TAKEN taken}, {@code giveBack} is the
+     * buffer's to run: when the reader has read it all, when it is dropped unread, or at once if the
+     * buffer has ended; otherwise it stays the caller's.
+     *
+     * @param payload a view the buffer may keep; nobody changes it before {@code giveBack} runs
+     * @param giveBack what lets go of the memory {@code payload} is lent in, or {@code null} when
+     *     the payload is the buffer's to keep
+     * @return whether it was taken, or which bound it does not fit in (nothing is added then)
+     */
+    Offer offer(ByteBuffer payload, Runnable giveBack) {
         int length = payload.remaining();
         if (length == 0) {
+            runIfAny(giveBack);
             return Offer.TAKEN;
         }
         try {
-            Offer refused = pipe.offer(payload, Pipe.tail(), (charge, charged, count) -> {
+            Offer refused = pipe.offer(new Kept(payload, giveBack), Pipe.tail(), (charge, charged, count) -> {
                 long now = bound;
                 long limit = now >> 1;
                 long buffered = charged - (long) count * OVERHEAD;
@@ -129,6 +148,7 @@ final class ReceiveBuffer {
             });
             return refused == null ? Offer.TAKEN : refused;
         } catch (IOException ended) {
+            runIfAny(giveBack);
             return Offer.TAKEN;
         }
     }
@@ -189,15 +209,16 @@ final class ReceiveBuffer {
         Integer read = pipe.read(deadline, chunks -> {
             int copied = 0;
             long released = 0;
-            ByteBuffer head;
+            Kept head;
             while (copied < length && (head = chunks.peek()) != null) {
-                int n = Math.min(length - copied, head.remaining());
-                head.get(target, offset + copied, n);
+                int n = Math.min(length - copied, head.bytes.remaining());
+                head.bytes.get(target, offset + copied, n);
                 chunks.consumed(n);
                 copied += n;
                 released += n;
-                if (!head.hasRemaining()) {
+                if (!head.bytes.hasRemaining()) {
                     chunks.remove();
+                    head.giveBack();
                     released += OVERHEAD;
                 }
             }
@@ -248,5 +269,27 @@ final class ReceiveBuffer {
     private void end() {
         ended = true;
         readable.fire();
+    }
+
+    private static void runIfAny(Runnable giveBack) {
+        if (giveBack != null) {
+            giveBack.run();
+        }
+    }
+
+    /** A payload held for the reader, and what gives back the memory it is lent in ({@code null}: none). */
+    private static final class Kept {
+        final ByteBuffer bytes;
+        private final Runnable giveBack;
+
+        Kept(ByteBuffer bytes, Runnable giveBack) {
+            this.bytes = bytes;
+            this.giveBack = giveBack;
+        }
+
+        /** Read or dropped: the memory goes back to whoever lent it. Under the pipe's lock. */
+        void giveBack() {
+            runIfAny(giveBack);
+        }
     }
 }

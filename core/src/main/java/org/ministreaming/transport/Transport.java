@@ -205,6 +205,28 @@ public interface Transport extends AutoCloseable {
         void onMessage(Destination from, ByteBuffer message);
 
         /**
+         * One inbound message lent rather than handed over, so that a transport can pass on a view
+         * of the memory it read the message into instead of a copy: the bytes stay unchanged until
+         * the receiver runs {@code giveBack}, after which the transport may reuse that memory. The
+         * receiver runs {@code giveBack} once it reads the bytes no more, on any thread, and keeps
+         * no view of them after that; further runs have no effect. A receiver that fails with an
+         * exception and so never gives back costs the transport that memory's reuse, not its
+         * safety. Same thread and order as {@link #onMessage}.
+         *
+         * <p>By default the bytes are copied into a buffer of the receiver's own, the loan is
+         * given back, and the copy goes to {@link #onMessage}.
+         *
+         * @param from the peer that sent it, as the transport knows it
+         * @param message the bytes, read-only, lent until {@code giveBack} runs
+         * @param giveBack lets the transport reuse the memory of {@code message}; thread-safe
+         */
+        default void onLentMessage(Destination from, ByteBuffer message, Runnable giveBack) {
+            ByteBuffer copy = ByteBuffer.allocate(message.remaining()).put(message.duplicate()).flip().asReadOnlyBuffer();
+            giveBack.run();
+            onMessage(from, copy);
+        }
+
+        /**
          * One inbound message whose sender the transport cannot know (see
          * {@link Transport#knowsSenders}), on the same terms as {@link #onMessage}: the receiver
          * attributes it, or drops it. By default it is dropped.

@@ -23,6 +23,7 @@ import org.ministreaming.Limits;
 import org.ministreaming.MessageListener;
 import org.ministreaming.fuzz.Seeds;
 import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.Lender;
 import org.ministreaming.wire.Chaff;
 import org.ministreaming.wire.Codec;
 import org.ministreaming.wire.ConnectionId;
@@ -48,6 +49,10 @@ import org.ministreaming.wire.TraceFormat;
  *   <li>the established connections of the other peers, alice and carol, are untouched: still
  *       in the table, still open, credit as agreed, and their buffered bytes intact.</li>
  * </ul>
+ * {@link #run} plays each script twice: with every message handed over, and with every message
+ * lent ({@link Lender}, which scribbles over a loan's memory once it is given back), where every
+ * loan must come back once, by the time the engine and every connection closed, and the victims'
+ * bytes, read after the script, must still be intact.
  *
  * <p>The ids are fixed: the engine's id source returns planned ids during the set-up and then
  * counts up from 1, so that a script (and the {@link Seeds}) can address live connections.
@@ -111,11 +116,18 @@ final class DispatcherHarness implements AutoCloseable {
     final List<Victim> victims = new ArrayList<>();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private final byte[] readBuffer = new byte[1024];
+    /** Lends each message to the engine, or {@code null} when messages are handed over. */
+    private final Lender lender;
 
-    DispatcherHarness() throws Exception {
+    /**
+     * @param lent whether every message is lent to the engine ({@link Lender}) instead of handed
+     *     over; the engine then has no listener, which would make it copy what it is lent
+     */
+    DispatcherHarness(boolean lent) throws Exception {
         EngineSettings settings = new EngineSettings(Duration.ofHours(1), BACKLOG, RECEIVE_BUFFER, PLAIN_ALLOWANCE,
                 Long.MAX_VALUE, new PlannedIds(), true, Duration.ZERO, LIMITS);
-        engine = Engine.start(transport, settings, new TraceChecker());
+        lender = lent ? new Lender() : null;
+        engine = Engine.start(transport, settings, lent ? MessageListener.NONE : new TraceChecker());
         acceptor = engine.acceptor();
         fuzzable.add(accept(MALLORY, 0x123456, Seeds.ascii("mem:mallory"), 0x987654, 0));
         fuzzable.add(accept(MALLORY, 0x111111, CreditExtension.withTrailer(Seeds.ascii("mem:mallory"), Seeds.MALLORY_WINDOW),
@@ -138,17 +150,32 @@ final class DispatcherHarness implements AutoCloseable {
     }
 
     /**
-     * Runs a script against a fresh harness and checks the outcome.
+     * Runs a script against a fresh harness and checks the outcome; then again with every message
+     * lent, where the victims' bytes must also be intact though each loan's memory is scribbled
+     * over once given back, and every loan must be back once the engine has closed.
      *
-     * @return what the engine counted
+     * @return what the engine counted, the messages handed over
      * @throws AssertionError if anything that must hold did not
      */
     static Map<Counter, Long> run(List<FuzzScript.Step> script) throws Exception {
-        try (DispatcherHarness harness = new DispatcherHarness()) {
+        Map<Counter, Long> counted;
+        try (DispatcherHarness harness = new DispatcherHarness(false)) {
             harness.play(script);
             harness.checkAfterwards();
-            return harness.engine.counters();
+            counted = harness.engine.counters();
         }
+        try (DispatcherHarness harness = new DispatcherHarness(true)) {
+            harness.play(script);
+            harness.checkAfterwards();
+            List<Connection> all = new ArrayList<>(harness.engine.connections());
+            all.addAll(harness.fuzzable);
+            harness.engine.close();
+            // Bytes buffered when the engine closed stay readable until the application closes its end.
+            all.forEach(Connection::close);
+            check(harness.lender.outstanding() == 0, harness.lender.outstanding() + " loans not given back after every connection closed");
+            check(harness.lender.givenBackAgain() == 0, harness.lender.givenBackAgain() + " loans given back twice");
+        }
+        return counted;
     }
 
     /** Turns the engine's per-event log lines off (a fuzzer provokes thousands); the counters still count. */
@@ -167,7 +194,7 @@ final class DispatcherHarness implements AutoCloseable {
 
     private ServerConnection accept(Destination peer, int clientId, byte[] synPayload, int serverId, int clientWindow) throws IOException {
         ConnectionId client = new ConnectionId(clientId);
-        engine.onMessage(peer, ByteBuffer.wrap(Message.syn(client, synPayload).toByteArray()));
+        receive(peer, Message.syn(client, synPayload).toByteArray());
         ServerConnection connection = acceptor.accept(10_000);
         check(connection.peer().equals(peer) && connection.localId().equals(new ConnectionId(serverId)),
                 "set-up accepted " + connection + " instead of server id " + new ConnectionId(serverId) + " with " + peer);
@@ -192,7 +219,7 @@ final class DispatcherHarness implements AutoCloseable {
         Message ack = serverWindow > 0
                 ? Message.ack(client, new ConnectionId(serverId), serverWindow)
                 : Message.ack(client, new ConnectionId(serverId));
-        engine.onMessage(peer, ByteBuffer.wrap(ack.toByteArray()));
+        receive(peer, ack.toByteArray());
         ClientConnection connection = connecting.get(10, TimeUnit.SECONDS);
         check(connection.hasCredit() == serverWindow > 0, "set-up credit of " + connection);
         return connection;
@@ -204,9 +231,18 @@ final class DispatcherHarness implements AutoCloseable {
             data[i] = (byte) (i * 7 + length);
         }
         // Data always carries the receiver's id.
-        engine.onMessage(connection.peer(), ByteBuffer.wrap(Message.of(dataType, connection.localId(), data).toByteArray()));
+        receive(connection.peer(), Message.of(dataType, connection.localId(), data).toByteArray());
         check(connection.available() == length, "set-up buffered " + connection.available() + " bytes on " + connection);
         victims.add(new Victim(connection, connection.hasCredit(), connection.remoteId(), data));
+    }
+
+    /** One inbound message, handed over or lent. */
+    private void receive(Destination from, byte[] message) {
+        if (lender == null) {
+            engine.onMessage(from, ByteBuffer.wrap(message));
+        } else {
+            lender.lend(engine, from, ByteBuffer.wrap(message));
+        }
     }
 
     // ---------------------------------------------------------------- the script
@@ -214,7 +250,7 @@ final class DispatcherHarness implements AutoCloseable {
     void play(List<FuzzScript.Step> script) throws IOException {
         for (FuzzScript.Step step : script) {
             if (step instanceof FuzzScript.Send send) {
-                engine.onMessage(FUZZING_PEERS.get(send.peer()), ByteBuffer.wrap(send.bytes().clone()));
+                receive(FUZZING_PEERS.get(send.peer()), send.bytes().clone());
             } else if (step instanceof FuzzScript.Accept) {
                 acceptOne();
             } else if (step instanceof FuzzScript.Read read) {

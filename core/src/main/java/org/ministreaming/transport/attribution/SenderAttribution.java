@@ -131,6 +131,11 @@ public final class SenderAttribution implements Transport {
         }
 
         @Override
+        public void onLentMessage(Destination from, ByteBuffer message, Runnable giveBack) {
+            above.onLentMessage(from, message, giveBack);
+        }
+
+        @Override
         public boolean onUnattributed(ByteBuffer message) {
             Destination from = senders.senderOf(message, inner::senderOfSyn);
             if (from == null) {
