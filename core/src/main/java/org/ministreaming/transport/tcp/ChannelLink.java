@@ -21,14 +21,21 @@ import org.ministreaming.transport.Destination;
  * link, else the loop ({@link LinkWriter}).
  *
  * <p><b>Reading.</b> The loop reads, when the socket is readable, at most one buffer's worth into
- * a pooled direct buffer, which the link keeps only while a frame is incomplete, and hands each
- * whole frame to the receiver on the loop's thread, one at a time and in order. A receiver that
- * is slow so slows the reading of its links: nothing is buffered beyond one read.
+ * a pooled direct buffer ({@link ReadBuffer}), which the link keeps only while a frame is
+ * incomplete, and hands each whole frame to the receiver on the loop's thread, one at a time and
+ * in order: a frame of {@value #LEND_FROM} bytes or more as a view of the buffer, lent until the
+ * receiver gives it back ({@link org.ministreaming.transport.Transport.Receiver#onLentMessage}),
+ * and a shorter one, or any while the pool has as many buffers out on loan as it allows, as a
+ * copy. A receiver that is slow so slows the reading of its links: nothing is buffered beyond one
+ * read.
  *
  * <p>Thread-safe, as {@link Link}. The fields below "loop only" are used by the loop's thread
  * alone.
  */
 final class ChannelLink extends Link {
+
+    /** Frames this long or longer are lent to the receiver as views of the read buffer; shorter ones are copied. */
+    static final int LEND_FROM = 4096;
 
     private final SocketChannel channel;
     private final LinkLoop loop;
@@ -44,7 +51,10 @@ final class ChannelLink extends Link {
     private TlsChannel secure;
     private SelectionKey key;
     private ReadDeadlines deadlines;
-    private ByteBuffer in;
+    /** The buffer being read into, or {@code null} between frames. */
+    private ReadBuffer in;
+    /** Where in {@link #in} the first byte not yet handed over is. */
+    private int start;
     /** Whether the loop is in {@link #read}, where replies may flush: a flush must not read then. */
     private boolean reading;
 
@@ -208,9 +218,11 @@ final class ChannelLink extends Link {
 
     private void readOnce() throws IOException {
         if (in == null) {
-            in = buffers.take();
+            in = ReadBuffer.take(buffers);
+            start = 0;
         }
-        int got = secure == null ? channel.read(in) : secure.read(in);
+        ByteBuffer bytes = in.bytes();
+        int got = secure == null ? channel.read(bytes) : secure.read(bytes);
         if (secure != null && secure.handshakeFinished()) {
             handshook = true;
             secured.countDown();
@@ -219,42 +231,65 @@ final class ChannelLink extends Link {
         if (got < 0) {
             throw endOfStream();
         }
-        in.flip();
+        int end = bytes.position();
         boolean whole = false;
-        byte[] frame;
-        while ((frame = Frames.next(in)) != null) {
+        int length;
+        while ((length = Frames.wholeLength(bytes, start, end)) >= 0) {
             whole = true;
+            int offset = start + Frames.LENGTH_BYTES;
+            start = offset + length;
             if (deadlines.helloDone()) {
                 deadlines.messageReceived();
-                messageReceived(frame);
+                hand(offset, length);
             } else {
-                helloReceived(frame);
+                helloReceived(copy(bytes, offset, length));
                 deadlines.helloReceived();
             }
             if (failure() != null) {
                 return;
             }
         }
-        boolean partial = in.hasRemaining();
-        if (partial) {
-            in.compact();
-        } else {
-            buffers.give(in);
+        boolean partial = start < end;
+        if (!partial) {
+            in.letGo();
             in = null;
+        } else if (in.lent()) {
+            in = in.moveTail(start);
+            start = 0;
+        } else if (start > 0) {
+            bytes.limit(end).position(start);
+            bytes.compact();
+            start = 0;
         }
         deadlines.read(partial || secure != null && secure.holdsPartialRecord(), whole);
     }
 
+    /** Hands over the frame at {@code offset}: lent when it is long enough to be worth it and the pool lends, else copied. */
+    private void hand(int offset, int length) {
+        ReadBuffer.Loan loan = length >= LEND_FROM ? in.lend(offset, length) : null;
+        if (loan != null) {
+            messageLent(loan.view(), loan);
+        } else {
+            messageReceived(copy(in.bytes(), offset, length));
+        }
+    }
+
+    private static byte[] copy(ByteBuffer bytes, int offset, int length) {
+        byte[] frame = new byte[length];
+        bytes.get(offset, frame);
+        return frame;
+    }
+
     /** What the end of the stream means here: a clean end between frames, or a bad peer. */
     private IOException endOfStream() {
-        int buffered = in == null ? 0 : in.position();
+        int buffered = in == null ? 0 : in.bytes().position() - start;
         if (!deadlines.helloDone() && buffered == 0) {
             return new BadPeerException("the stream ended before the hello");
         }
         if (buffered == 0) {
             return new EOFException(peer() + " closed the link");
         }
-        return Frames.truncated(in, buffered);
+        return Frames.truncated(in.bytes(), start, buffered);
     }
 
     /**
@@ -288,7 +323,7 @@ final class ChannelLink extends Link {
     /** The loop reports the end to the transport, and lets go of the read buffer. Loop only. */
     void reportEnd() {
         if (in != null) {
-            buffers.give(in);
+            in.letGo();
             in = null;
         }
         if (secure != null) {

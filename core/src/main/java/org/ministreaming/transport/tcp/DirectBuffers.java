@@ -9,22 +9,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * done, so that an idle link holds none and a busy one reuses the same few. At most
  * {@code keep} free buffers are kept; more are left to the garbage collector.
  *
+ * <p>A read buffer whose frames are lent to the receiver ({@link ReadBuffer}) is out on loan until
+ * the last of them comes back; at most {@code loans} buffers are out on loan at once, so that
+ * frames held unread cannot pin more than that much direct memory, however few bytes each holds.
+ *
  * <p>Thread-safe.
  */
 final class DirectBuffers {
 
     private final int size;
     private final int keep;
+    private final int loans;
+    private final AtomicInteger onLoan = new AtomicInteger();
     private final ConcurrentLinkedQueue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
     private final AtomicInteger kept = new AtomicInteger();
 
     /**
      * @param size bytes of each buffer
      * @param keep free buffers kept at most
+     * @param loans buffers out on loan at most
      */
-    DirectBuffers(int size, int keep) {
+    DirectBuffers(int size, int keep, int loans) {
         this.size = size;
         this.keep = keep;
+        this.loans = loans;
     }
 
     /** A cleared buffer of {@link #size()} bytes, from those given back or new. */
@@ -45,6 +53,25 @@ final class DirectBuffers {
         } else {
             kept.decrementAndGet();
         }
+    }
+
+    /** Counts one more buffer out on loan, if fewer than the most are. */
+    boolean tryLoan() {
+        if (onLoan.incrementAndGet() <= loans) {
+            return true;
+        }
+        onLoan.decrementAndGet();
+        return false;
+    }
+
+    /** A buffer out on loan came back, all of it. */
+    void loanEnded() {
+        onLoan.decrementAndGet();
+    }
+
+    /** Buffers out on loan now. */
+    int onLoan() {
+        return onLoan.get();
     }
 
     /** Bytes of each buffer. */

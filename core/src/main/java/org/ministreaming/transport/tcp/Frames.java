@@ -10,7 +10,7 @@ import java.util.Arrays;
  * followed by the sender's destination or {@code -}; every later frame is one message.
  *
  * <p>A link's writer lays frames out with {@link #put} in a buffer, several to a socket write;
- * its reader takes them apart in its read buffer with {@link #next}.
+ * its reader finds them in its read buffer with {@link #wholeLength}.
  *
  * <p>Stateless; thread-safe.
  */
@@ -42,39 +42,34 @@ final class Frames {
     }
 
     /**
-     * Takes the next whole frame from {@code in}, between its position and limit, and moves the
-     * position past it.
+     * The length of the frame whose 4 length bytes start at index {@code from} of {@code in}, if
+     * all of it lies before index {@code end}.
      *
-     * @return the frame's bytes, or {@code null} if {@code in} holds no whole frame (its position
-     *     is then not moved)
+     * @return the number of bytes the frame carries after its length, or -1 if {@code in} does not
+     *     hold the whole frame before {@code end} (yet)
      * @throws BadPeerException if the length is out of range
      */
-    static byte[] next(ByteBuffer in) throws BadPeerException {
-        if (in.remaining() < LENGTH_BYTES) {
-            return null;
+    static int wholeLength(ByteBuffer in, int from, int end) throws BadPeerException {
+        if (end - from < LENGTH_BYTES) {
+            return -1;
         }
-        int length = in.getInt(in.position());
+        int length = in.getInt(from);
         if (length < 1 || length > MAX_LENGTH) {
             throw new BadPeerException("bad frame length 0x" + String.format("%08X", length)
                     + " (" + Integer.toUnsignedString(length) + "); a frame holds 1 to " + MAX_LENGTH + " bytes");
         }
-        if (in.remaining() < LENGTH_BYTES + length) {
-            return null;
-        }
-        byte[] frame = new byte[length];
-        in.position(in.position() + LENGTH_BYTES).get(frame);
-        return frame;
+        return end - from - LENGTH_BYTES < length ? -1 : length;
     }
 
     /**
-     * What the end of a stream means when it leaves the first {@code held} bytes (at least one)
-     * of an unfinished frame at the start of {@code in}.
+     * What the end of a stream means when it leaves {@code held} bytes (at least one) of an
+     * unfinished frame at index {@code from} of {@code in}.
      */
-    static BadPeerException truncated(ByteBuffer in, int held) {
+    static BadPeerException truncated(ByteBuffer in, int from, int held) {
         if (held < LENGTH_BYTES) {
             return new BadPeerException("truncated frame: the stream ended after " + held + " of the 4 length bytes");
         }
-        return new BadPeerException("truncated frame: the stream ended after " + (held - LENGTH_BYTES) + " of " + in.getInt(0) + " bytes");
+        return new BadPeerException("truncated frame: the stream ended after " + (held - LENGTH_BYTES) + " of " + in.getInt(from) + " bytes");
     }
 
     /**

@@ -225,6 +225,14 @@ abstract class Link {
         transport.deliver(peer, ByteBuffer.wrap(message).asReadOnlyBuffer());
     }
 
+    /** One message from the peer, lent to the receiver until it runs {@code giveBack}. */
+    void messageLent(ByteBuffer message, Runnable giveBack) {
+        if (retired) {
+            usedAfterRetired = true;
+        }
+        transport.deliverLent(peer, message, giveBack);
+    }
+
     /**
      * Ends the link for {@code cause}, unless it already failed. Logs once, drops queued
      * messages, fails waiting senders and closes the socket.

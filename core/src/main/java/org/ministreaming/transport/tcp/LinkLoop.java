@@ -38,6 +38,9 @@ final class LinkLoop implements Runnable {
     /** Pooled buffers kept while nobody uses them. */
     private static final int BUFFERS_KEPT = 16;
 
+    /** Read buffers whose frames are lent at once, at most: 8 MiB pinned by frames held unread. */
+    static final int BUFFERS_ON_LOAN = 64;
+
     /** Longest sleep between deadline checks. */
     private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -48,7 +51,7 @@ final class LinkLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger(TcpTransport.class.getName());
 
     private final Selector selector;
-    private final DirectBuffers buffers = new DirectBuffers(BUFFER_BYTES, BUFFERS_KEPT);
+    private final DirectBuffers buffers = new DirectBuffers(BUFFER_BYTES, BUFFERS_KEPT, BUFFERS_ON_LOAN);
     private final Queue<ChannelLink> registering = new ConcurrentLinkedQueue<>();
     private final Queue<ChannelLink> ending = new ConcurrentLinkedQueue<>();
     private final Queue<ChannelLink> flushes = new ConcurrentLinkedQueue<>();

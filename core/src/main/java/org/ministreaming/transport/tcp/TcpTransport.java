@@ -373,6 +373,23 @@ public final class TcpTransport implements Transport {
         }
     }
 
+    /**
+     * Lends a message to the receiver, unless closed (then it is given back at once); a
+     * receiver's defect costs that message only, and the memory it was lent in is then left to the
+     * garbage collector rather than reused, as the receiver may still hold a view of it.
+     */
+    void deliverLent(Destination from, ByteBuffer message, Runnable giveBack) {
+        if (closed) {
+            giveBack.run();
+            return;
+        }
+        try {
+            receiver.onLentMessage(from, message, giveBack);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "receiver of " + local + " failed on a message from " + from, e);
+        }
+    }
+
     /** A link failed: later sends to its peer dial a new link. */
     void unregister(Link link) {
         links.unregister(link);

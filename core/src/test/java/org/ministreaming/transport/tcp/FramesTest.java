@@ -51,23 +51,29 @@ class FramesTest {
 
     @Test
     void lengthsFrom1To65536AreFramesAndEverythingElseIsNot() throws IOException {
-        assertThat(Frames.next(buffer("00000001FF"))).containsExactly(0xFF);
-        assertThat(Frames.next(ByteBuffer.wrap(concat(new byte[] {0, 1, 0, 0}, new byte[65536])))).hasSize(65536);
+        ByteBuffer one = buffer("00000001FF");
+        assertThat(Frames.wholeLength(one, 0, one.limit())).isEqualTo(1);
+        ByteBuffer longest = ByteBuffer.wrap(concat(new byte[] {0, 1, 0, 0}, new byte[65536]));
+        assertThat(Frames.wholeLength(longest, 0, longest.limit())).isEqualTo(65536);
+        ByteBuffer later = buffer("AAAA00000002BEEF");
+        assertThat(Frames.wholeLength(later, 2, later.limit())).as("a frame found where it starts").isEqualTo(2);
         for (String length : List.of("00010001", "00000000", "80000000", "FFFFFFFF", "7FFFFFFF")) {
-            assertThatThrownBy(() -> Frames.next(buffer(length + "00")))
+            assertThatThrownBy(() -> Frames.wholeLength(buffer(length + "00"), 0, 5))
                     .isInstanceOf(BadPeerException.class).hasMessageContaining("0x" + length);
         }
     }
 
     @Test
-    void anIncompleteFrameIsLeftWhereItIsAndTheEndOfTheStreamInsideItIsNamed() throws IOException {
+    void anIncompleteFrameIsNotWholeAndTheEndOfTheStreamInsideItIsNamed() throws IOException {
         for (String partial : List.of("", "000000", "00000005A0")) {
             ByteBuffer in = buffer(partial);
-            assertThat(Frames.next(in)).as(partial).isNull();
-            assertThat(in.position()).isZero();
+            assertThat(Frames.wholeLength(in, 0, in.limit())).as(partial).isEqualTo(-1);
         }
-        assertThat(Frames.truncated(buffer("000000"), 3)).hasMessageContaining("after 3 of the 4 length bytes");
-        assertThat(Frames.truncated(buffer("00000005A0"), 5)).hasMessageContaining("after 1 of 5 bytes");
+        ByteBuffer cut = buffer("00000002BEEF");
+        assertThat(Frames.wholeLength(cut, 0, 5)).as("the end given, not the buffer's").isEqualTo(-1);
+        assertThat(Frames.truncated(buffer("000000"), 0, 3)).hasMessageContaining("after 3 of the 4 length bytes");
+        assertThat(Frames.truncated(buffer("00000005A0"), 0, 5)).hasMessageContaining("after 1 of 5 bytes");
+        assertThat(Frames.truncated(buffer("AA00000005A0"), 1, 5)).hasMessageContaining("after 1 of 5 bytes");
     }
 
     @Test
@@ -96,11 +102,15 @@ class FramesTest {
             // As a socket hands them over: some bytes at a time, and the rest kept for the next read.
             in.put(all.slice(all.position(), Math.min(chunk, all.remaining())));
             all.position(all.position() + Math.min(chunk, all.remaining()));
-            in.flip();
-            byte[] frame;
-            while ((frame = Frames.next(in)) != null) {
+            int start = 0;
+            int length;
+            while ((length = Frames.wholeLength(in, start, in.position())) >= 0) {
+                byte[] frame = new byte[length];
+                in.get(start + Frames.LENGTH_BYTES, frame);
                 read.add(frame);
+                start += Frames.LENGTH_BYTES + length;
             }
+            in.limit(in.position()).position(start);
             in.compact();
         }
         assertThat(in.position()).as("nothing left over").isZero();

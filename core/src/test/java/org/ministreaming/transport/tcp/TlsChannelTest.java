@@ -35,7 +35,7 @@ import org.ministreaming.testing.Await;
 class TlsChannelTest {
 
     private static final int BUFFER_BYTES = 64 * 1024;
-    private static final DirectBuffers BUFFERS = new DirectBuffers(BUFFER_BYTES, 8);
+    private static final DirectBuffers BUFFERS = new DirectBuffers(BUFFER_BYTES, 8, 8);
 
     /** A connected pair of loopback channels: the client's non-blocking, the server's blocking. */
     private record Loopback(ServerSocketChannel listener, SocketChannel client, SocketChannel server) implements AutoCloseable {

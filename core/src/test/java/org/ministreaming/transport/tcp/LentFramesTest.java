@@ -1,0 +1,211 @@
+package org.ministreaming.transport.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.ministreaming.testing.Await;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.RecordingReceiver;
+import org.ministreaming.transport.Transport;
+
+/**
+ * Frames of {@value ChannelLink#LEND_FROM} bytes or more reach the receiver as views of the link's
+ * read buffer ({@link Transport.Receiver#onLentMessage}): their bytes stay as sent while the loop
+ * reads on, however the stream is cut, until each is given back, and the buffers come back to the
+ * pool then. Shorter frames, and any while the pool has {@value LinkLoop#BUFFERS_ON_LOAN} buffers
+ * out on loan, are copies.
+ */
+class LentFramesTest extends TcpFixture {
+
+    private static final String PEER = "tcp://127.0.0.1:1";
+
+    @Test
+    void longFramesAreLentAndKeepTheirBytesWhileTheLoopReadsOnShortOnesAreCopied() throws Exception {
+        Holding receiver = new Holding();
+        TcpTransport server = listening(receiver);
+        List<byte[]> sent = frames(new Random(1), LinkLoop.BUFFERS_ON_LOAN - 4, 1, Frames.MAX_LENGTH);
+        try (RawPeer peer = rawConnect(server.localDestination())) {
+            peer.hello(PEER);
+            sendCut(peer.out, sent, new Random(2));
+            List<Received> got = receiver.take(sent.size());
+
+            for (int i = 0; i < sent.size(); i++) {
+                assertThat(got.get(i).lent()).as("frame %d of %d bytes lent", i, sent.get(i).length)
+                        .isEqualTo(sent.get(i).length >= ChannelLink.LEND_FROM);
+                assertThat(got.get(i).bytes()).as("frame %d as sent, after all were read", i).isEqualTo(sent.get(i));
+            }
+            assertThat(server.loop().buffers().onLoan()).isPositive();
+            got.forEach(Received::giveBack);
+            awaitAllBack(server);
+        }
+    }
+
+    @Test
+    void withAsManyBuffersOnLoanAsAllowedLongFramesAreCopiedUntilOneComesBack() throws Exception {
+        Holding receiver = new Holding();
+        TcpTransport server = listening(receiver);
+        int count = 4 * LinkLoop.BUFFERS_ON_LOAN;
+        List<byte[]> sent = frames(new Random(3), count, Frames.MAX_LENGTH, Frames.MAX_LENGTH);
+        try (RawPeer peer = rawConnect(server.localDestination())) {
+            peer.hello(PEER);
+            sendCut(peer.out, sent, new Random(4));
+            List<Received> got = receiver.take(count);
+
+            assertThat(server.loop().buffers().onLoan()).isEqualTo(LinkLoop.BUFFERS_ON_LOAN);
+            assertThat(got).filteredOn(Received::lent).hasSizeBetween(LinkLoop.BUFFERS_ON_LOAN, count - 1);
+            for (int i = 0; i < count; i++) {
+                assertThat(got.get(i).bytes()).as("frame %d", i).isEqualTo(sent.get(i));
+            }
+            got.forEach(Received::giveBack);
+            awaitAllBack(server);
+
+            byte[] after = frames(new Random(5), 1, Frames.MAX_LENGTH, Frames.MAX_LENGTH).get(0);
+            peer.frame(after);
+            Received again = receiver.take(1).get(0);
+            assertThat(again.lent()).as("lent again once the buffers came back").isTrue();
+            assertThat(again.bytes()).isEqualTo(after);
+            again.giveBack();
+        }
+    }
+
+    @Test
+    void aReceiverThatTakesOnlyOwnedMessagesGetsCopiesAndEveryBufferComesBack() throws Exception {
+        RecordingReceiver receiver = new RecordingReceiver();
+        TcpTransport server = listening(receiver);
+        List<byte[]> sent = frames(new Random(6), 100, ChannelLink.LEND_FROM, Frames.MAX_LENGTH);
+        try (RawPeer peer = rawConnect(server.localDestination())) {
+            peer.hello(PEER);
+            sendCut(peer.out, sent, new Random(7));
+            for (byte[] frame : sent) {
+                assertThat(receiver.next().bytes()).isEqualTo(frame);
+            }
+            awaitAllBack(server);
+        }
+    }
+
+    @Test
+    void viewsHeldWhenTheLinkEndsKeepTheirBytesAndComeBackAfterwards() throws Exception {
+        Holding receiver = new Holding();
+        TcpTransport server = listening(receiver);
+        List<byte[]> sent = frames(new Random(8), 20, ChannelLink.LEND_FROM, Frames.MAX_LENGTH);
+        RawPeer peer = rawConnect(server.localDestination());
+        peer.hello(PEER);
+        sendCut(peer.out, sent, new Random(9));
+        peer.raw(new byte[] {0, 0, 1}); // an unfinished frame, then the end
+        List<Received> got = receiver.take(sent.size());
+        peer.close();
+        assertThat(receiver.losses.poll(WAIT_SECONDS, TimeUnit.SECONDS)).as("the link ended").isNotNull();
+
+        for (int i = 0; i < sent.size(); i++) {
+            assertThat(got.get(i).bytes()).as("frame %d after the link ended", i).isEqualTo(sent.get(i));
+        }
+        got.forEach(Received::giveBack);
+        awaitAllBack(server);
+    }
+
+    @Test
+    void framesReadThroughTlsAreLentAsWell() throws Exception {
+        Holding receiver = new Holding();
+        TcpTransport server = started(TcpTransport.tls().listen(LOOPBACK_TLS), receiver);
+        List<byte[]> sent = frames(new Random(10), 60, 1, Frames.MAX_LENGTH);
+        RawPeer peer = tlsPeer(server);
+        peer.hello("-");
+        sendCut(peer.out, sent, new Random(11));
+        List<Received> got = receiver.take(sent.size());
+
+        assertThat(got).filteredOn(Received::lent).isNotEmpty();
+        for (int i = 0; i < sent.size(); i++) {
+            assertThat(got.get(i).bytes()).as("frame %d", i).isEqualTo(sent.get(i));
+        }
+        got.forEach(Received::giveBack);
+        awaitAllBack(server);
+    }
+
+    /** Every buffer back in the pool, once the loop has let go of the last one it read into. */
+    private static void awaitAllBack(TcpTransport server) {
+        Await.until("every buffer back once every view is", () -> server.loop().buffers().onLoan() == 0);
+    }
+
+    /** {@code count} frames of random bytes, {@code min} to {@code max} long. */
+    private static List<byte[]> frames(Random random, int count, int min, int max) {
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] frame = new byte[min + random.nextInt(max - min + 1)];
+            random.nextBytes(frame);
+            frames.add(frame);
+        }
+        return frames;
+    }
+
+    /** Writes the frames as one stream cut at random places, each piece flushed, so that reads end inside frames. */
+    private static void sendCut(OutputStream out, List<byte[]> frames, Random random) throws IOException {
+        int total = frames.stream().mapToInt(f -> Frames.LENGTH_BYTES + f.length).sum();
+        ByteBuffer stream = ByteBuffer.allocate(total);
+        frames.forEach(f -> stream.putInt(f.length).put(f));
+        byte[] bytes = stream.array();
+        for (int at = 0; at < bytes.length;) {
+            int piece = Math.min(bytes.length - at, 1 + random.nextInt(3 * Frames.MAX_LENGTH));
+            out.write(bytes, at, piece);
+            out.flush();
+            at += piece;
+        }
+    }
+
+    /** One message as it came: lent (with its give-back) or owned. */
+    private record Received(ByteBuffer view, Runnable loan) {
+        boolean lent() {
+            return loan != null;
+        }
+
+        byte[] bytes() {
+            return RecordingReceiver.bytes(view);
+        }
+
+        void giveBack() {
+            if (loan != null) {
+                loan.run();
+            }
+        }
+    }
+
+    /** Holds every lent view until the test gives it back. */
+    private static final class Holding implements Transport.Receiver {
+        final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+        final BlockingQueue<IOException> losses = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onMessage(Destination from, ByteBuffer message) {
+            received.add(new Received(message, null));
+        }
+
+        @Override
+        public void onLentMessage(Destination from, ByteBuffer message, Runnable giveBack) {
+            assertThat(message.isReadOnly()).isTrue();
+            received.add(new Received(message, giveBack));
+        }
+
+        @Override
+        public void onPeerLost(Destination peer, IOException cause) {
+            losses.add(cause);
+        }
+
+        List<Received> take(int count) throws InterruptedException {
+            List<Received> taken = new ArrayList<>();
+            while (taken.size() < count) {
+                Received next = received.poll(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(next).as("message %d of %d within %s", taken.size() + 1, count, Await.LIMIT).isNotNull();
+                taken.add(next);
+            }
+            return taken;
+        }
+    }
+}
