@@ -294,11 +294,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     /**
      * Receive path: a data message for this connection. When the receive budget has no room, a
      * connection is evicted (outside this connection's lock) and the message offered again.
-     *
-     * @param giveBack what lets go of the memory the payload is lent in, or {@code null} when the
-     *     payload is handed over
-     * @return whether the receive buffer took the payload, and {@code giveBack} with it; if not,
-     *     the payload is not kept and {@code giveBack} is still the caller's
+     * {@code giveBack} ({@code null} if the payload is handed over) lets go of the memory the
+     * payload is lent in: it is the receive buffer's if this returns {@code true}, else the caller's.
      */
     final boolean onData(Message message, Runnable giveBack) {
         ByteBuffer payload = message.payload();
@@ -316,13 +313,9 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 lock.unlock();
             }
         } while (offer == ReceiveBuffer.Offer.BEYOND_BUDGET && engine.bufferLimits().makeRoom(this, evictions++));
-        if (offer == ReceiveBuffer.Offer.TAKEN) {
+        if (offer != ReceiveBuffer.Offer.BEYOND_BOUND) {
             inbound.signalReadable();
-            return true;
-        }
-        if (offer == ReceiveBuffer.Offer.BEYOND_BUDGET) {
-            inbound.signalReadable();
-            return false;
+            return offer == ReceiveBuffer.Offer.TAKEN;
         }
         if (hasCredit()) {
             engine.violation(this, Counter.CREDIT_VIOLATION, payload.remaining() + " data bytes beyond the credit it was given");

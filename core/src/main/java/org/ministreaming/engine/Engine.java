@@ -190,7 +190,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     public synchronized Acceptor acceptor() throws SocketException {
         checkOpen();
         if (acceptor == null || acceptor.isClosed()) {
-            acceptor = new Acceptor(this, settings.acceptBacklog(), acceptTimeoutNanos());
+            acceptor = new Acceptor(this, settings.acceptBacklog(), settings.acceptTimeoutNanos());
         }
         return acceptor;
     }
@@ -273,22 +273,15 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     /** A connection entered {@code backlog}: starts the timer that refuses those nobody accepts in time, unless it runs. */
     void startAcceptTimer(Acceptor backlog) {
         if (backlog.armTimer()) {
-            scheduleAcceptCheck(backlog, acceptTimeoutNanos());
+            scheduleAcceptCheck(backlog, settings.acceptTimeoutNanos());
         }
-    }
-
-    /** The accept timeout in nanoseconds, at most about 73 years, so that due times never overflow. */
-    private long acceptTimeoutNanos() {
-        Duration timeout = settings.acceptTimeout();
-        return timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos();
     }
 
     private void scheduleAcceptCheck(Acceptor backlog, long delayNanos) {
         try {
             timer.schedule(() -> acceptTimedOut(backlog), delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
-            // close() ran since the SYN was checked and stopped the timer: it refuses the backlog
-            // and fails every connection, so no accept timeout is needed.
+            // close() ran since the SYN was checked: it refuses the backlog, no accept timeout is needed.
             LOG.log(Level.DEBUG, () -> "a connection arrived while the manager closed");
         }
     }

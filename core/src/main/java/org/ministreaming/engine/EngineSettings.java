@@ -110,4 +110,9 @@ public record EngineSettings(Duration acceptTimeout, int acceptBacklog, int rece
         this(acceptTimeout, acceptBacklog, receiveBufferSize, Integer.MAX_VALUE, Long.MAX_VALUE, random, true, Duration.ZERO,
                 Limits.DEFAULT);
     }
+
+    /** The accept timeout in nanoseconds, at most about 73 years, so that due times never overflow. */
+    long acceptTimeoutNanos() {
+        return acceptTimeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : acceptTimeout.toNanos();
+    }
 }

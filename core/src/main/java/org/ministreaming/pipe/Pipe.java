@@ -63,24 +63,17 @@ public final class Pipe<T> {
     private IOException cancelled;
     private IOException readerClosed;
 
-    /**
-     * @param capacity the weight writers that wait for room keep within, in each lane
-     * @param weigher an item's weight
-     * @param rethrow a fresh exception from a stored cause, for each caller that meets it
-     */
+    /** A pipe that tells nobody of the items it drops (see below). */
     public Pipe(long capacity, ToLongFunction<? super T> weigher, UnaryOperator<IOException> rethrow) {
         this(capacity, weigher, rethrow, item -> { });
     }
 
     /**
-     * A pipe that tells {@code dropped} of every item it drops unread ({@link #removeIf},
-     * {@link #cancel}, {@link #closeReader}), under its lock, such as to give back what the item
-     * borrowed.
-     *
      * @param capacity the weight writers that wait for room keep within, in each lane
      * @param weigher an item's weight
      * @param rethrow a fresh exception from a stored cause, for each caller that meets it
-     * @param dropped told of each item dropped unread
+     * @param dropped told, under the lock, of each item dropped unread ({@link #removeIf},
+     *     {@link #cancel}, {@link #closeReader}), such as to give back what it borrowed
      */
     public Pipe(long capacity, ToLongFunction<? super T> weigher, UnaryOperator<IOException> rethrow, Consumer<? super T> dropped) {
         this.items = new Lanes<>(weigher, dropped);
@@ -166,13 +159,10 @@ public final class Pipe<T> {
     }
 
     /**
-     * Takes the head, waiting for one until the deadline.
+     * Takes the head, waiting for one until the deadline, as {@link #read} waits and throws.
      *
      * @return the head, or {@code null} once the writing side has {@linkplain #finish finished}
      *     and the pipe is drained
-     * @throws java.net.SocketTimeoutException if none came in time
-     * @throws java.io.InterruptedIOException if interrupted (flag kept)
-     * @throws IOException the pipe's end
      */
     public T take(Deadline deadline) throws IOException {
         return read(deadline, Items::take);
@@ -265,11 +255,7 @@ public final class Pipe<T> {
         }
     }
 
-    /**
-     * Drops every item that matches, making room for waiting writers.
-     *
-     * @return the weight dropped
-     */
+    /** Drops every item that matches, making room for waiting writers; returns the weight dropped. */
     public long removeIf(Predicate<? super T> which) {
         lock.lock();
         try {

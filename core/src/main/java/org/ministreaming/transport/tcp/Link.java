@@ -222,7 +222,7 @@ abstract class Link {
         if (retired) {
             usedAfterRetired = true;
         }
-        transport.deliver(peer, ByteBuffer.wrap(message).asReadOnlyBuffer());
+        transport.deliver(peer, ByteBuffer.wrap(message).asReadOnlyBuffer(), null);
     }
 
     /** One message from the peer, lent to the receiver until it runs {@code giveBack}. */
@@ -230,7 +230,7 @@ abstract class Link {
         if (retired) {
             usedAfterRetired = true;
         }
-        transport.deliverLent(peer, message, giveBack);
+        transport.deliver(peer, message, giveBack);
     }
 
     /**

@@ -361,30 +361,24 @@ public final class TcpTransport implements Transport {
         return links.register(link, announced, tls == null);
     }
 
-    /** Hands a message to the receiver, unless closed; a receiver's defect costs that message only. */
-    void deliver(Destination from, ByteBuffer message) {
-        if (closed) {
-            return;
-        }
-        try {
-            receiver.onMessage(from, message);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "receiver of " + local + " failed on a message from " + from, e);
-        }
-    }
-
     /**
-     * Lends a message to the receiver, unless closed (then it is given back at once); a
-     * receiver's defect costs that message only, and the memory it was lent in is then left to the
-     * garbage collector rather than reused, as the receiver may still hold a view of it.
+     * Hands a message to the receiver, or lends it if {@code giveBack} is not {@code null}, unless
+     * closed (a loan is then given back); a receiver's defect costs that message only, and a loan's
+     * memory is then left to the garbage collector, as the receiver may still hold a view of it.
      */
-    void deliverLent(Destination from, ByteBuffer message, Runnable giveBack) {
+    void deliver(Destination from, ByteBuffer message, Runnable giveBack) {
         if (closed) {
-            giveBack.run();
+            if (giveBack != null) {
+                giveBack.run();
+            }
             return;
         }
         try {
-            receiver.onLentMessage(from, message, giveBack);
+            if (giveBack == null) {
+                receiver.onMessage(from, message);
+            } else {
+                receiver.onLentMessage(from, message, giveBack);
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "receiver of " + local + " failed on a message from " + from, e);
         }
