@@ -149,8 +149,9 @@ public final class ClientConnection extends Connection {
     }
 
     @Override
-    Message dataMessage(byte[] source, int offset, int length) {
-        return Message.of(MessageType.CLIENT_DATA, serverId, source, offset, length);
+    Message dataMessage(byte[] into, byte[] source, int offset, int length) {
+        return into == null ? Message.of(MessageType.CLIENT_DATA, serverId, source, offset, length)
+                : Message.into(into, MessageType.CLIENT_DATA, serverId, source, offset, length);
     }
 
     @Override

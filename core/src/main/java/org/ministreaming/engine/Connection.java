@@ -433,7 +433,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     /** Moves to the final state, with {@code lock} held; returns whether the peer still counts the connection open. */
     abstract boolean moveToClosed();
 
-    abstract Message dataMessage(byte[] source, int offset, int length);
+    /** A data message of {@code length} bytes of {@code source}, laid out at the start of {@code into} unless it is {@code null}. */
+    abstract Message dataMessage(byte[] into, byte[] source, int offset, int length);
 
     abstract Message closeMessage();
 

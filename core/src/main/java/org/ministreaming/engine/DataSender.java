@@ -7,7 +7,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ministreaming.pipe.Deadline;
-import org.ministreaming.wire.Message;
 
 /**
  * A connection's outbound data: writes cut into messages of at most
@@ -66,9 +65,8 @@ final class DataSender {
                 if (n == 0) {
                     return sent;
                 }
-                Message data = connection.dataMessage(source, offset, n);
                 try {
-                    connection.engine.send(connection.peer, data);
+                    connection.engine.sendData(connection, source, offset, n);
                 } catch (IOException e) {
                     IOException sending = new IOException("sending to " + connection.peer + " failed: " + e.getMessage(), e);
                     connection.fail(sending, false);

@@ -35,12 +35,15 @@ final class Dispatcher {
     private final EngineSettings settings;
     private final Counters counters;
     private final Admission admission;
+    /** Whether a listener sees the messages, which may keep what it sees: lent ones are then copied. */
+    private final boolean listening;
 
-    Dispatcher(Engine engine, EngineSettings settings, Counters counters, Admission admission) {
+    Dispatcher(Engine engine, EngineSettings settings, Counters counters, Admission admission, boolean listening) {
         this.engine = engine;
         this.settings = settings;
         this.counters = counters;
         this.admission = admission;
+        this.listening = listening;
     }
 
     /** One inbound message: see {@link org.ministreaming.transport.Transport.Receiver#onMessage}. */
@@ -66,7 +69,7 @@ final class Dispatcher {
                 malformed(from, bytes, e);
                 return;
             }
-            if (giveBack != null && (engine.hasListener() || !isData(packet))) {
+            if (giveBack != null && (listening || !isData(packet))) {
                 ByteBuffer owned = ByteBuffer.allocate(bytes.remaining()).put(bytes.duplicate()).flip().asReadOnlyBuffer();
                 giveBack.run();
                 giveBack = null;

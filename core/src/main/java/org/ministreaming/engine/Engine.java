@@ -111,9 +111,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.bufferLimits = new BufferLimits(settings, counters);
         this.windows = new ReceiveWindows(settings.receiveBufferSize(), settings.maxReceiveWindow(), settings.receiveBudget());
         this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
-        this.dispatcher = new Dispatcher(this, settings, counters, admission);
+        this.dispatcher = new Dispatcher(this, settings, counters, admission, listener != MessageListener.NONE);
         this.sessions = new PeerSessions(transport, settings, timer);
-        this.sendPath = new SendPath(transport, counters, this::notify);
+        this.sendPath = new SendPath(transport, counters, this::notify, listener != MessageListener.NONE);
     }
 
     /**
@@ -376,6 +376,11 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         sendPath.send(to, packet, false);
     }
 
+    /** A data message from the writer's bytes: {@link SendPath#sendData}. */
+    void sendData(Connection connection, byte[] source, int offset, int length) throws IOException {
+        sendPath.sendData(connection, source, offset, length);
+    }
+
     /** The reply path, which never blocks and never throws: {@link SendPath#reply}. */
     void reply(Destination to, Message message) {
         sendPath.reply(to, message);
@@ -391,13 +396,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         sendPath.sendClose(to, close, inOrder);
     }
 
-    /** Whether a listener sees the messages, which may keep what it sees. */
-    boolean hasListener() {
-        return listener != MessageListener.NONE;
-    }
-
     void notify(Consumer<MessageListener> call) {
-        if (!hasListener()) {
+        if (listener == MessageListener.NONE) {
             return;
         }
         try {

@@ -17,20 +17,48 @@ import org.ministreaming.wire.Packet;
  * first, and the close of a connection ended on purpose behind the data. Each tells the message
  * listener first and counts what became of the message.
  *
- * <p>Thread-safe: it keeps no state of its own.
+ * <p>Thread-safe: its one state, the arrays for full data messages, is.
  */
 final class SendPath {
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
+    /** Free arrays for full data messages kept: 2 MiB, as many as a link's send queue holds by default and more. */
+    private static final int ARRAYS_KEPT = 64;
+
     private final Transport transport;
     private final Counters counters;
     private final Consumer<Consumer<MessageListener>> notifier;
+    /** Arrays for full data messages, or {@code null} while a listener may keep what it sees. */
+    private final MessageArrays arrays;
 
-    SendPath(Transport transport, Counters counters, Consumer<Consumer<MessageListener>> notifier) {
+    /**
+     * @param listening whether a listener sees the messages, which may keep them: their arrays are
+     *     then never reused
+     */
+    SendPath(Transport transport, Counters counters, Consumer<Consumer<MessageListener>> notifier, boolean listening) {
         this.transport = transport;
         this.counters = counters;
         this.notifier = notifier;
+        this.arrays = listening ? null : new MessageArrays(ARRAYS_KEPT);
+    }
+
+    /**
+     * Sends {@code length} of the writer's bytes as one data message of {@code connection}, as
+     * {@link #send} does. A full message is laid out in a reused array and lent to the transport
+     * ({@link Transport#sendLent}), which gives the array back once it has copied the message.
+     *
+     * @throws IOException if the transport failed to send it
+     */
+    void sendData(Connection connection, byte[] source, int offset, int length) throws IOException {
+        byte[] into = arrays != null && length == Connection.MAX_DATA_PER_MESSAGE ? arrays.take() : null;
+        Message data = connection.dataMessage(into, source, offset, length);
+        if (into == null) {
+            send(connection.peer(), data, false);
+            return;
+        }
+        transport.sendLent(connection.peer(), data.encoded(), () -> arrays.give(into));
+        counters.increment(Counter.MESSAGES_SENT);
     }
 
     /**

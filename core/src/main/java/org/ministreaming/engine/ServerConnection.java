@@ -113,8 +113,9 @@ public final class ServerConnection extends Connection {
     }
 
     @Override
-    Message dataMessage(byte[] source, int offset, int length) {
-        return Message.of(MessageType.SERVER_DATA, clientId, source, offset, length);
+    Message dataMessage(byte[] into, byte[] source, int offset, int length) {
+        return into == null ? Message.of(MessageType.SERVER_DATA, clientId, source, offset, length)
+                : Message.into(into, MessageType.SERVER_DATA, clientId, source, offset, length);
     }
 
     @Override

@@ -126,6 +126,21 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * Sends one message as {@link #send(Destination, ByteBuffer)} does, lending its memory rather
+     * than handing it over: the transport runs {@code sent} once it reads the message no more (it
+     * has copied it into a buffer of its own, say), and the sender may write over that memory
+     * from then on. A transport that keeps the message, or drops it, never runs {@code sent}, and
+     * runs it at most once, on any thread. By default the message is sent as handed over, and
+     * {@code sent} never runs.
+     *
+     * @param sent lets the sender reuse the memory of {@code message}
+     * @throws IOException as {@link #send(Destination, ByteBuffer)} throws
+     */
+    default void sendLent(Destination to, ByteBuffer message, Runnable sent) throws IOException {
+        send(to, message);
+    }
+
+    /**
      * Sends one control message without blocking, ahead of what {@link #send} has queued for
      * the peer and not yet written, as the threading contract above describes. Never dials: with
      * no way to the peer now, the reply is not sent. The buffer is read-only and never changes;

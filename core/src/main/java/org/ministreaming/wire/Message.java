@@ -51,18 +51,42 @@ public final class Message extends Packet {
      * @throws IndexOutOfBoundsException if the range is outside {@code source}
      */
     public static Message of(MessageType type, ConnectionId id, byte[] source, int offset, int length) {
+        check(type, id, source, offset, length);
+        byte[] wire = new byte[HEADER_LENGTH + length];
+        // The copy comes straight after the allocation, so that the JIT need not zero the bytes it fills.
+        System.arraycopy(source, offset, wire, HEADER_LENGTH, length);
+        return laidOut(type, id, wire, readOnly(wire));
+    }
+
+    /**
+     * As {@link #of(MessageType, ConnectionId, byte[], int, int)}, laid out at the start of
+     * {@code into} instead of in a new array: the message is a view of the first
+     * {@value #HEADER_LENGTH} + {@code length} bytes of {@code into}, which must not change while
+     * the message is in use.
+     *
+     * @throws IndexOutOfBoundsException if the message does not fit {@code into}, or the range is
+     *     outside {@code source}
+     */
+    public static Message into(byte[] into, MessageType type, ConnectionId id, byte[] source, int offset, int length) {
+        check(type, id, source, offset, length);
+        Objects.checkFromIndexSize(0, HEADER_LENGTH + length, into.length);
+        System.arraycopy(source, offset, into, HEADER_LENGTH, length);
+        return laidOut(type, id, into, ByteBuffer.wrap(into, 0, HEADER_LENGTH + length).slice().asReadOnlyBuffer());
+    }
+
+    private static void check(MessageType type, ConnectionId id, byte[] source, int offset, int length) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(id, "id");
         Objects.checkFromIndexSize(offset, length, source.length);
         if (type == MessageType.CHAFF) {
             throw new IllegalArgumentException("chaff has no connection id; use Chaff.of");
         }
-        byte[] wire = new byte[HEADER_LENGTH + length];
-        // The copy comes straight after the allocation, so that the JIT need not zero the bytes it fills.
-        System.arraycopy(source, offset, wire, HEADER_LENGTH, length);
+    }
+
+    /** Writes the header into {@code wire}, whose payload is in place, and checks the payload. */
+    private static Message laidOut(MessageType type, ConnectionId id, byte[] wire, ByteBuffer encoded) {
         wire[0] = (byte) type.code();
         id.writeTo(wire, 1);
-        ByteBuffer encoded = readOnly(wire);
         Codec.checkPayload(type, encoded).ifPresent(problem -> {
             throw new IllegalArgumentException(problem.getMessage());
         });

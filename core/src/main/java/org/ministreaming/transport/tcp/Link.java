@@ -219,18 +219,34 @@ abstract class Link {
 
     /** One message from the peer, handed to the receiver. */
     void messageReceived(byte[] message) {
-        if (retired) {
-            usedAfterRetired = true;
-        }
-        transport.deliver(peer, ByteBuffer.wrap(message).asReadOnlyBuffer(), null);
+        messageLent(ByteBuffer.wrap(message).asReadOnlyBuffer(), null);
     }
 
-    /** One message from the peer, lent to the receiver until it runs {@code giveBack}. */
+    /**
+     * One message from the peer, lent to the receiver until it runs {@code giveBack}, or handed
+     * over if that is {@code null}; nothing once the transport is closed (a loan is then given
+     * back). A receiver's defect costs that message only, and a loan's memory is then left to
+     * the garbage collector, as the receiver may still hold a view of it.
+     */
     void messageLent(ByteBuffer message, Runnable giveBack) {
         if (retired) {
             usedAfterRetired = true;
         }
-        transport.deliver(peer, message, giveBack);
+        if (transport.isClosed()) {
+            if (giveBack != null) {
+                giveBack.run();
+            }
+            return;
+        }
+        try {
+            if (giveBack == null) {
+                transport.receiver().onMessage(peer, message);
+            } else {
+                transport.receiver().onLentMessage(peer, message, giveBack);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "receiver of " + transport.localDestination() + " failed on a message from " + peer, e);
+        }
     }
 
     /**

@@ -187,6 +187,7 @@ final class LinkWriter {
         ByteBuffer buffer = buffers.take();
         for (Outbound message : batch) {
             Frames.put(buffer, message.header(), message.payload());
+            message.copied();
         }
         return buffer.flip();
     }

@@ -9,8 +9,22 @@ import java.nio.ByteBuffer;
  *
  * @param header the message's first bytes
  * @param payload the rest, possibly empty
+ * @param sent run once the writer has copied both, when the sender lent their memory
+ *     ({@link org.ministreaming.transport.Transport#sendLent}); {@code null} when it handed it over
  */
-record Outbound(ByteBuffer header, ByteBuffer payload) {
+record Outbound(ByteBuffer header, ByteBuffer payload, Runnable sent) {
+
+    /** A message whose memory is handed over. */
+    Outbound(ByteBuffer header, ByteBuffer payload) {
+        this(header, payload, null);
+    }
+
+    /** The writer has copied the message: the sender may reuse what it lent. */
+    void copied() {
+        if (sent != null) {
+            sent.run();
+        }
+    }
 
     /** The message's length in bytes. */
     int remaining() {

@@ -216,18 +216,27 @@ public final class TcpTransport implements Transport {
         send(to, message, Frames.EMPTY);
     }
 
+    /** Queues one message as {@link #send(Destination, ByteBuffer)}; runs {@code sent} once the link's writer has copied it. */
+    @Override
+    public void sendLent(Destination to, ByteBuffer message, Runnable sent) throws IOException {
+        queue(to, new Outbound(message.duplicate(), Frames.EMPTY, Objects.requireNonNull(sent, "sent")));
+    }
+
     /** Queues one message of two parts; the link's writer copies both straight into its write buffer. */
     @Override
     public void send(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
+        queue(to, new Outbound(header.duplicate(), payload.duplicate()));
+    }
+
+    private void queue(Destination to, Outbound message) throws IOException {
         Objects.requireNonNull(to, "to");
         if (closed || receiver == null) {
             throw new IOException(local + (closed ? " is closed" : " is not started"));
         }
-        int size = header.remaining() + payload.remaining();
+        int size = message.remaining();
         if (!Frames.fits(size)) {
             throw new IOException("a message of " + size + " bytes does not fit a frame (1 to " + Frames.MAX_LENGTH + " bytes)");
         }
-        Outbound message = new Outbound(header.duplicate(), payload.duplicate());
         while (true) {
             Link link = links.get(to);
             if (link == null) {
@@ -361,27 +370,9 @@ public final class TcpTransport implements Transport {
         return links.register(link, announced, tls == null);
     }
 
-    /**
-     * Hands a message to the receiver, or lends it if {@code giveBack} is not {@code null}, unless
-     * closed (a loan is then given back); a receiver's defect costs that message only, and a loan's
-     * memory is then left to the garbage collector, as the receiver may still hold a view of it.
-     */
-    void deliver(Destination from, ByteBuffer message, Runnable giveBack) {
-        if (closed) {
-            if (giveBack != null) {
-                giveBack.run();
-            }
-            return;
-        }
-        try {
-            if (giveBack == null) {
-                receiver.onMessage(from, message);
-            } else {
-                receiver.onLentMessage(from, message, giveBack);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "receiver of " + local + " failed on a message from " + from, e);
-        }
+    /** Where messages go, or {@code null} before the transport starts. */
+    Receiver receiver() {
+        return receiver;
     }
 
     /** A link failed: later sends to its peer dial a new link. */

@@ -1,0 +1,175 @@
+package org.ministreaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.ministreaming.testing.Await;
+import org.ministreaming.testing.ThreadLeaks;
+import org.ministreaming.transport.Destination;
+import org.ministreaming.transport.ForwardingTransport;
+import org.ministreaming.transport.RecordingReceiver;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.memory.MemoryNetwork;
+import org.ministreaming.wire.Packet;
+
+/**
+ * A writer's full data messages are lent to the transport ({@link Transport#sendLent}) in arrays
+ * the engine reuses once the transport says it has copied them: never earlier, so what the
+ * transport reads of a lent message stays as it was when it was sent, however long it waits.
+ */
+class LentSendsTest {
+
+    private static final long WAIT_SECONDS = Await.LIMIT.toSeconds();
+
+    private final MemoryNetwork network = new MemoryNetwork();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable closeable : toClose) {
+            closeable.close();
+        }
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
+    }
+
+    @Test
+    void aLentMessageIsNotWrittenOverBeforeTheTransportGivesItBackAndTheBytesArriveIntact() throws Exception {
+        SlowWire wire = closeLater(new SlowWire(network.endpoint("client")));
+        StreamSocket[] pair = connect(wire, StreamOptions.builder());
+        byte[] sent = new byte[4 << 20];
+        new Random(1).nextBytes(sent);
+
+        CompletableFuture<Void> writing = Async.run(() -> {
+            pair[0].getOutputStream().write(sent);
+            pair[0].close();
+            return null;
+        });
+        byte[] read = readAll(pair[1].getInputStream());
+        writing.get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        assertThat(Arrays.mismatch(read, sent)).as("where what was read differs from what was written").isEqualTo(-1);
+        assertThat(wire.lent.get()).as("full messages lent").isGreaterThanOrEqualTo(sent.length / 32768);
+        assertThat(wire.changedBeforeGivenBack.get()).as("lent messages written over before they were given back").isZero();
+    }
+
+    @Test
+    void withAListenerNothingIsLentForTheListenerMayKeepWhatItSees() throws Exception {
+        List<Packet> seen = new ArrayList<>();
+        MessageListener keeper = new MessageListener() {
+            @Override
+            public synchronized void sent(Destination to, Packet packet) {
+                seen.add(packet);
+            }
+        };
+        SlowWire wire = closeLater(new SlowWire(network.endpoint("client")));
+        StreamSocket[] pair = connect(wire, StreamOptions.builder().messageListener(keeper));
+        byte[] sent = new byte[200_000];
+        new Random(2).nextBytes(sent);
+        CompletableFuture<Void> writing = Async.run(() -> {
+            pair[0].getOutputStream().write(sent);
+            return null;
+        });
+        assertThat(Arrays.mismatch(pair[1].getInputStream().readNBytes(sent.length), sent)).isEqualTo(-1);
+        writing.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(wire.lent.get()).isZero();
+    }
+
+    private <T extends AutoCloseable> T closeLater(T closeable) {
+        toClose.add(closeable);
+        return closeable;
+    }
+
+    private StreamSocket[] connect(Transport clientTransport, StreamOptions.Builder options) throws Exception {
+        StreamOptions built = options.readTimeout(Await.LIMIT).writeTimeout(Await.LIMIT).build();
+        StreamManager client = closeLater(StreamManager.open(clientTransport, built));
+        StreamManager server = closeLater(StreamManager.open(network.endpoint("server"), built));
+        StreamServerSocket serverSocket = server.serverSocket();
+        CompletableFuture<StreamSocket> accepted = Async.run(() -> serverSocket.accept(Await.LIMIT));
+        StreamSocket opened = client.connect(server.localDestination());
+        return new StreamSocket[] {opened, accepted.get(WAIT_SECONDS, TimeUnit.SECONDS)};
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        in.transferTo(read);
+        return read.toByteArray();
+    }
+
+    /**
+     * Takes loans and carries them later, on a thread of its own, as a link's writer would: it
+     * keeps a copy of each lent message as it was sent, and when it gets to the message it checks
+     * the lent bytes against that copy, sends the copy on and only then gives the loan back.
+     */
+    private static final class SlowWire extends ForwardingTransport {
+        private record Loan(Destination to, ByteBuffer lent, byte[] asSent, Runnable sent) {
+        }
+
+        final AtomicInteger lent = new AtomicInteger();
+        final AtomicInteger changedBeforeGivenBack = new AtomicInteger();
+        private final BlockingQueue<Loan> loans = new LinkedBlockingQueue<>();
+        private final Thread carrier = new Thread(this::carry, "test-slow-wire");
+
+        SlowWire(Transport inner) {
+            super(inner);
+            carrier.setDaemon(true);
+            carrier.start();
+        }
+
+        @Override
+        public void sendLent(Destination to, ByteBuffer message, Runnable sent) {
+            lent.incrementAndGet();
+            loans.add(new Loan(to, message, RecordingReceiver.bytes(message), sent));
+        }
+
+        /** Behind the loans, as a link's queue keeps order; replies still go at once, as they may. */
+        @Override
+        public void send(Destination to, ByteBuffer message) {
+            loans.add(new Loan(to, message, RecordingReceiver.bytes(message), () -> { }));
+        }
+
+        private void carry() {
+            try {
+                while (true) {
+                    Loan loan = loans.take();
+                    Thread.yield(); // give the writer a chance to write over the loan, if it would
+                    if (!ByteBuffer.wrap(loan.asSent()).equals(loan.lent())) {
+                        changedBeforeGivenBack.incrementAndGet();
+                    }
+                    try {
+                        inner.send(loan.to(), ByteBuffer.wrap(loan.asSent()).asReadOnlyBuffer());
+                    } catch (IOException e) {
+                        return;
+                    }
+                    loan.sent().run();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() {
+            carrier.interrupt();
+            try {
+                carrier.join(Await.LIMIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            super.close();
+        }
+    }
+}
