@@ -153,7 +153,8 @@ public final class StreamSocket implements AutoCloseable {
      * {@code executor}, which the library calls from the thread that saw the change (the transport's
      * receive thread, a closing thread) with no lock held, so give an executor that hands it to
      * another thread unless the callback is short and never blocks. If the executor rejects it,
-     * the callback is dropped.
+     * the callback is dropped; if it throws there (an executor that runs it on the calling thread),
+     * that is logged and goes no further.
      *
      * @throws IllegalStateException if a callback registered before has not run yet
      */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.testing.Await;
@@ -89,6 +90,23 @@ class LentPayloadsTest {
         InputStream in = pair[1].getInputStream();
         assertThat(in.readNBytes(sent.length)).isEqualTo(sent);
         assertThatThrownBy(in::read).isInstanceOf(PeerLostException.class);
+        assertThat(atServer.lender().outstanding()).isZero();
+        assertThat(atServer.lender().givenBackAgain()).isZero();
+    }
+
+    @Test
+    void aReadinessCallbackThatFailsOnTheReceivePathCostsNoLentBytes() throws Exception {
+        StreamSocket[] pair = connect(StreamOptions.builder());
+        AtomicInteger calls = new AtomicInteger();
+        pair[1].onReadable(Runnable::run, () -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("a defect in the application's callback");
+        });
+        byte[] sent = random(new Random(7), 50_000);
+        pair[0].getOutputStream().write(sent);
+
+        assertThat(pair[1].getInputStream().readNBytes(sent.length)).isEqualTo(sent);
+        assertThat(calls.get()).isEqualTo(1);
         assertThat(atServer.lender().outstanding()).isZero();
         assertThat(atServer.lender().givenBackAgain()).isZero();
     }

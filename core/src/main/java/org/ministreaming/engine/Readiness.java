@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Thread-safe and lock-free. {@link #fire} must be called with no lock held (not the
  * connection's, not the pipe's), so that an executor that runs the callback on the calling thread
- * never runs it under a lock.
+ * never runs it under a lock; it never throws: a callback that fails there is logged.
  */
 final class Readiness {
 
@@ -74,6 +74,9 @@ final class Readiness {
         } catch (RejectedExecutionException e) {
             // The caller shut its executor down: it has stopped waiting for this connection.
             LOG.log(Level.DEBUG, () -> "a readiness callback was rejected by its executor: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // An executor that runs the callback on this thread: its defect must not reach the receive path.
+            LOG.log(Level.WARNING, "a readiness callback failed", e);
         }
     }
 }
