@@ -253,8 +253,8 @@ final class Dispatcher {
 
     private void oversize(Destination from, Packet packet) {
         admission.refuse(from, Counter.OVERSIZE_MESSAGE, "messages of at most " + settings.limits().maxMessageSize() + " bytes");
-        if (packet instanceof Message message
-                && (message.type() == MessageType.CLIENT_DATA || message.type() == MessageType.SERVER_DATA)) {
+        if (isData(packet)) {
+            Message message = (Message) packet;
             Connection connection = find(from, message);
             if (connection != null) {
                 connection.fail(new ReceiveLimitException("protocol violation: " + from + " sent a data message of "
