@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.util.function.Consumer;
 import org.ministreaming.Counter;
 import org.ministreaming.MessageListener;
+import org.ministreaming.pipe.FreeList;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.wire.Message;
@@ -26,11 +27,18 @@ final class SendPath {
     /** Free arrays for full data messages kept: 2 MiB, as many as a link's send queue holds by default and more. */
     private static final int ARRAYS_KEPT = 64;
 
+    /** Bytes of an array for a full data message: the header and a full payload. */
+    private static final int ARRAY_BYTES = Message.HEADER_LENGTH + Connection.MAX_DATA_PER_MESSAGE;
+
     private final Transport transport;
     private final Counters counters;
     private final Consumer<Consumer<MessageListener>> notifier;
-    /** Arrays for full data messages, or {@code null} while a listener may keep what it sees. */
-    private final MessageArrays arrays;
+    /**
+     * Arrays for full data messages, reused once the transport has copied the message out of them
+     * ({@link Transport#sendLent}), so that a bulk writer lays each message out in memory that is
+     * warm in the cache; {@code null} while a listener may keep what it sees.
+     */
+    private final FreeList<byte[]> arrays;
 
     /**
      * @param listening whether a listener sees the messages, which may keep them: their arrays are
@@ -40,7 +48,7 @@ final class SendPath {
         this.transport = transport;
         this.counters = counters;
         this.notifier = notifier;
-        this.arrays = listening ? null : new MessageArrays(ARRAYS_KEPT);
+        this.arrays = listening ? null : new FreeList<>(ARRAYS_KEPT, () -> new byte[ARRAY_BYTES]);
     }
 
     /**

@@ -1,6 +1,7 @@
 /**
- * The one bounded blocking pipe ({@link org.ministreaming.pipe.Pipe}) and the one timed wait
- * ({@link org.ministreaming.pipe.Deadline}) that the engine and the transports share. Internal:
+ * The one bounded blocking pipe ({@link org.ministreaming.pipe.Pipe}), the one timed wait
+ * ({@link org.ministreaming.pipe.Deadline}) and the one free list of reusable objects
+ * ({@link org.ministreaming.pipe.FreeList}) that the engine and the transports share. Internal:
  * the module does not export it. It depends on the JDK only, so that both the engine and the
  * transports below it may use it.
  */

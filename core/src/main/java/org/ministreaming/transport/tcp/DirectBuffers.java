@@ -1,8 +1,8 @@
 package org.ministreaming.transport.tcp;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ministreaming.pipe.FreeList;
 
 /**
  * Direct buffers of one size, lent to links for a read or a write and given back when it is
@@ -18,11 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DirectBuffers {
 
     private final int size;
-    private final int keep;
+    private final FreeList<ByteBuffer> free;
     private final int loans;
     private final AtomicInteger onLoan = new AtomicInteger();
-    private final ConcurrentLinkedQueue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger kept = new AtomicInteger();
 
     /**
      * @param size bytes of each buffer
@@ -31,28 +29,18 @@ final class DirectBuffers {
      */
     DirectBuffers(int size, int keep, int loans) {
         this.size = size;
-        this.keep = keep;
+        this.free = new FreeList<>(keep, () -> ByteBuffer.allocateDirect(size));
         this.loans = loans;
     }
 
     /** A cleared buffer of {@link #size()} bytes, from those given back or new. */
     ByteBuffer take() {
-        ByteBuffer buffer = free.poll();
-        if (buffer == null) {
-            return ByteBuffer.allocateDirect(size);
-        }
-        kept.decrementAndGet();
-        return buffer;
+        return free.take();
     }
 
     /** Gives back a buffer {@link #take} lent; the caller uses it no more. */
     void give(ByteBuffer buffer) {
-        buffer.clear();
-        if (kept.incrementAndGet() <= keep) {
-            free.offer(buffer);
-        } else {
-            kept.decrementAndGet();
-        }
+        free.give(buffer.clear());
     }
 
     /** Counts one more buffer out on loan, if fewer than the most are. */
