@@ -48,7 +48,7 @@ class LentSendsTest {
 
     @Test
     void aLentMessageIsNotWrittenOverBeforeTheTransportGivesItBackAndTheBytesArriveIntact() throws Exception {
-        SlowWire wire = closeLater(new SlowWire(network.endpoint("client")));
+        SlowWire wire = new SlowWire(network.endpoint("client")); // the manager owns it and closes it
         StreamSocket[] pair = connect(wire, StreamOptions.builder());
         byte[] sent = new byte[4 << 20];
         new Random(1).nextBytes(sent);
@@ -75,7 +75,7 @@ class LentSendsTest {
                 seen.add(packet);
             }
         };
-        SlowWire wire = closeLater(new SlowWire(network.endpoint("client")));
+        SlowWire wire = new SlowWire(network.endpoint("client")); // the manager owns it and closes it
         StreamSocket[] pair = connect(wire, StreamOptions.builder().messageListener(keeper));
         byte[] sent = new byte[200_000];
         new Random(2).nextBytes(sent);

@@ -66,7 +66,7 @@ final class DataSender {
                     return sent;
                 }
                 try {
-                    connection.engine.sendData(connection, source, offset, n);
+                    connection.engine.sendPath.sendData(connection, source, offset, n);
                 } catch (IOException e) {
                     IOException sending = new IOException("sending to " + connection.peer + " failed: " + e.getMessage(), e);
                     connection.fail(sending, false);

@@ -46,17 +46,23 @@ final class Dispatcher {
         this.listening = listening;
     }
 
-    /** One inbound message: see {@link org.ministreaming.transport.Transport.Receiver#onMessage}. */
-    void onMessage(Destination from, ByteBuffer bytes) {
-        onMessage(from, bytes, null);
+    /**
+     * Whether a lent message may stay lent: it is data, which a receive buffer may keep without a
+     * copy, and no listener sees it (a listener may keep what it sees). Anything else is copied
+     * before it is handled.
+     */
+    boolean keepsLent(ByteBuffer bytes) {
+        if (listening || !bytes.hasRemaining()) {
+            return false;
+        }
+        MessageType type = MessageType.fromCode(bytes.get(bytes.position()));
+        return type == MessageType.CLIENT_DATA || type == MessageType.SERVER_DATA;
     }
 
     /**
-     * One inbound message, lent when {@code giveBack} is not {@code null}: see
-     * {@link org.ministreaming.transport.Transport.Receiver#onLentMessage}. Only a data message's
-     * payload is kept lent, by its connection's receive buffer; any other message is copied first
-     * when it must outlive this call (a listener may keep what it sees), and the loan is given
-     * back before this returns unless a receive buffer took it.
+     * One inbound message, lent when {@code giveBack} is not {@code null} (then it is one that
+     * {@link #keepsLent}): see {@link org.ministreaming.transport.Transport.Receiver#onLentMessage}.
+     * The loan is given back before this returns unless a receive buffer took the payload.
      */
     void onMessage(Destination from, ByteBuffer bytes, Runnable giveBack) {
         counters.increment(Counter.MESSAGES_RECEIVED);
@@ -69,14 +75,16 @@ final class Dispatcher {
                 malformed(from, bytes, e);
                 return;
             }
-            if (giveBack != null && (listening || !isData(packet))) {
-                ByteBuffer owned = ByteBuffer.allocate(bytes.remaining()).put(bytes.duplicate()).flip().asReadOnlyBuffer();
-                giveBack.run();
-                giveBack = null;
-                bytes = owned;
-                packet = decodeAgain(owned);
+            engine.notify(listener -> listener.received(from, packet));
+            if (bytes.remaining() > settings.limits().maxMessageSize()) {
+                oversize(from, packet);
+                return;
             }
-            kept = handle(from, bytes, packet, giveBack);
+            if (packet instanceof Chaff) {
+                counters.increment(Counter.CHAFF);
+                return;
+            }
+            kept = dispatch(from, (Message) packet, giveBack);
         } catch (RuntimeException e) {
             counters.increment(Counter.INTERNAL_ERROR);
             LOG.log(Level.WARNING, "engine defect while handling a message from " + from, e);
@@ -84,34 +92,6 @@ final class Dispatcher {
             if (!kept && giveBack != null) {
                 giveBack.run();
             }
-        }
-    }
-
-    /** @return whether a receive buffer took the message's payload, and {@code giveBack} with it */
-    private boolean handle(Destination from, ByteBuffer bytes, Packet packet, Runnable giveBack) {
-        engine.notify(listener -> listener.received(from, packet));
-        if (bytes.remaining() > settings.limits().maxMessageSize()) {
-            oversize(from, packet);
-            return false;
-        }
-        if (packet instanceof Chaff) {
-            counters.increment(Counter.CHAFF);
-            return false;
-        }
-        return dispatch(from, (Message) packet, giveBack);
-    }
-
-    private static boolean isData(Packet packet) {
-        return packet instanceof Message message
-                && (message.type() == MessageType.CLIENT_DATA || message.type() == MessageType.SERVER_DATA);
-    }
-
-    /** The same bytes, copied, decoded as before. */
-    private static Packet decodeAgain(ByteBuffer copy) {
-        try {
-            return Codec.decode(copy);
-        } catch (MalformedMessageException e) {
-            throw new IllegalStateException("a copy of a message decoded differently from the message", e);
         }
     }
 
@@ -253,8 +233,8 @@ final class Dispatcher {
 
     private void oversize(Destination from, Packet packet) {
         admission.refuse(from, Counter.OVERSIZE_MESSAGE, "messages of at most " + settings.limits().maxMessageSize() + " bytes");
-        if (isData(packet)) {
-            Message message = (Message) packet;
+        if (packet instanceof Message message
+                && (message.type() == MessageType.CLIENT_DATA || message.type() == MessageType.SERVER_DATA)) {
             Connection connection = find(from, message);
             if (connection != null) {
                 connection.fail(new ReceiveLimitException("protocol violation: " + from + " sent a data message of "

@@ -89,7 +89,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     private final ReceiveWindows windows;
     private final Liveness liveness;
     private final Dispatcher dispatcher;
-    private final SendPath sendPath;
+    final SendPath sendPath;
     private final ScheduledThreadPoolExecutor timer;
     /** The timer's threads, joined on close: the pool reports termination just before they end. */
     private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
@@ -111,9 +111,10 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.bufferLimits = new BufferLimits(settings, counters);
         this.windows = new ReceiveWindows(settings.receiveBufferSize(), settings.maxReceiveWindow(), settings.receiveBudget());
         this.liveness = new Liveness(this, settings.random(), settings.idleTimeout());
-        this.dispatcher = new Dispatcher(this, settings, counters, admission, listener != MessageListener.NONE);
+        boolean listening = listener != MessageListener.NONE;
+        this.dispatcher = new Dispatcher(this, settings, counters, admission, listening);
         this.sessions = new PeerSessions(transport, settings, timer);
-        this.sendPath = new SendPath(transport, counters, this::notify, listener != MessageListener.NONE);
+        this.sendPath = new SendPath(transport, counters, this::notify, listening);
     }
 
     /**
@@ -250,13 +251,17 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     @Override
     public void onMessage(Destination from, ByteBuffer bytes) {
-        dispatcher.onMessage(from, bytes);
+        dispatcher.onMessage(from, bytes, null);
     }
 
-    /** A data message's payload stays lent while its connection's receive buffer holds it. */
+    /** A data message stays lent while its receive buffer holds it; anything else is copied by the SPI's default. */
     @Override
     public void onLentMessage(Destination from, ByteBuffer bytes, Runnable giveBack) {
-        dispatcher.onMessage(from, bytes, giveBack);
+        if (dispatcher.keepsLent(bytes)) {
+            dispatcher.onMessage(from, bytes, giveBack);
+        } else {
+            Transport.Receiver.super.onLentMessage(from, bytes, giveBack);
+        }
     }
 
     @Override
@@ -374,11 +379,6 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     /** Sends a message that may block for backpressure, and may fail ({@link SendPath#send}). */
     void send(Destination to, Packet packet) throws IOException {
         sendPath.send(to, packet, false);
-    }
-
-    /** A data message from the writer's bytes: {@link SendPath#sendData}. */
-    void sendData(Connection connection, byte[] source, int offset, int length) throws IOException {
-        sendPath.sendData(connection, source, offset, length);
     }
 
     /** The reply path, which never blocks and never throws: {@link SendPath#reply}. */

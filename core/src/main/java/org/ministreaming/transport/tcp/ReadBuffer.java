@@ -74,12 +74,11 @@ final class ReadBuffer {
         return next;
     }
 
-    /** The link reads into this buffer no more: it goes back to the pool once no view is lent. */
+    /**
+     * One holder lets go: the link, which reads into this buffer no more, or a view given back.
+     * The buffer goes back to the pool when the last one does.
+     */
     void letGo() {
-        release();
-    }
-
-    private void release() {
         int left = holds.decrementAndGet();
         if (left == 0) {
             if (onLoan) {
@@ -114,7 +113,7 @@ final class ReadBuffer {
         @Override
         public void run() {
             if (GIVEN.compareAndSet(this, 0, 1)) {
-                release();
+                letGo();
             }
         }
     }
