@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.Await;
@@ -158,6 +159,60 @@ class FlowControlTest {
         StreamSocket[] other = connect(manager("c", StreamOptions.builder()), b);
         other[0].getOutputStream().write(9);
         assertThat(other[1].getInputStream().read()).isEqualTo(9);
+    }
+
+    /**
+     * Readers on four threads share one socket while the window grows: between grants each read is
+     * counted under the credit's own reader lock, not the connection's, and no read's count may be
+     * lost (the writer would wait for credit forever) or counted twice (the writer would overrun).
+     */
+    @RepeatedTest(5)
+    void readersOnFourThreadsOfOneSocketGiveBackEveryByteOfCredit() throws Exception {
+        StreamManager writer = manager("writer", StreamOptions.builder());
+        StreamManager reader = manager("reader", StreamOptions.builder().receiveBufferSize(WINDOW).maxReceiveWindow(16 * WINDOW));
+        StreamSocket[] pair = connect(writer, reader);
+        byte[] data = randomBytes(7, 8 << 20);
+        CompletableFuture<Void> written = Async.run(() -> {
+            pair[0].getOutputStream().write(data);
+            pair[0].close();
+            return null;
+        });
+
+        List<CompletableFuture<long[]>> readers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int chunk = 1000 + 7919 * i;
+            readers.add(Async.run(() -> {
+                InputStream in = pair[1].getInputStream();
+                byte[] buffer = new byte[chunk];
+                long count = 0;
+                long sum = 0;
+                for (int n; (n = in.read(buffer)) != -1;) {
+                    count += n;
+                    for (int j = 0; j < n; j++) {
+                        sum += buffer[j] & 0xFF;
+                    }
+                }
+                return new long[] {count, sum};
+            }));
+        }
+
+        long count = 0;
+        long sum = 0;
+        for (CompletableFuture<long[]> each : readers) {
+            long[] got = each.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            count += got[0];
+            sum += got[1];
+        }
+        written.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        long expectedSum = 0;
+        for (byte b : data) {
+            expectedSum += b & 0xFF;
+        }
+        assertThat(count).isEqualTo(data.length);
+        assertThat(sum).isEqualTo(expectedSum);
+        assertThat(reader.statistics().get(Counter.OVERRUN)).isZero();
+        assertThat(writer.statistics().get(Counter.CREDIT_VIOLATION)).isZero();
+        assertThat(reader.statistics().get(Counter.CREDIT_VIOLATION)).isZero();
     }
 
     @Test

@@ -26,7 +26,8 @@ import org.ministreaming.wire.Message;
  * manager's receive budget may evict a connection; see {@link BufferLimits}.
  *
  * <p>Thread-safe, under the threading contract written on {@link Engine}: {@code lock} guards the
- * state, the failure and the credit; {@link DataSender}'s {@code sendLock} orders this
+ * state, the failure and the credit (but the reader's count between grants: see {@link Credit});
+ * {@link DataSender}'s {@code sendLock} orders this
  * connection's outbound messages so that a close follows every byte written before it. The
  * control messages it sends (credit, close) go by {@link Engine#reply}. The readiness callbacks
  * ({@link #onReadable}, {@link #onWritable}) are fired with neither lock held.
@@ -53,8 +54,8 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     private volatile long readTimeoutMillis;
     private volatile long writeTimeoutMillis;
     private volatile long lastHeardNanos = System.nanoTime();
-    /** The credit accounts, or null on a plain connection. Guarded by {@code lock}. */
-    private Credit credit;
+    /** The credit accounts, or null on a plain connection: set under {@code lock}; see {@link Credit} for what guards them. */
+    private volatile Credit credit;
 
     Connection(Engine engine, Destination peer, ConnectionId localId) {
         this.engine = engine;
@@ -120,7 +121,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
 
     /** Whether both sides agreed to the credit extension. */
     public boolean hasCredit() {
-        return underLock(() -> credit != null);
+        return credit != null;
     }
 
     /** The most bytes the receive buffer has held at once. */
@@ -164,18 +165,11 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         inbound.onReadable(executor, callback);
     }
 
-    /** Gives the peer back the credit for bytes the reader consumed, in steps, with any growth of the window. */
+    /** Gives the peer back the credit for bytes the reader consumed, in steps, with any growth of the window ({@link Credit#afterRead}). */
     private void grantCredit(int consumed) {
-        int increment;
-        lock.lock();
-        try {
-            if (credit == null || !isEstablished()) {
-                return;
-            }
-            increment = engine.windows().grant(this, credit, consumed, inbound);
-        } finally {
-            lock.unlock();
-        }
+        Credit accounts = credit;
+        int increment = accounts == null ? 0 : accounts.afterRead(consumed,
+                () -> underLock(() -> isEstablished() ? engine.windows().grant(this, accounts, consumed, inbound) : 0));
         if (increment > 0) {
             engine.replyOrWait(peer, creditMessage(increment));
             engine.windows().measure(engine, peer);

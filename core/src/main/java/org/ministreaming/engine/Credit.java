@@ -1,5 +1,8 @@
 package org.ministreaming.engine;
 
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
+
 /**
  * A connection's accounts under the credit extension: how much it may still send, and how much
  * its reader has consumed that the peer has not yet been given back.
@@ -10,12 +13,18 @@ package org.ministreaming.engine;
  * overrunning it. The receiver's window starts at what it offered and may {@linkplain #grow grow}
  * (never shrink): the growth goes to the peer with the next grant, on top of the bytes read.
  *
- * <p>Not thread-safe: guarded by its connection's lock.
+ * <p>Guarded by its connection's lock, but for the reader's count between grants: every change
+ * of the receiving side happens under a reader lock of its own ({@link #afterRead}), and a grant
+ * under both, the reader lock first. So a reader that has not read a grant's worth yet does not
+ * take the connection's lock, which the receive path holds while it buffers data for that reader.
  */
 final class Credit {
 
     /** The most credit a sender may hold, as in HTTP/2: more is a broken rule. */
     static final long MAX_SEND_CREDIT = Integer.MAX_VALUE;
+
+    /** Orders the receiving side's changes among readers; taken before the connection's lock. */
+    private final ReentrantLock readerLock = new ReentrantLock();
 
     private final int peerWindow;
     private int receiveWindow;
@@ -90,6 +99,26 @@ final class Credit {
         unreported = 0;
         growth = 0;
         return grant;
+    }
+
+    /**
+     * The reader consumed {@code bytes}: counts them while no grant is due (nor any growth waiting
+     * to go), else runs {@code grant}, which takes the connection's lock and calls
+     * {@link #consumed} (through {@link ReceiveWindows#grant}), all under the reader lock.
+     *
+     * @return the credit to grant the peer now, or 0
+     */
+    int afterRead(int bytes, IntSupplier grant) {
+        readerLock.lock();
+        try {
+            if (growth != 0 || grantDue(bytes)) {
+                return grant.getAsInt();
+            }
+            unreported += bytes;
+            return 0;
+        } finally {
+            readerLock.unlock();
+        }
     }
 
     /**

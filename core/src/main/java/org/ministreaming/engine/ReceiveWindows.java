@@ -60,7 +60,7 @@ final class ReceiveWindows {
     }
 
     /**
-     * Under {@code connection}'s lock, as its reader consumed {@code bytes}: the credit to grant
+     * Under {@code connection}'s lock and the accounts' reader lock, as its reader consumed {@code bytes}: the credit to grant
      * now (0 for none yet), with what the window grew by.
      *
      * @param inbound the connection's buffer, whose bound follows the window

@@ -118,4 +118,32 @@ class CreditPropertiesTest {
         }
         assertThat(sender.take(32768)).isPositive();
     }
+
+    /**
+     * {@link Credit#afterRead} counts a read by itself while no grant is due and hands over to the
+     * grant otherwise: the same grants, read for read, as {@link Credit#consumed} on every read,
+     * with the grant run exactly when it has credit to give. Step 3 grows the window between reads.
+     */
+    @Property(tries = 500)
+    void countingReadsBetweenGrantsGrantsWhatConsumedGrants(
+            @ForAll("schedulesWithGrowth") List<Step> schedule, @ForAll @IntRange(min = 1, max = 300_000) int window) {
+        Credit everyRead = new Credit(window, 1 << 16);
+        Credit counting = new Credit(window, 1 << 16);
+        for (Step step : schedule) {
+            if (step.kind() == 3) {
+                int grown = (int) Math.min(1 << 30, everyRead.receiveWindow() + (long) step.amount());
+                everyRead.grow(grown);
+                counting.grow(grown);
+            }
+            int read = step.amount();
+            int expected = everyRead.consumed(read);
+            boolean[] ran = new boolean[1];
+            int granted = counting.afterRead(read, () -> {
+                ran[0] = true;
+                return counting.consumed(read);
+            });
+            assertThat(granted).isEqualTo(expected);
+            assertThat(ran[0]).as("the grant ran").isEqualTo(expected > 0);
+        }
+    }
 }
