@@ -107,16 +107,6 @@ final class ReceiveBuffer {
     }
 
     /**
-     * Adds a payload the buffer may keep without waiting.
-     *
-     * @param payload a view the buffer may keep; it is never changed by anyone
-     * @return whether it was taken, or which bound it does not fit in (nothing is added then)
-     */
-    Offer offer(ByteBuffer payload) {
-        return offer(payload, null);
-    }
-
-    /**
      * Adds a payload without waiting. Once it is {@link Offer#TAKEN taken}, {@code giveBack} is the
      * buffer's to run: when the reader has read it all, when it is dropped unread, or at once if the
      * buffer has ended; otherwise it stays the caller's.

@@ -57,10 +57,10 @@ class ReceiveBufferTest {
         ReceiveBuffer buffer = new ReceiveBuffer(new ReceiveBudget<String>(Long.MAX_VALUE).account("a"), 3 * (10 + OVERHEAD), true);
 
         for (int i = 0; i < 3; i++) {
-            assertThat(buffer.offer(ByteBuffer.wrap(new byte[10]))).isEqualTo(Offer.TAKEN);
+            assertThat(buffer.offer(ByteBuffer.wrap(new byte[10]), null)).isEqualTo(Offer.TAKEN);
         }
 
-        assertThat(buffer.offer(wrap(1))).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.offer(wrap(1), null)).isEqualTo(Offer.BEYOND_BOUND);
         assertThat(buffer.available()).isEqualTo(30);
     }
 
@@ -70,18 +70,18 @@ class ReceiveBufferTest {
         buffer.bound(10, false);
 
         for (int i = 0; i < 10; i++) {
-            assertThat(buffer.offer(wrap(i))).isEqualTo(Offer.TAKEN);
+            assertThat(buffer.offer(wrap(i), null)).isEqualTo(Offer.TAKEN);
         }
 
-        assertThat(buffer.offer(wrap(1))).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.offer(wrap(1), null)).isEqualTo(Offer.BEYOND_BOUND);
     }
 
     @Test
     void everyMessageIsChargedToTheBudgetAndReleasedAsItIsRead() throws IOException {
         ReceiveBudget<String> budget = new ReceiveBudget<>(1 << 20);
         ReceiveBuffer buffer = new ReceiveBuffer(budget.account("a"), 1000, false);
-        buffer.offer(wrap(1, 2, 3));
-        buffer.offer(wrap(4, 5));
+        buffer.offer(wrap(1, 2, 3), null);
+        buffer.offer(wrap(4, 5), null);
         assertThat(budget.held("a")).isEqualTo(5 + 2 * OVERHEAD);
 
         assertThat(buffer.read(new byte[2], 0, 2, 0)).isEqualTo(2);
@@ -98,9 +98,9 @@ class ReceiveBufferTest {
         ReceiveBuffer a = new ReceiveBuffer(budget.account("a"), 1 << 20, true);
         ReceiveBuffer b = new ReceiveBuffer(budget.account("b"), 1 << 20, false);
 
-        assertThat(a.offer(ByteBuffer.wrap(new byte[10]))).isEqualTo(Offer.TAKEN);
-        assertThat(b.offer(ByteBuffer.wrap(new byte[10]))).isEqualTo(Offer.TAKEN);
-        assertThat(a.offer(wrap(1))).isEqualTo(Offer.BEYOND_BUDGET);
+        assertThat(a.offer(ByteBuffer.wrap(new byte[10]), null)).isEqualTo(Offer.TAKEN);
+        assertThat(b.offer(ByteBuffer.wrap(new byte[10]), null)).isEqualTo(Offer.TAKEN);
+        assertThat(a.offer(wrap(1), null)).isEqualTo(Offer.BEYOND_BUDGET);
 
         assertThat(a.available()).isEqualTo(10);
         assertThat(budget.used()).isEqualTo(budget.limit());
@@ -110,7 +110,7 @@ class ReceiveBufferTest {
     void discardingDropsTheBytesAndFailsReadsEvenAfterThePeersClose() {
         ReceiveBudget<String> budget = new ReceiveBudget<>(1 << 20);
         ReceiveBuffer buffer = new ReceiveBuffer(budget.account("a"), 1000, true);
-        buffer.offer(wrap(1, 2, 3));
+        buffer.offer(wrap(1, 2, 3), null);
         buffer.finish();
 
         buffer.discard(new IOException("receive budget exhausted"));
@@ -119,7 +119,7 @@ class ReceiveBufferTest {
         assertThat(buffer.available()).isZero();
         assertThatThrownBy(() -> buffer.read(new byte[1], 0, 1, 0)).isInstanceOf(IOException.class)
                 .hasMessage("receive budget exhausted");
-        assertThat(buffer.offer(wrap(4))).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(4), null)).isEqualTo(Offer.TAKEN);
         assertThat(budget.used()).isZero();
     }
 
@@ -127,7 +127,7 @@ class ReceiveBufferTest {
     void closingLocallyReleasesTheCharge() {
         ReceiveBudget<String> budget = new ReceiveBudget<>(1 << 20);
         ReceiveBuffer buffer = new ReceiveBuffer(budget.account("a"), 1000, false);
-        buffer.offer(wrap(1, 2, 3));
+        buffer.offer(wrap(1, 2, 3), null);
 
         buffer.closeLocally();
 
@@ -141,7 +141,7 @@ class ReceiveBufferTest {
     void offeredBytesCanBeRead() throws IOException {
         ReceiveBuffer buffer = window(100);
 
-        assertThat(buffer.offer(wrap(1, 2, 3))).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(1, 2, 3), null)).isEqualTo(Offer.TAKEN);
 
         assertThat(buffer.available()).isEqualTo(3);
         assertThat(readAll(buffer, 10)).containsExactly(1, 2, 3);
@@ -151,8 +151,8 @@ class ReceiveBufferTest {
     @Test
     void aReadReturnsWhatIsAvailableWithoutWaitingToFillItsArray() throws IOException {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(1, 2));
-        buffer.offer(wrap(3, 4, 5));
+        buffer.offer(wrap(1, 2), null);
+        buffer.offer(wrap(3, 4, 5), null);
         byte[] target = new byte[50];
 
         int n = buffer.read(target, 10, 40, 0);
@@ -166,7 +166,7 @@ class ReceiveBufferTest {
     @Test
     void aShortReadLeavesTheRestOfAChunkForTheNextRead() throws IOException {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(1, 2, 3, 4, 5));
+        buffer.offer(wrap(1, 2, 3, 4, 5), null);
         byte[] target = new byte[2];
 
         assertThat(buffer.read(target, 0, 2, 0)).isEqualTo(2);
@@ -178,9 +178,9 @@ class ReceiveBufferTest {
     @Test
     void anOfferBeyondCapacityIsRefusedAndAddsNothing() throws IOException {
         ReceiveBuffer buffer = window(10);
-        buffer.offer(wrap(1, 2, 3, 4, 5, 6));
+        buffer.offer(wrap(1, 2, 3, 4, 5, 6), null);
 
-        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]))).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]), null)).isEqualTo(Offer.BEYOND_BOUND);
 
         assertThat(buffer.available()).isEqualTo(6);
         assertThat(readAll(buffer, 100)).containsExactly(1, 2, 3, 4, 5, 6);
@@ -189,12 +189,12 @@ class ReceiveBufferTest {
     @Test
     void readingMakesRoomForARefusedOffer() throws IOException {
         ReceiveBuffer buffer = window(10);
-        buffer.offer(ByteBuffer.wrap(new byte[8]));
-        assertThat(buffer.offer(wrap(9, 9, 9))).isEqualTo(Offer.BEYOND_BOUND);
+        buffer.offer(ByteBuffer.wrap(new byte[8]), null);
+        assertThat(buffer.offer(wrap(9, 9, 9), null)).isEqualTo(Offer.BEYOND_BOUND);
 
         buffer.read(new byte[4], 0, 4, 0);
 
-        assertThat(buffer.offer(wrap(9, 9, 9))).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(9, 9, 9), null)).isEqualTo(Offer.TAKEN);
         assertThat(buffer.available()).isEqualTo(7);
     }
 
@@ -202,8 +202,8 @@ class ReceiveBufferTest {
     void anOfferOfExactlyTheCapacityFits() throws IOException {
         ReceiveBuffer buffer = window(4);
 
-        assertThat(buffer.offer(wrap(1, 2, 3, 4))).isEqualTo(Offer.TAKEN);
-        assertThat(buffer.offer(wrap(5))).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.offer(wrap(1, 2, 3, 4), null)).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(5), null)).isEqualTo(Offer.BEYOND_BOUND);
 
         assertThat(buffer.available()).isEqualTo(4);
         assertThat(readAll(buffer, 4)).containsExactly(1, 2, 3, 4);
@@ -213,16 +213,16 @@ class ReceiveBufferTest {
     void aChunkLargerThanTheCapacityNeverFits() {
         ReceiveBuffer buffer = window(4);
 
-        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]))).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]), null)).isEqualTo(Offer.BEYOND_BOUND);
         assertThat(buffer.available()).isZero();
     }
 
     @Test
     void anEmptyOfferIsAcceptedAndAddsNothing() throws IOException {
         ReceiveBuffer buffer = window(4);
-        buffer.offer(wrap(1, 2, 3, 4));
+        buffer.offer(wrap(1, 2, 3, 4), null);
 
-        assertThat(buffer.offer(ByteBuffer.allocate(0))).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(ByteBuffer.allocate(0), null)).isEqualTo(Offer.TAKEN);
 
         assertThat(buffer.available()).isEqualTo(4);
         buffer.finish();
@@ -236,7 +236,7 @@ class ReceiveBufferTest {
         assertThat(empty.read(new byte[1], 0, 0, 0)).isZero();
 
         ReceiveBuffer full = window(4);
-        full.offer(wrap(7));
+        full.offer(wrap(7), null);
         assertThat(full.read(new byte[1], 0, 0, 0)).isZero();
         assertThat(full.available()).isEqualTo(1);
     }
@@ -246,7 +246,7 @@ class ReceiveBufferTest {
     @Test
     void afterFinishReadsDrainThenSeeEndOfStreamForever() throws IOException {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(1, 2, 3));
+        buffer.offer(wrap(1, 2, 3), null);
 
         buffer.finish();
 
@@ -262,7 +262,7 @@ class ReceiveBufferTest {
         ReceiveBuffer buffer = window(100);
         buffer.finish();
 
-        assertThat(buffer.offer(wrap(1, 2))).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(1, 2), null)).isEqualTo(Offer.TAKEN);
 
         assertThat(buffer.available()).isZero();
         assertThat(buffer.read(new byte[8], 0, 8, 0)).isEqualTo(-1);
@@ -271,7 +271,7 @@ class ReceiveBufferTest {
     @Test
     void afterFailReadsDrainThenThrowTheFailure() throws IOException {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(1, 2, 3));
+        buffer.offer(wrap(1, 2, 3), null);
         IOException cause = new IOException("peer overran the receive buffer");
 
         buffer.fail(cause);
@@ -308,7 +308,7 @@ class ReceiveBufferTest {
     @Test
     void afterCloseLocallyReadsFailAtOnceAndNothingIsAvailable() {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(1, 2, 3));
+        buffer.offer(wrap(1, 2, 3), null);
 
         buffer.closeLocally();
 
@@ -316,7 +316,7 @@ class ReceiveBufferTest {
         assertThatThrownBy(() -> buffer.read(new byte[8], 0, 8, 0))
                 .isInstanceOf(SocketException.class)
                 .hasMessage("Socket closed");
-        assertThat(buffer.offer(wrap(4))).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(4), null)).isEqualTo(Offer.TAKEN);
         assertThat(buffer.available()).isZero();
         assertThatThrownBy(() -> buffer.read(new byte[8], 0, 8, 0)).isInstanceOf(SocketException.class);
     }
@@ -324,7 +324,7 @@ class ReceiveBufferTest {
     @Test
     void closeLocallyOutranksAnEarlierFinishOrFailure() {
         ReceiveBuffer finished = window(100);
-        finished.offer(wrap(1));
+        finished.offer(wrap(1), null);
         finished.finish();
         finished.closeLocally();
         assertThatThrownBy(() -> finished.read(new byte[8], 0, 8, 0)).isInstanceOf(SocketException.class);
@@ -352,7 +352,7 @@ class ReceiveBufferTest {
     @Test
     void aReadWithATimeoutReturnsDataThatIsAlreadyThere() throws IOException {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(5));
+        buffer.offer(wrap(5), null);
 
         assertThat(buffer.read(new byte[8], 0, 8, 1)).isEqualTo(1);
     }
@@ -395,7 +395,7 @@ class ReceiveBufferTest {
         ReceiveBuffer buffer = window(100);
         CompletableFuture<byte[]> result = blockedRead(buffer, 0);
 
-        buffer.offer(wrap(4, 2));
+        buffer.offer(wrap(4, 2), null);
 
         assertThat(result.get(WAIT_SECONDS, TimeUnit.SECONDS)).containsExactly(4, 2);
     }
@@ -405,7 +405,7 @@ class ReceiveBufferTest {
         ReceiveBuffer buffer = window(100);
         CompletableFuture<byte[]> result = blockedRead(buffer, 60_000);
 
-        buffer.offer(wrap(4, 2));
+        buffer.offer(wrap(4, 2), null);
 
         assertThat(result.get(WAIT_SECONDS, TimeUnit.SECONDS)).containsExactly(4, 2);
     }
@@ -467,7 +467,7 @@ class ReceiveBufferTest {
                 while (sent < total) {
                     byte[] chunk = new byte[(int) Math.min(random.nextInt(capacity + 1), total - sent)];
                     random.nextBytes(chunk);
-                    while (buffer.offer(ByteBuffer.wrap(chunk)) != Offer.TAKEN) {
+                    while (buffer.offer(ByteBuffer.wrap(chunk), null) != Offer.TAKEN) {
                         refusals++;
                         // Each permit is one read; a stale one only costs another try.
                         if (!consumed.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -545,7 +545,7 @@ class ReceiveBufferTest {
                     chunk[i] = (byte) counter++;
                 }
                 boolean fits = step.size() <= session.capacity() - pending;
-                assertThat(buffer.offer(ByteBuffer.wrap(chunk))).as("offer of %d with %d pending", step.size(), pending).isEqualTo(fits ? Offer.TAKEN : Offer.BEYOND_BOUND);
+                assertThat(buffer.offer(ByteBuffer.wrap(chunk), null)).as("offer of %d with %d pending", step.size(), pending).isEqualTo(fits ? Offer.TAKEN : Offer.BEYOND_BOUND);
                 if (fits) {
                     accepted.write(chunk);
                 }
