@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
                     + " TCP transport, plain TCP, one link) and over raw TCP sockets (java.net.Socket), and prints"
                     + " both throughputs in MiB/s and their ratio, ministreaming / raw TCP.",
             "Both paths write the same pre-generated random bytes in the same chunks; nothing is generated or hashed"
-                    + " while the clock runs. A warm-up transfer over each path comes first and is not counted.",
+                    + " while the clock runs. Warm-up transfers over each path come first, not counted, in turns until the JIT"
+                    + " compiler is quiet.",
             "With --rounds N the two paths take turns N times (ministreaming first in odd rounds, raw TCP in even ones);"
                     + " every round is printed, then the medians of the rounds' ratios.",
             "Receivers count the bytes; --verify also compares every byte received (on both paths, inside the timing)."},
@@ -56,6 +57,8 @@ final class BenchCommand implements Callable<Integer> {
     static final int MAX_STREAMS = 64;
     /** Most rounds. */
     static final int MAX_ROUNDS = 100;
+    /** Most warm-up turns. */
+    static final int MAX_WARMUP_TURNS = 100;
     /** Largest chunk: 16 MiB. */
     static final long MAX_CHUNK = 16L << 20;
 
@@ -78,9 +81,16 @@ final class BenchCommand implements Callable<Integer> {
     private long chunk;
 
     @Option(names = "--warmup", paramLabel = "SIZE", defaultValue = "1G", converter = WarmupSize.class,
-            description = "Bytes sent over each path before the timed runs, so that the JIT has compiled the hot paths"
-                    + " (on two cores C2 was still compiling the per-message paths after 64M); 0 for none. Default: ${DEFAULT-VALUE}.")
+            description = "Bytes sent over each path in each warm-up turn before the timed runs, so that the JIT has compiled"
+                    + " the hot paths (on two cores C2 was still compiling the per-message paths after 64M); 0 for none."
+                    + " Default: ${DEFAULT-VALUE}.")
     private long warmup;
+
+    @Option(names = "--warmup-turns", paramLabel = "N", defaultValue = "10",
+            description = "Most warm-up turns: they go on until one in which the JIT compiler was busy for at most 5%% of the"
+                    + " time (with four streams on two cores it compiled through about four turns of 1G); 1 for a single turn."
+                    + " 1 to " + MAX_WARMUP_TURNS + ". Default: ${DEFAULT-VALUE}.")
+    private int warmupTurns;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "4",
             description = "Timed transfers over each path, taking turns; the first rounds may still include the JIT compiling,"
@@ -121,11 +131,7 @@ final class BenchCommand implements Callable<Integer> {
         try (MinistreamingPath ms = new MinistreamingPath(receive.applyTo(StreamOptions.builder()));
              RawTcpPath tcp = new RawTcpPath()) {
             if (warmup > 0) {
-                out.println("Warm-up: " + ByteSize.format(warmup) + " over each path first, not counted, so that the JIT"
-                        + " has compiled the hot paths");
-                out.flush();
-                run(ms, warmup, data, "warm-up, ministreaming");
-                run(tcp, warmup, data, "warm-up, raw TCP");
+                warmUp(out, ms, tcp, data);
             } else {
                 out.println("Warm-up: none (--warmup 0); the first numbers include the JIT compiling");
                 out.flush();
@@ -156,9 +162,42 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * Warm-up turns, a transfer over each path in each, until one in which the JIT compiler was
+     * quiet ({@link JitClock#quiet}) or {@link #warmupTurns} are done; one turn where the JVM
+     * does not tell its compile time.
+     */
+    private void warmUp(PrintWriter out, Path ms, Path tcp, Data data) throws IOException {
+        boolean readable = JitClock.readable();
+        out.println("Warm-up: " + ByteSize.format(warmup) + " over each path first, not counted, so that the JIT has compiled"
+                + " the hot paths: " + (!readable ? "one turn (this JVM does not tell its compile time)"
+                        : warmupTurns == 1 ? "one turn" : "in turns until the compiler is quiet, at most " + warmupTurns));
+        out.flush();
+        int turns = readable ? warmupTurns : 1;
+        for (int turn = 1; turn <= turns; turn++) {
+            long compiled = JitClock.millis();
+            long start = System.nanoTime();
+            run(ms, warmup, data, "warm-up, ministreaming");
+            run(tcp, warmup, data, "warm-up, raw TCP");
+            if (!readable) {
+                return;
+            }
+            long nanos = System.nanoTime() - start;
+            long compiling = JitClock.millis() - compiled;
+            boolean quiet = JitClock.quiet(compiling, nanos);
+            out.printf(Locale.ROOT, "%sturn %d: the JIT compiled for %d ms of its %d ms%s%n", INDENT, turn, compiling, nanos / 1_000_000,
+                    quiet ? ": quiet" : turn == turns ? ": still busy; the first rounds may include its work" : "");
+            out.flush();
+            if (quiet) {
+                return;
+            }
+        }
+    }
+
     private Result timed(PrintWriter out, Path path, Data data) throws IOException {
+        long compiled = JitClock.millis();
         Result result = run(path, size, data, path.name());
-        report(out, path.name() + ":", result);
+        report(out, path.name() + ":", result, compiled < 0 ? -1 : JitClock.millis() - compiled);
         return result;
     }
 
@@ -168,6 +207,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (rounds < 1 || rounds > MAX_ROUNDS) {
             throw new ParameterException(spec.commandLine(), "--rounds must be 1 to " + MAX_ROUNDS + ", got " + rounds);
+        }
+        if (warmupTurns < 1 || warmupTurns > MAX_WARMUP_TURNS) {
+            throw new ParameterException(spec.commandLine(), "--warmup-turns must be 1 to " + MAX_WARMUP_TURNS + ", got " + warmupTurns);
         }
         if (chunk > MAX_CHUNK) {
             throw new ParameterException(spec.commandLine(), "--chunk must be at most 16M, got " + ByteSize.format(chunk));
@@ -188,11 +230,13 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void report(PrintWriter out, String label, Result result) {
+    /** The result's line; {@code compilingMillis} is the JIT's compile time during the transfer, or -1 if unknown. */
+    private static void report(PrintWriter out, String label, Result result, long compilingMillis) {
+        String jit = compilingMillis < 0 ? "" : "; JIT compiling " + compilingMillis + " ms";
         out.printf(Locale.ROOT, "%-15s%d bytes in %.2f s: %.1f MiB/s%s%n", label, result.bytes(), result.seconds(),
-                result.mebibytesPerSecond(), result.cpuNanos() < 0 ? ""
-                        : String.format(Locale.ROOT, " (CPU %.2f s, %.2f s per GiB)", result.cpuNanos() / 1e9,
-                                result.cpuNanos() / 1e9 / Math.max(result.bytes(), 1) * (1L << 30)));
+                result.mebibytesPerSecond(), result.cpuNanos() < 0 ? (jit.isEmpty() ? "" : " (" + jit.substring(2) + ")")
+                        : String.format(Locale.ROOT, " (CPU %.2f s, %.2f s per GiB%s)", result.cpuNanos() / 1e9,
+                                result.cpuNanos() / 1e9 / Math.max(result.bytes(), 1) * (1L << 30), jit));
         out.flush();
     }
 

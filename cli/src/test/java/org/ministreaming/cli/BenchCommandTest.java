@@ -17,7 +17,7 @@ import org.ministreaming.testing.ThreadLeaks;
 @Timeout(120)
 class BenchCommandTest {
 
-    private static final String RATE = "[0-9]+ bytes in [0-9.]+ s: [0-9.]+ MiB/s \\(CPU [0-9.]+ s, [0-9.]+ s per GiB\\)";
+    private static final String RATE = "[0-9]+ bytes in [0-9.]+ s: [0-9.]+ MiB/s \\(CPU [0-9.]+ s, [0-9.]+ s per GiB; JIT compiling [0-9]+ ms\\)";
 
     @AfterEach
     void noThreadIsLeft() throws InterruptedException {
@@ -26,13 +26,14 @@ class BenchCommandTest {
 
     @Test
     void oneStreamPrintsBothThroughputsAndTheirRatioAfterAWarmUp() {
-        Run run = Run.of("bench", "--size", "4M", "--rounds", "1", "--warmup", "64M");
+        Run run = Run.of("bench", "--size", "4M", "--rounds", "1", "--warmup", "64M", "--warmup-turns", "1");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out())
                 .contains("Benchmark: 4 MiB one way over 1 stream on loopback, written in chunks of 64 KiB")
                 .contains("flow control with a 256 KiB window")
-                .contains("Warm-up: 64 MiB over each path first, not counted");
+                .contains("Warm-up: 64 MiB over each path first, not counted, so that the JIT has compiled the hot paths: one turn\n"
+                        + "   turn 1: the JIT compiled for ");
         long ministreaming = bytes(run.out(), "ministreaming: ");
         long raw = bytes(run.out(), "raw TCP:       ");
         assertThat(ministreaming).isEqualTo(4L << 20);
@@ -48,8 +49,38 @@ class BenchCommandTest {
     }
 
     @Test
+    void warmUpTurnsGoOnUntilTheCompilerIsQuietOrTheLastTurn() {
+        Run run = Run.of("bench", "--size", "1M", "--rounds", "1", "--warmup", "2M", "--warmup-turns", "4");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("Warm-up: 2 MiB over each path first, not counted, so that the JIT has compiled the hot paths:"
+                + " in turns until the compiler is quiet, at most 4\n");
+        Matcher turns = Pattern.compile("(?m)^   turn ([0-9]+): the JIT compiled for ([0-9]+) ms of its ([0-9]+) ms(.*)$").matcher(run.out());
+        int count = 0;
+        String last = "";
+        while (turns.find()) {
+            count++;
+            assertThat(Integer.parseInt(turns.group(1))).isEqualTo(count);
+            assertThat(last).as("only the last turn ends the warm-up").isEmpty();
+            last = turns.group(4);
+            if (last.equals(": quiet")) {
+                // At most 5 % of the turn (its length printed in whole milliseconds, rounded down).
+                assertThat(Long.parseLong(turns.group(2)) * 20).isLessThanOrEqualTo(Long.parseLong(turns.group(3)) + 1);
+            }
+        }
+        assertThat(count).as(run.out()).isBetween(1, 4);
+        if (count < 4) {
+            assertThat(last).isEqualTo(": quiet");
+        } else {
+            assertThat(last).isIn(": quiet", ": still busy; the first rounds may include its work");
+        }
+        assertThat(run.err().split("\rwarm-up, ministreaming: 2.0 of 2.0 MiB \\(100%\\)\n", -1)).hasSize(count + 1);
+        assertThat(run.err().split("\rwarm-up, raw TCP: 2.0 of 2.0 MiB \\(100%\\)\n", -1)).hasSize(count + 1);
+    }
+
+    @Test
     void roundsTakeTurnsAndEndWithTheMediansOfTheirRatios() {
-        Run run = Run.of("bench", "--size", "2M", "--warmup", "1M", "--rounds", "3");
+        Run run = Run.of("bench", "--size", "2M", "--warmup", "1M", "--warmup-turns", "1", "--rounds", "3");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         String out = run.out();
@@ -73,7 +104,7 @@ class BenchCommandTest {
 
     @Test
     void threeStreamsShareAnUnevenSizeAndVerifyEveryByte() {
-        Run run = Run.of("bench", "--size", "4000001", "--streams", "3", "--verify", "--warmup", "1M", "--chunk", "10000");
+        Run run = Run.of("bench", "--size", "4000001", "--streams", "3", "--verify", "--warmup", "1M", "--warmup-turns", "1", "--chunk", "10000");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out())
@@ -87,20 +118,20 @@ class BenchCommandTest {
 
     @Test
     void moreStreamsThanWarmUpBytesAndNoWarmUpWork() {
-        Run few = Run.of("bench", "--size", "1M", "--streams", "4", "--warmup", "2");
+        Run few = Run.of("bench", "--size", "1M", "--streams", "4", "--warmup", "2", "--warmup-turns", "1");
         Run none = Run.of("bench", "--size", "1M", "--warmup", "0", "--receive-buffer", "1M");
 
         assertThat(few.exitCode()).as(few.err()).isEqualTo(ExitCodes.OK);
         assertThat(few.out()).contains("Warm-up: 2 bytes over each path first");
         assertThat(none.exitCode()).as(none.err()).isEqualTo(ExitCodes.OK);
-        assertThat(none.out()).contains("Warm-up: none (--warmup 0)").contains("flow control with a 1 MiB window");
+        assertThat(none.out()).contains("Warm-up: none (--warmup 0)").contains("flow control with a 1 MiB window").doesNotContain("turn 1");
         assertThat(bytes(none.out(), "ministreaming: ")).isEqualTo(1L << 20);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
         "--streams=0", "--streams=65", "--streams=x", "--size=0", "--size=1X", "--chunk=0", "--chunk=17M",
-        "--warmup=-1", "--warmup=abc", "--rounds=0", "--rounds=101", "--receive-buffer=0", "--receive-buffer=2G", "--size=2 --streams=3", "--bogus", "extra"})
+        "--warmup=-1", "--warmup=abc", "--warmup-turns=0", "--warmup-turns=101", "--rounds=0", "--rounds=101", "--receive-buffer=0", "--receive-buffer=2G", "--size=2 --streams=3", "--bogus", "extra"})
     void badArgumentsAreUsageErrorsInOneLine(String arguments) {
         String[] args = ("bench " + arguments).split(" ");
 
@@ -119,7 +150,7 @@ class BenchCommandTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().replaceAll("\\s+", " ")).contains("Usage: ministreaming bench", "--size=SIZE", "Default: 1G", "--streams=N",
-                "--chunk=SIZE", "Default: 64K", "--warmup=SIZE", "Default: 1G", "--rounds=N", "Default: 4", "--verify", "--receive-buffer=SIZE");
+                "--chunk=SIZE", "Default: 64K", "--warmup=SIZE", "Default: 1G", "--warmup-turns=N", "Default: 10", "--rounds=N", "Default: 4", "--verify", "--receive-buffer=SIZE");
     }
 
     @Test
