@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.pipe.Pipe;
+import org.ministreaming.pipe.Placement;
 
 /**
  * A connection's inbound bytes: a bounded queue of payload views between the receive path,
@@ -123,7 +124,7 @@ final class ReceiveBuffer {
             return Offer.TAKEN;
         }
         try {
-            Offer refused = pipe.offer(new Kept(payload, giveBack), Pipe.tail(), (charge, charged, count) -> {
+            Offer refused = pipe.offer(new Kept(payload, giveBack), Placement.tail(), (charge, charged, count) -> {
                 long now = bound;
                 long limit = now >> 1;
                 long buffered = charged - (long) count * OVERHEAD;

@@ -8,6 +8,12 @@ package org.ministreaming.pipe;
  */
 @FunctionalInterface
 public interface Admission<R> {
+
+    /** The rule of a waiting writer, with {@code limit} for the capacity: refuses with {@code FALSE}. */
+    static Admission<Boolean> within(long limit) {
+        return (weight, held, count) -> held == 0 || weight <= limit - held ? null : Boolean.FALSE;
+    }
+
     /**
      * @param weight the new item's weight
      * @param held the weight the item's lane holds now

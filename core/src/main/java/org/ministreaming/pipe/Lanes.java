@@ -7,7 +7,7 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * The items of a {@link Pipe} and their weights, in two lanes: the lane ahead ({@link Pipe#ahead}),
+ * The items of a {@link Pipe} and their weights, in two lanes: the lane ahead ({@link Placement#ahead}),
  * made for its first item, and the main lane behind it. The head is the head of the lane ahead
  * unless that is empty. As the reader's {@link Items}, it removes and consumes the head.
  *
@@ -16,6 +16,11 @@ import java.util.function.ToLongFunction;
  * @param <T> the items
  */
 final class Lanes<T> implements Items<T> {
+
+    /** {@link Placement#tail}'s one instance, which this class knows by its identity. */
+    static final Placement<Object> TAIL = (queued, passed) -> false;
+    /** {@link Placement#ahead}'s one instance. */
+    static final Placement<Object> AHEAD = (queued, passed) -> false;
 
     private final ToLongFunction<? super T> weigher;
     private final Consumer<? super T> dropped;
@@ -40,12 +45,12 @@ final class Lanes<T> implements Items<T> {
 
     /** The weight of the lane an item placed {@code at} goes in. */
     long held(Placement<?> at) {
-        return at == Pipe.ahead() ? heldAhead : held;
+        return at == AHEAD ? heldAhead : held;
     }
 
     /** The number of items in the lane an item placed {@code at} goes in. */
     int size(Placement<?> at) {
-        return at == Pipe.ahead() ? sizeAhead() : items.size();
+        return at == AHEAD ? sizeAhead() : items.size();
     }
 
     /** The weight of both lanes. */
@@ -60,7 +65,7 @@ final class Lanes<T> implements Items<T> {
 
     /** Adds {@code item} where {@code at} says: in the lane ahead, at the tail, or ahead of the items it passes from there. */
     void add(T item, long weight, Placement<? super T> at) {
-        if (at == Pipe.ahead()) {
+        if (at == AHEAD) {
             if (ahead == null) {
                 ahead = new ArrayDeque<>();
             }
@@ -68,7 +73,7 @@ final class Lanes<T> implements Items<T> {
             heldAhead += weight;
             return;
         }
-        if (at == Pipe.tail()) {
+        if (at == TAIL) {
             items.addLast(item);
         } else {
             ArrayDeque<T> passed = new ArrayDeque<>();

@@ -20,11 +20,11 @@ import java.util.function.UnaryOperator;
  * than the capacity cannot wedge it) or the sum stays within the capacity. A reader that consumes an
  * item in part says so ({@link Items#consumed}), so the weigher must then say that much less.
  *
- * <p><b>The lane ahead.</b> Items placed {@link #ahead} form a lane of their own in front of the
- * others (such as control messages that overtake queued data): the reader empties it first, in the
- * order its items came, and its weight is bounded apart. A waiting writer's item fits by the weight
- * of its own lane alone, and an {@link Admission} is told the weight and count of the item's own
- * lane; {@link #held()} and {@link #size()} count both.
+ * <p><b>The lane ahead.</b> Items placed {@link Placement#ahead} form a lane of their own in front
+ * of the others (such as control messages that overtake queued data): the reader empties it first,
+ * in the order its items came, and its weight is bounded apart. A waiting writer's item fits by the
+ * weight of its own lane alone, and an {@link Admission} is told the weight and count of the item's
+ * own lane; {@link #held()} and {@link #size()} count both.
  *
  * <p><b>Holding writers.</b> While writers are {@linkplain #holdWriters held}, a waiting writer
  * waits whatever the room (such as while what the pipe feeds is not ready yet); a writer that never
@@ -45,9 +45,6 @@ import java.util.function.UnaryOperator;
  * @param <T> the items
  */
 public final class Pipe<T> {
-
-    private static final Placement<Object> TAIL = (queued, passed) -> false;
-    private static final Placement<Object> AHEAD = (queued, passed) -> false;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -79,28 +76,6 @@ public final class Pipe<T> {
         this.items = new Lanes<>(weigher, dropped);
         this.capacity = capacity;
         this.rethrow = rethrow;
-    }
-
-    /** Puts new items at the tail. */
-    @SuppressWarnings("unchecked")
-    public static <T> Placement<T> tail() {
-        return (Placement<T>) TAIL;
-    }
-
-    /** Puts a new item at the tail of the lane ahead (see the class javadoc). */
-    @SuppressWarnings("unchecked")
-    public static <T> Placement<T> ahead() {
-        return (Placement<T>) AHEAD;
-    }
-
-    /** Puts a new item ahead of up to {@code count} queued ones, behind the lane ahead. */
-    public static <T> Placement<T> overtaking(int count) {
-        return (queued, passed) -> passed < count;
-    }
-
-    /** The rule of a waiting writer, with {@code limit} for the capacity: refuses with {@code FALSE}. */
-    public static Admission<Boolean> within(long limit) {
-        return (weight, held, count) -> held == 0 || weight <= limit - held ? null : Boolean.FALSE;
     }
 
     /**

@@ -49,7 +49,7 @@ class PipePropertiesTest {
                     int[] item = {next++, op.weight()};
                     boolean fits = held == 0 || op.weight() <= capacity - held;
                     try {
-                        pipe.put(item, Pipe.tail(), NOW, () -> { });
+                        pipe.put(item, Placement.tail(), NOW, () -> { });
                         assertThat(fits).as("a put that went in had room").isTrue();
                         model.addLast(item);
                     } catch (SocketTimeoutException e) {
@@ -60,7 +60,7 @@ class PipePropertiesTest {
                     int[] item = {next++, op.weight()};
                     long limit = op.kind() == 1 ? capacity : 2L * capacity;
                     boolean fits = held == 0 || op.weight() <= limit - held;
-                    Boolean refused = pipe.offer(item, Pipe.overtaking(op.n()), Pipe.within(limit));
+                    Boolean refused = pipe.offer(item, Placement.overtaking(op.n()), Admission.within(limit));
                     assertThat(refused == null).isEqualTo(fits);
                     if (fits) {
                         model.add(Math.max(0, model.size() - op.n()), item);
@@ -126,7 +126,7 @@ class PipePropertiesTest {
         int next = 0;
         for (Op op : ops) {
             LinkedList<int[]> lane = lanes.get(op.n() % 2);
-            Placement<int[]> at = op.n() % 2 == 0 ? Pipe.ahead() : Pipe.tail();
+            Placement<int[]> at = op.n() % 2 == 0 ? Placement.ahead() : Placement.tail();
             long laneHeld = lane.stream().mapToLong(item -> item[1]).sum();
             boolean fits = laneHeld == 0 || op.weight() <= capacity - laneHeld;
             switch (op.kind()) {
@@ -146,7 +146,7 @@ class PipePropertiesTest {
                     Boolean refused = pipe.offer(item, at, (weight, h, count) -> {
                         told[0] = h;
                         told[1] = count;
-                        return Pipe.within(capacity).refuse(weight, h, count);
+                        return Admission.within(capacity).refuse(weight, h, count);
                     });
                     assertThat(told).containsExactly(laneHeld, lane.size());
                     assertThat(refused == null).as("an offer is never held").isEqualTo(fits);
@@ -202,7 +202,7 @@ class PipePropertiesTest {
             if (op.kind() < 4) {
                 int weight = op.weight() + 1;
                 try {
-                    pipe.put(weight, Pipe.tail(), NOW, () -> { });
+                    pipe.put(weight, Placement.tail(), NOW, () -> { });
                 } catch (SocketTimeoutException full) {
                     assertThat(pipe.held() + weight).isGreaterThan(capacity);
                 }

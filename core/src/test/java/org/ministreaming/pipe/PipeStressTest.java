@@ -67,7 +67,7 @@ class PipeStressTest {
                     while (true) {
                         try {
                             Deadline deadline = random.nextInt(4) == 0 ? shortDeadline() : FOREVER;
-                            pipe.put(item, Pipe.tail(), deadline, () -> { });
+                            pipe.put(item, Placement.tail(), deadline, () -> { });
                             break;
                         } catch (SocketTimeoutException e) {
                             timeouts.incrementAndGet();
@@ -129,7 +129,7 @@ class PipeStressTest {
                     for (int i = 0; i < data.length; i++) {
                         data[i] = (byte) random.nextInt(100);
                     }
-                    pipe.put(new byte[][] {data, {0}}, Pipe.tail(), FOREVER, () -> { });
+                    pipe.put(new byte[][] {data, {0}}, Placement.tail(), FOREVER, () -> { });
                 }
                 writersDone.countDown();
             });
@@ -197,7 +197,7 @@ class PipeStressTest {
     @Test
     void deadlinesAreHonouredByManyWaitersAtOnce() throws Exception {
         Pipe<Item> full = new Pipe<>(1, Item::weight, cause -> cause);
-        full.put(new Item(0, 0, 1), Pipe.tail(), FOREVER, () -> { });
+        full.put(new Item(0, 0, 1), Placement.tail(), FOREVER, () -> { });
         Pipe<Item> empty = new Pipe<>(1, Item::weight, cause -> cause);
         AtomicInteger timedOut = new AtomicInteger();
         for (int t = 0; t < 8; t++) {
@@ -208,7 +208,7 @@ class PipeStressTest {
                 long start = System.nanoTime();
                 try {
                     if (writer) {
-                        full.put(new Item(1, t(millis), 1), Pipe.tail(), deadline, () -> { });
+                        full.put(new Item(1, t(millis), 1), Placement.tail(), deadline, () -> { });
                     } else {
                         empty.take(deadline);
                     }
@@ -242,7 +242,7 @@ class PipeStressTest {
                     try {
                         while (true) {
                             if (writer) {
-                                pipe.put(new Item(0, 0, 3), Pipe.tail(), FOREVER, () -> { });
+                                pipe.put(new Item(0, 0, 3), Placement.tail(), FOREVER, () -> { });
                                 put.incrementAndGet();
                             } else if (pipe.take(FOREVER) != null) {
                                 taken.incrementAndGet();
@@ -283,7 +283,7 @@ class PipeStressTest {
             start("writer-" + w, () -> {
                 SplittableRandom random = new SplittableRandom(writer);
                 for (int n = 0; n < ITEMS; n++) {
-                    assertThat(pipe.put(new Item(writer, n, 1 + random.nextInt((int) CAPACITY / 4)), Pipe.tail(), FOREVER, () -> { })).isTrue();
+                    assertThat(pipe.put(new Item(writer, n, 1 + random.nextInt((int) CAPACITY / 4)), Placement.tail(), FOREVER, () -> { })).isTrue();
                     sent.get(writer).add(n);
                 }
                 done.countDown();
@@ -298,7 +298,7 @@ class PipeStressTest {
             start("replier-" + r, () -> {
                 SplittableRandom random = new SplittableRandom(replier);
                 for (int n = 0; n < ITEMS; n++) {
-                    if (pipe.offer(new Item(replier, n, 1 + random.nextInt((int) CAPACITY / 4)), Pipe.ahead(), Pipe.within(CAPACITY)) == null) {
+                    if (pipe.offer(new Item(replier, n, 1 + random.nextInt((int) CAPACITY / 4)), Placement.ahead(), Admission.within(CAPACITY)) == null) {
                         sent.get(replier).add(n);
                     } else {
                         Thread.yield();
@@ -356,7 +356,7 @@ class PipeStressTest {
         start("writer", () -> {
             for (int round = 0; round < rounds; round++) {
                 start.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-                put[round] = current.get().put(new Item(0, round, 1), Pipe.tail(), FOREVER, () -> { });
+                put[round] = current.get().put(new Item(0, round, 1), Placement.tail(), FOREVER, () -> { });
                 end.await(Await.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             }
         });

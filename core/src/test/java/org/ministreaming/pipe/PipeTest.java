@@ -53,8 +53,8 @@ class PipeTest {
     @Test
     void itemsComeOutInOrderAndTheWeightFollowsThem() throws IOException {
         Pipe<String> pipe = pipe(10);
-        pipe.put("abc", Pipe.tail(), FOREVER, () -> { });
-        pipe.put("de", Pipe.tail(), FOREVER, () -> { });
+        pipe.put("abc", Placement.tail(), FOREVER, () -> { });
+        pipe.put("de", Placement.tail(), FOREVER, () -> { });
         assertThat(pipe.held()).isEqualTo(5);
         assertThat(pipe.size()).isEqualTo(2);
 
@@ -67,10 +67,10 @@ class PipeTest {
     @Test
     void anItemHeavierThanTheCapacityGoesIntoAPipeThatHoldsNothingButNoFurther() throws Exception {
         Pipe<String> pipe = pipe(3);
-        pipe.put("", Pipe.tail(), FOREVER, () -> { });
-        pipe.put("0123456789", Pipe.tail(), in(0), () -> { });
+        pipe.put("", Placement.tail(), FOREVER, () -> { });
+        pipe.put("0123456789", Placement.tail(), in(0), () -> { });
 
-        assertThatThrownBy(() -> pipe.put("x", Pipe.tail(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class)
+        assertThatThrownBy(() -> pipe.put("x", Placement.tail(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class)
                 .hasMessage("timed out after 0 ms");
         assertThat(pipe.size()).as("nothing added by the failed put").isEqualTo(2);
     }
@@ -78,8 +78,8 @@ class PipeTest {
     @Test
     void aWriterWaitsForRoomAndGoesOnWhenTheReaderTakes() throws Exception {
         Pipe<String> pipe = pipe(4);
-        pipe.put("abcd", Pipe.tail(), FOREVER, () -> { });
-        CompletableFuture<Void> put = run("writer", () -> pipe.put("e", Pipe.tail(), FOREVER, () -> { }));
+        pipe.put("abcd", Placement.tail(), FOREVER, () -> { });
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("e", Placement.tail(), FOREVER, () -> { }));
         Await.parkedIn(threads.get(0), Pipe.class, "put");
         assertThat(put).isNotDone();
 
@@ -92,9 +92,9 @@ class PipeTest {
     @Test
     void aWaitingWritersGuardEndsItsWaitWhenWoken() throws Exception {
         Pipe<String> pipe = pipe(1);
-        pipe.put("a", Pipe.tail(), FOREVER, () -> { });
+        pipe.put("a", Placement.tail(), FOREVER, () -> { });
         AtomicBoolean closed = new AtomicBoolean();
-        CompletableFuture<Void> put = run("writer", () -> pipe.put("b", Pipe.tail(), FOREVER, () -> {
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("b", Placement.tail(), FOREVER, () -> {
             if (closed.get()) {
                 throw new IOException("writer closed");
             }
@@ -111,10 +111,10 @@ class PipeTest {
     @Test
     void anOfferNeverWaitsAndKeepsNothingItsAdmissionRefuses() throws IOException {
         Pipe<String> pipe = pipe(4);
-        assertThat(pipe.offer("abcd", Pipe.tail(), Pipe.within(4))).isNull();
-        assertThat(pipe.offer("e", Pipe.tail(), Pipe.within(4))).isEqualTo(Boolean.FALSE);
-        assertThat(pipe.offer("e", Pipe.tail(), Pipe.within(8))).as("a rule of its own: twice the capacity").isNull();
-        String refused = pipe.offer("f", Pipe.tail(), (weight, held, count) -> count >= 2 ? "two are enough" : null);
+        assertThat(pipe.offer("abcd", Placement.tail(), Admission.within(4))).isNull();
+        assertThat(pipe.offer("e", Placement.tail(), Admission.within(4))).isEqualTo(Boolean.FALSE);
+        assertThat(pipe.offer("e", Placement.tail(), Admission.within(8))).as("a rule of its own: twice the capacity").isNull();
+        String refused = pipe.offer("f", Placement.tail(), (weight, held, count) -> count >= 2 ? "two are enough" : null);
         assertThat(refused).isEqualTo("two are enough");
 
         assertThat(pipe.size()).isEqualTo(2);
@@ -125,11 +125,11 @@ class PipeTest {
     void placementsOvertakeFromTheTail() throws IOException {
         Pipe<String> pipe = pipe(100);
         for (String item : List.of("a", "b", "c", "d")) {
-            pipe.offer(item, Pipe.tail(), Pipe.within(100));
+            pipe.offer(item, Placement.tail(), Admission.within(100));
         }
-        pipe.offer("x", Pipe.overtaking(2), Pipe.within(100));
-        pipe.offer("y", Pipe.overtaking(10), Pipe.within(100));
-        pipe.offer("z", (queued, passed) -> queued.compareTo("b") > 0, Pipe.within(100));
+        pipe.offer("x", Placement.overtaking(2), Admission.within(100));
+        pipe.offer("y", Placement.overtaking(10), Admission.within(100));
+        pipe.offer("z", (queued, passed) -> queued.compareTo("b") > 0, Admission.within(100));
 
         List<String> out = new ArrayList<>();
         while (pipe.size() > 0) {
@@ -141,8 +141,8 @@ class PipeTest {
     @Test
     void aReaderMayConsumeTheHeadInPart() throws IOException {
         Pipe<StringBuilder> pipe = new Pipe<>(100, StringBuilder::length, PipeTest::again);
-        pipe.offer(new StringBuilder("abcdef"), Pipe.tail(), Pipe.within(100));
-        pipe.offer(new StringBuilder("gh"), Pipe.tail(), Pipe.within(100));
+        pipe.offer(new StringBuilder("abcdef"), Placement.tail(), Admission.within(100));
+        pipe.offer(new StringBuilder("gh"), Placement.tail(), Admission.within(100));
 
         String read = pipe.read(FOREVER, items -> {
             StringBuilder head = items.peek();
@@ -162,9 +162,9 @@ class PipeTest {
     @Test
     void removingWhatMatchesMakesRoomForAWaitingWriter() throws Exception {
         Pipe<String> pipe = pipe(4);
-        pipe.put("ab", Pipe.tail(), FOREVER, () -> { });
-        pipe.put("cd", Pipe.tail(), FOREVER, () -> { });
-        CompletableFuture<Void> put = run("writer", () -> pipe.put("ef", Pipe.tail(), FOREVER, () -> { }));
+        pipe.put("ab", Placement.tail(), FOREVER, () -> { });
+        pipe.put("cd", Placement.tail(), FOREVER, () -> { });
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("ef", Placement.tail(), FOREVER, () -> { }));
         Await.parkedIn(threads.get(0), Pipe.class, "put");
 
         assertThat(pipe.removeIf(item -> item.startsWith("a"))).isEqualTo(2);
@@ -178,7 +178,7 @@ class PipeTest {
     void aHeadNotYetDueWaitsUntilItIs() throws Exception {
         Pipe<long[]> pipe = new Pipe<>(100, item -> 1, PipeTest::again);
         long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-        pipe.offer(new long[] {due}, Pipe.tail(), Pipe.within(100));
+        pipe.offer(new long[] {due}, Placement.tail(), Admission.within(100));
 
         assertThat(pipe.pollDue(item -> item[0])).as("taken before it is due").isNull();
         assertThat(pipe.awaitDue(item -> item[0], FOREVER)).isTrue();
@@ -194,11 +194,11 @@ class PipeTest {
     @Test
     void itemsPlacedAheadComeOutFirstInTheirOwnOrder() throws IOException {
         Pipe<String> pipe = pipe(100);
-        pipe.put("d1", Pipe.tail(), NOW, () -> { });
-        pipe.offer("a1", Pipe.ahead(), Pipe.within(100));
-        pipe.put("d2", Pipe.tail(), NOW, () -> { });
-        pipe.put("a2", Pipe.ahead(), NOW, () -> { });
-        pipe.offer("x", Pipe.overtaking(5), Pipe.within(100));
+        pipe.put("d1", Placement.tail(), NOW, () -> { });
+        pipe.offer("a1", Placement.ahead(), Admission.within(100));
+        pipe.put("d2", Placement.tail(), NOW, () -> { });
+        pipe.put("a2", Placement.ahead(), NOW, () -> { });
+        pipe.offer("x", Placement.overtaking(5), Admission.within(100));
 
         List<String> out = new ArrayList<>();
         while (pipe.size() > 0) {
@@ -210,16 +210,16 @@ class PipeTest {
     @Test
     void eachLaneIsBoundedByItsOwnWeightAndAnAdmissionIsToldItsOwnLane() throws Exception {
         Pipe<String> pipe = pipe(4);
-        pipe.put("dddd", Pipe.tail(), NOW, () -> { });
-        pipe.put("aaa", Pipe.ahead(), in(0), () -> { });
-        assertThatThrownBy(() -> pipe.put("aa", Pipe.ahead(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class);
-        assertThatThrownBy(() -> pipe.put("d", Pipe.tail(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class);
+        pipe.put("dddd", Placement.tail(), NOW, () -> { });
+        pipe.put("aaa", Placement.ahead(), in(0), () -> { });
+        assertThatThrownBy(() -> pipe.put("aa", Placement.ahead(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class);
+        assertThatThrownBy(() -> pipe.put("d", Placement.tail(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class);
         List<String> told = new ArrayList<>();
-        pipe.offer("a", Pipe.ahead(), (weight, held, count) -> {
+        pipe.offer("a", Placement.ahead(), (weight, held, count) -> {
             told.add(held + "/" + count);
             return null;
         });
-        pipe.offer("d", Pipe.tail(), (weight, held, count) -> {
+        pipe.offer("d", Placement.tail(), (weight, held, count) -> {
             told.add(held + "/" + count);
             return "no";
         });
@@ -232,9 +232,9 @@ class PipeTest {
     @Test
     void aWriterWaitingForRoomAheadGoesOnWhenTheReaderTakesFromThatLane() throws Exception {
         Pipe<String> pipe = pipe(2);
-        pipe.put("aa", Pipe.ahead(), NOW, () -> { });
-        pipe.put("dd", Pipe.tail(), NOW, () -> { });
-        CompletableFuture<Void> put = run("writer", () -> pipe.put("b", Pipe.ahead(), FOREVER, () -> { }));
+        pipe.put("aa", Placement.ahead(), NOW, () -> { });
+        pipe.put("dd", Placement.tail(), NOW, () -> { });
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("b", Placement.ahead(), FOREVER, () -> { }));
         Await.parkedIn(threads.get(0), Pipe.class, "put");
 
         assertThat(pipe.take(NOW)).isEqualTo("aa");
@@ -247,8 +247,8 @@ class PipeTest {
     @Test
     void aReaderConsumesAndRemovesFromTheLaneAheadAndEndsDropBothLanes() throws IOException {
         Pipe<StringBuilder> pipe = new Pipe<>(100, StringBuilder::length, PipeTest::again);
-        pipe.offer(new StringBuilder("data"), Pipe.tail(), Pipe.within(100));
-        pipe.offer(new StringBuilder("ahead"), Pipe.ahead(), Pipe.within(100));
+        pipe.offer(new StringBuilder("data"), Placement.tail(), Admission.within(100));
+        pipe.offer(new StringBuilder("ahead"), Placement.ahead(), Admission.within(100));
         pipe.read(NOW, items -> {
             items.peek().delete(0, 2);
             items.consumed(2);
@@ -256,7 +256,7 @@ class PipeTest {
         });
         assertThat(pipe.held()).isEqualTo(7);
         assertThat(pipe.removeIf(item -> item.toString().equals("ead"))).isEqualTo(3);
-        pipe.offer(new StringBuilder("again"), Pipe.ahead(), Pipe.within(100));
+        pipe.offer(new StringBuilder("again"), Placement.ahead(), Admission.within(100));
 
         assertThat(pipe.cancel(new IOException("gone"))).as("what both lanes held").isEqualTo(9);
         assertThat(pipe.held()).isZero();
@@ -269,10 +269,10 @@ class PipeTest {
     void heldWritersWaitWhateverTheRoomWhileOffersGoOn() throws Exception {
         Pipe<String> pipe = pipe(100);
         pipe.holdWriters(true);
-        CompletableFuture<Void> put = run("writer", () -> pipe.put("d", Pipe.tail(), FOREVER, () -> { }));
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("d", Placement.tail(), FOREVER, () -> { }));
         Await.parkedIn(threads.get(0), Pipe.class, "put");
-        assertThatThrownBy(() -> pipe.put("a", Pipe.ahead(), in(0), () -> { })).as("ahead too").isInstanceOf(SocketTimeoutException.class);
-        assertThat(pipe.offer("r", Pipe.ahead(), Pipe.within(100))).isNull();
+        assertThatThrownBy(() -> pipe.put("a", Placement.ahead(), in(0), () -> { })).as("ahead too").isInstanceOf(SocketTimeoutException.class);
+        assertThat(pipe.offer("r", Placement.ahead(), Admission.within(100))).isNull();
         assertThat(put).isNotDone();
 
         pipe.holdWriters(false);
@@ -286,7 +286,7 @@ class PipeTest {
     void anEndLetsAHeldWriterGoWithItsCause() throws Exception {
         Pipe<String> pipe = pipe(100);
         pipe.holdWriters(true);
-        CompletableFuture<Void> put = run("writer", () -> pipe.put("d", Pipe.tail(), FOREVER, () -> { }));
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("d", Placement.tail(), FOREVER, () -> { }));
         Await.parkedIn(threads.get(0), Pipe.class, "put");
         IOException cause = new IOException("dial failed");
 
@@ -302,8 +302,8 @@ class PipeTest {
     void pollTakesWhatTheReaderWantsWithoutWaitingAndWakesWaitingWriters() throws Exception {
         Pipe<String> pipe = pipe(4);
         assertThat(pipe.<String>poll(Items::take)).as("empty").isNull();
-        pipe.put("abcd", Pipe.tail(), NOW, () -> { });
-        CompletableFuture<Void> put = run("writer", () -> pipe.put("e", Pipe.tail(), FOREVER, () -> { }));
+        pipe.put("abcd", Placement.tail(), NOW, () -> { });
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("e", Placement.tail(), FOREVER, () -> { }));
         Await.parkedIn(threads.get(0), Pipe.class, "put");
 
         assertThat(pipe.<String>poll(Items::take)).isEqualTo("abcd");
@@ -318,12 +318,12 @@ class PipeTest {
     void afterFinishWithACauseForWritersTheyGetItWhileTheReaderDrains() throws IOException {
         Pipe<String> pipe = pipe(4);
         IOException closed = new IOException("the transport is closed");
-        pipe.put("a", Pipe.tail(), NOW, () -> { });
+        pipe.put("a", Placement.tail(), NOW, () -> { });
         pipe.finish(closed);
         pipe.finish(new IOException("a later cause"));
 
-        assertThatThrownBy(() -> pipe.put("b", Pipe.tail(), NOW, () -> { })).hasMessage("the transport is closed").hasCause(closed);
-        assertThatThrownBy(() -> pipe.offer("b", Pipe.ahead(), Pipe.within(4))).hasMessage("the transport is closed");
+        assertThatThrownBy(() -> pipe.put("b", Placement.tail(), NOW, () -> { })).hasMessage("the transport is closed").hasCause(closed);
+        assertThatThrownBy(() -> pipe.offer("b", Placement.ahead(), Admission.within(4))).hasMessage("the transport is closed");
         assertThat(pipe.drained()).as("an item is left").isFalse();
         assertThat(pipe.take(NOW)).isEqualTo("a");
         assertThat(pipe.drained()).isTrue();
@@ -351,7 +351,7 @@ class PipeTest {
     @Test
     void onlyAnIdlePipeRetiresAndThenItsWritersAreSentElsewhereWhateverEndFollows() throws IOException {
         Pipe<String> holding = pipe(4);
-        holding.offer("r", Pipe.ahead(), Pipe.within(4));
+        holding.offer("r", Placement.ahead(), Admission.within(4));
         assertThat(holding.retireIfIdle(() -> true)).as("an item is queued").isFalse();
         Pipe<String> held = pipe(4);
         held.holdWriters(true);
@@ -365,12 +365,12 @@ class PipeTest {
         assertThat(pipe.retireIfIdle(() -> true)).isTrue();
 
         assertThat(pipe.retireIfIdle(() -> true)).as("once").isFalse();
-        assertThat(pipe.put("a", Pipe.tail(), NOW, () -> { })).isFalse();
-        assertThatThrownBy(() -> pipe.offer("b", Pipe.ahead(), Pipe.within(4))).isInstanceOf(IOException.class);
+        assertThat(pipe.put("a", Placement.tail(), NOW, () -> { })).isFalse();
+        assertThatThrownBy(() -> pipe.offer("b", Placement.ahead(), Admission.within(4))).isInstanceOf(IOException.class);
         assertThat(pipe.drained()).isTrue();
         assertThat(pipe.take(NOW)).as("the reader sees the end").isNull();
         pipe.closeReader(new IOException("closed later"));
-        assertThat(pipe.put("c", Pipe.tail(), NOW, () -> { })).isFalse();
+        assertThat(pipe.put("c", Placement.tail(), NOW, () -> { })).isFalse();
         assertThat(pipe.size()).isZero();
     }
 
@@ -389,7 +389,7 @@ class PipeTest {
     @Test
     void whatIsThereIsTakenEvenPastTheDeadline() throws IOException {
         Pipe<String> pipe = pipe(4);
-        pipe.put("a", Pipe.tail(), FOREVER, () -> { });
+        pipe.put("a", Placement.tail(), FOREVER, () -> { });
 
         assertThat(pipe.take(in(0))).isEqualTo("a");
     }
@@ -425,27 +425,27 @@ class PipeTest {
     @Test
     void afterFinishTheReaderDrainsThenSeesTheEnd() throws IOException {
         Pipe<String> pipe = pipe(4);
-        pipe.put("a", Pipe.tail(), FOREVER, () -> { });
+        pipe.put("a", Placement.tail(), FOREVER, () -> { });
         pipe.finish();
         pipe.fail(new IOException("too late"));
 
         assertThat(pipe.take(FOREVER)).isEqualTo("a");
         assertThat(pipe.take(FOREVER)).isNull();
         assertThat(pipe.take(in(0))).as("the end, not a timeout").isNull();
-        assertThatThrownBy(() -> pipe.offer("b", Pipe.tail(), Pipe.within(4))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> pipe.offer("b", Placement.tail(), Admission.within(4))).isInstanceOf(IOException.class);
     }
 
     @Test
     void afterFailTheReaderDrainsThenGetsAFreshExceptionCausedByTheFailure() throws IOException {
         Pipe<String> pipe = pipe(4);
         IOException cause = new IOException("peer lost");
-        pipe.put("a", Pipe.tail(), FOREVER, () -> { });
+        pipe.put("a", Placement.tail(), FOREVER, () -> { });
         pipe.fail(cause);
         pipe.finish();
 
         assertThat(pipe.take(FOREVER)).isEqualTo("a");
         assertThatThrownBy(() -> pipe.take(FOREVER)).isInstanceOf(IOException.class).hasMessage("peer lost").hasCause(cause);
-        assertThatThrownBy(() -> pipe.put("b", Pipe.tail(), FOREVER, () -> { })).hasMessage("peer lost").hasCause(cause);
+        assertThatThrownBy(() -> pipe.put("b", Placement.tail(), FOREVER, () -> { })).hasMessage("peer lost").hasCause(cause);
     }
 
     @Test
@@ -453,7 +453,7 @@ class PipeTest {
         List<String> dropped = new ArrayList<>();
         Pipe<String> pipe = new Pipe<>(100, String::length, PipeTest::again, dropped::add);
         for (String item : List.of("first", "kept", "removed", "ahead")) {
-            pipe.offer(item, item.equals("ahead") ? Pipe.ahead() : Pipe.tail(), Pipe.within(100));
+            pipe.offer(item, item.equals("ahead") ? Placement.ahead() : Placement.tail(), Admission.within(100));
         }
         String next = pipe.read(NOW, items -> {
             items.remove();
@@ -463,7 +463,7 @@ class PipeTest {
         pipe.removeIf(item -> item.equals("removed"));
         assertThat(dropped).containsExactly("removed");
 
-        pipe.offer("late", Pipe.tail(), Pipe.within(100));
+        pipe.offer("late", Placement.tail(), Admission.within(100));
         pipe.cancel(new IOException("gone"));
         assertThat(dropped).as("all but the item read").containsExactly("removed", "first", "kept", "late");
         pipe.closeReader(new IOException("closed"));
@@ -471,8 +471,8 @@ class PipeTest {
 
         List<String> droppedOnClose = new ArrayList<>();
         Pipe<String> other = new Pipe<>(100, String::length, PipeTest::again, droppedOnClose::add);
-        other.offer("a", Pipe.tail(), Pipe.within(100));
-        other.offer("b", Pipe.ahead(), Pipe.within(100));
+        other.offer("a", Placement.tail(), Admission.within(100));
+        other.offer("b", Placement.ahead(), Admission.within(100));
         other.closeReader(new IOException("closed"));
         assertThat(droppedOnClose).containsExactly("b", "a");
     }
@@ -480,20 +480,20 @@ class PipeTest {
     @Test
     void cancelDropsEverythingAndFailsBothSidesEvenAfterFinish() throws IOException {
         Pipe<String> pipe = pipe(10);
-        pipe.put("abc", Pipe.tail(), FOREVER, () -> { });
+        pipe.put("abc", Placement.tail(), FOREVER, () -> { });
         pipe.finish();
 
         assertThat(pipe.cancel(new IOException("evicted"))).isEqualTo(3);
 
         assertThat(pipe.held()).isZero();
         assertThatThrownBy(() -> pipe.take(FOREVER)).hasMessage("evicted");
-        assertThatThrownBy(() -> pipe.offer("d", Pipe.tail(), Pipe.within(10))).hasMessage("evicted");
+        assertThatThrownBy(() -> pipe.offer("d", Placement.tail(), Admission.within(10))).hasMessage("evicted");
     }
 
     @Test
     void theReadersCloseIsNeverReplacedByALaterEnd() throws IOException {
         Pipe<String> pipe = pipe(10);
-        pipe.put("abc", Pipe.tail(), FOREVER, () -> { });
+        pipe.put("abc", Placement.tail(), FOREVER, () -> { });
 
         assertThat(pipe.closeReader(new SocketException("Socket closed"))).isEqualTo(3);
         pipe.cancel(new IOException("evicted"));
@@ -537,12 +537,12 @@ class PipeTest {
     void cancelAndTheReadersCloseWakeABlockedWriterWithTheCause() throws Exception {
         for (String end : List.of("cancel", "closeReader")) {
             Pipe<String> pipe = pipe(1);
-            pipe.put("a", Pipe.tail(), FOREVER, () -> { });
+            pipe.put("a", Placement.tail(), FOREVER, () -> { });
             IOException cause = new IOException(end);
             CompletableFuture<Void> put = new CompletableFuture<>();
             Thread writer = start("writer-" + end, () -> {
                 try {
-                    pipe.put("b", Pipe.tail(), FOREVER, () -> { });
+                    pipe.put("b", Placement.tail(), FOREVER, () -> { });
                     put.complete(null);
                 } catch (Throwable e) {
                     put.completeExceptionally(e);

@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.ministreaming.pipe.Admission;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.pipe.Pipe;
 import org.ministreaming.pipe.Placement;
@@ -65,9 +66,9 @@ final class Inbox {
      * @throws IOException if the inbox or the sender is closed, or the wait is interrupted
      */
     boolean put(Envelope envelope, int overtake, boolean reply, BooleanSupplier senderOpen) throws IOException {
-        Placement<Envelope> at = overtake == 0 ? Pipe.tail() : Pipe.overtaking(overtake);
+        Placement<Envelope> at = overtake == 0 ? Placement.tail() : Placement.overtaking(overtake);
         if (reply) {
-            return pipe.offer(envelope, at, Pipe.within(2 * capacityBytes)) == null;
+            return pipe.offer(envelope, at, Admission.within(2 * capacityBytes)) == null;
         }
         pipe.put(envelope, at, PUT, () -> {
             if (!senderOpen.getAsBoolean()) {
@@ -86,7 +87,7 @@ final class Inbox {
      * @throws IOException if the inbox is closed
      */
     boolean putByDue(Envelope envelope) throws IOException {
-        return pipe.offer(envelope, (queued, passed) -> queued.dueNanos() - envelope.dueNanos() > 0, Pipe.within(capacityBytes)) == null;
+        return pipe.offer(envelope, (queued, passed) -> queued.dueNanos() - envelope.dueNanos() > 0, Admission.within(capacityBytes)) == null;
     }
 
     /**

@@ -8,6 +8,7 @@ import org.ministreaming.pipe.Admission;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.pipe.Guard;
 import org.ministreaming.pipe.Pipe;
+import org.ministreaming.pipe.Placement;
 
 /**
  * One link's messages waiting for the link loop, which polls a buffer's worth at a time, in two
@@ -56,7 +57,7 @@ final class OutboundQueue {
      */
     OutboundQueue(long limitBytes, boolean ready, SendBudget budget) {
         this.pipe = new Pipe<>(limitBytes, Outbound::remaining, OutboundQueue::copy);
-        this.replyRoom = Pipe.within(limitBytes);
+        this.replyRoom = Admission.within(limitBytes);
         this.budget = budget;
         if (!ready) {
             pipe.holdWriters(true);
@@ -70,7 +71,7 @@ final class OutboundQueue {
      * @throws IOException if the link failed or is finishing, or the wait was interrupted
      */
     boolean put(Outbound message) throws IOException {
-        if (!pipe.put(message, Pipe.tail(), WAIT_FOR_ROOM, NO_GUARD)) {
+        if (!pipe.put(message, Placement.tail(), WAIT_FOR_ROOM, NO_GUARD)) {
             return false;
         }
         budget.add(message.remaining());
@@ -80,7 +81,7 @@ final class OutboundQueue {
     /** Queues one reply ahead of the data, without waiting. */
     Offer offerReply(Outbound message) {
         try {
-            if (pipe.offer(message, Pipe.ahead(), replyRoom) != null) {
+            if (pipe.offer(message, Placement.ahead(), replyRoom) != null) {
                 return Offer.FULL;
             }
         } catch (IOException ended) {
