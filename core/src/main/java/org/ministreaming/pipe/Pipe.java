@@ -26,6 +26,11 @@ import java.util.function.UnaryOperator;
  * weight of its own lane alone, and an {@link Admission} is told the weight and count of the item's
  * own lane; {@link #held()} and {@link #size()} count both.
  *
+ * <p><b>Waiting writers.</b> A writer that had to wait goes on only once its lane holds at most half
+ * the capacity (or nothing), and a read wakes waiting writers only when it leaves a lane that low:
+ * under a steady backlog they wake in bursts, once per half a pipe read, not after every item (as a
+ * kernel's socket buffer wakes its writers). A writer that finds room goes in at once.
+ *
  * <p><b>Holding writers.</b> While writers are {@linkplain #holdWriters held}, a waiting writer
  * waits whatever the room (such as while what the pipe feeds is not ready yet); a writer that never
  * waits is not held.
@@ -38,16 +43,18 @@ import java.util.function.UnaryOperator;
  * exception made from the stored cause by the {@code rethrow} given at construction, so that it has
  * its own stack trace.
  *
- * <p>Thread-safe: one lock guards everything, and waiters on either side wait on its one
- * condition, signalled at every change. The callbacks given to a call run under that lock, so they
- * must be short and must not block or take locks that come before it.
+ * <p>Thread-safe: one lock guards everything; writers wait on one of its conditions, readers on
+ * another. New items wake readers, room wakes writers (as above), and ends and other changes wake
+ * both. The callbacks given to a call run under that lock, so they must be short and must not block
+ * or take locks that come before it.
  *
  * @param <T> the items
  */
 public final class Pipe<T> {
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final Condition roomMade = lock.newCondition();
+    private final Condition itemsCame = lock.newCondition();
     private final Lanes<T> items;
     private final long capacity;
     private final UnaryOperator<IOException> rethrow;
@@ -79,8 +86,8 @@ public final class Pipe<T> {
     }
 
     /**
-     * Adds {@code item} where {@code at} says once it fits (see the class javadoc) and writers are
-     * not held, waiting until the deadline.
+     * Adds {@code item} where {@code at} says once it fits, and after a wait its lane is low enough
+     * (see the class javadoc), and writers are not held, waiting until the deadline.
      *
      * @return {@code true} once added; {@code false} if the pipe was {@linkplain #retireIfIdle
      *     retired}, whatever end came after: the item was not taken and belongs elsewhere
@@ -92,19 +99,19 @@ public final class Pipe<T> {
         long weight = items.weigh(item);
         lock.lock();
         try {
-            while (true) {
+            for (boolean waited = false; true; waited = true) {
                 if (retired) {
                     return false;
                 }
                 throwIfEndedForWriters();
                 long held = items.held(at);
-                if (!writersHeld && (held == 0 || weight <= capacity - held)) {
+                if (!writersHeld && (held == 0 || weight <= capacity - held && (!waited || held <= capacity / 2))) {
                     items.add(item, weight, at);
-                    changed.signalAll();
+                    itemsCame.signalAll();
                     return true;
                 }
                 guard.check();
-                deadline.await(changed);
+                deadline.await(roomMade);
             }
         } finally {
             lock.unlock();
@@ -125,7 +132,7 @@ public final class Pipe<T> {
             R refused = admission.refuse(weight, items.held(at), items.size(at));
             if (refused == null) {
                 items.add(item, weight, at);
-                changed.signalAll();
+                itemsCame.signalAll();
             }
             return refused;
         } finally {
@@ -159,7 +166,7 @@ public final class Pipe<T> {
                 if (wakeAt - System.nanoTime() <= 0) {
                     return true;
                 }
-                deadline.await(changed, wakeAt);
+                deadline.await(itemsCame, wakeAt);
             }
             return false;
         } finally {
@@ -235,7 +242,7 @@ public final class Pipe<T> {
         lock.lock();
         try {
             long dropped = items.removeIf(which);
-            changed.signalAll();
+            roomMade.signalAll();
             return dropped;
         } finally {
             lock.unlock();
@@ -246,7 +253,7 @@ public final class Pipe<T> {
     public void wake() {
         lock.lock();
         try {
-            changed.signalAll();
+            signalBoth();
         } finally {
             lock.unlock();
         }
@@ -260,7 +267,7 @@ public final class Pipe<T> {
         lock.lock();
         try {
             writersHeld = hold;
-            changed.signalAll();
+            signalBoth();
         } finally {
             lock.unlock();
         }
@@ -279,7 +286,7 @@ public final class Pipe<T> {
                 finished = true;
                 finishedForWriters = forWriters;
             }
-            changed.signalAll();
+            signalBoth();
         } finally {
             lock.unlock();
         }
@@ -302,7 +309,7 @@ public final class Pipe<T> {
             }
             retired = true;
             finished = true;
-            changed.signalAll();
+            signalBoth();
             return true;
         } finally {
             lock.unlock();
@@ -316,7 +323,7 @@ public final class Pipe<T> {
             if (!finished && failure == null) {
                 failure = cause;
             }
-            changed.signalAll();
+            signalBoth();
         } finally {
             lock.unlock();
         }
@@ -395,7 +402,7 @@ public final class Pipe<T> {
             if (finished) {
                 return false;
             }
-            deadline.await(changed);
+            deadline.await(itemsCame);
         }
     }
 
@@ -411,14 +418,28 @@ public final class Pipe<T> {
 
     /** Lets {@code reader} take what it wants of the items there are, then wakes the writers. */
     private <R> R readNow(Reader<T, R> reader) {
+        long before = items.held(Lanes.TAIL);
+        long beforeAhead = items.held(Lanes.AHEAD);
         R read = reader.read(items);
-        changed.signalAll();
+        if (lowAfter(before, items.held(Lanes.TAIL)) || lowAfter(beforeAhead, items.held(Lanes.AHEAD))) {
+            roomMade.signalAll();
+        }
         return read;
+    }
+
+    /** Whether a lane that held {@code before} now holds less, and little enough for a writer that waited. */
+    private boolean lowAfter(long before, long after) {
+        return after < before && after <= capacity / 2;
+    }
+
+    private void signalBoth() {
+        roomMade.signalAll();
+        itemsCame.signalAll();
     }
 
     private long clear() {
         long dropped = items.clear();
-        changed.signalAll();
+        signalBoth();
         return dropped;
     }
 }

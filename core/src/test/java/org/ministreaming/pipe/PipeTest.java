@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.testing.Await;
@@ -106,6 +107,28 @@ class PipeTest {
 
         assertThat(failure(put)).isInstanceOf(IOException.class).hasMessage("writer closed");
         assertThat(pipe.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aWriterThatWaitedGoesOnOnceItsLaneHoldsAtMostHalfWhileANewWriterGoesInAtOnce() throws Exception {
+        Pipe<String> pipe = pipe(6);
+        pipe.put("ab", Placement.tail(), NOW, () -> { });
+        pipe.put("cd", Placement.tail(), NOW, () -> { });
+        pipe.put("ef", Placement.tail(), NOW, () -> { });
+        AtomicInteger looks = new AtomicInteger();
+        CompletableFuture<Void> put = run("writer", () -> pipe.put("g", Placement.tail(), FOREVER, looks::incrementAndGet));
+        Await.parkedIn(threads.get(0), Pipe.class, "put");
+
+        assertThat(pipe.take(NOW)).isEqualTo("ab");
+        pipe.wake();
+        Await.until("the writer to look again", () -> looks.get() == 2);
+
+        assertThat(pipe.held()).as("room for its item, but the lane holds more than half").isEqualTo(4);
+        assertThat(put).isNotDone();
+        pipe.put("h", Placement.tail(), NOW, () -> { });
+        assertThat(pipe.take(NOW)).isEqualTo("cd");
+        put.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(List.of(pipe.take(NOW), pipe.take(NOW), pipe.take(NOW))).containsExactly("ef", "h", "g");
     }
 
     @Test

@@ -16,8 +16,9 @@ import org.ministreaming.transport.Destination;
 
 /**
  * One endpoint's queue of arriving messages, bounded in bytes. Data senders wait while it holds
- * its bound; replies never wait, so they go ahead of waiting data, and are refused once it holds
- * twice its bound. The endpoint's delivery thread takes messages once they are due.
+ * its bound (once waiting, until it holds at most half, as {@link Pipe} says); replies never wait,
+ * so they go ahead of waiting data, and are refused once it holds twice its bound. The endpoint's
+ * delivery thread takes messages once they are due.
  *
  * <p><b>Delivery.</b> One envelope at a time is handed to the receiver, under the delivery lock:
  * by the delivery thread ({@link #deliverNext}), or by a sender's own thread when the delivery

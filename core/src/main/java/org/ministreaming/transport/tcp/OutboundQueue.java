@@ -14,11 +14,12 @@ import org.ministreaming.pipe.Placement;
  * One link's messages waiting for the link loop, which polls a buffer's worth at a time, in two
  * lanes of one {@link Pipe}, each bounded in bytes: data, which senders put and may wait for
  * (while the link is still being dialled, when the pipe holds its writers, and while the lane holds
- * {@code limit} bytes), and replies, which never wait and go in the pipe's lane ahead, which the
- * writer takes first, so that control messages overtake queued data. An empty lane takes one
- * message of any size, so a bound below the largest message cannot wedge it. A reply that finds its
- * lane full is refused: the peer has stopped reading while it keeps provoking replies. The bytes in
- * both lanes also count towards the transport's {@link SendBudget} over all links.
+ * {@code limit} bytes; once waiting, until it holds at most half, as {@link Pipe} says), and
+ * replies, which never wait and go in the pipe's lane ahead, which the writer takes first, so that
+ * control messages overtake queued data. An empty lane takes one message of any size, so a bound
+ * below the largest message cannot wedge it. A reply that finds its lane full is refused: the peer
+ * has stopped reading while it keeps provoking replies. The bytes in both lanes also count towards
+ * the transport's {@link SendBudget} over all links.
  *
  * <p>Ends: {@link #finish} finishes the pipe (the writer drains it, and senders are told the
  * transport is closed), {@link #retireIfEmpty} retires an idle one (its senders go to another
