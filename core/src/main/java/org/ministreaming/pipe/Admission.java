@@ -9,7 +9,10 @@ package org.ministreaming.pipe;
 @FunctionalInterface
 public interface Admission<R> {
 
-    /** The rule of a waiting writer, with {@code limit} for the capacity: refuses with {@code FALSE}. */
+    /**
+     * The rule by which a writer that finds room goes in ({@link Pipe#put} before it waits), with
+     * {@code limit} for the capacity: refuses with {@code FALSE}.
+     */
     static Admission<Boolean> within(long limit) {
         return (weight, held, count) -> held == 0 || weight <= limit - held ? null : Boolean.FALSE;
     }

@@ -7,9 +7,10 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * The items of a {@link Pipe} and their weights, in two lanes: the lane ahead ({@link Placement#ahead}),
- * made for its first item, and the main lane behind it. The head is the head of the lane ahead
- * unless that is empty. As the reader's {@link Items}, it removes and consumes the head.
+ * The items of a {@link Pipe} and their weights, in two lanes: the lane ahead
+ * ({@link Placement#ahead}), made for its first item, and the main lane behind it. The head is the
+ * head of the lane ahead unless that is empty. As the reader's {@link Items}, it removes and
+ * consumes the head.
  *
  * <p>Not thread-safe: the pipe's lock guards it.
  *
