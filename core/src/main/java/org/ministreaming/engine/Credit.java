@@ -1,6 +1,5 @@
 package org.ministreaming.engine;
 
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 
 /**
@@ -14,7 +13,8 @@ import java.util.function.IntSupplier;
  * (never shrink): the growth goes to the peer with the next grant, on top of the bytes read.
  *
  * <p>Guarded by its connection's lock, but for the reader's count between grants: every change
- * of the receiving side happens under a reader lock of its own ({@link #afterRead}), and a grant
+ * of the receiving side happens under a reader lock of its own, this object's monitor
+ * ({@link #afterRead}; no lock object, so that an idle connection costs no more heap), and a grant
  * under both, the reader lock first. So a reader that has not read a grant's worth yet does not
  * take the connection's lock, which the receive path holds while it buffers data for that reader.
  */
@@ -22,9 +22,6 @@ final class Credit {
 
     /** The most credit a sender may hold, as in HTTP/2: more is a broken rule. */
     static final long MAX_SEND_CREDIT = Integer.MAX_VALUE;
-
-    /** Orders the receiving side's changes among readers; taken before the connection's lock. */
-    private final ReentrantLock readerLock = new ReentrantLock();
 
     private final int peerWindow;
     private int receiveWindow;
@@ -108,17 +105,12 @@ final class Credit {
      *
      * @return the credit to grant the peer now, or 0
      */
-    int afterRead(int bytes, IntSupplier grant) {
-        readerLock.lock();
-        try {
-            if (growth != 0 || grantDue(bytes)) {
-                return grant.getAsInt();
-            }
-            unreported += bytes;
-            return 0;
-        } finally {
-            readerLock.unlock();
+    synchronized int afterRead(int bytes, IntSupplier grant) {
+        if (growth != 0 || grantDue(bytes)) {
+            return grant.getAsInt();
         }
+        unreported += bytes;
+        return 0;
     }
 
     /**

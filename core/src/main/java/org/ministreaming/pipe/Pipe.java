@@ -53,8 +53,9 @@ import java.util.function.UnaryOperator;
 public final class Pipe<T> {
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition roomMade = lock.newCondition();
     private final Condition itemsCame = lock.newCondition();
+    /** Writers' own; a pipe without a bound, whose writers never wait for room, shares the readers'. */
+    private final Condition roomMade;
     private final Lanes<T> items;
     private final long capacity;
     private final UnaryOperator<IOException> rethrow;
@@ -82,6 +83,7 @@ public final class Pipe<T> {
     public Pipe(long capacity, ToLongFunction<? super T> weigher, UnaryOperator<IOException> rethrow, Consumer<? super T> dropped) {
         this.items = new Lanes<>(weigher, dropped);
         this.capacity = capacity;
+        this.roomMade = capacity == Long.MAX_VALUE ? itemsCame : lock.newCondition();
         this.rethrow = rethrow;
     }
 
