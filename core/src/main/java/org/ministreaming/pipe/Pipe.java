@@ -44,9 +44,10 @@ import java.util.function.UnaryOperator;
  * its own stack trace.
  *
  * <p>Thread-safe: one lock guards everything; writers wait on one of its conditions, readers on
- * another. New items wake readers, room wakes writers (as above), and ends and other changes wake
- * both. The callbacks given to a call run under that lock, so they must be short and must not block
- * or take locks that come before it.
+ * another (one serves both in a pipe without a bound, whose writers never wait for room). New items
+ * wake readers, room wakes writers (as above), and ends and other changes wake both. The callbacks
+ * given to a call run under that lock, so they must be short and must not block or take locks that
+ * come before it.
  *
  * @param <T> the items
  */
@@ -54,7 +55,7 @@ public final class Pipe<T> {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition itemsCame = lock.newCondition();
-    /** Writers' own; a pipe without a bound, whose writers never wait for room, shares the readers'. */
+    /** The writers' condition: the readers' in a pipe without a bound (see the class javadoc). */
     private final Condition roomMade;
     private final Lanes<T> items;
     private final long capacity;
