@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-turns", paramLabel = "N", defaultValue = "10",
             description = "Most warm-up turns: they go on until one in which the JIT compiler was busy for at most 5%% of the"
-                    + " time (with four streams on two cores that took six to ten turns of 1G); 1 for a single turn."
+                    + " time (with four streams on two cores that took five to ten turns of 1G); 1 for a single turn."
                     + " 1 to " + MAX_WARMUP_TURNS + ". Default: ${DEFAULT-VALUE}.")
     private int warmupTurns;
 
