@@ -232,11 +232,16 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The result's line; {@code compilingMillis} is the JIT's compile time during the transfer, or -1 if unknown. */
     private static void report(PrintWriter out, String label, Result result, long compilingMillis) {
-        String jit = compilingMillis < 0 ? "" : "; JIT compiling " + compilingMillis + " ms";
+        List<String> details = new ArrayList<>();
+        if (result.cpuNanos() >= 0) {
+            details.add(String.format(Locale.ROOT, "CPU %.2f s, %.2f s per GiB", result.cpuNanos() / 1e9,
+                    result.cpuNanos() / 1e9 / Math.max(result.bytes(), 1) * (1L << 30)));
+        }
+        if (compilingMillis >= 0) {
+            details.add("JIT compiling " + compilingMillis + " ms");
+        }
         out.printf(Locale.ROOT, "%-15s%d bytes in %.2f s: %.1f MiB/s%s%n", label, result.bytes(), result.seconds(),
-                result.mebibytesPerSecond(), result.cpuNanos() < 0 ? (jit.isEmpty() ? "" : " (" + jit.substring(2) + ")")
-                        : String.format(Locale.ROOT, " (CPU %.2f s, %.2f s per GiB%s)", result.cpuNanos() / 1e9,
-                                result.cpuNanos() / 1e9 / Math.max(result.bytes(), 1) * (1L << 30), jit));
+                result.mebibytesPerSecond(), details.isEmpty() ? "" : " (" + String.join("; ", details) + ")");
         out.flush();
     }
 

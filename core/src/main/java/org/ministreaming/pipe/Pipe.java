@@ -59,6 +59,8 @@ public final class Pipe<T> {
     private final Condition roomMade;
     private final Lanes<T> items;
     private final long capacity;
+    /** The most a lane may hold for a writer that waited to go on, and for a read to wake such writers. */
+    private final long lowWater;
     private final UnaryOperator<IOException> rethrow;
     private boolean writersHeld;
     private boolean retired;
@@ -84,6 +86,7 @@ public final class Pipe<T> {
     public Pipe(long capacity, ToLongFunction<? super T> weigher, UnaryOperator<IOException> rethrow, Consumer<? super T> dropped) {
         this.items = new Lanes<>(weigher, dropped);
         this.capacity = capacity;
+        this.lowWater = capacity / 2;
         this.roomMade = capacity == Long.MAX_VALUE ? itemsCame : lock.newCondition();
         this.rethrow = rethrow;
     }
@@ -108,7 +111,7 @@ public final class Pipe<T> {
                 }
                 throwIfEndedForWriters();
                 long held = items.held(at);
-                if (!writersHeld && (held == 0 || weight <= capacity - held && (!waited || held <= capacity / 2))) {
+                if (!writersHeld && (held == 0 || weight <= capacity - held && (!waited || held <= lowWater))) {
                     items.add(item, weight, at);
                     itemsCame.signalAll();
                     return true;
@@ -419,7 +422,7 @@ public final class Pipe<T> {
         }
     }
 
-    /** Lets {@code reader} take what it wants of the items there are, then wakes the writers. */
+    /** Lets {@code reader} take what it wants of the items there are, then wakes waiting writers if it left their lane low. */
     private <R> R readNow(Reader<T, R> reader) {
         long before = items.held(Lanes.TAIL);
         long beforeAhead = items.held(Lanes.AHEAD);
@@ -430,9 +433,8 @@ public final class Pipe<T> {
         return read;
     }
 
-    /** Whether a lane that held {@code before} now holds less, and little enough for a writer that waited. */
     private boolean lowAfter(long before, long after) {
-        return after < before && after <= capacity / 2;
+        return after < before && after <= lowWater;
     }
 
     private void signalBoth() {
