@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * on one thread and answers on a pool of 8.
  */
 @Fork(1)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 10, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * with 1 and with 8 client threads.
  */
 @Fork(1)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 10, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -98,6 +98,54 @@ class JmhBenchmarksTest {
         }
     }
 
+    @Test
+    void theHandOffFloorAnswersEachExchangeFromOneAndFromEightThreads() throws Exception {
+        HandOffFloorBenchmark floor = new HandOffFloorBenchmark();
+        floor.setUp();
+        try {
+            exchangeFromOneAndFromEightThreads(floor::oneThread, floor::eightThreads);
+        } finally {
+            floor.tearDown();
+        }
+    }
+
+    @Test
+    void theTcpFloorMakesTwoRoundTripsPerExchangeOnEachThreadsOwnConnection() throws Exception {
+        List<TcpRoundTripFloorBenchmark> floors = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                TcpRoundTripFloorBenchmark floor = new TcpRoundTripFloorBenchmark();
+                floor.setUp();
+                floors.add(floor);
+            }
+            for (int i = 0; i < 50; i++) {
+                assertThat(floors.get(0).oneThread()).isEqualTo(2);
+            }
+            ExecutorService clients = Executors.newFixedThreadPool(8, runnable -> new Thread(runnable, "bench-client"));
+            try {
+                List<Future<Integer>> answers = new ArrayList<>();
+                for (TcpRoundTripFloorBenchmark floor : floors) {
+                    answers.add(clients.submit(() -> {
+                        int last = 0;
+                        for (int i = 0; i < 25; i++) {
+                            last = floor.eightThreads();
+                        }
+                        return last;
+                    }));
+                }
+                for (Future<Integer> answer : answers) {
+                    assertThat(answer.get()).isEqualTo(2);
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+        } finally {
+            for (TcpRoundTripFloorBenchmark floor : floors) {
+                floor.tearDown();
+            }
+        }
+    }
+
     /** 50 exchanges one after the other, then 200 from eight threads at once: each gets the server's answer, 2. */
     private static void exchangeFromOneAndFromEightThreads(Callable<Integer> one, Callable<Integer> eight) throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(8, runnable -> new Thread(runnable, "bench-client"));

@@ -1,0 +1,121 @@
+package org.ministreaming.bench.jmh;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The floor under {@link OpenCloseBenchmark} on the in-memory transport: its exchange with the
+ * protocol taken out and only the waits between threads left. The client puts a connection in a
+ * backlog and waits for the accept (the SYN and its ACK), hands over one byte and waits for the
+ * answer; the server's thread accepts from the backlog, its pool waits for the byte and answers:
+ * the same threads as there ({@link AnsweringServer}), each wait a {@link CompletableFuture}, no
+ * messages, no close. Whatever implements the exchange behind blocking calls makes at least these
+ * hand-offs, so its rate cannot pass this one's on the same machine. Measured with 1 and with 8
+ * client threads.
+ */
+@Fork(1)
+@Warmup(iterations = 10, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class HandOffFloorBenchmark {
+
+    private static final Duration STALL = Duration.ofSeconds(10);
+
+    /** One connection's three waits: the accept, the client's byte, the server's answer. */
+    static final class Exchange implements AutoCloseable {
+        private final CompletableFuture<Void> accepted = new CompletableFuture<>();
+        private final CompletableFuture<Integer> request = new CompletableFuture<>();
+        private final CompletableFuture<Integer> answer = new CompletableFuture<>();
+
+        /** Nothing to release: the floor has no close. */
+        @Override
+        public void close() {
+        }
+    }
+
+    private final BlockingQueue<Exchange> backlog = new LinkedBlockingQueue<>();
+    private AnsweringServer<Exchange> answering;
+
+    /** Starts the server's accept loop. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        answering = new AnsweringServer<>(this::accept, exchange -> exchange.answer.complete(await(exchange.request) + 1));
+    }
+
+    /** Stops the server's threads. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws InterruptedException {
+        answering.stop(STALL);
+    }
+
+    /** Connect, 1-byte exchange, from one client thread. */
+    @Benchmark
+    @Threads(1)
+    public int oneThread() throws IOException {
+        return exchange();
+    }
+
+    /** Connect, 1-byte exchange, from each of eight client threads at once. */
+    @Benchmark
+    @Threads(8)
+    public int eightThreads() throws IOException {
+        return exchange();
+    }
+
+    private int exchange() throws IOException {
+        Exchange exchange = new Exchange();
+        backlog.add(exchange);
+        await(exchange.accepted);
+        exchange.request.complete(1);
+        return await(exchange.answer);
+    }
+
+    private Exchange accept() throws IOException {
+        Exchange next;
+        try {
+            next = backlog.poll(STALL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("the server was stopped");
+        }
+        if (next == null) {
+            throw new SocketTimeoutException("no connection came");
+        }
+        next.accepted.complete(null);
+        return next;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws IOException {
+        try {
+            return future.get(STALL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the other side did not answer", e);
+        }
+    }
+}
