@@ -3,26 +3,17 @@ package org.ministreaming.bench.jmh;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The floor under {@link OpenCloseBenchmark} on the in-memory transport: its exchange with the
@@ -34,15 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * hand-offs, so its rate cannot pass this one's on the same machine. Measured with 1 and with 8
  * client threads.
  */
-@Fork(1)
-@Warmup(iterations = 10, time = 1)
-@Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-public class HandOffFloorBenchmark {
-
-    private static final Duration STALL = Duration.ofSeconds(10);
+public class HandOffFloorBenchmark extends ExchangeBenchmark {
 
     /** One connection's three waits: the accept, the client's byte, the server's answer. */
     static final class Exchange implements AutoCloseable {
@@ -71,21 +55,8 @@ public class HandOffFloorBenchmark {
         answering.stop(STALL);
     }
 
-    /** Connect, 1-byte exchange, from one client thread. */
-    @Benchmark
-    @Threads(1)
-    public int oneThread() throws IOException {
-        return exchange();
-    }
-
-    /** Connect, 1-byte exchange, from each of eight client threads at once. */
-    @Benchmark
-    @Threads(8)
-    public int eightThreads() throws IOException {
-        return exchange();
-    }
-
-    private int exchange() throws IOException {
+    @Override
+    int exchange() throws IOException {
         Exchange exchange = new Exchange();
         backlog.add(exchange);
         await(exchange.accepted);

@@ -1,28 +1,18 @@
 package org.ministreaming.bench.jmh;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
 import org.ministreaming.transport.memory.MemoryNetwork;
 import org.ministreaming.transport.tcp.TcpTransport;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Connections per second: the client opens a connection, writes one byte, reads the server's
@@ -33,15 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * error. Measured with 1 and with 8 client threads sharing the two managers; the server accepts
  * on one thread and answers on a pool of 8.
  */
-@Fork(1)
-@Warmup(iterations = 10, time = 1)
-@Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-public class OpenCloseBenchmark {
-
-    private static final Duration STALL = Duration.ofSeconds(10);
+public class OpenCloseBenchmark extends ExchangeBenchmark {
 
     /** The transport under both managers: {@code memory} or {@code tcp}. */
     @Param({"memory", "tcp"})
@@ -83,21 +66,8 @@ public class OpenCloseBenchmark {
         answering.stop(STALL);
     }
 
-    /** Open, 1-byte exchange, close, from one client thread. */
-    @Benchmark
-    @Threads(1)
-    public int oneThread() throws IOException {
-        return exchange();
-    }
-
-    /** Open, 1-byte exchange, close, from each of eight client threads at once. */
-    @Benchmark
-    @Threads(8)
-    public int eightThreads() throws IOException {
-        return exchange();
-    }
-
-    private int exchange() throws IOException {
+    @Override
+    int exchange() throws IOException {
         try (StreamSocket socket = client.connect(server.localDestination())) {
             socket.getOutputStream().write(1);
             return AnsweringServer.expectByte(socket.getInputStream());

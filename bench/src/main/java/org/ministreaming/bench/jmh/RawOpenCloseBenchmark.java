@@ -5,21 +5,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The physical reference for {@link OpenCloseBenchmark}: the same exchange over raw TCP on
@@ -28,15 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * accepts on one thread, and a pool of 8 reads the byte, answers and closes, as there. Measured
  * with 1 and with 8 client threads.
  */
-@Fork(1)
-@Warmup(iterations = 10, time = 1)
-@Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-public class RawOpenCloseBenchmark {
+public class RawOpenCloseBenchmark extends ExchangeBenchmark {
 
-    private static final Duration STALL = Duration.ofSeconds(10);
     private static final int BACKLOG = 1024;
 
     private ServerSocket listening;
@@ -64,21 +48,8 @@ public class RawOpenCloseBenchmark {
         answering.stop(STALL);
     }
 
-    /** Connect, 1-byte exchange, close, from one client thread. */
-    @Benchmark
-    @Threads(1)
-    public int oneThread() throws IOException {
-        return exchange();
-    }
-
-    /** Connect, 1-byte exchange, close, from each of eight client threads at once. */
-    @Benchmark
-    @Threads(8)
-    public int eightThreads() throws IOException {
-        return exchange();
-    }
-
-    private int exchange() throws IOException {
+    @Override
+    int exchange() throws IOException {
         try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) STALL.toMillis());

@@ -6,21 +6,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The floor under {@link OpenCloseBenchmark} over TCP: its two round trips (SYN and ACK, then the
@@ -31,15 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * two round trips and four wake-ups, so its rate cannot pass this one's on the same machine.
  * Measured with 1 and with 8 client threads.
  */
-@Fork(1)
-@Warmup(iterations = 10, time = 1)
-@Measurement(iterations = 5, time = 1)
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-public class TcpRoundTripFloorBenchmark {
-
-    private static final Duration STALL = Duration.ofSeconds(10);
+public class TcpRoundTripFloorBenchmark extends ExchangeBenchmark {
 
     private Socket client;
     private InputStream in;
@@ -74,21 +57,8 @@ public class TcpRoundTripFloorBenchmark {
         }
     }
 
-    /** Two round trips of one byte, from one client thread. */
-    @Benchmark
-    @Threads(1)
-    public int oneThread() throws IOException {
-        return exchange();
-    }
-
-    /** Two round trips of one byte, from each of eight client threads at once. */
-    @Benchmark
-    @Threads(8)
-    public int eightThreads() throws IOException {
-        return exchange();
-    }
-
-    private int exchange() throws IOException {
+    @Override
+    int exchange() throws IOException {
         out.write(1);
         AnsweringServer.expectByte(in);
         out.write(1);
