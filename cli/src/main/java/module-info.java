@@ -9,11 +9,10 @@
 module org.ministreaming.cli {
     requires org.ministreaming;
     requires org.ministreaming.i2cp;
+    requires org.ministreaming.bench;
     requires info.picocli;
     requires router;
     requires java.logging;
-    requires jdk.management;
 
     opens org.ministreaming.cli to info.picocli;
-    opens org.ministreaming.cli.throughput to info.picocli;
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.StreamManager;
+import org.ministreaming.bench.throughput.Throughput;
 import org.ministreaming.transport.i2cp.I2cpTransport;
 import picocli.CommandLine;
 
@@ -29,8 +30,8 @@ class CliModuleTest {
 
     private static ModuleLayer.Controller layer() throws Exception {
         ModuleFinder finder = ModuleFinder.of(locationOf(Main.class), locationOf(StreamManager.class),
-                locationOf(I2cpTransport.class), locationOf(net.i2p.data.Destination.class), locationOf(net.i2p.router.Router.class),
-                locationOf(CommandLine.class));
+                locationOf(I2cpTransport.class), locationOf(Throughput.class), locationOf(net.i2p.data.Destination.class),
+                locationOf(net.i2p.router.Router.class), locationOf(CommandLine.class));
         Configuration configuration = ModuleLayer.boot().configuration()
                 .resolve(finder, ModuleFinder.of(), Set.of("org.ministreaming.cli"));
         return ModuleLayer.defineModulesWithOneLoader(configuration, List.of(ModuleLayer.boot()), ClassLoader.getPlatformClassLoader());
@@ -42,11 +43,25 @@ class CliModuleTest {
         assertThat(descriptor.exports()).isEmpty();
         assertThat(descriptor.opens()).allSatisfy(opens -> assertThat(opens.targets()).containsExactly("info.picocli"));
         assertThat(descriptor.opens()).extracting(ModuleDescriptor.Opens::source)
-                .containsExactlyInAnyOrder("org.ministreaming.cli", "org.ministreaming.cli.throughput");
+                .containsExactly("org.ministreaming.cli");
     }
 
     @Test
     void theDemoRunsInsideTheModuleLayer() throws Exception {
+        String out = runInsideTheModuleLayer("demo");
+
+        assertThat(out).contains("mem:");
+    }
+
+    @Test
+    void theBenchRunsInsideTheModuleLayerWithoutJmh() throws Exception {
+        String out = runInsideTheModuleLayer("bench", "--size", "1M", "--warmup", "0");
+
+        assertThat(out).contains("ministreaming: ", "raw TCP: ", "ratio ministreaming / raw TCP: ");
+    }
+
+    /** Runs the command line inside the module layer; returns what it printed, failing unless it exits with 0. */
+    private static String runInsideTheModuleLayer(String... arguments) throws Exception {
         ModuleLayer.Controller controller = layer();
         Module cli = controller.layer().findModule("org.ministreaming.cli").orElseThrow();
         // As the java launcher may call a module's main class, this test may call into the
@@ -60,9 +75,9 @@ class CliModuleTest {
         type.getMethod("setOut", PrintWriter.class).invoke(commandLine, new PrintWriter(out, true));
         type.getMethod("setErr", PrintWriter.class).invoke(commandLine, new PrintWriter(err, true));
 
-        int code = (int) type.getMethod("execute", String[].class).invoke(commandLine, (Object) new String[] {"demo"});
+        int code = (int) type.getMethod("execute", String[].class).invoke(commandLine, (Object) arguments);
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("mem:");
+        return out.toString();
     }
 }

@@ -1,4 +1,4 @@
-package org.ministreaming.cli.throughput;
+package org.ministreaming.bench.throughput;
 
 import java.util.SplittableRandom;
 

@@ -1,20 +1,20 @@
-package org.ministreaming.cli;
+package org.ministreaming.bench.throughput;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import org.ministreaming.cli.throughput.Result;
 
 /**
- * One round of {@code bench}: a timed transfer over each path, and how they compare. Immutable.
+ * One round of {@code bench}: a timed transfer over each path, and how they compare. Immutable,
+ * so thread-safe.
  *
  * @param ministreaming the transfer over ministreaming
  * @param raw the same transfer over raw TCP
  */
-record Round(Result ministreaming, Result raw) {
+public record Round(Result ministreaming, Result raw) {
 
     /** A round in which raw TCP went first. */
-    static Round reversed(Result raw, Result ministreaming) {
+    public static Round reversed(Result raw, Result ministreaming) {
         return new Round(ministreaming, raw);
     }
 
@@ -32,12 +32,12 @@ record Round(Result ministreaming, Result raw) {
     }
 
     /** {@code label} and the round's ratio, with the CPU ratio when it is known. */
-    String describe(String label) {
+    public String describe(String label) {
         return format(label, ratio(), cpuRatio());
     }
 
     /** The medians of the rounds' ratios, in a line. */
-    static String medians(List<Round> rounds) {
+    public static String medians(List<Round> rounds) {
         return format("medians of " + rounds.size() + " rounds: ratio ministreaming / raw TCP ",
                 median(rounds, Round::ratio), median(rounds, Round::cpuRatio));
     }

@@ -1,11 +1,11 @@
-package org.ministreaming.cli;
+package org.ministreaming.bench.throughput;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.ministreaming.cli.throughput.Result;
+import org.ministreaming.bench.throughput.Result;
 
 class RoundTest {
 

@@ -1,4 +1,4 @@
-package org.ministreaming.cli;
+package org.ministreaming.bench.throughput;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -10,7 +10,7 @@ import java.lang.management.ManagementFactory;
  *
  * <p>Thread-safe: it only reads the JVM's counter.
  */
-final class JitClock {
+public final class JitClock {
 
     /** A stretch of time counts as quiet when the compiler was busy for at most this share of it. */
     static final double QUIET_SHARE = 0.05;
@@ -21,12 +21,12 @@ final class JitClock {
     }
 
     /** Whether this JVM reports its compile time; {@link #millis} is -1 when not. */
-    static boolean readable() {
+    public static boolean readable() {
         return COMPILER != null && COMPILER.isCompilationTimeMonitoringSupported();
     }
 
     /** Milliseconds spent compiling since the JVM started, over all compiler threads, or -1 if unknown. */
-    static long millis() {
+    public static long millis() {
         return readable() ? COMPILER.getTotalCompilationTime() : -1;
     }
 
@@ -37,7 +37,7 @@ final class JitClock {
      * @param compileMillis milliseconds spent compiling meanwhile, not negative
      * @param nanos the stretch's length, positive
      */
-    static boolean quiet(long compileMillis, long nanos) {
+    public static boolean quiet(long compileMillis, long nanos) {
         return compileMillis * 1_000_000.0 <= QUIET_SHARE * nanos;
     }
 }

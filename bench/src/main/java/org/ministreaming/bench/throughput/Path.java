@@ -1,4 +1,4 @@
-package org.ministreaming.cli.throughput;
+package org.ministreaming.bench.throughput;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.ministreaming.cli.throughput;
+package org.ministreaming.bench.throughput;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
