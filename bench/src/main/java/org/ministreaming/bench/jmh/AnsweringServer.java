@@ -6,13 +6,16 @@ import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The server side of the open-and-close benchmarks, over whatever sockets: one thread accepts, and
- * a pool of {@value #THREADS} answers each connection (reads the client's byte, writes 2, closes).
+ * The server side of the open-and-close benchmarks, over whatever sockets, in one of two
+ * {@linkplain Shape shapes}: one thread accepts and a pool of {@value #THREADS} answers each
+ * connection (reads the client's byte, writes 2, closes), or {@value #THREADS} threads each accept
+ * and answer.
  *
  * <p>Thread-safe: started by its constructor, stopped once by {@link #stop}.
  *
@@ -22,6 +25,19 @@ final class AnsweringServer<S extends AutoCloseable> {
 
     /** Threads that answer. */
     static final int THREADS = 8;
+
+    /** Which threads accept and which answer. */
+    enum Shape {
+        /** One thread accepts and hands each connection to a pool of {@value #THREADS} that answers. */
+        POOL,
+        /** {@value #THREADS} threads each accept a connection and answer it themselves. */
+        ACCEPTORS;
+
+        /** The shape a benchmark's {@code shape} parameter names: {@code pool} or {@code acceptors}. */
+        static Shape named(String name) {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        }
+    }
 
     /** Accepts the next connection. */
     interface Listener<S> {
@@ -39,24 +55,32 @@ final class AnsweringServer<S extends AutoCloseable> {
         void answer(S socket) throws IOException;
     }
 
-    private final ExecutorService acceptor = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "bench-accept"));
-    private final ExecutorService answering = Executors.newFixedThreadPool(THREADS, runnable -> new Thread(runnable, "bench-answer"));
+    private final ExecutorService acceptor;
+    /** The pool that answers, or {@code null} when the accepting threads answer. */
+    private final ExecutorService answering;
     private final Listener<S> listener;
     private final Answer<S> answer;
 
-    /** Starts accepting from {@code listener} and answering with {@code answer}. */
-    AnsweringServer(Listener<S> listener, Answer<S> answer) {
+    /** Starts accepting from {@code listener} and answering with {@code answer}, in the given shape. */
+    AnsweringServer(Shape shape, Listener<S> listener, Answer<S> answer) {
         this.listener = listener;
         this.answer = answer;
-        acceptor.submit(this::acceptLoop);
+        int accepting = shape == Shape.POOL ? 1 : THREADS;
+        acceptor = Executors.newFixedThreadPool(accepting, runnable -> new Thread(runnable, "bench-accept"));
+        answering = shape == Shape.POOL ? Executors.newFixedThreadPool(THREADS, runnable -> new Thread(runnable, "bench-answer")) : null;
+        for (int i = 0; i < accepting; i++) {
+            acceptor.submit(this::acceptLoop);
+        }
     }
 
     /** Stops the threads, once the listening socket is closed, waiting up to {@code wait}. */
     void stop(Duration wait) throws InterruptedException {
         acceptor.shutdownNow();
-        answering.shutdownNow();
+        if (answering != null) {
+            answering.shutdownNow();
+        }
         if (!acceptor.awaitTermination(wait.toSeconds(), TimeUnit.SECONDS)
-                || !answering.awaitTermination(wait.toSeconds(), TimeUnit.SECONDS)) {
+                || answering != null && !answering.awaitTermination(wait.toSeconds(), TimeUnit.SECONDS)) {
             throw new IllegalStateException("the server's threads did not stop");
         }
     }
@@ -82,7 +106,11 @@ final class AnsweringServer<S extends AutoCloseable> {
             } catch (IOException e) {
                 continue;
             }
-            answering.execute(() -> serve(accepted));
+            if (answering == null) {
+                serve(accepted);
+            } else {
+                answering.execute(() -> serve(accepted));
+            }
         }
         return null;
     }

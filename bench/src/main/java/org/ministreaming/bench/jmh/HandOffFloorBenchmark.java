@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -19,8 +20,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * The floor under {@link OpenCloseBenchmark} on the in-memory transport: its exchange with the
  * protocol taken out and only the waits between threads left. The client puts a connection in a
  * backlog and waits for the accept (the SYN and its ACK), hands over one byte and waits for the
- * answer; the server's thread accepts from the backlog, its pool waits for the byte and answers:
- * the same threads as there ({@link AnsweringServer}), each wait a {@link CompletableFuture}, no
+ * answer; the server's threads accept from the backlog, wait for the byte and answer: the same
+ * threads as there ({@link AnsweringServer}, {@code shape}), each wait a {@link CompletableFuture}, no
  * messages, no close. Whatever implements the exchange behind blocking calls makes at least these
  * hand-offs, so its rate cannot pass this one's on the same machine. Measured with 1 and with 8
  * client threads.
@@ -40,13 +41,17 @@ public class HandOffFloorBenchmark extends ExchangeBenchmark {
         }
     }
 
+    /** The server's threads ({@link AnsweringServer.Shape}): {@code pool} or {@code acceptors}. */
+    @Param({"pool", "acceptors"})
+    public String shape = "pool";
+
     private final BlockingQueue<Exchange> backlog = new LinkedBlockingQueue<>();
     private AnsweringServer<Exchange> answering;
 
     /** Starts the server's accept loop. */
     @Setup(Level.Trial)
     public void setUp() {
-        answering = new AnsweringServer<>(this::accept, exchange -> exchange.answer.complete(await(exchange.request) + 1));
+        answering = new AnsweringServer<>(AnsweringServer.Shape.named(shape), this::accept, exchange -> exchange.answer.complete(await(exchange.request) + 1));
     }
 
     /** Stops the server's threads. */

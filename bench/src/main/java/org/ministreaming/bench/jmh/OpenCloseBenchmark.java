@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * between them ({@code tcp}); default options except a SYN rate per peer high enough not to be
  * the bound (the default, 200 per second, would be) and timeouts that turn a broken run into an
  * error. Measured with 1 and with 8 client threads sharing the two managers; the server accepts
- * on one thread and answers on a pool of 8.
+ * on one thread and answers on a pool of 8 ({@code shape=pool}), or on 8 threads that each accept
+ * and answer ({@code shape=acceptors}), {@link AnsweringServer}.
  */
 @State(Scope.Benchmark)
 public class OpenCloseBenchmark extends ExchangeBenchmark {
@@ -29,6 +30,10 @@ public class OpenCloseBenchmark extends ExchangeBenchmark {
     /** The transport under both managers: {@code memory} or {@code tcp}. */
     @Param({"memory", "tcp"})
     public String transport = "memory";
+
+    /** The server's threads ({@link AnsweringServer.Shape}): {@code pool} or {@code acceptors}. */
+    @Param({"pool", "acceptors"})
+    public String shape = "pool";
 
     private StreamManager server;
     private StreamManager client;
@@ -51,7 +56,7 @@ public class OpenCloseBenchmark extends ExchangeBenchmark {
             client = StreamManager.open(network.endpoint("client"), options);
         }
         listening = server.serverSocket();
-        answering = new AnsweringServer<>(listening::accept, socket -> {
+        answering = new AnsweringServer<>(AnsweringServer.Shape.named(shape), listening::accept, socket -> {
             AnsweringServer.expectByte(socket.getInputStream());
             socket.getOutputStream().write(2);
         });

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -15,13 +16,17 @@ import org.openjdk.jmh.annotations.TearDown;
  * The physical reference for {@link OpenCloseBenchmark}: the same exchange over raw TCP on
  * loopback, one kernel connection per exchange ({@code java.net.Socket}, {@code TCP_NODELAY}).
  * The client connects, writes one byte, reads the server's 1-byte answer and closes; the server
- * accepts on one thread, and a pool of 8 reads the byte, answers and closes, as there. Measured
+ * reads the byte, answers and closes, with the same threads as there ({@code shape}). Measured
  * with 1 and with 8 client threads.
  */
 @State(Scope.Benchmark)
 public class RawOpenCloseBenchmark extends ExchangeBenchmark {
 
     private static final int BACKLOG = 1024;
+
+    /** The server's threads ({@link AnsweringServer.Shape}): {@code pool} or {@code acceptors}. */
+    @Param({"pool", "acceptors"})
+    public String shape = "pool";
 
     private ServerSocket listening;
     private InetSocketAddress address;
@@ -33,7 +38,7 @@ public class RawOpenCloseBenchmark extends ExchangeBenchmark {
         listening = new ServerSocket(0, BACKLOG, InetAddress.getLoopbackAddress());
         listening.setSoTimeout((int) STALL.toMillis());
         address = (InetSocketAddress) listening.getLocalSocketAddress();
-        answering = new AnsweringServer<>(listening::accept, socket -> {
+        answering = new AnsweringServer<>(AnsweringServer.Shape.named(shape), listening::accept, socket -> {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) STALL.toMillis());
             AnsweringServer.expectByte(socket.getInputStream());

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.ThreadLeaks;
@@ -75,10 +76,11 @@ class JmhBenchmarksTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"memory", "tcp"})
-    void openCloseExchangesOneByteEachWayFromOneAndFromEightThreads(String transport) throws Exception {
+    @CsvSource({"memory, pool", "memory, acceptors", "tcp, pool", "tcp, acceptors"})
+    void openCloseExchangesOneByteEachWayFromOneAndFromEightThreads(String transport, String shape) throws Exception {
         OpenCloseBenchmark connections = new OpenCloseBenchmark();
         connections.transport = transport;
+        connections.shape = shape;
         connections.setUp();
         try {
             exchangeFromOneAndFromEightThreads(connections::oneThread, connections::eightThreads);
@@ -87,9 +89,11 @@ class JmhBenchmarksTest {
         }
     }
 
-    @Test
-    void theRawTcpReferenceExchangesOneByteEachWayPerConnection() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"pool", "acceptors"})
+    void theRawTcpReferenceExchangesOneByteEachWayPerConnection(String shape) throws Exception {
         RawOpenCloseBenchmark connections = new RawOpenCloseBenchmark();
+        connections.shape = shape;
         connections.setUp();
         try {
             exchangeFromOneAndFromEightThreads(connections::oneThread, connections::eightThreads);
@@ -98,9 +102,11 @@ class JmhBenchmarksTest {
         }
     }
 
-    @Test
-    void theHandOffFloorAnswersEachExchangeFromOneAndFromEightThreads() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"pool", "acceptors"})
+    void theHandOffFloorAnswersEachExchangeFromOneAndFromEightThreads(String shape) throws Exception {
         HandOffFloorBenchmark floor = new HandOffFloorBenchmark();
+        floor.shape = shape;
         floor.setUp();
         try {
             exchangeFromOneAndFromEightThreads(floor::oneThread, floor::eightThreads);
