@@ -9,7 +9,7 @@
  * TCP connection alone ({@link org.ministreaming.bench.jmh.TcpRoundTripFloorBenchmark}). Each class
  * sets one fork and 5 measured iterations of a second, after 3 warm-up iterations for the codec
  * and the engine and 10 for the open-and-close classes, whose rate climbs for about ten seconds
- * while the JIT compiles; the whole set takes about four minutes on two cores. Built into
+ * while the JIT compiles; the whole set takes about six minutes on two cores. Built into
  * {@code bench/target/benchmarks.jar} and never run by the build:
  * <pre>
  * ./mvnw -B -pl bench -am package -DskipTests
