@@ -21,10 +21,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * protocol taken out and only the waits between threads left. The client puts a connection in a
  * backlog and waits for the accept (the SYN and its ACK), hands over one byte and waits for the
  * answer; the server's threads accept from the backlog, wait for the byte and answer: the same
- * threads as there ({@link AnsweringServer}, {@code shape}), each wait a {@link CompletableFuture}, no
- * messages, no close. Whatever implements the exchange behind blocking calls makes at least these
- * hand-offs, so its rate cannot pass this one's on the same machine. Measured with 1 and with 8
- * client threads.
+ * threads as there ({@link AnsweringServer}, {@code shape}), each wait a
+ * {@link CompletableFuture}, no messages, no close. Whatever implements the exchange behind
+ * blocking calls makes at least these hand-offs, so its rate cannot pass this one's on the same
+ * machine. Measured with 1 and with 8 client threads.
  */
 @State(Scope.Benchmark)
 public class HandOffFloorBenchmark extends ExchangeBenchmark {
@@ -51,7 +51,8 @@ public class HandOffFloorBenchmark extends ExchangeBenchmark {
     /** Starts the server's accept loop. */
     @Setup(Level.Trial)
     public void setUp() {
-        answering = new AnsweringServer<>(AnsweringServer.Shape.named(shape), this::accept, exchange -> exchange.answer.complete(await(exchange.request) + 1));
+        answering = new AnsweringServer<>(AnsweringServer.Shape.named(shape), this::accept,
+                exchange -> exchange.answer.complete(await(exchange.request) + 1));
     }
 
     /** Stops the server's threads. */
