@@ -81,12 +81,7 @@ class JmhBenchmarksTest {
         OpenCloseBenchmark connections = new OpenCloseBenchmark();
         connections.transport = transport;
         connections.shape = shape;
-        connections.setUp();
-        try {
-            exchangeFromOneAndFromEightThreads(connections::oneThread, connections::eightThreads);
-        } finally {
-            connections.tearDown();
-        }
+        exchangeFromOneAndFromEightThreads(connections, connections::setUp, connections::tearDown);
     }
 
     @ParameterizedTest
@@ -94,12 +89,7 @@ class JmhBenchmarksTest {
     void theRawTcpReferenceExchangesOneByteEachWayPerConnection(String shape) throws Exception {
         RawOpenCloseBenchmark connections = new RawOpenCloseBenchmark();
         connections.shape = shape;
-        connections.setUp();
-        try {
-            exchangeFromOneAndFromEightThreads(connections::oneThread, connections::eightThreads);
-        } finally {
-            connections.tearDown();
-        }
+        exchangeFromOneAndFromEightThreads(connections, connections::setUp, connections::tearDown);
     }
 
     @ParameterizedTest
@@ -107,12 +97,7 @@ class JmhBenchmarksTest {
     void theHandOffFloorAnswersEachExchangeFromOneAndFromEightThreads(String shape) throws Exception {
         HandOffFloorBenchmark floor = new HandOffFloorBenchmark();
         floor.shape = shape;
-        floor.setUp();
-        try {
-            exchangeFromOneAndFromEightThreads(floor::oneThread, floor::eightThreads);
-        } finally {
-            floor.tearDown();
-        }
+        exchangeFromOneAndFromEightThreads(floor, floor::setUp, floor::tearDown);
     }
 
     @Test
@@ -149,6 +134,21 @@ class JmhBenchmarksTest {
             for (TcpRoundTripFloorBenchmark floor : floors) {
                 floor.tearDown();
             }
+        }
+    }
+
+    /** A benchmark's set-up or tear-down. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Sets {@code benchmark} up, makes the exchanges below with it, and tears it down. */
+    private static void exchangeFromOneAndFromEightThreads(ExchangeBenchmark benchmark, Step setUp, Step tearDown) throws Exception {
+        setUp.run();
+        try {
+            exchangeFromOneAndFromEightThreads(benchmark::oneThread, benchmark::eightThreads);
+        } finally {
+            tearDown.run();
         }
     }
 
