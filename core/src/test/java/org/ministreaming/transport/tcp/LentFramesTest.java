@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -75,6 +76,59 @@ class LentFramesTest extends TcpFixture {
             assertThat(again.bytes()).isEqualTo(after);
             again.giveBack();
         }
+    }
+
+    @Test
+    void aFrameBegunAfterALentOneIsReadOnInTheSameBufferWhenItsRestFits() throws Exception {
+        Holding receiver = new Holding();
+        TcpTransport server = listening(receiver);
+        List<byte[]> sent = frames(new Random(12), 2, 16 * 1024, 16 * 1024);
+        try (RawPeer peer = rawConnect(server.localDestination())) {
+            peer.hello(PEER);
+            List<Received> got = sendSplittingTheSecond(peer, sent, receiver);
+
+            assertThat(got).allMatch(Received::lent);
+            assertThat(server.loop().buffers().onLoan()).as("both views lent from one buffer").isEqualTo(1);
+            assertThat(got.get(0).bytes()).isEqualTo(sent.get(0));
+            assertThat(got.get(1).bytes()).isEqualTo(sent.get(1));
+            got.forEach(Received::giveBack);
+            awaitAllBack(server);
+        }
+    }
+
+    @Test
+    void aFrameBegunAfterALentOneMovesToAFreshBufferWhenItsRestDoesNotFit() throws Exception {
+        Holding receiver = new Holding();
+        TcpTransport server = listening(receiver);
+        // Two frames of the longest kind take 8 bytes more than one buffer holds.
+        List<byte[]> sent = frames(new Random(13), 2, Frames.MAX_LENGTH, Frames.MAX_LENGTH);
+        try (RawPeer peer = rawConnect(server.localDestination())) {
+            peer.hello(PEER);
+            List<Received> got = sendSplittingTheSecond(peer, sent, receiver);
+
+            assertThat(got).allMatch(Received::lent);
+            assertThat(server.loop().buffers().onLoan()).as("the second frame moved to a buffer of its own").isEqualTo(2);
+            assertThat(got.get(0).bytes()).isEqualTo(sent.get(0));
+            assertThat(got.get(1).bytes()).isEqualTo(sent.get(1));
+            got.forEach(Received::giveBack);
+            awaitAllBack(server);
+        }
+    }
+
+    /**
+     * Sends the first frame and the first 100 bytes of the second, waits until the first is
+     * received (so the loop has read up to there and lent it), then the rest; holds both views.
+     */
+    private static List<Received> sendSplittingTheSecond(RawPeer peer, List<byte[]> frames, Holding receiver) throws Exception {
+        ByteBuffer stream = ByteBuffer.allocate(2 * Frames.LENGTH_BYTES + frames.get(0).length + frames.get(1).length);
+        stream.putInt(frames.get(0).length).put(frames.get(0)).putInt(frames.get(1).length).put(frames.get(1));
+        byte[] bytes = stream.array();
+        int cut = Frames.LENGTH_BYTES + frames.get(0).length + 100;
+        peer.raw(Arrays.copyOf(bytes, cut));
+        List<Received> got = new ArrayList<>(receiver.take(1));
+        peer.raw(Arrays.copyOfRange(bytes, cut, bytes.length));
+        got.addAll(receiver.take(1));
+        return got;
     }
 
     @Test
