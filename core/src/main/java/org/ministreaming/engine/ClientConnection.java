@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import org.ministreaming.Role;
 import org.ministreaming.ConnectionRefusedException;
 import org.ministreaming.pipe.Deadline;
@@ -152,6 +153,11 @@ public final class ClientConnection extends Connection {
     Message dataMessage(byte[] into, byte[] source, int offset, int length) {
         return into == null ? Message.of(MessageType.CLIENT_DATA, serverId, source, offset, length)
                 : Message.into(into, MessageType.CLIENT_DATA, serverId, source, offset, length);
+    }
+
+    @Override
+    ByteBuffer dataHeader() {
+        return Message.header(MessageType.CLIENT_DATA, serverId);
     }
 
     @Override

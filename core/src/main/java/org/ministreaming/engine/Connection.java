@@ -430,6 +430,9 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     /** A data message of {@code length} bytes of {@code source}, laid out at the start of {@code into} unless it is {@code null}. */
     abstract Message dataMessage(byte[] into, byte[] source, int offset, int length);
 
+    /** The header of this connection's data messages, for a payload sent apart ({@link org.ministreaming.transport.Transport#sendNow}). */
+    abstract ByteBuffer dataHeader();
+
     abstract Message closeMessage();
 
     abstract Message creditMessage(int increment);

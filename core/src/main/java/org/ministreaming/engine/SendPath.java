@@ -2,6 +2,7 @@ package org.ministreaming.engine;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import org.ministreaming.Counter;
 import org.ministreaming.MessageListener;
@@ -13,7 +14,8 @@ import org.ministreaming.wire.Packet;
 
 /**
  * How the engine hands each message to its transport: data and opening messages by a send that
- * may wait for backpressure, control messages by the reply path that never waits
+ * may wait for backpressure (data offered first to a send that never waits, from the writer's
+ * own bytes: {@link Transport#sendNow}), control messages by the reply path that never waits
  * ({@link Transport#reply}), a control message from an application thread by the reply path
  * first, and the close of a connection ended on purpose behind the data. Each tells the message
  * listener first and counts what became of the message.
@@ -53,12 +55,18 @@ final class SendPath {
 
     /**
      * Sends {@code length} of the writer's bytes as one data message of {@code connection}, as
-     * {@link #send} does. A full message is laid out in a reused array and lent to the transport
+     * {@link #send} does. Unless a listener sees the messages, the transport is first asked to
+     * send it at once from the writer's bytes ({@link Transport#sendNow}); if it will not, a
+     * full message is laid out in a reused array and lent to the transport
      * ({@link Transport#sendLent}), which gives the array back once it has copied the message.
      *
      * @throws IOException if the transport failed to send it
      */
     void sendData(Connection connection, byte[] source, int offset, int length) throws IOException {
+        if (arrays != null && transport.sendNow(connection.peer(), connection.dataHeader(), ByteBuffer.wrap(source, offset, length).asReadOnlyBuffer())) {
+            counters.increment(Counter.MESSAGES_SENT);
+            return;
+        }
         byte[] into = arrays != null && length == Connection.MAX_DATA_PER_MESSAGE ? arrays.take() : null;
         Message data = connection.dataMessage(into, source, offset, length);
         if (into == null) {

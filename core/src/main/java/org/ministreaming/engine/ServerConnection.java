@@ -1,5 +1,6 @@
 package org.ministreaming.engine;
 
+import java.nio.ByteBuffer;
 import org.ministreaming.Role;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
@@ -116,6 +117,11 @@ public final class ServerConnection extends Connection {
     Message dataMessage(byte[] into, byte[] source, int offset, int length) {
         return into == null ? Message.of(MessageType.SERVER_DATA, clientId, source, offset, length)
                 : Message.into(into, MessageType.SERVER_DATA, clientId, source, offset, length);
+    }
+
+    @Override
+    ByteBuffer dataHeader() {
+        return Message.header(MessageType.SERVER_DATA, clientId);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
@@ -225,22 +226,12 @@ public final class Pipe<T> {
 
     /** The weight held now, less {@code perItem} for each item (such as a fixed overhead in each weight). */
     public long held(long perItem) {
-        lock.lock();
-        try {
-            return items.held() - perItem * items.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> items.held() - perItem * items.size());
     }
 
     /** The number of items held now. */
     public int size() {
-        lock.lock();
-        try {
-            return items.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(items::size);
     }
 
     /** Drops every item that matches, making room for waiting writers; returns the weight dropped. */
@@ -255,14 +246,23 @@ public final class Pipe<T> {
         }
     }
 
+    /**
+     * Runs {@code claim} under the lock if the pipe holds nothing and a writer could add an item
+     * now: for a writer that may hand its item past the pipe, overtaking nothing.
+     *
+     * @return whether the pipe was empty and open to writers, and {@code claim} said yes
+     */
+    public boolean claimIfEmpty(BooleanSupplier claim) {
+        return locked(() -> !finished && failure == null && cancelled == null && readerClosed == null && !writersHeld
+                && items.size() == 0 && claim.getAsBoolean());
+    }
+
     /** Wakes every waiter to look again, such as writers whose {@link Guard} may now throw. */
     public void wake() {
-        lock.lock();
-        try {
+        locked(() -> {
             signalBoth();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /**
@@ -374,19 +374,19 @@ public final class Pipe<T> {
      * every item, and no other end came ({@link #fail}, {@link #cancel}, {@link #closeReader}).
      */
     public boolean drained() {
-        lock.lock();
-        try {
-            return finished && failure == null && cancelled == null && readerClosed == null && items.size() == 0;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> finished && failure == null && cancelled == null && readerClosed == null && items.size() == 0);
     }
 
     /** Whether the reader closed its side. */
     public boolean readerClosed() {
+        return locked(() -> readerClosed != null);
+    }
+
+    /** What {@code what} says, asked under the lock. */
+    private <R> R locked(Supplier<R> what) {
         lock.lock();
         try {
-            return readerClosed != null;
+            return what.get();
         } finally {
             lock.unlock();
         }

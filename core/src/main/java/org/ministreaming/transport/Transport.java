@@ -18,8 +18,10 @@ import java.util.Optional;
  *       failure, which it reports by returning {@code false}. A reply may go out ahead of
  *       messages {@link #send} has queued for the same peer and not yet written, as an HTTP/2
  *       writer sends its control frames first; a message that must follow the data, like a
- *       graceful close, goes by {@link #send}. No code needs to know which thread it runs on:
- *       the caller says what it wants by the operation it calls.</li>
+ *       graceful close, goes by {@link #send}. A data message may first be offered to
+ *       {@link #sendNow}, which sends it at once on the caller's thread or takes nothing, and
+ *       never blocks. No code needs to know which thread it runs on: the caller says what it
+ *       wants by the operation it calls.</li>
  *   <li><b>Replies are bounded.</b> Replies waiting for a peer are held within a bound of the
  *       transport's own. When that bound is reached (the peer takes nothing while it keeps
  *       provoking replies), the transport either drops the reply and returns {@code false}, or
@@ -28,7 +30,7 @@ import java.util.Optional;
  *   <li><b>Receiving.</b> Messages from one peer are handed to the receiver one at a time and in
  *       the order the transport delivers them. The receiver must not block: it answers by
  *       {@link #reply}. A transport never calls its receiver from inside a {@code send},
- *       {@code reply}, {@code open} or {@code forget} call of its own; it may call another
+ *       {@code sendNow}, {@code reply}, {@code open} or {@code forget} call of its own; it may call another
  *       endpoint's, as the in-memory transport hands a message to an idle peer's receiver on
  *       the sending thread.</li>
  *   <li><b>Senders.</b> A transport names the sender of every message it delivers, unless it
@@ -36,7 +38,7 @@ import java.util.Optional;
  *       plain message there comes by {@link Receiver#onUnattributed}, and the layer above finds
  *       its sender from what it sent itself and from the SYN payloads the transport
  *       {@linkplain #senderOfSyn resolves}.</li>
- *   <li>{@link #send} and {@link #reply} may be called by many threads at once.
+ *   <li>{@link #send}, {@link #sendNow} and {@link #reply} may be called by many threads at once.
  *       {@link #close} stops every thread the transport started before it returns.</li>
  * </ul>
  */
@@ -138,6 +140,27 @@ public interface Transport extends AutoCloseable {
      */
     default void sendLent(Destination to, ByteBuffer message, Runnable sent) throws IOException {
         send(to, message);
+    }
+
+    /**
+     * Sends one message of two parts, {@code header} and then {@code payload}, at once on the
+     * calling thread if the transport can without waiting: it has written both, or copied them
+     * into memory of its own, before it returns, and keeps neither buffer. It does so only when
+     * the message overtakes nothing (nothing is queued for the peer and not yet written) and
+     * the way to the peer is open; otherwise it takes nothing and returns {@code false}, and the
+     * caller sends the message by {@link #send(Destination, ByteBuffer, ByteBuffer)} or
+     * {@link #sendLent}, which keep it in order behind what is queued. Never dials, never blocks
+     * and never throws for an ordinary failure (a failure of the way to the peer is reported as
+     * the other sends report it). For a sender whose bytes are its caller's again once it
+     * returns: the copy it would make to lend them is saved. By default it takes nothing.
+     *
+     * @param to the peer
+     * @param header the first bytes of the message, read during this call only
+     * @param payload the rest of the message, read during this call only
+     * @return whether the message was sent; if {@code false}, nothing of it was
+     */
+    default boolean sendNow(Destination to, ByteBuffer header, ByteBuffer payload) {
+        return false;
     }
 
     /**

@@ -74,6 +74,21 @@ public final class Message extends Packet {
         return laidOut(type, id, into, ByteBuffer.wrap(into, 0, HEADER_LENGTH + length).slice().asReadOnlyBuffer());
     }
 
+    /**
+     * The first {@value #HEADER_LENGTH} bytes of every message of {@code type} for {@code id},
+     * read-only: for a sender that hands them and the payload to its transport apart, without
+     * laying both out in one array. Whether a payload suits the type is the sender's to check.
+     *
+     * @throws IllegalArgumentException if the type is chaff, which has no connection id
+     */
+    public static ByteBuffer header(MessageType type, ConnectionId id) {
+        byte[] header = new byte[HEADER_LENGTH];
+        check(type, id, header, 0, 0);
+        header[0] = (byte) type.code();
+        id.writeTo(header, 1);
+        return ByteBuffer.wrap(header).asReadOnlyBuffer();
+    }
+
     private static void check(MessageType type, ConnectionId id, byte[] source, int offset, int length) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(id, "id");

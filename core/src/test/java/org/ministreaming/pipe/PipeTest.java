@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.testing.Await;
@@ -369,6 +370,38 @@ class PipeTest {
             pipe.finish();
             assertThat(pipe.drained()).as(end).isFalse();
         }
+    }
+
+    @Test
+    void onlyAnEmptyPipeOpenToWritersIsClaimedAndTheClaimIsAskedOnlyThen() throws IOException {
+        AtomicInteger asked = new AtomicInteger();
+        BooleanSupplier yes = () -> asked.incrementAndGet() > 0;
+        Pipe<String> holding = pipe(4);
+        holding.offer("r", Placement.ahead(), Admission.within(4));
+        assertThat(holding.claimIfEmpty(yes)).as("an item is queued ahead").isFalse();
+        Pipe<String> held = pipe(4);
+        held.holdWriters(true);
+        assertThat(held.claimIfEmpty(yes)).as("writers are held").isFalse();
+        Pipe<String> retired = pipe(4);
+        retired.retireIfIdle(() -> true);
+        assertThat(retired.claimIfEmpty(yes)).as("retired").isFalse();
+        for (String end : List.of("finish", "fail", "cancel", "closeReader")) {
+            Pipe<String> ended = pipe(4);
+            switch (end) {
+                case "finish" -> ended.finish();
+                case "fail" -> ended.fail(new IOException(end));
+                case "cancel" -> ended.cancel(new IOException(end));
+                default -> ended.closeReader(new IOException(end));
+            }
+            assertThat(ended.claimIfEmpty(yes)).as(end).isFalse();
+        }
+        assertThat(asked).as("asked of none of those").hasValue(0);
+
+        Pipe<String> pipe = pipe(4);
+        assertThat(pipe.claimIfEmpty(() -> false)).as("the claim says no").isFalse();
+        assertThat(pipe.claimIfEmpty(yes)).isTrue();
+        assertThat(asked).hasValue(1);
+        assertThat(pipe.put("a", Placement.tail(), NOW, () -> { })).as("a claim takes nothing from the pipe's room").isTrue();
     }
 
     @Test

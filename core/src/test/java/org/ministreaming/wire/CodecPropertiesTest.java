@@ -192,6 +192,18 @@ class CodecPropertiesTest {
     }
 
     @Property
+    void aHeaderMadeApartIsTheMessagesFirstBytesAndWithItsPayloadDecodesToTheMessage(@ForAll("validMessages") Message message)
+            throws MalformedMessageException {
+        ByteBuffer header = Message.header(message.type(), message.id());
+
+        assertThat(header.isReadOnly()).isTrue();
+        assertThat(remaining(header)).isEqualTo(java.util.Arrays.copyOf(message.toByteArray(), Message.HEADER_LENGTH));
+        byte[] joined = ByteBuffer.allocate(Message.HEADER_LENGTH + message.payloadLength())
+                .put(header).put(message.payloadBytes()).array();
+        assertThat(Codec.decode(joined)).isEqualTo(message);
+    }
+
+    @Property
     void chaffOfAnyLengthDecodesBackToItself(@ForAll @Size(max = 2000) byte[] body)
             throws MalformedMessageException {
         Chaff chaff = Chaff.of(body);

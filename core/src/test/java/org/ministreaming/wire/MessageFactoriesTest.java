@@ -105,6 +105,13 @@ class MessageFactoriesTest {
                     .isInstanceOf(IllegalArgumentException.class);
         }
 
+        @Test
+        void aHeaderMadeApartIsTypeAndIdAndRejectsChaff() {
+            assertThat(remaining(Message.header(MessageType.SERVER_DATA, id("12 34 56")))).containsExactly(hex("50 12 34 56"));
+            assertThatThrownBy(() -> Message.header(MessageType.CHAFF, id("12 34 56")))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"", "98", "98 76", "98 76 54 32", "00 00 00"})
         void ofRejectsAnAckPayloadThatIsNotAServerId(String spaced) {

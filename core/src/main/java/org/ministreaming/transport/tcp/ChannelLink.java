@@ -152,6 +152,11 @@ final class ChannelLink extends Link {
         }
     }
 
+    @Override
+    boolean writeNow(ByteBuffer header, ByteBuffer payload) {
+        return writer.writeThrough(header, payload);
+    }
+
     /**
      * Writes what is queued until the socket takes no more; fails the link if writing fails. Then
      * reads TLS records that waited for the engine's tasks or for room for its answer. Loop only.

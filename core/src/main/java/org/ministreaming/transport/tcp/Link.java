@@ -152,6 +152,22 @@ abstract class Link {
     }
 
     /**
+     * Writes one message at once on the calling thread, if nothing waits before it and nobody
+     * else writes (see {@link org.ministreaming.transport.Transport#sendNow}).
+     *
+     * @return whether it was written, or what the socket did not take was copied; if
+     *     {@code false}, nothing was taken
+     */
+    boolean sendNow(ByteBuffer header, ByteBuffer payload) {
+        sent = true;
+        lastSendNanos = System.nanoTime();
+        return writeNow(header, payload);
+    }
+
+    /** Writes one message now, as {@link #sendNow} says, or takes nothing. */
+    abstract boolean writeNow(ByteBuffer header, ByteBuffer payload);
+
+    /**
      * Queues one reply ahead of the data, without waiting. A reply that finds the reply lane full
      * fails the link: the peer has stopped reading while it keeps provoking replies. The loss is
      * reported later, by what serves the link's reading, never from inside this call.

@@ -111,6 +111,48 @@ final class LinkWriter {
     }
 
     /**
+     * A sender's thread writes one message that goes past the queue, when nobody else is writing,
+     * the hello has gone, nothing is left over from a full socket and nothing is queued
+     * ({@link OutboundQueue#claimEmpty}): framed straight from the sender's buffers into a write
+     * buffer. What the socket does not take waits there for the loop, as after any write. Plain
+     * links only, as {@link #writeQueued}.
+     *
+     * @return whether the message was taken; if {@code false}, nothing of it was
+     */
+    boolean writeThrough(ByteBuffer header, ByteBuffer payload) {
+        if (!direct || !lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (pending != null || link.failure() != null || !queue.claimEmpty()) {
+                return false;
+            }
+            ByteBuffer buffer = buffers.take();
+            Frames.put(buffer, header, payload);
+            try {
+                channel.write(buffer.flip());
+            } catch (IOException | RuntimeException | Error e) {
+                // Taken, and lost with the link, as a queued message is: the failure is reported as the link's end.
+                buffers.give(buffer);
+                queue.written();
+                link.fail(e instanceof IOException io ? io : new IOException("writing failed: " + e, e));
+                return true;
+            }
+            if (buffer.hasRemaining()) {
+                pending = buffer; // the loop writes the rest, then ends the turn
+                pendingPooled = true;
+                askLoop();
+            } else {
+                buffers.give(buffer);
+                queue.written();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Writes what is queued until the socket takes no more; fails the link if writing fails.
      * Loop only (it may wait for a sender's write of a plain link).
      */

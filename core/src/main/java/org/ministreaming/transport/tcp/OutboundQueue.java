@@ -115,6 +115,23 @@ final class OutboundQueue {
         });
     }
 
+    /**
+     * Takes the writer's turn for a message that goes past the queue, if the queue is open to
+     * data senders and holds nothing: then the message overtakes nothing, and the queue is not
+     * retired or finished under it. {@link #written} ends the turn.
+     *
+     * @return whether the turn is taken
+     */
+    boolean claimEmpty() {
+        return pipe.claimIfEmpty(() -> {
+            if (writing) {
+                return false;
+            }
+            writing = true;
+            return true;
+        });
+    }
+
     /** Whether the queue is finishing, empty and not failed: the link may end its stream now. */
     boolean finished() {
         return pipe.drained() && !writing;

@@ -228,6 +228,20 @@ public final class TcpTransport implements Transport {
         queue(to, new Outbound(header.duplicate(), payload.duplicate()));
     }
 
+    /**
+     * Writes one message of two parts on the calling thread, if the link to {@code to} is a
+     * plain one that nobody else is writing, with nothing queued or left over from a full socket:
+     * no hand-off, and no copy but into the write buffer. Otherwise takes nothing.
+     */
+    @Override
+    public boolean sendNow(Destination to, ByteBuffer header, ByteBuffer payload) {
+        if (closed || receiver == null || !Frames.fits(header.remaining() + payload.remaining())) {
+            return false;
+        }
+        Link link = links.get(Objects.requireNonNull(to, "to"));
+        return link != null && link.sendNow(header, payload);
+    }
+
     private void queue(Destination to, Outbound message) throws IOException {
         Objects.requireNonNull(to, "to");
         if (closed || receiver == null) {

@@ -1,6 +1,8 @@
 package org.ministreaming.transport.tcp;
 
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.RepeatedTest;
@@ -9,9 +11,10 @@ import org.ministreaming.transport.Transport;
 
 /**
  * A plain link written both by senders' own threads (when nobody else writes and the socket has
- * room) and by the loop (replies its receiver provokes, and whatever a full socket left): with
- * senders of messages large and small on several threads and the loop answering every echo on
- * the same link, each sender's messages and the loop's answers arrive whole, once and in order.
+ * room, queued messages or, by {@link TcpTransport#sendNow}, messages past the queue) and by the
+ * loop (replies its receiver provokes, and whatever a full socket left): with senders of messages
+ * large and small on several threads and the loop answering every echo on the same link, each
+ * sender's messages and the loop's answers arrive whole, once and in order.
  */
 class DirectWriteStressTest extends TcpFixture {
 
@@ -20,6 +23,15 @@ class DirectWriteStressTest extends TcpFixture {
 
     @RepeatedTest(3)
     void sendersThreadsAndTheLoopWriteOneLinkWithoutLosingOrMixingAnything() throws Exception {
+        sendAndCheck(false);
+    }
+
+    @RepeatedTest(3)
+    void messagesSentPastTheQueueKeepTheirOrderAmongQueuedOnesAndTheLoopsAnswers() throws Exception {
+        sendAndCheck(true);
+    }
+
+    private void sendAndCheck(boolean now) throws Exception {
         // Every sender's message, then one loop answer per echo.
         LabelledMessages heard = new LabelledMessages(2 * SENDERS * EACH);
         TcpTransport[] server = new TcpTransport[1];
@@ -49,9 +61,14 @@ class DirectWriteStressTest extends TcpFixture {
             public void onPeerLost(Destination peer, IOException cause) {
             }
         });
-        LabelledMessages.sendFromThreads(client[0], server[0].localDestination(), SENDERS, EACH, 0);
+        int takenNow = LabelledMessages.sendFromThreads(client[0], server[0].localDestination(), SENDERS, EACH, 0, now);
 
         heard.assertAllArrivedWhole(WAIT_SECONDS);
+        if (now) {
+            assertThat(takenNow).as("messages sent past the queue").isPositive();
+        } else {
+            assertThat(takenNow).as("messages sent past the queue").isZero();
+        }
         for (int s = 0; s < SENDERS; s++) {
             heard.assertOnceInOrder("s" + s, EACH);
             heard.assertOnceInOrder("loops" + s, EACH);

@@ -78,13 +78,30 @@ final class LabelledMessages {
      * {@code s0}'s numbered from {@code firstOfS0}, and waits until all were sent.
      */
     static void sendFromThreads(TcpTransport client, Destination to, int senders, int each, int firstOfS0) {
+        sendFromThreads(client, to, senders, each, firstOfS0, false);
+    }
+
+    /**
+     * As {@link #sendFromThreads(TcpTransport, Destination, int, int, int)}; with {@code now}, each
+     * message is offered first to {@link TcpTransport#sendNow}, in two parts, and sent the usual
+     * way only if that takes nothing.
+     *
+     * @return how many messages {@link TcpTransport#sendNow} took
+     */
+    static int sendFromThreads(TcpTransport client, Destination to, int senders, int each, int firstOfS0, boolean now) {
+        AtomicInteger takenNow = new AtomicInteger();
         List<CompletableFuture<Void>> work = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
             String name = "s" + s;
             int first = s == 0 ? firstOfS0 : 0;
             work.add(Async.run(() -> {
                 for (int i = first; i < each + first; i++) {
-                    client.send(to, message(name, i, 64 + (i * 7919) % (60 * 1024)));
+                    ByteBuffer message = message(name, i, 64 + (i * 7919) % (60 * 1024));
+                    if (now && client.sendNow(to, message.duplicate().limit(7), message.duplicate().position(7))) {
+                        takenNow.incrementAndGet();
+                    } else {
+                        client.send(to, message);
+                    }
                 }
                 return null;
             }));
@@ -92,6 +109,7 @@ final class LabelledMessages {
         for (CompletableFuture<Void> done : work) {
             assertThat(done).succeedsWithin(Await.LIMIT);
         }
+        return takenNow.get();
     }
 
     /** Asserts that every message expected arrived, within {@code seconds}, and each whole. */

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * When a link's {@link OutboundQueue} may be retired (the transport forgot an idle peer): only
- * with both lanes empty, the link connected and no batch in the writer's hands; once retired, its
- * senders are sent elsewhere whatever happens to the link after.
+ * with both lanes empty, the link connected and no batch (or message sent past the queue) in the
+ * writer's hands; once retired, its senders are sent elsewhere whatever happens to the link after.
  */
 class OutboundQueueRetiringTest {
 
@@ -23,6 +23,24 @@ class OutboundQueueRetiringTest {
         queue.written();
         assertThat(queue.retireIfEmpty()).isTrue();
         assertThat(queue.finished()).isTrue();
+    }
+
+    @Test
+    void notWhileAMessagePastTheQueueIsBeingWrittenWhichTakesTheWritersTurnAlone() throws IOException {
+        OutboundQueue queue = new OutboundQueue(10, true, new SendBudget(Long.MAX_VALUE));
+        assertThat(queue.claimEmpty()).isTrue();
+
+        assertThat(queue.claimEmpty()).as("one turn at a time").isFalse();
+        assertThat(queue.retireIfEmpty()).as("the message is not written yet").isFalse();
+        queue.written();
+        assertThat(queue.claimEmpty()).as("free again").isTrue();
+        queue.written();
+        queue.put(message(3));
+        assertThat(queue.claimEmpty()).as("a message past a queued one would overtake it").isFalse();
+        assertThat(queue.poll(100)).hasSize(1);
+        queue.written();
+        assertThat(queue.retireIfEmpty()).isTrue();
+        assertThat(queue.claimEmpty()).as("retired: senders go elsewhere").isFalse();
     }
 
     @Test
