@@ -258,27 +258,15 @@ final class ChannelLink extends Link {
         if (!partial) {
             in.letGo();
             in = null;
-        } else if (in.lent() && (secure != null || !restFits(bytes, start, end))) {
+        } else if (in.lent()) {
             in = in.moveTail(start);
             start = 0;
-        } else if (!in.lent() && start > 0) {
+        } else if (start > 0) {
             bytes.limit(end).position(start);
             bytes.compact();
             start = 0;
         }
         deadlines.read(partial || secure != null && secure.holdsPartialRecord(), whole);
-    }
-
-    /**
-     * Whether the rest of the unfinished frame at {@code start}, of which the buffer holds the
-     * bytes up to {@code end}, fits in the buffer after them: a plain link then reads on into it,
-     * and moves the frame's first part into a fresh buffer ({@link ReadBuffer#moveTail}) only when
-     * it does not, a copy saved on most reads. (A TLS link always moves it: its engine wants room
-     * for a whole record.) Without its length yet, the frame is taken to be as long as a frame may be.
-     */
-    private static boolean restFits(ByteBuffer bytes, int start, int end) {
-        int frame = Frames.LENGTH_BYTES + (end - start >= Frames.LENGTH_BYTES ? bytes.getInt(start) : Frames.MAX_LENGTH);
-        return bytes.limit() - start >= frame;
     }
 
     /** Hands over the frame at {@code offset}: lent when it is long enough to be worth it and the pool lends, else copied. */

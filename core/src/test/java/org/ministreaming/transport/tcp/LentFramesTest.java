@@ -79,28 +79,9 @@ class LentFramesTest extends TcpFixture {
     }
 
     @Test
-    void aFrameBegunAfterALentOneIsReadOnInTheSameBufferWhenItsRestFits() throws Exception {
+    void aFrameBegunAfterALentOneMovesToAFreshBufferAndKeepsItsBytes() throws Exception {
         Holding receiver = new Holding();
         TcpTransport server = listening(receiver);
-        List<byte[]> sent = frames(new Random(12), 2, 16 * 1024, 16 * 1024);
-        try (RawPeer peer = rawConnect(server.localDestination())) {
-            peer.hello(PEER);
-            List<Received> got = sendSplittingTheSecond(peer, sent, receiver);
-
-            assertThat(got).allMatch(Received::lent);
-            assertThat(server.loop().buffers().onLoan()).as("both views lent from one buffer").isEqualTo(1);
-            assertThat(got.get(0).bytes()).isEqualTo(sent.get(0));
-            assertThat(got.get(1).bytes()).isEqualTo(sent.get(1));
-            got.forEach(Received::giveBack);
-            awaitAllBack(server);
-        }
-    }
-
-    @Test
-    void aFrameBegunAfterALentOneMovesToAFreshBufferWhenItsRestDoesNotFit() throws Exception {
-        Holding receiver = new Holding();
-        TcpTransport server = listening(receiver);
-        // Two frames of the longest kind take 8 bytes more than one buffer holds.
         List<byte[]> sent = frames(new Random(13), 2, Frames.MAX_LENGTH, Frames.MAX_LENGTH);
         try (RawPeer peer = rawConnect(server.localDestination())) {
             peer.hello(PEER);
