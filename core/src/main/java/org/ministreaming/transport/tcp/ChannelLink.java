@@ -27,7 +27,10 @@ import org.ministreaming.transport.Destination;
  * receiver gives it back ({@link org.ministreaming.transport.Transport.Receiver#onLentMessage}),
  * and a shorter one, or any while the pool has as many buffers out on loan as it allows, as a
  * copy. A receiver that is slow so slows the reading of its links: nothing is buffered beyond one
- * read.
+ * read. A plain link's reads stop at {@link #SOFT_END} but to finish the frame they cut there,
+ * so a frame never has to be moved out of a buffer whose frames are lent; a TLS link, whose
+ * engine wants room for a whole record, moves it into a fresh buffer
+ * ({@link ReadBuffer#moveTail}).
  *
  * <p>Thread-safe, as {@link Link}. The fields below "loop only" are used by the loop's thread
  * alone.
@@ -36,6 +39,12 @@ final class ChannelLink extends Link {
 
     /** Frames this long or longer are lent to the receiver as views of the read buffer; shorter ones are copied. */
     static final int LEND_FROM = 4096;
+
+    /**
+     * Where a plain link's reads into a buffer stop but to finish the frame they cut there: a
+     * frame begun before this point fits whole, so none is ever moved.
+     */
+    static final int SOFT_END = LinkLoop.BUFFER_BYTES - Frames.LENGTH_BYTES - Frames.MAX_LENGTH;
 
     private final SocketChannel channel;
     private final LinkLoop loop;
@@ -227,7 +236,17 @@ final class ChannelLink extends Link {
             start = 0;
         }
         ByteBuffer bytes = in.bytes();
-        int got = secure == null ? channel.read(bytes) : secure.read(bytes);
+        int got;
+        if (secure == null) {
+            bytes.limit(readLimit(bytes));
+            try {
+                got = channel.read(bytes);
+            } finally {
+                bytes.limit(bytes.capacity());
+            }
+        } else {
+            got = secure.read(bytes);
+        }
         if (secure != null && secure.handshakeFinished()) {
             handshook = true;
             secured.countDown();
@@ -259,14 +278,29 @@ final class ChannelLink extends Link {
             in.letGo();
             in = null;
         } else if (in.lent()) {
-            in = in.moveTail(start);
-            start = 0;
+            if (secure != null) {
+                in = in.moveTail(start); // a TLS engine wants room for a whole record
+                start = 0;
+            } // else the frame fits where it begun: reading goes on after it
         } else if (start > 0) {
             bytes.limit(end).position(start);
             bytes.compact();
             start = 0;
         }
         deadlines.read(partial || secure != null && secure.holdsPartialRecord(), whole);
+    }
+
+    /**
+     * How far a plain link's next read into {@code bytes} may go: up to {@link #SOFT_END}, and
+     * past it only to the end of the unfinished frame at {@link #start} (first to its length,
+     * if that has not come yet), so that every frame ends within the buffer.
+     */
+    private int readLimit(ByteBuffer bytes) {
+        int at = bytes.position();
+        if (at < SOFT_END) {
+            return SOFT_END;
+        }
+        return at - start < Frames.LENGTH_BYTES ? start + Frames.LENGTH_BYTES : start + Frames.LENGTH_BYTES + bytes.getInt(start);
     }
 
     /** Hands over the frame at {@code offset}: lent when it is long enough to be worth it and the pool lends, else copied. */

@@ -32,10 +32,13 @@ import org.ministreaming.transport.TransportThreads;
  */
 final class LinkLoop implements Runnable {
 
-    /** Bytes of each pooled buffer: a whole frame of the longest kind fits twice. */
-    static final int BUFFER_BYTES = 128 * 1024;
+    /**
+     * Bytes of each pooled buffer: a plain link reads up to 128 KiB into it and then only to
+     * finish the frame it cut there, which fits in the rest ({@link ChannelLink#SOFT_END}).
+     */
+    static final int BUFFER_BYTES = 128 * 1024 + Frames.LENGTH_BYTES + Frames.MAX_LENGTH;
 
-    /** Read buffers whose frames are lent at once, at most: 8 MiB pinned by frames held unread. */
+    /** Read buffers whose frames are lent at once, at most: 12 MiB pinned by frames held unread. */
     static final int BUFFERS_ON_LOAN = 64;
 
     /**

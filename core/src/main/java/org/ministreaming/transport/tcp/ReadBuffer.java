@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * as views instead of copying them out. The buffer goes back to its pool once the link has let go
  * of it ({@link #letGo}) and every view it lent has been given back, so that no byte a view shows
  * changes while the view is held. The loop writes only past what it has lent: it reads on at the
- * position, and once a view is out it never compacts the buffer, but moves an unfinished frame
- * into a fresh buffer ({@link #moveTail}).
+ * position, and once a view is out it never compacts the buffer; over TLS it moves an unfinished
+ * frame into a fresh buffer instead ({@link #moveTail}), and a plain link never needs to, as
+ * {@link ChannelLink} reads.
  *
  * <p>Thread-safe: views are given back from any thread; everything else is the loop's.
  */

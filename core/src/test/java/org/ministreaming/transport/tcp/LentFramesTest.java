@@ -79,7 +79,7 @@ class LentFramesTest extends TcpFixture {
     }
 
     @Test
-    void aFrameBegunAfterALentOneMovesToAFreshBufferAndKeepsItsBytes() throws Exception {
+    void aFrameBegunAfterALentOneIsReadOnInTheSameBufferWithItsBytesIntact() throws Exception {
         Holding receiver = new Holding();
         TcpTransport server = listening(receiver);
         List<byte[]> sent = frames(new Random(13), 2, Frames.MAX_LENGTH, Frames.MAX_LENGTH);
@@ -88,9 +88,34 @@ class LentFramesTest extends TcpFixture {
             List<Received> got = sendSplittingTheSecond(peer, sent, receiver);
 
             assertThat(got).allMatch(Received::lent);
-            assertThat(server.loop().buffers().onLoan()).as("the second frame moved to a buffer of its own").isEqualTo(2);
+            assertThat(server.loop().buffers().onLoan()).as("both frames lent from one buffer, none moved").isEqualTo(1);
             assertThat(got.get(0).bytes()).isEqualTo(sent.get(0));
             assertThat(got.get(1).bytes()).isEqualTo(sent.get(1));
+            got.forEach(Received::giveBack);
+            awaitAllBack(server);
+        }
+    }
+
+    @Test
+    void readsStopAtTheSoftEndButToFinishTheFrameCutThereWhichFitsTheBuffer() throws Exception {
+        Holding receiver = new Holding();
+        TcpTransport server = listening(receiver);
+        // Frames of the longest kind: the k-th begins before the soft end and ends after it, the
+        // next begins after it, so it goes to the next buffer however the stream is cut.
+        int each = Frames.LENGTH_BYTES + Frames.MAX_LENGTH;
+        int k = (ChannelLink.SOFT_END + each - 1) / each;
+        assertThat(k * each).isGreaterThanOrEqualTo(ChannelLink.SOFT_END).isLessThanOrEqualTo(LinkLoop.BUFFER_BYTES);
+        List<byte[]> sent = frames(new Random(14), 2 * k, Frames.MAX_LENGTH, Frames.MAX_LENGTH);
+        try (RawPeer peer = rawConnect(server.localDestination())) {
+            peer.hello(PEER);
+            sendCut(peer.out, sent, new Random(15));
+            List<Received> got = receiver.take(sent.size());
+
+            assertThat(got).allMatch(Received::lent);
+            assertThat(server.loop().buffers().onLoan()).as("%d frames in each of two buffers", k).isEqualTo(2);
+            for (int i = 0; i < sent.size(); i++) {
+                assertThat(got.get(i).bytes()).as("frame %d", i).isEqualTo(sent.get(i));
+            }
             got.forEach(Received::giveBack);
             awaitAllBack(server);
         }
