@@ -12,7 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread that queued a message (a sender, a reply from a reader) on a plain link writes the queue
  * itself when nobody else is writing, the hello has gone and nothing is left over from a full
  * socket, so the loop need not be woken (a TLS link is written by the loop alone); otherwise, or
- * when the socket took only part, it wakes the loop, once until it begins writing. A reply the
+ * when the socket took only part, it wakes the loop, once until it begins writing. A sender may
+ * also write one message straight from its own buffers when the queue is empty
+ * ({@link #writeThrough}, for {@link org.ministreaming.transport.Transport#sendNow}). A reply the
  * loop itself provokes is written at once. The writer takes the queued frames, the replies first,
  * into a pooled direct buffer and writes it to the channel, until the queue is empty or the
  * socket takes no more. In that case the rest waits in the buffer ({@code pending}), the loop
