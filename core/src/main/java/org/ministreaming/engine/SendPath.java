@@ -14,8 +14,8 @@ import org.ministreaming.wire.Packet;
 
 /**
  * How the engine hands each message to its transport: data and opening messages by a send that
- * may wait for backpressure (data offered first to a send that never waits, from the writer's
- * own bytes: {@link Transport#sendNow}), control messages by the reply path that never waits
+ * may wait for backpressure (a full data message offered first to a send that never waits,
+ * from the writer's own bytes: {@link Transport#sendNow}), control messages by the reply path that never waits
  * ({@link Transport#reply}), a control message from an application thread by the reply path
  * first, and the close of a connection ended on purpose behind the data. Each tells the message
  * listener first and counts what became of the message.
@@ -55,19 +55,22 @@ final class SendPath {
 
     /**
      * Sends {@code length} of the writer's bytes as one data message of {@code connection}, as
-     * {@link #send} does. Unless a listener sees the messages, the transport is first asked to
-     * send it at once from the writer's bytes ({@link Transport#sendNow}); if it will not, a
-     * full message is laid out in a reused array and lent to the transport
+     * {@link #send} does. A full message, unless a listener sees the messages, is first offered to
+     * the transport to send at once from the writer's bytes ({@link Transport#sendNow}); if it
+     * will not, it is laid out in a reused array and lent to the transport
      * ({@link Transport#sendLent}), which gives the array back once it has copied the message.
+     * A shorter one is copied into a message of its own: its copy costs less than the views an
+     * offer takes.
      *
      * @throws IOException if the transport failed to send it
      */
     void sendData(Connection connection, byte[] source, int offset, int length) throws IOException {
-        if (arrays != null && transport.sendNow(connection.peer(), connection.dataHeader(), ByteBuffer.wrap(source, offset, length).asReadOnlyBuffer())) {
+        boolean reuse = arrays != null && length == Connection.MAX_DATA_PER_MESSAGE;
+        if (reuse && transport.sendNow(connection.peer(), connection.dataHeader(), ByteBuffer.wrap(source, offset, length).asReadOnlyBuffer())) {
             counters.increment(Counter.MESSAGES_SENT);
             return;
         }
-        byte[] into = arrays != null && length == Connection.MAX_DATA_PER_MESSAGE ? arrays.take() : null;
+        byte[] into = reuse ? arrays.take() : null;
         Message data = connection.dataMessage(into, source, offset, length);
         if (into == null) {
             send(connection.peer(), data, false);

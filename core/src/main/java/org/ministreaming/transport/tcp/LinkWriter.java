@@ -90,22 +90,13 @@ final class LinkWriter {
             }
             List<Outbound> batch;
             while (link.failure() == null && (batch = queue.poll(buffers.size())) != null) {
-                ByteBuffer buffer = framed(batch);
-                channel.write(buffer);
-                if (buffer.hasRemaining()) {
-                    pending = buffer;
-                    pendingPooled = true;
+                if (!writeOut(framed(batch))) {
                     return false;
                 }
-                buffers.give(buffer);
-                queue.written();
             }
             return !queue.finished();
-        } catch (IOException e) {
-            link.fail(e);
-            return true;
-        } catch (RuntimeException | Error e) {
-            link.fail(new IOException("writing failed: " + e, e));
+        } catch (IOException | RuntimeException | Error e) {
+            failed(e);
             return true;
         } finally {
             lock.unlock();
@@ -131,27 +122,40 @@ final class LinkWriter {
             }
             ByteBuffer buffer = buffers.take();
             Frames.put(buffer, header, payload);
-            try {
-                channel.write(buffer.flip());
-            } catch (IOException | RuntimeException | Error e) {
-                // Taken, and lost with the link, as a queued message is: the failure is reported as the link's end.
-                buffers.give(buffer);
-                queue.written();
-                link.fail(e instanceof IOException io ? io : new IOException("writing failed: " + e, e));
-                return true;
+            if (!writeOut(buffer.flip())) {
+                askLoop(); // the loop writes the rest, then ends the turn
             }
-            if (buffer.hasRemaining()) {
-                pending = buffer; // the loop writes the rest, then ends the turn
-                pendingPooled = true;
-                askLoop();
-            } else {
-                buffers.give(buffer);
-                queue.written();
-            }
+            return true;
+        } catch (IOException | RuntimeException | Error e) {
+            failed(e); // taken, and lost with the link, as a queued message is
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Writes a buffer of frames taken from the queue (or past it): once all of it is written the
+     * buffer goes back to the pool and the writer's turn ends; what the socket does not take waits
+     * in {@code pending} for the loop, the turn still held. Under {@code lock}.
+     *
+     * @return whether the socket took all of it
+     */
+    private boolean writeOut(ByteBuffer buffer) throws IOException {
+        channel.write(buffer);
+        if (buffer.hasRemaining()) {
+            pending = buffer;
+            pendingPooled = true;
+            return false;
+        }
+        buffers.give(buffer);
+        queue.written();
+        return true;
+    }
+
+    /** Writing threw: the link fails with it, a defect or a lack of memory wrapped as an {@code IOException}. */
+    private void failed(Throwable e) {
+        link.fail(e instanceof IOException io ? io : new IOException("writing failed: " + e, e));
     }
 
     /**
@@ -163,10 +167,8 @@ final class LinkWriter {
         try {
             flushWanted.set(false);
             write();
-        } catch (IOException e) {
-            link.fail(e);
-        } catch (RuntimeException | Error e) {
-            link.fail(new IOException("writing failed: " + e, e));
+        } catch (IOException | RuntimeException | Error e) {
+            failed(e);
         } finally {
             lock.unlock();
         }

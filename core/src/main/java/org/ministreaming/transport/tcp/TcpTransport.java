@@ -228,11 +228,7 @@ public final class TcpTransport implements Transport {
         queue(to, new Outbound(header.duplicate(), payload.duplicate()));
     }
 
-    /**
-     * Writes one message of two parts on the calling thread, if the link to {@code to} is a
-     * plain one that nobody else is writing, with nothing queued or left over from a full socket:
-     * no hand-off, and no copy but into the write buffer. Otherwise takes nothing.
-     */
+    /** Writes the message on the calling thread if the link to {@code to} is plain and idle ({@link LinkWriter#writeThrough}). */
     @Override
     public boolean sendNow(Destination to, ByteBuffer header, ByteBuffer payload) {
         if (closed || receiver == null || !Frames.fits(header.remaining() + payload.remaining())) {
