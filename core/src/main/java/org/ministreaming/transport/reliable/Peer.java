@@ -51,7 +51,6 @@ final class Peer {
     private final SendState send;
     private final Framer framer;
     private final Losses losses = new Losses();
-    private final Segmenter segmenter;
     /** Whether the transport forgot this peer ({@link #retireIfIdle}): whoever holds it looks it up again. */
     volatile boolean retired;
     /** The timer task the transport scheduled last, and when it runs. */
@@ -72,7 +71,6 @@ final class Peer {
         send.startFrom(memory.shortestRtt(), memory.deliveryRate());
         this.framer = new Framer(epochs, receive, counters);
         this.mode = resume ? Mode.RELIABLE : startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
-        this.segmenter = new Segmenter(settings.maxFrame());
         this.roomWait = Deadline.none(() -> "interrupted while waiting for room in the send window to " + destination);
     }
 
@@ -109,7 +107,7 @@ final class Peer {
                 if (mode == Mode.PLAIN) {
                     return new SendPlan(SendPlan.Kind.PLAIN, List.of(Transmission.whole(message.message())), null);
                 }
-                List<Outgoing> parts = segmenter.split(message, receive.peerJoinsSegments());
+                List<Outgoing> parts = Segmenter.split(message, receive.peerJoinsSegments(), send.frameBytes());
                 if (send.hasRoom(parts.size())) {
                     List<Transmission> frames = new ArrayList<>(parts.size());
                     for (SendWindow.Entry<Outgoing> entry : send.sendNew(parts, System.nanoTime())) {

@@ -88,7 +88,7 @@ public final class ReliableTransport implements Transport {
 
     /** The options, in the units the code uses. */
     record Settings(int window, int callbackAllowance, long minRtoNanos, long initialRtoNanos, long maxRtoNanos, int maxRetries,
-                    long ackDelayNanos, long closeLingerNanos, int maxFrame, int maxInFlight, boolean pacing, boolean tailCopies,
+                    long ackDelayNanos, long closeLingerNanos, int maxFrame, long nearRoundTripNanos, int nearMaxFrame, int maxInFlight, boolean pacing, boolean tailCopies,
                     Predicate<Destination> startPlain, Random random) {
     }
 

@@ -30,6 +30,20 @@ public final class ReliableTransportBuilder {
      * chosen with the simulated I2P paths, like {@link #I2P_MAX_FRAME}.
      */
     public static final int I2P_WINDOW = 128;
+    /**
+     * The shortest round trip below which a peer counts as near for {@link #forI2pTunnels}
+     * ({@link #nearPath}): a router on the same machine or network answers within a few
+     * milliseconds, a tunnel through I2P's network in tens to hundreds (200 and 750 ms on the
+     * simulated I2P paths).
+     */
+    public static final Duration I2P_NEAR_ROUND_TRIP = Duration.ofMillis(20);
+    /**
+     * The largest frame to a near peer for {@link #forI2pTunnels} ({@link #nearPath}): a full
+     * 32 KiB data message goes in two frames. Over a local I2P router two frames of 16 KiB moved
+     * about twice as much as eleven of 3 KiB, and more than one of 32 KiB (docs/benchmarks.md,
+     * "Frames for a near router").
+     */
+    public static final int I2P_NEAR_FRAME = 17 * 1024;
 
     private final Transport inner;
     private int window = ReliableTransport.DEFAULT_WINDOW;
@@ -41,6 +55,8 @@ public final class ReliableTransportBuilder {
     private Duration ackDelay = ReliableTransport.DEFAULT_ACK_DELAY;
     private Duration closeLinger = ReliableTransport.DEFAULT_CLOSE_LINGER;
     private int maxFrame = ReliableTransport.DEFAULT_MAX_FRAME;
+    private Duration nearRoundTrip = Duration.ZERO;
+    private int nearMaxFrame = ReliableTransport.DEFAULT_MAX_FRAME;
     private int maxInFlight = -1;
     private boolean pacing;
     private boolean tailCopies = true;
@@ -137,12 +153,38 @@ public final class ReliableTransportBuilder {
     }
 
     /**
+     * Larger frames to a near peer (default: none): to a peer whose shortest measured round trip
+     * is below {@code roundTrip}, a message longer than a frame's payload goes in frames of at
+     * most {@code bytes} instead of {@link #maxFrame}. Small frames are for paths that lose large
+     * messages more often than small ones, such as I2P's tunnels; a near path (a router on the same
+     * machine or network) loses nothing for it, and there each frame costs the same work, whatever
+     * its size. Until the first round trip is measured, and again after the peer started afresh,
+     * frames are of {@code maxFrame}; a peer forgotten and met again keeps its shortest round trip.
+     *
+     * @param roundTrip the shortest round trip below which a peer is near; zero for none
+     * @param bytes the largest frame to a near peer, its 26-byte header included; at least {@code maxFrame}
+     */
+    public ReliableTransportBuilder nearPath(Duration roundTrip, int bytes) {
+        if (roundTrip.isNegative()) {
+            throw new IllegalArgumentException("a near path's round trip must not be negative: " + roundTrip);
+        }
+        if (bytes <= Frame.HEADER) {
+            throw new IllegalArgumentException("a near path's frames must be more than the " + Frame.HEADER + "-byte header: " + bytes);
+        }
+        this.nearRoundTrip = roundTrip;
+        this.nearMaxFrame = bytes;
+        return this;
+    }
+
+    /**
      * Frames, window, flight and pacing for I2P's tunnels, as the I2CP transport's reliable mode
      * uses them: {@link #I2P_MAX_FRAME}, {@link #I2P_WINDOW}, {@link #I2P_MAX_IN_FLIGHT},
-     * {@link #pacing} on.
+     * {@link #pacing} on, and frames of {@link #I2P_NEAR_FRAME} to a peer nearer than
+     * {@link #I2P_NEAR_ROUND_TRIP} ({@link #nearPath}).
      */
     public ReliableTransportBuilder forI2pTunnels() {
-        return maxFrame(I2P_MAX_FRAME).window(I2P_WINDOW).maxInFlight(I2P_MAX_IN_FLIGHT).pacing(true);
+        return maxFrame(I2P_MAX_FRAME).window(I2P_WINDOW).maxInFlight(I2P_MAX_IN_FLIGHT).pacing(true)
+                .nearPath(I2P_NEAR_ROUND_TRIP, I2P_NEAR_FRAME);
     }
 
     /**
@@ -206,8 +248,9 @@ public final class ReliableTransportBuilder {
      * The transport.
      *
      * @throws IllegalArgumentException if the RTO floor exceeds the ceiling, the ack delay is not
-     *     below the floor, {@code maxInFlight} exceeds the window, or a message of 64 KiB in frames of
-     *     {@code maxFrame} would not fit in the window or the flight
+     *     below the floor, {@code maxInFlight} exceeds the window, a message of 64 KiB in frames of
+     *     {@code maxFrame} would not fit in the window or the flight, or a near path's frames are
+     *     smaller than {@code maxFrame}
      */
     public ReliableTransport build() {
         int flight = maxInFlight < 0 ? window : maxInFlight;
@@ -219,6 +262,9 @@ public final class ReliableTransportBuilder {
             throw new IllegalArgumentException("a message of " + Reassembly.LIMIT + " bytes takes " + segments + " frames of maxFrame "
                     + maxFrame + " bytes, more than the " + flight + " the window or maxInFlight allows");
         }
+        if (!nearRoundTrip.isZero() && nearMaxFrame < maxFrame) {
+            throw new IllegalArgumentException("a near path's frames of " + nearMaxFrame + " bytes are smaller than maxFrame " + maxFrame);
+        }
         if (minRto.compareTo(maxRto) > 0) {
             throw new IllegalArgumentException("minRto " + minRto + " is above maxRto " + maxRto);
         }
@@ -227,7 +273,8 @@ public final class ReliableTransportBuilder {
                     + ", or every delayed acknowledgement would come after a retransmission");
         }
         ReliableTransport.Settings settings = new ReliableTransport.Settings(window, callbackAllowance < 0 ? window : callbackAllowance, minRto.toNanos(),
-                initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), maxFrame, flight, pacing, tailCopies, startPlain,
+                initialRto.toNanos(), maxRto.toNanos(), maxRetries, ackDelay.toNanos(), closeLinger.toNanos(), maxFrame,
+                nearRoundTrip.toNanos(), nearMaxFrame, flight, pacing, tailCopies, startPlain,
                 random != null ? random : new SecureRandom());
         return new ReliableTransport(SenderAttribution.over(inner), settings);
     }

@@ -10,26 +10,22 @@ import java.util.List;
  * layer's first version never does, and gets whole messages. See protocol.md, "Reliable delivery
  * layer", "Segments".
  *
- * <p>Immutable and thread-safe.
+ * <p>Stateless and thread-safe.
  */
 final class Segmenter {
 
-    /** The most payload bytes one frame carries. */
-    private final int segmentBytes;
-
-    /** @param maxFrame the largest frame, header included */
-    Segmenter(int maxFrame) {
-        this.segmentBytes = maxFrame - Frame.HEADER;
+    private Segmenter() {
     }
 
     /**
-     * The message as it goes in frames: whole, or in segments of at most {@code maxFrame - 26}
-     * bytes each, of sizes that differ by at most one byte, when the peer joins segments
-     * ({@code peerJoins}), the message is longer than that and not longer than
+     * The message as it goes in frames of at most {@code maxFrame} bytes, header included: whole,
+     * or in segments of at most {@code maxFrame - 26} bytes each, of sizes that differ by at most
+     * one byte, when the peer joins segments ({@code peerJoins}), the message is longer than that and not longer than
      * {@link Reassembly#LIMIT}, and it is not an opening message (which may travel as a probe).
      * The segments are views of the message.
      */
-    List<Outgoing> split(Outgoing message, boolean peerJoins) {
+    static List<Outgoing> split(Outgoing message, boolean peerJoins, int maxFrame) {
+        int segmentBytes = maxFrame - Frame.HEADER;
         ByteBuffer bytes = message.message();
         int length = bytes.remaining();
         if (!peerJoins || message.opening() || length <= segmentBytes || length > Reassembly.LIMIT) {

@@ -63,12 +63,14 @@ final class SendState {
      * estimate starts as if {@code roundTrip} were its first sample, unless it is negative: the
      * shortest round trip measured then (the smoothed one, at the end of a bulk transfer, holds
      * the path's queue), as RFC 6298 allows with a cached estimate, instead of the initial RTO;
-     * on a path slower than the initial RTO its first frames then go once. The pacer starts from
+     * on a path slower than the initial RTO its first frames then go once; it also stands as the
+     * shortest round trip, which chooses the frames' size ({@link #frameBytes}). The pacer starts from
      * {@code deliveryRate} ({@link Pacer#startFrom}), unless it is 0.
      */
     void startFrom(long roundTrip, double deliveryRate) {
         if (roundTrip >= 0) {
             rtt.sample(roundTrip);
+            shortestRtt = roundTrip;
         }
         pacer.startFrom(deliveryRate);
     }
@@ -81,6 +83,15 @@ final class SendState {
     /** The shortest round trip measured, or -1 before the first. */
     long shortestRtt() {
         return shortestRtt;
+    }
+
+    /**
+     * The largest frame, header included, to cut new messages into now: the near path's
+     * ({@link ReliableTransportBuilder#nearPath}) once the shortest round trip measured is below
+     * its bound, else {@code maxFrame}.
+     */
+    int frameBytes() {
+        return shortestRtt >= 0 && shortestRtt < settings.nearRoundTripNanos() ? settings.nearMaxFrame() : settings.maxFrame();
     }
 
     /** The sequence number the next new message gets. */
@@ -189,7 +200,7 @@ final class SendState {
         window.transmitted(entry, now, rtt.rto());
         lastSentAt = now;
         boolean appLimited = !window.hasUnsent() && window.inFlight() < settings.maxInFlight() && window.size() < settings.window();
-        long frame = Math.min(settings.maxFrame(), Reassembly.LIMIT + Frame.HEADER);
+        long frame = Math.min(frameBytes(), Reassembly.LIMIT + Frame.HEADER);
         // Before any round trip (the probe sent twice gives none, by Karn), the initial RTO stands in for one.
         long roundTrip = rtt.srtt() >= 0 ? rtt.srtt() : settings.initialRtoNanos();
         pacer.sent(entry, now, idle, appLimited, roundTrip, settings.maxInFlight() * frame);

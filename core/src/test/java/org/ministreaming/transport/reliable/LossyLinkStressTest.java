@@ -21,7 +21,7 @@ import org.ministreaming.transport.memory.MemoryNetwork;
  * duplicate. Both runs have the issue's full size, 1,000 connections (64 open at a time) of 0 to
  * 1 MiB each way, about 1 GB in all: at 5% drop, 5% duplication and reordering within 16
  * messages (about 6 s on 2 cores), then at 30% drop with the same duplication and reordering
- * (about 17 s).
+ * (about 17 s). Then I2CP's settings, with the frames for a tunnel and with those for a near router.
  */
 class LossyLinkStressTest {
 
@@ -51,8 +51,20 @@ class LossyLinkStressTest {
     @Test
     @Timeout(240)
     void withI2pTunnelsFramesFlightAndPacingEveryByteArrivesExactly() throws Exception {
-        // I2CP's frames and flight, paced: frames wait in the window and leave from the timer thread.
-        Map<ReliableCounter, Long> stats = transfer(LOSSY, 300, 32, 256 << 10, 3, 8, ReliableTransportBuilder::forI2pTunnels);
+        // I2CP's frames and flight for a tunnel, paced: frames wait in the window and leave from the timer thread.
+        Map<ReliableCounter, Long> stats = transfer(LOSSY, 300, 32, 256 << 10, 3, 8,
+                builder -> builder.forI2pTunnels().nearPath(Duration.ZERO, ReliableTransportBuilder.I2P_MAX_FRAME));
+
+        assertThat(stats.get(ReliableCounter.RETRANSMITTED)).isPositive();
+        assertThat(stats.get(ReliableCounter.OUT_OF_ORDER_HELD)).isPositive();
+        assertThat(stats.get(ReliableCounter.PEERS_LOST)).isZero();
+    }
+
+    @Test
+    @Timeout(240)
+    void withI2pFramesForANearRouterEveryByteArrivesExactly() throws Exception {
+        // The memory network's round trips are far below I2P_NEAR_ROUND_TRIP: after the first, frames of I2P_NEAR_FRAME.
+        Map<ReliableCounter, Long> stats = transfer(LOSSY, 300, 32, 256 << 10, 4, 8, ReliableTransportBuilder::forI2pTunnels);
 
         assertThat(stats.get(ReliableCounter.RETRANSMITTED)).isPositive();
         assertThat(stats.get(ReliableCounter.OUT_OF_ORDER_HELD)).isPositive();

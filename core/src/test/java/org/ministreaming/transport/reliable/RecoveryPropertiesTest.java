@@ -69,7 +69,7 @@ class RecoveryPropertiesTest {
             this.lossPercent = lossPercent;
             // The builder lets no message take more frames than the flight.
             this.segments = Math.min(segments, flight);
-            this.send = new SendState(new ReliableTransport.Settings(window, 64, 200 * MS, 1000 * MS, 60_000 * MS, 30, 20 * MS, 0, 4096, flight,
+            this.send = new SendState(new ReliableTransport.Settings(window, 64, 200 * MS, 1000 * MS, 60_000 * MS, 30, 20 * MS, 0, 4096, 0, 4096, flight,
                     pacing, true, peer -> false, new Random(1)), counters, 0);
         }
 

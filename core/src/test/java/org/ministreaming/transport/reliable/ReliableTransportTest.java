@@ -466,6 +466,10 @@ class ReliableTransportTest extends ReliableFixture {
                     .minRto(Duration.ofSeconds(2)).maxRto(Duration.ofSeconds(1)).build());
             assertThatIllegalArgumentException().isThrownBy(() -> ReliableTransport.builder(inner)
                     .ackDelay(Duration.ofMillis(200)).build()).withMessageContaining("below minRto");
+            assertThatIllegalArgumentException().isThrownBy(() -> ReliableTransport.builder(inner).nearPath(Duration.ofMillis(-1), 4096));
+            assertThatIllegalArgumentException().isThrownBy(() -> ReliableTransport.builder(inner).nearPath(Duration.ofMillis(20), Frame.HEADER));
+            assertThatIllegalArgumentException().isThrownBy(() -> ReliableTransport.builder(inner)
+                    .maxFrame(4096).nearPath(Duration.ofMillis(20), 2048).build()).withMessageContaining("smaller than maxFrame");
         } finally {
             inner.close();
         }

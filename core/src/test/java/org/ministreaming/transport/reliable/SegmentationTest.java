@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.transport.RecordingReceiver;
@@ -19,6 +22,7 @@ import org.ministreaming.transport.memory.MemoryTransport;
 class SegmentationTest extends ReliableFixture {
 
     private static final int MAX_FRAME = 1100;
+    private static final int NEAR_FRAME = 2600;
     private static final int RAW_EPOCH = 0x0BADCAFE;
 
     private final RecordingReceiver aliceHears = new RecordingReceiver();
@@ -49,6 +53,27 @@ class SegmentationTest extends ReliableFixture {
         assertThat(frames).as("5000 bytes in frames of at most 1074 payload bytes").isEqualTo(5);
         assertThat(frame.payload().remaining()).as("no small last segment: 5 x 1000").isEqualTo(1000);
         assertThat(joined.toByteArray()).isEqualTo(message);
+    }
+
+    @Test
+    void toANearPeerLongMessagesGoInTheNearPathsFramesOnceARoundTripIsMeasured() throws Exception {
+        ReliableTransport alice = reliable("alice", aliceHears, b -> b.maxFrame(MAX_FRAME).nearPath(Duration.ofSeconds(10), NEAR_FRAME));
+        MemoryTransport raw = raw("raw", rawHears);
+        raw.send(alice.localDestination(), Frame.data(Frame.SEGMENTS, RAW_EPOCH, 0, 0, 0, 0, text("hello")).encode());
+        assertThat(aliceHears.next().text()).isEqualTo("hello");
+        assertThat(nextFrame(rawHears).ack()).isEqualTo(1);
+        byte[] message = randomBytes(5000, 4);
+
+        alice.send(raw.localDestination(), ByteBuffer.wrap(message));
+        List<Frame> before = nextMessage();
+        raw.send(alice.localDestination(), Frame.ack(Frame.SEGMENTS, RAW_EPOCH, before.get(0).senderEpoch(), before.size(), 0).encode());
+        alice.send(raw.localDestination(), ByteBuffer.wrap(message));
+        List<Frame> after = nextMessage();
+
+        assertThat(before).as("no round trip measured: frames of maxFrame").hasSize(5);
+        assertThat(after).as("a round trip far below 10 s: two frames of 2500 bytes").hasSize(2)
+                .allSatisfy(frame -> assertThat(Frame.HEADER + frame.payload().remaining()).isLessThanOrEqualTo(NEAR_FRAME));
+        assertThat(joined(after)).isEqualTo(message);
     }
 
     @Test
@@ -133,6 +158,24 @@ class SegmentationTest extends ReliableFixture {
         assertThat(hi.seq()).isZero();
         raw.send(alice.localDestination(), Frame.ack(flags, RAW_EPOCH, hi.senderEpoch(), 1, 0).encode());
         return hi.senderEpoch();
+    }
+
+    /** The data frames of alice's next message, up to the one without the more flag. */
+    private List<Frame> nextMessage() {
+        List<Frame> frames = new ArrayList<>();
+        Frame frame;
+        do {
+            frame = nextFrame(rawHears);
+            assertThat(frame.hasData()).isTrue();
+            frames.add(frame);
+        } while (frame.hasMore());
+        return frames;
+    }
+
+    private static byte[] joined(List<Frame> frames) {
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        frames.forEach(frame -> joined.writeBytes(array(frame.payload())));
+        return joined.toByteArray();
     }
 
     private Frame nextFrameWithAck(int cumulative) {

@@ -27,8 +27,13 @@ class SendStateTest {
     }
 
     private static ReliableTransport.Settings settings(boolean pacing, int flight, boolean tailCopies) {
-        return new ReliableTransport.Settings(64, 64, 200 * MS, INITIAL_RTO, 60_000 * MS, 8, 20 * MS, 0, 4096, flight, pacing,
+        return new ReliableTransport.Settings(64, 64, 200 * MS, INITIAL_RTO, 60_000 * MS, 8, 20 * MS, 0, 4096, 0, 4096, flight, pacing,
                 tailCopies, peer -> false, new Random(1));
+    }
+
+    private static ReliableTransport.Settings nearAt20Ms() {
+        return new ReliableTransport.Settings(64, 64, 200 * MS, INITIAL_RTO, 60_000 * MS, 8, 5 * MS, 0, 4096, 20 * MS, 16384, 64, false,
+                true, peer -> false, new Random(1));
     }
 
     private static List<Outgoing> messages(int count, int bytes) {
@@ -55,6 +60,38 @@ class SendStateTest {
         long probeAt = 900 * MS + 900 * MS / 4 + 200 * MS;
         assertThat(probeAt).isLessThan(900 * MS + send.rto());
         assertThat(send.nextDeadline()).as("the probe, before the restarted timer").hasValue(probeAt);
+    }
+
+    @Test
+    void framesGrowToTheNearPathsOnceTheShortestRoundTripIsBelowItsBound() {
+        SendState send = new SendState(nearAt20Ms(), new Counters(), 0);
+        assertThat(send.frameBytes()).as("no round trip measured yet").isEqualTo(4096);
+        send.sendNew(messages(1, 100), 0);
+        send.acknowledge(Frame.ack(7, 9, 1, 0), 50 * MS);
+        assertThat(send.frameBytes()).as("50 ms: far").isEqualTo(4096);
+
+        send.sendNew(messages(1, 100), 60 * MS);
+        send.acknowledge(Frame.ack(7, 9, 2, 0), 80 * MS);
+        assertThat(send.frameBytes()).as("20 ms, not below the bound: far").isEqualTo(4096);
+
+        send.sendNew(messages(1, 100), 90 * MS);
+        send.acknowledge(Frame.ack(7, 9, 3, 0), 109 * MS);
+        assertThat(send.frameBytes()).as("19 ms: near").isEqualTo(16384);
+
+        send.fresh();
+        assertThat(send.frameBytes()).as("a peer started afresh is measured afresh").isEqualTo(4096);
+    }
+
+    @Test
+    void aPeerMetAgainKeepsItsShortestRoundTripAndSoItsFrames() {
+        SendState near = new SendState(nearAt20Ms(), new Counters(), 0);
+        near.startFrom(3 * MS, 0);
+        SendState far = new SendState(nearAt20Ms(), new Counters(), 0);
+        far.startFrom(200 * MS, 0);
+
+        assertThat(near.frameBytes()).isEqualTo(16384);
+        assertThat(near.shortestRtt()).isEqualTo(3 * MS);
+        assertThat(far.frameBytes()).isEqualTo(4096);
     }
 
     @Test
@@ -255,7 +292,7 @@ class SendStateTest {
     @Test
     void whileALostFrameHoldsTheFullWindowBackItsRepairGoesOnceMoreWhenThePathHasRoom() {
         Counters counters = new Counters();
-        SendState send = new SendState(new ReliableTransport.Settings(16, 16, 200 * MS, INITIAL_RTO, 60_000 * MS, 8, 20 * MS, 0, 4096, 16, true,
+        SendState send = new SendState(new ReliableTransport.Settings(16, 16, 200 * MS, INITIAL_RTO, 60_000 * MS, 8, 20 * MS, 0, 4096, 0, 4096, 16, true,
                 true, peer -> false, new Random(1)), counters, 0);
         PathOf100Ms path = new PathOf100Ms(send);
         path.lose(30);
