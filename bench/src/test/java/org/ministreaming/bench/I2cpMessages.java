@@ -24,7 +24,8 @@ import org.ministreaming.transport.i2cp.testing.I2pRouter;
  * top.
  *
  * <ul>
- *   <li><b>Transfer.</b> Messages of 32 KiB of random bytes go from one session to the other. The
+ *   <li><b>Transfer.</b> Messages of 32 KiB of random bytes ({@code -DrawMessageBytes=} another
+ *       size that divides the transfer) go from one session to the other. The
  *       router drops silently what does not fit its 256-entry queue for a client, so the sender
  *       paces itself: the receiver reports its count after every 32nd message, and the sender keeps
  *       at most 128 unreported messages in flight. If no report comes for a second, the sender asks
@@ -36,8 +37,8 @@ import org.ministreaming.transport.i2cp.testing.I2pRouter;
  */
 final class I2cpMessages implements Contender {
 
-    /** The payload of a data message. */
-    static final int MESSAGE_BYTES = 32 * 1024;
+    /** The payload of a data message: 32 KiB unless {@code -DrawMessageBytes=} says otherwise. */
+    static final int MESSAGE_BYTES = Integer.getInteger("rawMessageBytes", 32 * 1024);
 
     private static final int REPORT_EVERY = 32;
     private static final int WINDOW = 128;
@@ -64,7 +65,7 @@ final class I2cpMessages implements Contender {
     private I2cpMessages(I2pRouter router, boolean gzip) throws IOException {
         this.gzip = gzip;
         for (int i = 0; i < messages.length; i++) {
-            messages[i] = Payload.copy(i * MESSAGE_BYTES, MESSAGE_BYTES);
+            messages[i] = Payload.copy(i * MESSAGE_BYTES % (Payload.SIZE - MESSAGE_BYTES + 1), MESSAGE_BYTES);
             messages[i][0] = DATA;
         }
         sender = session(router, senderSide, gzip);

@@ -16,7 +16,10 @@ final class Payload {
     /** The size of every write and of the readers' buffer. */
     static final int CHUNK = 64 * 1024;
 
-    private static final byte[] BYTES = new byte[1 << 20];
+    /** The size of the payload: 1 MiB. */
+    static final int SIZE = 1 << 20;
+
+    private static final byte[] BYTES = new byte[SIZE];
 
     static {
         new Random(42).nextBytes(BYTES);
