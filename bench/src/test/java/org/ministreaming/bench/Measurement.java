@@ -6,12 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ministreaming.bench.throughput.JitClock;
 
 /**
- * How every contender is measured. Each warms up first ({@value #WARM_UP_CONNECTS} connects and
- * one bulk transfer); then {@value #CONNECTS} connects, each after a quiet {@value #QUIET_MILLIS}
- * ms, and {@value #RUNS} bulk transfers of 64 MiB, the contenders taking turns, so that a change
- * in the machine's load hits them all. Each sample is printed as it comes.
+ * How every contender is measured. Each warms up first: {@value #WARM_UP_CONNECTS} connects, then
+ * bulk transfers until the JIT compiler was quiet during one ({@link JitClock#quiet}: busy for at
+ * most a twentieth of it), at most {@value #MAX_WARM_UPS}; then {@value #CONNECTS} connects, each
+ * after a quiet {@value #QUIET_MILLIS} ms, and {@value #RUNS} bulk transfers of 64 MiB, the
+ * contenders taking turns, so that a change in the machine's load hits them all. Each sample is
+ * printed as it comes.
  */
 final class Measurement {
 
@@ -23,6 +26,7 @@ final class Measurement {
     private static final int RUNS = 3;
     private static final int CONNECTS = 20;
     private static final int WARM_UP_CONNECTS = 5;
+    private static final int MAX_WARM_UPS = 8;
     /**
      * The quiet before each connect. Back to back, a connect meets the previous connection's
      * closing messages, which small-segment delays on the I2CP sockets (Nagle's algorithm against
@@ -39,7 +43,7 @@ final class Measurement {
             for (int i = 0; i < WARM_UP_CONNECTS; i++) {
                 connect(contender);
             }
-            print("warm-up", contender, contender.transferNanos(BULK_BYTES));
+            warmUp(contender);
         }
         Map<Contender, Samples> connects = new LinkedHashMap<>();
         Map<Contender, Samples> rates = new LinkedHashMap<>();
@@ -85,6 +89,19 @@ final class Measurement {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** Bulk transfers until the compiler was quiet during one, or {@value #MAX_WARM_UPS} of them; each printed with its compile time. */
+    private static void warmUp(Contender contender) throws Exception {
+        for (int turn = 1; ; turn++) {
+            long compiledBefore = JitClock.millis();
+            long nanos = contender.transferNanos(BULK_BYTES);
+            long compiled = JitClock.millis() - compiledBefore;
+            print("warm-up " + turn + " (" + (JitClock.readable() ? compiled + " ms compiling" : "compile time unknown") + ")", contender, nanos);
+            if (!JitClock.readable() || JitClock.quiet(compiled, nanos) || turn == MAX_WARM_UPS) {
+                return;
+            }
         }
     }
 
