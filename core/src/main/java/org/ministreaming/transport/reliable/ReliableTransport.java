@@ -23,7 +23,8 @@ import org.ministreaming.transport.Transport;
  *       number, a cumulative and a selective acknowledgement, and two epochs that keep a
  *       restarted peer apart from its earlier self. With {@code maxFrame} set, a message longer
  *       than a frame goes in consecutive frames to a peer that said it joins them, and is joined
- *       again before it is handed on. Acknowledgements ride on data frames; a
+ *       again before it is handed on; with {@code nearPath}, frames to a peer whose shortest
+ *       round trip is below its bound may be larger. Acknowledgements ride on data frames; a
  *       frame of its own goes out for every second message, at once for a gap or a duplicate,
  *       and otherwise after the ack delay.</li>
  *   <li><b>Window.</b> At most {@code window} frames per peer are unacknowledged, of which
