@@ -40,8 +40,8 @@ public final class ReliableTransportBuilder {
     /**
      * The largest frame to a near peer for {@link #forI2pTunnels} ({@link #nearPath}): a full
      * 32 KiB data message goes in two frames. Over a local I2P router two frames of 16 KiB moved
-     * about twice as much as eleven of 3 KiB, and more than one of 32 KiB (docs/benchmarks.md,
-     * "Frames for a near router").
+     * two and a half to three times as much as eleven of 3 KiB, and more than four of 8 KiB or one
+     * of 32 KiB (docs/benchmarks.md, "Frames for a near router").
      */
     public static final int I2P_NEAR_FRAME = 17 * 1024;
 
@@ -157,15 +157,15 @@ public final class ReliableTransportBuilder {
      * is below {@code roundTrip}, a message longer than a frame's payload goes in frames of at
      * most {@code bytes} instead of {@link #maxFrame}. Small frames are for paths that lose large
      * messages more often than small ones, such as I2P's tunnels; a near path (a router on the same
-     * machine or network) loses nothing for it, and there each frame costs the same work, whatever
-     * its size. Until the first round trip is measured, and again after the peer started afresh,
+     * machine or network) does not, and there each frame costs about the same work, whatever its
+     * size. Until the first round trip is measured, and again after the peer started afresh,
      * frames are of {@code maxFrame}; a peer forgotten and met again keeps its shortest round trip.
      *
      * @param roundTrip the shortest round trip below which a peer is near; zero for none
      * @param bytes the largest frame to a near peer, its 26-byte header included; at least {@code maxFrame}
      */
     public ReliableTransportBuilder nearPath(Duration roundTrip, int bytes) {
-        if (roundTrip.isNegative()) {
+        if (Objects.requireNonNull(roundTrip, "roundTrip").isNegative()) {
             throw new IllegalArgumentException("a near path's round trip must not be negative: " + roundTrip);
         }
         if (bytes <= Frame.HEADER) {
