@@ -21,8 +21,10 @@ import org.ministreaming.transport.memory.MemoryNetwork;
 
 /**
  * Messages of random sizes between two reliable endpoints that cut them into frames of a random
- * size, over a link that loses, duplicates and reorders frames at random rates: every message
- * arrives once, in order and intact, and messages longer than a frame did travel in segments.
+ * size, and into larger ones of a random size once a round trip is measured (the memory network is
+ * a near path: {@link ReliableTransportBuilder#nearPath}), so that the size changes while frames
+ * are in flight, over a link that loses, duplicates and reorders frames at random rates: every
+ * message arrives once, in order and intact, and messages longer than any frame did travel in segments.
  * The link's faults are seeded; the timers are real, so the rounds differ in their timing, but
  * nothing checked depends on it.
  */
@@ -30,14 +32,16 @@ class SegmentPropertiesTest {
 
     @Property(tries = 25)
     void everyMessageArrivesOnceInOrderAndIntact(@ForAll @Size(min = 1, max = 20) List<@IntRange(min = 0, max = 40_000) Integer> sizes,
-            @ForAll @IntRange(min = 1100, max = 9000) int maxFrame, @ForAll @DoubleRange(min = 0, max = 15) double dropPercent,
+            @ForAll @IntRange(min = 1100, max = 9000) int maxFrame, @ForAll @IntRange(min = 0, max = 20_000) int nearExtra,
+            @ForAll @DoubleRange(min = 0, max = 15) double dropPercent,
             @ForAll @DoubleRange(min = 0, max = 10) double duplicatePercent, @ForAll @IntRange(min = 0, max = 8) int reorderWindow,
             @ForAll long seed) throws Exception {
         MemoryNetwork network = new MemoryNetwork(new Random(seed));
         RecordingReceiver aliceHears = new RecordingReceiver();
         RecordingReceiver bobHears = new RecordingReceiver();
-        ReliableTransport alice = endpoint(network, "alice", maxFrame, aliceHears);
-        ReliableTransport bob = endpoint(network, "bob", maxFrame, bobHears);
+        int nearFrame = maxFrame + nearExtra;
+        ReliableTransport alice = endpoint(network, "alice", maxFrame, nearFrame, aliceHears);
+        ReliableTransport bob = endpoint(network, "bob", maxFrame, nearFrame, bobHears);
         try {
             network.setFaults(new LinkFaults(Duration.ZERO, dropPercent, duplicatePercent, reorderWindow));
             bob.send(alice.localDestination(), ByteBuffer.wrap(new byte[] {1}));
@@ -59,7 +63,7 @@ class SegmentPropertiesTest {
             network.setFaults(LinkFaults.NONE);
             alice.send(bob.localDestination(), ByteBuffer.wrap(new byte[] {2}));
             assertThat(bobHears.next().bytes()).as("nothing more than what was sent arrived").containsExactly(2);
-            long longer = sizes.stream().filter(size -> size > maxFrame - Frame.HEADER).count();
+            long longer = sizes.stream().filter(size -> size > nearFrame - Frame.HEADER).count();
             assertThat(alice.statistics().get(ReliableCounter.MESSAGES_SENT)).as("long messages went in several frames")
                     .isGreaterThanOrEqualTo(sizes.size() + 1 + longer);
         } finally {
@@ -69,10 +73,11 @@ class SegmentPropertiesTest {
         ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
     }
 
-    private static ReliableTransport endpoint(MemoryNetwork network, String name, int maxFrame, RecordingReceiver receiver)
+    private static ReliableTransport endpoint(MemoryNetwork network, String name, int maxFrame, int nearFrame, RecordingReceiver receiver)
             throws IOException {
         ReliableTransport transport = ReliableTransport.builder(network.endpoint(name))
                 .maxFrame(maxFrame)
+                .nearPath(Duration.ofSeconds(10), nearFrame)
                 .minRto(Duration.ofMillis(20))
                 .initialRto(Duration.ofMillis(50))
                 .maxRto(Duration.ofMillis(500))
