@@ -33,8 +33,6 @@ import org.ministreaming.transport.reliable.ReliableTransportBuilder;
 @ExtendWith(SharedRouter.class)
 class I2cpTuningBenchmark {
 
-    /** The I2CP transport's own ack delay, as its builder sets it (package-private there). */
-    private static final Duration I2CP_ACK_DELAY = Duration.ofMillis(5);
     private static final Duration LONG_ACK_DELAY = Duration.ofMillis(20);
     private static final int LARGE_RECEIVE_BUFFER = 1 << 20;
     private static final int HUGE_RECEIVE_BUFFER = 4 << 20;
@@ -78,7 +76,7 @@ class I2cpTuningBenchmark {
 
     /** The I2CP transport's reliable mode as {@link I2cpTransportBuilder#build} makes it, with {@code change} applied last. */
     private static Function<I2cpTransportBuilder, Transport> reliable(UnaryOperator<ReliableTransportBuilder> change) {
-        return builder -> change.apply(ReliableTransport.builder(builder.buildPlain()).ackDelay(I2CP_ACK_DELAY).forI2pTunnels()).build();
+        return builder -> change.apply(ReliableTransport.builder(builder.buildPlain()).ackDelay(I2cpTransportBuilder.ACK_DELAY).forI2pTunnels()).build();
     }
 
     private static void measureAndPrint(List<Contender> contenders) throws Exception {

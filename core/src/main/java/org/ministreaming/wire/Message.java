@@ -84,8 +84,7 @@ public final class Message extends Packet {
     public static ByteBuffer header(MessageType type, ConnectionId id) {
         byte[] header = new byte[HEADER_LENGTH];
         check(type, id, header, 0, 0);
-        header[0] = (byte) type.code();
-        id.writeTo(header, 1);
+        writeHeader(type, id, header);
         return ByteBuffer.wrap(header).asReadOnlyBuffer();
     }
 
@@ -100,12 +99,17 @@ public final class Message extends Packet {
 
     /** Writes the header into {@code wire}, whose payload is in place, and checks the payload. */
     private static Message laidOut(MessageType type, ConnectionId id, byte[] wire, ByteBuffer encoded) {
-        wire[0] = (byte) type.code();
-        id.writeTo(wire, 1);
+        writeHeader(type, id, wire);
         Codec.checkPayload(type, encoded).ifPresent(problem -> {
             throw new IllegalArgumentException(problem.getMessage());
         });
         return new Message(encoded, type, id);
+    }
+
+    /** Writes the type and the connection id, the first {@value #HEADER_LENGTH} bytes, at the start of {@code wire}. */
+    private static void writeHeader(MessageType type, ConnectionId id, byte[] wire) {
+        wire[0] = (byte) type.code();
+        id.writeTo(wire, 1);
     }
 
     /** {@code A1 | clientId | destination}: the client asks for a connection. */

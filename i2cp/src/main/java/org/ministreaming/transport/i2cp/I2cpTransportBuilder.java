@@ -33,7 +33,7 @@ public final class I2cpTransportBuilder {
      * one begins (20 ms did not: it met the next connection's first messages). docs/benchmarks.md,
      * "Request/response over I2CP".
      */
-    static final Duration ACK_DELAY = Duration.ofMillis(5);
+    public static final Duration ACK_DELAY = Duration.ofMillis(5);
 
     /**
      * How long opening a session may take by default, the router's tunnels built included: a
