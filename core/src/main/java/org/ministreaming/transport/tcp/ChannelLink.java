@@ -293,7 +293,8 @@ final class ChannelLink extends Link {
     /**
      * How far a plain link's next read into {@code bytes} may go: up to {@link #SOFT_END}, and
      * past it only to the end of the unfinished frame at {@link #start} (first to its length,
-     * if that has not come yet), so that every frame ends within the buffer.
+     * if that has not come yet; a length that came was checked by {@link Frames#wholeLength}
+     * after the read that brought it), so that every frame ends within the buffer.
      */
     private int readLimit(ByteBuffer bytes) {
         int at = bytes.position();
