@@ -32,9 +32,10 @@ import org.ministreaming.wire.MessageType;
 import org.ministreaming.wire.Packet;
 
 /**
- * How a writer's data messages reach the transport. Each is offered first to
- * {@link Transport#sendNow}, the connection's data header apart from a view of the writer's own
- * bytes: a transport that takes one gets it only that way. Otherwise full data messages are lent
+ * How a writer's data messages reach the transport. The full ones of each write are offered first
+ * to {@link Transport#sendNow} as a run, the connection's data header apart from a view of the
+ * writer's own bytes (by default piece by piece, one message at a time): a transport that takes
+ * one gets it only that way. Otherwise full data messages are lent
  * ({@link Transport#sendLent}) in arrays the engine reuses once the transport says it has copied
  * them: never earlier, so what the transport reads of a lent message stays as it was when it was
  * sent, however long it waits. With a listener, which may keep the messages it sees, nothing is
@@ -110,8 +111,24 @@ class LentSendsTest {
         StreamSocket[] pair = connect(wire, StreamOptions.builder());
         writeAndRead(pair, 1 << 20, 2);
 
-        assertThat(wire.offered.get()).as("data messages offered").isGreaterThanOrEqualTo((1 << 20) / Connection.MAX_DATA_PER_MESSAGE);
+        // Each write's run of full messages is offered, piece by piece until the first refusal.
+        assertThat(wire.offered.get()).as("runs offered").isGreaterThanOrEqualTo((1 << 20) / 65536);
         assertThat(wire.taken.get()).isZero();
+    }
+
+    @Test
+    void aTransportThatTakesRunsGetsTheFullMessagesOfAWriteInRunsOfAtMostFourAndTheRestTheUsualWay() throws Exception {
+        RunWire wire = new RunWire(network.endpoint("client")); // the manager owns it and closes it
+        StreamSocket[] pair = connect(wire, StreamOptions.builder());
+        int max = Connection.MAX_DATA_PER_MESSAGE;
+        byte[] sent = new byte[6 * max + 100]; // within the first window: no wait for credit splits a run
+        new Random(4).nextBytes(sent);
+
+        pair[0].getOutputStream().write(sent.clone());
+        byte[] read = pair[1].getInputStream().readNBytes(sent.length);
+
+        assertThat(Arrays.mismatch(read, sent)).as("where what was read differs from what was written").isEqualTo(-1);
+        assertThat(wire.runs).as("bytes of each run offered").containsExactly(4 * max, 2 * max);
     }
 
     @Test
@@ -234,6 +251,30 @@ class LentSendsTest {
                 Thread.currentThread().interrupt();
             }
             super.close();
+        }
+    }
+
+    /** Takes every run offered: notes its length and sends its messages on, copied during the call. */
+    private static final class RunWire extends ForwardingTransport {
+        final List<Integer> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        RunWire(Transport inner) {
+            super(inner);
+        }
+
+        @Override
+        public int sendNow(Destination to, ByteBuffer header, ByteBuffer payload, int piece) {
+            runs.add(payload.remaining());
+            for (int from = payload.position(); from < payload.limit(); from += piece) {
+                ByteBuffer message = ByteBuffer.allocate(header.remaining() + Math.min(piece, payload.limit() - from));
+                message.put(header.duplicate()).put(payload.slice(from, message.remaining())).flip();
+                try {
+                    inner.send(to, message.asReadOnlyBuffer());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return payload.remaining();
         }
     }
 

@@ -20,6 +20,10 @@ final class Counters {
         counts[counter.ordinal()].increment();
     }
 
+    void add(Counter counter, long n) {
+        counts[counter.ordinal()].add(n);
+    }
+
     long get(Counter counter) {
         return counts[counter.ordinal()].sum();
     }

@@ -21,6 +21,8 @@ import org.ministreaming.pipe.Deadline;
  */
 final class DataSender {
 
+    /** Full data messages a write takes the credit for at once, and offers to the transport in one run ({@link SendPath#sendData}). */
+    private static final int MESSAGES_AT_ONCE = 4;
     private static final Deadline CREDIT_WAIT = Deadline.none(() -> "Write interrupted while waiting for credit");
     private static final VarHandle PROBING;
 
@@ -61,7 +63,7 @@ final class DataSender {
         sendLock.lock();
         try {
             do {
-                int n = reserve(Math.min(length, Connection.MAX_DATA_PER_MESSAGE), wait);
+                int n = reserve(Math.min(length, MESSAGES_AT_ONCE * Connection.MAX_DATA_PER_MESSAGE), wait);
                 if (n == 0) {
                     return sent;
                 }

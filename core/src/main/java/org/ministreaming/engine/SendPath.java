@@ -54,22 +54,39 @@ final class SendPath {
     }
 
     /**
-     * Sends {@code length} of the writer's bytes as one data message of {@code connection}, as
-     * {@link #send} does. A full message, unless a listener sees the messages, is first offered to
-     * the transport to send at once from the writer's bytes ({@link Transport#sendNow}); if it
-     * will not, it is laid out in a reused array and lent to the transport
-     * ({@link Transport#sendLent}), which gives the array back once it has copied the message.
-     * A shorter one is copied into a message of its own: its copy costs less than the views an
-     * offer takes.
+     * Sends {@code length} of the writer's bytes as data messages of {@code connection}, full ones
+     * ({@link Connection#MAX_DATA_PER_MESSAGE}) and then the rest, as {@link #send} does. The full
+     * ones, unless a listener sees the messages, are first offered to the transport to send at
+     * once from the writer's bytes, in one run ({@link Transport#sendNow(Destination, ByteBuffer,
+     * ByteBuffer, int)}); each it does not take is laid out in a reused array and lent to the
+     * transport ({@link Transport#sendLent}), which gives the array back once it has copied the
+     * message. A shorter one is copied into a message of its own: its copy costs less than the
+     * views an offer takes.
      *
-     * @throws IOException if the transport failed to send it
+     * @throws IOException if the transport failed to send them
      */
     void sendData(Connection connection, byte[] source, int offset, int length) throws IOException {
-        boolean reuse = arrays != null && length == Connection.MAX_DATA_PER_MESSAGE;
-        if (reuse && transport.sendNow(connection.peer(), connection.dataHeader(), ByteBuffer.wrap(source, offset, length).asReadOnlyBuffer())) {
-            counters.increment(Counter.MESSAGES_SENT);
+        int max = Connection.MAX_DATA_PER_MESSAGE;
+        int full = length / max * max;
+        if (arrays != null && full > 0) {
+            int taken = transport.sendNow(connection.peer(), connection.dataHeader(), ByteBuffer.wrap(source, offset, full).asReadOnlyBuffer(), max);
+            counters.add(Counter.MESSAGES_SENT, taken / max);
+            offset += taken;
+            length -= taken;
+        }
+        if (length == 0) {
             return;
         }
+        while (length > max) {
+            sendOne(connection, source, offset, max);
+            offset += max;
+            length -= max;
+        }
+        sendOne(connection, source, offset, length);
+    }
+
+    private void sendOne(Connection connection, byte[] source, int offset, int length) throws IOException {
+        boolean reuse = arrays != null && length == Connection.MAX_DATA_PER_MESSAGE;
         byte[] into = reuse ? arrays.take() : null;
         Message data = connection.dataMessage(into, source, offset, length);
         if (into == null) {

@@ -164,6 +164,33 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * Sends a run of messages at once as {@link #sendNow(Destination, ByteBuffer, ByteBuffer)}
+     * sends one: {@code payload} cut into pieces of {@code piece} bytes (the last may be shorter),
+     * each one message of {@code header} and then that piece, in order, as many of the first
+     * pieces as it can without waiting. The caller sends the rest by the other sends. By
+     * default each piece is offered in turn to the form for one message, until one is not taken.
+     *
+     * @param to the peer
+     * @param header the first bytes of every message, read during this call only
+     * @param payload the rest of the messages, read during this call only
+     * @param piece the most payload bytes of each message, at least 1
+     * @return how many bytes of {@code payload} were sent, in whole pieces from its start: from
+     *     0 (nothing was) to all of them
+     */
+    default int sendNow(Destination to, ByteBuffer header, ByteBuffer payload, int piece) {
+        int length = payload.remaining();
+        int sent = 0;
+        while (sent < length) {
+            int next = Math.min(piece, length - sent);
+            if (!sendNow(to, header, payload.slice(payload.position() + sent, next))) {
+                break;
+            }
+            sent += next;
+        }
+        return sent;
+    }
+
+    /**
      * Sends one control message without blocking, ahead of what {@link #send} has queued for
      * the peer and not yet written, as the threading contract above describes. Never dials: with
      * no way to the peer now, the reply is not sent. The buffer is read-only and never changes;

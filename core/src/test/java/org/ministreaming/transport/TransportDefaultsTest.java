@@ -38,8 +38,31 @@ class TransportDefaultsTest {
         assertThat(new RecordingReceiver().onUnattributed(ByteBuffer.allocate(4))).isFalse();
     }
 
+    @Test
+    void aRunIsOfferedPieceByPieceUntilAPieceIsNotTakenAndTheBytesTakenAreCounted() {
+        List<String> offered = new ArrayList<>();
+        Transport takesTwo = new Sends() {
+            @Override
+            public boolean sendNow(Destination to, ByteBuffer header, ByteBuffer payload) {
+                offered.add(header.remaining() + "+" + payload.get(payload.position()) + "x" + payload.remaining());
+                return offered.size() <= 2;
+            }
+        };
+        ByteBuffer header = ByteBuffer.wrap(new byte[] {1, 2, 3, 4});
+        byte[] bytes = new byte[30];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) i;
+        }
+        ByteBuffer payload = ByteBuffer.wrap(bytes, 2, 28).slice();
+
+        assertThat(takesTwo.sendNow(Destination.of("mem:peer"), header, payload, 8)).as("bytes taken").isEqualTo(16);
+        assertThat(offered).as("each piece offered after the header, until one was refused").containsExactly("4+2x8", "4+10x8", "4+18x8");
+        assertThat(payload.position()).isZero();
+        assertThat(new Sends().sendNow(Destination.of("mem:peer"), header, payload, 8)).as("sends nothing at once").isZero();
+    }
+
     /** Records what {@link #send(Destination, ByteBuffer)} is given. */
-    private static final class Sends implements Transport {
+    private static class Sends implements Transport {
         final List<ByteBuffer> sent = new ArrayList<>();
 
         @Override

@@ -162,8 +162,8 @@ final class ChannelLink extends Link {
     }
 
     @Override
-    boolean writeNow(ByteBuffer header, ByteBuffer payload) {
-        return writer.writeThrough(header, payload);
+    boolean writeNow(ByteBuffer header, ByteBuffer payload, int piece) {
+        return writer.writeThrough(header, payload, piece);
     }
 
     /**

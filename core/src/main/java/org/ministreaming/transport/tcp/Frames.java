@@ -80,13 +80,17 @@ final class Frames {
      * @throws IndexOutOfBoundsException if the frame does not fit
      */
     static void put(ByteBuffer target, ByteBuffer header, ByteBuffer payload) {
+        put(target, header, payload, payload.position(), payload.remaining());
+    }
+
+    /** As {@link #put(ByteBuffer, ByteBuffer, ByteBuffer)}, with the {@code length} bytes of {@code payload} from index {@code from} as the payload. */
+    static void put(ByteBuffer target, ByteBuffer header, ByteBuffer payload, int from, int length) {
         int first = header.remaining();
-        int second = payload.remaining();
-        target.putInt(first + second);
+        target.putInt(first + length);
         target.put(target.position(), header, header.position(), first);
         target.position(target.position() + first);
-        target.put(target.position(), payload, payload.position(), second);
-        target.position(target.position() + second);
+        target.put(target.position(), payload, from, length);
+        target.position(target.position() + length);
     }
 
     /**

@@ -152,20 +152,21 @@ abstract class Link {
     }
 
     /**
-     * Writes one message at once on the calling thread, if nothing waits before it and nobody
-     * else writes (see {@link org.ministreaming.transport.Transport#sendNow}).
+     * Writes a run of messages at once on the calling thread, {@code header} and then each
+     * {@code piece} bytes of {@code payload}, if nothing waits before them and nobody else writes
+     * (see {@link org.ministreaming.transport.Transport#sendNow(Destination, ByteBuffer, ByteBuffer, int)}).
      *
-     * @return whether it was written, or what the socket did not take was copied; if
+     * @return whether they were written, or what the socket did not take was copied; if
      *     {@code false}, nothing was taken
      */
-    boolean sendNow(ByteBuffer header, ByteBuffer payload) {
+    boolean sendNow(ByteBuffer header, ByteBuffer payload, int piece) {
         sent = true;
         lastSendNanos = System.nanoTime();
-        return writeNow(header, payload);
+        return writeNow(header, payload, piece);
     }
 
-    /** Writes one message now, as {@link #sendNow} says, or takes nothing. */
-    abstract boolean writeNow(ByteBuffer header, ByteBuffer payload);
+    /** Writes a run of messages now, as {@link #sendNow} says, or takes nothing. */
+    abstract boolean writeNow(ByteBuffer header, ByteBuffer payload, int piece);
 
     /**
      * Queues one reply ahead of the data, without waiting. A reply that finds the reply lane full

@@ -104,16 +104,21 @@ final class LinkWriter {
     }
 
     /**
-     * A sender's thread writes one message that goes past the queue, when nobody else is writing,
-     * the hello has gone, nothing is left over from a full socket and nothing is queued
-     * ({@link OutboundQueue#claimEmpty}): framed straight from the sender's buffers into a write
-     * buffer. What the socket does not take waits there for the loop, as after any write. Plain
+     * A sender's thread writes a run of messages that goes past the queue, when nobody else is
+     * writing, the hello has gone, nothing is left over from a full socket and nothing is queued
+     * ({@link OutboundQueue#claimEmpty}): {@code header} and each {@code piece} bytes of
+     * {@code payload} (the last piece may be shorter; an empty payload is one message of the
+     * header alone) framed straight from the sender's buffers into one write buffer, and written
+     * at once, so that a run costs one system call. What the socket does not take waits there for
+     * the loop, as after any write. A run whose frames do not fit one buffer is not taken. Plain
      * links only, as {@link #writeQueued}.
      *
-     * @return whether the message was taken; if {@code false}, nothing of it was
+     * @return whether the messages were taken; if {@code false}, nothing of them was
      */
-    boolean writeThrough(ByteBuffer header, ByteBuffer payload) {
-        if (!direct || !lock.tryLock()) {
+    boolean writeThrough(ByteBuffer header, ByteBuffer payload, int piece) {
+        int length = payload.remaining();
+        int pieces = Math.max(1, (length + piece - 1) / piece);
+        if (!direct || (long) pieces * (Frames.LENGTH_BYTES + header.remaining()) + length > buffers.size() || !lock.tryLock()) {
             return false;
         }
         try {
@@ -121,7 +126,9 @@ final class LinkWriter {
                 return false;
             }
             ByteBuffer buffer = buffers.take();
-            Frames.put(buffer, header, payload);
+            for (int from = 0; from < length || from == 0; from += piece) {
+                Frames.put(buffer, header, payload, payload.position() + from, Math.min(piece, length - from));
+            }
             if (!writeOut(buffer.flip())) {
                 askLoop(); // the loop writes the rest, then ends the turn
             }

@@ -149,11 +149,7 @@ public final class TcpTransport implements Transport {
         return Optional.ofNullable(tls == null ? null : tls.fingerprint());
     }
 
-    /**
-     * The peers that have a link now, including links being dialled.
-     *
-     * @return a snapshot of their names, as the receiver hears them
-     */
+    /** @return the peers that have a link now, including links being dialled: a snapshot of their names, as the receiver hears them */
     public Set<Destination> peers() {
         return links.peers();
     }
@@ -178,11 +174,7 @@ public final class TcpTransport implements Transport {
         return settings.budget().closedLinks();
     }
 
-    /**
-     * Starts accepting links, if listening. Links can be dialled from now on.
-     *
-     * @throws IllegalStateException if already started or closed
-     */
+    /** Starts accepting links, if listening; links can be dialled from now on. Throws {@link IllegalStateException} if already started or closed. */
     @Override
     public synchronized void start(Receiver newReceiver) {
         Objects.requireNonNull(newReceiver, "receiver");
@@ -231,11 +223,21 @@ public final class TcpTransport implements Transport {
     /** Writes the message on the calling thread if the link to {@code to} is plain and idle ({@link LinkWriter#writeThrough}). */
     @Override
     public boolean sendNow(Destination to, ByteBuffer header, ByteBuffer payload) {
-        if (closed || receiver == null || !Frames.fits(header.remaining() + payload.remaining())) {
+        return takeNow(to, header, payload, Math.max(1, payload.remaining()));
+    }
+
+    /** Writes all the messages on the calling thread, in one buffer, if the link to {@code to} is plain and idle ({@link LinkWriter#writeThrough}), or none. */
+    @Override
+    public int sendNow(Destination to, ByteBuffer header, ByteBuffer payload, int piece) {
+        return takeNow(to, header, payload, piece) ? payload.remaining() : 0;
+    }
+
+    private boolean takeNow(Destination to, ByteBuffer header, ByteBuffer payload, int piece) {
+        if (closed || receiver == null || !Frames.fits(header.remaining() + Math.min(piece, payload.remaining()))) {
             return false;
         }
         Link link = links.get(Objects.requireNonNull(to, "to"));
-        return link != null && link.sendNow(header, payload);
+        return link != null && link.sendNow(header, payload, piece);
     }
 
     private void queue(Destination to, Outbound message) throws IOException {

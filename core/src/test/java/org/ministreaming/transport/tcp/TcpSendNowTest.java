@@ -20,7 +20,9 @@ import org.ministreaming.transport.RecordingReceiver;
  * {@link TcpTransport#sendNow}: a message written at once on the caller's thread, from the
  * caller's buffers, when the link to the peer is a plain one that nobody else writes with nothing
  * queued or left over; otherwise nothing is taken, so that a message the caller then sends the
- * usual way keeps its place. What is taken is never read from the caller's buffers afterwards.
+ * usual way keeps its place. What is taken is never read from the caller's buffers afterwards. A
+ * run of messages sharing a header is written the same way, all of it in one write buffer, or not
+ * taken.
  */
 class TcpSendNowTest extends TcpFixture {
 
@@ -52,6 +54,36 @@ class TcpSendNowTest extends TcpFixture {
             assertThat(Arrays.equals(atServer.next().bytes(), sent.get(i))).as("message %d as sent, in its place", i).isTrue();
         }
         assertThat(takenNow).as("messages written at once").isPositive();
+    }
+
+    @Test
+    void aRunIsWrittenAtOnceAsMessagesOfTheSharedHeaderAndOnePieceEachInOrderOrNotTakenIfItOutgrowsAWrite() throws Exception {
+        RecordingReceiver atServer = new RecordingReceiver();
+        TcpTransport server = listening(atServer);
+        TcpTransport client = client(new RecordingReceiver());
+        Destination to = server.localDestination();
+        client.send(to, text("dial"));
+        assertThat(atServer.next().text()).isEqualTo("dial");
+        byte[] header = {(byte) 0xA0, 1, 2, 3};
+        byte[] payload = new byte[4 * 32768 + 100];
+        new Random(3).nextBytes(payload);
+
+        int taken = client.sendNow(to, ByteBuffer.wrap(header), ByteBuffer.wrap(payload, 50, payload.length - 50), 32768);
+        byte[] written = payload.clone();
+        Arrays.fill(payload, (byte) 0xEE); // the caller's again: the peer must not see this
+        byte[] tooLong = new byte[LinkLoop.BUFFER_BYTES];
+        int tooLongTaken = client.sendNow(to, ByteBuffer.wrap(header), ByteBuffer.wrap(tooLong), 32768);
+        client.send(to, text("after"));
+
+        assertThat(taken).as("an idle plain link takes the whole run").isEqualTo(payload.length - 50);
+        assertThat(tooLongTaken).as("a run longer than a write buffer: none of it").isZero();
+        for (int from = 50; from < written.length; from += 32768) {
+            byte[] expected = new byte[header.length + Math.min(32768, written.length - from)];
+            System.arraycopy(header, 0, expected, 0, header.length);
+            System.arraycopy(written, from, expected, header.length, expected.length - header.length);
+            assertThat(atServer.next().bytes()).as("the piece from %d, in its place", from).isEqualTo(expected);
+        }
+        assertThat(atServer.next().text()).as("after the run, and nothing of the refused one").isEqualTo("after");
     }
 
     @Test
