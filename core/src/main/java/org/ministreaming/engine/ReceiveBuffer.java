@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import org.ministreaming.pipe.Deadline;
+import org.ministreaming.pipe.Items;
 import org.ministreaming.pipe.Pipe;
 import org.ministreaming.pipe.Placement;
 
@@ -37,7 +38,8 @@ import org.ministreaming.pipe.Placement;
  *
  * <p>Thread-safe: a {@link Pipe} of payload views holds the bytes and its lock guards them; a
  * message is charged to the account under it, before it is kept. Readers wait in the pipe and are
- * woken exactly when something changes. Each view weighs its unread bytes plus the overhead, so what the pipe holds is what the
+ * woken exactly when something changes, and copy the bytes out with its lock let go, one reader at
+ * a time (this buffer's monitor), so that an offer never waits for a reader's copy. Each view weighs its unread bytes plus the overhead, so what the pipe holds is what the
  * account holds.
  */
 final class ReceiveBuffer {
@@ -196,27 +198,55 @@ final class ReceiveBuffer {
         readable.fire();
     }
 
+    /**
+     * Waits in the pipe until something is buffered, then copies out of the payloads with the
+     * pipe's lock let go, so that the receive path never waits for a reader's copy: one reader at
+     * a time copies (this buffer's monitor, held only while copying, never while waiting), and a
+     * payload's position moves, under the pipe's lock, only once its bytes are copied.
+     */
     private int read(byte[] target, int offset, int length, Deadline deadline) throws IOException {
-        Integer read = pipe.read(deadline, chunks -> {
-            int copied = 0;
-            long released = 0;
-            Kept head;
-            while (copied < length && (head = chunks.peek()) != null) {
-                int n = Math.min(length - copied, head.bytes.remaining());
-                head.bytes.get(target, offset + copied, n);
-                chunks.consumed(n);
-                copied += n;
-                released += n;
-                if (!head.bytes.hasRemaining()) {
-                    chunks.remove();
-                    head.giveBack();
-                    released += OVERHEAD;
-                }
+        while (pipe.read(deadline, Items::peek) != null) {
+            int copied = copyOut(target, offset, length);
+            if (copied > 0) {
+                return copied;
             }
-            account.release(released);
-            return copied;
-        });
-        return read == null ? -1 : read;
+            // Another reader took what there was, or the buffer ended while this one copied: look again.
+        }
+        return -1;
+    }
+
+    /** Copies what is buffered now, up to {@code length} bytes; 0 if nothing is (or it ended meanwhile). */
+    private synchronized int copyOut(byte[] target, int offset, int length) {
+        int copied = 0;
+        Kept next;
+        while (copied < length && (next = pipe.poll(Items::peek)) != null) {
+            Kept head = next;
+            ByteBuffer bytes = head.bytes;
+            int n = Math.min(length - copied, bytes.remaining());
+            bytes.get(bytes.position(), target, offset + copied, n);
+            if (pipe.poll(chunks -> consumed(chunks, head, n)) == null) {
+                return 0; // dropped while copied: the end is what the reader gets, not these bytes
+            }
+            copied += n;
+        }
+        return copied;
+    }
+
+    /** Under the pipe's lock: {@code n} bytes of {@code head} were copied out, if it is still the head. */
+    private Integer consumed(Items<Kept> chunks, Kept head, int n) {
+        if (chunks.peek() != head) {
+            return null;
+        }
+        head.bytes.position(head.bytes.position() + n);
+        chunks.consumed(n);
+        long released = n;
+        if (!head.bytes.hasRemaining()) {
+            chunks.remove();
+            head.giveBack();
+            released += OVERHEAD;
+        }
+        account.release(released);
+        return n;
     }
 
     /** Bytes that can be read without waiting. */

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -506,6 +507,68 @@ class ReceiveBufferTest {
             assertThat(received[0]).as("bytes received").isEqualTo(total);
             assertThat(received[1]).as("CRC32 of received bytes").isEqualTo(produced[1]);
             assertThat(produced[2]).as("refused offers: the small capacity was exercised").isPositive();
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void readersCopyingAtOnceWhileAProducerLendsTakeEveryByteOnceInOrderAndGiveEveryLoanBack() throws Exception {
+        int messages = 20_000;
+        ReceiveBuffer buffer = window(Integer.MAX_VALUE);
+        AtomicInteger givenBack = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<?> producer = pool.submit(() -> {
+                SplittableRandom random = new SplittableRandom(3);
+                int next = 0;
+                for (int m = 0; m < messages; m++) {
+                    ByteBuffer ints = ByteBuffer.allocate(4 * (1 + random.nextInt(64)));
+                    while (ints.hasRemaining()) {
+                        ints.putInt(next++);
+                    }
+                    assertThat(buffer.offer(ints.flip().asReadOnlyBuffer(), givenBack::incrementAndGet)).isEqualTo(Offer.TAKEN);
+                    buffer.signalReadable();
+                }
+                buffer.finish();
+                return next;
+            });
+            List<Future<List<Integer>>> readers = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                long seed = r;
+                readers.add(pool.submit(() -> {
+                    SplittableRandom random = new SplittableRandom(seed);
+                    List<Integer> mine = new ArrayList<>();
+                    byte[] target = new byte[4 * 100];
+                    int n;
+                    // Lengths in whole ints, and payloads of whole ints: every read returns whole ints.
+                    while ((n = buffer.read(target, 0, 4 * (1 + random.nextInt(100)), TimeUnit.SECONDS.toMillis(WAIT_SECONDS))) >= 0) {
+                        assertThat(n % 4).as("a read of whole ints").isZero();
+                        ByteBuffer read = ByteBuffer.wrap(target, 0, n);
+                        while (read.hasRemaining()) {
+                            mine.add(read.getInt());
+                        }
+                    }
+                    return mine;
+                }));
+            }
+
+            int total = (int) producer.get(25, TimeUnit.SECONDS);
+            List<Integer> all = new ArrayList<>();
+            for (Future<List<Integer>> reader : readers) {
+                List<Integer> mine = reader.get(25, TimeUnit.SECONDS);
+                assertThat(mine).as("one reader's ints, in the order they were sent").isSorted();
+                all.addAll(mine);
+            }
+            all.sort(null);
+            assertThat(all).as("every int read once").hasSize(total);
+            for (int i = 0; i < total; i++) {
+                assertThat(all.get(i)).as("int %d", i).isEqualTo(i);
+            }
+            assertThat(givenBack).as("loans given back").hasValue(messages);
+            assertThat(buffer.available()).isZero();
         } finally {
             pool.shutdownNow();
             assertThat(pool.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
