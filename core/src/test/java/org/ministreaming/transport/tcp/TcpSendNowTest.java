@@ -29,11 +29,8 @@ class TcpSendNowTest extends TcpFixture {
     @Test
     void onAnIdlePlainLinkTheMessageIsWrittenAtOnceAndItsBuffersAreTheCallersAgain() throws Exception {
         RecordingReceiver atServer = new RecordingReceiver();
-        TcpTransport server = listening(atServer);
         TcpTransport client = client(new RecordingReceiver());
-        Destination to = server.localDestination();
-        client.send(to, text("dial"));
-        assertThat(atServer.next().text()).isEqualTo("dial");
+        Destination to = dialled(client, atServer);
 
         Random random = new Random(1);
         List<byte[]> sent = new ArrayList<>();
@@ -59,11 +56,8 @@ class TcpSendNowTest extends TcpFixture {
     @Test
     void aRunIsWrittenAtOnceAsMessagesOfTheSharedHeaderAndOnePieceEachInOrderOrNotTakenIfItOutgrowsAWrite() throws Exception {
         RecordingReceiver atServer = new RecordingReceiver();
-        TcpTransport server = listening(atServer);
         TcpTransport client = client(new RecordingReceiver());
-        Destination to = server.localDestination();
-        client.send(to, text("dial"));
-        assertThat(atServer.next().text()).isEqualTo("dial");
+        Destination to = dialled(client, atServer);
         byte[] header = {(byte) 0xA0, 1, 2, 3};
         byte[] payload = new byte[4 * 32768 + 100];
         new Random(3).nextBytes(payload);
@@ -145,6 +139,14 @@ class TcpSendNowTest extends TcpFixture {
             assertThat(Arrays.equals(got, block)).as("block %d of %d, whole and in order", i, written).isTrue();
         }
         assertThat(new String(frame(in), US_ASCII)).as("after every block").isEqualTo("last");
+    }
+
+    /** A listening transport that hears on {@code atServer}, with a plain link from {@code client} to it open. */
+    private Destination dialled(TcpTransport client, RecordingReceiver atServer) throws Exception {
+        Destination to = listening(atServer).localDestination();
+        client.send(to, text("dial"));
+        assertThat(atServer.next().text()).isEqualTo("dial");
+        return to;
     }
 
     private static byte[] frame(DataInputStream in) throws IOException {
