@@ -39,8 +39,8 @@ import org.ministreaming.pipe.Placement;
  * <p>Thread-safe: a {@link Pipe} of payload views holds the bytes and its lock guards them; a
  * message is charged to the account under it, before it is kept. Readers wait in the pipe and are
  * woken exactly when something changes, and copy the bytes out with its lock let go, one reader at
- * a time (this buffer's monitor), so that an offer never waits for a reader's copy. Each view weighs its unread bytes plus the overhead, so what the pipe holds is what the
- * account holds.
+ * a time (this buffer's monitor), so that an offer never waits for a reader's copy. Each view
+ * weighs its unread bytes plus the overhead, so what the pipe holds is what the account holds.
  */
 final class ReceiveBuffer {
 

@@ -175,9 +175,11 @@ public interface Transport extends AutoCloseable {
      * @param payload the rest of the messages, read during this call only
      * @param piece the most payload bytes of each message, at least 1
      * @return how many bytes of {@code payload} were sent, in whole pieces from its start: from
-     *     0 (nothing was) to all of them
+     *     0 (nothing was, or the payload is empty) to all of them
+     * @throws IllegalArgumentException if {@code piece} is less than 1
      */
     default int sendNow(Destination to, ByteBuffer header, ByteBuffer payload, int piece) {
+        checkPiece(piece);
         int length = payload.remaining();
         int sent = 0;
         while (sent < length) {
@@ -188,6 +190,13 @@ public interface Transport extends AutoCloseable {
             sent += next;
         }
         return sent;
+    }
+
+    /** Throws {@link IllegalArgumentException} unless {@code piece}, the payload bytes of each message of a run, is at least 1. */
+    private static void checkPiece(int piece) {
+        if (piece < 1) {
+            throw new IllegalArgumentException("a run's pieces must be at least 1 byte long, not " + piece);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.ministreaming.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,6 +60,7 @@ class TransportDefaultsTest {
         assertThat(offered).as("each piece offered after the header, until one was refused").containsExactly("4+2x8", "4+10x8", "4+18x8");
         assertThat(payload.position()).isZero();
         assertThat(new Sends().sendNow(Destination.of("mem:peer"), header, payload, 8)).as("sends nothing at once").isZero();
+        assertThatThrownBy(() -> takesTwo.sendNow(Destination.of("mem:peer"), header, payload, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     /** Records what {@link #send(Destination, ByteBuffer)} is given. */

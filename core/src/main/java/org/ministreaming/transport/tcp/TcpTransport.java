@@ -140,10 +140,8 @@ public final class TcpTransport implements Transport {
     }
 
     /**
-     * The SHA-256 fingerprint of the certificate this endpoint presents, for clients to pin.
-     *
-     * @return 32 colon-separated pairs of upper-case hex digits, {@code AB:CD:...}; empty unless
-     *     this endpoint listens with TLS
+     * @return the SHA-256 fingerprint of the certificate this endpoint presents, for clients to pin: 32 colon-separated
+     *     pairs of upper-case hex digits, {@code AB:CD:...}; empty unless this endpoint listens with TLS
      */
     public Optional<String> certificateFingerprint() {
         return Optional.ofNullable(tls == null ? null : tls.fingerprint());
@@ -195,9 +193,8 @@ public final class TcpTransport implements Transport {
     }
 
     /**
-     * Queues one message on the link to {@code to}, dialling one if there is none. Waits while
-     * the link's data lane is full. The queue keeps a view of {@code message}, not a copy, until
-     * the link's writer has copied it into its write buffer, as the SPI allows.
+     * Queues one message on the link to {@code to}, dialling one if there is none. Waits while the link's data lane is
+     * full. The queue keeps a view of {@code message}, not a copy, until the link's writer has copied it, as the SPI allows.
      *
      * @throws ConnectException if {@code to} cannot be dialled or the dial failed
      * @throws IOException if the message is empty or over 65536 bytes, the link failed, or the
@@ -229,7 +226,10 @@ public final class TcpTransport implements Transport {
     /** Writes all the messages on the calling thread, in one buffer, if the link to {@code to} is plain and idle ({@link LinkWriter#writeThrough}), or none. */
     @Override
     public int sendNow(Destination to, ByteBuffer header, ByteBuffer payload, int piece) {
-        return takeNow(to, header, payload, piece) ? payload.remaining() : 0;
+        if (piece < 1) {
+            throw new IllegalArgumentException("a run's pieces must be at least 1 byte long, not " + piece);
+        }
+        return payload.hasRemaining() && takeNow(to, header, payload, piece) ? payload.remaining() : 0;
     }
 
     private boolean takeNow(Destination to, ByteBuffer header, ByteBuffer payload, int piece) {

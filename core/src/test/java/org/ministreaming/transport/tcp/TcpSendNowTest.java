@@ -2,6 +2,7 @@ package org.ministreaming.transport.tcp;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -78,6 +79,10 @@ class TcpSendNowTest extends TcpFixture {
             assertThat(atServer.next().bytes()).as("the piece from %d, in its place", from).isEqualTo(expected);
         }
         assertThat(atServer.next().text()).as("after the run, and nothing of the refused one").isEqualTo("after");
+        assertThat(client.sendNow(to, ByteBuffer.wrap(header), ByteBuffer.allocate(0), 32768)).as("an empty run: no piece").isZero();
+        assertThatThrownBy(() -> client.sendNow(to, ByteBuffer.wrap(header), ByteBuffer.wrap(written), 0)).isInstanceOf(IllegalArgumentException.class);
+        client.send(to, text("last"));
+        assertThat(atServer.next().text()).as("nothing sent for the empty run or the bad piece").isEqualTo("last");
     }
 
     @Test
