@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -256,7 +258,7 @@ class LentSendsTest {
 
     /** Takes every run offered: notes its length and sends its messages on, copied during the call. */
     private static final class RunWire extends ForwardingTransport {
-        final List<Integer> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Integer> runs = new CopyOnWriteArrayList<>();
 
         RunWire(Transport inner) {
             super(inner);
@@ -271,7 +273,7 @@ class LentSendsTest {
                 try {
                     inner.send(to, message.asReadOnlyBuffer());
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }
             return payload.remaining();

@@ -233,7 +233,7 @@ final class ReceiveBuffer {
     }
 
     /** Under the pipe's lock: {@code n} bytes of {@code head} were copied out, if it is still the head. */
-    private Integer consumed(Items<Kept> chunks, Kept head, int n) {
+    private Boolean consumed(Items<Kept> chunks, Kept head, int n) {
         if (chunks.peek() != head) {
             return null;
         }
@@ -246,7 +246,7 @@ final class ReceiveBuffer {
             released += OVERHEAD;
         }
         account.release(released);
-        return n;
+        return Boolean.TRUE;
     }
 
     /** Bytes that can be read without waiting. */

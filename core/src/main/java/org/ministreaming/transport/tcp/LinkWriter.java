@@ -126,9 +126,11 @@ final class LinkWriter {
                 return false;
             }
             ByteBuffer buffer = buffers.take();
-            for (int from = 0; from < length || from == 0; from += piece) {
+            int from = 0;
+            do { // an empty payload is one message of the header alone
                 Frames.put(buffer, header, payload, payload.position() + from, Math.min(piece, length - from));
-            }
+                from += piece;
+            } while (from < length);
             if (!writeOut(buffer.flip())) {
                 askLoop(); // the loop writes the rest, then ends the turn
             }
