@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
                     + " while the clock runs. Warm-up transfers over each path come first, not counted, in turns until the JIT"
                     + " compiler is quiet.",
             "With --rounds N the two paths take turns N times (ministreaming first in odd rounds, raw TCP in even ones);"
-                    + " every round is printed, then the medians of the rounds' ratios.",
+                    + " every round is printed, then the medians of the rounds' ratios, and a note when raw TCP's throughput"
+                    + " differed between rounds by 30 % or more (the machine's speed changed, and the medians mix its states).",
             "Receivers count the bytes; --verify also compares every byte received (on both paths, inside the timing)."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
@@ -159,6 +160,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (rounds > 1) {
             out.println(Round.medians(done));
+            Round.unsteady(done).ifPresent(out::println);
             out.flush();
         }
         return ExitCodes.OK;

@@ -1,7 +1,9 @@
 package org.ministreaming.bench.throughput;
 
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -12,6 +14,9 @@ import java.util.function.ToDoubleFunction;
  * @param raw the same transfer over raw TCP
  */
 public record Round(Result ministreaming, Result raw) {
+
+    /** How many times faster raw TCP's fastest round may be than its slowest before {@link #unsteady} warns. */
+    public static final double UNSTEADY = 1.3;
 
     /** A round in which raw TCP went first. */
     public static Round reversed(Result raw, Result ministreaming) {
@@ -40,6 +45,25 @@ public record Round(Result ministreaming, Result raw) {
     public static String medians(List<Round> rounds) {
         return format("medians of " + rounds.size() + " rounds: ratio ministreaming / raw TCP ",
                 median(rounds, Round::ratio), median(rounds, Round::cpuRatio));
+    }
+
+    /**
+     * A warning when raw TCP's throughput differed between the rounds by at least
+     * {@link #UNSTEADY} times: the machine's speed changed during the run (on a shared virtual
+     * machine, loopback TCP can pass between a fast and a slow state on its own), and ministreaming
+     * need not change with it as much, so the medians mix rounds that do not compare.
+     *
+     * @return the warning, or empty when raw TCP held steady or there was one round
+     */
+    public static Optional<String> unsteady(List<Round> rounds) {
+        DoubleSummaryStatistics raw = rounds.stream().mapToDouble(round -> round.raw.mebibytesPerSecond()).summaryStatistics();
+        if (raw.getCount() < 2 || raw.getMax() < UNSTEADY * raw.getMin()) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT,
+                "note: raw TCP moved %.0f to %.0f MiB/s in these rounds: the machine's speed changed during the run, so the"
+                        + " medians mix rounds that do not compare; compare rounds in which raw TCP moved about the same",
+                raw.getMin(), raw.getMax()));
     }
 
     private static String format(String label, double ratio, double cpuRatio) {

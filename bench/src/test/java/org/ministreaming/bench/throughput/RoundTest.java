@@ -38,6 +38,29 @@ class RoundTest {
         assertThat(Round.medians(rounds)).startsWith("medians of 4 rounds: ratio ministreaming / raw TCP 0.30, CPU per GiB 1.00");
     }
 
+    @Test
+    void roundsInWhichRawTcpMovedAtVeryDifferentSpeedsAreNamedUnsteady() {
+        List<Round> rounds = List.of(rawAt(3500), rawAt(2000), rawAt(3400));
+
+        assertThat(Round.unsteady(rounds)).hasValueSatisfying(note -> assertThat(note)
+                .startsWith("note: raw TCP moved 2000 to 3500 MiB/s in these rounds")
+                .contains("the medians mix rounds that do not compare"));
+    }
+
+    @Test
+    void rawTcpWithinThirtyPercentOrOneRoundIsSteady() {
+        assertThat(Round.unsteady(List.of(rawAt(3400), rawAt(3600), rawAt(3500)))).isEmpty();
+        assertThat(Round.unsteady(List.of(rawAt(1000), rawAt(1299)))).isEmpty();
+        assertThat(Round.unsteady(List.of(rawAt(1000), rawAt(1300)))).isPresent();
+        assertThat(Round.unsteady(List.of(rawAt(2000)))).isEmpty();
+    }
+
+    /** A round in which raw TCP moved {@code mebibytesPerSecond}, and ministreaming half of it. */
+    private static Round rawAt(long mebibytesPerSecond) {
+        long bytes = mebibytesPerSecond << 20;
+        return new Round(new Result(bytes, 2_000_000_000, 1_000_000_000), new Result(bytes, 1_000_000_000, 1_000_000_000));
+    }
+
     /** A round whose ratio is {@code tenths} / 10 at equal CPU per byte. */
     private static Round rounds(int tenths) {
         return new Round(new Result(GIB, 10_000_000_000L / tenths, 1_000_000_000), new Result(GIB, 1_000_000_000, 1_000_000_000));
