@@ -125,7 +125,11 @@ class TcpSendNowTest extends TcpFixture {
 
         byte[] block = new byte[Frames.MAX_LENGTH - 1];
         new Random(2).nextBytes(block);
-        int written = 0;
+        // The first block waits until the loop has let go of the link after the hello and the dial's
+        // message; from then on only a full socket makes the link refuse.
+        block[0] = 0;
+        Await.until("the link takes a first block", () -> client.sendNow(to, ByteBuffer.wrap(block, 0, 1), ByteBuffer.wrap(block, 1, block.length - 1)));
+        int written = 1;
         boolean refused = false;
         // Loopback sockets hold a few MiB at most: far less than 4,000 blocks of 64 KiB.
         while (written < 4000 && !refused) {
