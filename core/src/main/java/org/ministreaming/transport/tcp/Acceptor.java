@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.ministreaming.transport.TransportThreads;
 
 /**
  * The accept loop of a listening {@link TcpTransport}, and the admission of the links peers open:
@@ -23,8 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * survives whatever ends one accept, {@link OutOfMemoryError} included: it closes that socket,
  * logs the failure, waits {@value #RETRY_MILLIS} ms and accepts again.
  *
- * <p>Thread-safe: the accept thread runs {@link #run}; links {@linkplain #release release} their
- * place from their own threads.
+ * <p>Thread-safe: the accept thread ({@link #start}) runs {@link #run}; links
+ * {@linkplain #release release} their place from their own threads; {@link #stop} may be called
+ * from any thread.
  */
 final class Acceptor implements Runnable {
 
@@ -55,6 +57,7 @@ final class Acceptor implements Runnable {
     private boolean refusing;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong evicted = new AtomicLong();
+    private volatile Thread thread;
 
     Acceptor(TcpTransport transport, ServerSocket server, int maxLinks, int maxPerAddress, Hook hook) {
         this.transport = transport;
@@ -92,6 +95,24 @@ final class Acceptor implements Runnable {
                 }
             }
         }
+    }
+
+    /** Starts the accept thread, {@code ministreaming-tcp-accept-} and the local destination. Once. */
+    void start() {
+        Thread started = new Thread(this, "ministreaming-tcp-accept-" + transport.localDestination());
+        started.setDaemon(true);
+        thread = started;
+        started.start();
+    }
+
+    /** Closes the server socket, which ends the accept loop, and joins the accept thread if it started. Idempotent. */
+    void stop() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "closing the server socket of " + transport.localDestination() + " failed: " + e.getMessage());
+        }
+        TransportThreads.joinUninterruptibly(thread);
     }
 
     /** Inbound links refused so far because a bound was reached. */

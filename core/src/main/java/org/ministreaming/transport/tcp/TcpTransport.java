@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
-import org.ministreaming.transport.TransportThreads;
 
 /**
  * A transport over TCP, optionally with TLS 1.3: destinations are {@code tcp://HOST:PORT} or
@@ -77,7 +76,6 @@ public final class TcpTransport implements Transport {
     static final String TLS = "tls";
 
     private final String scheme;
-    private final ServerSocket server;
     private final Destination local;
     private final Tls tls;
     private final LinkSettings settings;
@@ -89,12 +87,10 @@ public final class TcpTransport implements Transport {
     /** Serves the links. */
     private final LinkLoop loop;
     private volatile Receiver receiver;
-    private volatile Thread acceptThread;
     private volatile boolean closed;
 
     TcpTransport(TcpTransportBuilder builder, ServerSocket server, Tls tls) throws IOException {
         this.scheme = builder.scheme;
-        this.server = server;
         this.tls = tls;
         this.local = server == null ? Addresses.notListening(scheme)
                 : Addresses.listening(scheme, builder.listenHost, server.getLocalPort());
@@ -140,14 +136,20 @@ public final class TcpTransport implements Transport {
     }
 
     /**
-     * @return the SHA-256 fingerprint of the certificate this endpoint presents, for clients to pin: 32 colon-separated
-     *     pairs of upper-case hex digits, {@code AB:CD:...}; empty unless this endpoint listens with TLS
+     * The SHA-256 fingerprint of the certificate this endpoint presents, for clients to pin.
+     *
+     * @return 32 colon-separated pairs of upper-case hex digits, {@code AB:CD:...}; empty unless
+     *     this endpoint listens with TLS
      */
     public Optional<String> certificateFingerprint() {
         return Optional.ofNullable(tls == null ? null : tls.fingerprint());
     }
 
-    /** @return the peers that have a link now, including links being dialled: a snapshot of their names, as the receiver hears them */
+    /**
+     * The peers that have a link now, including links being dialled.
+     *
+     * @return a snapshot of their names, as the receiver hears them
+     */
     public Set<Destination> peers() {
         return links.peers();
     }
@@ -172,7 +174,11 @@ public final class TcpTransport implements Transport {
         return settings.budget().closedLinks();
     }
 
-    /** Starts accepting links, if listening; links can be dialled from now on. Throws {@link IllegalStateException} if already started or closed. */
+    /**
+     * Starts accepting links, if listening. Links can be dialled from now on.
+     *
+     * @throws IllegalStateException if already started or closed
+     */
     @Override
     public synchronized void start(Receiver newReceiver) {
         Objects.requireNonNull(newReceiver, "receiver");
@@ -184,17 +190,15 @@ public final class TcpTransport implements Transport {
         }
         receiver = newReceiver;
         loop.start();
-        if (server != null) {
-            Thread thread = new Thread(acceptor, "ministreaming-tcp-accept-" + local);
-            thread.setDaemon(true);
-            acceptThread = thread;
-            thread.start();
+        if (acceptor != null) {
+            acceptor.start();
         }
     }
 
     /**
-     * Queues one message on the link to {@code to}, dialling one if there is none. Waits while the link's data lane is
-     * full. The queue keeps a view of {@code message}, not a copy, until the link's writer has copied it, as the SPI allows.
+     * Queues one message on the link to {@code to}, dialling one if there is none. Waits while
+     * the link's data lane is full. The queue keeps a view of {@code message}, not a copy, until
+     * the link's writer has copied it into its write buffer, as the SPI allows.
      *
      * @throws ConnectException if {@code to} cannot be dialled or the dial failed
      * @throws IOException if the message is empty or over 65536 bytes, the link failed, or the
@@ -427,14 +431,9 @@ public final class TcpTransport implements Transport {
             closed = true;
             snapshot = new ArrayList<>(all);
         }
-        if (server != null) {
-            try {
-                server.close();
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, () -> "closing the server socket of " + local + " failed: " + e.getMessage());
-            }
+        if (acceptor != null) {
+            acceptor.stop();
         }
-        TransportThreads.joinUninterruptibly(acceptThread);
         Link.closeAll(snapshot, CLOSE_LINGER_MILLIS, new IOException(local + " was closed"));
         loop.close();
         links.clear();
