@@ -10,10 +10,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sorts the rounds of {@code ministreaming bench} output by the state the machine was in, told
- * by the round's raw TCP throughput, and prints for each label and state the median of the
- * rounds' ratios (with quartiles), the median CPU per GiB as a multiple of raw TCP's, and both
- * median throughputs:
+ * Sorts the rounds of {@code ministreaming bench} output (or of {@code scripts/gomux}, whose lines
+ * have the same form with another contender's name) by the state the machine was in, told by the
+ * round's raw TCP throughput, and prints for each label and state the median of the rounds'
+ * ratios (with quartiles), the median CPU per GiB as a multiple of raw TCP's, and both median
+ * throughputs:
  *
  * <pre>
  * java scripts/RatiosByState.java FILE SLOW_BELOW FAST_FROM
@@ -21,16 +22,17 @@ import java.util.regex.Pattern;
  *
  * A round is slow when raw TCP moved less than {@code SLOW_BELOW} MiB/s, fast from
  * {@code FAST_FROM}, mixed between. A line may start with a label and a space (such as
- * {@code A ratio ...}, to tell two builds apart in one file); unlabelled lines count as {@code -}.
+ * {@code A ratio ...}, to tell two builds apart in one file); unlabelled lines count under their
+ * contender's name.
  */
 public final class RatiosByState {
 
     private static final Pattern TRANSFER = Pattern.compile(
-            "^(?:(\\S+) )?(ministreaming|raw TCP): +\\d+ bytes in [\\d.]+ s: ([\\d.]+) MiB/s");
+            "^(?:(?!raw TCP:)(\\S+) )?(raw TCP|[\\w-]+): +\\d+ bytes in [\\d.]+ s: ([\\d.]+) MiB/s");
     private static final Pattern RATIO = Pattern.compile(
-            "^(?:(\\S+) )?ratio ministreaming / raw TCP: ([\\d.]+), CPU per GiB ([\\d.]+)");
+            "^(?:(\\S+) )?ratio ([\\w-]+) / raw TCP: ([\\d.]+), CPU per GiB ([\\d.]+)");
 
-    private record Round(double ratio, double cpu, double raw, double ministreaming) {
+    private record Round(double ratio, double cpu, double raw, double contender) {
     }
 
     private RatiosByState() {
@@ -45,7 +47,7 @@ public final class RatiosByState {
         double fastFrom = Double.parseDouble(args[2]);
         Map<String, List<Round>> byState = new TreeMap<>();
         double raw = Double.NaN;
-        double ministreaming = Double.NaN;
+        double contender = Double.NaN;
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             Matcher transfer = TRANSFER.matcher(line);
             if (transfer.find()) {
@@ -53,25 +55,25 @@ public final class RatiosByState {
                 if (transfer.group(2).equals("raw TCP")) {
                     raw = mibs;
                 } else {
-                    ministreaming = mibs;
+                    contender = mibs;
                 }
                 continue;
             }
             Matcher ratio = RATIO.matcher(line);
-            if (ratio.find() && !Double.isNaN(raw) && !Double.isNaN(ministreaming)) {
+            if (ratio.find() && !Double.isNaN(raw) && !Double.isNaN(contender)) {
                 String state = raw < slowBelow ? "slow" : raw >= fastFrom ? "fast" : "mixed";
-                String label = ratio.group(1) == null ? "-" : ratio.group(1);
+                String label = ratio.group(1) == null ? ratio.group(2) : ratio.group(1);
                 byState.computeIfAbsent(label + " " + state, k -> new ArrayList<>()).add(new Round(
-                        Double.parseDouble(ratio.group(2)), Double.parseDouble(ratio.group(3)), raw, ministreaming));
+                        Double.parseDouble(ratio.group(3)), Double.parseDouble(ratio.group(4)), raw, contender));
                 raw = Double.NaN;
-                ministreaming = Double.NaN;
+                contender = Double.NaN;
             }
         }
         byState.forEach((key, rounds) -> System.out.printf(
-                "%-12s %3d rounds: ratio %.2f (quartiles %.2f, %.2f) at %.2f times raw TCP's CPU per GiB; raw TCP %.0f, ministreaming %.0f MiB/s%n",
+                "%-12s %3d rounds: ratio %.2f (quartiles %.2f, %.2f) at %.2f times raw TCP's CPU per GiB; raw TCP %.0f, the contender %.0f MiB/s%n",
                 key, rounds.size(), quantile(rounds, Round::ratio, 0.5), quantile(rounds, Round::ratio, 0.25),
                 quantile(rounds, Round::ratio, 0.75), quantile(rounds, Round::cpu, 0.5),
-                quantile(rounds, Round::raw, 0.5), quantile(rounds, Round::ministreaming, 0.5)));
+                quantile(rounds, Round::raw, 0.5), quantile(rounds, Round::contender, 0.5)));
     }
 
     /** The {@code q} quantile of one figure of the rounds, interpolated between the two nearest. */
