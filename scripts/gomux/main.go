@@ -183,7 +183,18 @@ func open(path string) (streams, error) {
 		if *window > 0 {
 			config.MaxStreamWindowSize = uint32(*window)
 		}
-		return yamuxStreams(client, server, config, opened.close)
+		clientSession, err := yamux.Client(client, config)
+		if err != nil {
+			return streams{}, err
+		}
+		serverSession, err := yamux.Server(server, config)
+		if err != nil {
+			return streams{}, err
+		}
+		return sessionStreams(
+			func() (io.Writer, error) { return clientSession.OpenStream() },
+			func() (io.Reader, error) { return serverSession.AcceptStream() },
+			func() { clientSession.Close(); serverSession.Close(); opened.close() })
 	}
 	config := smux.DefaultConfig()
 	if *window > 0 {
@@ -192,7 +203,36 @@ func open(path string) (streams, error) {
 			config.MaxReceiveBuffer = *window
 		}
 	}
-	return smuxStreams(client, server, config, opened.close)
+	clientSession, err := smux.Client(client, config)
+	if err != nil {
+		return streams{}, err
+	}
+	serverSession, err := smux.Server(server, config)
+	if err != nil {
+		return streams{}, err
+	}
+	return sessionStreams(
+		func() (io.Writer, error) { return clientSession.OpenStream() },
+		func() (io.Reader, error) { return serverSession.AcceptStream() },
+		func() { clientSession.Close(); serverSession.Close(); opened.close() })
+}
+
+// sessionStreams opens the streams of one transfer over a client session and accepts them on
+// the server session; closeAll closes both sessions and their connection.
+func sessionStreams(openStream func() (io.Writer, error), acceptStream func() (io.Reader, error), closeAll func()) (streams, error) {
+	opened := streams{close: closeAll}
+	for i := 0; i < *count; i++ {
+		sending, err := openStream()
+		if err != nil {
+			return streams{}, err
+		}
+		receiving, err := acceptStream()
+		if err != nil {
+			return streams{}, err
+		}
+		opened.pairs = append(opened.pairs, pair{sending, receiving})
+	}
+	return opened, nil
 }
 
 // connect dials the listener and returns both ends.
@@ -210,54 +250,6 @@ func connect(listener net.Listener) (net.Conn, net.Conn, error) {
 		return nil, nil, err
 	}
 	return client, <-accepted, nil
-}
-
-func yamuxStreams(client, server net.Conn, config *yamux.Config, closeConns func()) (streams, error) {
-	clientSession, err := yamux.Client(client, config)
-	if err != nil {
-		return streams{}, err
-	}
-	serverSession, err := yamux.Server(server, config)
-	if err != nil {
-		return streams{}, err
-	}
-	opened := streams{close: func() { clientSession.Close(); serverSession.Close(); closeConns() }}
-	for i := 0; i < *count; i++ {
-		sending, err := clientSession.OpenStream()
-		if err != nil {
-			return streams{}, err
-		}
-		receiving, err := serverSession.AcceptStream()
-		if err != nil {
-			return streams{}, err
-		}
-		opened.pairs = append(opened.pairs, pair{sending, receiving})
-	}
-	return opened, nil
-}
-
-func smuxStreams(client, server net.Conn, config *smux.Config, closeConns func()) (streams, error) {
-	clientSession, err := smux.Client(client, config)
-	if err != nil {
-		return streams{}, err
-	}
-	serverSession, err := smux.Server(server, config)
-	if err != nil {
-		return streams{}, err
-	}
-	opened := streams{close: func() { clientSession.Close(); serverSession.Close(); closeConns() }}
-	for i := 0; i < *count; i++ {
-		sending, err := clientSession.OpenStream()
-		if err != nil {
-			return streams{}, err
-		}
-		receiving, err := serverSession.AcceptStream()
-		if err != nil {
-			return streams{}, err
-		}
-		opened.pairs = append(opened.pairs, pair{sending, receiving})
-	}
-	return opened, nil
 }
 
 func cpuSeconds() float64 {
