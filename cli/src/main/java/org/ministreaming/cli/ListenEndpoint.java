@@ -27,6 +27,13 @@ import picocli.CommandLine.Spec;
  */
 final class ListenEndpoint {
 
+    /**
+     * What each link reads or writes at once: 128 KiB, a quarter of the library's default, so
+     * that a listener facing {@value TcpTransportBuilder#DEFAULT_MAX_LINKS} links from peers it
+     * does not know keeps its direct memory within the arithmetic of docs/robustness.md.
+     */
+    static final int LINK_BUFFER_BYTES = 128 * 1024;
+
     @Spec(Spec.Target.MIXEE)
     private CommandSpec mixee;
 
@@ -122,7 +129,7 @@ final class ListenEndpoint {
             throw new ParameterException(mixee.commandLine(), "--keystore and --keystore-password go together");
         }
         TcpTransportBuilder builder = tls ? TcpTransport.tls() : TcpTransport.plain();
-        builder.listen(listen.uri());
+        builder.listen(listen.uri()).linkBufferBytes(LINK_BUFFER_BYTES);
         try {
             builder.maxLinks(tcp.maxLinks).maxLinksPerAddress(tcp.maxLinksPerAddress)
                     .frameTimeout(Duration.ofSeconds(tcp.frameTimeoutSeconds)).idleTimeout(Duration.ofSeconds(tcp.idleTimeoutSeconds));

@@ -27,7 +27,7 @@ import org.ministreaming.transport.Destination;
  * receiver gives it back ({@link org.ministreaming.transport.Transport.Receiver#onLentMessage}),
  * and a shorter one, or any while the pool has as many buffers out on loan as it allows, as a
  * copy. A receiver that is slow so slows the reading of its links: nothing is buffered beyond one
- * read. A plain link's reads stop at {@link #SOFT_END} but to finish the frame they cut there,
+ * read. A plain link's reads stop at its soft end ({@link #softEnd}) but to finish the frame they cut there,
  * so a frame never has to be moved out of a buffer whose frames are lent; a TLS link, whose
  * engine wants room for a whole record, moves it into a fresh buffer
  * ({@link ReadBuffer#moveTail}).
@@ -40,15 +40,14 @@ final class ChannelLink extends Link {
     /** Frames this long or longer are lent to the receiver as views of the read buffer; shorter ones are copied. */
     static final int LEND_FROM = 4096;
 
+    private final SocketChannel channel;
+    private final LinkLoop loop;
+    private final DirectBuffers buffers;
     /**
      * Where a plain link's reads into a buffer stop but to finish the frame they cut there: a
      * frame begun before this point fits whole, so none is ever moved.
      */
-    static final int SOFT_END = LinkLoop.BUFFER_BYTES - Frames.LENGTH_BYTES - Frames.MAX_LENGTH;
-
-    private final SocketChannel channel;
-    private final LinkLoop loop;
-    private final DirectBuffers buffers;
+    private final int softEnd;
     private final LinkWriter writer;
     private volatile boolean started;
     /** Counted down once a dialled TLS link's handshake is done, or the link failed. */
@@ -72,6 +71,7 @@ final class ChannelLink extends Link {
         this.channel = channel;
         this.loop = transport.loop();
         this.buffers = loop.buffers();
+        this.softEnd = softEnd(buffers);
         this.writer = new LinkWriter(this, channel, loop, queue);
     }
 
@@ -291,15 +291,15 @@ final class ChannelLink extends Link {
     }
 
     /**
-     * How far a plain link's next read into {@code bytes} may go: up to {@link #SOFT_END}, and
+     * How far a plain link's next read into {@code bytes} may go: up to {@link #softEnd}, and
      * past it only to the end of the unfinished frame at {@link #start} (first to its length,
      * if that has not come yet; a length that came was checked by {@link Frames#wholeLength}
      * after the read that brought it), so that every frame ends within the buffer.
      */
     private int readLimit(ByteBuffer bytes) {
         int at = bytes.position();
-        if (at < SOFT_END) {
-            return SOFT_END;
+        if (at < softEnd) {
+            return softEnd;
         }
         return at - start < Frames.LENGTH_BYTES ? start + Frames.LENGTH_BYTES : start + Frames.LENGTH_BYTES + bytes.getInt(start);
     }
@@ -318,6 +318,11 @@ final class ChannelLink extends Link {
         byte[] frame = new byte[length];
         bytes.get(offset, frame);
         return frame;
+    }
+
+    /** Where reads into the buffers of {@code pool} stop but to finish the frame they cut there. */
+    static int softEnd(DirectBuffers pool) {
+        return pool.size() - Frames.LENGTH_BYTES - Frames.MAX_LENGTH;
     }
 
     /** What the end of the stream means here: a clean end between frames, or a bad peer. */

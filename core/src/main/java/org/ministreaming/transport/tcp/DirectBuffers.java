@@ -57,6 +57,11 @@ final class DirectBuffers {
         onLoan.decrementAndGet();
     }
 
+    /** Buffers out on loan at most. */
+    int loans() {
+        return loans;
+    }
+
     /** Buffers out on loan now. */
     int onLoan() {
         return onLoan.get();

@@ -33,20 +33,19 @@ import org.ministreaming.transport.TransportThreads;
 final class LinkLoop implements Runnable {
 
     /**
-     * Bytes of each pooled buffer: a plain link reads up to 128 KiB into it and then only to
-     * finish the frame it cut there, which fits in the rest ({@link ChannelLink#SOFT_END}).
+     * Bytes of read buffers on loan at most, over all links, pinned by frames held unread: 8 MiB,
+     * in at least {@value #MIN_LOANS} buffers.
      */
-    static final int BUFFER_BYTES = 128 * 1024 + Frames.LENGTH_BYTES + Frames.MAX_LENGTH;
+    static final int LOANED_BYTES = 8 << 20;
 
-    /** Read buffers whose frames are lent at once, at most: 12 MiB pinned by frames held unread. */
-    static final int BUFFERS_ON_LOAN = 64;
+    private static final int MIN_LOANS = 4;
 
     /**
-     * Pooled buffers kept while nobody uses them: 16, and as many as may come back from loan at
+     * Pooled buffers kept while nobody uses them, beyond as many as may come back from loan at
      * once, as readers catch up, to be wanted again as the link reads on (a fresh direct buffer
      * costs its zeroing: with fewer kept, a tenth of the loop's time with four streams).
      */
-    private static final int BUFFERS_KEPT = 16 + BUFFERS_ON_LOAN;
+    private static final int BUFFERS_KEPT = 16;
 
     /** Longest sleep between deadline checks. */
     private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -58,7 +57,7 @@ final class LinkLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger(TcpTransport.class.getName());
 
     private final Selector selector;
-    private final DirectBuffers buffers = new DirectBuffers(BUFFER_BYTES, BUFFERS_KEPT, BUFFERS_ON_LOAN);
+    private final DirectBuffers buffers;
     private final Queue<ChannelLink> registering = new ConcurrentLinkedQueue<>();
     private final Queue<ChannelLink> ending = new ConcurrentLinkedQueue<>();
     private final Queue<ChannelLink> flushes = new ConcurrentLinkedQueue<>();
@@ -75,9 +74,14 @@ final class LinkLoop implements Runnable {
      * Opens the selector; {@link #start} starts the thread.
      *
      * @param endpoint the transport's name, in its threads' names
+     * @param linkBufferBytes what a link reads or writes in one system call at most
+     *     ({@link TcpTransportBuilder#linkBufferBytes}): each pooled buffer holds that and one
+     *     longest frame more, so that a plain link's read that cut a frame can finish it there
      * @throws IOException if no selector can be opened
      */
-    LinkLoop(String endpoint) throws IOException {
+    LinkLoop(String endpoint, int linkBufferBytes) throws IOException {
+        int loans = Math.max(MIN_LOANS, LOANED_BYTES / linkBufferBytes);
+        this.buffers = new DirectBuffers(linkBufferBytes + Frames.LENGTH_BYTES + Frames.MAX_LENGTH, BUFFERS_KEPT + loans, loans);
         this.selector = Selector.open();
         this.thread = new Thread(this, "ministreaming-tcp-links-" + endpoint);
         thread.setDaemon(true);

@@ -99,7 +99,7 @@ public final class TcpTransport implements Transport {
                 new SendBudget(builder.sendBudget()), Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri()));
         this.acceptor = server == null ? null
                 : new Acceptor(this, server, builder.maxLinks, builder.maxLinksPerAddress, builder.acceptHook);
-        this.loop = new LinkLoop(local.toString());
+        this.loop = new LinkLoop(local.toString(), builder.linkBufferBytes);
     }
 
     /**

@@ -32,6 +32,15 @@ public final class TcpTransportBuilder {
     /** Default time a link over which this side sent nothing may go without a message: 60 s. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Default of what a link reads or writes in one system call at most: 512 KiB. */
+    public static final int DEFAULT_LINK_BUFFER_BYTES = 512 * 1024;
+
+    /** Least {@link #linkBufferBytes}: 64 KiB. */
+    public static final int MIN_LINK_BUFFER_BYTES = 64 * 1024;
+
+    /** Most {@link #linkBufferBytes}: 16 MiB. */
+    public static final int MAX_LINK_BUFFER_BYTES = 16 << 20;
+
     final String scheme;
     String listenHost;
     private int listenPort;
@@ -43,6 +52,7 @@ public final class TcpTransportBuilder {
     int maxLinksPerAddress = DEFAULT_MAX_LINKS_PER_ADDRESS;
     Duration frameTimeout = DEFAULT_FRAME_TIMEOUT;
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    int linkBufferBytes = DEFAULT_LINK_BUFFER_BYTES;
     Acceptor.Hook acceptHook = Acceptor.Hook.NONE;
     private Path keyStore;
     private char[] keyStorePassword;
@@ -176,6 +186,27 @@ public final class TcpTransportBuilder {
     public TcpTransportBuilder idleTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         this.idleTimeout = timeout.isZero() ? timeout : positive("idleTimeout", timeout);
+        return this;
+    }
+
+    /**
+     * How many bytes a link reads from its socket, or writes to it, in one system call at most.
+     * Larger moves bulk with fewer system calls and fewer wake-ups of readers; but each link holds
+     * a direct buffer of this size and 64 KiB more while a frame it reads is incomplete, and
+     * another while its socket has no room for what it writes (over TLS one more of each), so a
+     * server facing many untrusted peers may want it smaller (docs/robustness.md has the
+     * arithmetic). An idle link holds none. Whatever the size, read buffers whose frames wait for
+     * their readers hold at most 8 MiB per endpoint (at least four buffers).
+     *
+     * @param bytes {@value #MIN_LINK_BUFFER_BYTES} to {@value #MAX_LINK_BUFFER_BYTES}; 512 KiB
+     *     ({@link #DEFAULT_LINK_BUFFER_BYTES}) unless set
+     * @return this builder
+     */
+    public TcpTransportBuilder linkBufferBytes(int bytes) {
+        if (bytes < MIN_LINK_BUFFER_BYTES || bytes > MAX_LINK_BUFFER_BYTES) {
+            throw new IllegalArgumentException("linkBufferBytes must be " + MIN_LINK_BUFFER_BYTES + " to " + MAX_LINK_BUFFER_BYTES + ": " + bytes);
+        }
+        this.linkBufferBytes = bytes;
         return this;
     }
 

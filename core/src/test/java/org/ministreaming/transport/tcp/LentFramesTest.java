@@ -13,6 +13,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.ministreaming.testing.Await;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.RecordingReceiver;
@@ -22,8 +24,9 @@ import org.ministreaming.transport.Transport;
  * Frames of {@value ChannelLink#LEND_FROM} bytes or more reach the receiver as views of the link's
  * read buffer ({@link Transport.Receiver#onLentMessage}): their bytes stay as sent while the loop
  * reads on, however the stream is cut, until each is given back, and the buffers come back to the
- * pool then. Shorter frames, and any while the pool has {@value LinkLoop#BUFFERS_ON_LOAN} buffers
- * out on loan, are copies.
+ * pool then. Shorter frames, and any while the pool has as many buffers out on loan as it allows
+ * (8 MiB of them, {@link LinkLoop#LOANED_BYTES}), are copies. Reads stop where the frame they cut
+ * still fits the buffer, whatever the buffer's size ({@link TcpTransportBuilder#linkBufferBytes}).
  */
 class LentFramesTest extends TcpFixture {
 
@@ -33,7 +36,7 @@ class LentFramesTest extends TcpFixture {
     void longFramesAreLentAndKeepTheirBytesWhileTheLoopReadsOnShortOnesAreCopied() throws Exception {
         Holding receiver = new Holding();
         TcpTransport server = listening(receiver);
-        List<byte[]> sent = frames(new Random(1), LinkLoop.BUFFERS_ON_LOAN - 4, 1, Frames.MAX_LENGTH);
+        List<byte[]> sent = frames(new Random(1), server.loop().buffers().loans() - 4, 1, Frames.MAX_LENGTH);
         try (RawPeer peer = rawConnect(server.localDestination())) {
             peer.hello(PEER);
             sendCut(peer.out, sent, new Random(2));
@@ -54,15 +57,18 @@ class LentFramesTest extends TcpFixture {
     void withAsManyBuffersOnLoanAsAllowedLongFramesAreCopiedUntilOneComesBack() throws Exception {
         Holding receiver = new Holding();
         TcpTransport server = listening(receiver);
-        int count = 4 * LinkLoop.BUFFERS_ON_LOAN;
+        DirectBuffers pool = server.loop().buffers();
+        int loans = pool.loans();
+        assertThat(loans).isEqualTo(LinkLoop.LOANED_BYTES / TcpTransportBuilder.DEFAULT_LINK_BUFFER_BYTES);
+        int count = 2 * loans * (ChannelLink.softEnd(pool) / (Frames.LENGTH_BYTES + Frames.MAX_LENGTH) + 1);
         List<byte[]> sent = frames(new Random(3), count, Frames.MAX_LENGTH, Frames.MAX_LENGTH);
         try (RawPeer peer = rawConnect(server.localDestination())) {
             peer.hello(PEER);
             sendCut(peer.out, sent, new Random(4));
             List<Received> got = receiver.take(count);
 
-            assertThat(server.loop().buffers().onLoan()).isEqualTo(LinkLoop.BUFFERS_ON_LOAN);
-            assertThat(got).filteredOn(Received::lent).hasSizeBetween(LinkLoop.BUFFERS_ON_LOAN, count - 1);
+            assertThat(pool.onLoan()).isEqualTo(loans);
+            assertThat(got).filteredOn(Received::lent).hasSizeBetween(loans, count - 1);
             for (int i = 0; i < count; i++) {
                 assertThat(got.get(i).bytes()).as("frame %d", i).isEqualTo(sent.get(i));
             }
@@ -96,15 +102,18 @@ class LentFramesTest extends TcpFixture {
         }
     }
 
-    @Test
-    void readsStopAtTheSoftEndButToFinishTheFrameCutThereWhichFitsTheBuffer() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {TcpTransportBuilder.MIN_LINK_BUFFER_BYTES, TcpTransportBuilder.DEFAULT_LINK_BUFFER_BYTES})
+    void readsStopAtTheSoftEndButToFinishTheFrameCutThereWhichFitsTheBuffer(int linkBufferBytes) throws Exception {
         Holding receiver = new Holding();
-        TcpTransport server = listening(receiver);
+        TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).linkBufferBytes(linkBufferBytes), receiver);
+        DirectBuffers pool = server.loop().buffers();
+        assertThat(ChannelLink.softEnd(pool)).isEqualTo(linkBufferBytes);
         // Frames of the longest kind: the k-th begins before the soft end and ends after it, the
         // next begins after it, so it goes to the next buffer however the stream is cut.
         int each = Frames.LENGTH_BYTES + Frames.MAX_LENGTH;
-        int k = (ChannelLink.SOFT_END + each - 1) / each;
-        assertThat(k * each).isGreaterThanOrEqualTo(ChannelLink.SOFT_END).isLessThanOrEqualTo(LinkLoop.BUFFER_BYTES);
+        int k = (linkBufferBytes + each - 1) / each;
+        assertThat(k * each).isGreaterThanOrEqualTo(linkBufferBytes).isLessThanOrEqualTo(pool.size());
         List<byte[]> sent = frames(new Random(14), 2 * k, Frames.MAX_LENGTH, Frames.MAX_LENGTH);
         try (RawPeer peer = rawConnect(server.localDestination())) {
             peer.hello(PEER);

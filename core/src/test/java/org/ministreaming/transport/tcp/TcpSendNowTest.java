@@ -70,7 +70,7 @@ class TcpSendNowTest extends TcpFixture {
                 ByteBuffer.wrap(payload, 50, payload.length - 50), 32768)) != 0);
         byte[] written = payload.clone();
         Arrays.fill(payload, (byte) 0xEE); // the caller's again: the peer must not see this
-        byte[] tooLong = new byte[LinkLoop.BUFFER_BYTES];
+        byte[] tooLong = new byte[client.loop().buffers().size()];
         int tooLongTaken = client.sendNow(to, ByteBuffer.wrap(header), ByteBuffer.wrap(tooLong), 32768);
         client.send(to, text("after"));
 

@@ -300,6 +300,10 @@ class TcpTransportTest extends TcpFixture {
         assertThatThrownBy(() -> TcpTransport.tls().pin("not hex")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TcpTransport.plain().sendQueueBytes(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TcpTransport.plain().connectTimeout(java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TcpTransport.plain().linkBufferBytes(TcpTransportBuilder.MIN_LINK_BUFFER_BYTES - 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linkBufferBytes");
+        assertThatThrownBy(() -> TcpTransport.plain().linkBufferBytes(TcpTransportBuilder.MAX_LINK_BUFFER_BYTES + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linkBufferBytes");
         assertThatThrownBy(() -> TcpTransport.tls().keyStore(java.nio.file.Path.of("k.p12"), new char[0]).build())
                 .isInstanceOf(IllegalStateException.class);
     }
