@@ -27,9 +27,9 @@ import org.ministreaming.transport.Destination;
  * receiver gives it back ({@link org.ministreaming.transport.Transport.Receiver#onLentMessage}),
  * and a shorter one, or any while the pool has as many buffers out on loan as it allows, as a
  * copy. A receiver that is slow so slows the reading of its links: nothing is buffered beyond one
- * read. A plain link's reads stop at its soft end ({@link #softEnd}) but to finish the frame they cut there,
- * so a frame never has to be moved out of a buffer whose frames are lent; a TLS link, whose
- * engine wants room for a whole record, moves it into a fresh buffer
+ * read. A plain link's reads stop at its soft end ({@link #softEnd}, the link buffer size) but to
+ * finish the frame they cut there, so a frame never has to be moved out of a buffer whose frames
+ * are lent; a TLS link, whose engine wants room for a whole record, moves it into a fresh buffer
  * ({@link ReadBuffer#moveTail}).
  *
  * <p>Thread-safe, as {@link Link}. The fields below "loop only" are used by the loop's thread

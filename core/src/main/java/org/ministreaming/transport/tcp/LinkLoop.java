@@ -33,8 +33,9 @@ import org.ministreaming.transport.TransportThreads;
 final class LinkLoop implements Runnable {
 
     /**
-     * Bytes of read buffers on loan at most, over all links, pinned by frames held unread: 8 MiB,
-     * in at least {@value #MIN_LOANS} buffers.
+     * How many read buffers may be out on loan at once, over all links, pinned by frames held
+     * unread: as many as this divided by the link buffer size, 8 MiB (16 buffers of the default
+     * size, 9 MiB with the longest frame each holds beyond it), and at least {@value #MIN_LOANS}.
      */
     static final int LOANED_BYTES = 8 << 20;
 

@@ -196,7 +196,7 @@ public final class TcpTransportBuilder {
      * another while its socket has no room for what it writes (over TLS one more of each), so a
      * server facing many untrusted peers may want it smaller (docs/robustness.md has the
      * arithmetic). An idle link holds none. Whatever the size, read buffers whose frames wait for
-     * their readers hold at most 8 MiB per endpoint (at least four buffers).
+     * their readers are as many per endpoint as 8 MiB makes in this size (at least four).
      *
      * @param bytes {@value #MIN_LINK_BUFFER_BYTES} to {@value #MAX_LINK_BUFFER_BYTES}; 512 KiB
      *     ({@link #DEFAULT_LINK_BUFFER_BYTES}) unless set

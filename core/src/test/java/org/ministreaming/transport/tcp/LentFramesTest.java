@@ -25,7 +25,7 @@ import org.ministreaming.transport.Transport;
  * read buffer ({@link Transport.Receiver#onLentMessage}): their bytes stay as sent while the loop
  * reads on, however the stream is cut, until each is given back, and the buffers come back to the
  * pool then. Shorter frames, and any while the pool has as many buffers out on loan as it allows
- * (8 MiB of them, {@link LinkLoop#LOANED_BYTES}), are copies. Reads stop where the frame they cut
+ * (as many as {@link LinkLoop#LOANED_BYTES} makes in their size), are copies. Reads stop where the frame they cut
  * still fits the buffer, whatever the buffer's size ({@link TcpTransportBuilder#linkBufferBytes}).
  */
 class LentFramesTest extends TcpFixture {
