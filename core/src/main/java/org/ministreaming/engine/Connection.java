@@ -27,10 +27,10 @@ import org.ministreaming.wire.Message;
  *
  * <p>Thread-safe, under the threading contract written on {@link Engine}: {@code lock} guards the
  * state, the failure and the credit (but the reader's count between grants: see {@link Credit});
- * {@link DataSender}'s {@code sendLock} orders this
- * connection's outbound messages so that a close follows every byte written before it. The
- * control messages it sends (credit, close) go by {@link Engine#reply}. The readiness callbacks
- * ({@link #onReadable}, {@link #onWritable}) are fired with neither lock held.
+ * {@link DataSender}'s {@code sendLock} orders this connection's outbound messages so that a
+ * close follows every byte written before it. The control messages it sends (credit, close) go by
+ * {@link Engine#reply}. The readiness callbacks ({@link #onReadable}, {@link #onWritable}) are
+ * fired with neither lock held.
  */
 public abstract sealed class Connection permits ClientConnection, ServerConnection {
 
@@ -138,11 +138,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * @throws IOException if the connection failed or this side closed it
      */
     public int read(byte[] target, int offset, int length) throws IOException {
-        int n = inbound.read(target, offset, length, readTimeoutMillis);
-        if (n > 0) {
-            grantCredit(n);
-        }
-        return n;
+        return grantCredit(inbound.read(target, offset, length, readTimeoutMillis));
     }
 
     /**
@@ -153,11 +149,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * @throws IOException if the connection failed or this side closed it
      */
     public int readNow(byte[] target, int offset, int length) throws IOException {
-        int n = inbound.readNow(target, offset, length);
-        if (n > 0) {
-            grantCredit(n);
-        }
-        return n;
+        return grantCredit(inbound.readNow(target, offset, length));
     }
 
     /** Runs {@code callback} once on {@code executor} when a read would not wait; see {@link Readiness}. */
@@ -165,15 +157,19 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         inbound.onReadable(executor, callback);
     }
 
-    /** Gives the peer back the credit for bytes the reader consumed, in steps, with any growth of the window ({@link Credit#afterRead}). */
-    private void grantCredit(int consumed) {
+    /**
+     * Gives the peer back the credit for the bytes a read returned (none for -1 or 0), in steps,
+     * with any growth of the window ({@link Credit#afterRead}); returns what the read returned.
+     */
+    private int grantCredit(int consumed) {
         Credit accounts = credit;
-        int increment = accounts == null ? 0 : accounts.afterRead(consumed,
+        int increment = consumed <= 0 || accounts == null ? 0 : accounts.afterRead(consumed,
                 () -> underLock(() -> isEstablished() ? engine.windows().grant(this, accounts, consumed, inbound) : 0));
         if (increment > 0) {
             engine.replyOrWait(peer, creditMessage(increment));
             engine.windows().measure(engine, peer);
         }
+        return consumed;
     }
 
     /** Bytes readable without blocking. */
@@ -289,9 +285,10 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * Receive path: a data message for this connection. When the receive budget has no room, a
      * connection is evicted (outside this connection's lock) and the message offered again.
      * {@code giveBack} ({@code null} if the payload is handed over) lets go of the memory the
-     * payload is lent in: it is the receive buffer's if this returns {@code true}, else the caller's.
+     * payload is lent in: it is the receive buffer's if this returns {@code true}, else the
+     * caller's. Without {@code wakeReader}, {@link #wakeReader()} wakes the reader later.
      */
-    final boolean onData(Message message, Runnable giveBack) {
+    final boolean onData(Message message, Runnable giveBack, boolean wakeReader) {
         ByteBuffer payload = message.payload();
         ReceiveBuffer.Offer offer;
         int evictions = 0;
@@ -302,13 +299,15 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                     engine.unexpected(peer, message, "data before the connection is established");
                     return false;
                 }
-                offer = inbound.offer(payload, giveBack);
+                offer = inbound.offer(payload, giveBack, wakeReader);
             } finally {
                 lock.unlock();
             }
         } while (offer == ReceiveBuffer.Offer.BEYOND_BUDGET && engine.bufferLimits().makeRoom(this, evictions++));
         if (offer != ReceiveBuffer.Offer.BEYOND_BOUND) {
-            inbound.signalReadable();
+            if (wakeReader) {
+                inbound.signalReadable();
+            }
             return offer == ReceiveBuffer.Offer.TAKEN;
         }
         if (hasCredit()) {
@@ -319,6 +318,11 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             engine.bufferLimits().overrun(this, payload.remaining());
         }
         return false;
+    }
+
+    /** Receive path: wakes the reader of data offered without waking it. */
+    final void wakeReader() {
+        inbound.wakeReader();
     }
 
     /**

@@ -3,6 +3,8 @@ package org.ministreaming.engine;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.ministreaming.Counter;
 import org.ministreaming.PeerLostException;
 import org.ministreaming.ReceiveLimitException;
@@ -37,6 +39,13 @@ final class Dispatcher {
     private final Admission admission;
     /** Whether a listener sees the messages, which may keep what it sees: lent ones are then copied. */
     private final boolean listening;
+    /**
+     * Connections given data in a run of messages whose readers are not woken yet: they are at
+     * the run's end ({@link #onMessage(Destination, ByteBuffer, Runnable, boolean)}). Guarded by itself.
+     */
+    private final List<Connection> unwoken = new ArrayList<>();
+    /** Whether {@link #unwoken} may hold any, to look without its lock. */
+    private volatile boolean holding;
 
     Dispatcher(Engine engine, EngineSettings settings, Counters counters, Admission admission, boolean listening) {
         this.engine = engine;
@@ -62,9 +71,21 @@ final class Dispatcher {
     /**
      * One inbound message, lent when {@code giveBack} is not {@code null} (then it is one that
      * {@link #keepsLent}): see {@link org.ministreaming.transport.Transport.Receiver#onLentMessage}.
-     * The loan is given back before this returns unless a receive buffer took the payload.
+     * The loan is given back before this returns unless a receive buffer took the payload. With
+     * {@code more}, another message from the same peer follows at once: a reader this one gives
+     * data to is woken at the end of the run, when a message comes without it.
      */
-    void onMessage(Destination from, ByteBuffer bytes, Runnable giveBack) {
+    void onMessage(Destination from, ByteBuffer bytes, Runnable giveBack, boolean more) {
+        try {
+            handle(from, bytes, giveBack, more);
+        } finally {
+            if (!more && holding) {
+                wakeHeld();
+            }
+        }
+    }
+
+    private void handle(Destination from, ByteBuffer bytes, Runnable giveBack, boolean more) {
         counters.increment(Counter.MESSAGES_RECEIVED);
         boolean kept = false;
         try {
@@ -84,7 +105,7 @@ final class Dispatcher {
                 counters.increment(Counter.CHAFF);
                 return;
             }
-            kept = dispatch(from, (Message) packet, giveBack);
+            kept = dispatch(from, (Message) packet, giveBack, more);
         } catch (RuntimeException e) {
             counters.increment(Counter.INTERNAL_ERROR);
             LOG.log(Level.WARNING, "engine defect while handling a message from " + from, e);
@@ -95,8 +116,32 @@ final class Dispatcher {
         }
     }
 
+    /** {@code connection}'s reader is to be woken at the end of the run. */
+    private void holdWake(Connection connection) {
+        synchronized (unwoken) {
+            if (!unwoken.contains(connection)) {
+                unwoken.add(connection);
+            }
+            holding = true;
+        }
+    }
+
+    /** Wakes the readers held back, with no lock held. */
+    private void wakeHeld() {
+        Connection[] waking;
+        synchronized (unwoken) {
+            waking = unwoken.toArray(new Connection[0]);
+            unwoken.clear();
+            holding = false;
+        }
+        for (Connection connection : waking) {
+            connection.wakeReader();
+        }
+    }
+
     /** The transport lost {@code peer}: every connection with it fails, keeping the cause. */
     void onPeerLost(Destination peer, IOException cause) {
+        wakeHeld(); // the run ends here
         counters.increment(Counter.PEERS_LOST);
         PeerSession session = engine.session(peer);
         if (session != null) {
@@ -105,13 +150,19 @@ final class Dispatcher {
     }
 
     /** @return whether a receive buffer took a data message's payload, and {@code giveBack} with it */
-    private boolean dispatch(Destination from, Message message, Runnable giveBack) {
+    private boolean dispatch(Destination from, Message message, Runnable giveBack, boolean more) {
         switch (message.type()) {
             case SYN -> onSyn(from, message);
             case ACK -> onAck(from, message);
             case CLIENT_DATA, SERVER_DATA -> {
                 Connection connection = find(from, message);
-                return connection != null && connection.onData(message, giveBack);
+                if (connection == null) {
+                    return false;
+                }
+                if (more) {
+                    holdWake(connection);
+                }
+                return connection.onData(message, giveBack, !more);
             }
             case CLIENT_CREDIT, SERVER_CREDIT -> {
                 Connection connection = find(from, message);

@@ -38,12 +38,13 @@ import org.ministreaming.wire.Packet;
  *       locks (a session's monitor, a connection's {@code lock}, a buffer's lock, the backlog's
  *       lock), never a {@code sendLock} or the engine's monitor. A full receive buffer fails that
  *       one connection instead of waiting; an exhausted receive budget fails the connection
- *       holding the most ({@link BufferLimits}).</li>
+ *       holding the most ({@link BufferLimits}). The readers a run of messages feeds (such as
+ *       the frames of one read) are woken once, at its end ({@link #onLentMessage(Destination,
+ *       ByteBuffer, Runnable, boolean)}).</li>
  *   <li><b>Replies.</b> Every control message the engine produces while handling a message or
  *       on its timer (a repeated ACK, a refusal, the close answering a late or second ACK, a
  *       pong, the close after an overrun, a broken rule or a timeout) goes out through one
- *       operation, {@link #reply},
- *       which is {@link Transport#reply}: on every thread it never blocks and never throws (a
+ *       operation, {@link #reply}, which is {@link Transport#reply}: on every thread it never blocks and never throws (a
  *       reply the transport did not take is counted as {@link Counter#SEND_FAILED}), and it may
  *       overtake data queued for the peer. Application threads, which may wait, send the control
  *       messages they produce (credit grants from {@code read}) by {@link #replyOrWait}: the
@@ -163,8 +164,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
                     + " connections, " + settings.limits().maxConnectionsPerPeer() + " with one peer");
         }
         int offeredWindow = settings.creditExtension() ? settings.receiveBufferSize() : 0;
-        ClientConnection connection = sessions.register(peer, Role.CLIENT,
-                id -> new ClientConnection(this, peer, id, offeredWindow));
+        ClientConnection connection = sessions.register(peer, Role.CLIENT, id -> new ClientConnection(this, peer, id, offeredWindow));
         if (closed) {
             connection.fail(new SocketException("the manager was closed"), false);
         } else {
@@ -251,16 +251,21 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     @Override
     public void onMessage(Destination from, ByteBuffer bytes) {
-        dispatcher.onMessage(from, bytes, null);
+        dispatcher.onMessage(from, bytes, null, false);
+    }
+
+    @Override
+    public void onLentMessage(Destination from, ByteBuffer bytes, Runnable giveBack) {
+        onLentMessage(from, bytes, giveBack, false);
     }
 
     /** A data message stays lent while its receive buffer holds it; anything else is copied by the SPI's default. */
     @Override
-    public void onLentMessage(Destination from, ByteBuffer bytes, Runnable giveBack) {
+    public void onLentMessage(Destination from, ByteBuffer bytes, Runnable giveBack, boolean more) {
         if (dispatcher.keepsLent(bytes)) {
-            dispatcher.onMessage(from, bytes, giveBack);
+            dispatcher.onMessage(from, bytes, giveBack, more);
         } else {
-            Transport.Receiver.super.onLentMessage(from, bytes, giveBack);
+            Transport.Receiver.super.onLentMessage(from, bytes, giveBack); // on to onMessage, which ends the run
         }
     }
 
@@ -325,11 +330,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     void forget(Connection connection) {
         sessions.remove(connection);
         windows.ended(connection);
-        if (connection instanceof ServerConnection server) {
-            Acceptor current = acceptor;
-            if (current != null) {
-                current.remove(server);
-            }
+        Acceptor current = acceptor;
+        if (current != null && connection instanceof ServerConnection server) {
+            current.remove(server);
         }
     }
 
@@ -355,11 +358,6 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         LOG.log(Level.INFO, connection + ": closing, nothing heard from the peer for " + silent.toMillis() + " ms");
         connection.fail(new PeerLostException("nothing heard from " + connection.peer() + " for " + silent.toMillis()
                 + " ms, more than the idle timeout; the connection was closed", null), true);
-    }
-
-    /** The connections now, over all sessions. */
-    List<Connection> connections() {
-        return sessions.connections();
     }
 
     /** The limits on buffered bytes, for the connections' receive paths. */

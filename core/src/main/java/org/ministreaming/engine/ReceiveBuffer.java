@@ -117,16 +117,18 @@ final class ReceiveBuffer {
      * @param payload a view the buffer may keep; nobody changes it before {@code giveBack} runs
      * @param giveBack what lets go of the memory {@code payload} is lent in, or {@code null} when
      *     the payload is the buffer's to keep
+     * @param wakeReader whether to wake a reader waiting for it now, or leave that to
+     *     {@link #wakeReader} (the readiness callback too: see {@link #signalReadable})
      * @return whether it was taken, or which bound it does not fit in (nothing is added then)
      */
-    Offer offer(ByteBuffer payload, Runnable giveBack) {
+    Offer offer(ByteBuffer payload, Runnable giveBack, boolean wakeReader) {
         int length = payload.remaining();
         if (length == 0) {
             runIfAny(giveBack);
             return Offer.TAKEN;
         }
         try {
-            Offer refused = pipe.offer(new Kept(payload, giveBack), Placement.tail(), (charge, charged, count) -> {
+            Offer refused = pipe.offer(new Kept(payload, giveBack), Placement.tail(), wakeReader, (charge, charged, count) -> {
                 long now = bound;
                 long limit = now >> 1;
                 long buffered = charged - (long) count * OVERHEAD;
@@ -195,6 +197,12 @@ final class ReceiveBuffer {
 
     /** Bytes were {@linkplain #offer offered}: runs a waiting readiness callback. Call with no lock held. */
     void signalReadable() {
+        readable.fire();
+    }
+
+    /** Bytes were offered without waking the reader: wakes it, and runs a waiting readiness callback. No lock held. */
+    void wakeReader() {
+        pipe.wake();
         readable.fire();
     }
 

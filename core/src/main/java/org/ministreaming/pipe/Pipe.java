@@ -30,23 +30,21 @@ import java.util.function.UnaryOperator;
  * <p><b>Waiting writers.</b> A writer that had to wait goes on only once its lane holds at most half
  * the capacity (or nothing), and a read wakes waiting writers only when it leaves a lane that low:
  * under a steady backlog they wake in bursts, once per half a pipe read, not after every item (as a
- * kernel's socket buffer wakes its writers). A writer that finds room goes in at once.
- *
- * <p><b>Holding writers.</b> While writers are {@linkplain #holdWriters held}, a waiting writer
- * waits whatever the room (such as while what the pipe feeds is not ready yet); a writer that never
- * waits is not held.
+ * kernel's socket buffer wakes its writers). A writer that finds room goes in at once. While
+ * writers are {@linkplain #holdWriters held}, a waiting writer waits whatever the room (such as
+ * while what the pipe feeds is not ready yet); a writer that never waits is not held.
  *
  * <p><b>Ends.</b> The writing side ends with {@link #finish} (the reader drains, then sees the
  * end), {@link #retireIfIdle} (a finish of an idle pipe that sends its writers elsewhere) or
  * {@link #fail} (the reader drains, then gets the cause). {@link #cancel} drops every item and fails
  * both sides at once, and {@link #closeReader} does the same for the reader's own close, whose cause
- * no later end replaces. Every waiter is woken by an end and gets its cause; each caller gets a fresh
- * exception made from the stored cause by the {@code rethrow} given at construction, so that it has
- * its own stack trace.
+ * no later end replaces. Every waiter is woken by an end and gets its cause, each caller a fresh
+ * exception with its own stack trace, made by the {@code rethrow} given at construction.
  *
  * <p>Thread-safe: one lock guards everything; writers wait on one of its conditions, readers on
  * another (one serves both in a pipe without a bound, whose writers never wait for room). New items
- * wake readers, room wakes writers (as above), and ends and other changes wake both. The callbacks
+ * wake readers (unless an offer leaves that to {@link #wake}), room wakes writers (as above), and
+ * ends and other changes wake both. The callbacks
  * given to a call run under that lock, so they must be short and must not block or take locks that
  * come before it.
  *
@@ -126,12 +124,13 @@ public final class Pipe<T> {
     }
 
     /**
-     * Adds {@code item} where {@code at} says, without waiting, if {@code admission} lets it in.
+     * Adds {@code item} where {@code at} says, without waiting, if {@code admission} lets it in;
+     * waiting readers are woken unless {@code wakeReaders} is false ({@link #wake} does it later).
      *
      * @return {@code null} if it was added, or the admission's reason why not
      * @throws IOException the pipe's end, if it has ended (the item is then dropped)
      */
-    public <R> R offer(T item, Placement<? super T> at, Admission<? extends R> admission) throws IOException {
+    public <R> R offer(T item, Placement<? super T> at, boolean wakeReaders, Admission<? extends R> admission) throws IOException {
         long weight = items.weigh(item);
         lock.lock();
         try {
@@ -139,7 +138,9 @@ public final class Pipe<T> {
             R refused = admission.refuse(weight, items.held(at), items.size(at));
             if (refused == null) {
                 items.add(item, weight, at);
-                itemsCame.signalAll();
+                if (wakeReaders) {
+                    itemsCame.signalAll();
+                }
             }
             return refused;
         } finally {
@@ -147,12 +148,7 @@ public final class Pipe<T> {
         }
     }
 
-    /**
-     * Takes the head, waiting for one until the deadline, as {@link #read} waits and throws.
-     *
-     * @return the head, or {@code null} once the writing side has {@linkplain #finish finished}
-     *     and the pipe is drained
-     */
+    /** Takes the head, waiting as {@link #read} does; {@code null} once the writing side finished and the pipe is drained. */
     public T take(Deadline deadline) throws IOException {
         return read(deadline, Items::take);
     }

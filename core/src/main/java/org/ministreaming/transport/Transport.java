@@ -301,6 +301,19 @@ public interface Transport extends AutoCloseable {
         }
 
         /**
+         * As {@link #onLentMessage(Destination, ByteBuffer, Runnable)}, saying whether another
+         * message from the same peer follows at once: with {@code more}, the transport hands the
+         * next one over right after this call returns, on the same thread (such as the next whole
+         * frame of the same read), so the receiver may hold back waking whoever waits for what it
+         * kept until a message comes without {@code more}. A transport ends every such run with a
+         * message without it, through any of the methods that hand messages over, with
+         * {@link #onPeerLost}, or by closing. By default {@code more} is ignored.
+         */
+        default void onLentMessage(Destination from, ByteBuffer message, Runnable giveBack, boolean more) {
+            onLentMessage(from, message, giveBack);
+        }
+
+        /**
          * One inbound message whose sender the transport cannot know (see
          * {@link Transport#knowsSenders}), on the same terms as {@link #onMessage}: the receiver
          * attributes it, or drops it. By default it is dropped.

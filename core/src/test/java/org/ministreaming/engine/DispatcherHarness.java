@@ -167,7 +167,7 @@ final class DispatcherHarness implements AutoCloseable {
         try (DispatcherHarness harness = new DispatcherHarness(true)) {
             harness.play(script);
             harness.checkAfterwards();
-            List<Connection> all = new ArrayList<>(harness.engine.connections());
+            List<Connection> all = new ArrayList<>(harness.engine.sessions().connections());
             all.addAll(harness.fuzzable);
             harness.engine.close();
             // Bytes buffered when the engine closed stay readable until the application closes its end.
@@ -279,7 +279,7 @@ final class DispatcherHarness implements AutoCloseable {
     }
 
     private void acceptOne() throws IOException {
-        boolean waiting = engine.connections().stream()
+        boolean waiting = engine.sessions().connections().stream()
                 .anyMatch(c -> c instanceof ServerConnection server && server.state() == ServerState.WAITING_FOR_ACCEPT);
         if (!waiting) {
             return;
@@ -316,7 +316,7 @@ final class DispatcherHarness implements AutoCloseable {
     }
 
     private void checkTable() {
-        List<Connection> table = engine.connections();
+        List<Connection> table = engine.sessions().connections();
         check(table.size() <= LIMITS.maxConnections(), table.size() + " connections, limit " + LIMITS.maxConnections());
         Map<Destination, Integer> perPeer = new HashMap<>();
         Map<Destination, Integer> waitingPerPeer = new HashMap<>();
@@ -341,7 +341,7 @@ final class DispatcherHarness implements AutoCloseable {
 
     private void checkVictim(Victim victim) throws IOException {
         Connection connection = victim.connection();
-        check(engine.connections().contains(connection), connection + " left the table");
+        check(engine.sessions().connections().contains(connection), connection + " left the table");
         check(!connection.isClosed() && connection.isOpen(), connection + " is no longer open");
         boolean established = connection instanceof ServerConnection server
                 ? server.state() == ServerState.ESTABLISHED

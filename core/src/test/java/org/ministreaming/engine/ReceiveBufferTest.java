@@ -58,10 +58,10 @@ class ReceiveBufferTest {
         ReceiveBuffer buffer = new ReceiveBuffer(new ReceiveBudget<String>(Long.MAX_VALUE).account("a"), 3 * (10 + OVERHEAD), true);
 
         for (int i = 0; i < 3; i++) {
-            assertThat(buffer.offer(ByteBuffer.wrap(new byte[10]), null)).isEqualTo(Offer.TAKEN);
+            assertThat(buffer.offer(ByteBuffer.wrap(new byte[10]), null, true)).isEqualTo(Offer.TAKEN);
         }
 
-        assertThat(buffer.offer(wrap(1), null)).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.offer(wrap(1), null, true)).isEqualTo(Offer.BEYOND_BOUND);
         assertThat(buffer.available()).isEqualTo(30);
     }
 
@@ -71,18 +71,18 @@ class ReceiveBufferTest {
         buffer.bound(10, false);
 
         for (int i = 0; i < 10; i++) {
-            assertThat(buffer.offer(wrap(i), null)).isEqualTo(Offer.TAKEN);
+            assertThat(buffer.offer(wrap(i), null, true)).isEqualTo(Offer.TAKEN);
         }
 
-        assertThat(buffer.offer(wrap(1), null)).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.offer(wrap(1), null, true)).isEqualTo(Offer.BEYOND_BOUND);
     }
 
     @Test
     void everyMessageIsChargedToTheBudgetAndReleasedAsItIsRead() throws IOException {
         ReceiveBudget<String> budget = new ReceiveBudget<>(1 << 20);
         ReceiveBuffer buffer = new ReceiveBuffer(budget.account("a"), 1000, false);
-        buffer.offer(wrap(1, 2, 3), null);
-        buffer.offer(wrap(4, 5), null);
+        buffer.offer(wrap(1, 2, 3), null, true);
+        buffer.offer(wrap(4, 5), null, true);
         assertThat(budget.held("a")).isEqualTo(5 + 2 * OVERHEAD);
 
         assertThat(buffer.read(new byte[2], 0, 2, 0)).isEqualTo(2);
@@ -99,9 +99,9 @@ class ReceiveBufferTest {
         ReceiveBuffer a = new ReceiveBuffer(budget.account("a"), 1 << 20, true);
         ReceiveBuffer b = new ReceiveBuffer(budget.account("b"), 1 << 20, false);
 
-        assertThat(a.offer(ByteBuffer.wrap(new byte[10]), null)).isEqualTo(Offer.TAKEN);
-        assertThat(b.offer(ByteBuffer.wrap(new byte[10]), null)).isEqualTo(Offer.TAKEN);
-        assertThat(a.offer(wrap(1), null)).isEqualTo(Offer.BEYOND_BUDGET);
+        assertThat(a.offer(ByteBuffer.wrap(new byte[10]), null, true)).isEqualTo(Offer.TAKEN);
+        assertThat(b.offer(ByteBuffer.wrap(new byte[10]), null, true)).isEqualTo(Offer.TAKEN);
+        assertThat(a.offer(wrap(1), null, true)).isEqualTo(Offer.BEYOND_BUDGET);
 
         assertThat(a.available()).isEqualTo(10);
         assertThat(budget.used()).isEqualTo(budget.limit());
@@ -111,7 +111,7 @@ class ReceiveBufferTest {
     void discardingDropsTheBytesAndFailsReadsEvenAfterThePeersClose() {
         ReceiveBudget<String> budget = new ReceiveBudget<>(1 << 20);
         ReceiveBuffer buffer = new ReceiveBuffer(budget.account("a"), 1000, true);
-        buffer.offer(wrap(1, 2, 3), null);
+        buffer.offer(wrap(1, 2, 3), null, true);
         buffer.finish();
 
         buffer.discard(new IOException("receive budget exhausted"));
@@ -120,7 +120,7 @@ class ReceiveBufferTest {
         assertThat(buffer.available()).isZero();
         assertThatThrownBy(() -> buffer.read(new byte[1], 0, 1, 0)).isInstanceOf(IOException.class)
                 .hasMessage("receive budget exhausted");
-        assertThat(buffer.offer(wrap(4), null)).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(4), null, true)).isEqualTo(Offer.TAKEN);
         assertThat(budget.used()).isZero();
     }
 
@@ -128,7 +128,7 @@ class ReceiveBufferTest {
     void closingLocallyReleasesTheCharge() {
         ReceiveBudget<String> budget = new ReceiveBudget<>(1 << 20);
         ReceiveBuffer buffer = new ReceiveBuffer(budget.account("a"), 1000, false);
-        buffer.offer(wrap(1, 2, 3), null);
+        buffer.offer(wrap(1, 2, 3), null, true);
 
         buffer.closeLocally();
 
@@ -142,7 +142,7 @@ class ReceiveBufferTest {
     void offeredBytesCanBeRead() throws IOException {
         ReceiveBuffer buffer = window(100);
 
-        assertThat(buffer.offer(wrap(1, 2, 3), null)).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(1, 2, 3), null, true)).isEqualTo(Offer.TAKEN);
 
         assertThat(buffer.available()).isEqualTo(3);
         assertThat(readAll(buffer, 10)).containsExactly(1, 2, 3);
@@ -152,8 +152,8 @@ class ReceiveBufferTest {
     @Test
     void aReadReturnsWhatIsAvailableWithoutWaitingToFillItsArray() throws IOException {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(1, 2), null);
-        buffer.offer(wrap(3, 4, 5), null);
+        buffer.offer(wrap(1, 2), null, true);
+        buffer.offer(wrap(3, 4, 5), null, true);
         byte[] target = new byte[50];
 
         int n = buffer.read(target, 10, 40, 0);
@@ -167,7 +167,7 @@ class ReceiveBufferTest {
     @Test
     void aShortReadLeavesTheRestOfAChunkForTheNextRead() throws IOException {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(1, 2, 3, 4, 5), null);
+        buffer.offer(wrap(1, 2, 3, 4, 5), null, true);
         byte[] target = new byte[2];
 
         assertThat(buffer.read(target, 0, 2, 0)).isEqualTo(2);
@@ -179,9 +179,9 @@ class ReceiveBufferTest {
     @Test
     void anOfferBeyondCapacityIsRefusedAndAddsNothing() throws IOException {
         ReceiveBuffer buffer = window(10);
-        buffer.offer(wrap(1, 2, 3, 4, 5, 6), null);
+        buffer.offer(wrap(1, 2, 3, 4, 5, 6), null, true);
 
-        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]), null)).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]), null, true)).isEqualTo(Offer.BEYOND_BOUND);
 
         assertThat(buffer.available()).isEqualTo(6);
         assertThat(readAll(buffer, 100)).containsExactly(1, 2, 3, 4, 5, 6);
@@ -190,12 +190,12 @@ class ReceiveBufferTest {
     @Test
     void readingMakesRoomForARefusedOffer() throws IOException {
         ReceiveBuffer buffer = window(10);
-        buffer.offer(ByteBuffer.wrap(new byte[8]), null);
-        assertThat(buffer.offer(wrap(9, 9, 9), null)).isEqualTo(Offer.BEYOND_BOUND);
+        buffer.offer(ByteBuffer.wrap(new byte[8]), null, true);
+        assertThat(buffer.offer(wrap(9, 9, 9), null, true)).isEqualTo(Offer.BEYOND_BOUND);
 
         buffer.read(new byte[4], 0, 4, 0);
 
-        assertThat(buffer.offer(wrap(9, 9, 9), null)).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(9, 9, 9), null, true)).isEqualTo(Offer.TAKEN);
         assertThat(buffer.available()).isEqualTo(7);
     }
 
@@ -203,8 +203,8 @@ class ReceiveBufferTest {
     void anOfferOfExactlyTheCapacityFits() throws IOException {
         ReceiveBuffer buffer = window(4);
 
-        assertThat(buffer.offer(wrap(1, 2, 3, 4), null)).isEqualTo(Offer.TAKEN);
-        assertThat(buffer.offer(wrap(5), null)).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.offer(wrap(1, 2, 3, 4), null, true)).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(5), null, true)).isEqualTo(Offer.BEYOND_BOUND);
 
         assertThat(buffer.available()).isEqualTo(4);
         assertThat(readAll(buffer, 4)).containsExactly(1, 2, 3, 4);
@@ -214,16 +214,16 @@ class ReceiveBufferTest {
     void aChunkLargerThanTheCapacityNeverFits() {
         ReceiveBuffer buffer = window(4);
 
-        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]), null)).isEqualTo(Offer.BEYOND_BOUND);
+        assertThat(buffer.offer(ByteBuffer.wrap(new byte[5]), null, true)).isEqualTo(Offer.BEYOND_BOUND);
         assertThat(buffer.available()).isZero();
     }
 
     @Test
     void anEmptyOfferIsAcceptedAndAddsNothing() throws IOException {
         ReceiveBuffer buffer = window(4);
-        buffer.offer(wrap(1, 2, 3, 4), null);
+        buffer.offer(wrap(1, 2, 3, 4), null, true);
 
-        assertThat(buffer.offer(ByteBuffer.allocate(0), null)).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(ByteBuffer.allocate(0), null, true)).isEqualTo(Offer.TAKEN);
 
         assertThat(buffer.available()).isEqualTo(4);
         buffer.finish();
@@ -237,7 +237,7 @@ class ReceiveBufferTest {
         assertThat(empty.read(new byte[1], 0, 0, 0)).isZero();
 
         ReceiveBuffer full = window(4);
-        full.offer(wrap(7), null);
+        full.offer(wrap(7), null, true);
         assertThat(full.read(new byte[1], 0, 0, 0)).isZero();
         assertThat(full.available()).isEqualTo(1);
     }
@@ -247,7 +247,7 @@ class ReceiveBufferTest {
     @Test
     void afterFinishReadsDrainThenSeeEndOfStreamForever() throws IOException {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(1, 2, 3), null);
+        buffer.offer(wrap(1, 2, 3), null, true);
 
         buffer.finish();
 
@@ -263,7 +263,7 @@ class ReceiveBufferTest {
         ReceiveBuffer buffer = window(100);
         buffer.finish();
 
-        assertThat(buffer.offer(wrap(1, 2), null)).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(1, 2), null, true)).isEqualTo(Offer.TAKEN);
 
         assertThat(buffer.available()).isZero();
         assertThat(buffer.read(new byte[8], 0, 8, 0)).isEqualTo(-1);
@@ -272,7 +272,7 @@ class ReceiveBufferTest {
     @Test
     void afterFailReadsDrainThenThrowTheFailure() throws IOException {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(1, 2, 3), null);
+        buffer.offer(wrap(1, 2, 3), null, true);
         IOException cause = new IOException("peer overran the receive buffer");
 
         buffer.fail(cause);
@@ -309,7 +309,7 @@ class ReceiveBufferTest {
     @Test
     void afterCloseLocallyReadsFailAtOnceAndNothingIsAvailable() {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(1, 2, 3), null);
+        buffer.offer(wrap(1, 2, 3), null, true);
 
         buffer.closeLocally();
 
@@ -317,7 +317,7 @@ class ReceiveBufferTest {
         assertThatThrownBy(() -> buffer.read(new byte[8], 0, 8, 0))
                 .isInstanceOf(SocketException.class)
                 .hasMessage("Socket closed");
-        assertThat(buffer.offer(wrap(4), null)).isEqualTo(Offer.TAKEN);
+        assertThat(buffer.offer(wrap(4), null, true)).isEqualTo(Offer.TAKEN);
         assertThat(buffer.available()).isZero();
         assertThatThrownBy(() -> buffer.read(new byte[8], 0, 8, 0)).isInstanceOf(SocketException.class);
     }
@@ -325,7 +325,7 @@ class ReceiveBufferTest {
     @Test
     void closeLocallyOutranksAnEarlierFinishOrFailure() {
         ReceiveBuffer finished = window(100);
-        finished.offer(wrap(1), null);
+        finished.offer(wrap(1), null, true);
         finished.finish();
         finished.closeLocally();
         assertThatThrownBy(() -> finished.read(new byte[8], 0, 8, 0)).isInstanceOf(SocketException.class);
@@ -353,7 +353,7 @@ class ReceiveBufferTest {
     @Test
     void aReadWithATimeoutReturnsDataThatIsAlreadyThere() throws IOException {
         ReceiveBuffer buffer = window(100);
-        buffer.offer(wrap(5), null);
+        buffer.offer(wrap(5), null, true);
 
         assertThat(buffer.read(new byte[8], 0, 8, 1)).isEqualTo(1);
     }
@@ -396,7 +396,7 @@ class ReceiveBufferTest {
         ReceiveBuffer buffer = window(100);
         CompletableFuture<byte[]> result = blockedRead(buffer, 0);
 
-        buffer.offer(wrap(4, 2), null);
+        buffer.offer(wrap(4, 2), null, true);
 
         assertThat(result.get(WAIT_SECONDS, TimeUnit.SECONDS)).containsExactly(4, 2);
     }
@@ -406,7 +406,7 @@ class ReceiveBufferTest {
         ReceiveBuffer buffer = window(100);
         CompletableFuture<byte[]> result = blockedRead(buffer, 60_000);
 
-        buffer.offer(wrap(4, 2), null);
+        buffer.offer(wrap(4, 2), null, true);
 
         assertThat(result.get(WAIT_SECONDS, TimeUnit.SECONDS)).containsExactly(4, 2);
     }
@@ -468,7 +468,7 @@ class ReceiveBufferTest {
                 while (sent < total) {
                     byte[] chunk = new byte[(int) Math.min(random.nextInt(capacity + 1), total - sent)];
                     random.nextBytes(chunk);
-                    while (buffer.offer(ByteBuffer.wrap(chunk), null) != Offer.TAKEN) {
+                    while (buffer.offer(ByteBuffer.wrap(chunk), null, true) != Offer.TAKEN) {
                         refusals++;
                         // Each permit is one read; a stale one only costs another try.
                         if (!consumed.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -529,7 +529,7 @@ class ReceiveBufferTest {
                     while (ints.hasRemaining()) {
                         ints.putInt(next++);
                     }
-                    assertThat(buffer.offer(ints.flip().asReadOnlyBuffer(), givenBack::incrementAndGet)).isEqualTo(Offer.TAKEN);
+                    assertThat(buffer.offer(ints.flip().asReadOnlyBuffer(), givenBack::incrementAndGet, true)).isEqualTo(Offer.TAKEN);
                     buffer.signalReadable();
                 }
                 buffer.finish();
@@ -608,7 +608,7 @@ class ReceiveBufferTest {
                     chunk[i] = (byte) counter++;
                 }
                 boolean fits = step.size() <= session.capacity() - pending;
-                assertThat(buffer.offer(ByteBuffer.wrap(chunk), null)).as("offer of %d with %d pending", step.size(), pending).isEqualTo(fits ? Offer.TAKEN : Offer.BEYOND_BOUND);
+                assertThat(buffer.offer(ByteBuffer.wrap(chunk), null, true)).as("offer of %d with %d pending", step.size(), pending).isEqualTo(fits ? Offer.TAKEN : Offer.BEYOND_BOUND);
                 if (fits) {
                     accepted.write(chunk);
                 }

@@ -60,7 +60,7 @@ class PipePropertiesTest {
                     int[] item = {next++, op.weight()};
                     long limit = op.kind() == 1 ? capacity : 2L * capacity;
                     boolean fits = held == 0 || op.weight() <= limit - held;
-                    Boolean refused = pipe.offer(item, Placement.overtaking(op.n()), Admission.within(limit));
+                    Boolean refused = pipe.offer(item, Placement.overtaking(op.n()), true, Admission.within(limit));
                     assertThat(refused == null).isEqualTo(fits);
                     if (fits) {
                         model.add(Math.max(0, model.size() - op.n()), item);
@@ -91,7 +91,7 @@ class PipePropertiesTest {
                 }
                 default -> {
                     int[] item = {next++, op.weight()};
-                    pipe.offer(item, (queued, passed) -> queued[1] > item[1], (weight, h, count) -> null);
+                    pipe.offer(item, (queued, passed) -> queued[1] > item[1], true, (weight, h, count) -> null);
                     int at = model.size();
                     while (at > 0 && model.get(at - 1)[1] > item[1]) {
                         at--;
@@ -143,7 +143,7 @@ class PipePropertiesTest {
                 case 2 -> {
                     int[] item = {next++, op.weight()};
                     long[] told = new long[2];
-                    Boolean refused = pipe.offer(item, at, (weight, h, count) -> {
+                    Boolean refused = pipe.offer(item, at, true, (weight, h, count) -> {
                         told[0] = h;
                         told[1] = count;
                         return Admission.within(capacity).refuse(weight, h, count);

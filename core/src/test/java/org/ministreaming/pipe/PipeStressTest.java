@@ -298,7 +298,7 @@ class PipeStressTest {
             start("replier-" + r, () -> {
                 SplittableRandom random = new SplittableRandom(replier);
                 for (int n = 0; n < ITEMS; n++) {
-                    if (pipe.offer(new Item(replier, n, 1 + random.nextInt((int) CAPACITY / 4)), Placement.ahead(), Admission.within(CAPACITY)) == null) {
+                    if (pipe.offer(new Item(replier, n, 1 + random.nextInt((int) CAPACITY / 4)), Placement.ahead(), true, Admission.within(CAPACITY)) == null) {
                         sent.get(replier).add(n);
                     } else {
                         Thread.yield();

@@ -135,10 +135,10 @@ class PipeTest {
     @Test
     void anOfferNeverWaitsAndKeepsNothingItsAdmissionRefuses() throws IOException {
         Pipe<String> pipe = pipe(4);
-        assertThat(pipe.offer("abcd", Placement.tail(), Admission.within(4))).isNull();
-        assertThat(pipe.offer("e", Placement.tail(), Admission.within(4))).isEqualTo(Boolean.FALSE);
-        assertThat(pipe.offer("e", Placement.tail(), Admission.within(8))).as("a rule of its own: twice the capacity").isNull();
-        String refused = pipe.offer("f", Placement.tail(), (weight, held, count) -> count >= 2 ? "two are enough" : null);
+        assertThat(pipe.offer("abcd", Placement.tail(), true, Admission.within(4))).isNull();
+        assertThat(pipe.offer("e", Placement.tail(), true, Admission.within(4))).isEqualTo(Boolean.FALSE);
+        assertThat(pipe.offer("e", Placement.tail(), true, Admission.within(8))).as("a rule of its own: twice the capacity").isNull();
+        String refused = pipe.offer("f", Placement.tail(), true, (weight, held, count) -> count >= 2 ? "two are enough" : null);
         assertThat(refused).isEqualTo("two are enough");
 
         assertThat(pipe.size()).isEqualTo(2);
@@ -149,11 +149,11 @@ class PipeTest {
     void placementsOvertakeFromTheTail() throws IOException {
         Pipe<String> pipe = pipe(100);
         for (String item : List.of("a", "b", "c", "d")) {
-            pipe.offer(item, Placement.tail(), Admission.within(100));
+            pipe.offer(item, Placement.tail(), true, Admission.within(100));
         }
-        pipe.offer("x", Placement.overtaking(2), Admission.within(100));
-        pipe.offer("y", Placement.overtaking(10), Admission.within(100));
-        pipe.offer("z", (queued, passed) -> queued.compareTo("b") > 0, Admission.within(100));
+        pipe.offer("x", Placement.overtaking(2), true, Admission.within(100));
+        pipe.offer("y", Placement.overtaking(10), true, Admission.within(100));
+        pipe.offer("z", (queued, passed) -> queued.compareTo("b") > 0, true, Admission.within(100));
 
         List<String> out = new ArrayList<>();
         while (pipe.size() > 0) {
@@ -165,8 +165,8 @@ class PipeTest {
     @Test
     void aReaderMayConsumeTheHeadInPart() throws IOException {
         Pipe<StringBuilder> pipe = new Pipe<>(100, StringBuilder::length, PipeTest::again);
-        pipe.offer(new StringBuilder("abcdef"), Placement.tail(), Admission.within(100));
-        pipe.offer(new StringBuilder("gh"), Placement.tail(), Admission.within(100));
+        pipe.offer(new StringBuilder("abcdef"), Placement.tail(), true, Admission.within(100));
+        pipe.offer(new StringBuilder("gh"), Placement.tail(), true, Admission.within(100));
 
         String read = pipe.read(FOREVER, items -> {
             StringBuilder head = items.peek();
@@ -202,7 +202,7 @@ class PipeTest {
     void aHeadNotYetDueWaitsUntilItIs() throws Exception {
         Pipe<long[]> pipe = new Pipe<>(100, item -> 1, PipeTest::again);
         long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-        pipe.offer(new long[] {due}, Placement.tail(), Admission.within(100));
+        pipe.offer(new long[] {due}, Placement.tail(), true, Admission.within(100));
 
         assertThat(pipe.pollDue(item -> item[0])).as("taken before it is due").isNull();
         assertThat(pipe.awaitDue(item -> item[0], FOREVER)).isTrue();
@@ -219,10 +219,10 @@ class PipeTest {
     void itemsPlacedAheadComeOutFirstInTheirOwnOrder() throws IOException {
         Pipe<String> pipe = pipe(100);
         pipe.put("d1", Placement.tail(), NOW, () -> { });
-        pipe.offer("a1", Placement.ahead(), Admission.within(100));
+        pipe.offer("a1", Placement.ahead(), true, Admission.within(100));
         pipe.put("d2", Placement.tail(), NOW, () -> { });
         pipe.put("a2", Placement.ahead(), NOW, () -> { });
-        pipe.offer("x", Placement.overtaking(5), Admission.within(100));
+        pipe.offer("x", Placement.overtaking(5), true, Admission.within(100));
 
         List<String> out = new ArrayList<>();
         while (pipe.size() > 0) {
@@ -239,11 +239,11 @@ class PipeTest {
         assertThatThrownBy(() -> pipe.put("aa", Placement.ahead(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class);
         assertThatThrownBy(() -> pipe.put("d", Placement.tail(), in(0), () -> { })).isInstanceOf(SocketTimeoutException.class);
         List<String> told = new ArrayList<>();
-        pipe.offer("a", Placement.ahead(), (weight, held, count) -> {
+        pipe.offer("a", Placement.ahead(), true, (weight, held, count) -> {
             told.add(held + "/" + count);
             return null;
         });
-        pipe.offer("d", Placement.tail(), (weight, held, count) -> {
+        pipe.offer("d", Placement.tail(), true, (weight, held, count) -> {
             told.add(held + "/" + count);
             return "no";
         });
@@ -271,8 +271,8 @@ class PipeTest {
     @Test
     void aReaderConsumesAndRemovesFromTheLaneAheadAndEndsDropBothLanes() throws IOException {
         Pipe<StringBuilder> pipe = new Pipe<>(100, StringBuilder::length, PipeTest::again);
-        pipe.offer(new StringBuilder("data"), Placement.tail(), Admission.within(100));
-        pipe.offer(new StringBuilder("ahead"), Placement.ahead(), Admission.within(100));
+        pipe.offer(new StringBuilder("data"), Placement.tail(), true, Admission.within(100));
+        pipe.offer(new StringBuilder("ahead"), Placement.ahead(), true, Admission.within(100));
         pipe.read(NOW, items -> {
             items.peek().delete(0, 2);
             items.consumed(2);
@@ -280,7 +280,7 @@ class PipeTest {
         });
         assertThat(pipe.held()).isEqualTo(7);
         assertThat(pipe.removeIf(item -> item.toString().equals("ead"))).isEqualTo(3);
-        pipe.offer(new StringBuilder("again"), Placement.ahead(), Admission.within(100));
+        pipe.offer(new StringBuilder("again"), Placement.ahead(), true, Admission.within(100));
 
         assertThat(pipe.cancel(new IOException("gone"))).as("what both lanes held").isEqualTo(9);
         assertThat(pipe.held()).isZero();
@@ -296,7 +296,7 @@ class PipeTest {
         CompletableFuture<Void> put = run("writer", () -> pipe.put("d", Placement.tail(), FOREVER, () -> { }));
         Await.parkedIn(threads.get(0), Pipe.class, "put");
         assertThatThrownBy(() -> pipe.put("a", Placement.ahead(), in(0), () -> { })).as("ahead too").isInstanceOf(SocketTimeoutException.class);
-        assertThat(pipe.offer("r", Placement.ahead(), Admission.within(100))).isNull();
+        assertThat(pipe.offer("r", Placement.ahead(), true, Admission.within(100))).isNull();
         assertThat(put).isNotDone();
 
         pipe.holdWriters(false);
@@ -347,7 +347,7 @@ class PipeTest {
         pipe.finish(new IOException("a later cause"));
 
         assertThatThrownBy(() -> pipe.put("b", Placement.tail(), NOW, () -> { })).hasMessage("the transport is closed").hasCause(closed);
-        assertThatThrownBy(() -> pipe.offer("b", Placement.ahead(), Admission.within(4))).hasMessage("the transport is closed");
+        assertThatThrownBy(() -> pipe.offer("b", Placement.ahead(), true, Admission.within(4))).hasMessage("the transport is closed");
         assertThat(pipe.drained()).as("an item is left").isFalse();
         assertThat(pipe.take(NOW)).isEqualTo("a");
         assertThat(pipe.drained()).isTrue();
@@ -377,7 +377,7 @@ class PipeTest {
         AtomicInteger asked = new AtomicInteger();
         BooleanSupplier yes = () -> asked.incrementAndGet() > 0;
         Pipe<String> holding = pipe(4);
-        holding.offer("r", Placement.ahead(), Admission.within(4));
+        holding.offer("r", Placement.ahead(), true, Admission.within(4));
         assertThat(holding.claimIfEmpty(yes)).as("an item is queued ahead").isFalse();
         Pipe<String> held = pipe(4);
         held.holdWriters(true);
@@ -407,7 +407,7 @@ class PipeTest {
     @Test
     void onlyAnIdlePipeRetiresAndThenItsWritersAreSentElsewhereWhateverEndFollows() throws IOException {
         Pipe<String> holding = pipe(4);
-        holding.offer("r", Placement.ahead(), Admission.within(4));
+        holding.offer("r", Placement.ahead(), true, Admission.within(4));
         assertThat(holding.retireIfIdle(() -> true)).as("an item is queued").isFalse();
         Pipe<String> held = pipe(4);
         held.holdWriters(true);
@@ -422,7 +422,7 @@ class PipeTest {
 
         assertThat(pipe.retireIfIdle(() -> true)).as("once").isFalse();
         assertThat(pipe.put("a", Placement.tail(), NOW, () -> { })).isFalse();
-        assertThatThrownBy(() -> pipe.offer("b", Placement.ahead(), Admission.within(4))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> pipe.offer("b", Placement.ahead(), true, Admission.within(4))).isInstanceOf(IOException.class);
         assertThat(pipe.drained()).isTrue();
         assertThat(pipe.take(NOW)).as("the reader sees the end").isNull();
         pipe.closeReader(new IOException("closed later"));
@@ -488,7 +488,7 @@ class PipeTest {
         assertThat(pipe.take(FOREVER)).isEqualTo("a");
         assertThat(pipe.take(FOREVER)).isNull();
         assertThat(pipe.take(in(0))).as("the end, not a timeout").isNull();
-        assertThatThrownBy(() -> pipe.offer("b", Placement.tail(), Admission.within(4))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> pipe.offer("b", Placement.tail(), true, Admission.within(4))).isInstanceOf(IOException.class);
     }
 
     @Test
@@ -509,7 +509,7 @@ class PipeTest {
         List<String> dropped = new ArrayList<>();
         Pipe<String> pipe = new Pipe<>(100, String::length, PipeTest::again, dropped::add);
         for (String item : List.of("first", "kept", "removed", "ahead")) {
-            pipe.offer(item, item.equals("ahead") ? Placement.ahead() : Placement.tail(), Admission.within(100));
+            pipe.offer(item, item.equals("ahead") ? Placement.ahead() : Placement.tail(), true, Admission.within(100));
         }
         String next = pipe.read(NOW, items -> {
             items.remove();
@@ -519,7 +519,7 @@ class PipeTest {
         pipe.removeIf(item -> item.equals("removed"));
         assertThat(dropped).containsExactly("removed");
 
-        pipe.offer("late", Placement.tail(), Admission.within(100));
+        pipe.offer("late", Placement.tail(), true, Admission.within(100));
         pipe.cancel(new IOException("gone"));
         assertThat(dropped).as("all but the item read").containsExactly("removed", "first", "kept", "late");
         pipe.closeReader(new IOException("closed"));
@@ -527,8 +527,8 @@ class PipeTest {
 
         List<String> droppedOnClose = new ArrayList<>();
         Pipe<String> other = new Pipe<>(100, String::length, PipeTest::again, droppedOnClose::add);
-        other.offer("a", Placement.tail(), Admission.within(100));
-        other.offer("b", Placement.ahead(), Admission.within(100));
+        other.offer("a", Placement.tail(), true, Admission.within(100));
+        other.offer("b", Placement.ahead(), true, Admission.within(100));
         other.closeReader(new IOException("closed"));
         assertThat(droppedOnClose).containsExactly("b", "a");
     }
@@ -543,7 +543,7 @@ class PipeTest {
 
         assertThat(pipe.held()).isZero();
         assertThatThrownBy(() -> pipe.take(FOREVER)).hasMessage("evicted");
-        assertThatThrownBy(() -> pipe.offer("d", Placement.tail(), Admission.within(10))).hasMessage("evicted");
+        assertThatThrownBy(() -> pipe.offer("d", Placement.tail(), true, Admission.within(10))).hasMessage("evicted");
     }
 
     @Test

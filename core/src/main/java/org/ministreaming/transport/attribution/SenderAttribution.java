@@ -136,6 +136,11 @@ public final class SenderAttribution implements Transport {
         }
 
         @Override
+        public void onLentMessage(Destination from, ByteBuffer message, Runnable giveBack, boolean more) {
+            above.onLentMessage(from, message, giveBack, more);
+        }
+
+        @Override
         public boolean onUnattributed(ByteBuffer message) {
             Destination from = senders.senderOf(message, inner::senderOfSyn);
             if (from == null) {

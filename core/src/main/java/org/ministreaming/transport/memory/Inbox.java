@@ -69,7 +69,7 @@ final class Inbox {
     boolean put(Envelope envelope, int overtake, boolean reply, BooleanSupplier senderOpen) throws IOException {
         Placement<Envelope> at = overtake == 0 ? Placement.tail() : Placement.overtaking(overtake);
         if (reply) {
-            return pipe.offer(envelope, at, Admission.within(2 * capacityBytes)) == null;
+            return pipe.offer(envelope, at, true, Admission.within(2 * capacityBytes)) == null;
         }
         pipe.put(envelope, at, PUT, () -> {
             if (!senderOpen.getAsBoolean()) {
@@ -88,7 +88,7 @@ final class Inbox {
      * @throws IOException if the inbox is closed
      */
     boolean putByDue(Envelope envelope) throws IOException {
-        return pipe.offer(envelope, (queued, passed) -> queued.dueNanos() - envelope.dueNanos() > 0, Admission.within(capacityBytes)) == null;
+        return pipe.offer(envelope, (queued, passed) -> queued.dueNanos() - envelope.dueNanos() > 0, true, Admission.within(capacityBytes)) == null;
     }
 
     /**

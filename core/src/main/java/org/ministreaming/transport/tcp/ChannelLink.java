@@ -264,7 +264,7 @@ final class ChannelLink extends Link {
             start = offset + length;
             if (deadlines.helloDone()) {
                 deadlines.messageReceived();
-                hand(offset, length);
+                hand(offset, length, Frames.wholeFrameAt(bytes, start, end));
             } else {
                 helloReceived(copy(bytes, offset, length));
                 deadlines.helloReceived();
@@ -304,11 +304,14 @@ final class ChannelLink extends Link {
         return at - start < Frames.LENGTH_BYTES ? start + Frames.LENGTH_BYTES : start + Frames.LENGTH_BYTES + bytes.getInt(start);
     }
 
-    /** Hands over the frame at {@code offset}: lent when it is long enough to be worth it and the pool lends, else copied. */
-    private void hand(int offset, int length) {
+    /**
+     * Hands over the frame at {@code offset}: lent when it is long enough to be worth it and the
+     * pool lends, else copied; {@code more} when another follows it in this read.
+     */
+    private void hand(int offset, int length, boolean more) {
         ReadBuffer.Loan loan = length >= LEND_FROM ? in.lend(offset, length) : null;
         if (loan != null) {
-            messageLent(loan.view(), loan);
+            messageLent(loan.view(), loan, more);
         } else {
             messageReceived(copy(in.bytes(), offset, length));
         }

@@ -62,6 +62,15 @@ final class Frames {
     }
 
     /**
+     * Whether a frame's length and as many bytes as it says lie at index {@code from} of
+     * {@code in} before {@code end}; a length out of range counts too, as the reader fails on it
+     * next ({@link #wholeLength}).
+     */
+    static boolean wholeFrameAt(ByteBuffer in, int from, int end) {
+        return end - from >= LENGTH_BYTES && end - from - LENGTH_BYTES >= in.getInt(from);
+    }
+
+    /**
      * What the end of a stream means when it leaves {@code held} bytes (at least one) of an
      * unfinished frame at index {@code from} of {@code in}.
      */

@@ -236,16 +236,18 @@ abstract class Link {
 
     /** One message from the peer, handed to the receiver. */
     void messageReceived(byte[] message) {
-        messageLent(ByteBuffer.wrap(message).asReadOnlyBuffer(), null);
+        messageLent(ByteBuffer.wrap(message).asReadOnlyBuffer(), null, false);
     }
 
     /**
      * One message from the peer, lent to the receiver until it runs {@code giveBack}, or handed
-     * over if that is {@code null}; nothing once the transport is closed (a loan is then given
+     * over if that is {@code null}, with {@code more} if another follows at once
+     * ({@link org.ministreaming.transport.Transport.Receiver#onLentMessage(Destination, ByteBuffer,
+     * Runnable, boolean)}); nothing once the transport is closed (a loan is then given
      * back). A receiver's defect costs that message only, and a loan's memory is then left to
      * the garbage collector, as the receiver may still hold a view of it.
      */
-    void messageLent(ByteBuffer message, Runnable giveBack) {
+    void messageLent(ByteBuffer message, Runnable giveBack, boolean more) {
         if (retired) {
             usedAfterRetired = true;
         }
@@ -259,7 +261,7 @@ abstract class Link {
             if (giveBack == null) {
                 transport.receiver().onMessage(peer, message);
             } else {
-                transport.receiver().onLentMessage(peer, message, giveBack);
+                transport.receiver().onLentMessage(peer, message, giveBack, more);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "receiver of " + transport.localDestination() + " failed on a message from " + peer, e);

@@ -82,7 +82,7 @@ final class OutboundQueue {
     /** Queues one reply ahead of the data, without waiting. */
     Offer offerReply(Outbound message) {
         try {
-            if (pipe.offer(message, Placement.ahead(), replyRoom) != null) {
+            if (pipe.offer(message, Placement.ahead(), true, replyRoom) != null) {
                 return Offer.FULL;
             }
         } catch (IOException ended) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,54 @@ class LentFramesTest extends TcpFixture {
             }
             got.forEach(Received::giveBack);
             awaitAllBack(server);
+        }
+    }
+
+    @Test
+    void framesReadTogetherAreHandedOverAsARunThatEndsWithTheLast() throws Exception {
+        BlockingQueue<Boolean> more = new LinkedBlockingQueue<>();
+        CountDownLatch firstIn = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        Transport.Receiver receiver = new Transport.Receiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                more.add(false);
+            }
+
+            @Override
+            public void onLentMessage(Destination from, ByteBuffer message, Runnable giveBack, boolean followed) {
+                giveBack.run();
+                more.add(followed);
+                if (firstIn.getCount() > 0) { // hold the loop until the rest lies in the socket whole
+                    firstIn.countDown();
+                    try {
+                        goOn.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void onPeerLost(Destination peer, IOException cause) {
+            }
+        };
+        TcpTransport server = listening(receiver);
+        List<byte[]> sent = frames(new Random(16), 6, 8192, 8192);
+        try (RawPeer peer = rawConnect(server.localDestination())) {
+            peer.hello(PEER);
+            peer.frame(sent.get(0));
+            assertThat(firstIn.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the first frame handed over").isTrue();
+            ByteBuffer rest = ByteBuffer.allocate(5 * (Frames.LENGTH_BYTES + 8192));
+            sent.subList(1, 6).forEach(frame -> rest.putInt(frame.length).put(frame));
+            peer.raw(rest.array());
+            goOn.countDown();
+
+            List<Boolean> flags = new ArrayList<>();
+            for (int i = 0; i < sent.size(); i++) {
+                flags.add(more.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+            }
+            assertThat(flags).as("alone in its read, then five read at once").containsExactly(false, true, true, true, true, false);
         }
     }
 
