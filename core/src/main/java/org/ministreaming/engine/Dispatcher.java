@@ -79,7 +79,7 @@ final class Dispatcher {
         try {
             handle(from, bytes, giveBack, more);
         } finally {
-            if (!more && holding) {
+            if (!more) {
                 wakeHeld();
             }
         }
@@ -126,8 +126,11 @@ final class Dispatcher {
         }
     }
 
-    /** Wakes the readers held back, with no lock held. */
+    /** Wakes the readers held back, if any, with no lock held. */
     private void wakeHeld() {
+        if (!holding) {
+            return;
+        }
         Connection[] waking;
         synchronized (unwoken) {
             waking = unwoken.toArray(new Connection[0]);

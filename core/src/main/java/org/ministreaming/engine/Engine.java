@@ -44,9 +44,9 @@ import org.ministreaming.wire.Packet;
  *   <li><b>Replies.</b> Every control message the engine produces while handling a message or
  *       on its timer (a repeated ACK, a refusal, the close answering a late or second ACK, a
  *       pong, the close after an overrun, a broken rule or a timeout) goes out through one
- *       operation, {@link #reply}, which is {@link Transport#reply}: on every thread it never blocks and never throws (a
- *       reply the transport did not take is counted as {@link Counter#SEND_FAILED}), and it may
- *       overtake data queued for the peer. Application threads, which may wait, send the control
+ *       operation, {@link #reply}, which is {@link Transport#reply}: on every thread it never
+ *       blocks and never throws (a reply the transport did not take is counted as
+ *       {@link Counter#SEND_FAILED}), and it may overtake data queued for the peer. Application threads, which may wait, send the control
  *       messages they produce (credit grants from {@code read}) by {@link #replyOrWait}: the
  *       reply path first, a send that waits for backpressure only if the transport cannot take
  *       the reply now. The one control message that must follow the data is the close of a
@@ -164,7 +164,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
                     + " connections, " + settings.limits().maxConnectionsPerPeer() + " with one peer");
         }
         int offeredWindow = settings.creditExtension() ? settings.receiveBufferSize() : 0;
-        ClientConnection connection = sessions.register(peer, Role.CLIENT, id -> new ClientConnection(this, peer, id, offeredWindow));
+        ClientConnection connection = sessions.register(peer, Role.CLIENT,
+                id -> new ClientConnection(this, peer, id, offeredWindow));
         if (closed) {
             connection.fail(new SocketException("the manager was closed"), false);
         } else {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.MessageListener;
 import org.ministreaming.PeerLostException;
+import org.ministreaming.testing.Await;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 import org.ministreaming.wire.Message;
@@ -103,6 +104,7 @@ class RunOfMessagesTest {
         engine.onMessage(PEER, ByteBuffer.wrap(Message.syn(new ConnectionId(client), "mem:peer".getBytes(StandardCharsets.UTF_8)).toByteArray()));
         ServerConnection connection = engine.acceptor().accept(1000);
         assertThat(connection).isNotNull();
+        connection.setReadTimeoutMillis(Await.LIMIT.toMillis()); // a byte missing fails the test instead of hanging it
         transport.sent.clear();
         return connection;
     }

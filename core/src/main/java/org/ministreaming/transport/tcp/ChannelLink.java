@@ -43,11 +43,6 @@ final class ChannelLink extends Link {
     private final SocketChannel channel;
     private final LinkLoop loop;
     private final DirectBuffers buffers;
-    /**
-     * Where a plain link's reads into a buffer stop but to finish the frame they cut there: a
-     * frame begun before this point fits whole, so none is ever moved.
-     */
-    private final int softEnd;
     private final LinkWriter writer;
     private volatile boolean started;
     /** Counted down once a dialled TLS link's handshake is done, or the link failed. */
@@ -71,7 +66,6 @@ final class ChannelLink extends Link {
         this.channel = channel;
         this.loop = transport.loop();
         this.buffers = loop.buffers();
-        this.softEnd = softEnd(buffers);
         this.writer = new LinkWriter(this, channel, loop, queue);
     }
 
@@ -291,13 +285,14 @@ final class ChannelLink extends Link {
     }
 
     /**
-     * How far a plain link's next read into {@code bytes} may go: up to {@link #softEnd}, and
+     * How far a plain link's next read into {@code bytes} may go: up to the soft end, and
      * past it only to the end of the unfinished frame at {@link #start} (first to its length,
      * if that has not come yet; a length that came was checked by {@link Frames#wholeLength}
      * after the read that brought it), so that every frame ends within the buffer.
      */
     private int readLimit(ByteBuffer bytes) {
         int at = bytes.position();
+        int softEnd = softEnd(buffers);
         if (at < softEnd) {
             return softEnd;
         }
@@ -323,7 +318,10 @@ final class ChannelLink extends Link {
         return frame;
     }
 
-    /** Where reads into the buffers of {@code pool} stop but to finish the frame they cut there. */
+    /**
+     * Where reads into the buffers of {@code pool} stop but to finish the frame they cut there: a
+     * frame begun before this point fits whole, so none is ever moved.
+     */
     static int softEnd(DirectBuffers pool) {
         return pool.size() - Frames.LENGTH_BYTES - Frames.MAX_LENGTH;
     }

@@ -165,11 +165,14 @@ class LentFramesTest extends TcpFixture {
         try (RawPeer peer = rawConnect(server.localDestination())) {
             peer.hello(PEER);
             peer.frame(sent.get(0));
-            assertThat(firstIn.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the first frame handed over").isTrue();
-            ByteBuffer rest = ByteBuffer.allocate(5 * (Frames.LENGTH_BYTES + 8192));
-            sent.subList(1, 6).forEach(frame -> rest.putInt(frame.length).put(frame));
-            peer.raw(rest.array());
-            goOn.countDown();
+            try {
+                assertThat(firstIn.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the first frame handed over").isTrue();
+                ByteBuffer rest = ByteBuffer.allocate(5 * (Frames.LENGTH_BYTES + 8192));
+                sent.subList(1, 6).forEach(frame -> rest.putInt(frame.length).put(frame));
+                peer.raw(rest.array());
+            } finally {
+                goOn.countDown(); // the loop goes on whatever happened here
+            }
 
             List<Boolean> flags = new ArrayList<>();
             for (int i = 0; i < sent.size(); i++) {
