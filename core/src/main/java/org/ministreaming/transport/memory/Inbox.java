@@ -21,14 +21,18 @@ import org.ministreaming.transport.Destination;
  * delivery thread takes messages once they are due.
  *
  * <p><b>Delivery.</b> One envelope at a time is handed to the receiver, under the delivery lock:
- * by the delivery thread ({@link #deliverNext}), or by a sender's own thread when the delivery
- * thread is idle and nothing is queued or being delivered ({@link #deliverNow}), which saves waking
- * the delivery thread. The delivery thread takes an envelope only while it holds that lock, so a
- * sender that holds it and finds the inbox empty knows that everything queued before has been
- * delivered: each sender's order is kept. Once woken, the delivery thread counts as busy until it
- * finds the inbox empty again, and senders queue meanwhile: under load it hands over the messages
- * one after another without waiting, instead of senders contending for the
- * lock with it and with each other.
+ * by a sender's own thread ({@link #deliverNow}) or by the delivery thread ({@link #deliverNext}).
+ * A sender hands its envelope over itself while the delivery thread is idle: at once when nothing
+ * is queued, behind what is queued otherwise (handing that over first). If another thread holds
+ * the delivery lock at that moment, the sender queues its envelope without waking the delivery
+ * thread and returns: every thread that lets go of the lock looks again for what was queued
+ * meanwhile and hands it over, so nothing waits for a thread that has left, and no thread is
+ * woken for it. A thread hands over at most {@link #HANDED_OVER_FOR_OTHERS} envelopes of others
+ * in one go, then wakes the delivery thread for the rest, so that no sender is held up for long
+ * by the others' messages. Replies, and links with faults or a simulated path, queue and wake the
+ * delivery thread; once woken, it counts as busy until it finds the inbox empty, and senders queue
+ * behind it meanwhile. Each sender's order is kept: an envelope is queued behind everything
+ * queued before it, and taken only under the delivery lock.
  *
  * <p>Thread-safe: a {@link Pipe} of envelopes, weighed by their bytes, holds them.
  */
@@ -43,6 +47,9 @@ final class Inbox {
 
     private static final Deadline PUT = Deadline.none(() -> "interrupted while waiting for room in the inbox");
     private static final Deadline TAKE = Deadline.none(() -> "interrupted while waiting for the inbox");
+
+    /** The most envelopes of others a sender's thread hands over in one go ({@link #deliverNow}). */
+    static final int HANDED_OVER_FOR_OTHERS = 64;
 
     private final Pipe<Envelope> pipe;
     private final long capacityBytes;
@@ -126,23 +133,72 @@ final class Inbox {
     }
 
     /**
-     * A sender's thread: hands {@code envelope} to {@code deliverer} at once if the inbox is open,
-     * holds nothing, no envelope is being delivered and the delivery thread is not busy; never waits.
+     * A sender's thread: hands {@code envelope} to {@code deliverer} if the inbox is open and the
+     * delivery thread is not busy, after what was queued before it; or, while another thread
+     * holds the delivery lock, queues it for that thread without waking the delivery thread.
+     * Never waits for room.
      *
-     * @return whether it was delivered; if not, the caller queues it
+     * @return whether it was handed over or left to the thread in the lock; if not (the inbox is
+     *     closed, full, or the delivery thread busy), the caller queues it
      */
     boolean deliverNow(Envelope envelope, Consumer<Envelope> deliverer) {
-        if (busy || !delivering.tryLock()) {
+        if (busy || closed) {
             return false;
         }
-        try {
-            if (closed || pipe.size() != 0) {
-                return false;
+        if (delivering.tryLock()) {
+            try {
+                if (closed) {
+                    return false;
+                }
+                if (pipe.size() == 0) {
+                    deliverer.accept(envelope);
+                } else if (!queueQuietly(envelope)) {
+                    return false;
+                }
+            } finally {
+                delivering.unlock();
             }
-            deliverer.accept(envelope);
-            return true;
-        } finally {
-            delivering.unlock();
+        } else if (!queueQuietly(envelope)) {
+            return false;
+        }
+        deliverQueued(deliverer);
+        return true;
+    }
+
+    /** Queues at the tail without waking the delivery thread; {@code false} if the inbox is full or closed. */
+    private boolean queueQuietly(Envelope envelope) {
+        try {
+            return pipe.offer(envelope, Placement.tail(), false, Admission.within(capacityBytes)) == null;
+        } catch (IOException closedMeanwhile) {
+            return false;
+        }
+    }
+
+    /**
+     * After letting go of the delivery lock, or after queueing while another thread held it: hands
+     * over what is queued and due, as long as the lock is free and the delivery thread idle, up to
+     * {@link #HANDED_OVER_FOR_OTHERS}; beyond that, wakes the delivery thread for the rest.
+     */
+    private void deliverQueued(Consumer<Envelope> deliverer) {
+        int handedOver = 0;
+        while (!busy && pipe.size() != 0 && delivering.tryLock()) {
+            int before = handedOver;
+            try {
+                Envelope next;
+                while (handedOver < HANDED_OVER_FOR_OTHERS && !closed && (next = pipe.pollDue(Envelope::dueNanos)) != null) {
+                    deliverer.accept(next);
+                    handedOver++;
+                }
+            } finally {
+                delivering.unlock();
+            }
+            if (handedOver == HANDED_OVER_FOR_OTHERS) {
+                pipe.wake();
+                return;
+            }
+            if (handedOver == before) {
+                return; // the head is not due yet: the delivery thread waits for it
+            }
         }
     }
 

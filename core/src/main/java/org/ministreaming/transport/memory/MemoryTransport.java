@@ -15,9 +15,12 @@ import org.ministreaming.transport.TransportThreads;
  * One endpoint of a {@link MemoryNetwork}, registered under {@code mem:NAME}. Arriving messages
  * are handed to the receiver one at a time and in each sender's order: by the sender's own thread,
  * inside its {@link #send}, when the link has no faults or simulated path and the receiving
- * endpoint has nothing queued and nothing being delivered; otherwise by the endpoint's daemon
- * delivery thread. Replies always go by the delivery thread, so a receiver is never called from
- * inside a call of its own endpoint (a receiver that answers by {@link #reply}, as it must).
+ * endpoint's delivery thread is idle (the sender hands over what was queued before its message
+ * first; while another sender's thread is handing a message over, it leaves its message to that
+ * thread, which hands it over before it returns); otherwise by the endpoint's daemon delivery
+ * thread ({@link Inbox} says how). Replies always go by the delivery thread, so a receiver is
+ * never called from inside a call of its own endpoint (a receiver that answers by {@link #reply},
+ * as it must).
  * {@link #close} waits for a message being handed over and for the delivery thread to end; called
  * by the receiver from inside its own callback, it returns at once, and the delivery thread ends
  * once that callback has returned.
