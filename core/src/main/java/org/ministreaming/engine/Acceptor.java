@@ -114,7 +114,10 @@ public final class Acceptor {
             }
             connection.acceptDueNanos = System.nanoTime() + timeoutNanos;
             backlog.addLast(connection);
-            arrived.signalAll();
+            // One connection, one waiting accept(): the signal goes to a call still waiting (one
+            // that timed out or was interrupted first is passed over), and a call it wakes looks
+            // at the backlog before it can time out.
+            arrived.signal();
             return Offer.QUEUED;
         } finally {
             lock.unlock();
