@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,9 +72,7 @@ class AcceptWakeTest {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     accepted.add(acceptor.accept(0).remoteId());
-                } catch (InterruptedIOException interrupted) {
-                    return;
-                } catch (IOException closed) {
+                } catch (IOException interruptedOrClosed) {
                     return;
                 }
             }

@@ -27,8 +27,8 @@ import org.ministreaming.transport.Destination;
  * the delivery lock at that moment, the sender queues its envelope without waking the delivery
  * thread and returns: every thread that lets go of the lock looks again for what was queued
  * meanwhile and hands it over, so nothing waits for a thread that has left, and no thread is
- * woken for it. A thread hands over at most {@link #HANDED_OVER_FOR_OTHERS} envelopes of others
- * in one go, then wakes the delivery thread for the rest, so that no sender is held up for long
+ * woken for it. A thread hands over at most {@link #HANDED_OVER_AT_ONCE} queued envelopes in one
+ * go, then wakes the delivery thread for the rest, so that no sender is held up for long
  * by the others' messages. Replies, and links with faults or a simulated path, queue and wake the
  * delivery thread; once woken, it counts as busy until it finds the inbox empty, and senders queue
  * behind it meanwhile. Each sender's order is kept: an envelope is queued behind everything
@@ -48,8 +48,11 @@ final class Inbox {
     private static final Deadline PUT = Deadline.none(() -> "interrupted while waiting for room in the inbox");
     private static final Deadline TAKE = Deadline.none(() -> "interrupted while waiting for the inbox");
 
-    /** The most envelopes of others a sender's thread hands over in one go ({@link #deliverNow}). */
-    static final int HANDED_OVER_FOR_OTHERS = 64;
+    /**
+     * The most queued envelopes a sender's thread hands over in one go ({@link #deliverNow}): the
+     * others' it found queued, and its own if it queued it behind them.
+     */
+    static final int HANDED_OVER_AT_ONCE = 64;
 
     private final Pipe<Envelope> pipe;
     private final long capacityBytes;
@@ -177,7 +180,7 @@ final class Inbox {
     /**
      * After letting go of the delivery lock, or after queueing while another thread held it: hands
      * over what is queued and due, as long as the lock is free and the delivery thread idle, up to
-     * {@link #HANDED_OVER_FOR_OTHERS}; beyond that, wakes the delivery thread for the rest.
+     * {@link #HANDED_OVER_AT_ONCE}; beyond that, wakes the delivery thread for the rest.
      */
     private void deliverQueued(Consumer<Envelope> deliverer) {
         int handedOver = 0;
@@ -185,14 +188,14 @@ final class Inbox {
             int before = handedOver;
             try {
                 Envelope next;
-                while (handedOver < HANDED_OVER_FOR_OTHERS && !closed && (next = pipe.pollDue(Envelope::dueNanos)) != null) {
+                while (handedOver < HANDED_OVER_AT_ONCE && !closed && (next = pipe.pollDue(Envelope::dueNanos)) != null) {
                     deliverer.accept(next);
                     handedOver++;
                 }
             } finally {
                 delivering.unlock();
             }
-            if (handedOver == HANDED_OVER_FOR_OTHERS) {
+            if (handedOver == HANDED_OVER_AT_ONCE) {
                 pipe.wake();
                 return;
             }

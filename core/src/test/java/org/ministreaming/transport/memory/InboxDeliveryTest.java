@@ -77,7 +77,7 @@ class InboxDeliveryTest {
         };
         Thread delivery = startDelivery(inbox);
         Thread holder = new Thread(() -> inbox.deliverNow(envelope("held"), heldFirst), "holder");
-        int others = Inbox.HANDED_OVER_FOR_OTHERS + 5;
+        int others = Inbox.HANDED_OVER_AT_ONCE + 5;
         try {
             Await.parkedIn(delivery, Pipe.class, "awaitDue");
             holder.start();
@@ -89,13 +89,14 @@ class InboxDeliveryTest {
             assertThat(Await.isParkedIn(delivery, Pipe.class, "awaitDue")).as("the delivery thread still waits").isTrue();
             gate.countDown();
             holder.join(Await.LIMIT.toMillis());
+            assertThat(holder.isAlive()).as("the holder returned").isFalse();
             Await.until("every envelope handed over", () -> handedOver.size() == others + 1);
         } finally {
             gate.countDown();
             stop(inbox, delivery);
         }
         List<String> expected = new ArrayList<>(List.of("held@holder"));
-        IntStream.range(0, others).mapToObj(i -> "m" + i + (i < Inbox.HANDED_OVER_FOR_OTHERS ? "@holder" : "@" + DELIVERY))
+        IntStream.range(0, others).mapToObj(i -> "m" + i + (i < Inbox.HANDED_OVER_AT_ONCE ? "@holder" : "@" + DELIVERY))
                 .forEach(expected::add);
         assertThat(handedOver).containsExactlyElementsOf(expected);
     }

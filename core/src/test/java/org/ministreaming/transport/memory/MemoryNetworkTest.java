@@ -98,7 +98,7 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
         for (int i = 0; i < 100; i++) {
             Event event = bobHears.next();
             assertThat(event.text()).isEqualTo("m" + i);
-            assertThat(event.thread()).isEqualTo(i < Inbox.HANDED_OVER_FOR_OTHERS ? busy.getName() : "ministreaming-memory-mem:bob");
+            assertThat(event.thread()).isEqualTo(i < Inbox.HANDED_OVER_AT_ONCE ? busy.getName() : "ministreaming-memory-mem:bob");
         }
     }
 
