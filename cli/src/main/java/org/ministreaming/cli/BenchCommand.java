@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
                     + " compiler is quiet.",
             "With --rounds N the two paths take turns N times (ministreaming first in odd rounds, raw TCP in even ones);"
                     + " every round is printed, then the medians of the rounds' ratios, and a note when raw TCP's throughput"
-                    + " differed between rounds by 30 % or more (the machine's speed changed, and the medians mix its states).",
+                    + " differed between rounds by 30%% or more (the machine's speed changed, and the medians mix its states).",
             "Receivers count the bytes; --verify also compares every byte received (on both paths, inside the timing)."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {

@@ -2,7 +2,12 @@ package org.ministreaming.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +24,35 @@ class MainTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("Usage: ministreaming").contains("--verbose").containsPattern("(?m)^\\s+demo\\s+\\S");
         assertThat(run.err()).isEmpty();
+    }
+
+    /**
+     * Picocli passes the texts of a help page through {@code String.format}, and where that fails
+     * it prints "[picocli WARN]" on the standard error of whoever asked for help (where the test's
+     * {@link Run} does not look), so a lone {@code %} (as in "30 %") must be written {@code %%}.
+     */
+    @Test
+    void noHelpPageMakesPicocliWarn() {
+        List<String> names = new ArrayList<>();
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        PrintStream standardError = System.err;
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        try {
+            renderHelp(Main.commandLine(), names);
+        } finally {
+            System.setErr(standardError);
+        }
+
+        assertThat(names).contains("ministreaming", "bench", "demo", "trace");
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).doesNotContain("picocli");
+    }
+
+    private static void renderHelp(CommandLine command, List<String> names) {
+        names.add(command.getCommandName());
+        assertThat(command.getUsageMessage()).contains("Usage: ");
+        for (CommandLine sub : command.getSubcommands().values()) {
+            renderHelp(sub, names);
+        }
     }
 
     @Test
