@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ministreaming trace [FILE]}: decodes messages given as hex, one per line, and prints
- * each in the seed's trace notation with what it means; lines that are no valid message are
+ * each in the trace notation of the 2004 protocol text with what it means; lines that are no valid message are
  * reported as {@code MALFORMED <reason>: line N (...): <detail>} and the rest go on.
  *
  * <p>Not thread-safe: picocli fills one instance per run.
@@ -33,10 +33,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Decodes ministreaming messages written as hex, one per line, from FILE or standard input,"
-                    + " and prints each in the seed's trace notation followed by what it means in parentheses.",
+                    + " and prints each in the trace notation of the 2004 protocol text, followed by what it means in parentheses.",
             "Bytes may be separated by spaces or not, in either case. A line may start with an arrow"
-                    + " (C->S, S->C, *->*) and end with a comment in parentheses, so trace lines read back;"
-                    + " blank lines and # comments are skipped.",
+                    + " (C->S, S->C, *->*), itself after the peer as --trace prints it (tcp://127.0.0.1:7000 C->S ...),"
+                    + " and end with a comment in parentheses, so trace lines read back; blank lines and # comments are skipped.",
             "A line that is no valid message is printed as 'MALFORMED <reason>: line N (...): <detail>',"
                     + " where the reason is TOO_SHORT, ZERO_ID, UNKNOWN_TYPE, BAD_ACK_PAYLOAD, BAD_EXTENSION_PAYLOAD"
                     + " (from the codec), NOT_HEX, CUT (a payload cut with '...') or WRONG_ARROW; the next lines are still decoded."},

@@ -15,9 +15,10 @@ import org.ministreaming.wire.TraceFormat;
 /**
  * One line of input to {@code ministreaming trace}, decoded: a message as hex bytes, spaces
  * between bytes optional, any case; optionally led by an arrow ({@code C->S}, {@code S->C},
- * {@code *->*}) and followed by a comment in parentheses, so that the seed's own lines and the
- * trace notation ({@code docs/protocol.md} §10) read back. A {@code #} starts a comment that
- * runs to the end of the line.
+ * {@code *->*}) and followed by a comment in parentheses, so that the 2004 protocol text's sample
+ * lines and the trace notation ({@code docs/protocol.md} §10) read back. Before an arrow may come
+ * the peer, as {@code --trace} prints it ({@code tcp://127.0.0.1:7000 C->S A0 ...}): the decoded
+ * line keeps it in front. A {@code #} starts a comment that runs to the end of the line.
  *
  * <p>Stateless; thread-safe.
  */
@@ -64,8 +65,10 @@ final class TraceLine {
             return Optional.empty();
         }
         String[] tokens = text.split("\\s+");
-        Direction arrow = arrow(tokens[0]);
-        int first = arrow == null ? 0 : 1;
+        String peer = tokens.length > 1 && arrow(tokens[0]) == null && arrow(tokens[1]) != null ? tokens[0] : null;
+        int start = peer == null ? 0 : 1;
+        Direction arrow = arrow(tokens[start]);
+        int first = arrow == null ? start : start + 1;
         String last = tokens[tokens.length - 1];
         boolean cut = tokens.length > first && last.length() > CUT_MARK.length() && last.endsWith(CUT_MARK);
         if (cut) {
@@ -94,8 +97,8 @@ final class TraceLine {
                     "the arrow %s does not fit type byte %02X (%s), which goes %s",
                     arrow.arrow(), packet.type().code(), packet.type().label(), packet.type().direction().arrow())));
         }
-        return Optional.of(new Result(String.format(Locale.ROOT, "%-" + NOTATION_WIDTH + "s (%s)",
-                TraceFormat.format(packet), TraceFormat.describe(packet)), false));
+        return Optional.of(new Result((peer == null ? "" : peer + " ") + String.format(Locale.ROOT,
+                "%-" + NOTATION_WIDTH + "s (%s)", TraceFormat.format(packet), TraceFormat.describe(packet)), false));
     }
 
     /** The line without a {@code #} comment and without a comment in parentheses. */
