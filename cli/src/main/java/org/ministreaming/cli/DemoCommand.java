@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Plays the seed's three sample conversations over an in-memory network (or loopback TCP, or an I2P router),"
-                    + " printing every message the client sends and receives, and checks them against the seed.",
+            "Plays the three sample conversations of the 2004 protocol text over an in-memory network (or loopback TCP, or an I2P router),"
+                    + " printing every message the client sends and receives, and checks them against the text.",
             "Then sends SIZE bytes of seeded random data over one connection and compares their SHA-256 at both ends;"
                     + " --receive-buffer, --plain-receive-allowance and --receive-budget apply to its two managers.",
             "With --drop, --duplicate or --reorder the transfer runs over a lossy link through the reliable delivery layer,"
@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> failures = new ArrayList<>();
         List<String> differed = new SeedConversations(out, transport.network(LossyLink.perfect(), i2p)).play();
         if (!differed.isEmpty()) {
-            failures.add("conversation " + String.join(" and ", differed) + " differed from the seed");
+            failures.add("conversation " + String.join(" and ", differed) + " differed from the protocol text");
         }
         if (!transfer(out, transferNetwork.apply(transport.network(link, i2p))).hashesMatch()) {
             failures.add("the bytes received differ from the bytes sent");

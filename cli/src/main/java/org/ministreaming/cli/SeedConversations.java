@@ -44,7 +44,7 @@ final class SeedConversations {
     private static final byte[] ANSWER = ascii("200 OK, ");
     private static final byte[] MORE_ANSWER = ascii("hello");
     private static final String TYPO_NOTE =
-            "(the seed ends this sample with 'S->C 51 11 11 11 (Close)', a typo: the server's close is 52)";
+            "(the protocol text ends this sample with 'S->C 51 11 11 11 (Close)', a typo: the server's close is 52)";
 
     private final PrintWriter out;
     private final DemoTransport.Network network;
@@ -80,8 +80,8 @@ final class SeedConversations {
             server = serverManager;
             serverDestination = serverManager.localDestination();
             client = clientManager;
-            out.println("The seed's sample conversations, as the client (" + DestinationNames.brief(client.localDestination()) + ") sees them,");
-            out.println("in the plain protocol (flow control off, as the seed has none):");
+            out.println("The 2004 protocol text's sample conversations, as the client (" + DestinationNames.brief(client.localDestination()) + ") sees them,");
+            out.println("in the plain protocol (flow control off, as the protocol text has none):");
             List<String> differed = new ArrayList<>();
             if (!refused()) {
                 differed.add("a)");
@@ -182,8 +182,8 @@ final class SeedConversations {
         List<MessageType> types = observed.stream().map(TraceRecorder.Entry::type).toList();
         boolean matches = types.equals(expected);
         out.println(INDENT + (matches
-                ? "matches the seed: " + codes(expected)
-                : "differs from the seed: expected " + codes(expected) + ", observed " + codes(types)));
+                ? "matches the protocol text: " + codes(expected)
+                : "differs from the protocol text: expected " + codes(expected) + ", observed " + codes(types)));
         out.flush();
         return matches && outcomeRight;
     }

@@ -33,7 +33,7 @@ class DemoCommandTest {
                 "   C->S A1 {C} " + MEM_CLIENT + "~(SYN, client id {C}, 10 bytes of destination)",
                 "   S->C 52 {C}~(close)",
                 "   client: connect failed as it should: connection refused by mem:server",
-                "   matches the seed: A1 52");
+                "   matches the protocol text: A1 52");
         int b = find(run.out(),
                 "b) Service available, server sends data, client closes",
                 "   C->S A1 {C} " + MEM_CLIENT + "~(SYN, client id {C}, 10 bytes of destination)",
@@ -41,7 +41,7 @@ class DemoCommandTest {
                 "   S->C 50 {C} 77 65 6C 63 6F 6D 65~(data, 7 bytes)",
                 "   C->S A2 {S}~(close)",
                 "   client: read \"welcome\", then closed",
-                "   matches the seed: A1 51 50 A2");
+                "   matches the protocol text: A1 51 50 A2");
         int c = find(run.out(),
                 "c) Service available, client sends data first, server closes after answer (HTTP)",
                 "   C->S A1 {C} " + MEM_CLIENT + "~(SYN, client id {C}, 10 bytes of destination)",
@@ -51,8 +51,8 @@ class DemoCommandTest {
                 "   S->C 50 {C} 68 65 6C 6C 6F~(data, 5 bytes)",
                 "   S->C 52 {C}~(close)",
                 "   client: sent \"GET /\", read \"200 OK, hello\", then end of stream",
-                "   (the seed ends this sample with 'S->C 51 11 11 11 (Close)', a typo: the server's close is 52)",
-                "   matches the seed: A1 51 A0 50 50 52");
+                "   (the protocol text ends this sample with 'S->C 51 11 11 11 (Close)', a typo: the server's close is 52)",
+                "   matches the protocol text: A1 51 A0 50 50 52");
         int transfer = find(run.out(),
                 "Bulk transfer: 4 MiB of random data (seed 1) from mem:sender to mem:receiver over one connection",
                 "   with flow control: the sender waits whenever the receiver's window is full (256 KiB at first, growing to 16 MiB while the reader keeps up)",
@@ -92,7 +92,7 @@ class DemoCommandTest {
 
         assertThat(flip.flipped).as("the link altered one byte").isTrue();
         assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out()).contains("matches the seed: A1 52", "matches the seed: A1 51 50 A2", "matches the seed: A1 51 A0 50 50 52")
+        assertThat(run.out()).contains("matches the protocol text: A1 52", "matches the protocol text: A1 51 50 A2", "matches the protocol text: A1 51 A0 50 50 52")
                 .containsPattern("\n   SHA-256 differs: sent (\\p{XDigit}{64}), received (?!\\1)\\p{XDigit}{64}\n")
                 .doesNotContain("SHA-256 of sent and received bytes match");
         assertThat(run.err()).endsWith("ministreaming: demo failed: the bytes received differ from the bytes sent\n");

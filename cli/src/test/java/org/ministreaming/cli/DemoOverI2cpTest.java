@@ -25,9 +25,9 @@ class DemoOverI2cpTest {
         assertThat(run.out())
                 .containsPattern("as the client \\([a-z2-7]{52}\\.b32\\.i2p\\) sees them")
                 .containsPattern("client: connect failed as it should: connection refused by [a-z2-7]{52}\\.b32\\.i2p\n")
-                .contains("matches the seed: A1 52\n")
-                .contains("matches the seed: A1 51 50 A2\n")
-                .contains("matches the seed: A1 51 A0 50 50 52\n")
+                .contains("matches the protocol text: A1 52\n")
+                .contains("matches the protocol text: A1 51 50 A2\n")
+                .contains("matches the protocol text: A1 51 A0 50 50 52\n")
                 .contains("from the sender to the receiver (two I2P destinations on one router) over one connection")
                 .contains("SHA-256 of sent and received bytes match");
         assertThat(I2pArgs.withoutProgress(run.err()).replaceAll("\rtransfer: [^\r\n]*", "")).as("stderr besides the progress lines")

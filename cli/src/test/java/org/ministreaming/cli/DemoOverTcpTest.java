@@ -20,9 +20,9 @@ class DemoOverTcpTest {
                 .containsPattern("client: connect failed as it should: connection refused by tcp://127\\.0\\.0\\.1:\\d+")
                 .contains("   C->S A1 ")
                 .contains("74 63 70 3A 2D") // tcp:- in the SYN
-                .contains("matches the seed: A1 52\n")
-                .contains("matches the seed: A1 51 50 A2\n")
-                .contains("matches the seed: A1 51 A0 50 50 52\n")
+                .contains("matches the protocol text: A1 52\n")
+                .contains("matches the protocol text: A1 51 50 A2\n")
+                .contains("matches the protocol text: A1 51 A0 50 50 52\n")
                 .contains("from the sender (TCP, not listening) to the receiver (TCP on loopback) over one connection")
                 .contains("SHA-256 of sent and received bytes match");
         assertThat(run.err().replaceAll("\rtransfer: [^\r\n]*", "")).as("stderr besides the progress line").isBlank();

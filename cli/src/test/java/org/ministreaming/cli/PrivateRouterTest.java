@@ -22,7 +22,7 @@ class PrivateRouterTest {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.err()).startsWith("ministreaming: no --i2cp given: starting a private I2P router (no network) for the demo\n");
         assertThat(run.out())
-                .contains("matches the seed: A1 51 A0 50 50 52\n")
+                .contains("matches the protocol text: A1 51 A0 50 50 52\n")
                 .contains("from the sender to the receiver (two I2P destinations on one router) over one connection")
                 .contains("SHA-256 of sent and received bytes match");
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)

@@ -24,6 +24,7 @@ public final class MalformedMessageException extends Exception {
         BAD_EXTENSION_PAYLOAD
     }
 
+    /** The class of defect, for {@link #reason()}. */
     private final Reason reason;
 
     /**
