@@ -6,13 +6,20 @@ import java.util.function.LongConsumer;
 
 /**
  * A progress line on the error writer, rewritten in place with a carriage return at most ten
- * times a second.
+ * times a second. A log record written meanwhile ({@link CoreLogging}) starts on a line of its
+ * own, and the progress goes on below it.
  *
  * <p>Not thread-safe: update it from one thread.
  */
 final class ProgressLine implements LongConsumer {
 
+    /** Held while writing a progress line or a log record, so that they do not share a line. */
+    static final Object CONSOLE = new Object();
+
     private static final long INTERVAL_NANOS = 100_000_000L;
+
+    /** Whether a progress line was written and not ended; guarded by {@link #CONSOLE}. */
+    private static boolean midLine;
 
     private final PrintWriter err;
     private final String label;
@@ -44,16 +51,35 @@ final class ProgressLine implements LongConsumer {
         lastShown = now;
         lastDone = done;
         shown = true;
-        err.printf(Locale.ROOT, "\r%s: %.1f of %.1f MiB (%d%%)", label, ByteSize.mebibytes(done), ByteSize.mebibytes(total), done * 100 / total);
-        err.flush();
+        synchronized (CONSOLE) {
+            err.printf(Locale.ROOT, "\r%s: %.1f of %.1f MiB (%d%%)", label, ByteSize.mebibytes(done), ByteSize.mebibytes(total), done * 100 / total);
+            err.flush();
+            midLine = true;
+        }
     }
 
     /** Ends the line, if it was shown. */
     void finish() {
         if (shown) {
-            err.println();
-            err.flush();
+            synchronized (CONSOLE) {
+                if (breakLine()) {
+                    err.println();
+                }
+                err.flush();
+            }
             shown = false;
         }
+    }
+
+    /**
+     * Whether a progress line is shown and not ended, after which it counts as ended: the caller
+     * ends it. Call holding {@link #CONSOLE}.
+     *
+     * @return whether the caller must start a new line before writing
+     */
+    static boolean breakLine() {
+        boolean was = midLine;
+        midLine = false;
+        return was;
     }
 }
