@@ -206,6 +206,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void checkArguments() {
+        Main.refuseTrace(spec, "bench times its transfers, which printing every message would slow down");
         if (streams < 1 || streams > MAX_STREAMS) {
             throw new ParameterException(spec.commandLine(), "--streams must be 1 to " + MAX_STREAMS + ", got " + streams);
         }

@@ -84,9 +84,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Main main = (Main) spec.root().userObject();
-        if (main.trace()) {
-            throw new ParameterException(spec.commandLine(), "the demo prints its own traces; --trace is for server, client, listen and connect");
-        }
+        Main.refuseTrace(spec, "the demo prints its own traces");
         if (link.reliable() && transport != DemoTransport.MEM) {
             throw new ParameterException(spec.commandLine(), "--drop, --duplicate, --reorder and --reliable apply to the in-memory network only");
         }

@@ -42,6 +42,7 @@ final class KeygenCommand implements Callable<Integer> {
     /** Writes the keys and prints the destination. */
     @Override
     public Integer call() throws IOException {
+        Main.refuseTrace(spec, "keygen sends no messages");
         I2pKeys keys = I2pKeys.generate(classic ? SigType.DSA_SHA1 : I2pKeys.DEFAULT_SIGNATURE);
         try {
             keys.write(file);

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             ExitCodes.UNREACHABLE + ":the peer refused the connection or could not be reached",
             ExitCodes.TRANSPORT_UNAVAILABLE + ":the I2P router could not be reached, would not open the session, or did not build"
                     + " its tunnels in time",
+            ExitCodes.OUT_OF_MEMORY + ":out of memory, in any thread: the process ends at once (so that a supervisor restarts it)",
             ExitCodes.UNKNOWN_NAME + ":the I2P router does not know the i2p: name (NAME.b32.i2p or HOST.i2p) to dial",
             "130:stopped by SIGINT (143: by SIGTERM), after closing every connection"},
         subcommands = {
@@ -48,7 +49,8 @@ public final class Main implements Callable<Integer> {
     private boolean verbose;
 
     @Option(names = "--trace", scope = ScopeType.INHERIT,
-            description = "Print every message sent and received on the error output, one line each, after the peer's destination.")
+            description = "server, client, listen and connect: print every message sent and received on the error output,"
+                    + " one line each, after the peer's destination.")
     private boolean trace;
 
     @Spec
@@ -98,6 +100,20 @@ public final class Main implements Callable<Integer> {
     /** Whether {@code --trace} was given. */
     boolean trace() {
         return trace;
+    }
+
+    /**
+     * Refuses {@code --trace} on a command that has no messages of its own to trace, so that it
+     * is never taken and ignored.
+     *
+     * @param spec the command's spec
+     * @param why why it has none, for the error
+     * @throws ParameterException if {@code --trace} was given
+     */
+    static void refuseTrace(CommandSpec spec, String why) {
+        if (((Main) spec.root().userObject()).trace()) {
+            throw new ParameterException(spec.commandLine(), why + "; --trace is for server, client, listen and connect");
+        }
     }
 
     /** Without a subcommand there is nothing to do: a usage error. */

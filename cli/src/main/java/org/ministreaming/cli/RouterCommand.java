@@ -61,10 +61,7 @@ final class RouterCommand implements Callable<Integer> {
     /** Starts the router, prints its address and runs until stopped. */
     @Override
     public Integer call() throws IOException {
-        if (((Main) spec.root().userObject()).trace()) {
-            throw new ParameterException(spec.commandLine(), "the router carries no ministreaming messages of its own;"
-                    + " --trace is for server, client, listen and connect");
-        }
+        Main.refuseTrace(spec, "the router carries no ministreaming messages of its own");
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0-65535: " + port);
         }

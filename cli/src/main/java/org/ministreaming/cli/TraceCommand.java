@@ -63,6 +63,7 @@ final class TraceCommand implements Callable<Integer> {
     /** Decodes every line; 0 if all were valid messages, {@link ExitCodes#MALFORMED_INPUT} if not. */
     @Override
     public Integer call() throws IOException {
+        Main.refuseTrace(spec, "trace decodes messages without sending any");
         PrintWriter out = spec.commandLine().getOut();
         boolean fromStdin = file == null || file.equals("-");
         String source = fromStdin ? "standard input" : file;

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -53,6 +57,30 @@ class MainTest {
         for (CommandLine sub : command.getSubcommands().values()) {
             renderHelp(sub, names);
         }
+    }
+
+    @Test
+    void helpListsEveryExitCode() throws IllegalAccessException {
+        String help = Run.of("--help").out();
+
+        for (Field field : ExitCodes.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class) {
+                assertThat(help).as(field.getName()).containsPattern("(?m)^\\s+" + field.getInt(null) + "\\s+\\S");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"keygen", "trace", "bench", "router", "demo"})
+    void commandsWithoutMessagesOfTheirOwnRefuseTrace(String command, @TempDir Path dir) {
+        Path keys = dir.resolve("keys.dat");
+        Run run = command.equals("keygen") ? Run.of("--trace", command, keys.toString()) : Run.of(command, "--trace");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("ministreaming: ").contains("; --trace is for server, client, listen and connect"));
+        assertThat(keys).doesNotExist();
     }
 
     @Test
