@@ -85,6 +85,29 @@ final class ByteSize implements ITypeConverter<Long> {
         return bytes + (bytes == 1 ? " byte" : " bytes");
     }
 
+    /**
+     * {@code amount} bytes in the unit {@code scale} calls for, one decimal: {@code 3.5 MiB},
+     * {@code 12.0 KiB}, or whole bytes below a KiB.
+     *
+     * @param amount bytes, or bytes a second
+     * @param scale the number that picks the unit (the total of a progress, or the amount itself)
+     * @return the amount and its unit
+     */
+    static String scaled(double amount, double scale) {
+        return number(amount, scale) + " " + unit(scale);
+    }
+
+    /** {@code amount} in the unit of {@link #unit}{@code (scale)}, without the unit. */
+    static String number(double amount, double scale) {
+        return scale >= KIB ? String.format(Locale.ROOT, "%.1f", amount / (scale >= MIB ? MIB : KIB))
+                : String.format(Locale.ROOT, "%.0f", amount);
+    }
+
+    /** The unit {@link #scaled} uses for {@code scale}: {@code MiB}, {@code KiB} or {@code bytes}. */
+    static String unit(double scale) {
+        return scale >= MIB ? "MiB" : scale >= KIB ? "KiB" : "bytes";
+    }
+
     /** Mebibytes, for rates and progress. */
     static double mebibytes(long bytes) {
         return (double) bytes / MIB;

@@ -37,9 +37,14 @@ import picocli.CommandLine.Spec;
             "With --drop, --duplicate or --reorder the transfer runs over a lossy link through the reliable delivery layer,"
                     + " and prints how many messages it retransmitted and how many duplicates it discarded.",
             "With --transport i2cp and no --i2cp, it starts a private I2P router with no network for the demo (as the router"
-                    + " command does), and stops it at the end: the I2P demo needs nothing but Java.",
-            "Exits with 0 if everything matched, 1 if not, and with --transport i2cp 7 if the router cannot be reached"
-                    + " or does not build tunnels in time."})
+                    + " command does), and stops it at the end: the I2P demo needs nothing but Java."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            ExitCodes.OK + ":everything matched",
+            ExitCodes.FAILURE + ":a conversation or the transfer's checksum differed",
+            ExitCodes.USAGE + ":the command line is wrong",
+            ExitCodes.IO_ERROR + ":the transfer's connection failed or stalled (as with --drop 100, or a receive limit too small)",
+            ExitCodes.TRANSPORT_UNAVAILABLE + ":with --transport i2cp, the router could not be reached or did not build tunnels in time"})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--size", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSize.class,
@@ -157,7 +162,8 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             progress.finish();
         }
-        out.printf(Locale.ROOT, "   %d bytes in %.2f s: %.1f MiB/s%n", result.bytes(), result.seconds(), result.mebibytesPerSecond());
+        double perSecond = result.bytes() / Math.max(result.seconds(), 1e-9);
+        out.printf(Locale.ROOT, "   %d bytes in %.2f s: %s/s%n", result.bytes(), result.seconds(), ByteSize.scaled(perSecond, perSecond));
         HexFormat hex = HexFormat.of();
         out.println(result.hashesMatch()
                 ? "   SHA-256 of sent and received bytes match: " + hex.formatHex(result.sentHash())

@@ -52,7 +52,8 @@ final class ProgressLine implements LongConsumer {
         lastDone = done;
         shown = true;
         synchronized (CONSOLE) {
-            err.printf(Locale.ROOT, "\r%s: %.1f of %.1f MiB (%d%%)", label, ByteSize.mebibytes(done), ByteSize.mebibytes(total), done * 100 / total);
+            err.printf(Locale.ROOT, "\r%s: %s of %s %s (%d%%)", label, ByteSize.number(done, total),
+                    ByteSize.number(total, total), ByteSize.unit(total), done * 100 / total);
             err.flush();
             midLine = true;
         }

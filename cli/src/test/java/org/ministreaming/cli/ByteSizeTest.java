@@ -3,6 +3,9 @@ package org.ministreaming.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,5 +49,28 @@ class ByteSizeTest {
     })
     void writesSizes(long bytes, String text) {
         assertThat(ByteSize.format(bytes)).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "10, 10, 10 bytes",
+        "512, 1000, 512 bytes",
+        "512, 4096, 0.5 KiB",
+        "1048576, 4194304, 1.0 MiB",
+        "52428.8, 52428.8, 51.2 KiB",
+        "3670016000, 3670016000, 3500.0 MiB",
+    })
+    void scalesAmountsToTheUnitOfTheirScale(double amount, double scale, String text) {
+        assertThat(ByteSize.scaled(amount, scale)).isEqualTo(text);
+    }
+
+    @Test
+    void aSmallTransfersProgressCountsBytes() {
+        StringWriter shown = new StringWriter();
+        ProgressLine progress = new ProgressLine(new PrintWriter(shown), "transfer", 10);
+
+        progress.accept(10);
+
+        assertThat(shown.toString()).isEqualTo("\rtransfer: 10 of 10 bytes (100%)");
     }
 }
