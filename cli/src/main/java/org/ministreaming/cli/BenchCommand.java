@@ -189,7 +189,7 @@ final class BenchCommand implements Callable<Integer> {
             long nanos = System.nanoTime() - start;
             long compiling = JitClock.millis() - compiled;
             boolean quiet = JitClock.quiet(compiling, nanos);
-            out.printf(Locale.ROOT, "%sturn %d: the JIT compiled for %d ms of its %d ms%s%n", INDENT, turn, compiling, nanos / 1_000_000,
+            out.printf(Locale.ROOT, "%sturn %d: %d ms; JIT compiling %d ms (over all compiler threads)%s%n", INDENT, turn, nanos / 1_000_000, compiling,
                     quiet ? ": quiet" : turn == turns ? ": still busy; the first rounds may include its work" : "");
             out.flush();
             if (quiet) {
