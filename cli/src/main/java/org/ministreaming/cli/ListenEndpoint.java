@@ -3,9 +3,11 @@ package org.ministreaming.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.SocketException;
+import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.transport.Destination;
@@ -33,6 +35,9 @@ final class ListenEndpoint {
      * does not know keeps its direct memory within the arithmetic of docs/robustness.md.
      */
     static final int LINK_BUFFER_BYTES = 128 * 1024;
+
+    /** Hosts that listen on every address, which peers cannot dial. */
+    private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "[::]", "[0:0:0:0:0:0:0:0]");
 
     @Spec(Spec.Target.MIXEE)
     private CommandSpec mixee;
@@ -127,6 +132,11 @@ final class ListenEndpoint {
         }
         if ((keyStore == null) != (tcp.keyStorePassword == null)) {
             throw new ParameterException(mixee.commandLine(), "--keystore and --keystore-password go together");
+        }
+        if (WILDCARDS.contains(URI.create(listen.uri()).getHost())) {
+            err.println("ministreaming: warning: " + listen + " is a wildcard address: peers are told this destination and"
+                    + " cannot dial it again after a lost link; give the name or address they dial");
+            err.flush();
         }
         TcpTransportBuilder builder = tls ? TcpTransport.tls() : TcpTransport.plain();
         builder.listen(listen.uri()).linkBufferBytes(LINK_BUFFER_BYTES);

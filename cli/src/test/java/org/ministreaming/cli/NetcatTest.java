@@ -135,6 +135,20 @@ class NetcatTest {
         }
     }
 
+    /** Checked where the bind fails (the port is taken on loopback), so that the test never listens beyond loopback. */
+    @Test
+    void aWildcardAddressIsWarnedOf() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String wildcard = "tcp://0.0.0.0:" + taken.getLocalPort();
+            try (Cli listen = Cli.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", wildcard)) {
+                assertThat(listen.awaitExit()).isEqualTo(ExitCodes.CANNOT_LISTEN);
+                assertThat(listen.err.text().lines().findFirst()).hasValue("ministreaming: warning: " + wildcard
+                        + " is a wildcard address: peers are told this destination and cannot dial it again after a lost link;"
+                        + " give the name or address they dial");
+            }
+        }
+    }
+
     @Test
     void stopEndsAListenThatWaits() throws Exception {
         try (Cli listen = Cli.start(TestData.streams(NOTHING, new ByteArrayOutputStream()), "listen", "--listen", "tcp://127.0.0.1:0")) {
