@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
             "When a local program ends its output, its connection is closed after everything it sent"
                     + " (ministreaming has no half-close)."},
         footer = {"", "Examples:", "  ministreaming client --peer tcp://server.example:7000 --listen 127.0.0.1:8081",
-            "  ministreaming client --i2cp 127.0.0.1:7654 --peer i2p:<the server's destination> \\",
+            "  ministreaming client --i2cp 127.0.0.1:7654 --peer i2p:<destination> \\",
             "      --listen 127.0.0.1:8081"})
 final class ClientCommand extends NetworkCommand {
 

@@ -36,7 +36,7 @@ class MainTest {
      * {@link Run} does not look), so a lone {@code %} (as in "30 %") must be written {@code %%}.
      */
     @Test
-    void noHelpPageMakesPicocliWarn() {
+    void noHelpPageMakesPicocliWarnNorBreaksAnExample() {
         List<String> names = new ArrayList<>();
         ByteArrayOutputStream warnings = new ByteArrayOutputStream();
         PrintStream standardError = System.err;
@@ -54,6 +54,8 @@ class MainTest {
     private static void renderHelp(CommandLine command, List<String> names) {
         names.add(command.getCommandName());
         assertThat(command.getUsageMessage()).contains("Usage: ");
+        assertThat(command.getCommandSpec().usageMessage().footer()).as("examples a help page would break")
+                .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(command.getUsageHelpWidth()));
         for (CommandLine sub : command.getSubcommands().values()) {
             renderHelp(sub, names);
         }
