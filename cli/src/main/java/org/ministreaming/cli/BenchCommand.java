@@ -152,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (MismatchException e) {
             out.flush();
             PrintWriter err = spec.commandLine().getErr();
-            err.println("ministreaming: bench failed: " + e.getMessage());
+            err.println("ministreaming: bench failed: " + Reasons.of(e));
             err.flush();
             return ExitCodes.FAILURE;
         } finally {

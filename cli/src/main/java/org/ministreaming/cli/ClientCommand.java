@@ -76,7 +76,7 @@ final class ClientCommand extends NetworkCommand {
             return socket;
         } catch (IOException e) {
             socket.close();
-            throw new CommandFailure(ExitCodes.CANNOT_LISTEN, "cannot listen at " + listen + ": " + e.getMessage(), e);
+            throw new CommandFailure(ExitCodes.CANNOT_LISTEN, "cannot listen at " + listen + ": " + Reasons.of(e), e);
         }
     }
 }

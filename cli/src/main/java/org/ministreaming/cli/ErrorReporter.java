@@ -67,7 +67,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
             return ExitCodes.OUT_OF_MEMORY;
         }
         PrintWriter err = command.getErr();
-        err.println(PREFIX + DestinationNames.shorten(message(error)));
+        err.println(PREFIX + DestinationNames.shorten(Reasons.of(error)));
         if (verbose.getAsBoolean()) {
             error.printStackTrace(err);
         }
@@ -77,10 +77,5 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         }
         return error instanceof IOException || error instanceof UncheckedIOException
                 ? ExitCodes.IO_ERROR : ExitCodes.FAILURE;
-    }
-
-    private static String message(Throwable error) {
-        String message = error.getMessage();
-        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
     }
 }

@@ -32,6 +32,6 @@ final class FileErrors {
         if (error instanceof FileSystemException system && system.getReason() != null) {
             return system.getReason();
         }
-        return String.valueOf(error.getMessage());
+        return Reasons.of(error);
     }
 }

@@ -186,7 +186,7 @@ final class I2pEndpoint {
     private static String unavailable(HostPort router, IOException error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof SocketException || cause instanceof UnknownHostException) {
-                String why = cause instanceof UnknownHostException ? "unknown host" : cause.getMessage();
+                String why = cause instanceof UnknownHostException ? "unknown host" : Reasons.of(cause);
                 return "cannot reach the I2P router at " + router + ": " + why + " (is it running, with I2CP on that port?)";
             }
         }

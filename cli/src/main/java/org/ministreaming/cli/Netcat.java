@@ -97,7 +97,7 @@ final class Netcat {
                 if (closedHere) {
                     return;
                 }
-                throw new IOException("the connection with " + DestinationNames.brief(stream.peer()) + " failed: " + e.getMessage(), e);
+                throw new IOException("the connection with " + DestinationNames.brief(stream.peer()) + " failed: " + Reasons.of(e), e);
             }
             if (n < 0) {
                 return;
@@ -106,7 +106,7 @@ final class Netcat {
                 output.write(buffer, 0, n);
                 output.flush();
             } catch (IOException e) {
-                throw new IOException("cannot write the standard output: " + e.getMessage(), e);
+                throw new IOException("cannot write the standard output: " + Reasons.of(e), e);
             }
         }
     }
@@ -120,7 +120,7 @@ final class Netcat {
             try {
                 n = input.read(buffer);
             } catch (IOException e) {
-                inputFailure = new IOException("cannot read the standard input: " + e.getMessage(), e);
+                inputFailure = new IOException("cannot read the standard input: " + Reasons.of(e), e);
                 close();
                 return;
             }

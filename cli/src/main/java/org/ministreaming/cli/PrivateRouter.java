@@ -218,7 +218,7 @@ final class PrivateRouter implements AutoCloseable {
             }
         } catch (IOException | UncheckedIOException e) {
             System.getLogger(PrivateRouter.class.getName()).log(System.Logger.Level.WARNING,
-                    "could not delete all of the router's files in " + root + ": " + e.getMessage());
+                    "could not delete all of the router's files in " + root + ": " + Reasons.of(e));
         }
     }
 }

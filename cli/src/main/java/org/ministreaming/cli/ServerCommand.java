@@ -1,6 +1,8 @@
 package org.ministreaming.cli;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import org.ministreaming.StreamManager;
@@ -66,10 +68,14 @@ final class ServerCommand extends NetworkCommand {
     }
 
     private void connectService(Splice splice) throws IOException {
+        InetSocketAddress service = forward.resolve();
         try {
-            splice.tcp().socket().connect(forward.resolve(), (int) SERVICE_CONNECT_TIMEOUT.toMillis());
+            if (service.isUnresolved()) {
+                throw new UnknownHostException(forward.host());
+            }
+            splice.tcp().socket().connect(service, (int) SERVICE_CONNECT_TIMEOUT.toMillis());
         } catch (IOException e) {
-            throw new IOException("cannot reach the service at " + forward + ": " + e.getMessage(), e);
+            throw new IOException("cannot reach the service at " + forward + ": " + Reasons.of(e), e);
         }
     }
 }

@@ -134,7 +134,7 @@ final class Sessions implements AutoCloseable {
     /** Reports why {@code splice} ended, if it failed and not because of {@link #close}, and forgets it. */
     private void ended(Splice splice, Throwable failure) {
         if (failure != null && !closed) {
-            errors.accept(splice.label() + ": " + failure.getMessage());
+            errors.accept(splice.label() + ": " + Reasons.of(failure));
         }
         end(splice);
     }

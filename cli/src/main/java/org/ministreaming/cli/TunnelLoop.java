@@ -63,7 +63,7 @@ final class TunnelLoop implements AutoCloseable {
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open a selector: " + Reasons.of(e), e);
         }
         AtomicInteger count = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, IDLE_WORKER.toMillis(), TimeUnit.MILLISECONDS,

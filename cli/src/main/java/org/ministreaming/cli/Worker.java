@@ -86,10 +86,10 @@ final class Worker implements AutoCloseable {
 
     private IOException rethrow(Throwable cause) {
         if (cause instanceof IOException io) {
-            return new IOException(name + ": " + io.getMessage(), io);
+            return new IOException(name + ": " + Reasons.of(io), io);
         }
         if (cause instanceof UncheckedIOException unchecked) {
-            return new IOException(name + ": " + unchecked.getCause().getMessage(), unchecked.getCause());
+            return new IOException(name + ": " + Reasons.of(unchecked.getCause()), unchecked.getCause());
         }
         if (cause instanceof RuntimeException runtime) {
             throw runtime;

@@ -42,6 +42,21 @@ class TunnelErrorsTest {
     }
 
     @Test
+    void aServiceWhoseHostIsUnknownIsNamedSo() throws Exception {
+        try (Cli server = Cli.start("server", "--listen", "tcp://127.0.0.1:0", "--forward", "nosuchhost.invalid:80");
+             Cli client = Cli.start("client", "--peer", server.listeningOnOut(), "--listen", "127.0.0.1:0")) {
+            HostPort local = HostPort.parse(client.listeningOnOut(), false);
+            try (Socket app = new Socket(local.host(), local.port())) {
+                app.setSoTimeout((int) Cli.TIMEOUT.toMillis());
+                assertThat(app.getInputStream().read()).isEqualTo(-1);
+            }
+            server.err.await(Pattern.compile("ministreaming: connection from tcp://-@127\\.0\\.0\\.1:\\d+:"
+                    + " cannot reach the service at nosuchhost\\.invalid:80: unknown host nosuchhost\\.invalid"), Cli.TIMEOUT);
+            assertThat(server.err.text()).doesNotContain("null");
+        }
+    }
+
+    @Test
     void aPeerThatCannotBeReachedEndsThatConnectionOnly() throws Exception {
         int closedPort = freePort();
         try (Cli client = Cli.start("client", "--peer", "tcp://127.0.0.1:" + closedPort, "--listen", "127.0.0.1:0")) {

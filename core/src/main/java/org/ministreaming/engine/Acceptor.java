@@ -59,7 +59,7 @@ public final class Acceptor {
                 try {
                     engine.send(next.peer(), ack);
                 } catch (IOException e) {
-                    next.fail(new IOException("sending the ACK to " + next.peer() + " failed: " + e.getMessage(), e), false);
+                    next.fail(new IOException("sending the ACK to " + next.peer() + " failed: " + Failures.reason(e), e), false);
                     throw e;
                 }
                 return next;

@@ -70,7 +70,7 @@ final class DataSender {
                 try {
                     connection.engine.sendPath.sendData(connection, source, offset, n);
                 } catch (IOException e) {
-                    IOException sending = new IOException("sending to " + connection.peer + " failed: " + e.getMessage(), e);
+                    IOException sending = new IOException("sending to " + connection.peer + " failed: " + Failures.reason(e), e);
                     connection.fail(sending, false);
                     // Failed first for another reason, such as the peer lost: that is what the writer gets.
                     IOException failure = connection.failure();

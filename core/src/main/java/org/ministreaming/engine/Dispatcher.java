@@ -148,7 +148,7 @@ final class Dispatcher {
         counters.increment(Counter.PEERS_LOST);
         PeerSession session = engine.session(peer);
         if (session != null) {
-            session.fail(new PeerLostException("lost the link to " + peer + ": " + cause.getMessage(), cause), false);
+            session.fail(new PeerLostException("lost the link to " + peer + ": " + Failures.reason(cause), cause), false);
         }
     }
 

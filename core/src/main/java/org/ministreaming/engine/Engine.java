@@ -174,7 +174,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             try {
                 sendPath.send(peer, Message.syn(connection.localId(), payload), true);
             } catch (IOException e) {
-                connection.fail(new IOException("sending the SYN to " + peer + " failed: " + e.getMessage(), e), false);
+                connection.fail(new IOException("sending the SYN to " + peer + " failed: " + Failures.reason(e), e), false);
                 throw e;
             }
         }

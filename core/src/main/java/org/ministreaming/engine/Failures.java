@@ -11,7 +11,8 @@ import org.ministreaming.transport.Destination;
  * Rethrowing a connection's failure. A connection keeps the {@link IOException} it failed with;
  * every later read, write or connect throws a fresh exception of the same type and message, with
  * the stored failure as its cause, so that each caller gets its own stack trace and can still
- * reach the original one (and the transport's exception behind it). Stateless and thread-safe.
+ * reach the original one (and the transport's exception behind it). Also the reason a failure
+ * gives in a message ({@link #reason}). Stateless and thread-safe.
  */
 final class Failures {
 
@@ -33,6 +34,19 @@ final class Failures {
                 return this;
             }
         };
+    }
+
+    /**
+     * Why {@code problem} happened, for a message, never {@code null}: its message, else that of
+     * its first cause that has one, else its type's name ({@code EOFException} has no message).
+     */
+    static String reason(Throwable problem) {
+        for (Throwable t = problem; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return problem.getClass().getSimpleName();
     }
 
     /** A fresh exception of {@code failure}'s type and message, caused by it. */

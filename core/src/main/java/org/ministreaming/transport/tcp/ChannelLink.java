@@ -106,7 +106,7 @@ final class ChannelLink extends Link {
         started = true;
         if (failure() != null) {
             // Failed meanwhile, and stopped() may not have seen it started: the caller cleans up.
-            throw new IOException("the link failed while it started: " + failure().getMessage(), failure());
+            throw new IOException("the link failed while it started: " + Reasons.of(failure()), failure());
         }
         loop.register(this);
         queue.markReady();

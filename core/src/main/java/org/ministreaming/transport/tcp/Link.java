@@ -280,13 +280,13 @@ abstract class Link {
         Level level = transport.isClosed() ? Level.DEBUG
                 : defect != null || cause instanceof BadPeerException || cause instanceof SSLException ? Level.WARNING : Level.INFO;
         if (defect != null) {
-            LOG.log(level, "link " + this + " ended: " + cause.getMessage(), defect);
+            LOG.log(level, "link " + this + " ended: " + Reasons.of(cause), defect);
         } else {
-            LOG.log(level, () -> "link " + this + " ended: " + cause.getMessage());
+            LOG.log(level, () -> "link " + this + " ended: " + Reasons.of(cause));
         }
         transport.unregister(this);
         queue.fail(cause instanceof ConnectException ? cause
-                : new IOException("the link to " + peer + " failed: " + cause.getMessage(), cause));
+                : new IOException("the link to " + peer + " failed: " + Reasons.of(cause), cause));
         try {
             raw.close();
         } catch (IOException e) {

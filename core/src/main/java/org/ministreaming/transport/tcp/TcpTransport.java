@@ -316,7 +316,7 @@ public final class TcpTransport implements Transport {
             fresh.awaitSecured(deadline);
             return fresh;
         } catch (IOException e) {
-            ConnectException failure = new ConnectException("cannot connect to " + to + ": " + e.getMessage());
+            ConnectException failure = new ConnectException("cannot connect to " + to + ": " + Reasons.of(e));
             failure.initCause(e);
             fresh.fail(failure);
             synchronized (this) {

@@ -272,7 +272,7 @@ public final class TcpTransportBuilder {
             server.bind(new InetSocketAddress(listenHost, listenPort));
         } catch (IOException e) {
             server.close();
-            throw new IOException("cannot listen at " + scheme + "://" + listenHost + ":" + listenPort + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen at " + scheme + "://" + listenHost + ":" + listenPort + ": " + Reasons.of(e), e);
         }
         try {
             return new TcpTransport(this, server, tls);

@@ -68,7 +68,7 @@ final class Tls {
             context.init(keyManagers, new TrustManager[] {new PinnedTrustManager(pins)}, null);
             return new Tls(context, fingerprint);
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS" + (keyStore != null ? " with " + keyStore : "") + ": " + describe(e), e);
+            throw new IOException("cannot set up TLS" + (keyStore != null ? " with " + keyStore : "") + ": " + Reasons.of(e), e);
         }
     }
 
@@ -109,19 +109,9 @@ final class Tls {
             throw new IOException("cannot use the key store " + path + ": permission denied", e);
         } catch (IOException e) {
             throw new IOException("cannot use the key store " + path + ": it is not a PKCS12 key store that this password opens ("
-                    + describe(e) + ")", e);
+                    + Reasons.of(e) + ")", e);
         }
         return store;
-    }
-
-    /** What went wrong, never just "null": the message, else the first cause that has one, else the type. */
-    private static String describe(Throwable problem) {
-        for (Throwable t = problem; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return t.getMessage();
-            }
-        }
-        return problem.getClass().getSimpleName();
     }
 
     /** An in-memory store, never written anywhere, holding a fresh self-signed key. */
