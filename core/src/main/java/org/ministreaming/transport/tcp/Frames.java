@@ -47,7 +47,8 @@ final class Frames {
      *
      * @return the number of bytes the frame carries after its length, or -1 if {@code in} does not
      *     hold the whole frame before {@code end} (yet)
-     * @throws BadPeerException if the length is out of range
+     * @throws BadPeerException if the length is out of range; when its bytes are printable
+     *     ASCII, the message quotes them and asks whether the peer speaks this framing at all
      */
     static int wholeLength(ByteBuffer in, int from, int end) throws BadPeerException {
         if (end - from < LENGTH_BYTES) {
@@ -56,9 +57,25 @@ final class Frames {
         int length = in.getInt(from);
         if (length < 1 || length > MAX_LENGTH) {
             throw new BadPeerException("bad frame length 0x" + String.format("%08X", length)
-                    + " (" + Integer.toUnsignedString(length) + "); a frame holds 1 to " + MAX_LENGTH + " bytes");
+                    + " (" + Integer.toUnsignedString(length) + "); a frame holds 1 to " + MAX_LENGTH + " bytes" + asText(length));
         }
         return end - from - LENGTH_BYTES < length ? -1 : length;
+    }
+
+    /**
+     * What a bad length says when its 4 bytes are printable ASCII, such as {@code HTTP} or
+     * {@code SSH-}: the peer speaks something else. Empty for other bytes.
+     */
+    private static String asText(int length) {
+        char[] text = new char[LENGTH_BYTES];
+        for (int i = 0; i < LENGTH_BYTES; i++) {
+            int b = (length >>> (24 - 8 * i)) & 0xFF;
+            if (b < 0x20 || b > 0x7E) {
+                return "";
+            }
+            text[i] = (char) b;
+        }
+        return ": not a ministreaming peer? its bytes read '" + new String(text) + "'";
     }
 
     /**

@@ -64,6 +64,18 @@ class FramesTest {
     }
 
     @Test
+    void aLengthThatReadsAsTextIsQuotedAsAnotherProtocolsBytes() {
+        assertThatThrownBy(() -> Frames.wholeLength(ByteBuffer.wrap("SSH-2.0".getBytes(US_ASCII)), 0, 7))
+                .isInstanceOf(BadPeerException.class)
+                .hasMessage("bad frame length 0x5353482D (1397966893); a frame holds 1 to 65536 bytes:"
+                        + " not a ministreaming peer? its bytes read 'SSH-'");
+        for (String length : List.of("7FFFFFFF", "48545400", "00010001")) {
+            assertThatThrownBy(() -> Frames.wholeLength(buffer(length + "00"), 0, 5)).as(length)
+                    .isInstanceOf(BadPeerException.class).hasMessageEndingWith("a frame holds 1 to 65536 bytes");
+        }
+    }
+
+    @Test
     void anIncompleteFrameIsNotWholeAndTheEndOfTheStreamInsideItIsNamed() throws IOException {
         for (String partial : List.of("", "000000", "00000005A0")) {
             ByteBuffer in = buffer(partial);

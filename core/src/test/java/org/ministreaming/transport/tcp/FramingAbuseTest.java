@@ -115,7 +115,8 @@ class FramingAbuseTest extends TcpFixture {
         notOurs.raw("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(US_ASCII));
 
         Event loss = atServer.nextLoss(peer);
-        assertThat(loss.lost()).hasMessageContaining("bad frame length 0x48545450");
+        assertThat(loss.lost()).hasMessageContaining("bad frame length 0x48545450 (1213486160)")
+                .hasMessageEndingWith(": not a ministreaming peer? its bytes read 'HTTP'");
         notOurs.assertClosedByPeer();
         assertThat(server.peers()).doesNotContain(peer);
         assertGoodLinkWorks("after");
