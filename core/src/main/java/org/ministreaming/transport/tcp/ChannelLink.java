@@ -101,7 +101,7 @@ final class ChannelLink extends Link {
         if (inbound && tls != null) {
             secure = new TlsChannel(channel, tls.server(), buffers, loop.handshakes(), this::queued);
         }
-        deadlines = transport.settings().deadlines(this::hasSent);
+        deadlines = transport.settings().deadlines(secure != null, this::hasSent);
         writer.start(transport.settings().hello());
         started = true;
         if (failure() != null) {

@@ -18,8 +18,11 @@ import java.util.function.BooleanSupplier;
 record LinkSettings(int connectTimeoutMillis, long frameTimeoutMillis, long idleTimeoutMillis, long sendQueueBytes,
         SendBudget budget, byte[] hello) {
 
-    /** The read deadlines of a new link; {@code used} tells whether this side sent over it. */
-    ReadDeadlines deadlines(BooleanSupplier used) {
-        return new ReadDeadlines(connectTimeoutMillis, frameTimeoutMillis, idleTimeoutMillis, used);
+    /**
+     * The read deadlines of a new link, over TLS or plain TCP; {@code used} tells whether this
+     * side sent over it.
+     */
+    ReadDeadlines deadlines(boolean tls, BooleanSupplier used) {
+        return new ReadDeadlines(tls, connectTimeoutMillis, frameTimeoutMillis, idleTimeoutMillis, used);
     }
 }

@@ -4,8 +4,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The deadlines of a link's reading: the TLS handshake and the hello together within the connect
- * timeout of the link's start; every later frame (or TLS record), once its first byte came, within
+ * The deadlines of a link's reading: the hello (over TLS, the handshake and the hello together)
+ * within the connect timeout of the link's start; every later frame (or TLS record), once its first byte came, within
  * the frame timeout; and, while this side has sent nothing over the link, the next message within
  * the idle timeout of the last. A link that carries a connection is not idle-checked here: its
  * peer session decides when it is forgotten. The link's loop asks {@link #check} for the deadline
@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
  */
 final class ReadDeadlines {
 
+    private final boolean tls;
     private final long helloNanos;
     private final long frameNanos;
     private final long idleNanos;
@@ -27,12 +28,14 @@ final class ReadDeadlines {
     private final BooleanSupplier used;
 
     /**
+     * @param tls whether the link is over TLS, whose handshake comes before the hello
      * @param helloMillis connect timeout: for the handshake and the hello
      * @param frameMillis for each frame once begun
      * @param idleMillis for the next message while this side has sent none; 0 for no limit
      * @param used whether this side has sent a message over the link
      */
-    ReadDeadlines(long helloMillis, long frameMillis, long idleMillis, BooleanSupplier used) {
+    ReadDeadlines(boolean tls, long helloMillis, long frameMillis, long idleMillis, BooleanSupplier used) {
+        this.tls = tls;
         this.used = used;
         this.helloNanos = TimeUnit.MILLISECONDS.toNanos(helloMillis);
         this.frameNanos = TimeUnit.MILLISECONDS.toNanos(frameMillis);
@@ -107,7 +110,8 @@ final class ReadDeadlines {
     /** What a missed deadline means, worded only when one is missed: reads of a frame are the receive path. */
     private String expiry(Deadline kind) {
         return switch (kind) {
-            case HELLO -> "no TLS handshake and hello within " + TimeUnit.NANOSECONDS.toMillis(helloNanos) + " ms";
+            case HELLO -> (tls ? "no TLS handshake and hello within " : "no hello within ")
+                    + TimeUnit.NANOSECONDS.toMillis(helloNanos) + " ms";
             case FRAME -> "a frame was begun and not finished within " + TimeUnit.NANOSECONDS.toMillis(frameNanos)
                     + " ms (frameTimeout)";
             case IDLE -> "the link carried no message for " + TimeUnit.NANOSECONDS.toMillis(idleNanos)
