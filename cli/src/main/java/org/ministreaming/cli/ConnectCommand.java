@@ -3,6 +3,7 @@ package org.ministreaming.cli;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import org.ministreaming.PeerLostException;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamSocket;
 import org.ministreaming.transport.Destination;
@@ -42,7 +43,10 @@ final class ConnectCommand extends NetcatCommand {
     @Option(names = {"-q", "--quit-after"}, paramLabel = "SECONDS", defaultValue = "0", description = QUIT_AFTER_HELP)
     private int quitAfter;
 
-    /** Connects and runs the exchange; a peer that refuses or cannot be reached exits with its own code. */
+    /**
+     * Connects and runs the exchange; a peer that refuses or cannot be reached exits with its own
+     * code, and so does one whose link ends before it answers (silent, or not a ministreaming peer).
+     */
     @Override
     int run(Lifetime lifetime) throws IOException {
         StreamManager manager = lifetime.own(dial.open(peer, streamOptions().build(), lifetime, err()));
@@ -51,7 +55,14 @@ final class ConnectCommand extends NetcatCommand {
         try {
             stream = lifetime.own(manager.connect(target));
         } catch (ConnectException | SocketTimeoutException e) {
-            throw new CommandFailure(ExitCodes.UNREACHABLE, e.getMessage(), e);
+            throw new CommandFailure(ExitCodes.UNREACHABLE, Reasons.of(e), e);
+        } catch (PeerLostException e) {
+            // The link ended before the peer answered: it said nothing, or not in ministreaming.
+            Throwable why = e;
+            while (why instanceof PeerLostException && why.getCause() != null) {
+                why = why.getCause(); // the transport's own reason, behind the engine's copies
+            }
+            throw new CommandFailure(ExitCodes.UNREACHABLE, "cannot connect to " + target + ": " + Reasons.of(why), e);
         }
         return exchange(stream, quitAfter);
     }

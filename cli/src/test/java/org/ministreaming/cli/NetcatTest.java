@@ -124,6 +124,23 @@ class NetcatTest {
     }
 
     @Test
+    void aPeerThatAnswersWithSomethingElseIsUnreachableAndNamedSo() throws Exception {
+        try (ServerSocket http = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Cli connect = Cli.start(TestData.streams("hi\n".getBytes(StandardCharsets.US_ASCII), new ByteArrayOutputStream()),
+                     "connect", "tcp://127.0.0.1:" + http.getLocalPort())) {
+            http.setSoTimeout((int) Cli.TIMEOUT.toMillis());
+            try (java.net.Socket dialled = http.accept()) {
+                dialled.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(connect.awaitExit()).as(connect.err.text()).isEqualTo(ExitCodes.UNREACHABLE);
+            }
+            assertThat(connect.err.text()).isEqualTo("ministreaming: cannot connect to tcp://127.0.0.1:" + http.getLocalPort()
+                    + ": bad frame length 0x48545450 (1213486160); a frame holds 1 to 65536 bytes:"
+                    + " not a ministreaming peer? its bytes read 'HTTP'\n");
+            assertThat(connect.out.text()).isEmpty();
+        }
+    }
+
+    @Test
     void aPortInUseHasItsOwnExitCode() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             try (Cli listen = Cli.start(TestData.streams(NOTHING, new ByteArrayOutputStream()),
