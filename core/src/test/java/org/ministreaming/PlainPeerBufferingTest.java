@@ -154,7 +154,7 @@ class PlainPeerBufferingTest {
         ByteArrayOutputStream before = new ByteArrayOutputStream();
         InputStream lazyIn = lazy[1].getInputStream();
         assertThatThrownBy(() -> lazyIn.transferTo(before)).isInstanceOf(IOException.class)
-                .hasMessageContaining("plainReceiveAllowance").hasMessageContaining("--plain-receive-allowance")
+                .hasMessageContaining("(StreamOptions plainReceiveAllowance)")
                 .hasMessageContaining("1 MiB");
         assertThat(before.size()).isPositive().isLessThanOrEqualTo(MIB);
         assertThat(before.toByteArray()).isEqualTo(Arrays.copyOf(flood, before.size()));
@@ -251,7 +251,7 @@ class PlainPeerBufferingTest {
                 sockets.get(i).getInputStream().transferTo(got);
                 assertThat(got.toByteArray()).as("connection %d", i).isEqualTo(sent[i]);
             } catch (IOException e) {
-                assertThat(e).hasMessageContaining("receiveBudget").hasMessageContaining("--receive-budget");
+                assertThat(e).hasMessageContaining("(StreamOptions receiveBudget)");
                 assertThat(got.size()).as("connection %d read nothing, its bytes were discarded", i).isZero();
                 evicted++;
             }

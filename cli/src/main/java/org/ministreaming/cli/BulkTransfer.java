@@ -84,7 +84,8 @@ final class BulkTransfer {
      *
      * @param progress told the bytes received so far, often, on the calling thread
      * @return what happened
-     * @throws IOException if connecting, sending or receiving failed
+     * @throws IOException if connecting, sending or receiving failed; the receiver's failure
+     *     when both sides failed
      */
     Result run(LongConsumer progress) throws IOException {
         StreamOptions receiverOptions = options.get().readTimeout(IDLE_TIMEOUT).build();
@@ -96,7 +97,12 @@ final class BulkTransfer {
             StreamServerSocket listening = receiver.serverSocket();
             long start = System.nanoTime();
             Future<byte[]> receiving = receiverSide.submit(() -> receive(listening, received));
-            byte[] sentHash = send(sender.connect(receiver.localDestination()), () -> progress.accept(received.get()));
+            byte[] sentHash;
+            try {
+                sentHash = send(sender.connect(receiver.localDestination()), () -> progress.accept(received.get()));
+            } catch (IOException sending) {
+                throw receiverFailure(receiverSide, receiving, sending);
+            }
             byte[] receivedHash;
             while ((receivedHash = receiverSide.poll(receiving, PROGRESS_INTERVAL)) == null) {
                 progress.accept(received.get());
@@ -105,6 +111,21 @@ final class BulkTransfer {
             progress.accept(received.get());
             return new Result(received.get(), nanos, sentHash, receivedHash);
         }
+    }
+
+    /**
+     * What to report when sending failed: the receiver's failure if it failed too, as it is the
+     * cause (a receive limit closes the connection, and the sender sees only the close), else
+     * {@code sending}. Waits for the receiver at most {@link #CONNECT_TIMEOUT}.
+     */
+    private static IOException receiverFailure(Worker receiverSide, Future<byte[]> receiving, IOException sending) {
+        try {
+            receiverSide.poll(receiving, CONNECT_TIMEOUT);
+        } catch (IOException receiverFailed) {
+            receiverFailed.addSuppressed(sending);
+            return receiverFailed;
+        }
+        return sending;
     }
 
     private byte[] send(StreamSocket socket, Runnable afterEachChunk) throws IOException {

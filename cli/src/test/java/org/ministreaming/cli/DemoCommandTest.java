@@ -99,6 +99,16 @@ class DemoCommandTest {
     }
 
     @Test
+    void aTransferBeyondTheReceiveBudgetEndsWithTheReceiversErrorNamingTheOption() {
+        Run run = Run.of("demo", "--receive-budget", "100K", "--size", "4M");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.IO_ERROR);
+        String last = run.err().lines().reduce((first, second) -> second).orElse("");
+        assertThat(last).startsWith("ministreaming: demo-receiver: receive budget exhausted: ")
+                .contains("raise --receive-budget").doesNotContain("receiveBudget").doesNotContain("closed by peer");
+    }
+
+    @Test
     void helpDescribesTheOptions() {
         Run run = Run.of("demo", "--help");
 

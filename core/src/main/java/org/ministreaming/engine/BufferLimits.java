@@ -27,6 +27,12 @@ final class BufferLimits {
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
     private final int plainAllowance;
+    /** How the plain allowance's error names the option to raise: the builder method that sets it. */
+    static final String PLAIN_ALLOWANCE_OPTION = "StreamOptions plainReceiveAllowance";
+
+    /** How the receive budget's error names the option to raise: the builder method that sets it. */
+    static final String BUDGET_OPTION = "StreamOptions receiveBudget";
+
     private final Counters counters;
     private final ReceiveBudget<Connection> budget;
 
@@ -45,10 +51,10 @@ final class BufferLimits {
     void overrun(Connection connection, int length) {
         counters.increment(Counter.OVERRUN);
         LOG.log(Level.WARNING, connection + ": closing, " + length + " more bytes arrived than the " + size(plainAllowance)
-                + " a connection without flow control may buffer ahead of its reader (plainReceiveAllowance)");
+                + " a connection without flow control may buffer ahead of its reader (" + PLAIN_ALLOWANCE_OPTION + ")");
         connection.fail(new ReceiveLimitException("receive buffer overrun: " + connection.peer() + " sent more than the " + size(plainAllowance)
-                + " a connection without flow control may buffer ahead of its reader (plainReceiveAllowance;"
-                + " --plain-receive-allowance on the command line); the connection was closed"), true);
+                + " a connection without flow control may buffer ahead of its reader (" + PLAIN_ALLOWANCE_OPTION + ");"
+                + " the connection was closed"), true);
     }
 
     /**
@@ -66,11 +72,11 @@ final class BufferLimits {
         long held = budget.held(victim);
         counters.increment(Counter.RECEIVE_BUDGET_EXHAUSTED);
         LOG.log(Level.WARNING, victim + ": closing and discarding its " + held + " buffered bytes: the receive budget of "
-                + size(budget.limit()) + " over all connections (receiveBudget) is exhausted"
+                + size(budget.limit()) + " over all connections (" + BUDGET_OPTION + ") is exhausted"
                 + (largest != null ? " and it holds the most" : ""));
         victim.evict(new ReceiveLimitException("receive budget exhausted: the manager may buffer " + size(budget.limit()) + " ahead of its readers"
                 + " over all connections, and this connection held " + size(held) + " of it; its unread bytes were"
-                + " discarded and the connection was closed (receiveBudget; --receive-budget on the command line)"));
+                + " discarded and the connection was closed (" + BUDGET_OPTION + ")"));
         return victim != arriving;
     }
 
