@@ -61,7 +61,8 @@ final class CoreLogging {
     }
 
     /**
-     * One record as a line: {@code ministreaming: LEVEL: message}, the level in lower case, and
+     * One record as a line: {@code ministreaming: LEVEL: message}, the level in lower case, a
+     * receive limit named by its command-line option ({@link Reasons#withOptions}), and
      * the message of the record's exception after a colon, or with {@code --verbose} its stack
      * trace on the lines after.
      *
@@ -72,7 +73,7 @@ final class CoreLogging {
     static String line(LogRecord record, boolean verbose) {
         StringBuilder line = new StringBuilder("ministreaming: ")
                 .append(record.getLevel().getName().toLowerCase(Locale.ROOT)).append(": ")
-                .append(FORMATTER.formatMessage(record));
+                .append(Reasons.withOptions(FORMATTER.formatMessage(record)));
         Throwable thrown = record.getThrown();
         if (thrown != null && !verbose && thrown.getMessage() != null
                 && !line.toString().contains(thrown.getMessage())) {

@@ -56,7 +56,8 @@ final class Reasons {
         return false;
     }
 
-    private static String withOptions(String message) {
+    /** {@code message} with the library's names of its receive limits replaced by the command line's options. */
+    static String withOptions(String message) {
         String named = message;
         for (Map.Entry<String, String> limit : LIMIT_OPTIONS.entrySet()) {
             named = named.replace(limit.getKey(), limit.getValue());

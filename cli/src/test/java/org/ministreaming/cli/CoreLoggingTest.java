@@ -43,6 +43,14 @@ class CoreLoggingTest {
     }
 
     @Test
+    void aReceiveLimitIsNamedByItsOption() {
+        LogRecord record = new LogRecord(Level.WARNING, "closing: the receive budget is exhausted (StreamOptions receiveBudget)");
+
+        assertThat(CoreLogging.line(record, false))
+                .isEqualTo("ministreaming: warning: closing: the receive budget is exhausted (raise --receive-budget)" + System.lineSeparator());
+    }
+
+    @Test
     void informationShowsOnlyWithVerbose() {
         CoreLogging.configure(false);
         LINK.info("a peer came");
