@@ -101,9 +101,7 @@ final class CoreLogging {
             String text = line(record, verbose);
             PrintStream err = System.err;
             synchronized (ProgressLine.CONSOLE) {
-                if (ProgressLine.breakLine()) {
-                    err.print(System.lineSeparator());
-                }
+                ProgressLine.breakLine();
                 err.print(text);
                 err.flush();
             }

@@ -18,8 +18,8 @@ final class ProgressLine implements LongConsumer {
 
     private static final long INTERVAL_NANOS = 100_000_000L;
 
-    /** Whether a progress line was written and not ended; guarded by {@link #CONSOLE}. */
-    private static boolean midLine;
+    /** Where a progress line was written and not ended, or {@code null}; guarded by {@link #CONSOLE}. */
+    private static PrintWriter midLine;
 
     private final PrintWriter err;
     private final String label;
@@ -55,7 +55,7 @@ final class ProgressLine implements LongConsumer {
             err.printf(Locale.ROOT, "\r%s: %s of %s %s (%d%%)", label, ByteSize.number(done, total),
                     ByteSize.number(total, total), ByteSize.unit(total), done * 100 / total);
             err.flush();
-            midLine = true;
+            midLine = err;
         }
     }
 
@@ -63,24 +63,23 @@ final class ProgressLine implements LongConsumer {
     void finish() {
         if (shown) {
             synchronized (CONSOLE) {
-                if (breakLine()) {
-                    err.println();
+                if (midLine == err) {
+                    breakLine();
                 }
-                err.flush();
             }
             shown = false;
         }
     }
 
     /**
-     * Whether a progress line is shown and not ended, after which it counts as ended: the caller
-     * ends it. Call holding {@link #CONSOLE}.
-     *
-     * @return whether the caller must start a new line before writing
+     * Ends a progress line that is shown and not ended, if any, on the writer it was written to,
+     * so that what comes next starts a line of its own. Call holding {@link #CONSOLE}.
      */
-    static boolean breakLine() {
-        boolean was = midLine;
-        midLine = false;
-        return was;
+    static void breakLine() {
+        if (midLine != null) {
+            midLine.println();
+            midLine.flush();
+            midLine = null;
+        }
     }
 }
