@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.i2p.client.I2PSession;
@@ -70,14 +71,18 @@ final class NameResolver {
                 return known;
             }
         }
-        net.i2p.data.Destination answer;
+        long start = System.nanoTime();
+        Reply reply;
         try {
-            answer = ask(session, name, timeout);
+            reply = ask(session, name, timeout);
         } catch (I2PSessionException e) {
             throw new IOException("looking up " + name + " through the I2P router at " + router + " failed: " + e.getMessage(), e);
         }
+        net.i2p.data.Destination answer = reply.destination();
         if (answer == null) {
-            throw new UnknownHostException(unknown(name, timeout));
+            throw new UnknownHostException(reply.answered()
+                    ? unknown(name, "answered after " + seconds(System.nanoTime() - start) + " that its lookup found none")
+                    : unknown(name, "had no answer within " + timeout.toSeconds() + " s"));
         }
         if (I2pNames.isBase32(name) && !answer.toBase32().equals(name)) {
             throw new IOException("the I2P router at " + router + " answered the lookup of " + name
@@ -89,20 +94,29 @@ final class NameResolver {
         return answer;
     }
 
-    private net.i2p.data.Destination ask(I2PSession session, String name, Duration timeout) throws I2PSessionException {
+    /**
+     * What the router said: a destination, or {@code null}; {@code answered} whether it said so
+     * before the wait ended (a "not found" of its own: a router that knows no floodfill peers, such
+     * as one without network, says so at once, its network database having no one to ask), rather
+     * than the wait running out.
+     */
+    private record Reply(net.i2p.data.Destination destination, boolean answered) {
+    }
+
+    private Reply ask(I2PSession session, String name, Duration timeout) throws I2PSessionException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long slice = firstTryMillis;
         while (true) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0 && slice > firstTryMillis) {
-                return null;
+                return new Reply(null, false);
             }
             long wait = Math.max(1, Math.min(slice, left));
             long start = System.nanoTime();
             net.i2p.data.Destination answer = session.lookupDest(name, wait);
             boolean answered = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < wait;
             if (answer != null || answered || left <= wait) {
-                return answer;
+                return new Reply(answer, answer != null || answered);
             }
             slice *= 2;
         }
@@ -113,13 +127,19 @@ final class NameResolver {
         return found.size();
     }
 
-    private String unknown(String name, Duration timeout) {
+    /** Why {@code name} is unknown; {@code what} says what the router did, for a {@code .b32.i2p} name. */
+    private String unknown(String name, String what) {
         if (I2pNames.isBase32(name)) {
-            return "unknown I2P name " + name + ": the I2P router at " + router + " found no lease set for it within "
-                    + timeout.toSeconds() + " s (is that destination online? A router without peers finds only lease sets it"
-                    + " was given)";
+            return "unknown I2P name " + name + ": the I2P router at " + router + " found no lease set for it (it " + what
+                    + "; is that destination online? A router without peers finds only lease sets it was given)";
         }
         return "unknown I2P host name " + name + ": the I2P router at " + router
                 + " has no such name in its address book (hosts.txt in the router's directory)";
+    }
+
+    /** {@code nanos} as {@code 12 ms} under a second, else in seconds with one decimal, such as {@code 2.9 s}. */
+    private static String seconds(long nanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 }

@@ -27,6 +27,8 @@ class NameResolverTest {
         final List<Long> waits = new ArrayList<>();
         /** How many questions are answered only when their whole wait is over, as a missed wake-up would be. */
         int lateAnswers;
+        /** How long each answer takes, within its wait. */
+        long answerMillis;
         I2PSessionException failure;
 
         I2PSession session() {
@@ -45,6 +47,7 @@ class NameResolverTest {
                             Thread.sleep((Long) args[1]);
                             return null;
                         }
+                        Thread.sleep(answerMillis);
                         return names.get(args[0]);
                     });
         }
@@ -86,9 +89,31 @@ class NameResolverTest {
         assertThat(late.waits.stream().mapToLong(Long::longValue).sum()).isLessThanOrEqualTo(100L);
 
         ScriptedRouter fast = new ScriptedRouter();
-        assertThatThrownBy(() -> resolver.resolve(fast.session(), "gone.i2p", Duration.ofMinutes(3)))
+        // A slice of its own long enough that a busy machine cannot make the quick answer late.
+        NameResolver roomy = new NameResolver("127.0.0.1:7654", Duration.ofSeconds(2));
+        assertThatThrownBy(() -> roomy.resolve(fast.session(), "gone.i2p", Duration.ofMinutes(3)))
                 .isInstanceOf(UnknownHostException.class);
         assertThat(fast.asked).containsExactly("gone.i2p");
+    }
+
+    @Test
+    void aB32NameTheRouterSoonSaysItCannotFindIsUnknownAfterTheTimeItTookNotTheWholeTimeout() {
+        ScriptedRouter fast = new ScriptedRouter();
+        fast.answerMillis = 150;
+        String name = I2pKeys.generate().base32();
+        NameResolver resolver = new NameResolver("127.0.0.1:7654");
+
+        assertThatThrownBy(() -> resolver.resolve(fast.session(), name, Duration.ofMinutes(3))).isInstanceOf(UnknownHostException.class)
+                .hasMessageMatching("unknown I2P name " + name.replace(".", "\\.") + ": the I2P router at 127\\.0\\.0\\.1:7654 found no"
+                        + " lease set for it \\(it answered after \\d{3} ms that its lookup found none; is that destination online\\?"
+                        + " A router without peers finds only lease sets it was given\\)")
+                .hasMessageNotContaining("180");
+
+        ScriptedRouter silent = new ScriptedRouter();
+        silent.lateAnswers = Integer.MAX_VALUE;
+        NameResolver slices = new NameResolver("127.0.0.1:7654", Duration.ofMillis(20));
+        assertThatThrownBy(() -> slices.resolve(silent.session(), name, Duration.ofSeconds(1))).isInstanceOf(UnknownHostException.class)
+                .hasMessageContaining("found no lease set for it (it had no answer within 1 s;");
     }
 
     @Test
