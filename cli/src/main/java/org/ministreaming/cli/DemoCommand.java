@@ -104,9 +104,8 @@ final class DemoCommand implements Callable<Integer> {
             return play(new DemoTransport.Router(router, List.copyOf(sessionOptions), timeout, spec.commandLine().getErr()));
         }
         try (ChildRouter own = startRouter()) {
-            List<SessionOption> options = new ArrayList<>(sessionOptions);
-            PrivateRouter.SESSION_OPTIONS.forEach((name, value) -> options.add(0, new SessionOption(name, value)));
-            return play(new DemoTransport.Router(own.address(), List.copyOf(options), timeout, spec.commandLine().getErr()));
+            // No session options of its own: the private router gives every session zero-hop tunnels.
+            return play(new DemoTransport.Router(own.address(), List.copyOf(sessionOptions), timeout, spec.commandLine().getErr()));
         }
     }
 

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -29,8 +28,10 @@ import net.i2p.router.Router;
 /**
  * I2P's own router (2.7.0, from Maven Central) in this JVM, with no network at all: no
  * transports, no reseeding, hidden, not a floodfill, its I2CP interface on loopback only, every
- * file under one directory. Its sessions can only use zero-hop tunnels ({@link #SESSION_OPTIONS}),
- * and reach only each other: a router to try the I2CP transport on, not to join I2P with.
+ * file under one directory. It has no peers, so its sessions can only use tunnels of zero hops:
+ * it gives them those whatever lengths they ask for ({@link ZeroHopPools}), so that a session
+ * with I2P's default options works on it too. Its sessions reach only each other: a router to try
+ * the I2CP transport on, not to join I2P with.
  *
  * <p>I2P's router prints to {@code System.out} and {@code System.err} on threads of its own, so
  * {@link #start} sends both to {@value #OUTPUT_FILE} in its directory for good: the JVM is meant
@@ -44,8 +45,6 @@ final class PrivateRouter implements AutoCloseable {
 
     /** The loopback address its I2CP interface listens on. */
     static final String HOST = "127.0.0.1";
-    /** The session options its sessions need: tunnels of zero hops, since it has no peers. */
-    static final Map<String, String> SESSION_OPTIONS = Map.of("inbound.length", "0", "outbound.length", "0");
 
     private static final long POLL_MILLIS = 100;
     private static final int ANSWER_LIMIT_MILLIS = 5_000;
@@ -59,6 +58,7 @@ final class PrivateRouter implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean deleteDir;
+    private ZeroHopPools zeroHop;
     private boolean stopped;
 
     private PrivateRouter(Router router, int port, Path dir, boolean deleteDir) {
@@ -92,6 +92,7 @@ final class PrivateRouter implements AutoCloseable {
         PrivateRouter started = new PrivateRouter(router, i2cpPort, base, dir == null);
         router.runRouter();
         try {
+            started.zeroHop(ZeroHopPools.start(router.getContext()));
             started.awaitI2cp(startLimit);
         } catch (IOException | RuntimeException e) {
             started.stop();
@@ -121,6 +122,9 @@ final class PrivateRouter implements AutoCloseable {
             return;
         }
         stopped = true;
+        if (zeroHop != null) {
+            zeroHop.stop();
+        }
         Thread stopper = new Thread(() -> router.shutdown(Router.EXIT_HARD), "ministreaming-router-shutdown");
         stopper.setDaemon(true);
         stopper.start();
@@ -138,6 +142,10 @@ final class PrivateRouter implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    private synchronized void zeroHop(ZeroHopPools pools) {
+        zeroHop = pools;
     }
 
     private void awaitI2cp(Duration limit) throws IOException {

@@ -7,10 +7,8 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,14 +27,14 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Runs a private I2P router (I2P's own, version 2.7.0) with no network: its sessions reach only each other,"
-                    + " through tunnels of zero hops. A router to try the I2P commands on, without installing I2P.",
+                    + " through tunnels of zero hops, the only ones it can build, which it gives every session whatever"
+                    + " lengths the session asks for. A router to try the I2P commands on, without installing I2P.",
             "Prints its I2CP address, HOST:PORT, on the standard output once it answers there, and how to use it on the"
                     + " standard error (what the router itself prints goes to output.txt in its directory); runs until stopped (Ctrl-C). Names for i2p:HOST.i2p go in router/hosts.txt in its directory,"
                     + " one NAME.i2p=<Base64 destination> a line.",
             "Exits with 5 if the port is in use."},
         footer = {"", "Example:", "  ministreaming router &",
-            "  ministreaming listen --i2cp 127.0.0.1:7654 \\",
-            "      --i2cp-option inbound.length=0 --i2cp-option outbound.length=0"})
+            "  ministreaming listen --i2cp 127.0.0.1:7654"})
 final class RouterCommand implements Callable<Integer> {
 
     /** How long the router may take to answer on its I2CP port. */
@@ -104,10 +102,8 @@ final class RouterCommand implements Callable<Integer> {
 
     /** What to tell a person about the running router. */
     static String usage(PrivateRouter router) {
-        String options = PrivateRouter.SESSION_OPTIONS.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(option -> " --i2cp-option " + option.getKey() + "=" + option.getValue()).collect(Collectors.joining());
         return "ministreaming: a private I2P router (no network) runs with I2CP at " + router.address()
-                + "; its sessions need tunnels of zero hops, so give the other commands --i2cp " + router.address() + options
+                + "; give the other commands --i2cp " + router.address() + " (it gives their sessions tunnels of zero hops)"
                 + "; names for i2p:HOST.i2p go in " + router.hostsFile() + "; stop it with Ctrl-C";
     }
 

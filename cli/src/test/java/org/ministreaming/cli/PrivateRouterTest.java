@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ministreaming.StreamManager;
 import org.ministreaming.testing.ThreadLeaks;
+import org.ministreaming.transport.i2cp.I2cpTransport;
+import org.ministreaming.transport.i2cp.I2cpTransportBuilder;
 
 /**
  * The private router: {@code demo --transport i2cp} without {@code --i2cp} runs on one it starts
- * in a child process ({@code ministreaming router}) and stops; {@code router} refuses a port in use.
+ * in a child process ({@code ministreaming router}) and stops; {@code router} refuses a port in use;
+ * a session that asks for I2P's default tunnel lengths gets zero-hop tunnels on it.
  */
 @Timeout(300)
 class PrivateRouterTest {
@@ -54,6 +59,19 @@ class PrivateRouterTest {
             assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
             assertThat(run.err()).hasLineCount(1);
         }
+    }
+
+    @Test
+    void aSessionWithI2psDefaultTunnelLengthsOpensOnThePrivateRouter() throws Exception {
+        try (ChildRouter router = ChildRouter.start()) {
+            I2cpTransportBuilder session = I2cpTransport.builder().router(router.address().host(), router.address().port())
+                    .openTimeout(Duration.ofSeconds(60));
+            // No inbound.length or outbound.length: I2P's default of three hops, which a router without peers cannot build.
+            try (StreamManager manager = StreamManager.open(session.build())) {
+                assertThat(manager.localDestination().scheme()).isEqualTo("i2p");
+            }
+        }
+        ThreadLeaks.awaitNoneLeft(ThreadLeaks.LIBRARY);
     }
 
     @Test
