@@ -70,7 +70,8 @@ class I2pNamesCliTest {
             String waitedFor = "the I2P router at " + address + " to open a session for [a-z2-7]{52}\\.b32\\.i2p and build its tunnels";
             assertThat(connect.err.text()).matches("ministreaming: waiting for " + waitedFor + " \\(giving up after 3 s\\)\n"
                     + "ministreaming: gave up after 3 s waiting for " + waitedFor + " \\(a router that has just started, or has few"
-                    + " peers, can take minutes\\); wait longer with --i2cp-timeout SECONDS\n");
+                    + " peers, can take minutes; one without network builds only zero-hop tunnels, for sessions with"
+                    + " inbound\\.length=0 and outbound\\.length=0\\); wait longer with --i2cp-timeout SECONDS\n");
         }
     }
 

@@ -203,7 +203,8 @@ final class RouterSession {
     private SocketTimeoutException timedOut(I2PSessionException e) {
         SocketTimeoutException timeout = new SocketTimeoutException("gave up after " + openTimeout.toSeconds()
                 + " s waiting for the I2P router at " + router + " to open a session for " + keys.base32()
-                + " and build its tunnels (a router that has just started, or has few peers, can take minutes)");
+                + " and build its tunnels (a router that has just started, or has few peers, can take minutes;"
+                + " one without network builds only zero-hop tunnels, for sessions with inbound.length=0 and outbound.length=0)");
         timeout.initCause(e);
         return timeout;
     }
