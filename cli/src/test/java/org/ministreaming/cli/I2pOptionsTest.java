@@ -141,6 +141,19 @@ class I2pOptionsTest {
     }
 
     @Test
+    void aKeyFileWithMoreAfterTheKeysIsAnIoErrorBeforeAnySession() throws Exception {
+        Path keys = dir.resolve("padded.dat");
+        I2pKeys.generate().write(keys);
+        Files.write(keys, new byte[1000], java.nio.file.StandardOpenOption.APPEND);
+
+        Run run = Run.of("listen", "--i2cp", "127.0.0.1:" + closedPort(), "--keys", keys.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.IO_ERROR);
+        assertThat(run.err()).startsWith("ministreaming: '" + keys + "' is not an I2P private key file: the keys end after ")
+                .endsWith(" bytes, and 1000 more follow\n").hasLineCount(1);
+    }
+
+    @Test
     void anExistingKeyFileIsUsedQuietly() throws Exception {
         Path keys = dir.resolve("old.dat");
         I2pKeys.generate().write(keys);

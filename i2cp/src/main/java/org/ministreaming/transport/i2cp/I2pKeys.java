@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import net.i2p.CoreVersion;
 import net.i2p.I2PException;
 import net.i2p.client.I2PClientFactory;
 import net.i2p.client.I2PSessionException;
 import net.i2p.crypto.SigType;
+import net.i2p.data.Certificate;
 import net.i2p.data.DataFormatException;
+import net.i2p.data.KeyCertificate;
 import net.i2p.data.PrivateKeyFile;
 import net.i2p.data.SigningPrivateKey;
 import org.ministreaming.transport.Destination;
@@ -69,14 +72,57 @@ public final class I2pKeys {
      *
      * @param file a file in I2P's private key format
      * @return the keys
-     * @throws IOException if the file cannot be read or holds no keys
+     * @throws IOException if the file cannot be read, or is not a whole private key file of types
+     *     I2P's client library knows with nothing after it
      */
     public static I2pKeys load(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         try {
-            return new I2pKeys(bytes);
+            I2pKeys keys = new I2pKeys(bytes);
+            check(keys.destination, bytes);
+            return keys;
         } catch (IOException e) {
             throw new IOException("'" + file + "' is not an I2P private key file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that {@code keyFile}, whose destination is {@code destination}, is what I2P's client
+     * library can open a session with (signature and encryption types it knows, keys of their
+     * lengths: it reads the file as the library does) and that nothing follows the keys, so that
+     * a file that is not one is refused before any session is opened.
+     */
+    private static void check(net.i2p.data.Destination destination, byte[] keyFile) throws IOException {
+        Certificate certificate = destination.getCertificate();
+        if (certificate.getCertificateType() > Certificate.CERTIFICATE_TYPE_KEY) {
+            throw new IOException("its destination's certificate type, " + certificate.getCertificateType()
+                    + ", is not one I2P defines");
+        }
+        if (certificate.getCertificateType() == Certificate.CERTIFICATE_TYPE_KEY) {
+            KeyCertificate types;
+            try {
+                types = certificate.toKeyCertificate();
+            } catch (DataFormatException e) {
+                throw new IOException("its destination's key certificate is malformed: " + e.getMessage(), e);
+            }
+            if (types.getSigType() == null || !types.getSigType().isAvailable()) {
+                throw new IOException("its destination's signature type, " + types.getSigTypeCode() + ", is not one I2P "
+                        + CoreVersion.VERSION + " can use");
+            }
+            if (types.getEncType() == null || !types.getEncType().isAvailable()) {
+                throw new IOException("its destination's encryption type, " + types.getCryptoTypeCode() + ", is not one I2P "
+                        + CoreVersion.VERSION + " can use");
+            }
+        }
+        ByteArrayInputStream in = new ByteArrayInputStream(keyFile);
+        try {
+            new PrivateKeyFile(in);
+        } catch (I2PSessionException | RuntimeException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (in.available() > 0) {
+            throw new IOException("the keys end after " + (keyFile.length - in.available()) + " bytes, and "
+                    + in.available() + " more follow");
         }
     }
 

@@ -8,6 +8,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Random;
 import net.i2p.client.I2PClientFactory;
 import net.i2p.crypto.SigType;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,67 @@ class I2pKeysTest {
 
         assertThatThrownBy(() -> I2pKeys.load(file)).isInstanceOf(IOException.class)
                 .hasMessageContaining("is not an I2P private key file");
+    }
+
+    @Test
+    void keysWithMoreAfterThemAreNotAKeyFile() throws IOException {
+        byte[] keys = keyFileBytes(I2pKeys.generate());
+        Path file = Files.write(dir.resolve("trailing"), Arrays.copyOf(keys, keys.length + 1));
+
+        assertThatThrownBy(() -> I2pKeys.load(file)).isInstanceOf(IOException.class)
+                .hasMessage("'" + file + "' is not an I2P private key file: the keys end after " + keys.length + " bytes, and 1 more follow");
+    }
+
+    @Test
+    void keysOfASignatureTypeI2pDoesNotKnowAreNotAKeyFile() throws IOException {
+        byte[] keys = keyFileBytes(I2pKeys.generate());
+        // The key certificate after the 384 bytes of public keys: type 5, length 4, signature type, encryption type.
+        assertThat(Arrays.copyOfRange(keys, 384, 389)).containsExactly(5, 0, 4, 0, 7);
+        keys[388] = (byte) 145;
+        Path file = Files.write(dir.resolve("unknown-type"), keys);
+
+        assertThatThrownBy(() -> I2pKeys.load(file)).isInstanceOf(IOException.class)
+                .hasMessage("'" + file + "' is not an I2P private key file: its destination's signature type, 145, is not one"
+                        + " I2P 2.7.0 can use");
+    }
+
+    @Test
+    void keysWithACertificateTypeI2pDoesNotDefineAreNotAKeyFile() throws IOException {
+        byte[] keys = keyFileBytes(I2pKeys.generate());
+        keys[384] = 77;
+        Path file = Files.write(dir.resolve("unknown-certificate"), keys);
+
+        assertThatThrownBy(() -> I2pKeys.load(file)).isInstanceOf(IOException.class)
+                .hasMessage("'" + file + "' is not an I2P private key file: its destination's certificate type, 77, is not one I2P defines");
+    }
+
+    @Test
+    void aLargeFileOfRandomBytesIsNotAKeyFile() throws IOException {
+        byte[] noise = new byte[4 << 20];
+        new Random(42).nextBytes(noise);
+        Path file = Files.write(dir.resolve("big.bin"), noise);
+
+        assertThatThrownBy(() -> I2pKeys.load(file)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("'" + file + "' is not an I2P private key file: ");
+    }
+
+    @Test
+    void keysCutShortAreNotAKeyFile() throws IOException {
+        byte[] keys = keyFileBytes(I2pKeys.generate());
+        Path file = Files.write(dir.resolve("short"), Arrays.copyOf(keys, keys.length - 1));
+
+        assertThatThrownBy(() -> I2pKeys.load(file)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("'" + file + "' is not an I2P private key file: ");
+    }
+
+    private Path written(I2pKeys keys) throws IOException {
+        Path file = dir.resolve("keys-" + keys.base32());
+        keys.write(file);
+        return file;
+    }
+
+    private byte[] keyFileBytes(I2pKeys keys) throws IOException {
+        return Files.readAllBytes(written(keys));
     }
 
     @Test
