@@ -9,6 +9,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.ministreaming.transport.i2cp.I2cpTransport;
 
 /**
  * How the core library logs while a command runs: warnings only, or informational records too
@@ -18,6 +19,10 @@ import java.util.logging.Logger;
  * the JDK's default format takes two, with the date and the logging class.
  *
  * <p>A record logged while a {@link ProgressLine} is shown starts on a line of its own.
+ *
+ * <p>The one exception to the level is the I2CP transport's logger, always at the informational
+ * level: its one informational record says that a lost session with the router is back, the end
+ * of what its warning about the loss began.
  *
  * <p>Thread-safe.
  */
@@ -34,6 +39,8 @@ final class CoreLogging {
             return formatMessage(record);
         }
     };
+    /** Where the I2CP transport says that its session was lost (a warning) and is back (informational). */
+    private static final Logger I2CP_SESSION = Logger.getLogger(I2cpTransport.class.getName());
 
     private CoreLogging() {
     }
@@ -47,6 +54,7 @@ final class CoreLogging {
      */
     static void configure(boolean verbose) {
         CORE.setLevel(verbose ? Level.INFO : Level.WARNING);
+        I2CP_SESSION.setLevel(Level.INFO);
         HANDLER.verbose = verbose;
         synchronized (ROOT) {
             for (Handler handler : ROOT.getHandlers()) {

@@ -13,7 +13,9 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ministreaming.transport.i2cp.I2cpTransport;
 
+/** {@link CoreLogging}: one line a record, warnings only, but the I2CP session's return is told as its loss was. */
 class CoreLoggingTest {
 
     private static final Logger LINK = Logger.getLogger("org.ministreaming.transport.tcp.Link");
@@ -92,5 +94,26 @@ class CoreLoggingTest {
     private String captured() {
         System.err.flush();
         return captured.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+    }
+
+    @Test
+    void withoutVerboseTheI2cpSessionsReturnIsLoggedButNotOtherInformation() {
+        CoreLogging.configure(false);
+
+        System.Logger i2cp = System.getLogger(I2cpTransport.class.getName());
+        System.Logger engine = System.getLogger("org.ministreaming.engine.Engine");
+        assertThat(i2cp.isLoggable(System.Logger.Level.WARNING)).as("the session's loss").isTrue();
+        assertThat(i2cp.isLoggable(System.Logger.Level.INFO)).as("the session is back").isTrue();
+        assertThat(i2cp.isLoggable(System.Logger.Level.DEBUG)).isFalse();
+        assertThat(engine.isLoggable(System.Logger.Level.INFO)).as("peers coming and going").isFalse();
+        assertThat(engine.isLoggable(System.Logger.Level.WARNING)).isTrue();
+    }
+
+    @Test
+    void withVerboseInformationIsLoggedEverywhere() {
+        CoreLogging.configure(true);
+
+        assertThat(System.getLogger("org.ministreaming.engine.Engine").isLoggable(System.Logger.Level.INFO)).isTrue();
+        assertThat(System.getLogger(I2cpTransport.class.getName()).isLoggable(System.Logger.Level.INFO)).isTrue();
     }
 }
