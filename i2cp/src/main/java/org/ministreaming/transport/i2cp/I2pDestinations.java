@@ -2,6 +2,7 @@ package org.ministreaming.transport.i2cp;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import net.i2p.data.Base64;
 import net.i2p.data.DataFormatException;
 import org.ministreaming.transport.Destination;
 
@@ -16,6 +17,9 @@ public final class I2pDestinations {
 
     /** The URI scheme of I2P destinations. */
     public static final String SCHEME = "i2p";
+
+    /** Bytes of the smallest destination: a 256-byte public key, a 128-byte signing key, a 3-byte null certificate. */
+    private static final int SMALLEST_BYTES = 387;
 
     static {
         // I2P's classes here make a global context on first use: let it be ours (see I2pContext).
@@ -50,6 +54,13 @@ public final class I2pDestinations {
         if (I2pNames.name(uri).isPresent()) {
             throw new IllegalArgumentException("'" + uri + "' is an I2P name, which only points at a destination;"
                     + " resolve it first (I2cpTransport.resolve) or give the full destination (i2p:<Base64>)");
+        }
+        byte[] raw = Base64.decode(base64);
+        if (raw == null || raw.length < SMALLEST_BYTES) {
+            throw new IllegalArgumentException("not an I2P destination: '" + abbreviate(uri.uri()) + "' ("
+                    + (raw == null ? "not I2P's Base64, whose characters are letters, digits, '-' and '~'"
+                            : "its Base64 gives " + raw.length + " bytes, and a destination has at least " + SMALLEST_BYTES)
+                    + "); expected i2p:<Base64 destination>");
         }
         try {
             return new net.i2p.data.Destination(base64);

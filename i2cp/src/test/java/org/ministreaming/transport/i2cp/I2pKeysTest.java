@@ -156,6 +156,9 @@ class I2pKeysTest {
         assertThatThrownBy(() -> I2pDestinations.fromUri(Destination.of("i2p:" + keys.base32()))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is an I2P name, which only points at a destination; resolve it first");
         assertThatThrownBy(() -> I2pDestinations.fromUri(Destination.of("i2p:AAAA"))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("expected i2p:<Base64 destination>");
+                .hasMessage("not an I2P destination: 'i2p:AAAA' (its Base64 gives 3 bytes, and a destination has at least 387);"
+                        + " expected i2p:<Base64 destination>");
+        assertThatThrownBy(() -> I2pDestinations.fromUri(Destination.of("i2p:not*base64"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not an I2P destination: 'i2p:not*base64' (not I2P's Base64,");
     }
 }
