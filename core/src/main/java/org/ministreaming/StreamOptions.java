@@ -208,7 +208,11 @@ public final class StreamOptions {
                 receiveBudget, random, flowControl, idleTimeout, peerGracePeriod, limits);
     }
 
-    /** Makes {@link StreamOptions}. Not thread-safe; use from one thread. */
+    /**
+     * Makes {@link StreamOptions}. A duration longer than about 73 years (such as
+     * {@code ChronoUnit.FOREVER.getDuration()}) counts as that, here and in every timeout the
+     * library takes. Not thread-safe; use from one thread.
+     */
     public static final class Builder {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = Duration.ZERO;

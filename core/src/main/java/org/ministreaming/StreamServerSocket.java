@@ -3,6 +3,7 @@ package org.ministreaming;
 import java.io.IOException;
 import java.time.Duration;
 import org.ministreaming.engine.Acceptor;
+import org.ministreaming.pipe.Deadline;
 
 /**
  * Takes the connections peers open to a {@link StreamManager}.
@@ -40,7 +41,7 @@ public final class StreamServerSocket implements AutoCloseable {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        return new StreamSocket(acceptor.accept(Math.max(1, timeout.toMillis())), options);
+        return new StreamSocket(acceptor.accept(Math.max(1, Deadline.millis(timeout))), options);
     }
 
     /** Whether this server socket was closed. */

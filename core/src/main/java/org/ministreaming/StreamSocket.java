@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import org.ministreaming.engine.Connection;
+import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -88,7 +89,7 @@ public final class StreamSocket implements AutoCloseable {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("read timeout must not be negative: " + timeout);
         }
-        connection.setReadTimeoutMillis(timeout.isZero() ? 0 : Math.max(1, timeout.toMillis()));
+        connection.setReadTimeoutMillis(timeout.isZero() ? 0 : Math.max(1, Deadline.millis(timeout)));
     }
 
     /** How long reads wait; {@link Duration#ZERO} means forever. */
@@ -108,7 +109,7 @@ public final class StreamSocket implements AutoCloseable {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("write timeout must not be negative: " + timeout);
         }
-        connection.setWriteTimeoutMillis(timeout.isZero() ? 0 : Math.max(1, timeout.toMillis()));
+        connection.setWriteTimeoutMillis(timeout.isZero() ? 0 : Math.max(1, Deadline.millis(timeout)));
     }
 
     /** How long writes wait for credit; {@link Duration#ZERO} means forever. */

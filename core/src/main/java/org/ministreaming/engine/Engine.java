@@ -18,6 +18,7 @@ import org.ministreaming.MessageListener;
 import org.ministreaming.Role;
 import java.util.function.Consumer;
 import org.ministreaming.PeerLostException;
+import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.attribution.SenderAttribution;
@@ -178,7 +179,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
                 throw e;
             }
         }
-        connection.awaitEstablished(Math.max(1, timeout.toMillis()));
+        connection.awaitEstablished(Math.max(1, Deadline.millis(timeout)));
         return connection;
     }
 
@@ -307,7 +308,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         long next = backlog.expire(System.nanoTime(), expired);
         for (ServerConnection connection : expired) {
             counters.increment(Counter.ACCEPT_TIMEOUT);
-            LOG.log(Level.INFO, "refused " + connection + ": not accepted within " + settings.acceptTimeout().toMillis() + " ms");
+            LOG.log(Level.INFO, "refused " + connection + ": not accepted within " + Deadline.millis(settings.acceptTimeout()) + " ms");
             connection.fail(new IOException("refused: not accepted in time"), true);
         }
         if (next >= 0) {
@@ -356,8 +357,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     void idle(Connection connection, Duration silent) {
         counters.increment(Counter.IDLE_CLOSED);
-        LOG.log(Level.INFO, connection + ": closing, nothing heard from the peer for " + silent.toMillis() + " ms");
-        connection.fail(new PeerLostException("nothing heard from " + connection.peer() + " for " + silent.toMillis()
+        LOG.log(Level.INFO, connection + ": closing, nothing heard from the peer for " + Deadline.millis(silent) + " ms");
+        connection.fail(new PeerLostException("nothing heard from " + connection.peer() + " for " + Deadline.millis(silent)
                 + " ms, more than the idle timeout; the connection was closed", null), true);
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Random;
 import org.ministreaming.Limits;
+import org.ministreaming.pipe.Deadline;
 
 /**
  * What an {@link Engine} needs to know up front. Immutable and thread-safe (the random source
@@ -111,8 +112,8 @@ public record EngineSettings(Duration acceptTimeout, int acceptBacklog, int rece
                 Limits.DEFAULT);
     }
 
-    /** The accept timeout in nanoseconds, at most about 73 years, so that due times never overflow. */
+    /** The accept timeout in nanoseconds, at most {@link Deadline#LONGEST}'s, so that due times never overflow. */
     long acceptTimeoutNanos() {
-        return acceptTimeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0 ? Long.MAX_VALUE / 4 : acceptTimeout.toNanos();
+        return Deadline.nanos(acceptTimeout);
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.Chaff;
 import org.ministreaming.wire.ConnectionId;
@@ -51,7 +52,7 @@ final class Liveness {
     Liveness(Engine engine, Random random, Duration idleTimeout) {
         this.engine = engine;
         this.random = random;
-        this.idleNanos = idleTimeout.toNanos();
+        this.idleNanos = Deadline.nanos(idleTimeout);
     }
 
     /** Starts the idle checks on {@code timer}, if an idle timeout is set, and keeps it for {@link #probeWhile}. */
@@ -85,9 +86,9 @@ final class Liveness {
         ConnectionId id = send(session, false, answered);
         long sent = pending.get(id).sentNanos();
         try {
-            return Optional.of(Duration.ofNanos(answered.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS) - sent));
+            return Optional.of(Duration.ofNanos(answered.get(Math.max(1, Deadline.nanos(timeout)), TimeUnit.NANOSECONDS) - sent));
         } catch (TimeoutException e) {
-            throw new SocketTimeoutException("no pong from " + peer + " within " + timeout.toMillis() + " ms");
+            throw new SocketTimeoutException("no pong from " + peer + " within " + Deadline.millis(timeout) + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("ping interrupted");

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.ministreaming.Role;
+import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.wire.ConnectionId;
@@ -148,7 +149,7 @@ final class PeerSessions {
 
     private void scheduleCheck(PeerSession session) {
         if (session.checkScheduling()) {
-            scheduleCheck(session, settings.peerGrace().toNanos());
+            scheduleCheck(session, Deadline.nanos(settings.peerGrace()));
         }
     }
 
@@ -171,7 +172,7 @@ final class PeerSessions {
     /** Timer: forgets the session if it has had no connections for the grace period, else checks again later. */
     private void check(PeerSession session) {
         long now = System.nanoTime();
-        long grace = settings.peerGrace().toNanos();
+        long grace = Deadline.nanos(settings.peerGrace());
         boolean[] retired = new boolean[1];
         // The transport forgets inside the map's lock on that peer, so no new session (no new
         // message to it) can come between: one that tried waits for the forget to finish.
@@ -184,7 +185,7 @@ final class PeerSessions {
             return retired[0] ? null : current;
         });
         if (retired[0]) {
-            LOG.log(Level.DEBUG, () -> "forgot " + session.peer() + ": no connections for " + settings.peerGrace().toMillis() + " ms");
+            LOG.log(Level.DEBUG, () -> "forgot " + session.peer() + ": no connections for " + Deadline.millis(settings.peerGrace()) + " ms");
             return;
         }
         long next = session.nextCheckNanos(now, grace);

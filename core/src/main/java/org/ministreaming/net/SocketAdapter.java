@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Objects;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamSocket;
+import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -86,7 +87,7 @@ public final class SocketAdapter extends KeptOptionsSocket {
         this.manager = null;
         this.local = Objects.requireNonNull(local, "local");
         this.mapping = null;
-        this.soTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connected.getReadTimeout().toMillis());
+        this.soTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Deadline.millis(connected.getReadTimeout()));
         attach(connected);
     }
 

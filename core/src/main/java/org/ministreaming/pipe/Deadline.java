@@ -3,6 +3,7 @@ package org.ministreaming.pipe;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.function.Supplier;
@@ -18,6 +19,13 @@ import java.util.function.Supplier;
  * <p>Immutable and thread-safe. A wait is made by a thread holding the condition's lock.
  */
 public final class Deadline {
+
+    /**
+     * The longest wait counted, about 73 years: a longer one (such as
+     * {@code ChronoUnit.FOREVER.getDuration()}) is taken as this, so that it converts to
+     * milliseconds or nanoseconds and adds to {@link System#nanoTime} without overflow.
+     */
+    public static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
 
     private final long at;
     private final boolean bounded;
@@ -43,12 +51,23 @@ public final class Deadline {
      * @param interrupted the message of the exception thrown on an interrupt
      */
     public static Deadline in(long millis, Supplier<? extends SocketTimeoutException> expired, Supplier<String> interrupted) {
-        return new Deadline(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis)), true, expired, interrupted);
+        long nanos = Math.min(TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis)), LONGEST.toNanos());
+        return new Deadline(System.nanoTime() + nanos, true, expired, interrupted);
     }
 
     /** As {@link #in}, but 0 means no deadline, as a socket timeout of 0 does. */
     public static Deadline inOrNone(long millis, Supplier<? extends SocketTimeoutException> expired, Supplier<String> interrupted) {
         return millis == 0 ? none(interrupted) : in(millis, expired, interrupted);
+    }
+
+    /** {@code duration} in milliseconds, at most {@link #LONGEST}'s. */
+    public static long millis(Duration duration) {
+        return duration.compareTo(LONGEST) > 0 ? LONGEST.toMillis() : duration.toMillis();
+    }
+
+    /** {@code duration} in nanoseconds, at most {@link #LONGEST}'s. */
+    public static long nanos(Duration duration) {
+        return duration.compareTo(LONGEST) > 0 ? LONGEST.toNanos() : duration.toNanos();
     }
 
     /** Whether the deadline has passed; never for a wait without one. */

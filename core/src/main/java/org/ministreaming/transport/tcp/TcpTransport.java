@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 
@@ -94,8 +95,8 @@ public final class TcpTransport implements Transport {
         this.tls = tls;
         this.local = server == null ? Addresses.notListening(scheme)
                 : Addresses.listening(scheme, builder.listenHost, server.getLocalPort());
-        this.settings = new LinkSettings((int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis()),
-                builder.frameTimeout.toMillis(), builder.idleTimeout.toMillis(), builder.sendQueueBytes,
+        this.settings = new LinkSettings((int) Math.min(Integer.MAX_VALUE, Deadline.millis(builder.connectTimeout)),
+                Deadline.millis(builder.frameTimeout), Deadline.millis(builder.idleTimeout), builder.sendQueueBytes,
                 new SendBudget(builder.sendBudget()), Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri()));
         this.acceptor = server == null ? null
                 : new Acceptor(this, server, builder.maxLinks, builder.maxLinksPerAddress, builder.acceptHook);
