@@ -43,6 +43,12 @@ public final class I2cpTransportBuilder {
     public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofMinutes(3);
 
     /**
+     * The longest wait counted, about 73 years, as in the core library's timeouts: a longer one
+     * (such as {@code ChronoUnit.FOREVER.getDuration()}) is taken as this.
+     */
+    static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
+
+    /**
      * I2P's session option for compressing messages. The library gzips every message over 66
      * bytes at level 3 by default; this builder turns that off (what the application sends is
      * often compressed or encrypted already, and I2P encrypts every message anyway), which nearly
@@ -114,15 +120,20 @@ public final class I2cpTransportBuilder {
      * router was lost has as long. When it passes, {@link I2cpTransport#start} fails with a
      * {@link java.net.SocketTimeoutException} that says what was waited for.
      *
-     * @param timeout positive
+     * @param timeout positive; longer than about 73 years counts as that
      * @return this builder
      */
     public I2cpTransportBuilder openTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the open timeout must be positive: " + timeout);
         }
-        this.openTimeout = timeout;
+        this.openTimeout = capped(timeout);
         return this;
+    }
+
+    /** {@code timeout}, or {@link #LONGEST} if longer. */
+    static Duration capped(Duration timeout) {
+        return timeout.compareTo(LONGEST) > 0 ? LONGEST : timeout;
     }
 
     /**

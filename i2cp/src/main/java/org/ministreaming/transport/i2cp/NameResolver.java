@@ -104,7 +104,7 @@ final class NameResolver {
     }
 
     private Reply ask(I2PSession session, String name, Duration timeout) throws I2PSessionException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + I2cpTransportBuilder.capped(timeout).toNanos();
         long slice = firstTryMillis;
         while (true) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

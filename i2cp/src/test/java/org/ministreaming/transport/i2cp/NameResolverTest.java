@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +64,16 @@ class NameResolverTest {
         assertThat(resolver.resolve(router.session(), "site.i2p", WAIT)).isEqualTo(keys.i2pDestination());
         assertThat(resolver.resolve(router.session(), "site.i2p", WAIT)).isEqualTo(keys.i2pDestination());
         assertThat(router.asked).containsExactly("site.i2p");
+    }
+
+    @Test
+    void aLookupMayWaitForever() throws IOException {
+        ScriptedRouter router = new ScriptedRouter();
+        I2pKeys keys = I2pKeys.generate();
+        router.names.put("site.i2p", keys.i2pDestination());
+        NameResolver resolver = new NameResolver("127.0.0.1:7654");
+
+        assertThat(resolver.resolve(router.session(), "site.i2p", ChronoUnit.FOREVER.getDuration())).isEqualTo(keys.i2pDestination());
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,6 +65,13 @@ class OpenTimeoutTest {
         } finally {
             transport.close();
         }
+    }
+
+    @Test
+    void aTimeoutOfForeverCountsAsSeventyThreeYears() {
+        assertThat(I2cpTransport.builder().openTimeout(ChronoUnit.FOREVER.getDuration()).openTimeout())
+                .isEqualTo(I2cpTransportBuilder.LONGEST).isGreaterThan(Duration.ofDays(73 * 365));
+        assertThat(I2cpTransport.builder().openTimeout(Duration.ofHours(1)).openTimeout()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
