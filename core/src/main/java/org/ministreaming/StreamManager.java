@@ -3,6 +3,7 @@ package org.ministreaming;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.ministreaming.engine.Engine;
 import org.ministreaming.transport.Destination;
@@ -52,6 +53,8 @@ public final class StreamManager implements AutoCloseable {
      * Starts a manager on {@code transport}, which it owns from now on.
      *
      * @throws IOException if the transport cannot start
+     * @throws IllegalStateException if the transport was started (by another manager) or closed
+     *     before
      */
     public static StreamManager open(Transport transport, StreamOptions options) throws IOException {
         return new StreamManager(Engine.start(transport, options.engineSettings(), options.messageListener()), options);
@@ -72,11 +75,15 @@ public final class StreamManager implements AutoCloseable {
      *
      * @return the connected socket
      * @throws ConnectionRefusedException (a {@link java.net.ConnectException}) if the peer
-     *     refused (no server socket, backlog full, or not accepted in time)
+     *     refused (no server socket, backlog full, not accepted in time, or one of its
+     *     {@link Limits} reached, such as SYNs a second from one peer: the refusal does not say
+     *     which)
      * @throws java.net.SocketTimeoutException if the peer did not answer in time
      * @throws java.io.InterruptedIOException if interrupted (the flag stays set)
      * @throws PeerLostException if the transport lost the peer while waiting (its exception is
      *     the cause)
+     * @throws java.net.SocketException if one of this manager's {@link Limits} on connections
+     *     is reached
      * @throws IOException if this manager is closed or the transport cannot reach the peer (the
      *     transport's exception is the cause)
      */
@@ -93,6 +100,7 @@ public final class StreamManager implements AutoCloseable {
      * @throws IOException as {@link #connect(Destination)}
      */
     public StreamSocket connect(Destination peer, Duration timeout) throws IOException {
+        Objects.requireNonNull(peer, "peer");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("connect timeout must be positive: " + timeout);
         }
@@ -106,7 +114,7 @@ public final class StreamManager implements AutoCloseable {
      * @throws IOException as {@link #connect(Destination)}
      */
     public StreamSocket connect(String uri) throws IOException {
-        return connect(Destination.of(uri));
+        return connect(Destination.of(Objects.requireNonNull(uri, "uri")));
     }
 
     /**
@@ -126,11 +134,17 @@ public final class StreamManager implements AutoCloseable {
      * other peer gets the original's 1-byte ping, which nobody answers: then only the send is
      * known to have worked, as the original's {@code ping()} told.
      *
+     * @param timeout positive
      * @return the round trip, or empty when the peer cannot measure it
+     * @throws IllegalArgumentException if {@code timeout} is not positive
      * @throws java.net.SocketTimeoutException if a peer with flow control did not answer in time
      * @throws IOException if the ping could not be sent or this manager is closed
      */
     public Optional<Duration> ping(Destination peer, Duration timeout) throws IOException {
+        Objects.requireNonNull(peer, "peer");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("ping timeout must be positive: " + timeout);
+        }
         return engine.ping(peer, timeout);
     }
 
