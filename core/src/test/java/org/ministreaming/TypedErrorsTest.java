@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -84,6 +85,22 @@ class TypedErrorsTest {
         assertThat(thrown.getStackTrace()).as("the writer's own stack trace").isNotEmpty();
         assertThat(thrown.getCause()).isInstanceOf(ConnectionResetException.class).hasMessage(thrown.getMessage());
         assertThat(thrown.getCause().getStackTrace()).as("the kept cause's, which would be filled in at every close").isEmpty();
+        assertThat(thrown.getCause().getClass().isAnonymousClass()).as("a cause's class that a stack trace names").isFalse();
+    }
+
+    @Test
+    void aReadAfterItsOwnCloseIsSocketClosedCausedByANamedKeptOne() throws Exception {
+        StreamManager alice = manager(network.endpoint("alice"), StreamOptions.builder());
+        StreamManager bob = manager(network.endpoint("bob"), StreamOptions.builder());
+        StreamSocket[] pair = connect(alice, bob);
+
+        pair[0].close();
+
+        Throwable thrown = catchThrowable(() -> pair[0].getInputStream().read());
+        assertThat(thrown).isExactlyInstanceOf(SocketException.class).hasMessage("Socket closed");
+        assertThat(thrown.getStackTrace()).as("the reader's own stack trace").isNotEmpty();
+        assertThat(thrown.getCause()).isInstanceOf(SocketException.class).hasMessage("Socket closed");
+        assertThat(thrown.getCause().getClass().isAnonymousClass()).as("a cause's class that a stack trace names").isFalse();
     }
 
     @Test

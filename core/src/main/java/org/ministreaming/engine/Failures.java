@@ -26,14 +26,39 @@ final class Failures {
      * {@link ConnectionResetException} with its own ({@link #again}).
      */
     static ConnectionResetException closedByPeer(Destination peer) {
-        return new ConnectionResetException("connection closed by peer " + peer) {
-            private static final long serialVersionUID = 1L;
+        return new ClosedByPeer("connection closed by peer " + peer);
+    }
 
-            @Override
-            public synchronized Throwable fillInStackTrace() {
-                return this;
-            }
-        };
+    /** {@link #closedByPeer}'s kind: named, as a cause shows its class in a stack trace. */
+    private static final class ClosedByPeer extends ConnectionResetException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedByPeer(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /**
+     * The cause kept when a reader's own socket closes, made once for all readers, without a
+     * stack trace: each reader that meets it gets a fresh {@link SocketException} with its own
+     * ({@link #again}).
+     */
+    static final class ClosedLocally extends SocketException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedLocally() {
+            super("Socket closed");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /**

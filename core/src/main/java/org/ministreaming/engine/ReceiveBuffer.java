@@ -65,17 +65,8 @@ final class ReceiveBuffer {
     };
     /** A deadline that has passed already: a read with it takes what is there, or meets {@link #NOTHING_YET}. */
     private static final Deadline NOW = Deadline.in(0, () -> NOTHING_YET, () -> "Read interrupted");
-    /**
-     * The cause kept when the reader's own socket closes: one for all, as every reader that meets
-     * it gets a fresh copy with its own stack trace ({@link Failures#again}), so that a close
-     * does not fill in a stack trace nobody reads.
-     */
-    private static final SocketException CLOSED_LOCALLY = new SocketException("Socket closed") {
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
-        }
-    };
+    /** The cause kept when the reader's own socket closes, one for all ({@link Failures.ClosedLocally}). */
+    private static final SocketException CLOSED_LOCALLY = new Failures.ClosedLocally();
 
     private final Pipe<Kept> pipe = new Pipe<>(Long.MAX_VALUE, kept -> kept.bytes.remaining() + OVERHEAD, Failures::again, Kept::giveBack);
     private final ReceiveBudget<?>.Account account;
