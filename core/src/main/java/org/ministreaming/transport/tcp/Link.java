@@ -1,5 +1,6 @@
 package org.ministreaming.transport.tcp;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
@@ -269,16 +270,20 @@ abstract class Link {
     }
 
     /**
-     * Ends the link for {@code cause}, unless it already failed. Logs once, drops queued
-     * messages, fails waiting senders and closes the socket.
+     * Ends the link for {@code cause}, unless it already failed. Logs once (a warning for a
+     * defect or a peer that breaks the rules; only at the debug level for the routine ends whose
+     * news reaches who needs it anyway: the transport closing, the peer closing the link, a dial
+     * that failed, which the sender hears of), drops queued messages, fails waiting senders and
+     * closes the socket.
      */
     void fail(IOException cause) {
         if (!failure.compareAndSet(null, cause)) {
             return;
         }
         Throwable defect = cause.getCause() instanceof RuntimeException || cause.getCause() instanceof Error ? cause.getCause() : null;
-        Level level = transport.isClosed() ? Level.DEBUG
-                : defect != null || cause instanceof BadPeerException || cause instanceof SSLException ? Level.WARNING : Level.INFO;
+        Level level = defect != null || cause instanceof BadPeerException || cause instanceof SSLException
+                ? (transport.isClosed() ? Level.DEBUG : Level.WARNING)
+                : transport.isClosed() || cause instanceof EOFException || cause instanceof ConnectException ? Level.DEBUG : Level.INFO;
         if (defect != null) {
             LOG.log(level, "link " + this + " ended: " + Reasons.of(cause), defect);
         } else {
