@@ -15,8 +15,10 @@ import org.ministreaming.transport.Destination;
  *
  * <p>Writes are sent at once, cut into messages of at most 32 KiB; wrap the output stream in a
  * {@link java.io.BufferedOutputStream} to gather small writes. A close ends the connection both
- * ways (the protocol has no half-close): bytes already received stay readable, then reads see
- * end of stream; writes fail.
+ * ways (the protocol has no half-close): after the peer's close, bytes already received stay
+ * readable, then reads see end of stream, and writes fail; after this side's own {@link #close},
+ * as with {@link java.net.Socket}, unread bytes are dropped and reads and writes throw
+ * {@code SocketException("Socket closed")}.
  *
  * <p>Failures have a type that says what happened. After the connection ended, reads return
  * the bytes that arrived first, then end of stream (the peer closed) or the failure; writes throw
