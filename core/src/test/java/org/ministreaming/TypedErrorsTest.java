@@ -101,6 +101,8 @@ class TypedErrorsTest {
         assertThat(thrown.getStackTrace()).as("the reader's own stack trace").isNotEmpty();
         assertThat(thrown.getCause()).isInstanceOf(SocketException.class).hasMessage("Socket closed");
         assertThat(thrown.getCause().getClass().isAnonymousClass()).as("a cause's class that a stack trace names").isFalse();
+        assertThat(catchThrowable(() -> pair[0].getOutputStream().write(1))).as("a write after it, as the README says")
+                .isInstanceOf(SocketException.class).hasMessage("Socket closed");
     }
 
     @Test
