@@ -332,7 +332,13 @@ public final class StreamOptions {
             return this;
         }
 
-        /** Bytes all connections together may buffer ahead of their readers; at least 1. */
+        /**
+         * Bytes all connections together may buffer ahead of their readers; at least 1. The
+         * windows granted to peers may add up to more (each connection's starts at
+         * {@code receiveBufferSize}): when what they send meets the budget, the connection holding
+         * the most is closed ({@link ReceiveLimitException}) even though its peer kept to its
+         * window, so a budget below a few windows closes connections of well-behaved peers.
+         */
         public Builder receiveBudget(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("receiveBudget must be at least 1: " + bytes);
