@@ -37,6 +37,10 @@ final class Frames {
     }
 
     private static final byte[] PREFIX_BYTES = HELLO_PREFIX.getBytes(StandardCharsets.US_ASCII);
+    /** The first byte of a TLS alert record, what a TLS listener sends a peer that does not speak TLS. */
+    private static final int TLS_ALERT = 0x15;
+    /** The first byte of a TLS handshake record. */
+    private static final int TLS_HANDSHAKE = 0x16;
 
     private Frames() {
     }
@@ -48,7 +52,8 @@ final class Frames {
      * @return the number of bytes the frame carries after its length, or -1 if {@code in} does not
      *     hold the whole frame before {@code end} (yet)
      * @throws BadPeerException if the length is out of range; when its bytes are printable
-     *     ASCII, the message quotes them and asks whether the peer speaks this framing at all
+     *     ASCII, the message quotes them and asks whether the peer speaks this framing at all,
+     *     and when they begin a TLS record, it says so
      */
     static int wholeLength(ByteBuffer in, int from, int end) throws BadPeerException {
         if (end - from < LENGTH_BYTES) {
@@ -57,16 +62,22 @@ final class Frames {
         int length = in.getInt(from);
         if (length < 1 || length > MAX_LENGTH) {
             throw new BadPeerException("bad frame length 0x" + String.format("%08X", length)
-                    + " (" + Integer.toUnsignedString(length) + "); a frame holds 1 to " + MAX_LENGTH + " bytes" + asText(length));
+                    + " (" + Integer.toUnsignedString(length) + "); a frame holds 1 to " + MAX_LENGTH + " bytes" + otherProtocol(length));
         }
         return end - from - LENGTH_BYTES < length ? -1 : length;
     }
 
     /**
-     * What a bad length says when its 4 bytes are printable ASCII, such as {@code HTTP} or
-     * {@code SSH-}: the peer speaks something else. Empty for other bytes.
+     * What a bad length says of the protocol the peer speaks instead: TLS when its bytes begin a
+     * TLS record (a handshake or an alert, version 3.x), as a plain link dialled to a TLS
+     * listener reads; the bytes themselves when they are printable ASCII, such as {@code HTTP} or
+     * {@code SSH-}. Empty for other bytes.
      */
-    private static String asText(int length) {
+    private static String otherProtocol(int length) {
+        int type = length >>> 24;
+        if ((type == TLS_ALERT || type == TLS_HANDSHAKE) && (length >>> 16 & 0xFF) == 3) {
+            return ": the peer speaks TLS; dial it as tls://";
+        }
         char[] text = new char[LENGTH_BYTES];
         for (int i = 0; i < LENGTH_BYTES; i++) {
             int b = (length >>> (24 - 8 * i)) & 0xFF;

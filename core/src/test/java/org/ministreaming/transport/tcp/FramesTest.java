@@ -76,6 +76,14 @@ class FramesTest {
     }
 
     @Test
+    void aLengthThatBeginsATlsRecordSaysThePeerSpeaksTls() {
+        for (String record : List.of("15030300", "16030100")) {
+            assertThatThrownBy(() -> Frames.wholeLength(buffer(record + "00"), 0, 5)).as(record)
+                    .isInstanceOf(BadPeerException.class).hasMessageEndingWith("bytes: the peer speaks TLS; dial it as tls://");
+        }
+    }
+
+    @Test
     void anIncompleteFrameIsNotWholeAndTheEndOfTheStreamInsideItIsNamed() throws IOException {
         for (String partial : List.of("", "000000", "00000005A0")) {
             ByteBuffer in = buffer(partial);
