@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,8 +36,9 @@ import org.ministreaming.transport.Destination;
  *       {@link java.io.InterruptedIOException} and keeps the thread's interrupt flag; the socket
  *       stays open.</li>
  *   <li>{@link #connect(SocketAddress, int)} with timeout 0 waits for the manager's connect
- *       timeout; a {@link #close()} from another thread during a connect takes effect when the
- *       connect returns.</li>
+ *       timeout; a {@link #close()} from another thread during a connect ends it at once, as
+ *       with TCP: the connect throws {@code SocketException("Socket closed")} (the close
+ *       interrupts the connecting thread and clears its interrupt flag again).</li>
  *   <li>TCP's options (no delay, keep-alive, linger, buffer sizes, traffic class, reuse address,
  *       OOB inline) are kept and reported back but change nothing: writes are never held back,
  *       and buffers are the manager's ({@link org.ministreaming.StreamOptions}).
@@ -58,6 +60,10 @@ public final class SocketAdapter extends KeptOptionsSocket {
     private volatile boolean closed;
     private volatile int soTimeoutMillis;
     private boolean connecting;
+    /** The thread in {@link #connect(SocketAddress, int)}, for a close to interrupt; guarded by {@code lock}. */
+    private Thread connectingThread;
+    /** Whether a close interrupted the connecting thread, which then clears the flag; guarded by {@code lock}. */
+    private boolean connectInterrupted;
 
     /**
      * An unconnected socket that connects through {@code manager} to a
@@ -129,13 +135,26 @@ public final class SocketAdapter extends KeptOptionsSocket {
                 throw new SocketException(stream != null ? "Already connected" : "Already connecting");
             }
             connecting = true;
+            connectingThread = Thread.currentThread();
         }
         StreamSocket connected = null;
         try {
             connected = timeout == 0 ? manager.connect(peer) : manager.connect(peer, Duration.ofMillis(timeout));
+        } catch (InterruptedIOException e) {
+            synchronized (lock) {
+                if (connectInterrupted) {
+                    throw (SocketException) new SocketException("Socket closed while connecting to " + peer).initCause(e);
+                }
+            }
+            throw e;
         } finally {
             synchronized (lock) {
                 connecting = false;
+                connectingThread = null;
+                if (connectInterrupted) {
+                    Thread.interrupted(); // the close's interrupt, not the caller's
+                    connectInterrupted = false;
+                }
                 if (connected != null && !closed) {
                     connected.setReadTimeout(Duration.ofMillis(soTimeoutMillis));
                     attach(connected);
@@ -286,6 +305,10 @@ public final class SocketAdapter extends KeptOptionsSocket {
             }
             closed = true;
             connected = stream;
+            if (connectingThread != null) {
+                connectInterrupted = true;
+                connectingThread.interrupt();
+            }
         }
         if (connected != null) {
             connected.close();

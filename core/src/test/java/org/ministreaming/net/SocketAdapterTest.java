@@ -237,6 +237,48 @@ class SocketAdapterTest {
     }
 
     @Test
+    void aCloseFromAnotherThreadEndsAConnectAtOnceAndLeavesNoInterruptBehind() throws Exception {
+        MemoryTransport silent = network.endpoint("silent");
+        silent.start(new Transport.Receiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+            }
+
+            @Override
+            public void onPeerLost(Destination peer, IOException cause) {
+            }
+        });
+        try {
+            SocketAdapter socket = new SocketAdapter(alice);
+            CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
+            Thread connecting = new Thread(() -> {
+                try {
+                    socket.connect(new DestinationAddress(silent.localDestination()));
+                    interruptedAfter.completeExceptionally(new AssertionError("connected to a silent peer"));
+                } catch (IOException e) {
+                    interruptedAfter.complete(Thread.currentThread().isInterrupted());
+                    if (!(e instanceof SocketException) || !e.getMessage().startsWith("Socket closed")) {
+                        interruptedAfter.obtrudeException(e);
+                    }
+                }
+            }, "connecting");
+            connecting.start();
+            Await.parkedIn(connecting, SocketAdapter.class, "connect");
+
+            long closed = System.nanoTime();
+            socket.close();
+
+            assertThat(interruptedAfter.get(WAIT_SECONDS, TimeUnit.SECONDS)).as("the connecting thread's interrupt flag").isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(StreamOptions.DEFAULT_CONNECT_TIMEOUT);
+            connecting.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            assertThat(socket.isConnected()).isFalse();
+            assertThat(socket.isClosed()).isTrue();
+        } finally {
+            silent.close();
+        }
+    }
+
+    @Test
     void aRefusedConnectThrowsConnectException() throws Exception {
         bobServer.close();
         SocketAdapter socket = new SocketAdapter(alice);
