@@ -97,7 +97,9 @@ public final class ClientConnection extends Connection {
      *
      * @throws ConnectionRefusedException if the server refused
      * @throws SocketTimeoutException if no answer came in time; the connection is given up
-     * @throws InterruptedIOException if interrupted (flag kept); the connection is given up
+     * @throws InterruptedIOException if interrupted (flag kept); the connection is given up. An
+     *     answer that came as the wait ended counts instead: the connection is established (an
+     *     interrupt keeps its flag), so that the server's end does not dangle
      * @throws IOException if the connection failed or was closed meanwhile
      */
     void awaitEstablished(long timeoutMillis) throws IOException {
@@ -111,8 +113,12 @@ public final class ClientConnection extends Connection {
                 try {
                     deadline.await(stateChanged);
                 } catch (InterruptedIOException timedOutOrInterrupted) {
-                    giveUp();
-                    throw timedOutOrInterrupted;
+                    if (state == ClientState.SYN_SENT && !closedLocally) {
+                        giveUp();
+                        throw timedOutOrInterrupted;
+                    }
+                    // The answer came as the wait ended: it counts (an interrupt keeps its flag),
+                    // for given up now, an accepted connection would dangle at the server.
                 }
             }
             if (serverId != null) {
