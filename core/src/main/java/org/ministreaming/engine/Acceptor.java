@@ -74,7 +74,8 @@ public final class Acceptor {
         try {
             while (backlog.isEmpty()) {
                 if (closed) {
-                    throw new SocketException("server socket closed");
+                    // As a java.net.ServerSocket closed under a blocked accept() says, unless the manager went.
+                    throw new SocketException(engine.isClosed() ? "the manager was closed" : "Socket closed");
                 }
                 deadline.await(arrived);
             }
