@@ -203,6 +203,17 @@ public final class StreamOptions {
         return messageListener;
     }
 
+    /** Every option's value, for logs and debugging; the random source and the listener by their types. */
+    @Override
+    public String toString() {
+        return "StreamOptions[connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", writeTimeout=" + writeTimeout
+                + ", idleTimeout=" + idleTimeout + ", peerGracePeriod=" + peerGracePeriod + ", acceptTimeout=" + acceptTimeout
+                + ", acceptBacklog=" + acceptBacklog + ", flowControl=" + flowControl + ", receiveBufferSize=" + receiveBufferSize
+                + ", maxReceiveWindow=" + maxReceiveWindow + ", plainReceiveAllowance=" + plainReceiveAllowance
+                + ", receiveBudget=" + receiveBudget + ", " + limits + ", random=" + random.getClass().getSimpleName()
+                + ", messageListener=" + messageListener.getClass().getSimpleName() + "]";
+    }
+
     EngineSettings engineSettings() {
         return new EngineSettings(acceptTimeout, acceptBacklog, receiveBufferSize, maxReceiveWindow, plainReceiveAllowance,
                 receiveBudget, random, flowControl, idleTimeout, peerGracePeriod, limits);

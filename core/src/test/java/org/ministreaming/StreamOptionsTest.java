@@ -41,6 +41,15 @@ class StreamOptionsTest {
     }
 
     @Test
+    void toStringShowsEveryOption() {
+        String shown = StreamOptions.builder().readTimeout(Duration.ofSeconds(7)).receiveBudget(12345).synsPerSecondPerPeer(77).build()
+                .toString();
+
+        assertThat(shown).startsWith("StreamOptions[connectTimeout=PT1M, readTimeout=PT7S, ")
+                .contains("receiveBudget=12345", "synsPerSecondPerPeer=77", "acceptBacklog=", "flowControl=true", "random=SecureRandom");
+    }
+
+    @Test
     void defaultsReachTheEngineSettings() {
         EngineSettings settings = StreamOptions.defaults().engineSettings();
 
