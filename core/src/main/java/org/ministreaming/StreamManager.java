@@ -118,6 +118,18 @@ public final class StreamManager implements AutoCloseable {
     }
 
     /**
+     * Like {@link #connect(String)}, waiting up to {@code timeout}, as
+     * {@link #connect(Destination, Duration)} does.
+     *
+     * @throws IllegalArgumentException if {@code uri} is not a destination URI or {@code timeout}
+     *     is not positive
+     * @throws IOException as {@link #connect(Destination)}
+     */
+    public StreamSocket connect(String uri, Duration timeout) throws IOException {
+        return connect(Destination.of(Objects.requireNonNull(uri, "uri")), timeout);
+    }
+
+    /**
      * The server socket that takes incoming connections. Until it is first asked for, every
      * incoming connection is refused; once asked for, connections queue for
      * {@link StreamServerSocket#accept()}. Asking again gives a handle on the same backlog while

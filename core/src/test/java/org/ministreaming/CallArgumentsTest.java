@@ -2,8 +2,10 @@ package org.ministreaming;
 
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +38,21 @@ class CallArgumentsTest {
         assertThatNullPointerException().isThrownBy(() -> manager.connect((Destination) null)).withMessage("peer");
         assertThatNullPointerException().isThrownBy(() -> manager.connect((String) null)).withMessage("uri");
         assertThatNullPointerException().isThrownBy(() -> manager.ping(null, Duration.ofSeconds(1))).withMessage("peer");
+    }
+
+    @Test
+    void aUriTakesATimeoutAsADestinationDoes() throws IOException {
+        StreamManager bob = StreamManager.open(network.endpoint("bob"));
+        try {
+            StreamServerSocket serverSocket = bob.serverSocket();
+            assertThatThrownBy(() -> manager.connect("mem:bob", Duration.ofMillis(200))).as("not accepted meanwhile")
+                    .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("no answer from mem:bob within 200 ms");
+            assertThatNullPointerException().isThrownBy(() -> manager.connect((String) null, Duration.ofSeconds(1))).withMessage("uri");
+            assertThatIllegalArgumentException().isThrownBy(() -> manager.connect("mem:bob", Duration.ZERO));
+            serverSocket.close();
+        } finally {
+            bob.close();
+        }
     }
 
     @Test
