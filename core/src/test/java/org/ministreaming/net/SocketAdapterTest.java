@@ -51,6 +51,21 @@ class SocketAdapterTest {
         bob.close();
     }
 
+    /** An endpoint that takes every message and answers none, as a peer that never runs a manager. */
+    private MemoryTransport silentEndpoint() throws IOException {
+        MemoryTransport silent = network.endpoint("silent");
+        silent.start(new Transport.Receiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+            }
+
+            @Override
+            public void onPeerLost(Destination peer, IOException cause) {
+            }
+        });
+        return silent;
+    }
+
     /** A connected pair: alice's socket first, bob's accepted one second. */
     private SocketAdapter[] connect() throws Exception {
         CompletableFuture<SocketAdapter> accepted = Async.run(bobServer::accept);
@@ -213,16 +228,7 @@ class SocketAdapterTest {
 
     @Test
     void theConnectTimeoutIsHonoured() throws Exception {
-        MemoryTransport silent = network.endpoint("silent");
-        silent.start(new Transport.Receiver() {
-            @Override
-            public void onMessage(Destination from, ByteBuffer message) {
-            }
-
-            @Override
-            public void onPeerLost(Destination peer, IOException cause) {
-            }
-        });
+        MemoryTransport silent = silentEndpoint();
         try {
             SocketAdapter socket = new SocketAdapter(alice);
             long started = System.nanoTime();
@@ -238,16 +244,7 @@ class SocketAdapterTest {
 
     @Test
     void aCloseFromAnotherThreadEndsAConnectAtOnceAndLeavesNoInterruptBehind() throws Exception {
-        MemoryTransport silent = network.endpoint("silent");
-        silent.start(new Transport.Receiver() {
-            @Override
-            public void onMessage(Destination from, ByteBuffer message) {
-            }
-
-            @Override
-            public void onPeerLost(Destination peer, IOException cause) {
-            }
-        });
+        MemoryTransport silent = silentEndpoint();
         try {
             SocketAdapter socket = new SocketAdapter(alice);
             CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
