@@ -53,9 +53,9 @@ final class BulkTransfer {
             return nanos / 1e9;
         }
 
-        /** The throughput in MiB per second. */
-        double mebibytesPerSecond() {
-            return ByteSize.mebibytes(bytes) / Math.max(seconds(), 1e-9);
+        /** The throughput in bytes per second. */
+        double bytesPerSecond() {
+            return bytes / Math.max(seconds(), 1e-9);
         }
     }
 

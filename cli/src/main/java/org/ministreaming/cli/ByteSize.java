@@ -107,9 +107,4 @@ final class ByteSize implements ITypeConverter<Long> {
     static String unit(double scale) {
         return scale >= MIB ? "MiB" : scale >= KIB ? "KiB" : "bytes";
     }
-
-    /** Mebibytes, for rates and progress. */
-    static double mebibytes(long bytes) {
-        return (double) bytes / MIB;
-    }
 }

@@ -161,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             progress.finish();
         }
-        double perSecond = result.bytes() / Math.max(result.seconds(), 1e-9);
+        double perSecond = result.bytesPerSecond();
         out.printf(Locale.ROOT, "   %d bytes in %.2f s: %s/s%n", result.bytes(), result.seconds(), ByteSize.scaled(perSecond, perSecond));
         HexFormat hex = HexFormat.of();
         out.println(result.hashesMatch()
