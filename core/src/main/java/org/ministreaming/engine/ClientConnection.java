@@ -117,8 +117,8 @@ public final class ClientConnection extends Connection {
                         giveUp();
                         throw timedOutOrInterrupted;
                     }
-                    // The answer came as the wait ended: it counts (an interrupt keeps its flag),
-                    // for given up now, an accepted connection would dangle at the server.
+                    // The answer came as the wait ended, and counts (an interrupt keeps its flag):
+                    // giving the connection up now would leave the server's accepted end dangling.
                 }
             }
             if (serverId != null) {

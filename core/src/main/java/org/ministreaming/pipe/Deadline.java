@@ -26,6 +26,8 @@ public final class Deadline {
      * milliseconds or nanoseconds and adds to {@link System#nanoTime} without overflow.
      */
     public static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
+    private static final long LONGEST_NANOS = LONGEST.toNanos();
+    private static final long LONGEST_MILLIS = LONGEST.toMillis();
 
     private final long at;
     private final boolean bounded;
@@ -51,7 +53,7 @@ public final class Deadline {
      * @param interrupted the message of the exception thrown on an interrupt
      */
     public static Deadline in(long millis, Supplier<? extends SocketTimeoutException> expired, Supplier<String> interrupted) {
-        long nanos = Math.min(TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis)), LONGEST.toNanos());
+        long nanos = Math.min(TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis)), LONGEST_NANOS);
         return new Deadline(System.nanoTime() + nanos, true, expired, interrupted);
     }
 
@@ -62,12 +64,12 @@ public final class Deadline {
 
     /** {@code duration} in milliseconds, at most {@link #LONGEST}'s. */
     public static long millis(Duration duration) {
-        return duration.compareTo(LONGEST) > 0 ? LONGEST.toMillis() : duration.toMillis();
+        return duration.compareTo(LONGEST) > 0 ? LONGEST_MILLIS : duration.toMillis();
     }
 
     /** {@code duration} in nanoseconds, at most {@link #LONGEST}'s. */
     public static long nanos(Duration duration) {
-        return duration.compareTo(LONGEST) > 0 ? LONGEST.toNanos() : duration.toNanos();
+        return duration.compareTo(LONGEST) > 0 ? LONGEST_NANOS : duration.toNanos();
     }
 
     /** Whether the deadline has passed; never for a wait without one. */

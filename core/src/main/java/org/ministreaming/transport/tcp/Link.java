@@ -281,9 +281,9 @@ abstract class Link {
             return;
         }
         Throwable defect = cause.getCause() instanceof RuntimeException || cause.getCause() instanceof Error ? cause.getCause() : null;
-        Level level = defect != null || cause instanceof BadPeerException || cause instanceof SSLException
-                ? (transport.isClosed() ? Level.DEBUG : Level.WARNING)
-                : transport.isClosed() || cause instanceof EOFException || cause instanceof ConnectException ? Level.DEBUG : Level.INFO;
+        boolean broken = defect != null || cause instanceof BadPeerException || cause instanceof SSLException;
+        boolean routine = cause instanceof EOFException || cause instanceof ConnectException;
+        Level level = transport.isClosed() ? Level.DEBUG : broken ? Level.WARNING : routine ? Level.DEBUG : Level.INFO;
         if (defect != null) {
             LOG.log(level, "link " + this + " ended: " + Reasons.of(cause), defect);
         } else {

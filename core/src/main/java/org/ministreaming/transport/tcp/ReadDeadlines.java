@@ -5,10 +5,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The deadlines of a link's reading: the hello (over TLS, the handshake and the hello together)
- * within the connect timeout of the link's start; every later frame (or TLS record), once its first byte came, within
- * the frame timeout; and, while this side has sent nothing over the link, the next message within
- * the idle timeout of the last. A link that carries a connection is not idle-checked here: its
- * peer session decides when it is forgotten. The link's loop asks {@link #check} for the deadline
+ * within the connect timeout of the link's start; every later frame (or TLS record), once its
+ * first byte came, within the frame timeout; and, while this side has sent nothing over the
+ * link, the next message within the idle timeout of the last. A link that carries a connection
+ * is not idle-checked here: its peer session decides when it is forgotten. The link's loop asks {@link #check} for the deadline
  * and wakes up for it.
  *
  * <p>Not thread-safe: the link's loop uses it.
