@@ -68,9 +68,9 @@ final class Handshake {
         }
     }
 
-    /** With the system's clocks and {@link #SILENCE}. */
-    Handshake(I2pKeys keys, boolean refuseUnproven) {
-        this(keys, refuseUnproven, System::currentTimeMillis, System::nanoTime, SILENCE);
+    /** With the system's clocks. */
+    Handshake(I2pKeys keys, boolean refuseUnproven, Duration silence) {
+        this(keys, refuseUnproven, System::currentTimeMillis, System::nanoTime, silence);
     }
 
     /**

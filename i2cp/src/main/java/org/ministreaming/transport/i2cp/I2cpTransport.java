@@ -85,7 +85,7 @@ public final class I2cpTransport implements Transport {
         this.destinationBytes = keys.destinationBytes();
         this.local = keys.destination();
         this.tap = builder.tap();
-        this.handshake = new Handshake(keys, builder.refuseUnproven());
+        this.handshake = new Handshake(keys, builder.refuseUnproven(), builder.silence());
         this.names = new NameResolver(router);
         this.session = new RouterSession(router, keys, builder.sessionOptions(), new Listener(), this::sessionLost,
                 builder.openTimeout());

@@ -66,6 +66,7 @@ public final class I2cpTransportBuilder {
     private SendTap tap = SendTap.NONE;
     private Duration openTimeout = DEFAULT_OPEN_TIMEOUT;
     private boolean refuseUnproven;
+    private Duration silence = Handshake.SILENCE;
 
     I2cpTransportBuilder() {
         // Sends return at once; the reliable layer, not I2CP, confirms delivery.
@@ -202,6 +203,12 @@ public final class I2cpTransportBuilder {
         return this;
     }
 
+    /** How long a peer may stay silent, while frames go to it, before hellos go again (tests). */
+    I2cpTransportBuilder silence(Duration time) {
+        this.silence = time;
+        return this;
+    }
+
     String host() {
         return host;
     }
@@ -235,5 +242,9 @@ public final class I2cpTransportBuilder {
 
     SendTap tap() {
         return tap;
+    }
+
+    Duration silence() {
+        return silence;
     }
 }

@@ -27,12 +27,12 @@ class HandshakeStressTest {
     @Test
     void concurrentSealsAndOpensBetweenSeveralPeersLoseNothingAndSettleOnCompactEnvelopes() throws Exception {
         I2pKeys hubKeys = I2pKeys.generate();
-        Handshake hub = new Handshake(hubKeys, false);
+        Handshake hub = new Handshake(hubKeys, false, Handshake.SILENCE);
         List<I2pKeys> peerKeys = new ArrayList<>();
         List<Handshake> peers = new ArrayList<>();
         for (int i = 0; i < PEERS; i++) {
             peerKeys.add(I2pKeys.generate());
-            peers.add(new Handshake(peerKeys.get(i), false));
+            peers.add(new Handshake(peerKeys.get(i), false, Handshake.SILENCE));
         }
         BlockingQueue<byte[]> toHub = new LinkedBlockingQueue<>();
         ExecutorService threads = Executors.newFixedThreadPool(PEERS * SENDERS_PER_PEER * 2 + 1);
