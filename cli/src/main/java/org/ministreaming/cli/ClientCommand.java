@@ -35,9 +35,9 @@ final class ClientCommand extends NetworkCommand {
     private static final int LOCAL_BACKLOG = 256;
 
     @Option(names = "--peer", required = true, paramLabel = "DEST", converter = DestinationConverter.Peer.class,
-            description = "The server tunnel to carry connections to: tcp://HOST:PORT, tls://HOST:PORT,"
-                    + " or with --i2cp i2p:<Base64 destination> (as the server prints it) or an I2P name, i2p:NAME.b32.i2p"
-                    + " or i2p:HOST.i2p, which the router looks up once at start.")
+            description = "Where the server tunnel listens: tcp://HOST:PORT, tls://HOST:PORT, or with --i2cp"
+                    + " i2p:<Base64 destination> (as the server prints it) or an I2P name, i2p:NAME.b32.i2p or"
+                    + " i2p:HOST.i2p, which the router looks up once at start.")
     private Destination peer;
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.ListenConverter.class,

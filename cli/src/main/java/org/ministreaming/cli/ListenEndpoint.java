@@ -52,7 +52,7 @@ final class ListenEndpoint {
     static final class Tcp {
 
         @Option(names = "--listen", paramLabel = "DEST", converter = DestinationConverter.Listen.class, order = 1,
-                description = {"Where to listen: tcp://HOST:PORT, or tls://HOST:PORT for TLS 1.3; port 0 picks a free one.",
+                description = {"Where to listen: tcp://HOST:PORT, or for TLS 1.3 tls://HOST:PORT; port 0 picks a free one.",
                     "Give the name or address peers dial, not 0.0.0.0: peers are told this destination."})
         private Destination listen;
 

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +22,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 class MainTest {
+
+    /** A destination's or address's form in a help text, such as tcp://HOST:PORT or i2p:NAME.b32.i2p. */
+    private static final Pattern DESTINATION_FORM = Pattern.compile("\\b(?:[a-z0-9]+:(?://)?|[A-Z]+:)[A-Za-z0-9<>.:]*[A-Za-z0-9>]");
 
     @Test
     void helpListsTheDemo() {
@@ -56,6 +61,15 @@ class MainTest {
         assertThat(command.getUsageMessage()).contains("Usage: ");
         assertThat(command.getCommandSpec().usageMessage().footer()).as("examples a help page would break")
                 .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(command.getUsageHelpWidth()));
+        List<String> descriptions = new ArrayList<>();
+        command.getCommandSpec().args().forEach(arg -> descriptions.addAll(List.of(arg.description())));
+        for (String description : descriptions) {
+            Matcher form = DESTINATION_FORM.matcher(description);
+            while (form.find()) {
+                assertThat(command.getUsageMessage()).as("%s's help keeps %s on one line", command.getCommandName(), form.group())
+                        .contains(form.group());
+            }
+        }
         for (CommandLine sub : command.getSubcommands().values()) {
             renderHelp(sub, names);
         }
