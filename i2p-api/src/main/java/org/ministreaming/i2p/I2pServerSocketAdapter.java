@@ -28,12 +28,13 @@ public final class I2pServerSocketAdapter implements I2PServerSocket {
     private final I2pSocketManagerAdapter manager;
     private volatile long soTimeout;
 
+    /** {@code server} is {@code null} if the manager was destroyed before one was asked for. */
     I2pServerSocketAdapter(StreamServerSocket server, I2pSocketManagerAdapter manager) {
         this.server = server;
         this.manager = manager;
     }
 
-    /** The ministreaming server socket underneath. */
+    /** The ministreaming server socket underneath, or {@code null} if the manager was destroyed before. */
     public StreamServerSocket streamServerSocket() {
         return server;
     }
@@ -41,7 +42,9 @@ public final class I2pServerSocketAdapter implements I2PServerSocket {
     /** Stops accepting; sockets already accepted stay open. Idempotent. */
     @Override
     public void close() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     /**
@@ -55,6 +58,9 @@ public final class I2pServerSocketAdapter implements I2PServerSocket {
      */
     @Override
     public I2PSocket accept() throws I2PException, ConnectException, SocketTimeoutException {
+        if (server == null) {
+            throw new ConnectException("accept ended: the manager was destroyed");
+        }
         long timeout = soTimeout;
         StreamSocket socket;
         try {
@@ -102,6 +108,6 @@ public final class I2pServerSocketAdapter implements I2PServerSocket {
 
     /** Whether this server socket (or its manager) was closed. */
     public boolean isClosed() {
-        return server.isClosed();
+        return server == null || server.isClosed();
     }
 }

@@ -128,17 +128,19 @@ public final class I2pSocketManagerAdapter implements I2PSocketManager {
 
     /**
      * The server socket; the same one every time until it is closed. Until it is first asked
-     * for, incoming connections are refused.
-     *
-     * @throws IllegalStateException if the manager is destroyed
+     * for, incoming connections are refused. Never {@code null} and never throws, as I2P
+     * defines it: once the manager is destroyed, the server socket is closed and its
+     * {@code accept()} throws {@link ConnectException}.
      */
     @Override
     public synchronized I2PServerSocket getServerSocket() {
         if (serverSocket == null || serverSocket.isClosed()) {
             try {
                 serverSocket = new I2pServerSocketAdapter(manager.serverSocket(), this);
-            } catch (IOException e) {
-                throw new IllegalStateException("no server socket: " + e.getMessage(), e);
+            } catch (IOException destroyed) {
+                if (serverSocket == null) {
+                    serverSocket = new I2pServerSocketAdapter(null, this);
+                }
             }
         }
         return serverSocket;

@@ -188,4 +188,19 @@ class I2pInterfacesTest {
         assertThat(told).as("told once, however often destroyed").hasValue(1);
         assertThat(Duration.ofMillis(managers.client.getAcceptTimeout())).isPositive();
     }
+
+    @Test
+    void aDestroyedManagerStillGivesAServerSocketWhoseAcceptFails() throws Exception {
+        I2PServerSocket asked = managers.server.getServerSocket();
+        managers.server.destroySocketManager();
+        managers.client.destroySocketManager();
+
+        assertThat(managers.server.getServerSocket()).as("I2P: non-null, never throws").isSameAs(asked);
+        assertThatThrownBy(asked::accept).isInstanceOf(ConnectException.class);
+        I2PServerSocket neverAskedBefore = managers.client.getServerSocket();
+        assertThat(neverAskedBefore).isNotNull();
+        assertThat(neverAskedBefore.getManager()).isSameAs(managers.client);
+        assertThatThrownBy(neverAskedBefore::accept).isInstanceOf(ConnectException.class).hasMessageContaining("destroyed");
+        neverAskedBefore.close();
+    }
 }
