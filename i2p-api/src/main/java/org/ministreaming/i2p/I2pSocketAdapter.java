@@ -1,7 +1,9 @@
 package org.ministreaming.i2p;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketException;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.Objects;
@@ -33,6 +35,7 @@ public final class I2pSocketAdapter implements I2PSocket {
     private final I2pSocketManagerAdapter manager;
     private volatile I2PSocketOptions options;
     private volatile SocketErrorListener errorListener;
+    private volatile boolean closed;
 
     I2pSocketAdapter(StreamSocket socket, I2pSocketManagerAdapter manager, I2PSocketOptions options) {
         this.socket = socket;
@@ -57,16 +60,33 @@ public final class I2pSocketAdapter implements I2PSocket {
         return manager.addressing().toI2p(socket.peer());
     }
 
-    /** The bytes from the peer; see {@link StreamSocket#getInputStream()}. */
+    /**
+     * The bytes from the peer; see {@link StreamSocket#getInputStream()}.
+     *
+     * @throws SocketException if this socket was closed (or reset), or its manager destroyed, as
+     *     I2P's sockets throw since 0.9.9
+     */
     @Override
-    public InputStream getInputStream() {
+    public InputStream getInputStream() throws IOException {
+        checkOpen();
         return socket.getInputStream();
     }
 
-    /** The bytes to the peer; see {@link StreamSocket#getOutputStream()}. */
+    /**
+     * The bytes to the peer; see {@link StreamSocket#getOutputStream()}.
+     *
+     * @throws SocketException if this socket was closed (or reset), or its manager destroyed
+     */
     @Override
-    public OutputStream getOutputStream() {
+    public OutputStream getOutputStream() throws IOException {
+        checkOpen();
         return socket.getOutputStream();
+    }
+
+    private void checkOpen() throws SocketException {
+        if (closed || manager.isDestroyed()) {
+            throw new SocketException("Socket closed");
+        }
     }
 
     /**
@@ -141,6 +161,7 @@ public final class I2pSocketAdapter implements I2PSocket {
     /** Closes the connection both ways, after the bytes written before. Idempotent. */
     @Override
     public void close() {
+        closed = true;
         socket.close();
         manager.forget(this);
     }

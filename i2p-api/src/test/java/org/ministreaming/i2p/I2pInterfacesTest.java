@@ -203,4 +203,19 @@ class I2pInterfacesTest {
         assertThatThrownBy(neverAskedBefore::accept).isInstanceOf(ConnectException.class).hasMessageContaining("destroyed");
         neverAskedBefore.close();
     }
+
+    @Test
+    void theStreamsOfAClosedSocketAreRefusedWithAnIoException() throws Exception {
+        CompletableFuture<I2PSocket> accepted = Async.run(managers.server.getServerSocket()::accept);
+        I2PSocket socket = managers.client.connect(managers.serverDestination());
+        I2PSocket peer = accepted.get(10, TimeUnit.SECONDS);
+        socket.close();
+        assertThatThrownBy(socket::getInputStream).as("I2P: an IOException once closed, since 0.9.9")
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("closed");
+        assertThatThrownBy(socket::getOutputStream).isInstanceOf(java.io.IOException.class).hasMessageContaining("closed");
+        assertThat(peer.getInputStream().read()).as("the peer's stream is there, at its end").isEqualTo(-1);
+
+        managers.server.destroySocketManager();
+        assertThatThrownBy(peer::getInputStream).isInstanceOf(java.io.IOException.class);
+    }
 }
