@@ -1,9 +1,11 @@
 package org.ministreaming.i2p;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,6 +25,9 @@ import org.ministreaming.StreamSocket;
  *       ports.</li>
  *   <li>The socket error listener is kept and never called: errors show as {@code IOException}s
  *       on reads and writes.</li>
+ *   <li>A read timeout of 0 does not block, as I2P defines it: with nothing to read,
+ *       {@code read(byte[], int, int)} returns 0 and {@code read()} -1 (I2P's own quirk); -1
+ *       (any negative) waits forever.</li>
  *   <li>{@link #getChannel()} throws {@link UnsupportedOperationException}: there is no
  *       selectable channel.</li>
  * </ul>
@@ -36,10 +41,14 @@ public final class I2pSocketAdapter implements I2PSocket {
     private volatile I2PSocketOptions options;
     private volatile SocketErrorListener errorListener;
     private volatile boolean closed;
+    /** The read timeout in I2P's terms: 0 does not block, negative waits forever. */
+    private volatile long readTimeout;
+    private final InputStream input;
 
     I2pSocketAdapter(StreamSocket socket, I2pSocketManagerAdapter manager, I2PSocketOptions options) {
         this.socket = socket;
         this.manager = manager;
+        this.input = new Input(socket.getInputStream());
         setOptions(options);
     }
 
@@ -69,7 +78,7 @@ public final class I2pSocketAdapter implements I2PSocket {
     @Override
     public InputStream getInputStream() throws IOException {
         checkOpen();
-        return socket.getInputStream();
+        return input;
     }
 
     /**
@@ -110,22 +119,29 @@ public final class I2pSocketAdapter implements I2PSocket {
     @Override
     public void setOptions(I2PSocketOptions options) {
         this.options = new I2pSocketOptionsAdapter(Objects.requireNonNull(options, "options"));
-        socket.setReadTimeout(waitFor(options.getReadTimeout()));
+        takeReadTimeout(options.getReadTimeout());
         socket.setWriteTimeout(waitFor(options.getWriteTimeout()));
     }
 
-    /** Milliseconds a read waits; -1: forever. */
+    /** Milliseconds a read waits: as set, 0 if reads do not block, -1 if they wait forever. */
     @Override
     public long getReadTimeout() {
-        Duration timeout = socket.getReadTimeout();
-        return timeout.isZero() ? -1 : timeout.toMillis();
+        long ms = readTimeout;
+        return ms < 0 ? -1 : ms;
     }
 
-    /** Sets how long reads wait, in milliseconds; 0 or less: forever. */
+    /** Sets how long reads wait, in milliseconds; 0: they do not block; -1 (any negative): forever. */
     @Override
     public void setReadTimeout(long ms) {
         options.setReadTimeout(ms);
-        socket.setReadTimeout(waitFor(ms));
+        takeReadTimeout(ms);
+    }
+
+    private void takeReadTimeout(long ms) {
+        long capped = Math.min(ms, Integer.MAX_VALUE);
+        readTimeout = capped;
+        // Not blocking is waiting the shortest time ministreaming has, then answering "nothing yet".
+        socket.setReadTimeout(capped < 0 ? Duration.ZERO : Duration.ofMillis(Math.max(1, capped)));
     }
 
     /** Whether the connection is over, closed by either side or failed. */
@@ -171,8 +187,39 @@ public final class I2pSocketAdapter implements I2PSocket {
         return "I2pSocketAdapter[" + socket + (errorListener == null ? "" : ", with an error listener") + "]";
     }
 
-    /** An I2P timeout in milliseconds as a ministreaming one: 0 or less waits forever. */
+    /** An I2P write timeout in milliseconds as a ministreaming one: 0 or less waits forever. */
     static Duration waitFor(long ms) {
         return ms <= 0 ? Duration.ZERO : Duration.ofMillis(ms);
+    }
+
+    /** The socket's input, which answers "nothing yet" instead of timing out when reads do not block. */
+    private final class Input extends FilterInputStream {
+        Input(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (SocketTimeoutException e) {
+                if (readTimeout == 0) {
+                    return -1;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) throws IOException {
+            try {
+                return in.read(target, offset, length);
+            } catch (SocketTimeoutException e) {
+                if (readTimeout == 0) {
+                    return 0;
+                }
+                throw e;
+            }
+        }
     }
 }

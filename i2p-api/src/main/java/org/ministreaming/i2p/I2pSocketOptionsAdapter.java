@@ -7,7 +7,8 @@ import org.ministreaming.StreamOptions;
 /**
  * I2P's {@link I2PSocketOptions} for ministreaming sockets. The timeouts apply as I2P defines
  * them: the connect timeout to {@code connect}, the read and write timeouts to each socket's
- * reads and writes (0 or less: wait forever). The buffer size and the ports are kept and
+ * reads and writes (a read timeout of 0 does not block and a negative one waits forever; a write
+ * timeout of 0 or less waits forever). The buffer size and the ports are kept and
  * reported back but change nothing: ministreaming's buffers are the manager's
  * ({@link StreamOptions#receiveBufferSize()}), and the protocol has no ports, so a connect
  * reaches the destination whatever port is set.
@@ -82,7 +83,7 @@ public final class I2pSocketOptionsAdapter implements I2PSocketOptions {
         this.connectTimeout = ms;
     }
 
-    /** Milliseconds a read waits for data; 0 or less: forever. */
+    /** Milliseconds a read waits for data; 0: it does not block; negative: forever. */
     @Override
     public long getReadTimeout() {
         return readTimeout;

@@ -218,4 +218,34 @@ class I2pInterfacesTest {
         managers.server.destroySocketManager();
         assertThatThrownBy(peer::getInputStream).isInstanceOf(java.io.IOException.class);
     }
+
+    @Test
+    void aReadTimeoutOfZeroDoesNotBlockAndMinusOneWaitsForever() throws Exception {
+        CompletableFuture<I2PSocket> accepted = Async.run(managers.server.getServerSocket()::accept);
+        I2PSocket socket = managers.client.connect(managers.serverDestination());
+        I2PSocket peer = accepted.get(10, TimeUnit.SECONDS);
+        socket.setReadTimeout(0);
+        assertThat(socket.getReadTimeout()).as("as set").isZero();
+        assertThat(socket.getOptions().getReadTimeout()).isZero();
+
+        byte[] buffer = new byte[4];
+        assertThat(Async.run(() -> socket.getInputStream().read(buffer)).get(10, TimeUnit.SECONDS))
+                .as("I2P: 0 for nonblocking, a read with nothing ready returns 0").isZero();
+        peer.getOutputStream().write(new byte[] {1, 2});
+        org.ministreaming.testing.Await.until("the two bytes are read", () -> {
+            try {
+                return socket.getInputStream().read(buffer) == 2;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(buffer).startsWith(1, 2);
+
+        socket.setReadTimeout(-1);
+        assertThat(socket.getReadTimeout()).isEqualTo(-1);
+        Async.Running<Integer> waiting = Async.run(() -> socket.getInputStream().read());
+        Blocked.inRead(waiting.thread());
+        peer.getOutputStream().write(3);
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+    }
 }
