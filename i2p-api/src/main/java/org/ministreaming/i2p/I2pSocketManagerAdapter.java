@@ -234,20 +234,38 @@ public final class I2pSocketManagerAdapter implements I2PSocketManager {
      * Pings {@code peer}: true if it answered in time, or if it cannot answer (a peer without
      * flow control, such as the original implementation) and the ping was sent, as the
      * original's ping told.
+     *
+     * @throws IllegalArgumentException if {@code timeoutMs} is not positive, as I2P defines it
      */
     @Override
     public boolean ping(Destination peer, long timeoutMs) {
+        if (timeoutMs <= 0) {
+            throw new IllegalArgumentException("ping timeout must be positive: " + timeoutMs + " ms");
+        }
+        org.ministreaming.transport.Destination to;
         try {
-            manager.ping(addressing.fromI2p(peer), Duration.ofMillis(Math.max(1, timeoutMs)));
+            to = addressing.fromI2p(peer);
+        } catch (IllegalArgumentException unknown) {
+            return false;
+        }
+        try {
+            manager.ping(to, Duration.ofMillis(timeoutMs));
             return true;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
             return false;
         }
     }
 
-    /** As {@link #ping(Destination, long)}: the protocol has no ports. */
+    /**
+     * As {@link #ping(Destination, long)}: the protocol has no ports.
+     *
+     * @throws IllegalArgumentException if a port is not in 0 to 65535 or {@code timeoutMs} is not positive
+     */
     @Override
     public boolean ping(Destination peer, int localPort, int remotePort, long timeoutMs) {
+        if (localPort < 0 || localPort > 65535 || remotePort < 0 || remotePort > 65535) {
+            throw new IllegalArgumentException("ports must be 0 to 65535: " + localPort + ", " + remotePort);
+        }
         return ping(peer, timeoutMs);
     }
 

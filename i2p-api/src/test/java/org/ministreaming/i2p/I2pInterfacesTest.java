@@ -248,4 +248,15 @@ class I2pInterfacesTest {
         peer.getOutputStream().write(3);
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(3);
     }
+
+    @Test
+    void aPingWithoutAPositiveTimeoutOrWithABadPortIsRefusedAsI2pDefinesIt() {
+        net.i2p.data.Destination server = managers.serverDestination();
+        assertThatThrownBy(() -> managers.client.ping(server, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("timeout");
+        assertThatThrownBy(() -> managers.client.ping(server, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> managers.client.ping(server, 0, 70000, 1000)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port");
+        assertThatThrownBy(() -> managers.client.ping(server, -1, 0, 1000)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
