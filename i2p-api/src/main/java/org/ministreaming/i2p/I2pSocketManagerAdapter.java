@@ -23,6 +23,7 @@ import net.i2p.client.streaming.I2PSocket;
 import net.i2p.client.streaming.I2PSocketManager;
 import net.i2p.client.streaming.I2PSocketOptions;
 import net.i2p.data.Destination;
+import org.ministreaming.ConnectionRefusedException;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamSocket;
 import org.ministreaming.net.DestinationAddress;
@@ -167,10 +168,11 @@ public final class I2pSocketManagerAdapter implements I2PSocketManager {
     /**
      * Connects to {@code peer}, waiting up to the options' connect timeout.
      *
-     * @throws ConnectException if the peer refused
+     * @throws ConnectException if the peer refused ({@link ConnectionRefusedException})
      * @throws java.net.SocketTimeoutException if it did not answer in time
      * @throws InterruptedIOException if interrupted (the flag stays set)
-     * @throws NoRouteToHostException if the transport cannot reach the peer or the manager is destroyed
+     * @throws NoRouteToHostException if the transport cannot reach the peer (such as a TCP
+     *     connect refused by the peer's host: nothing runs there) or the manager is destroyed
      * @throws I2PException if {@code peer} is known by no ministreaming destination
      */
     @Override
@@ -187,7 +189,7 @@ public final class I2pSocketManagerAdapter implements I2PSocketManager {
         StreamSocket socket;
         try {
             socket = timeout <= 0 ? manager.connect(to) : manager.connect(to, Duration.ofMillis(timeout));
-        } catch (ConnectException | InterruptedIOException e) {
+        } catch (ConnectionRefusedException | InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
             NoRouteToHostException unreachable = new NoRouteToHostException("cannot reach " + peer.toBase32() + ": " + e.getMessage());

@@ -259,4 +259,14 @@ class I2pInterfacesTest {
                 .hasMessageContaining("port");
         assertThatThrownBy(() -> managers.client.ping(server, -1, 0, 1000)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aPeerThatIsNotThereIsNoRouteAndOneThatRefusesIsAConnectException() throws Exception {
+        assertThatThrownBy(() -> managers.client.connect(managers.serverDestination()))
+                .as("no server socket: the peer refuses").isExactlyInstanceOf(org.ministreaming.ConnectionRefusedException.class);
+        managers.server.destroySocketManager();
+        assertThatThrownBy(() -> managers.client.connect(managers.serverDestination()))
+                .as("I2P: NoRouteToHostException if the peer is not found or not reachable")
+                .isInstanceOf(java.net.NoRouteToHostException.class).hasMessageContaining("no endpoint");
+    }
 }
