@@ -139,11 +139,18 @@ abstract class KeptOptionsSocket extends Socket {
         return receiveBufferSize;
     }
 
-    /** Kept, no effect. */
+    /**
+     * Kept, no effect.
+     *
+     * @throws IllegalArgumentException if {@code tc} is not in 0 to 255, as with TCP
+     */
     @Override
     public void setTrafficClass(int tc) throws SocketException {
+        if (tc < 0 || tc > 255) {
+            throw new IllegalArgumentException("tc is not in range 0 -- 255: " + tc);
+        }
         checkOpen();
-        trafficClass = tc & 0xFF;
+        trafficClass = tc;
     }
 
     /** What was set, 0 by default. */

@@ -307,4 +307,15 @@ class SocketAdapterTest {
         assertThatThrownBy(() -> socket.sendUrgentData(1)).isInstanceOf(SocketException.class);
         assertThatThrownBy(() -> socket.setReceiveBufferSize(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aTrafficClassOutOfRangeIsRefusedAsWithTcp() throws Exception {
+        SocketAdapter socket = new SocketAdapter(alice);
+        assertThatThrownBy(() -> socket.setTrafficClass(256)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 -- 255");
+        assertThatThrownBy(() -> socket.setTrafficClass(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(socket.getTrafficClass()).as("unchanged").isZero();
+        socket.setTrafficClass(255);
+        assertThat(socket.getTrafficClass()).isEqualTo(255);
+    }
 }
