@@ -399,6 +399,15 @@ public final class SocketAdapter extends KeptOptionsSocket {
             super(in);
         }
 
+        /** @throws SocketException once the socket is closed, as with TCP */
+        @Override
+        public int available() throws IOException {
+            if (closed) {
+                throw new SocketException("Socket closed");
+            }
+            return in.available();
+        }
+
         @Override
         public void close() {
             SocketAdapter.this.close();

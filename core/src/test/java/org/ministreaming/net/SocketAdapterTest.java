@@ -318,4 +318,21 @@ class SocketAdapterTest {
         socket.setTrafficClass(255);
         assertThat(socket.getTrafficClass()).isEqualTo(255);
     }
+
+    @Test
+    void availableCountsWhatArrivedAndFailsOnceClosedAsWithTcp() throws Exception {
+        SocketAdapter[] pair = connect();
+        InputStream in = pair[0].getInputStream();
+        assertThat(in.available()).isZero();
+        pair[1].getOutputStream().write(new byte[] {1, 2, 3});
+        Await.until("the bytes arrive", () -> {
+            try {
+                return in.available() == 3;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        pair[0].close();
+        assertThatThrownBy(in::available).isInstanceOf(SocketException.class).hasMessage("Socket closed");
+    }
 }
