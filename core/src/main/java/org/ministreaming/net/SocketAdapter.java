@@ -58,6 +58,7 @@ public final class SocketAdapter extends KeptOptionsSocket {
     private volatile InputStream input;
     private volatile OutputStream output;
     private volatile boolean closed;
+    private volatile boolean bound;
     private volatile int soTimeoutMillis;
     private boolean connecting;
     /** The thread in {@link #connect(SocketAddress, int)}, for a close to interrupt; guarded by {@code lock}. */
@@ -187,17 +188,21 @@ public final class SocketAdapter extends KeptOptionsSocket {
 
     /**
      * Accepts only {@code null} or this socket's own {@link DestinationAddress}: the local
-     * address is always the manager's destination.
+     * address is always the manager's destination. Binds once, as with TCP.
      *
-     * @throws SocketException for any other address, or if closed
+     * @throws SocketException for any other address, or if closed or already bound (or connected)
      */
     @Override
     public void bind(SocketAddress bindpoint) throws IOException {
         checkOpen();
+        if (isBound()) {
+            throw new SocketException("Already bound");
+        }
         if (bindpoint != null && !bindpoint.equals(new DestinationAddress(local))) {
             throw new SocketException("Cannot bind to " + bindpoint
                     + ": a ministreaming socket's local address is its manager's destination " + local);
         }
+        bound = true;
     }
 
     /**
@@ -321,10 +326,10 @@ public final class SocketAdapter extends KeptOptionsSocket {
         return stream != null;
     }
 
-    /** Whether this socket was connected: its local address is its manager's from then on. */
+    /** Whether this socket was bound or connected: its local address is its manager's from then on. */
     @Override
     public boolean isBound() {
-        return isConnected();
+        return bound || isConnected();
     }
 
     /**

@@ -211,8 +211,7 @@ class SocketAdapterTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DestinationAddress");
         assertThatThrownBy(() -> socket.connect(null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> socket.bind(new InetSocketAddress(0))).isInstanceOf(SocketException.class);
-        socket.bind(null);
-        socket.bind(new DestinationAddress(alice.localDestination()));
+        new SocketAdapter(alice).bind(new DestinationAddress(alice.localDestination()));
 
         socket.close();
         assertThatThrownBy(() -> socket.connect(new DestinationAddress(bob.localDestination())))
@@ -334,5 +333,22 @@ class SocketAdapterTest {
         });
         pair[0].close();
         assertThatThrownBy(in::available).isInstanceOf(SocketException.class).hasMessage("Socket closed");
+    }
+
+    @Test
+    void aSocketBindsOnceAndThenSaysItIsBoundAsWithTcp() throws Exception {
+        SocketAdapter socket = new SocketAdapter(alice);
+        socket.bind(null);
+        assertThat(socket.isBound()).isTrue();
+        assertThat(socket.isConnected()).isFalse();
+        assertThatThrownBy(() -> socket.bind(null)).isInstanceOf(SocketException.class).hasMessage("Already bound");
+
+        CompletableFuture<SocketAdapter> accepted = Async.run(bobServer::accept);
+        socket.connect(new DestinationAddress(bob.localDestination()), 5000);
+        accepted.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(socket.isConnected()).isTrue();
+        SocketAdapter[] pair = connect();
+        assertThatThrownBy(() -> pair[0].bind(null)).as("a connected socket is bound").isInstanceOf(SocketException.class)
+                .hasMessage("Already bound");
     }
 }
