@@ -2,6 +2,7 @@ package org.ministreaming.cli;
 
 import java.io.IOException;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -37,7 +38,9 @@ import org.ministreaming.StreamSocket;
  *       for the stream's write timeout ({@link #creditOverdue}), or the TCP side takes no bytes
  *       for the stall timeout ({@link #tcpStalledNanos}), or for {@link #ORPHAN_STALL} once the
  *       stream is over: both are closed at once, so a stalled service cannot hold a connection
- *       and its buffers after the peer is gone. {@link Sessions} watches these deadlines.</li>
+ *       and its buffers after the peer is gone. {@link Sessions} watches these deadlines. The TCP
+ *       side is reset rather than closed, so that a transfer cut short by a lost peer is not
+ *       taken for a complete one (the protocol has no reset, so the peer only sees a close).</li>
  * </ul>
  * When both directions have ended, both connections are closed.
  *
@@ -369,7 +372,19 @@ final class Splice implements AutoCloseable {
         close();
     }
 
-    /** Closes both sides at once; steps still waiting end. Idempotent. */
+    /**
+     * Makes the coming close of the TCP side a reset (SO_LINGER 0), so that its program sees a
+     * failure, not an end of stream it would take for the whole of what was sent.
+     */
+    private void resetTcp() {
+        try {
+            tcp.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException e) {
+            // The socket is broken or closed already: its close cannot end it cleanly either.
+        }
+    }
+
+    /** Closes both sides at once (the TCP side with a reset if the splice failed); steps still waiting end. Idempotent. */
     @Override
     public void close() {
         StreamSocket connected;
@@ -385,6 +400,9 @@ final class Splice implements AutoCloseable {
         ending = true;
         if (connected != null) {
             connected.close();
+        }
+        if (failed != null) {
+            resetTcp();
         }
         try {
             tcp.close();

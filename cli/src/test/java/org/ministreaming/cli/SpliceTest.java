@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -111,11 +112,29 @@ class SpliceTest {
     }
 
     @Test
-    void aFailingStreamIsReportedAndClosesTheTcpSide() throws Exception {
+    void aFailingStreamIsReportedAndResetsTheTcpSide() throws Exception {
         a.close();
 
         assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
-        assertThat(tcpFar.getInputStream().read()).isEqualTo(-1);
+        assertReset(tcpFar);
+    }
+
+    /** A peer lost mid-transfer must not look like one that finished: the TCP side gets a reset, not an end of stream. */
+    @Test
+    void aLostPeerResetsTheTcpSideAfterWhatArrived() throws Exception {
+        far.getOutputStream().write(ascii("partial"));
+        assertThat(tcpFar.getInputStream().readNBytes(7)).isEqualTo(ascii("partial"));
+
+        network.cut(a.localDestination(), b.localDestination());
+
+        assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        assertReset(tcpFar);
+    }
+
+    private static void assertReset(Socket socket) throws SocketException {
+        socket.setSoTimeout(10_000);
+        assertThatThrownBy(() -> socket.getInputStream().read()).as("a reset, not an end of stream")
+                .isInstanceOf(SocketException.class).hasMessageContaining("reset");
     }
 
     private static byte[] ascii(String text) {
