@@ -181,7 +181,7 @@ final class Splice implements AutoCloseable {
                 StreamSocket from = stream();
                 while (true) {
                     if (down != null && down.hasRemaining()) {
-                        tcp.write(down);
+                        onTcpSide(() -> tcp.write(down));
                         if (down.hasRemaining()) {
                             if (!tcpStalled) {
                                 tcpStalledSince = System.nanoTime();
@@ -203,7 +203,7 @@ final class Splice implements AutoCloseable {
                     }
                     if (n < 0) {
                         down = null;
-                        tcp.shutdownOutput();
+                        onTcpSide(tcp::shutdownOutput);
                         ended(true);
                         return;
                     }
@@ -230,7 +230,7 @@ final class Splice implements AutoCloseable {
                         up = ByteBuffer.allocate(BUFFER);
                     }
                     up.clear();
-                    int n = tcp.read(up);
+                    int n = onTcpSide(() -> tcp.read(up));
                     if (n == 0) {
                         up = null; // an idle connection holds no buffer
                         loop.want(key, SelectionKey.OP_READ);
@@ -360,6 +360,20 @@ final class Splice implements AutoCloseable {
      */
     void stalled(IOException why) {
         fail(why);
+    }
+
+    /** A call on the TCP side. */
+    private interface TcpCall<T> {
+        T run() throws IOException;
+    }
+
+    /** Makes {@code call}, naming a failure the TCP side's: "Connection reset by peer" alone does not say which. */
+    private static <T> T onTcpSide(TcpCall<T> call) throws IOException {
+        try {
+            return call.run();
+        } catch (IOException e) {
+            throw new IOException("the TCP side failed: " + Reasons.of(e), e);
+        }
     }
 
     /** Records a failure unless this splice is ending the connections itself, and closes both. */

@@ -119,6 +119,17 @@ class SpliceTest {
         assertReset(tcpFar);
     }
 
+    /** "Connection reset by peer" alone would not say whether the TCP side or the ministreaming peer failed. */
+    @Test
+    void aResetOfTheTcpSideIsReportedAsTheTcpSides() throws Exception {
+        tcpFar.setSoLinger(true, 0);
+        tcpFar.close();
+
+        assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(IOException.class)
+                .hasMessageStartingWith("the TCP side failed: ").hasMessageContaining("reset");
+        assertThat(far.getInputStream().read()).as("the stream is closed").isEqualTo(-1);
+    }
+
     /** A peer lost mid-transfer must not look like one that finished: the TCP side gets a reset, not an end of stream. */
     @Test
     void aLostPeerResetsTheTcpSideAfterWhatArrived() throws Exception {
