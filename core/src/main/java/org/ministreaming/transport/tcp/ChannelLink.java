@@ -252,7 +252,7 @@ final class ChannelLink extends Link {
         int end = bytes.position();
         boolean whole = false;
         int length;
-        while ((length = Frames.wholeLength(bytes, start, end)) >= 0) {
+        while ((length = Frames.wholeLength(bytes, start, end, inbound && secure == null)) >= 0) {
             whole = true;
             int offset = start + Frames.LENGTH_BYTES;
             start = offset + length;

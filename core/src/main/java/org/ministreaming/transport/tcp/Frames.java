@@ -56,13 +56,23 @@ final class Frames {
      *     and when they begin a TLS record, it says so
      */
     static int wholeLength(ByteBuffer in, int from, int end) throws BadPeerException {
+        return wholeLength(in, from, end, false);
+    }
+
+    /**
+     * As {@link #wholeLength(ByteBuffer, int, int)}, on a link that this side accepted when
+     * {@code inbound}: then a TLS record in place of a length means that the peer dialled this
+     * plain listener as {@code tls://}, and the message says so instead of telling this side to
+     * dial the peer as {@code tls://}.
+     */
+    static int wholeLength(ByteBuffer in, int from, int end, boolean inbound) throws BadPeerException {
         if (end - from < LENGTH_BYTES) {
             return -1;
         }
         int length = in.getInt(from);
         if (length < 1 || length > MAX_LENGTH) {
             throw new BadPeerException("bad frame length 0x" + String.format("%08X", length)
-                    + " (" + Integer.toUnsignedString(length) + "); a frame holds 1 to " + MAX_LENGTH + " bytes" + otherProtocol(length));
+                    + " (" + Integer.toUnsignedString(length) + "); a frame holds 1 to " + MAX_LENGTH + " bytes" + otherProtocol(length, inbound));
         }
         return end - from - LENGTH_BYTES < length ? -1 : length;
     }
@@ -70,13 +80,16 @@ final class Frames {
     /**
      * What a bad length says of the protocol the peer speaks instead: TLS when its bytes begin a
      * TLS record (a handshake or an alert, version 3.x), as a plain link dialled to a TLS
-     * listener reads; the bytes themselves when they are printable ASCII, such as {@code HTTP} or
+     * listener reads, or on an {@code inbound} link as a TLS client that dialled a plain listener
+     * sends first; the bytes themselves when they are printable ASCII, such as {@code HTTP} or
      * {@code SSH-}. Empty for other bytes.
      */
-    private static String otherProtocol(int length) {
+    private static String otherProtocol(int length, boolean inbound) {
         int type = length >>> 24;
         if ((type == TLS_ALERT || type == TLS_HANDSHAKE) && (length >>> 16 & 0xFF) == 3) {
-            return ": the peer speaks TLS; dial it as tls://";
+            return inbound
+                    ? ": the peer speaks TLS: it dialled this plain tcp:// listener as tls://"
+                    : ": the peer speaks TLS; dial it as tls://";
         }
         char[] text = new char[LENGTH_BYTES];
         for (int i = 0; i < LENGTH_BYTES; i++) {

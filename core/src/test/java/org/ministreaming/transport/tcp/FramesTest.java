@@ -80,6 +80,9 @@ class FramesTest {
         for (String record : List.of("15030300", "16030100")) {
             assertThatThrownBy(() -> Frames.wholeLength(buffer(record + "00"), 0, 5)).as(record)
                     .isInstanceOf(BadPeerException.class).hasMessageEndingWith("bytes: the peer speaks TLS; dial it as tls://");
+            assertThatThrownBy(() -> Frames.wholeLength(buffer(record + "00"), 0, 5, true)).as("inbound " + record)
+                    .isInstanceOf(BadPeerException.class)
+                    .hasMessageEndingWith("bytes: the peer speaks TLS: it dialled this plain tcp:// listener as tls://");
         }
     }
 

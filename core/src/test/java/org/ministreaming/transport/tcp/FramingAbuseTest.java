@@ -58,6 +58,8 @@ class FramingAbuseTest extends TcpFixture {
                         (Abuse) p -> p.hello("-").raw(new byte[] {0, 1, 0, 1})),
                 Arguments.of("a frame of 65,537 bytes instead of the hello", "0x00010001",
                         (Abuse) p -> p.raw(new byte[] {0, 1, 0, 1})),
+                Arguments.of("a TLS ClientHello instead of the hello", "it dialled this plain tcp:// listener as tls://",
+                        (Abuse) p -> p.raw(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xFC, 0x03, 0x03})),
                 Arguments.of("a zero length", "0x00000000",
                         (Abuse) p -> p.hello("-").raw(new byte[] {0, 0, 0, 0})),
                 Arguments.of("a negative length", "0x80000000",
