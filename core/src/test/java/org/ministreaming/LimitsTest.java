@@ -107,6 +107,51 @@ class LimitsTest {
         assertThat(server.statistics().get(Counter.REFUSED_PEER_LIMIT)).isEqualTo(1);
     }
 
+    /**
+     * A limit reached is a warning, so that a command line, which shows warnings only without
+     * {@code --verbose}, prints the line protocol.md section 12 promises; once per peer and limit
+     * in 10 s, so a flood of refusals is one line.
+     */
+    @Test
+    void aLimitReachedIsLoggedOnceAsAWarningNamingThePeerAndTheLimit() throws Exception {
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getMessage().startsWith("limit reached")) {
+                    records.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger engineLog = java.util.logging.Logger.getLogger("org.ministreaming.engine.Engine");
+        engineLog.addHandler(handler);
+        try {
+            StreamManager server = manager("server", StreamOptions.builder().maxConnectionsPerPeer(1));
+            server.serverSocket();
+            ScriptedPeer greedy = peer("peer");
+            greedy.send(server.localDestination(), syn(1));
+            greedy.send(server.localDestination(), syn(2));
+            greedy.send(server.localDestination(), syn(3));
+            assertThat(ScriptedPeer.hex(greedy.expect())).isEqualTo("52 00 00 02");
+            assertThat(ScriptedPeer.hex(greedy.expect())).isEqualTo("52 00 00 03");
+
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+                assertThat(r.getMessage()).contains("mem:peer").contains("1 connections per peer").contains("REFUSED_PEER_LIMIT");
+            });
+        } finally {
+            engineLog.removeHandler(handler);
+        }
+    }
+
     @Test
     void theManagersConnectionLimitRefusesSynsAndFailsConnects() throws Exception {
         StreamManager server = manager("server", StreamOptions.builder().maxConnections(2));

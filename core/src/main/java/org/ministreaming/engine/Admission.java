@@ -73,7 +73,7 @@ final class Admission {
                 lastLogged.clear();
             }
             lastLogged.put(key, now);
-            LOG.log(Level.INFO, "limit reached for " + peer + ": " + limit + " (" + counter
+            LOG.log(Level.WARNING, "limit reached for " + peer + ": " + limit + " (" + counter
                     + "); further refusals for this peer and limit are counted, logged at most every "
                     + LOG_INTERVAL_SECONDS + " s");
         }
