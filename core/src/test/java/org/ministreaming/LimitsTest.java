@@ -11,8 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -114,10 +119,10 @@ class LimitsTest {
      */
     @Test
     void aLimitReachedIsLoggedOnceAsAWarningNamingThePeerAndTheLimit() throws Exception {
-        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
             @Override
-            public void publish(java.util.logging.LogRecord record) {
+            public void publish(LogRecord record) {
                 if (record.getMessage().startsWith("limit reached")) {
                     records.add(record);
                 }
@@ -131,7 +136,7 @@ class LimitsTest {
             public void close() {
             }
         };
-        java.util.logging.Logger engineLog = java.util.logging.Logger.getLogger("org.ministreaming.engine.Engine");
+        Logger engineLog = Logger.getLogger("org.ministreaming.engine.Engine");
         engineLog.addHandler(handler);
         try {
             StreamManager server = manager("server", StreamOptions.builder().maxConnectionsPerPeer(1));
@@ -144,7 +149,7 @@ class LimitsTest {
             assertThat(ScriptedPeer.hex(greedy.expect())).isEqualTo("52 00 00 03");
 
             assertThat(records).singleElement().satisfies(r -> {
-                assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+                assertThat(r.getLevel()).isEqualTo(Level.WARNING);
                 assertThat(r.getMessage()).contains("mem:peer").contains("1 connections per peer").contains("REFUSED_PEER_LIMIT");
             });
         } finally {
