@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * {@link #close} ends them all. At most {@code maxOpen} are open at once: beyond that a new one is
  * closed at once. A watchdog on the loop's timer closes both sides of a connection whose TCP side
  * takes no bytes for the stall timeout, or for {@link Splice#ORPHAN_STALL} once its stream is
- * over, or whose peer grants no credit for the stream's write timeout.
+ * over, or whose peer grants no credit for the stream's write timeout. Failures are told one
+ * line each, or one for a run of them that failed the same way ({@link FailureLines}).
  *
  * <p>Thread-safe.
  */
@@ -51,6 +52,7 @@ final class Sessions implements AutoCloseable {
     private final ExecutorService opening;
     private final Set<Splice> live = ConcurrentHashMap.newKeySet();
     private final Consumer<String> errors;
+    private final FailureLines failures;
     private final Duration stallTimeout;
     private final int maxOpen;
     private final AtomicInteger refused = new AtomicInteger();
@@ -63,7 +65,8 @@ final class Sessions implements AutoCloseable {
      *
      * @param name names the threads
      * @param errors told one line for each connection that failed, unless it failed because of
-     *     {@link #close}; called from the sessions' threads
+     *     {@link #close}, or for a run of them that failed the same way ({@link FailureLines});
+     *     called from the sessions' threads
      * @param stallTimeout how long a connection's TCP side may take no bytes before both sides are
      *     closed; {@link Duration#ZERO} never closes one for that
      * @param maxOpen how many connections may be open at once
@@ -71,6 +74,7 @@ final class Sessions implements AutoCloseable {
     Sessions(String name, Consumer<String> errors, Duration stallTimeout, int maxOpen) {
         this.name = name;
         this.errors = errors;
+        this.failures = new FailureLines(errors, System::nanoTime);
         this.stallTimeout = stallTimeout;
         this.maxOpen = maxOpen;
         this.loop = new TunnelLoop(name);
@@ -134,7 +138,7 @@ final class Sessions implements AutoCloseable {
     /** Reports why {@code splice} ended, if it failed and not because of {@link #close}, and forgets it. */
     private void ended(Splice splice, Throwable failure) {
         if (failure != null && !closed) {
-            errors.accept(splice.label() + ": " + Reasons.of(failure));
+            failures.failed(splice.label(), Reasons.of(failure));
         }
         end(splice);
     }
@@ -151,10 +155,12 @@ final class Sessions implements AutoCloseable {
 
     /**
      * Closes both sides of every connection whose TCP side took no bytes for the stall timeout,
-     * or for {@link Splice#ORPHAN_STALL} once its stream is over.
+     * or for {@link Splice#ORPHAN_STALL} once its stream is over; and tells the failures counted
+     * whose window has passed.
      */
     private void closeStalled() {
         try {
+            failures.tellDue();
             checkStalled();
         } catch (RuntimeException e) {
             // A scheduled task that throws is never run again: report the defect and keep watching.
@@ -195,6 +201,7 @@ final class Sessions implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        failures.tellAll();
         opening.shutdown();
         live.forEach(Splice::close);
         opening.shutdownNow();

@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.StreamManager;
@@ -193,6 +195,33 @@ class StalledServiceTest {
             release.countDown();
             Await.until("the first connection ended", () -> sessions.open() == 0);
         }
+    }
+
+    /** A link lost under many connections, or a service down, makes many fail at once: a line each would be a flood. */
+    @Test
+    void connectionsThatFailTheSameWayAreEachToldOrCountedOnce() throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        int connections = 20;
+        try (ServerSocket service = new ServerSocket(0, connections, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = new InetSocketAddress(service.getInetAddress(), service.getLocalPort());
+            try (Sessions sessions = new Sessions("test", errors::add, Duration.ZERO, connections)) {
+                for (int i = 0; i < connections; i++) {
+                    sessions.start(new Splice(SocketChannel.open(address), null, "connection " + i), s -> {
+                        throw new IOException("cannot reach the peer: Connection refused");
+                    });
+                }
+                Await.until("every connection ended", () -> sessions.open() == 0);
+            }
+        }
+
+        int told = 0;
+        for (String line : errors) {
+            assertThat(line).endsWith(": cannot reach the peer: Connection refused");
+            Matcher count = Pattern.compile("^(\\d+) more connections? failed the same way").matcher(line);
+            told += count.find() ? Integer.parseInt(count.group(1)) : 1;
+        }
+        assertThat(told).as("every failure is told or counted, once").isEqualTo(connections);
+        assertThat(errors.get(0)).matches("connection \\d+: cannot reach the peer: Connection refused");
     }
 
     @Test
