@@ -55,6 +55,8 @@ final class Acceptor implements Runnable {
     private final Set<Link> admittedLinks = new LinkedHashSet<>();
     /** Whether the last link was refused, so a run of refusals is logged once. Guarded by {@code this}. */
     private boolean refusing;
+    /** Guarded by {@code this}: whether the last link admitted evicted another, so a run of evictions is logged once. */
+    private boolean evicting;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong evicted = new AtomicLong();
     private volatile Thread thread;
@@ -152,6 +154,7 @@ final class Acceptor implements Runnable {
         Link victim = null;
         String refusal = null;
         boolean logRefusal = false;
+        boolean logEviction = false;
         synchronized (this) {
             int fromAddress = perAddress.getOrDefault(address, 0);
             if (fromAddress >= maxPerAddress) {
@@ -163,6 +166,7 @@ final class Acceptor implements Runnable {
                 } else {
                     victim.releaseAdmission();
                     forget(victim);
+                    logEviction = !evicting;
                 }
             }
             if (refusal == null) {
@@ -170,6 +174,7 @@ final class Acceptor implements Runnable {
                 perAddress.merge(address, 1, Integer::sum);
                 link.markAdmitted();
                 refusing = false;
+                evicting = victim != null;
             } else {
                 logRefusal = !refusing;
                 refusing = true;
@@ -177,8 +182,14 @@ final class Acceptor implements Runnable {
         }
         if (victim != null) {
             evicted.incrementAndGet();
-            victim.fail(new BadPeerException("evicted to make room for a new link: " + maxLinks
+            // Not the peer's fault, and under a siege a line each: the run is logged once below.
+            victim.fail(new IOException("evicted to make room for a new link: " + maxLinks
                     + " links are open (maxLinks) and this one carried nothing of ours"));
+            if (logEviction) {
+                LOG.log(Level.WARNING, () -> transport.localDestination() + " evicts links that carry nothing of ours to make room"
+                        + " for new ones: " + maxLinks + " links are open (maxLinks); logged once until a link is admitted"
+                        + " without evicting another");
+            }
         }
         if (refusal == null) {
             return true;

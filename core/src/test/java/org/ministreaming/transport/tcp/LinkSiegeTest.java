@@ -10,9 +10,14 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.Await;
@@ -134,6 +139,46 @@ class LinkSiegeTest extends TcpFixture {
     }
 
     /** {@code peer} after its hello and a message from the server: its link carries something of ours. */
+    /** An eviction is not the evicted peer's fault, and a siege makes many: one warning for the run, each link's end at INFO. */
+    @Test
+    void aRunOfEvictionsIsOneWarning() throws IOException {
+        List<LogRecord> transportLog = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                transportLog.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(TcpTransport.class.getName());
+        logger.addHandler(handler);
+        try {
+            TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).maxLinks(2), atServer);
+            from("127.0.0.2", server).hello("-");
+            from("127.0.0.3", server).hello("-");
+            Await.until("two links admitted", () -> server.inboundLinks() == 2);
+            for (String newcomer : new String[] {"127.0.0.4", "127.0.0.5", "127.0.0.6"}) {
+                long before = server.evictedLinks();
+                from(newcomer, server).hello("-");
+                Await.until("a link evicted for " + newcomer, () -> server.evictedLinks() == before + 1);
+            }
+
+            assertThat(transportLog).filteredOn(r -> r.getMessage().contains("evicts links"))
+                    .singleElement().satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.WARNING));
+            Await.until("three evicted links ended", () -> logged(Level.INFO, "evicted to make room").size() == 3);
+            assertThat(logged(Level.WARNING, "evicted to make room")).isEmpty();
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
     private RawPeer used(TcpTransport server, RawPeer peer) throws IOException {
         peer.hello("-").frame("syn".getBytes(US_ASCII));
         assertThat(atServer.nextText(nameOf(peer))).isEqualTo("syn");
