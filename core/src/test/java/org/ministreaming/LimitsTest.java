@@ -11,17 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.Await;
+import org.ministreaming.testing.LogCapture;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.wire.ConnectionId;
 
@@ -119,26 +116,7 @@ class LimitsTest {
      */
     @Test
     void aLimitReachedIsLoggedOnceAsAWarningNamingThePeerAndTheLimit() throws Exception {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getMessage().startsWith("limit reached")) {
-                    records.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger engineLog = Logger.getLogger("org.ministreaming.engine.Engine");
-        engineLog.addHandler(handler);
-        try {
+        try (LogCapture engineLog = LogCapture.of("org.ministreaming.engine.Engine")) {
             StreamManager server = manager("server", StreamOptions.builder().maxConnectionsPerPeer(1));
             server.serverSocket();
             ScriptedPeer greedy = peer("peer");
@@ -148,12 +126,10 @@ class LimitsTest {
             assertThat(ScriptedPeer.hex(greedy.expect())).isEqualTo("52 00 00 02");
             assertThat(ScriptedPeer.hex(greedy.expect())).isEqualTo("52 00 00 03");
 
-            assertThat(records).singleElement().satisfies(r -> {
+            assertThat(engineLog.records()).filteredOn(r -> r.getMessage().startsWith("limit reached")).singleElement().satisfies(r -> {
                 assertThat(r.getLevel()).isEqualTo(Level.WARNING);
                 assertThat(r.getMessage()).contains("mem:peer").contains("1 connections per peer").contains("REFUSED_PEER_LIMIT");
             });
-        } finally {
-            engineLog.removeHandler(handler);
         }
     }
 

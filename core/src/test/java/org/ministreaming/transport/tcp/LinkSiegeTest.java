@@ -10,17 +10,13 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.testing.Await;
+import org.ministreaming.testing.LogCapture;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.RecordingReceiver;
 
@@ -142,24 +138,7 @@ class LinkSiegeTest extends TcpFixture {
     /** An eviction is not the evicted peer's fault, and a siege makes many: one warning for the run, each link's end at INFO. */
     @Test
     void aRunOfEvictionsIsOneWarning() throws IOException {
-        List<LogRecord> transportLog = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                transportLog.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(TcpTransport.class.getName());
-        logger.addHandler(handler);
-        try {
+        try (LogCapture transportLog = LogCapture.of(TcpTransport.class.getName())) {
             TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK).maxLinks(2), atServer);
             from("127.0.0.2", server).hello("-");
             from("127.0.0.3", server).hello("-");
@@ -170,12 +149,10 @@ class LinkSiegeTest extends TcpFixture {
                 Await.until("a link evicted for " + newcomer, () -> server.evictedLinks() == before + 1);
             }
 
-            assertThat(transportLog).filteredOn(r -> r.getMessage().contains("evicts links"))
+            assertThat(transportLog.records()).filteredOn(r -> r.getMessage().contains("evicts links"))
                     .singleElement().satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.WARNING));
             Await.until("three evicted links ended", () -> logged(Level.INFO, "evicted to make room").size() == 3);
             assertThat(logged(Level.WARNING, "evicted to make room")).isEmpty();
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 

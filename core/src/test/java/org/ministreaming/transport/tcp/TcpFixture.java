@@ -19,11 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -32,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.ministreaming.TestThreads;
 import org.ministreaming.testing.Await;
+import org.ministreaming.testing.LogCapture;
 import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
@@ -49,26 +47,13 @@ abstract class TcpFixture {
 
     final List<AutoCloseable> resources = new ArrayList<>();
     final List<Thread> threads = new ArrayList<>();
-    final List<LogRecord> linkLog = new CopyOnWriteArrayList<>();
-    private final Logger linkLogger = Logger.getLogger(Link.class.getName());
-    private final Handler linkLogHandler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            linkLog.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture linkLogCapture;
+    List<LogRecord> linkLog;
 
     @BeforeEach
     final void recordLinkLog() {
-        linkLogger.addHandler(linkLogHandler);
+        linkLogCapture = LogCapture.of(Link.class.getName());
+        linkLog = linkLogCapture.records();
     }
 
     @AfterEach
@@ -81,7 +66,7 @@ abstract class TcpFixture {
             thread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
             assertThat(thread.isAlive()).as("%s ended", thread.getName()).isFalse();
         }
-        linkLogger.removeHandler(linkLogHandler);
+        linkLogCapture.close();
         ThreadLeaks.assertNoneLeft(TCP_THREADS);
     }
 
