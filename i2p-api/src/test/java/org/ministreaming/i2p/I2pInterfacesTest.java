@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -25,7 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.Async;
 import org.ministreaming.Blocked;
+import org.ministreaming.ConnectionRefusedException;
 import org.ministreaming.StreamOptions;
+import org.ministreaming.testing.Await;
 
 /** I2P's socket interfaces over ministreaming on the in-memory transport. */
 class I2pInterfacesTest {
@@ -211,12 +216,12 @@ class I2pInterfacesTest {
         I2PSocket peer = accepted.get(10, TimeUnit.SECONDS);
         socket.close();
         assertThatThrownBy(socket::getInputStream).as("I2P: an IOException once closed, since 0.9.9")
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("closed");
-        assertThatThrownBy(socket::getOutputStream).isInstanceOf(java.io.IOException.class).hasMessageContaining("closed");
+                .isInstanceOf(IOException.class).hasMessageContaining("closed");
+        assertThatThrownBy(socket::getOutputStream).isInstanceOf(IOException.class).hasMessageContaining("closed");
         assertThat(peer.getInputStream().read()).as("the peer's stream is there, at its end").isEqualTo(-1);
 
         managers.server.destroySocketManager();
-        assertThatThrownBy(peer::getInputStream).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(peer::getInputStream).isInstanceOf(IOException.class);
     }
 
     @Test
@@ -232,11 +237,11 @@ class I2pInterfacesTest {
         assertThat(Async.run(() -> socket.getInputStream().read(buffer)).get(10, TimeUnit.SECONDS))
                 .as("I2P: 0 for nonblocking, a read with nothing ready returns 0").isZero();
         peer.getOutputStream().write(new byte[] {1, 2});
-        org.ministreaming.testing.Await.until("the two bytes are read", () -> {
+        Await.until("the two bytes are read", () -> {
             try {
                 return socket.getInputStream().read(buffer) == 2;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
         assertThat(buffer).startsWith(1, 2);
@@ -263,10 +268,10 @@ class I2pInterfacesTest {
     @Test
     void aPeerThatIsNotThereIsNoRouteAndOneThatRefusesIsAConnectException() throws Exception {
         assertThatThrownBy(() -> managers.client.connect(managers.serverDestination()))
-                .as("no server socket: the peer refuses").isExactlyInstanceOf(org.ministreaming.ConnectionRefusedException.class);
+                .as("no server socket: the peer refuses").isExactlyInstanceOf(ConnectionRefusedException.class);
         managers.server.destroySocketManager();
         assertThatThrownBy(() -> managers.client.connect(managers.serverDestination()))
                 .as("I2P: NoRouteToHostException if the peer is not found or not reachable")
-                .isInstanceOf(java.net.NoRouteToHostException.class).hasMessageContaining("no endpoint");
+                .isInstanceOf(NoRouteToHostException.class).hasMessageContaining("no endpoint");
     }
 }

@@ -53,17 +53,9 @@ final class Frames {
      *     hold the whole frame before {@code end} (yet)
      * @throws BadPeerException if the length is out of range; when its bytes are printable
      *     ASCII, the message quotes them and asks whether the peer speaks this framing at all,
-     *     and when they begin a TLS record, it says so
-     */
-    static int wholeLength(ByteBuffer in, int from, int end) throws BadPeerException {
-        return wholeLength(in, from, end, false);
-    }
-
-    /**
-     * As {@link #wholeLength(ByteBuffer, int, int)}, on a link that this side accepted when
-     * {@code inbound}: then a TLS record in place of a length means that the peer dialled this
-     * plain listener as {@code tls://}, and the message says so instead of telling this side to
-     * dial the peer as {@code tls://}.
+     *     and when they begin a TLS record, it says so: on a link this side accepted
+     *     ({@code inbound}) that the peer dialled this plain listener as {@code tls://}, on one it
+     *     dialled that it should dial the peer as {@code tls://}
      */
     static int wholeLength(ByteBuffer in, int from, int end, boolean inbound) throws BadPeerException {
         if (end - from < LENGTH_BYTES) {

@@ -52,25 +52,25 @@ class FramesTest {
     @Test
     void lengthsFrom1To65536AreFramesAndEverythingElseIsNot() throws IOException {
         ByteBuffer one = buffer("00000001FF");
-        assertThat(Frames.wholeLength(one, 0, one.limit())).isEqualTo(1);
+        assertThat(Frames.wholeLength(one, 0, one.limit(), false)).isEqualTo(1);
         ByteBuffer longest = ByteBuffer.wrap(concat(new byte[] {0, 1, 0, 0}, new byte[65536]));
-        assertThat(Frames.wholeLength(longest, 0, longest.limit())).isEqualTo(65536);
+        assertThat(Frames.wholeLength(longest, 0, longest.limit(), false)).isEqualTo(65536);
         ByteBuffer later = buffer("AAAA00000002BEEF");
-        assertThat(Frames.wholeLength(later, 2, later.limit())).as("a frame found where it starts").isEqualTo(2);
+        assertThat(Frames.wholeLength(later, 2, later.limit(), false)).as("a frame found where it starts").isEqualTo(2);
         for (String length : List.of("00010001", "00000000", "80000000", "FFFFFFFF", "7FFFFFFF")) {
-            assertThatThrownBy(() -> Frames.wholeLength(buffer(length + "00"), 0, 5))
+            assertThatThrownBy(() -> Frames.wholeLength(buffer(length + "00"), 0, 5, false))
                     .isInstanceOf(BadPeerException.class).hasMessageContaining("0x" + length);
         }
     }
 
     @Test
     void aLengthThatReadsAsTextIsQuotedAsAnotherProtocolsBytes() {
-        assertThatThrownBy(() -> Frames.wholeLength(ByteBuffer.wrap("SSH-2.0".getBytes(US_ASCII)), 0, 7))
+        assertThatThrownBy(() -> Frames.wholeLength(ByteBuffer.wrap("SSH-2.0".getBytes(US_ASCII)), 0, 7, false))
                 .isInstanceOf(BadPeerException.class)
                 .hasMessage("bad frame length 0x5353482D (1397966893); a frame holds 1 to 65536 bytes:"
                         + " not a ministreaming peer? its bytes read 'SSH-'");
         for (String length : List.of("7FFFFFFF", "48545400", "00010001")) {
-            assertThatThrownBy(() -> Frames.wholeLength(buffer(length + "00"), 0, 5)).as(length)
+            assertThatThrownBy(() -> Frames.wholeLength(buffer(length + "00"), 0, 5, false)).as(length)
                     .isInstanceOf(BadPeerException.class).hasMessageEndingWith("a frame holds 1 to 65536 bytes");
         }
     }
@@ -78,7 +78,7 @@ class FramesTest {
     @Test
     void aLengthThatBeginsATlsRecordSaysThePeerSpeaksTls() {
         for (String record : List.of("15030300", "16030100")) {
-            assertThatThrownBy(() -> Frames.wholeLength(buffer(record + "00"), 0, 5)).as(record)
+            assertThatThrownBy(() -> Frames.wholeLength(buffer(record + "00"), 0, 5, false)).as(record)
                     .isInstanceOf(BadPeerException.class).hasMessageEndingWith("bytes: the peer speaks TLS; dial it as tls://");
             assertThatThrownBy(() -> Frames.wholeLength(buffer(record + "00"), 0, 5, true)).as("inbound " + record)
                     .isInstanceOf(BadPeerException.class)
@@ -90,10 +90,10 @@ class FramesTest {
     void anIncompleteFrameIsNotWholeAndTheEndOfTheStreamInsideItIsNamed() throws IOException {
         for (String partial : List.of("", "000000", "00000005A0")) {
             ByteBuffer in = buffer(partial);
-            assertThat(Frames.wholeLength(in, 0, in.limit())).as(partial).isEqualTo(-1);
+            assertThat(Frames.wholeLength(in, 0, in.limit(), false)).as(partial).isEqualTo(-1);
         }
         ByteBuffer cut = buffer("00000002BEEF");
-        assertThat(Frames.wholeLength(cut, 0, 5)).as("the end given, not the buffer's").isEqualTo(-1);
+        assertThat(Frames.wholeLength(cut, 0, 5, false)).as("the end given, not the buffer's").isEqualTo(-1);
         assertThat(Frames.truncated(buffer("000000"), 0, 3)).hasMessageContaining("after 3 of the 4 length bytes");
         assertThat(Frames.truncated(buffer("00000005A0"), 0, 5)).hasMessageContaining("after 1 of 5 bytes");
         assertThat(Frames.truncated(buffer("AA00000005A0"), 1, 5)).hasMessageContaining("after 1 of 5 bytes");
@@ -127,7 +127,7 @@ class FramesTest {
             all.position(all.position() + Math.min(chunk, all.remaining()));
             int start = 0;
             int length;
-            while ((length = Frames.wholeLength(in, start, in.position())) >= 0) {
+            while ((length = Frames.wholeLength(in, start, in.position(), false)) >= 0) {
                 byte[] frame = new byte[length];
                 in.get(start + Frames.LENGTH_BYTES, frame);
                 read.add(frame);
