@@ -21,7 +21,8 @@ import java.util.Optional;
  *       graceful close, goes by {@link #send}. A data message may first be offered to
  *       {@link #sendNow}, which sends it at once on the caller's thread or takes nothing, and
  *       never blocks. No code needs to know which thread it runs on: the caller says what it
- *       wants by the operation it calls.</li>
+ *       wants by the operation it calls. A sender that must not wait for room offers a data
+ *       message instead ({@link #offerLent}) and is told when to offer again ({@link #whenRoom}).</li>
  *   <li><b>Replies are bounded.</b> Replies waiting for a peer are held within a bound of the
  *       transport's own. When that bound is reached (the peer takes nothing while it keeps
  *       provoking replies), the transport either drops the reply and returns {@code false}, or
@@ -143,6 +144,42 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * Sends one data message as {@link #sendLent} does if the transport can queue it now, behind
+     * what it queued for the peer before: when its queue for the peer has no room (the peer takes
+     * nothing, or too little) or its way to the peer is still being opened, it takes nothing and
+     * returns {@code false}, and {@link #whenRoom} tells when to offer again. Never waits and never
+     * dials. For a sender that serves many connections from few threads, whom one peer that stops
+     * reading must not hold. By default the message goes by {@link #sendLent}, which may wait and
+     * dial: a transport that does not override both this and {@link #whenRoom} has no room to report.
+     *
+     * @param to the peer
+     * @param message one whole ministreaming message, read-only and never changed
+     * @param sent lets the sender reuse the memory of {@code message}, as for {@link #sendLent}
+     * @return whether the message was taken; if {@code false}, {@code sent} never runs
+     * @throws IOException if there is no way to the peer now (it would have to dial), it failed, or
+     *     the transport is closed
+     */
+    default boolean offerLent(Destination to, ByteBuffer message, Runnable sent) throws IOException {
+        sendLent(to, message, sent);
+        return true;
+    }
+
+    /**
+     * Runs {@code wake} once, when an {@link #offerLent} to {@code to} that found no room may be
+     * taken now: the transport's queue for that peer has room again, or the way to the peer has
+     * ended (the next offer then fails). At once, on the calling thread, if that is so already, or
+     * the transport has no way to the peer. Never blocks; it may run {@code wake} on the
+     * transport's own thread, so {@code wake} must be quick and must not block: it may offer
+     * again, which never waits, but not send. By default it runs {@code wake} at once.
+     *
+     * @param to the peer
+     * @param wake what to run, once
+     */
+    default void whenRoom(Destination to, Runnable wake) {
+        wake.run();
+    }
+
+    /**
      * Sends one message of two parts, {@code header} and then {@code payload}, at once on the
      * calling thread if the transport can without waiting: it has written both, or copied them
      * into memory of its own, before it returns, and keeps neither buffer. It does so only when
@@ -192,8 +229,14 @@ public interface Transport extends AutoCloseable {
         return sent;
     }
 
-    /** Throws {@link IllegalArgumentException} unless {@code piece}, the payload bytes of each message of a run, is at least 1. */
-    private static void checkPiece(int piece) {
+    /**
+     * Throws {@link IllegalArgumentException} unless {@code piece}, the payload bytes of each
+     * message of a run ({@link #sendNow(Destination, ByteBuffer, ByteBuffer, int)}), is at least 1:
+     * for a transport that sends runs in a form of its own.
+     *
+     * @param piece the most payload bytes of each message of a run
+     */
+    static void checkPiece(int piece) {
         if (piece < 1) {
             throw new IllegalArgumentException("a run's pieces must be at least 1 byte long, not " + piece);
         }

@@ -138,18 +138,38 @@ abstract class Link {
      * Queues one data message, waiting while the link is dialled and while the data lane is
      * full.
      *
-     * @return {@code false} if the link was retired and took nothing: the sender dials anew
+     * @return {@link OutboundQueue.Offer#QUEUED}, or {@link OutboundQueue.Offer#CLOSED} if the link
+     *     was retired and took nothing: the sender dials anew
      * @throws IOException if the link failed or the transport is closing
      */
-    boolean send(Outbound message) throws IOException {
+    OutboundQueue.Offer send(Outbound message) throws IOException {
         sent = true;
         lastSendNanos = System.nanoTime();
-        if (!queue.put(message)) {
-            return false;
+        return took(queue.put(message) ? OutboundQueue.Offer.QUEUED : OutboundQueue.Offer.CLOSED);
+    }
+
+    /**
+     * Queues one data message if the data lane has room now, waiting only while the link is
+     * dialled ({@link OutboundQueue#offerData}).
+     *
+     * @return {@link OutboundQueue.Offer#QUEUED}, {@link OutboundQueue.Offer#FULL} (nothing taken:
+     *     {@link OutboundQueue#whenRoom} tells when to offer again), or
+     *     {@link OutboundQueue.Offer#CLOSED} if the link was retired and took nothing
+     * @throws IOException if the link failed or the transport is closing
+     */
+    OutboundQueue.Offer offer(Outbound message) throws IOException {
+        sent = true;
+        lastSendNanos = System.nanoTime();
+        return took(queue.offerData(message));
+    }
+
+    /** After a send or offer: if the queue took the message, asks for a write and minds the send budget. */
+    private OutboundQueue.Offer took(OutboundQueue.Offer offer) {
+        if (offer == OutboundQueue.Offer.QUEUED) {
+            queued();
+            transport.queuedOnLink();
         }
-        queued();
-        transport.queuedOnLink();
-        return true;
+        return offer;
     }
 
     /**

@@ -24,6 +24,19 @@ final class LinkNames {
         return links.get(peer);
     }
 
+    /**
+     * The link known by {@code peer}, for a sender that does not dial.
+     *
+     * @throws IOException if there is none
+     */
+    Link require(Destination peer) throws IOException {
+        Link link = get(peer);
+        if (link == null) {
+            throw new IOException("no link to " + peer + " is open");
+        }
+        return link;
+    }
+
     /** Names {@code link} {@code peer} unless another link has that name; returns that other link, or {@code null}. */
     Link claim(Destination peer, Link link) {
         return links.putIfAbsent(peer, link);

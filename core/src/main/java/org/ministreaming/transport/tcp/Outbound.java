@@ -1,6 +1,7 @@
 package org.ministreaming.transport.tcp;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * One message waiting for a link's writer, in the two parts it was sent in; the writer copies
@@ -17,6 +18,11 @@ record Outbound(ByteBuffer header, ByteBuffer payload, Runnable sent) {
     /** A message whose memory is handed over. */
     Outbound(ByteBuffer header, ByteBuffer payload) {
         this(header, payload, null);
+    }
+
+    /** A whole message whose memory is lent: {@code sent} runs once the writer has copied it. */
+    static Outbound lent(ByteBuffer message, Runnable sent) {
+        return new Outbound(message.duplicate(), Frames.EMPTY, Objects.requireNonNull(sent, "sent"));
     }
 
     /** The writer has copied the message: the sender may reuse what it lent. */

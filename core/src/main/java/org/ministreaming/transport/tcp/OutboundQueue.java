@@ -1,9 +1,12 @@
 package org.ministreaming.transport.tcp;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.ministreaming.pipe.Admission;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.pipe.Guard;
@@ -14,7 +17,8 @@ import org.ministreaming.pipe.Placement;
  * One link's messages waiting for the link loop, which polls a buffer's worth at a time, in two
  * lanes of one {@link Pipe}, each bounded in bytes: data, which senders put and may wait for
  * (while the link is still being dialled, when the pipe holds its writers, and while the lane holds
- * {@code limit} bytes; once waiting, until it holds at most half, as {@link Pipe} says), and
+ * {@code limit} bytes; once waiting, until it holds at most half, as {@link Pipe} says) or offer
+ * without waiting for room, to be told when there is room again ({@link #whenRoom}), and
  * replies, which never wait and go in the pipe's lane ahead, which the writer takes first, so that
  * control messages overtake queued data. An empty lane takes one message of any size, so a bound
  * below the largest message cannot wedge it. A reply that finds its lane full is refused: the peer
@@ -31,22 +35,30 @@ import org.ministreaming.pipe.Placement;
  */
 final class OutboundQueue {
 
-    /** What became of a reply. */
+    /** What became of a message offered without waiting. */
     enum Offer {
-        /** Queued ahead of the data. */
+        /** Queued: a reply ahead of the data, data behind it. */
         QUEUED,
         /** The lane holds its bound already. */
         FULL,
-        /** The link failed or is finishing. */
+        /** A reply: the link failed or is finishing. Data: the link was retired and took nothing. */
         CLOSED
     }
 
+    private static final System.Logger LOG = System.getLogger(OutboundQueue.class.getName());
     /** A sender's wait for the dial and for room: as long as it takes, unless interrupted. */
     private static final Deadline WAIT_FOR_ROOM = Deadline.none(() -> "interrupted while waiting for room in the send queue");
     private static final Guard NO_GUARD = () -> { };
 
     private final Pipe<Outbound> pipe;
     private final Admission<Boolean> replyRoom;
+    private final Admission<Boolean> dataRoom;
+    /** The lane's bytes at most for waiting offers to be told there is room ({@link #whenRoom}). */
+    private final long lowWater;
+    /** Who waits for room in the data lane ({@link #whenRoom}); each runs once. */
+    private final Queue<Runnable> roomWaiters = new ConcurrentLinkedQueue<>();
+    /** Whether the link is connected; until then a data offer waits for the dial as {@link #put} does. */
+    private volatile boolean ready;
     private final SendBudget budget;
     /** Whether the writer holds a batch it has not written yet. */
     private volatile boolean writing;
@@ -59,7 +71,10 @@ final class OutboundQueue {
     OutboundQueue(long limitBytes, boolean ready, SendBudget budget) {
         this.pipe = new Pipe<>(limitBytes, Outbound::remaining, OutboundQueue::copy);
         this.replyRoom = Admission.within(limitBytes);
+        this.lowWater = limitBytes / 2;
+        this.dataRoom = (weight, held, count) -> held <= lowWater || weight <= limitBytes - held ? null : Boolean.FALSE;
         this.budget = budget;
+        this.ready = ready;
         if (!ready) {
             pipe.holdWriters(true);
         }
@@ -77,6 +92,56 @@ final class OutboundQueue {
         }
         budget.add(message.remaining());
         return true;
+    }
+
+    /**
+     * Queues one data message if the data lane has room now, never waiting: room is what a
+     * waiting sender finds, or a lane that holds at most half its bound (so that what
+     * {@link #whenRoom} promises, an offer keeps). While the link is being dialled there is none.
+     *
+     * @return {@link Offer#QUEUED}; {@link Offer#FULL} if there is no room ({@link #whenRoom}
+     *     tells when to offer again); {@link Offer#CLOSED} if the link was retired and took nothing
+     * @throws IOException if the link failed or is finishing
+     */
+    Offer offerData(Outbound message) throws IOException {
+        if (!ready) {
+            return Offer.FULL;
+        }
+        try {
+            if (pipe.offer(message, Placement.tail(), true, dataRoom) != null) {
+                return Offer.FULL;
+            }
+        } catch (IOException ended) {
+            if (pipe.retired()) {
+                return Offer.CLOSED;
+            }
+            throw ended;
+        }
+        budget.add(message.remaining());
+        return Offer.QUEUED;
+    }
+
+    /**
+     * Runs {@code wake} once when the data lane has room again (both lanes hold at most half its
+     * bound, and the link is connected), or the queue has ended; at once, on this thread, if that
+     * is so now. Never blocks.
+     */
+    void whenRoom(Runnable wake) {
+        roomWaiters.add(wake);
+        if (ready && pipe.held() <= lowWater || pipe.readerClosed() || pipe.retired()) {
+            wakeRoomWaiters();
+        }
+    }
+
+    /** Runs every waiting {@link #whenRoom} callback, each once. Call with no lock held. */
+    private void wakeRoomWaiters() {
+        for (Runnable wake; (wake = roomWaiters.poll()) != null;) {
+            try {
+                wake.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a callback waiting for room in a send queue failed", e);
+            }
+        }
     }
 
     /** Queues one reply ahead of the data, without waiting. */
@@ -101,7 +166,7 @@ final class OutboundQueue {
      *     the queue failed
      */
     List<Outbound> poll(int maxBytes) {
-        return pipe.poll(items -> {
+        List<Outbound> taken = pipe.poll(items -> {
             List<Outbound> batch = new ArrayList<>();
             int bytes = 0;
             for (Outbound next; (next = items.peek()) != null && (batch.isEmpty() || bytes + framed(next) <= maxBytes);) {
@@ -113,6 +178,10 @@ final class OutboundQueue {
             writing = true;
             return batch;
         });
+        if (taken != null && !roomWaiters.isEmpty() && pipe.held() <= lowWater) {
+            wakeRoomWaiters();
+        }
+        return taken;
     }
 
     /**
@@ -148,7 +217,9 @@ final class OutboundQueue {
 
     /** The link is connected: senders that waited for the dial may go on. */
     void markReady() {
+        ready = true;
         pipe.holdWriters(false);
+        wakeRoomWaiters();
     }
 
     /**
@@ -159,17 +230,23 @@ final class OutboundQueue {
      * @return whether the queue was idle and is retired now
      */
     boolean retireIfEmpty() {
-        return pipe.retireIfIdle(() -> !writing);
+        boolean retired = pipe.retireIfIdle(() -> !writing);
+        if (retired) {
+            wakeRoomWaiters();
+        }
+        return retired;
     }
 
     /** No more sends; the writer takes what is queued, then {@link #finished} tells it to end the stream. */
     void finish() {
         pipe.finish(new IOException("the transport is closed"));
+        wakeRoomWaiters();
     }
 
     /** Drops every queued message; waiting and later senders get {@code cause}. The first cause stays. */
     void fail(IOException cause) {
         budget.release(pipe.closeReader(cause));
+        wakeRoomWaiters();
     }
 
     /** Bytes queued now, in both lanes. */

@@ -40,25 +40,13 @@ import org.ministreaming.transport.Transport;
  * queue; for TLS it does each link's handshake too, its CPU-heavy tasks on a thread
  * ({@code ministreaming-tcp-handshakes-...}) that exists only while there are handshakes. Each
  * link's send queue has two lanes, each bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}): {@link #send} puts data and
- * waits for room; {@link #reply} puts control messages, which are written first, and never waits
+ * waits for room, {@link #offerLent} takes it only if there is room ({@link #whenRoom}); {@link #reply} puts control messages, which are written first, and never waits
  * and never dials. A reply that finds its lane full ends the link ({@link BadPeerException}):
  * that peer keeps provoking replies and reads none. A slow or stuck peer only holds up senders
  * to that peer; a slow receiver slows the reading of every link, without blocking it.
  *
- * <h2>Bounds and deadlines</h2>
- * The acceptor bounds the links peers open ({@link #refusedLinks}, {@link #evictedLinks}) and
- * survives any error; read deadlines bound the handshake and hello, each frame, and links carrying
- * nothing of ours; a send budget bounds the bytes queued over all links ({@link #overBudgetLinks}).
- *
- * <h2>Failures</h2>
- * A link ends on end of stream, a socket error, a framing violation (a bad length, a truncated
- * frame, a missing or wrong hello, or no hello within the connect timeout), a missed deadline,
- * or an error while serving it. Its queued messages are dropped, senders waiting on it get an
- * {@code IOException}, one log record gives the reason, and the receiver hears
- * {@link Receiver#onPeerLost} for the link's peer. The next send to that peer dials a new link.
- * A dial that fails throws a {@link ConnectException} naming the destination and reports no lost peer.
- *
- * <p>Thread-safe. {@link #close} lets each link send what is queued (waiting up to
+ * <p>Bounds, deadlines and failures: see the {@linkplain org.ministreaming.transport.tcp package}.
+ * A dial that fails throws a {@link ConnectException} naming the destination. Thread-safe. {@link #close} lets each link send what is queued (waiting up to
  * {@value #CLOSE_LINGER_MILLIS} ms for peers to take it), closes every socket and joins every thread it started.
  */
 public final class TcpTransport implements Transport {
@@ -197,9 +185,8 @@ public final class TcpTransport implements Transport {
     }
 
     /**
-     * Queues one message on the link to {@code to}, dialling one if there is none. Waits while
-     * the link's data lane is full. The queue keeps a view of {@code message}, not a copy, until
-     * the link's writer has copied it into its write buffer, as the SPI allows.
+     * Queues one message on the link to {@code to}, dialling one if there is none; waits while the
+     * link's data lane is full. The queue keeps a view of {@code message} until it is written.
      *
      * @throws ConnectException if {@code to} cannot be dialled or the dial failed
      * @throws IOException if the message is empty or over 65536 bytes, the link failed, or the
@@ -213,13 +200,30 @@ public final class TcpTransport implements Transport {
     /** Queues one message as {@link #send(Destination, ByteBuffer)}; runs {@code sent} once the link's writer has copied it. */
     @Override
     public void sendLent(Destination to, ByteBuffer message, Runnable sent) throws IOException {
-        queue(to, new Outbound(message.duplicate(), Frames.EMPTY, Objects.requireNonNull(sent, "sent")));
+        queue(to, Outbound.lent(message, sent), true);
+    }
+
+    /** Queues one message as {@link #sendLent} does if the link to {@code to} has room in its data lane now, else takes nothing; never waits, never dials. */
+    @Override
+    public boolean offerLent(Destination to, ByteBuffer message, Runnable sent) throws IOException {
+        return queue(to, Outbound.lent(message, sent), false);
+    }
+
+    /** Runs {@code wake} once the link to {@code to} has room in its data lane (half of it free), or has ended; at once if it has, or there is no link. */
+    @Override
+    public void whenRoom(Destination to, Runnable wake) {
+        Link link = links.get(Objects.requireNonNull(to, "to"));
+        if (link == null) {
+            wake.run();
+        } else {
+            link.queue.whenRoom(wake);
+        }
     }
 
     /** Queues one message of two parts; the link's writer copies both straight into its write buffer. */
     @Override
     public void send(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
-        queue(to, new Outbound(header.duplicate(), payload.duplicate()));
+        queue(to, new Outbound(header.duplicate(), payload.duplicate()), true);
     }
 
     /** Writes the message on the calling thread if the link to {@code to} is plain and idle ({@link LinkWriter#writeThrough}). */
@@ -231,36 +235,33 @@ public final class TcpTransport implements Transport {
     /** Writes all the messages on the calling thread, in one buffer, if the link to {@code to} is plain and idle ({@link LinkWriter#writeThrough}), or none. */
     @Override
     public int sendNow(Destination to, ByteBuffer header, ByteBuffer payload, int piece) {
-        if (piece < 1) {
-            throw new IllegalArgumentException("a run's pieces must be at least 1 byte long, not " + piece);
-        }
+        Transport.checkPiece(piece);
         return payload.hasRemaining() && takeNow(to, header, payload, piece) ? payload.remaining() : 0;
     }
 
     private boolean takeNow(Destination to, ByteBuffer header, ByteBuffer payload, int piece) {
-        if (closed || receiver == null || !Frames.fits(header.remaining() + Math.min(piece, payload.remaining()))) {
-            return false;
-        }
-        Link link = links.get(Objects.requireNonNull(to, "to"));
+        boolean fits = !closed && receiver != null && Frames.fits(header.remaining() + Math.min(piece, payload.remaining()));
+        Link link = fits ? links.get(Objects.requireNonNull(to, "to")) : null;
         return link != null && link.sendNow(header, payload, piece);
     }
 
-    private void queue(Destination to, Outbound message) throws IOException {
+    /** Queues {@code message} on the link to {@code to}: if {@code wait}, dialling one if need be and waiting for room; else returns whether it had room. */
+    private boolean queue(Destination to, Outbound message, boolean wait) throws IOException {
         Objects.requireNonNull(to, "to");
         if (closed || receiver == null) {
             throw new IOException(local + (closed ? " is closed" : " is not started"));
         }
-        int size = message.remaining();
-        if (!Frames.fits(size)) {
-            throw new IOException("a message of " + size + " bytes does not fit a frame (1 to " + Frames.MAX_LENGTH + " bytes)");
+        if (!Frames.fits(message.remaining())) {
+            throw new IOException("a message of " + message.remaining() + " bytes does not fit a frame (1 to " + Frames.MAX_LENGTH + " bytes)");
         }
         while (true) {
-            Link link = links.get(to);
+            Link link = wait ? links.get(to) : links.require(to);
             if (link == null) {
                 link = dial(to);
             }
-            if (link.send(message)) {
-                return;
+            OutboundQueue.Offer offer = wait ? link.send(message) : link.offer(message);
+            if (offer != OutboundQueue.Offer.CLOSED) {
+                return offer == OutboundQueue.Offer.QUEUED;
             }
             // That link was retired by forget() while we picked it; it leaves the map at once.
             Thread.onSpinWait();
@@ -269,9 +270,8 @@ public final class TcpTransport implements Transport {
 
     /**
      * Queues one control message on the link to {@code to}, ahead of its queued data, without
-     * waiting and without dialling. Returns {@code false} if there is no link to {@code to}, the
-     * message does not fit a frame, the transport is closed, or the link's reply lane is full
-     * (which ends the link).
+     * waiting or dialling; {@code false} if there is no link to {@code to}, the message does not fit
+     * a frame, the transport is closed, or the link's reply lane is full (which ends the link).
      */
     @Override
     public boolean reply(Destination to, ByteBuffer message) {
@@ -287,9 +287,9 @@ public final class TcpTransport implements Transport {
     }
 
     /**
-     * Ends the link to {@code peer} gracefully if nothing is queued on it, and drops its name; a
-     * link with messages queued, or that sent one in the last 100 ms, is kept. The next send dials a new link. The end of a link ended
-     * so is not reported as a lost peer, unless a message arrived on it after the forget.
+     * Ends the link to {@code peer} gracefully if nothing is queued on it and it sent nothing in
+     * the last 100 ms, and drops its name: the next send dials anew. The end of a link ended so is
+     * not reported as a lost peer, unless a message arrived on it after the forget.
      */
     @Override
     public void forget(Destination peer) {
@@ -399,9 +399,8 @@ public final class TcpTransport implements Transport {
 
     /**
      * A link's reader is ending: tells the receiver, unless closed or the link was retired by
-     * {@link #forget} and carried nothing since. (Forgets the link again, in
-     * case its hello registered it while it failed.) It stays in {@link #all} until its end is
-     * reported, so that {@link #close} waits for it.
+     * {@link #forget} and carried nothing since. Forgets the link's name again, in case its hello
+     * registered it while it failed; it stays in {@link #all}, which {@link #close} waits for.
      */
     void ended(Link link, IOException cause) {
         unregister(link);

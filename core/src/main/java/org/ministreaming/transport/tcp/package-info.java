@@ -22,5 +22,24 @@
  *       {@code tls://HOST:PORT} destination only over a link it dialled and verified itself. Two
  *       TLS endpoints that both open connections to each other thus use two links.</li>
  * </ul>
+ *
+ * <h2>Bounds and deadlines</h2>
+ * The acceptor bounds the links peers open ({@link org.ministreaming.transport.tcp.TcpTransport#refusedLinks},
+ * {@link org.ministreaming.transport.tcp.TcpTransport#evictedLinks}) and survives any error; read
+ * deadlines bound the handshake and hello, each frame, and links carrying nothing of ours; a send
+ * budget bounds the bytes queued over all links
+ * ({@link org.ministreaming.transport.tcp.TcpTransport#overBudgetLinks}). A peer that stops
+ * reading holds up only the senders that wait for room on its link; a sender that offers instead
+ * ({@link org.ministreaming.transport.Transport#offerLent}) is told there is no room and, when it
+ * asks, when there is again ({@link org.ministreaming.transport.Transport#whenRoom}).
+ *
+ * <h2>Failures</h2>
+ * A link ends on end of stream, a socket error, a framing violation (a bad length, a truncated
+ * frame, a missing or wrong hello, or no hello within the connect timeout), a missed deadline,
+ * or an error while serving it. Its queued messages are dropped, senders waiting on it get an
+ * {@code IOException}, one log record gives the reason, and the receiver hears
+ * {@link org.ministreaming.transport.Transport.Receiver#onPeerLost} for the link's peer. The next
+ * send to that peer dials a new link. A dial that fails throws a {@link java.net.ConnectException}
+ * naming the destination and reports no lost peer.
  */
 package org.ministreaming.transport.tcp;
