@@ -168,12 +168,14 @@ public final class StreamSocket implements AutoCloseable {
     /**
      * Sends as many bytes as the peer's credit allows now, without waiting for more: for a caller
      * that serves many connections from few threads, with {@link #onWritable}. Ignores the write
-     * timeout, so a caller that waits for credit bounds the wait itself. It may still be held up
-     * while the transport's queue is full (as any write is), or by a blocking write in progress
-     * on another thread. Without flow control (a plain peer) it sends everything.
+     * timeout, so a caller that waits for credit bounds the wait itself. Over TCP it sends only
+     * what the link's send queue has room for, so a peer that stops reading its link holds up no
+     * caller; over the other transports it may still be held up while the transport's queue to
+     * the peer is full, as any write is. A blocking write in progress on another thread holds it
+     * up too. Without flow control (a plain peer) it sends everything the transport takes.
      *
      * @return the number of bytes sent from the start of the range, 0 when the peer has granted
-     *     no credit yet (or {@code length} is 0)
+     *     no credit yet or the transport has no room (or {@code length} is 0)
      * @throws IOException the connection's failure, of the types the class javadoc lists, or
      *     {@code "Socket closed"} after a close from this side
      * @throws IndexOutOfBoundsException if the range is not within {@code source}
@@ -185,7 +187,8 @@ public final class StreamSocket implements AutoCloseable {
 
     /**
      * Runs {@code callback} once on {@code executor} when {@link #writeNow} would not return 0:
-     * the peer granted credit, or the connection ended (the write then throws); at once (on
+     * the peer granted credit, the transport has room again after a {@code writeNow} it had none
+     * for, or the connection ended (the write then throws); at once (on
      * {@code executor}) if that is so already. One-shot, with the same guarantees and the same
      * rules for the executor as {@link #onReadable}. While it waits for credit, the peer is
      * probed as for a blocking write that waits for credit, so a peer lost without news from the
@@ -211,7 +214,8 @@ public final class StreamSocket implements AutoCloseable {
 
     /**
      * Closes the connection: bytes written before are sent first, then the close. Blocked
-     * reads fail at once. Idempotent.
+     * reads fail at once. Never waits for room in the transport's queue where the transport can
+     * say when it has some (over TCP): the close then goes out once there is. Idempotent.
      */
     @Override
     public void close() {

@@ -192,10 +192,11 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
     }
 
     /**
-     * Sends as many bytes as the peer's credit allows now, without waiting for more; the
-     * transport may still hold the caller up for backpressure.
+     * Sends as many bytes as the peer's credit allows now and the transport has room for
+     * ({@link org.ministreaming.transport.Transport#offerLent}), without waiting for more; a
+     * transport that cannot say whether it has room may still hold the caller up.
      *
-     * @return the number of bytes sent, 0 when the peer granted no credit yet
+     * @return the number of bytes sent, 0 when the peer granted no credit yet or the transport has no room
      * @throws SocketException if this side closed the connection
      * @throws IOException if the peer closed it, it failed, or the transport could not send
      */
@@ -203,7 +204,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         return sender.send(source, offset, length, false);
     }
 
-    /** Runs {@code callback} once on {@code executor} when a write would not wait for credit, or would fail; see {@link Readiness}. */
+    /** Runs {@code callback} once on {@code executor} when a write would not wait for credit or room, or would fail; see {@link Readiness}. */
     public void onWritable(Executor executor, Runnable callback) {
         sender.onWritable(executor, callback);
     }

@@ -60,6 +60,11 @@ final class Credit {
         return granted;
     }
 
+    /** Gives back {@code bytes} of credit {@link #take} gave and the writer did not use: the transport had no room for them. */
+    void giveBack(int bytes) {
+        sendCredit += bytes;
+    }
+
     /** Whether {@link #take} gives something for any amount wanted now. */
     boolean takable() {
         return sendCredit >= Math.max(1, peerWindow / 8);

@@ -7,12 +7,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ministreaming.pipe.Deadline;
+import org.ministreaming.transport.Transport;
 
 /**
  * A connection's outbound data: writes cut into messages of at most
  * {@link Connection#MAX_DATA_PER_MESSAGE} data bytes, each taking the peer's credit first, either
- * waiting for it ({@link CreditWait}) or taking only what there is now, with a callback for when
- * there is more ({@link #onWritable}). While such a callback waits for credit, the peer is probed
+ * waiting for it ({@link CreditWait}) and for room in the transport, or taking only what there is
+ * now of both ({@link Transport#offerLent}), with a callback for when there is more
+ * ({@link #onWritable}). While such a callback waits for credit, the peer is probed
  * on the engine's timer as a waiting writer probes it, so a peer lost without news is noticed.
  *
  * <p>Thread-safe: {@code sendLock} orders the connection's outbound messages, so that a close
@@ -25,10 +27,12 @@ final class DataSender {
     private static final int MESSAGES_AT_ONCE = 4;
     private static final Deadline CREDIT_WAIT = Deadline.none(() -> "Write interrupted while waiting for credit");
     private static final VarHandle PROBING;
+    private static final VarHandle NO_ROOM;
 
     static {
         try {
             PROBING = MethodHandles.lookup().findVarHandle(DataSender.class, "probing", boolean.class);
+            NO_ROOM = MethodHandles.lookup().findVarHandle(DataSender.class, "noRoom", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -41,6 +45,11 @@ final class DataSender {
      * time. Set through {@link #PROBING} rather than an {@code AtomicBoolean}: every connection has one.
      */
     private volatile boolean probing;
+    /**
+     * Whether the transport had no room for the last write that does not wait, and has not said
+     * there is room again ({@link Transport#whenRoom}); set through {@link #NO_ROOM}.
+     */
+    private volatile boolean noRoom;
     private final ReentrantLock sendLock = new ReentrantLock();
 
     DataSender(Connection connection) {
@@ -67,14 +76,19 @@ final class DataSender {
                 if (n == 0) {
                     return sent;
                 }
+                int taken;
                 try {
-                    connection.engine.sendPath.sendData(connection, source, offset, n);
+                    taken = connection.engine.sendPath.sendData(connection, source, offset, n, wait);
                 } catch (IOException e) {
                     IOException sending = new IOException("sending to " + connection.peer + " failed: " + Failures.reason(e), e);
                     connection.fail(sending, false);
                     // Failed first for another reason, such as the peer lost: that is what the writer gets.
                     IOException failure = connection.failure();
                     throw failure == null || failure == sending ? e : Failures.again(failure);
+                }
+                if (taken < n) {
+                    noRoom(n - taken);
+                    return sent + taken;
                 }
                 offset += n;
                 length -= n;
@@ -120,8 +134,34 @@ final class DataSender {
     }
 
     /**
-     * Runs {@code callback} once on {@code executor} when a write would not wait for credit, or
-     * would fail (see {@link Readiness}); probes the peer meanwhile.
+     * The transport had no room for the last {@code unsent} bytes a write that does not wait took
+     * the credit for: gives that back, and until the transport has room again, the connection is
+     * not writable. At most one wake-up is asked for at a time.
+     */
+    private void noRoom(int unsent) {
+        connection.lock.lock();
+        try {
+            Credit credit = connection.credit();
+            if (credit != null) {
+                credit.giveBack(unsent);
+            }
+        } finally {
+            connection.lock.unlock();
+        }
+        if (NO_ROOM.compareAndSet(this, false, true)) {
+            connection.engine.sendPath.whenRoom(connection.peer, this::roomCame);
+        }
+    }
+
+    /** The transport has room again (or the way to the peer ended): a waiting callback runs. */
+    private void roomCame() {
+        noRoom = false;
+        signalWritable();
+    }
+
+    /**
+     * Runs {@code callback} once on {@code executor} when a write would not wait for credit, nor
+     * find the transport without room, or would fail (see {@link Readiness}); probes the peer meanwhile.
      */
     void onWritable(Executor executor, Runnable callback) {
         writable.register(executor, callback, this::writableNow);
@@ -137,7 +177,7 @@ final class DataSender {
 
     private boolean writableNow() {
         return connection.closedLocally || connection.failure() != null
-                || connection.underLock(() -> connection.credit() == null || connection.credit().takable());
+                || !noRoom && connection.underLock(() -> connection.credit() == null || connection.credit().takable());
     }
 
     /** Whether the probes go on: a callback still waits. A registration that came as they stop starts them again. */

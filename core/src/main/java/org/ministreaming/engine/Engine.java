@@ -52,8 +52,8 @@ import org.ministreaming.wire.Packet;
  *       reply path first, a send that waits for backpressure only if the transport cannot take
  *       the reply now. The one control message that must follow the data is the close of a
  *       connection ended on purpose ({@code StreamSocket.close()}, the manager's close): it goes
- *       by {@link #sendClose}, behind every message written before it, and may wait for
- *       backpressure like a write.</li>
+ *       by {@link #sendClose}, behind every message written before it, offered without waiting
+ *       and offered again once the transport has room ({@link Transport#whenRoom}).</li>
  *   <li><b>Application threads</b> connect, accept, read, write and close. A writer holds its
  *       connection's {@code sendLock} while it hands messages to the transport, which may block
  *       it for backpressure; {@code close()} takes the same lock, so a close leaves after every
@@ -116,7 +116,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         boolean listening = listener != MessageListener.NONE;
         this.dispatcher = new Dispatcher(this, settings, counters, admission, listening);
         this.sessions = new PeerSessions(transport, settings, timer);
-        this.sendPath = new SendPath(transport, counters, this::notify, listening);
+        this.sendPath = new SendPath(transport, counters, this::notify, listening, timer);
     }
 
     /**

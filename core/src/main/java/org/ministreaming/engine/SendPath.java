@@ -3,6 +3,8 @@ package org.ministreaming.engine;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.ministreaming.Counter;
 import org.ministreaming.MessageListener;
@@ -29,10 +31,14 @@ final class SendPath {
     /** Free arrays for full data messages kept: 2 MiB, as many as a link's send queue holds by default and more. */
     private static final int ARRAYS_KEPT = 64;
 
+    private static final Runnable NOTHING = () -> { };
+
     /** Bytes of an array for a full data message: the header and a full payload. */
     private static final int ARRAY_BYTES = Message.HEADER_LENGTH + Connection.MAX_DATA_PER_MESSAGE;
 
     private final Transport transport;
+    /** The engine's timer, where wake-ups for room run ({@link #whenRoom}). */
+    private final Executor timer;
     private final Counters counters;
     private final Consumer<Consumer<MessageListener>> notifier;
     /**
@@ -45,9 +51,12 @@ final class SendPath {
     /**
      * @param listening whether a listener sees the messages, which may keep them: their arrays are
      *     then never reused
+     * @param timer the engine's timer thread
      */
-    SendPath(Transport transport, Counters counters, Consumer<Consumer<MessageListener>> notifier, boolean listening) {
+    SendPath(Transport transport, Counters counters, Consumer<Consumer<MessageListener>> notifier, boolean listening,
+            Executor timer) {
         this.transport = transport;
+        this.timer = timer;
         this.counters = counters;
         this.notifier = notifier;
         this.arrays = listening ? null : new FreeList<>(ARRAYS_KEPT, () -> new byte[ARRAY_BYTES]);
@@ -61,40 +70,67 @@ final class SendPath {
      * ByteBuffer, int)}); each it does not take is laid out in a reused array and lent to the
      * transport ({@link Transport#sendLent}), which gives the array back once it has copied the
      * message. A shorter one is copied into a message of its own: its copy costs less than the
-     * views an offer takes.
+     * views an offer takes. Unless {@code wait}, each message goes by {@link Transport#offerLent}
+     * instead, and the first one the transport has no room for ends the run.
      *
+     * @return how many bytes were sent, in whole messages from the start: all of them if {@code wait}
      * @throws IOException if the transport failed to send them
      */
-    void sendData(Connection connection, byte[] source, int offset, int length) throws IOException {
+    int sendData(Connection connection, byte[] source, int offset, int length, boolean wait) throws IOException {
         int max = Connection.MAX_DATA_PER_MESSAGE;
         int full = length / max * max;
+        int taken = 0;
         if (arrays != null && full > 0) {
-            int taken = transport.sendNow(connection.peer(), connection.dataHeader(), ByteBuffer.wrap(source, offset, full).asReadOnlyBuffer(), max);
+            taken = transport.sendNow(connection.peer(), connection.dataHeader(), ByteBuffer.wrap(source, offset, full).asReadOnlyBuffer(), max);
             counters.add(Counter.MESSAGES_SENT, taken / max);
-            offset += taken;
-            length -= taken;
         }
-        if (length == 0) {
-            return;
+        while (taken < length) {
+            int next = Math.min(max, length - taken);
+            if (!sendOne(connection, source, offset + taken, next, wait)) {
+                break;
+            }
+            taken += next;
         }
-        while (length > max) {
-            sendOne(connection, source, offset, max);
-            offset += max;
-            length -= max;
-        }
-        sendOne(connection, source, offset, length);
+        return taken;
     }
 
-    private void sendOne(Connection connection, byte[] source, int offset, int length) throws IOException {
+    /** Sends one data message, or if not {@code wait} offers it; returns whether it was taken. */
+    private boolean sendOne(Connection connection, byte[] source, int offset, int length, boolean wait) throws IOException {
         boolean reuse = arrays != null && length == Connection.MAX_DATA_PER_MESSAGE;
         byte[] into = reuse ? arrays.take() : null;
         Message data = connection.dataMessage(into, source, offset, length);
-        if (into == null) {
+        if (into == null && wait) {
             send(connection.peer(), data, false);
-            return;
+            return true;
         }
-        transport.sendLent(connection.peer(), data.encoded(), () -> arrays.give(into));
+        Runnable giveBack = into == null ? NOTHING : () -> arrays.give(into);
+        if (wait) {
+            transport.sendLent(connection.peer(), data.encoded(), giveBack);
+        } else if (!transport.offerLent(connection.peer(), data.encoded(), giveBack)) {
+            giveBack.run();
+            return false;
+        } else if (into == null) {
+            // Told only once taken: an offer the transport refused was never sent.
+            notifier.accept(l -> l.sent(connection.peer(), data));
+        }
         counters.increment(Counter.MESSAGES_SENT);
+        return true;
+    }
+
+    /**
+     * Runs {@code wake} on the engine's timer thread once the transport has room for an offer to
+     * {@code to} again ({@link Transport#whenRoom}): the transport may run its wake-up on its own
+     * writing path, which an offer, or a readiness callback run on the calling thread, must not
+     * enter again. Nothing runs once the engine is closed.
+     */
+    void whenRoom(Destination to, Runnable wake) {
+        transport.whenRoom(to, () -> {
+            try {
+                timer.execute(wake);
+            } catch (RejectedExecutionException closed) {
+                LOG.log(Level.DEBUG, () -> "the engine is closed; a wake-up for room to " + to + " is dropped");
+            }
+        });
     }
 
     /**
@@ -133,17 +169,33 @@ final class SendPath {
 
     /**
      * Sends the close of a connection ended on purpose. {@code inOrder} (the closer holds the
-     * connection's {@code sendLock}): by {@link Transport#send}, behind every message handed to
-     * the transport before it, waiting for backpressure if need be. Otherwise (a writer is held
-     * up) by {@link #replyOrWait}, which does not queue behind it. Never throws: a failure is
-     * counted as {@link Counter#SEND_FAILED}.
+     * connection's {@code sendLock}): behind every message handed to the transport before it,
+     * offered without waiting ({@link Transport#offerLent}) and, if the transport has no room now,
+     * offered again each time it says it has ({@link Transport#whenRoom}), so that a peer that
+     * stops reading never holds the closer. Otherwise (a writer is held up) by
+     * {@link #replyOrWait}, which does not queue behind it. Never throws: a failure is counted as
+     * {@link Counter#SEND_FAILED}.
      */
     void sendClose(Destination to, Message close, boolean inOrder) {
         if (inOrder) {
             notifier.accept(l -> l.sent(to, close));
-            sendQuietly(to, close);
+            offerClose(to, close);
         } else {
             replyOrWait(to, close);
+        }
+    }
+
+    /** Offers a close behind the data, and again whenever the transport has room, until taken or failed. */
+    private void offerClose(Destination to, Message close) {
+        try {
+            if (transport.offerLent(to, close.encoded(), NOTHING)) {
+                counters.increment(Counter.MESSAGES_SENT);
+            } else {
+                whenRoom(to, () -> offerClose(to, close));
+            }
+        } catch (IOException e) {
+            counters.increment(Counter.SEND_FAILED);
+            LOG.log(Level.DEBUG, () -> "could not send " + close + " to " + to + ": " + e.getMessage());
         }
     }
 

@@ -168,9 +168,10 @@ public interface Transport extends AutoCloseable {
      * Runs {@code wake} once, when an {@link #offerLent} to {@code to} that found no room may be
      * taken now: the transport's queue for that peer has room again, or the way to the peer has
      * ended (the next offer then fails). At once, on the calling thread, if that is so already, or
-     * the transport has no way to the peer. Never blocks; it may run {@code wake} on the
-     * transport's own thread, so {@code wake} must be quick and must not block: it may offer
-     * again, which never waits, but not send. By default it runs {@code wake} at once.
+     * the transport has no way to the peer. Never blocks. It may run {@code wake} on the
+     * transport's own thread, or on its writing path on a sender's thread, so {@code wake} must be
+     * quick, must not block, and must neither send nor offer (which would enter that path again):
+     * it hands such work to a thread of the caller's. By default it runs {@code wake} at once.
      *
      * @param to the peer
      * @param wake what to run, once
