@@ -36,7 +36,7 @@ final class ClientCommand extends NetworkCommand {
 
     @Option(names = "--peer", required = true, paramLabel = "DEST", converter = DestinationConverter.Peer.class,
             description = "Where the server tunnel listens: tcp://HOST:PORT, tls://HOST:PORT, or with --i2cp"
-                    + " i2p:<Base64 destination> (as the server prints it) or an I2P name, i2p:NAME.b32.i2p or"
+                    + " i2p:BASE64 (the server's destination in I2P's Base64, as it prints it) or an I2P name, i2p:NAME.b32.i2p or"
                     + " i2p:HOST.i2p, which the router looks up once at start.")
     private Destination peer;
 

@@ -33,8 +33,8 @@ import picocli.CommandLine.Parameters;
 final class ConnectCommand extends NetcatCommand {
 
     @Parameters(index = "0", paramLabel = "DEST", converter = DestinationConverter.Peer.class,
-            description = "The peer: tcp://HOST:PORT, tls://HOST:PORT, or with --i2cp i2p:<Base64 destination>"
-                    + " or an I2P name, i2p:NAME.b32.i2p or i2p:HOST.i2p, which the router looks up.")
+            description = "The peer: tcp://HOST:PORT, tls://HOST:PORT, or with --i2cp i2p:BASE64 (the listener's"
+                    + " destination in I2P's Base64, as it prints it) or an I2P name, i2p:NAME.b32.i2p or i2p:HOST.i2p, which the router looks up.")
     private Destination peer;
 
     @Mixin

@@ -12,7 +12,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Destinations on the command line: {@code tcp://HOST:PORT} or {@code tls://HOST:PORT}, the
- * forms another process can reach, and to dial also {@code i2p:<Base64 destination>} or an I2P
+ * forms another process can reach, and to dial also {@code i2p:BASE64} (a destination in I2P's Base64) or an I2P
  * name, {@code i2p:NAME.b32.i2p} or {@code i2p:HOST.i2p}, which the command resolves through the
  * router before it dials.
  * {@code mem:} destinations are refused with a clear message, since the in-memory network exists
@@ -53,7 +53,7 @@ abstract class DestinationConverter implements ITypeConverter<Destination> {
      */
     static Destination parse(String text, boolean listening) {
         String forms = listening ? "tcp://HOST:PORT or tls://HOST:PORT (port 0 for any free port)"
-                : "tcp://HOST:PORT, tls://HOST:PORT, i2p:<Base64 destination>, i2p:NAME.b32.i2p or i2p:HOST.i2p";
+                : "tcp://HOST:PORT, tls://HOST:PORT, i2p:BASE64 (a destination in I2P's Base64), i2p:NAME.b32.i2p or i2p:HOST.i2p";
         if (text.toLowerCase(Locale.ROOT).startsWith("mem:")) {
             throw new IllegalArgumentException("'" + text + "' is on the in-memory network, which exists only inside one process;"
                     + " give " + forms);

@@ -64,7 +64,7 @@ class ConvertersTest {
         "tcp://u@127.0.0.1:7000", "tcp:-", "127.0.0.1:7000", "tcp://127.0.0.1:7000?q"})
     void rejectsWhatCannotBeDialled(String text) {
         assertThatIllegalArgumentException().isThrownBy(() -> DestinationConverter.parse(text, false))
-                .withMessage("'" + text + "' is not tcp://HOST:PORT, tls://HOST:PORT, i2p:<Base64 destination>, i2p:NAME.b32.i2p or i2p:HOST.i2p");
+                .withMessage("'" + text + "' is not tcp://HOST:PORT, tls://HOST:PORT, i2p:BASE64 (a destination in I2P's Base64), i2p:NAME.b32.i2p or i2p:HOST.i2p");
     }
 
     @Test
