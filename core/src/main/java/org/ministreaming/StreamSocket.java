@@ -168,10 +168,10 @@ public final class StreamSocket implements AutoCloseable {
     /**
      * Sends as many bytes as the peer's credit allows now, without waiting for more: for a caller
      * that serves many connections from few threads, with {@link #onWritable}. Ignores the write
-     * timeout, so a caller that waits for credit bounds the wait itself. Over TCP it sends only
-     * what the link's send queue has room for, so a peer that stops reading its link holds up no
-     * caller; over the other transports it may still be held up while the transport's queue to
-     * the peer is full, as any write is. A blocking write in progress on another thread holds it
+     * timeout, so a caller that waits for credit bounds the wait itself. It sends only what the
+     * transport has room for (a TCP link's send queue, the reliable layer's window to the peer),
+     * so a peer that stops reading holds up no caller; over the in-memory transport it may still
+     * be held up while the peer's inbox is full, as any write is. A blocking write in progress on another thread holds it
      * up too. Without flow control (a plain peer) it sends everything the transport takes.
      *
      * @return the number of bytes sent from the start of the range, 0 when the peer has granted
@@ -214,8 +214,8 @@ public final class StreamSocket implements AutoCloseable {
 
     /**
      * Closes the connection: bytes written before are sent first, then the close. Blocked
-     * reads fail at once. Never waits for room in the transport's queue where the transport can
-     * say when it has some (over TCP): the close then goes out once there is. Idempotent.
+     * reads fail at once. Never waits for room in the transport where the transport can say when
+     * it has some (TCP, the reliable layer): the close then goes out once there is. Idempotent.
      */
     @Override
     public void close() {

@@ -169,9 +169,9 @@ public interface Transport extends AutoCloseable {
      * taken now: the transport's queue for that peer has room again, or the way to the peer has
      * ended (the next offer then fails). At once, on the calling thread, if that is so already, or
      * the transport has no way to the peer. Never blocks. It may run {@code wake} on the
-     * transport's own thread, or on its writing path on a sender's thread, so {@code wake} must be
-     * quick, must not block, and must neither send nor offer (which would enter that path again):
-     * it hands such work to a thread of the caller's. By default it runs {@code wake} at once.
+     * transport's own thread, on its writing path on a sender's thread, or under its own locks, so
+     * {@code wake} must be quick, must not block, and must neither send nor offer (which would
+     * enter that path again): it hands such work to a thread of the caller's. By default it runs {@code wake} at once.
      *
      * @param to the peer
      * @param wake what to run, once

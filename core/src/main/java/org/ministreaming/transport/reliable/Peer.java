@@ -7,11 +7,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -35,9 +33,8 @@ final class Peer {
     /** Held while handing this peer's messages or its loss to the receiver above: one at a time. */
     final ReentrantLock upcall = new ReentrantLock();
     final ReentrantLock lock = new ReentrantLock();
-    private final Condition room = lock.newCondition();
-    /** The wait for {@link #room}: no deadline (the retry limit ends it at worst), and what an interrupt says. */
-    private final Deadline roomWait;
+    /** Senders waiting for room in the window, and offers to be told of it; guarded by lock. */
+    private final SendRoom room;
     private final Counters counters;
     private final PeerTimer timer;
     private final boolean startPlain;
@@ -71,7 +68,7 @@ final class Peer {
         send.startFrom(memory.shortestRtt(), memory.deliveryRate());
         this.framer = new Framer(epochs, receive, counters);
         this.mode = resume ? Mode.RELIABLE : startPlain ? Mode.START_PLAIN : Mode.START_RELIABLE;
-        this.roomWait = Deadline.none(() -> "interrupted while waiting for room in the send window to " + destination);
+        this.room = new SendRoom(lock, destination);
     }
 
     // ---------------------------------------------------------------- sending
@@ -80,13 +77,14 @@ final class Peer {
      * Decides how to send one message: plain, in a frame now, or queued beyond the window. Towards
      * a peer that joins segments, a message longer than a frame's payload goes in consecutive
      * frames ({@link Segmenter}), numbered together so that nothing comes between them. Waits
-     * while the window lacks room for them ({@link SendState#hasRoom}), unless it is a {@code reply}: that is numbered
-     * at once, ahead of senders waiting for room, and queued beyond the window if need be.
+     * while the window lacks room for them ({@link SendState#hasRoom}), unless it is a {@code reply}
+     * (numbered at once, ahead of senders waiting for room, queued beyond the window if need be)
+     * or not to {@code wait} ({@link SendPlan#NO_ROOM}: nothing taken; {@link #whenRoom} tells when).
      *
      * @throws IOException if the peer was declared lost while waiting, or the transport closed
      * @throws InterruptedIOException if interrupted while waiting
      */
-    SendPlan planSend(Outgoing message, boolean reply, BooleanSupplier closed) throws IOException {
+    SendPlan planSend(Outgoing message, boolean reply, boolean wait, BooleanSupplier closed) throws IOException {
         lock.lock();
         try {
             long startLosses = losses.count();
@@ -115,7 +113,7 @@ final class Peer {
                     }
                     rearm();
                     if (send.hasRoom(1)) {
-                        room.signal();
+                        room.passOn();
                     }
                     return new SendPlan(SendPlan.Kind.FRAME, frames, null);
                 }
@@ -128,12 +126,11 @@ final class Peer {
                     return new SendPlan(SendPlan.Kind.FULL, List.of(), destination + " acknowledges too little for the replies to it: "
                             + send.size() + " messages wait for it; a reply was dropped");
                 }
-                try {
-                    roomWait.await(room);
-                } catch (InterruptedIOException e) {
-                    room.signal();
-                    throw e;
+                if (!wait) {
+                    room.refused(parts.size());
+                    return SendPlan.NO_ROOM;
                 }
+                room.await();
             }
         } finally {
             lock.unlock();
@@ -239,7 +236,7 @@ final class Peer {
         }
         if (send.size() < before || send.inFlight() < inFlightBefore) {
             // All: a sender of segments may need more room than one message's.
-            room.signalAll();
+            room.made();
         }
     }
 
@@ -310,7 +307,7 @@ final class Peer {
                     for (Outgoing outgoing : pending) {
                         resend.accept(outgoing.message().duplicate());
                     }
-                    room.signalAll();
+                    room.made();
                 }
                 case RELIABLE -> {
                     String reason = destination + " now sends plain messages: it started afresh as a plain peer";
@@ -388,15 +385,26 @@ final class Peer {
                 return null;
             }
             retired = true;
-            room.signalAll();
+            room.made();
             int resumable = mode == Mode.RELIABLE && epochs.remote() != 0 ? epochs.local() : 0;
             return new Forgotten.Memory(epochs.remoteEpochs(), resumable, send.next(), receive.next(), send.shortestRtt(), send.deliveryRate());
         });
     }
 
-    /** Wakes every sender waiting for room, to see that the transport closed. */
+    /**
+     * Runs {@code wake} once there may be room for the messages an offer found none for: room was
+     * made in the window, or the peer was lost, turned plain or was retired; at once if there is
+     * room now, or the peer is plain or retired.
+     */
+    void whenRoom(Runnable wake) {
+        if (Locked.call(lock, () -> room.whenMade(wake, retired || mode == Mode.PLAIN || mode == Mode.START_PLAIN || send.hasRoom(room.needed())))) {
+            wake.run();
+        }
+    }
+
+    /** Wakes every sender waiting for room, and every offer, to see that the transport closed. */
     void wakeAll() {
-        Locked.run(lock, room::signalAll);
+        Locked.run(lock, room::made);
     }
 
     /** Whether frames sent to the peer wait for acknowledgement. */
@@ -418,21 +426,15 @@ final class Peer {
         send.fresh();
         receive.fresh();
         losses.lost(reason, cause);
-        room.signalAll();
+        room.made();
     }
 
-    /**
-     * The loss the receiver above must hear of before anything else from this peer, once, or
-     * {@code null}; call with {@link #upcall} held, so no later message can overtake it.
-     */
+    /** The loss the receiver above must hear of before anything else from this peer, once, or {@code null}; call with {@link #upcall} held, so no later message overtakes it. */
     IOException takeLoss() {
         return Locked.call(lock, losses::take);
     }
 
-    /**
-     * The peer's stream restarted under {@code epoch} while it knows ours: a fresh receive window,
-     * the old epoch retired, the receiver above to hear of it. Our own stream goes on.
-     */
+    /** The peer's stream restarted under {@code epoch} while it knows ours: a fresh receive window, the old epoch retired; ours goes on. */
     private void restartReceiving(String reason, int epoch) {
         epochs.replaceRemote(epoch);
         receive.fresh();

@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
@@ -166,7 +167,28 @@ public final class ReliableTransport implements Transport {
      */
     @Override
     public void send(Destination to, ByteBuffer message) throws IOException {
-        send(to, new Outgoing(message, false), false);
+        send(to, new Outgoing(message, false), false, true);
+    }
+
+    /**
+     * Sends one data message as {@link #send} does if the peer's window has room for it now;
+     * otherwise takes nothing and returns {@code false}, and {@link #whenRoom} tells when there is
+     * room again. Never waits for room; {@code sent} never runs (the message is kept until it is
+     * acknowledged). A peer not met yet is met as {@link #send} meets it.
+     */
+    @Override
+    public boolean offerLent(Destination to, ByteBuffer message, Runnable sent) throws IOException {
+        return send(to, new Outgoing(message, false), false, false);
+    }
+
+    /**
+     * Runs {@code wake} once the peer's window may have room for what an offer found none for
+     * (an acknowledgement made room, or the peer was lost, turned plain or was forgotten); at once
+     * if it has room now, or the peer is not known. It may run under the peer's lock.
+     */
+    @Override
+    public void whenRoom(Destination to, Runnable wake) {
+        Optional.ofNullable(peers.find(to)).ifPresentOrElse(peer -> peer.whenRoom(wake), wake);
     }
 
     /**
@@ -180,7 +202,7 @@ public final class ReliableTransport implements Transport {
     @Override
     public boolean reply(Destination to, ByteBuffer message) {
         try {
-            return send(to, new Outgoing(message, false), true);
+            return send(to, new Outgoing(message, false), true, false);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "no reply to " + to + ": " + e.getMessage());
             return false;
@@ -195,17 +217,17 @@ public final class ReliableTransport implements Transport {
      */
     @Override
     public void open(Destination to, ByteBuffer syn) throws IOException {
-        send(to, new Outgoing(syn, true), false);
+        send(to, new Outgoing(syn, true), false, true);
     }
 
-    /** Sends a message by the plan its peer makes; a reply never waits and says whether it was taken. */
-    private boolean send(Destination to, Outgoing message, boolean reply) throws IOException {
+    /** Sends a message by the plan its peer makes; a reply, or a message not to {@code wait}, never waits and says whether it was taken. */
+    private boolean send(Destination to, Outgoing message, boolean reply, boolean wait) throws IOException {
         while (true) {
             if (closed) {
                 throw new IOException("the reliable transport at " + localDestination() + " is closed");
             }
             Peer peer = peers.get(to, null);
-            SendPlan plan = peer.planSend(message, reply, () -> closed);
+            SendPlan plan = peer.planSend(message, reply, wait, () -> closed);
             switch (plan.kind()) {
                 case PLAIN -> {
                     return transmit(plan.bytes().get(0), to, reply);
@@ -230,6 +252,9 @@ public final class ReliableTransport implements Transport {
                 }
                 case FULL -> {
                     LOG.log(Level.DEBUG, plan::reason);
+                    return false;
+                }
+                case NO_ROOM -> {
                     return false;
                 }
                 case RETIRED -> {

@@ -15,6 +15,9 @@ record SendPlan(Kind kind, List<Transmission> bytes, String reason) {
     /** The plan for a peer the transport forgot meanwhile. */
     static final SendPlan RETIRED = new SendPlan(Kind.RETIRED, List.of(), null);
 
+    /** The plan for a message offered without waiting that found no room in the window. */
+    static final SendPlan NO_ROOM = new SendPlan(Kind.NO_ROOM, List.of(), null);
+
     enum Kind {
         /** Send {@code bytes} as they are: the peer is plain. */
         PLAIN,
@@ -25,6 +28,8 @@ record SendPlan(Kind kind, List<Transmission> bytes, String reason) {
         /** A reply found the window and its allowance full: it is dropped, for {@code reason}. */
         FULL,
         /** The transport forgot the peer meanwhile: look it up again. */
-        RETIRED
+        RETIRED,
+        /** A message offered without waiting found no room in the window: nothing was taken. */
+        NO_ROOM
     }
 }
