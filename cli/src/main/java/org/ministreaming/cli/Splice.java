@@ -95,7 +95,7 @@ final class Splice implements AutoCloseable {
     /** Whether the TCP side has left bytes unwritten, and since when ({@link System#nanoTime}). */
     private volatile boolean tcpStalled;
     private volatile long tcpStalledSince;
-    /** Whether the stream has taken no bytes for want of credit, and since when. */
+    /** Whether the stream has taken no bytes for want of credit or of room in the transport, and since when. */
     private volatile boolean creditStalled;
     private volatile long creditStalledSince;
 
@@ -255,9 +255,10 @@ final class Splice implements AutoCloseable {
     }
 
     /**
-     * Writes what the TCP side sent to the stream, as far as the peer's credit goes.
+     * Writes what the TCP side sent to the stream, as far as the peer's credit and the
+     * transport's room go.
      *
-     * @return whether everything was written; if not, the step is woken when more credit comes
+     * @return whether everything was written; if not, the step is woken when more credit or room comes
      */
     private boolean writeToStream(StreamSocket to) {
         try {
@@ -332,8 +333,9 @@ final class Splice implements AutoCloseable {
     }
 
     /**
-     * Why the splice must end because the peer granted no credit for the stream's write timeout,
-     * or {@code null} if it need not (no timeout, or not waiting for credit that long).
+     * Why the splice must end because the peer granted no credit, or a peer without flow control
+     * took no more bytes (the transport had no room for them), for the stream's write timeout; or
+     * {@code null} if it need not (no timeout, or not waiting that long).
      */
     IOException creditOverdue(long now) {
         StreamSocket to = stream();
@@ -344,8 +346,9 @@ final class Splice implements AutoCloseable {
         if (timeout == 0 || creditStalledNanos(now) <= timeout) {
             return null;
         }
-        return new SocketTimeoutException("Write timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms: "
-                + to.peer() + " granted no credit, its reader is not keeping up");
+        String why = to.hasFlowControl() ? " granted no credit, its reader is not keeping up"
+                : " took no more bytes: it does not read what is sent to it";
+        return new SocketTimeoutException("Write timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms: " + to.peer() + why);
     }
 
     /** Whether the stream side is over: closed by either side, or failed. */
