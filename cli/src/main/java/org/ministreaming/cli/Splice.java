@@ -63,7 +63,7 @@ final class Splice implements AutoCloseable {
     static final Duration ORPHAN_STALL = Duration.ofSeconds(5);
 
     /** Bytes per direction, held only while there are bytes to pass on (docs/robustness.md has the arithmetic). */
-    private static final int BUFFER = 16 * 1024;
+    private static final int BUFFER = 32 * 1024;
 
     private final SocketChannel tcp;
     private final String label;
