@@ -373,11 +373,6 @@ public final class Pipe<T> {
         return locked(() -> finished && failure == null && cancelled == null && readerClosed == null && items.size() == 0);
     }
 
-    /** Whether the writing side was {@linkplain #retireIfIdle retired}: writers belong elsewhere. */
-    public boolean retired() {
-        return locked(() -> retired);
-    }
-
     /** Whether the reader closed its side. */
     public boolean readerClosed() {
         return locked(() -> readerClosed != null);

@@ -57,8 +57,10 @@ final class OutboundQueue {
     private final long lowWater;
     /** Who waits for room in the data lane ({@link #whenRoom}); each runs once. */
     private final Queue<Runnable> roomWaiters = new ConcurrentLinkedQueue<>();
-    /** Whether the link is connected; until then a data offer waits for the dial as {@link #put} does. */
+    /** Whether the link is connected; until then a data offer finds no room. */
     private volatile boolean ready;
+    /** Whether the queue was retired ({@link #retireIfEmpty}): its senders belong to another link. */
+    private volatile boolean retired;
     private final SendBudget budget;
     /** Whether the writer holds a batch it has not written yet. */
     private volatile boolean writing;
@@ -112,7 +114,7 @@ final class OutboundQueue {
                 return Offer.FULL;
             }
         } catch (IOException ended) {
-            if (pipe.retired()) {
+            if (retired) {
                 return Offer.CLOSED;
             }
             throw ended;
@@ -128,7 +130,7 @@ final class OutboundQueue {
      */
     void whenRoom(Runnable wake) {
         roomWaiters.add(wake);
-        if (ready && pipe.held() <= lowWater || pipe.readerClosed() || pipe.retired()) {
+        if (ready && pipe.held() <= lowWater || pipe.readerClosed() || retired) {
             wakeRoomWaiters();
         }
     }
@@ -230,11 +232,13 @@ final class OutboundQueue {
      * @return whether the queue was idle and is retired now
      */
     boolean retireIfEmpty() {
-        boolean retired = pipe.retireIfIdle(() -> !writing);
-        if (retired) {
-            wakeRoomWaiters();
+        retired = true; // first, so that an offer the retired pipe refuses is told so
+        if (!pipe.retireIfIdle(() -> !writing)) {
+            retired = false;
+            return false;
         }
-        return retired;
+        wakeRoomWaiters();
+        return true;
     }
 
     /** No more sends; the writer takes what is queued, then {@link #finished} tells it to end the stream. */
