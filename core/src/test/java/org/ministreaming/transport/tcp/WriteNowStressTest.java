@@ -1,0 +1,208 @@
+package org.ministreaming.transport.tcp;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ministreaming.StreamManager;
+import org.ministreaming.StreamOptions;
+import org.ministreaming.StreamServerSocket;
+import org.ministreaming.StreamSocket;
+import org.ministreaming.testing.Await;
+import org.ministreaming.transport.RecordingReceiver;
+import org.ministreaming.wire.ConnectionId;
+import org.ministreaming.wire.Message;
+
+/**
+ * Many connections over one TCP link with a small send queue, written the way a tunnel writes
+ * them: two threads for all of them, each write without waiting ({@link StreamSocket#writeNow}),
+ * and what did not go waits for {@link StreamSocket#onWritable}, for credit or for room in the
+ * link. Every byte arrives, in order, and nothing waits for a wake-up that never comes.
+ */
+class WriteNowStressTest extends TcpFixture {
+
+    private static final int CONNECTIONS = 8;
+    private static final int BYTES = 2 << 20;
+    private static final int CHUNK = 20_000;
+    private static final int FIRST_ID = 7;
+    /** Each plain connection's bytes: a burst every 64 KiB makes 64 of them in all. */
+    private static final int PLAIN_BYTES = 512 * 1024;
+
+    private final ExecutorService writers = Executors.newFixedThreadPool(2);
+    /**
+     * A permit for each write that sent less than it was given (the link had no room, or with flow
+     * control no credit was left), for a reader that paces itself by them.
+     */
+    private final Semaphore cuts = new Semaphore(0);
+    private final ExecutorService readers = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() throws InterruptedException {
+        writers.shutdownNow();
+        readers.shutdownNow();
+        assertThat(writers.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(readers.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @ParameterizedTest(name = "flow control {0}")
+    @ValueSource(booleans = {true, false})
+    void everyByteOfManyConnectionsWrittenWithoutWaitingArrivesInOrder(boolean flowControl) throws Exception {
+        StreamOptions options = StreamOptions.builder().flowControl(flowControl).build();
+        StreamManager server = closeLater(StreamManager.open(TcpTransport.plain().listen(LOOPBACK).sendQueueBytes(16 * 1024).build(), options));
+        StreamManager client = closeLater(StreamManager.open(TcpTransport.plain().build(), options));
+        List<Future<Long>> checked = new ArrayList<>();
+        List<CompletableFuture<Void>> written = new ArrayList<>();
+        for (int i = 0; i < CONNECTIONS; i++) {
+            Future<StreamSocket> accepting = readers.submit(() -> server.serverSocket().accept(Duration.ofSeconds(WAIT_SECONDS)));
+            StreamSocket reader = client.connect(server.localDestination());
+            StreamSocket writer = accepting.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            checked.add(readers.submit(() -> readAndCheck(reader)));
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            written.add(done);
+            writers.execute(new Writer(writer, BYTES, done)::step);
+        }
+        for (CompletableFuture<Void> done : written) {
+            assertThat(done).succeedsWithin(Await.LIMIT);
+        }
+        for (Future<Long> bytes : checked) {
+            assertThat(bytes.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo((long) BYTES);
+        }
+    }
+
+    /**
+     * A plain peer (no credit) that reads its link in bursts of 64 KiB, each after a write was cut
+     * short again (or a tenth of a second, as reading 64 KiB may not make the socket writable): the
+     * link fills again and again, and every write cut short must be woken by the room a burst
+     * makes. Plain connections have only the link's room to wait for.
+     */
+    @Test
+    void plainConnectionsOverALinkThatFillsAgainAndAgainGetEveryByteInOrder() throws Exception {
+        StreamManager server = closeLater(StreamManager.open(TcpTransport.plain().listen(LOOPBACK).sendQueueBytes(16 * 1024).build(),
+                StreamOptions.builder().build()));
+        StreamServerSocket listener = server.serverSocket();
+        Socket small = new Socket();
+        small.setReceiveBufferSize(4096); // before the connect: the window a burst's reading reopens stays small
+        URI address = URI.create(server.localDestination().uri());
+        small.connect(new InetSocketAddress(address.getHost(), address.getPort()), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        RawPeer peer = new RawPeer(small);
+        peer.readFrame();
+        peer.hello("-");
+        List<CompletableFuture<Void>> written = new ArrayList<>();
+        List<StreamSocket> accepted = new ArrayList<>();
+        for (int i = 0; i < CONNECTIONS; i++) {
+            peer.frame(RecordingReceiver.bytes(Message.syn(new ConnectionId(FIRST_ID + i), "tcp:-".getBytes(US_ASCII)).encoded()));
+            accepted.add(listener.accept(Duration.ofSeconds(WAIT_SECONDS)));
+        }
+        // Every connection accepted first: an accept's ACK waits for room in the link as any send does.
+        for (StreamSocket writer : accepted) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            written.add(done);
+            writers.execute(new Writer(writer, PLAIN_BYTES, done)::step);
+        }
+        long[] received = new long[CONNECTIONS];
+        int closes = 0;
+        long burst = 0;
+        while (closes < CONNECTIONS) {
+            byte[] message = peer.readFrame();
+            int connection = ConnectionId.readRaw(message, 1) - FIRST_ID;
+            if ((message[0] & 0xFF) == 0x52) {
+                closes++;
+            } else if ((message[0] & 0xFF) == 0x50) {
+                for (int i = Message.HEADER_LENGTH; i < message.length; i++, received[connection]++) {
+                    if (message[i] != pattern(received[connection])) {
+                        throw new AssertionError("byte " + received[connection] + " of connection " + connection + " differs");
+                    }
+                }
+                burst += message.length;
+            }
+            if (burst >= 64 * 1024) {
+                cuts.tryAcquire(100, TimeUnit.MILLISECONDS);
+                cuts.drainPermits();
+                burst = 0;
+            }
+        }
+        for (CompletableFuture<Void> done : written) {
+            assertThat(done).succeedsWithin(Await.LIMIT);
+        }
+        assertThat(received).containsOnly(PLAIN_BYTES);
+    }
+
+    /** The byte at {@code position} of every connection's stream. */
+    private static byte pattern(long position) {
+        return (byte) (position * 31 + (position >>> 8));
+    }
+
+    /** Reads to the end, checking each byte against the pattern; returns how many came. */
+    private static long readAndCheck(StreamSocket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[512];
+        long position = 0;
+        for (int n; (n = in.read(buffer)) >= 0;) {
+            for (int i = 0; i < n; i++, position++) {
+                if (buffer[i] != pattern(position)) {
+                    throw new AssertionError("byte " + position + " differs");
+                }
+            }
+        }
+        return position;
+    }
+
+    /** Writes one connection's bytes in steps on the writers' threads, as a tunnel's direction does. */
+    private final class Writer {
+        private final StreamSocket socket;
+        private final long total;
+        private final CompletableFuture<Void> done;
+        private final byte[] chunk = new byte[CHUNK];
+        private long position;
+        private int from;
+        private int to;
+
+        Writer(StreamSocket socket, long total, CompletableFuture<Void> done) {
+            this.socket = socket;
+            this.total = total;
+            this.done = done;
+        }
+
+        synchronized void step() {
+            try {
+                while (position < total || from < to) {
+                    if (from == to) {
+                        to = (int) Math.min(CHUNK, total - position);
+                        for (int i = 0; i < to; i++) {
+                            chunk[i] = pattern(position + i);
+                        }
+                        position += to;
+                        from = 0;
+                    }
+                    from += socket.writeNow(chunk, from, to - from);
+                    if (from < to) {
+                        cuts.release();
+                        socket.onWritable(writers, this::step);
+                        return;
+                    }
+                }
+                socket.close();
+                done.complete(null);
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+}
