@@ -200,6 +200,22 @@ final class SendPath {
     }
 
     /**
+     * The ACK of an accepted connection, from the accepting thread: by the reply path, ahead of
+     * queued data (none of which can belong to the connection it acknowledges), so that a link
+     * its peer does not read holds no accepting thread; by a send that may wait only if the
+     * transport cannot take it now (no link: it dials).
+     *
+     * @throws IOException if that send failed
+     */
+    void sendAck(Destination to, Message ack) throws IOException {
+        notifier.accept(l -> l.sent(to, ack));
+        if (!transport.reply(to, ack.encoded())) {
+            transport.send(to, ack.encoded());
+        }
+        counters.increment(Counter.MESSAGES_SENT);
+    }
+
+    /**
      * A control message an application thread produced (a credit grant from {@code read}, a close
      * that could not wait for the writer): by the reply path, ahead of queued data; if the
      * transport cannot take it now, by a send that may wait for backpressure, as the thread may

@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,6 +107,22 @@ class StalledLinkWriteNowTest extends TcpFixture {
     }
 
     @Test
+    void aConnectionFromAPeerThatDoesNotReadItsFullLinkIsAcceptedWithoutWaitingForRoom() throws Exception {
+        openPlainConnectionsFromAPeerThatWillNotRead();
+        long[] written = fillTheLink();
+        StreamSocket first = accepted.get(0);
+        for (int i = 0; i < QUEUE_BYTES && first.writeNow(new byte[1], 0, 1) == 1; i++) {
+            written[0]++; // to the last byte: no room is left for an ACK behind the data
+        }
+        peer.frame(RecordingReceiver.bytes(Message.syn(new ConnectionId(7 + CONNECTIONS), "tcp:-".getBytes(US_ASCII)).encoded()));
+
+        assertThat(Async.run(() -> listener.accept(Duration.ofSeconds(WAIT_SECONDS))))
+                .as("the accept, whose ACK goes ahead of the queued data").succeedsWithin(Await.LIMIT);
+        first.close();
+        assertThat(readUntilCloses(1).get(7)).as("every byte written before").isEqualTo(written[0]);
+    }
+
+    @Test
     void aCloseNeverWaitsForRoomAndGoesOutBehindTheData() throws Exception {
         openPlainConnectionsFromAPeerThatWillNotRead();
         long[] written = fillTheLink();
@@ -134,7 +153,11 @@ class StalledLinkWriteNowTest extends TcpFixture {
         StreamManager server = closeLater(StreamManager.open(
                 TcpTransport.plain().listen(LOOPBACK).sendQueueBytes(QUEUE_BYTES).build(), StreamOptions.builder().build()));
         listener = server.serverSocket();
-        peer = rawConnect(server.localDestination());
+        Socket small = new Socket();
+        small.setReceiveBufferSize(4096); // before the connect: what the kernels take of the link stays small
+        URI address = URI.create(server.localDestination().uri());
+        small.connect(new InetSocketAddress(address.getHost(), address.getPort()), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        peer = new RawPeer(small);
         peer.readFrame();
         peer.hello("-");
         for (int i = 0; i < CONNECTIONS; i++) {
