@@ -4,9 +4,6 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -153,11 +150,7 @@ class StalledLinkWriteNowTest extends TcpFixture {
         StreamManager server = closeLater(StreamManager.open(
                 TcpTransport.plain().listen(LOOPBACK).sendQueueBytes(QUEUE_BYTES).build(), StreamOptions.builder().build()));
         listener = server.serverSocket();
-        Socket small = new Socket();
-        small.setReceiveBufferSize(4096); // before the connect: what the kernels take of the link stays small
-        URI address = URI.create(server.localDestination().uri());
-        small.connect(new InetSocketAddress(address.getHost(), address.getPort()), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        peer = new RawPeer(small);
+        peer = rawConnect(server.localDestination(), 4096); // a small window: what the kernels take of the link stays small
         peer.readFrame();
         peer.hello("-");
         for (int i = 0; i < CONNECTIONS; i++) {

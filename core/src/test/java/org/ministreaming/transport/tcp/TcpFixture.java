@@ -183,8 +183,20 @@ abstract class TcpFixture {
     }
 
     RawPeer rawConnect(Destination to) throws IOException {
+        return rawConnect(to, 0);
+    }
+
+    /**
+     * A raw peer of {@code to} whose socket has a receive buffer of {@code receiveBufferBytes}
+     * (set before the connect, so that the window it offers stays that small), or the system's
+     * default for 0: a peer that reads little keeps the link full.
+     */
+    RawPeer rawConnect(Destination to, int receiveBufferBytes) throws IOException {
         java.net.URI uri = java.net.URI.create(to.uri());
         Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
         socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         return new RawPeer(socket);
     }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,11 +94,7 @@ class WriteNowStressTest extends TcpFixture {
         StreamManager server = closeLater(StreamManager.open(TcpTransport.plain().listen(LOOPBACK).sendQueueBytes(16 * 1024).build(),
                 StreamOptions.builder().build()));
         StreamServerSocket listener = server.serverSocket();
-        Socket small = new Socket();
-        small.setReceiveBufferSize(4096); // before the connect: the window a burst's reading reopens stays small
-        URI address = URI.create(server.localDestination().uri());
-        small.connect(new InetSocketAddress(address.getHost(), address.getPort()), (int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        RawPeer peer = new RawPeer(small);
+        RawPeer peer = rawConnect(server.localDestination(), 4096); // a window that reading a burst reopens stays small
         peer.readFrame();
         peer.hello("-");
         List<CompletableFuture<Void>> written = new ArrayList<>();
