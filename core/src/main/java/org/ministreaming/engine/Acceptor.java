@@ -57,7 +57,7 @@ public final class Acceptor {
             Message ack = next.establish();
             if (ack != null) {
                 try {
-                    engine.sendPath.sendAck(next.peer(), ack);
+                    engine.sendPath.replyOrSend(next.peer(), ack);
                 } catch (IOException e) {
                     next.fail(new IOException("sending the ACK to " + next.peer() + " failed: " + Failures.reason(e), e), false);
                     throw e;

@@ -200,40 +200,30 @@ final class SendPath {
     }
 
     /**
-     * The ACK of an accepted connection, from the accepting thread: by the reply path, ahead of
-     * queued data (none of which can belong to the connection it acknowledges), so that a link
-     * its peer does not read holds no accepting thread; by a send that may wait only if the
-     * transport cannot take it now (no link: it dials).
+     * A control message an application thread produced (the ACK of an accepted connection): by
+     * the reply path, ahead of queued data (none of which can belong to the connection an ACK
+     * acknowledges), so that a link its peer does not read holds no such thread; if the transport
+     * cannot take it now, by a send that may wait for backpressure (and dial), as the thread may
+     * wait.
      *
      * @throws IOException if that send failed
      */
-    void sendAck(Destination to, Message ack) throws IOException {
-        notifier.accept(l -> l.sent(to, ack));
-        if (!transport.reply(to, ack.encoded())) {
-            transport.send(to, ack.encoded());
+    void replyOrSend(Destination to, Message message) throws IOException {
+        notifier.accept(l -> l.sent(to, message));
+        if (!transport.reply(to, message.encoded())) {
+            transport.send(to, message.encoded());
         }
         counters.increment(Counter.MESSAGES_SENT);
     }
 
     /**
-     * A control message an application thread produced (a credit grant from {@code read}, a close
-     * that could not wait for the writer): by the reply path, ahead of queued data; if the
-     * transport cannot take it now, by a send that may wait for backpressure, as the thread may
-     * wait. Never throws: a failure is counted as {@link Counter#SEND_FAILED}.
+     * As {@link #replyOrSend}, for a control message whose loss its sender need not hear of (a
+     * credit grant from {@code read}, a close that could not wait for the writer). Never throws:
+     * a failure is counted as {@link Counter#SEND_FAILED}.
      */
     void replyOrWait(Destination to, Message message) {
-        notifier.accept(l -> l.sent(to, message));
-        if (transport.reply(to, message.encoded())) {
-            counters.increment(Counter.MESSAGES_SENT);
-        } else {
-            sendQuietly(to, message);
-        }
-    }
-
-    private void sendQuietly(Destination to, Message message) {
         try {
-            transport.send(to, message.encoded());
-            counters.increment(Counter.MESSAGES_SENT);
+            replyOrSend(to, message);
         } catch (IOException e) {
             counters.increment(Counter.SEND_FAILED);
             LOG.log(Level.DEBUG, () -> "could not send " + message + " to " + to + ": " + e.getMessage());

@@ -149,8 +149,8 @@ abstract class Link {
     }
 
     /**
-     * Queues one data message if the data lane has room now, waiting only while the link is
-     * dialled ({@link OutboundQueue#offerData}).
+     * Queues one data message if the data lane has room now, never waiting
+     * ({@link OutboundQueue#offerData}: a link still being dialled has none).
      *
      * @return {@link OutboundQueue.Offer#QUEUED}, {@link OutboundQueue.Offer#FULL} (nothing taken:
      *     {@link OutboundQueue#whenRoom} tells when to offer again), or
