@@ -80,12 +80,12 @@ public final class StreamManager implements AutoCloseable {
      *     which)
      * @throws java.net.SocketTimeoutException if the peer did not answer in time
      * @throws java.io.InterruptedIOException if interrupted (the flag stays set)
-     * @throws PeerLostException if the transport lost the peer while waiting (its exception is
-     *     the cause)
-     * @throws java.net.SocketException if one of this manager's {@link Limits} on connections
-     *     is reached
-     * @throws IOException if this manager is closed or the transport cannot reach the peer (the
-     *     transport's exception is the cause)
+     * @throws java.net.ConnectException if the transport cannot reach the peer (the transport's
+     *     own exception, such as a TCP dial that nothing answered)
+     * @throws PeerLostException if the way to the peer failed before it answered: the transport
+     *     lost it while waiting, or failed as the SYN went out (its exception is the cause)
+     * @throws java.net.SocketException if this manager is closed, or one of its {@link Limits}
+     *     on connections is reached
      */
     public StreamSocket connect(Destination peer) throws IOException {
         return connect(peer, options.connectTimeout());

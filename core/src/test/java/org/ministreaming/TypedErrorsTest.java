@@ -126,6 +126,37 @@ class TypedErrorsTest {
     }
 
     @Test
+    void aConnectWhoseSynTheWayToThePeerFailsUnderIsAPeerLostExceptionAsIfTheLinkWereLostAfterIt() throws Exception {
+        StreamManager alice = manager(network.endpoint("alice"), StreamOptions.builder());
+        StreamManager bob = manager(network.endpoint("bob"), StreamOptions.builder());
+        network.cut(alice.localDestination(), bob.localDestination());
+
+        Throwable thrown = catchThrowable(() -> alice.connect(bob.localDestination()));
+
+        assertThat(thrown).isExactlyInstanceOf(PeerLostException.class)
+                .hasMessage("lost the link to mem:bob: link between mem:alice and mem:bob is cut")
+                .cause().isExactlyInstanceOf(IOException.class).hasMessage("link between mem:alice and mem:bob is cut");
+    }
+
+    @Test
+    void aConnectToADestinationTheTransportCannotReachIsTheTransportsConnectException() throws Exception {
+        StreamManager alice = manager(network.endpoint("alice"), StreamOptions.builder());
+
+        assertThatThrownBy(() -> alice.connect(Destination.of("mem:nobody")))
+                .isExactlyInstanceOf(ConnectException.class)
+                .hasMessage("no endpoint is registered at mem:nobody");
+    }
+
+    @Test
+    void aConnectOnAClosedManagerIsASocketException() throws Exception {
+        StreamManager alice = manager(network.endpoint("alice"), StreamOptions.builder());
+        StreamManager bob = manager(network.endpoint("bob"), StreamOptions.builder());
+        alice.close();
+
+        assertThatThrownBy(() -> alice.connect(bob.localDestination())).isInstanceOf(SocketException.class);
+    }
+
+    @Test
     void aPeerSilentBeyondTheIdleTimeoutIsAPeerLostExceptionWithoutATransportCause() throws Exception {
         StreamManager server = manager(network.endpoint("server"), StreamOptions.builder().idleTimeout(Duration.ofMillis(300)));
         ScriptedPeer peer = new ScriptedPeer(network, "peer");

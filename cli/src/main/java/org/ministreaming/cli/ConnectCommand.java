@@ -1,9 +1,7 @@
 package org.ministreaming.cli;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import org.ministreaming.PeerLostException;
 import org.ministreaming.StreamManager;
@@ -63,16 +61,6 @@ final class ConnectCommand extends NetcatCommand {
             Throwable why = e;
             while (why instanceof PeerLostException && why.getCause() != null) {
                 why = why.getCause(); // the transport's own reason, behind the engine's copies
-            }
-            throw new CommandFailure(ExitCodes.UNREACHABLE, "cannot connect to " + target + ": " + Reasons.of(why), e);
-        } catch (InterruptedIOException | SocketException e) {
-            throw e; // interrupted, a limit of the manager's, or the manager closed: not the peer's doing
-        } catch (IOException e) {
-            // The way to the peer failed as the SYN went out, before the engine heard of it: the
-            // same as a link lost before the peer answered, told with the transport's first reason.
-            Throwable why = e;
-            while (why.getCause() != null) {
-                why = why.getCause();
             }
             throw new CommandFailure(ExitCodes.UNREACHABLE, "cannot connect to " + target + ": " + Reasons.of(why), e);
         }

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.ministreaming.Counter;
-import org.ministreaming.PeerLostException;
 import org.ministreaming.ReceiveLimitException;
 import org.ministreaming.Role;
 import org.ministreaming.transport.Destination;
@@ -148,7 +147,7 @@ final class Dispatcher {
         counters.increment(Counter.PEERS_LOST);
         PeerSession session = engine.session(peer);
         if (session != null) {
-            session.fail(new PeerLostException("lost the link to " + peer + ": " + Failures.reason(cause), cause), false);
+            session.fail(Failures.lostLink(peer, cause), false);
         }
     }
 

@@ -154,8 +154,8 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
      * @return the established connection
      * @throws org.ministreaming.ConnectionRefusedException if the peer refused
      * @throws java.net.SocketTimeoutException if the peer did not answer in time
-     * @throws PeerLostException if the transport lost the peer meanwhile
-     * @throws IOException if the engine is closed or the transport failed
+     * @throws IOException as {@link Failures#synNotSent} says, if the SYN could not go; else a
+     *     {@link PeerLostException} if the transport lost the peer meanwhile
      */
     public ClientConnection connect(Destination peer, Duration timeout) throws IOException {
         checkOpen();
@@ -165,8 +165,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
                     + " connections, " + settings.limits().maxConnectionsPerPeer() + " with one peer");
         }
         int offeredWindow = settings.creditExtension() ? settings.receiveBufferSize() : 0;
-        ClientConnection connection = sessions.register(peer, Role.CLIENT,
-                id -> new ClientConnection(this, peer, id, offeredWindow));
+        ClientConnection connection = sessions.register(peer, Role.CLIENT, id -> new ClientConnection(this, peer, id, offeredWindow));
         if (closed) {
             connection.fail(new SocketException("the manager was closed"), false);
         } else {
@@ -175,8 +174,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             try {
                 sendPath.send(peer, Message.syn(connection.localId(), payload), true);
             } catch (IOException e) {
-                connection.fail(new IOException("sending the SYN to " + peer + " failed: " + Failures.reason(e), e), false);
-                throw e;
+                IOException failure = Failures.synNotSent(peer, e, closed);
+                connection.fail(failure, false);
+                throw failure;
             }
         }
         connection.awaitEstablished(Math.max(1, Deadline.millis(timeout)));

@@ -1,6 +1,8 @@
 package org.ministreaming.engine;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.net.SocketException;
 import org.ministreaming.ConnectionResetException;
 import org.ministreaming.PeerLostException;
@@ -72,6 +74,31 @@ final class Failures {
             }
         }
         return problem.getClass().getSimpleName();
+    }
+
+    /** The failure of every connection to {@code peer} when the transport lost it, caused by the transport's {@code cause}. */
+    static PeerLostException lostLink(Destination peer, IOException cause) {
+        return new PeerLostException("lost the link to " + peer + ": " + reason(cause), cause);
+    }
+
+    /**
+     * What {@code connect} throws when the transport could not send the SYN: the transport's own
+     * exception if it could not reach the peer ({@link ConnectException}) or the wait for it was
+     * interrupted or timed out ({@link InterruptedIOException}); a {@link SocketException} if the
+     * engine was closed meanwhile; otherwise the way to the peer failed as the SYN went out, which
+     * is the event of a link lost before the peer answered and is told as that is ({@link #lostLink}),
+     * whichever of the two the transport saw first.
+     */
+    static IOException synNotSent(Destination peer, IOException failure, boolean engineClosed) {
+        if (failure instanceof ConnectException || failure instanceof InterruptedIOException) {
+            return failure;
+        }
+        if (engineClosed) {
+            SocketException closed = new SocketException("the manager was closed");
+            closed.initCause(failure);
+            return closed;
+        }
+        return lostLink(peer, failure);
     }
 
     /** A fresh exception of {@code failure}'s type and message, caused by it. */

@@ -119,10 +119,11 @@ public final class SocketAdapter extends KeptOptionsSocket {
      * @throws IllegalArgumentException if {@code endpoint} is null or of a kind this socket
      *     cannot connect to, or {@code timeout} is negative
      * @throws java.net.UnknownHostException if the factory maps the host to no destination
-     * @throws java.net.ConnectException if the peer refused
+     * @throws java.net.ConnectException if the peer refused or the transport cannot reach it
      * @throws java.net.SocketTimeoutException if the peer did not answer in time
-     * @throws SocketException if this socket is closed, connected, or connecting
-     * @throws IOException if the manager is closed or the transport cannot reach the peer
+     * @throws SocketException if this socket is closed, connected, or connecting, or the manager is closed
+     * @throws IOException a {@link org.ministreaming.PeerLostException} if the way to the peer failed
+     *     before it answered
      */
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {

@@ -310,8 +310,7 @@ abstract class Link {
             LOG.log(level, () -> "link " + this + " ended: " + Reasons.of(cause));
         }
         transport.unregister(this);
-        queue.fail(cause instanceof ConnectException ? cause
-                : new IOException("the link to " + peer + " failed: " + Reasons.of(cause), cause));
+        queue.fail(cause);
         try {
             raw.close();
         } catch (IOException e) {

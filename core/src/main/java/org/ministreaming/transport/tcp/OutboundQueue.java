@@ -263,10 +263,13 @@ final class OutboundQueue {
         return pipe.readerClosed();
     }
 
-    /** A fresh exception for one sender, of the same kind as {@code cause} and caused by it. */
+    /**
+     * A fresh exception for one sender, of the same kind as {@code cause} ({@link ConnectException}
+     * or not) and caused by it, with its reason unprefixed: the caller names the peer.
+     */
     private static IOException copy(IOException cause) {
         IOException copy = cause instanceof ConnectException
-                ? new ConnectException(cause.getMessage()) : new IOException(cause.getMessage());
+                ? new ConnectException(Reasons.of(cause)) : new IOException(Reasons.of(cause));
         copy.initCause(cause);
         return copy;
     }

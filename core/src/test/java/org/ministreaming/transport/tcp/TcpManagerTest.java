@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.ministreaming.Async;
 import org.ministreaming.Blocked;
 import org.ministreaming.Counter;
 import org.ministreaming.MessageListener;
+import org.ministreaming.PeerLostException;
 import org.ministreaming.RandomTransfers;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
@@ -168,6 +170,29 @@ class TcpManagerTest extends TcpFixture {
         InputStream in = accepted.getInputStream();
         assertThat(new String(in.readNBytes(10), US_ASCII)).isEqualTo("last words");
         assertThat(in.read()).as("a clean end of stream, not a lost link").isEqualTo(-1);
+    }
+
+    /**
+     * A dialled peer that takes the SYN and answers in another protocol: the link fails after the
+     * SYN went out, and connect says so as it does when the link fails as the SYN goes out (the
+     * engine's {@code Failures.synNotSent}, in TypedErrorsTest): the transport's own reason, once.
+     */
+    @Test
+    void aDialledPeerThatAnswersTheSynInAnotherProtocolIsALostPeerNamedOnceWithTheTransportsReason() throws Exception {
+        ServerSocket http = rawServer();
+        Destination peer = destinationOf(http);
+        StreamManager client = closeLater(StreamManager.open(TcpTransport.plain().build(), OPTIONS));
+        CompletableFuture<StreamSocket> connecting = Async.run(() -> client.connect(peer));
+        RawPeer dialled = new RawPeer(http.accept());
+        assertThat(dialled.readText()).startsWith("MINISTREAMING/1 ");
+        assertThat(dialled.readFrame()[0] & 0xFF).as("the SYN's type").isEqualTo(MessageType.SYN.code());
+
+        dialled.raw("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(US_ASCII));
+
+        assertThat(connecting).failsWithin(WAIT_SECONDS, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+                .havingCause().isExactlyInstanceOf(PeerLostException.class)
+                .withMessage("lost the link to " + peer + ": bad frame length 0x48545450 (1213486160); a frame holds 1 to 65536 bytes:"
+                        + " not a ministreaming peer? its bytes read 'HTTP'");
     }
 
     private static byte[] message(int type, ConnectionId id, String payload) {
