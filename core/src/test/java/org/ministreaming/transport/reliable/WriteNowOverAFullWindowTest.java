@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ministreaming.StreamManager;
+import org.ministreaming.StreamServerSocket;
 import org.ministreaming.StreamSocket;
 import org.ministreaming.testing.Await;
 import org.ministreaming.transport.memory.LinkFaults;
@@ -45,7 +46,8 @@ class WriteNowOverAFullWindowTest {
     void writesThatDoNotWaitStopAtAFullWindowAndGoOnOnceAnAcknowledgementMakesRoom() throws Exception {
         try (StreamManager server = StreamManager.open(transport("server"));
              StreamManager client = StreamManager.open(transport("client"))) {
-            Future<StreamSocket> accepting = threads.submit(() -> server.serverSocket().accept(Duration.ofSeconds(10)));
+            StreamServerSocket listener = server.serverSocket(); // before the SYN, which would be refused without it
+            Future<StreamSocket> accepting = threads.submit(() -> listener.accept(Duration.ofSeconds(10)));
             StreamSocket writer = client.connect(server.localDestination());
             StreamSocket reader = accepting.get(10, TimeUnit.SECONDS);
             network.setFaults(LinkFaults.NONE.withDropPercent(100));

@@ -64,10 +64,11 @@ class WriteNowStressTest extends TcpFixture {
         StreamOptions options = StreamOptions.builder().flowControl(flowControl).build();
         StreamManager server = closeLater(StreamManager.open(TcpTransport.plain().listen(LOOPBACK).sendQueueBytes(16 * 1024).build(), options));
         StreamManager client = closeLater(StreamManager.open(TcpTransport.plain().build(), options));
+        StreamServerSocket listener = server.serverSocket(); // before the first SYN, which would be refused without it
         List<Future<Long>> checked = new ArrayList<>();
         List<CompletableFuture<Void>> written = new ArrayList<>();
         for (int i = 0; i < CONNECTIONS; i++) {
-            Future<StreamSocket> accepting = readers.submit(() -> server.serverSocket().accept(Duration.ofSeconds(WAIT_SECONDS)));
+            Future<StreamSocket> accepting = readers.submit(() -> listener.accept(Duration.ofSeconds(WAIT_SECONDS)));
             StreamSocket reader = client.connect(server.localDestination());
             StreamSocket writer = accepting.get(WAIT_SECONDS, TimeUnit.SECONDS);
             checked.add(readers.submit(() -> readAndCheck(reader)));
