@@ -130,7 +130,10 @@ public final class StreamSocket implements AutoCloseable {
 
     /**
      * Reads what has arrived, without waiting: for a caller that serves many connections from few
-     * threads, with {@link #onReadable}. Ignores the read timeout. Safe from any thread; reads from
+     * threads, with {@link #onReadable}. Ignores the read timeout. The credit it gives back for
+     * what it read does not wait for the transport either: a grant the transport cannot take at
+     * once follows the data written before it; over the in-memory transport it may still wait
+     * while the peer's inbox is full, as {@link #writeNow} may. Safe from any thread; reads from
      * several threads at once get the bytes in turn, each in one piece, in no set order.
      *
      * @return the number of bytes read, 0 when none has arrived yet (or {@code length} is 0), or

@@ -138,7 +138,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * @throws IOException if the connection failed or this side closed it
      */
     public int read(byte[] target, int offset, int length) throws IOException {
-        return grantCredit(inbound.read(target, offset, length, readTimeoutMillis));
+        return grantCredit(inbound.read(target, offset, length, readTimeoutMillis), true);
     }
 
     /**
@@ -149,7 +149,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
      * @throws IOException if the connection failed or this side closed it
      */
     public int readNow(byte[] target, int offset, int length) throws IOException {
-        return grantCredit(inbound.readNow(target, offset, length));
+        return grantCredit(inbound.readNow(target, offset, length), false);
     }
 
     /** Runs {@code callback} once on {@code executor} when a read would not wait; see {@link Readiness}. */
@@ -159,14 +159,15 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
 
     /**
      * Gives the peer back the credit for the bytes a read returned (none for -1 or 0), in steps,
-     * with any growth of the window ({@link Credit#afterRead}); returns what the read returned.
+     * with any growth of the window ({@link Credit#afterRead}), by a send that waits only if the
+     * reader may ({@link SendPath#sendGrant}); returns what the read returned.
      */
-    private int grantCredit(int consumed) {
+    private int grantCredit(int consumed, boolean mayWait) {
         Credit accounts = credit;
         int increment = consumed <= 0 || accounts == null ? 0 : accounts.afterRead(consumed,
                 () -> underLock(() -> isEstablished() ? engine.windows().grant(this, accounts, consumed, inbound) : 0));
         if (increment > 0) {
-            engine.replyOrWait(peer, creditMessage(increment));
+            engine.sendPath.sendGrant(peer, creditMessage(increment), mayWait);
             engine.windows().measure(engine, peer);
         }
         return consumed;

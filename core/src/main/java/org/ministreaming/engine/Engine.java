@@ -47,10 +47,10 @@ import org.ministreaming.wire.Packet;
  *       pong, the close after an overrun, a broken rule or a timeout) goes out through one
  *       operation, {@link #reply}, which is {@link Transport#reply}: on every thread it never
  *       blocks and never throws (a reply the transport did not take is counted as
- *       {@link Counter#SEND_FAILED}), and it may overtake data queued for the peer. Application threads, which may wait, send the control
- *       messages they produce (credit grants from {@code read}) by {@link #replyOrWait}: the
- *       reply path first, a send that waits for backpressure only if the transport cannot take
- *       the reply now. The one control message that must follow the data is the close of a
+ *       {@link Counter#SEND_FAILED}), and it may overtake data queued for the peer. Application threads that may wait send the control
+ *       messages they produce (credit grants from {@code read}) by {@link #replyOrWait}: the reply
+ *       path first, a send that waits for backpressure only if the transport cannot take the reply
+ *       now; {@code readNow}'s grants are offered behind the data instead ({@link SendPath#sendGrant}). The one control message that must follow the data is the close of a
  *       connection ended on purpose ({@code StreamSocket.close()}, the manager's close): it goes
  *       by {@link #sendClose}, behind every message written before it, offered without waiting
  *       and offered again once the transport has room ({@link Transport#whenRoom}).</li>

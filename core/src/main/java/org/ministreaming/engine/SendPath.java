@@ -179,23 +179,44 @@ final class SendPath {
     void sendClose(Destination to, Message close, boolean inOrder) {
         if (inOrder) {
             notifier.accept(l -> l.sent(to, close));
-            offerClose(to, close);
+            offerInTurn(to, close);
         } else {
             replyOrWait(to, close);
         }
     }
 
-    /** Offers a close behind the data, and again whenever the transport has room, until taken or failed. */
-    private void offerClose(Destination to, Message close) {
+    /** Offers a message behind the data, and again whenever the transport has room, until taken or failed. */
+    private void offerInTurn(Destination to, Message message) {
         try {
-            if (transport.offerLent(to, close.encoded(), NOTHING)) {
+            if (transport.offerLent(to, message.encoded(), NOTHING)) {
                 counters.increment(Counter.MESSAGES_SENT);
             } else {
-                whenRoom(to, () -> offerClose(to, close));
+                whenRoom(to, () -> offerInTurn(to, message));
             }
         } catch (IOException e) {
             counters.increment(Counter.SEND_FAILED);
-            LOG.log(Level.DEBUG, () -> "could not send " + close + " to " + to + ": " + e.getMessage());
+            LOG.log(Level.DEBUG, () -> "could not send " + message + " to " + to + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A read's credit grant. From a reader that may wait ({@code read}) by {@link #replyOrWait};
+     * from one that must not ({@code readNow}, on a readiness callback's thread) by the reply
+     * path and, if the transport cannot take it now, offered behind the data and again on room,
+     * as a close is: then no reader waits for a transport whose offers do not (TCP, the reliable
+     * layer); over the in-memory transport, whose offers are sends, one may while the peer's inbox
+     * is full. A grant's place among the data does not matter: the peer adds them up.
+     */
+    void sendGrant(Destination to, Message grant, boolean mayWait) {
+        if (mayWait) {
+            replyOrWait(to, grant);
+            return;
+        }
+        notifier.accept(l -> l.sent(to, grant));
+        if (transport.reply(to, grant.encoded())) {
+            counters.increment(Counter.MESSAGES_SENT);
+        } else {
+            offerInTurn(to, grant);
         }
     }
 
