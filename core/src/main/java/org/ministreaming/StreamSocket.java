@@ -132,8 +132,7 @@ public final class StreamSocket implements AutoCloseable {
      * Reads what has arrived, without waiting: for a caller that serves many connections from few
      * threads, with {@link #onReadable}. Ignores the read timeout. The credit it gives back for
      * what it read does not wait for the transport either: a grant the transport cannot take at
-     * once follows the data written before it; over the in-memory transport it may still wait
-     * while the peer's inbox is full, as {@link #writeNow} may. Safe from any thread; reads from
+     * once follows the data written before it. Safe from any thread; reads from
      * several threads at once get the bytes in turn, each in one piece, in no set order.
      *
      * @return the number of bytes read, 0 when none has arrived yet (or {@code length} is 0), or
@@ -172,10 +171,10 @@ public final class StreamSocket implements AutoCloseable {
      * Sends as many bytes as the peer's credit allows now, without waiting for more: for a caller
      * that serves many connections from few threads, with {@link #onWritable}. Ignores the write
      * timeout, so a caller that waits for credit bounds the wait itself. It sends only what the
-     * transport has room for (a TCP link's send queue, the reliable layer's window to the peer),
-     * so a peer that stops reading holds up no caller; over the in-memory transport it may still
-     * be held up while the peer's inbox is full, as any write is. A blocking write in progress on another thread holds it
-     * up too. Without flow control (a plain peer) it sends everything the transport takes.
+     * transport has room for (a TCP link's send queue, the reliable layer's window to the peer,
+     * the peer's inbox in memory), so a peer that stops reading holds up no caller. A blocking
+     * write in progress on another thread holds it up too. Without flow control (a plain peer) it
+     * sends everything the transport takes.
      *
      * @return the number of bytes sent from the start of the range, 0 when the peer has granted
      *     no credit yet or the transport has no room (or {@code length} is 0)

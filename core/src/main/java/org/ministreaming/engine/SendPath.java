@@ -203,9 +203,8 @@ final class SendPath {
      * A read's credit grant. From a reader that may wait ({@code read}) by {@link #replyOrWait};
      * from one that must not ({@code readNow}, on a readiness callback's thread) by the reply
      * path and, if the transport cannot take it now, offered behind the data and again on room,
-     * as a close is: then no reader waits for a transport whose offers do not (TCP, the reliable
-     * layer); over the in-memory transport, whose offers are sends, one may while the peer's inbox
-     * is full. A grant's place among the data does not matter: the peer adds them up.
+     * as a close is, so that such a reader never waits for the transport. A grant's place among
+     * the data does not matter: the peer adds them up.
      */
     void sendGrant(Destination to, Message grant, boolean mayWait) {
         if (mayWait) {

@@ -3,6 +3,8 @@ package org.ministreaming.transport.memory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -16,9 +18,11 @@ import org.ministreaming.transport.Destination;
 
 /**
  * One endpoint's queue of arriving messages, bounded in bytes. Data senders wait while it holds
- * its bound (once waiting, until it holds at most half, as {@link Pipe} says); replies never wait,
- * so they go ahead of waiting data, and are refused once it holds twice its bound. The endpoint's
- * delivery thread takes messages once they are due.
+ * its bound (once waiting, until it holds at most half, as {@link Pipe} says), or offer data that
+ * it takes only if it has room now (it holds at most half its bound, or the message fits) and are
+ * told when it has ({@link #whenRoom}); replies never wait, so they go ahead of waiting data, and
+ * are refused once it holds twice its bound. The endpoint's delivery thread takes messages once
+ * they are due.
  *
  * <p><b>Delivery.</b> One envelope at a time is handed to the receiver, under the delivery lock:
  * by a sender's own thread ({@link #deliverNow}) or by the delivery thread ({@link #deliverNext}).
@@ -38,12 +42,24 @@ import org.ministreaming.transport.Destination;
  */
 final class Inbox {
 
+    /** How a sender puts an envelope ({@link #put}). */
+    enum Mode {
+        /** Data: waits for room while the inbox is full. */
+        WAIT,
+        /** Data, taken only if there is room now; {@link #whenRoom} tells when to offer again. */
+        OFFER,
+        /** A reply: never waits, refused at twice the bound. */
+        REPLY
+    }
+
     /** A queued message, or with {@code bytes == null} the news that the link to {@code from} was cut. */
     record Envelope(Destination from, ByteBuffer bytes, long dueNanos) {
         int size() {
             return bytes == null ? 0 : bytes.remaining();
         }
     }
+
+    private static final System.Logger LOG = System.getLogger(Inbox.class.getName());
 
     private static final Deadline PUT = Deadline.none(() -> "interrupted while waiting for room in the inbox");
     private static final Deadline TAKE = Deadline.none(() -> "interrupted while waiting for the inbox");
@@ -56,6 +72,10 @@ final class Inbox {
 
     private final Pipe<Envelope> pipe;
     private final long capacityBytes;
+    /** Room for an offer: the inbox holds at most half its bound, or the envelope fits. */
+    private final Admission<Boolean> offerRoom;
+    /** Who waits for room ({@link #whenRoom}); each runs once. */
+    private final Queue<Runnable> roomWaiters = new ConcurrentLinkedQueue<>();
     private final ReentrantLock delivering = new ReentrantLock();
     /** Whether the delivery thread was woken and has not yet found the inbox empty; senders then queue. */
     private volatile boolean busy;
@@ -64,22 +84,25 @@ final class Inbox {
     Inbox(long capacityBytes) {
         this.capacityBytes = capacityBytes;
         this.pipe = new Pipe<>(capacityBytes, Envelope::size, cause -> new IOException(cause.getMessage(), cause));
+        this.offerRoom = (weight, held, count) -> held <= capacityBytes / 2 || weight <= capacityBytes - held ? null : Boolean.FALSE;
     }
 
     /**
      * Queues an envelope, letting it overtake up to {@code overtake} queued ones.
      *
-     * @param reply {@code false} for data, which waits for room while the inbox is full;
-     *     {@code true} for a reply, which never waits and is refused at twice the bound
+     * @param mode how: waiting for room, only if there is room now, or as a reply
      * @param senderOpen whether the sending endpoint is still open; a sender closed while it
      *     waits for room fails ({@link #wake} makes a waiting sender look again)
-     * @return whether it was queued: {@code false} for a reply refused
+     * @return whether it was queued: {@code false} for a reply refused or an offer without room
      * @throws IOException if the inbox or the sender is closed, or the wait is interrupted
      */
-    boolean put(Envelope envelope, int overtake, boolean reply, BooleanSupplier senderOpen) throws IOException {
+    boolean put(Envelope envelope, int overtake, Mode mode, BooleanSupplier senderOpen) throws IOException {
         Placement<Envelope> at = overtake == 0 ? Placement.tail() : Placement.overtaking(overtake);
-        if (reply) {
+        if (mode == Mode.REPLY) {
             return pipe.offer(envelope, at, true, Admission.within(2 * capacityBytes)) == null;
+        }
+        if (mode == Mode.OFFER) {
+            return pipe.offer(envelope, at, true, offerRoom) == null;
         }
         pipe.put(envelope, at, PUT, () -> {
             if (!senderOpen.getAsBoolean()) {
@@ -132,7 +155,32 @@ final class Inbox {
         } finally {
             delivering.unlock();
         }
+        roomMade();
         return true;
+    }
+
+    /**
+     * Runs {@code wake} once, when an offer may find room: the inbox holds at most half its
+     * bound, or is closed (the next offer then fails); at once if that is so already. It runs on
+     * a thread that took messages out, with no lock of the inbox held.
+     */
+    void whenRoom(Runnable wake) {
+        roomWaiters.add(wake);
+        roomMade();
+    }
+
+    /** Runs the {@link #whenRoom} callbacks, each once, if an offer may find room now. Call with no lock held. */
+    private void roomMade() {
+        if (roomWaiters.isEmpty() || !closed && pipe.held() > capacityBytes / 2) {
+            return;
+        }
+        for (Runnable wake; (wake = roomWaiters.poll()) != null;) {
+            try {
+                wake.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a callback waiting for room in an inbox failed", e);
+            }
+        }
     }
 
     /**
@@ -195,6 +243,7 @@ final class Inbox {
             } finally {
                 delivering.unlock();
             }
+            roomMade();
             if (handedOver == HANDED_OVER_AT_ONCE) {
                 pipe.wake();
                 return;
@@ -208,6 +257,7 @@ final class Inbox {
     /** Drops every queued message that matches. */
     void discard(Predicate<Envelope> which) {
         pipe.removeIf(envelope -> envelope.bytes() != null && which.test(envelope));
+        roomMade();
     }
 
     /** Makes senders waiting for room look again whether they may go on waiting. */
@@ -226,6 +276,7 @@ final class Inbox {
     boolean close() {
         closed = true;
         pipe.cancel(new IOException("endpoint closed"));
+        roomMade();
         if (delivering.isHeldByCurrentThread()) {
             return true;
         }

@@ -151,20 +151,22 @@ public final class MemoryNetwork {
         }
         endpoint.inbox().discard(envelope -> envelope.from().equals(lost));
         try {
-            endpoint.enqueue(new Inbox.Envelope(lost, null, System.nanoTime()), 0, true, () -> true);
+            endpoint.enqueue(new Inbox.Envelope(lost, null, System.nanoTime()), 0, Inbox.Mode.REPLY, () -> true);
         } catch (IOException closed) {
             // The endpoint closed meanwhile; it has no receiver left to tell.
         }
     }
 
     /**
-     * Carries one message: data ({@code reply} false) on a link without faults or a simulated path
-     * is handed to the receiver on this thread when its inbox is idle ({@link MemoryTransport#deliverNow}),
-     * and otherwise waits for room in the receiver's inbox; a reply is always queued, without waiting.
+     * Carries one message: data on a link without faults or a simulated path is handed to the
+     * receiver on this thread when its inbox is idle ({@link MemoryTransport#deliverNow}), and
+     * otherwise waits for room in the receiver's inbox ({@link Inbox.Mode#WAIT}) or is queued only
+     * if there is room now ({@link Inbox.Mode#OFFER}); a reply is always queued, without waiting.
      *
-     * @return {@code false} if the receiver's inbox refused a reply; a dropped message counts as carried
+     * @return {@code false} if the receiver's inbox refused a reply, or had no room for an offer;
+     *     a dropped message counts as carried
      */
-    boolean carry(Destination from, Destination to, ByteBuffer bytes, boolean reply, BooleanSupplier senderOpen) throws IOException {
+    boolean carry(Destination from, Destination to, ByteBuffer bytes, Inbox.Mode mode, BooleanSupplier senderOpen) throws IOException {
         if (!cutLinks.isEmpty() && cutLinks.contains(link(from, to))) {
             throw new IOException("link between " + from + " and " + to + " is cut");
         }
@@ -182,7 +184,7 @@ public final class MemoryNetwork {
             return true;
         }
         LinkFaults current = faults;
-        if (!reply && current.equals(LinkFaults.NONE) && !from.equals(to)
+        if (mode != Inbox.Mode.REPLY && current.equals(LinkFaults.NONE) && !from.equals(to)
                 && target.deliverNow(new Inbox.Envelope(from, bytes, System.nanoTime()))) {
             return true;
         }
@@ -194,7 +196,7 @@ public final class MemoryNetwork {
         for (int i = 0; i < copies && queued; i++) {
             int overtake = current.reorderWindow() > 1 ? random.nextInt(current.reorderWindow()) : 0;
             queued = target.enqueue(new Inbox.Envelope(from, i == 0 ? bytes : bytes.duplicate(), Inbox.nanosFromNow(current.delay())),
-                    overtake, reply, senderOpen);
+                    overtake, mode, senderOpen);
         }
         return queued;
     }
@@ -205,6 +207,19 @@ public final class MemoryNetwork {
 
     void unregister(MemoryTransport transport) {
         endpoints.remove(transport.localDestination(), transport);
+    }
+
+    /**
+     * Runs {@code wake} once when an offer to {@code to} may find room in its inbox
+     * ({@link Inbox#whenRoom}); at once if no endpoint is registered there (an offer then fails).
+     */
+    void whenRoom(Destination to, Runnable wake) {
+        MemoryTransport target = endpoints.get(to);
+        if (target == null) {
+            wake.run();
+        } else {
+            target.inbox().whenRoom(wake);
+        }
     }
 
     /** Wakes every sender waiting for room in an inbox, so that one whose endpoint closed fails. */

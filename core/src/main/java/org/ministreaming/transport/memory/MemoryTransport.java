@@ -25,7 +25,8 @@ import org.ministreaming.transport.TransportThreads;
  * by the receiver from inside its own callback, it returns at once, and the delivery thread ends
  * once that callback has returned.
  *
- * <p>Thread-safe. {@link #send} blocks while the peer's inbox is full; {@link #reply} never
+ * <p>Thread-safe. {@link #send} blocks while the peer's inbox is full, {@link #offerLent} takes
+ * nothing then and {@link #whenRoom} tells when the inbox has room again; {@link #reply} never
  * blocks: it goes ahead of senders waiting for room, and is dropped (returning {@code false})
  * once the peer's inbox holds twice its bound. An endpoint keeps nothing per peer, so
  * {@link #forget} has nothing to drop.
@@ -85,7 +86,30 @@ public final class MemoryTransport implements Transport {
         if (closed) {
             throw new IOException("endpoint " + local + " is closed");
         }
-        network.carry(local, to, copy(header, payload), false, () -> !closed);
+        network.carry(local, to, copy(header, payload), Inbox.Mode.WAIT, () -> !closed);
+    }
+
+    /**
+     * Sends one data message as {@link #send} does if the peer's inbox has room for it now (it
+     * holds at most half its bound, or the message fits), copied before it returns; else takes
+     * nothing, and {@link #whenRoom} tells when to offer again. Never waits.
+     */
+    @Override
+    public boolean offerLent(Destination to, ByteBuffer message, Runnable sent) throws IOException {
+        if (closed) {
+            throw new IOException("endpoint " + local + " is closed");
+        }
+        if (!network.carry(local, to, copy(message, ByteBuffer.allocate(0)), Inbox.Mode.OFFER, () -> !closed)) {
+            return false;
+        }
+        sent.run();
+        return true;
+    }
+
+    /** Runs {@code wake} once the peer's inbox holds at most half its bound, on a thread that took messages out of it. */
+    @Override
+    public void whenRoom(Destination to, Runnable wake) {
+        network.whenRoom(to, wake);
     }
 
     @Override
@@ -97,7 +121,7 @@ public final class MemoryTransport implements Transport {
     @Override
     public boolean reply(Destination to, ByteBuffer header, ByteBuffer payload) {
         try {
-            return !closed && network.carry(local, to, copy(header, payload), true, () -> !closed);
+            return !closed && network.carry(local, to, copy(header, payload), Inbox.Mode.REPLY, () -> !closed);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "no reply from " + local + " to " + to + ": " + e.getMessage());
             return false;
@@ -112,8 +136,8 @@ public final class MemoryTransport implements Transport {
         return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
     }
 
-    boolean enqueue(Inbox.Envelope envelope, int overtake, boolean reply, BooleanSupplier senderOpen) throws IOException {
-        return inbox.put(envelope, overtake, reply, senderOpen);
+    boolean enqueue(Inbox.Envelope envelope, int overtake, Inbox.Mode mode, BooleanSupplier senderOpen) throws IOException {
+        return inbox.put(envelope, overtake, mode, senderOpen);
     }
 
     /**

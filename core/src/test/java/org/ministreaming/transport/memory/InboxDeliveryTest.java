@@ -41,11 +41,11 @@ class InboxDeliveryTest {
         String me = Thread.currentThread().getName();
 
         assertThat(inbox.deliverNow(envelope("idle: handed over at once"), record)).isTrue();
-        inbox.put(envelope("queued"), 0, false, () -> true);
+        inbox.put(envelope("queued"), 0, Inbox.Mode.WAIT, () -> true);
         assertThat(inbox.deliverNow(envelope("behind the queued one"), record)).as("the queued one first, then its own").isTrue();
         assertThat(inbox.size()).isZero();
-        inbox.put(envelope("first for the delivery thread"), 0, false, () -> true);
-        inbox.put(envelope("second for the delivery thread"), 0, false, () -> true);
+        inbox.put(envelope("first for the delivery thread"), 0, Inbox.Mode.WAIT, () -> true);
+        inbox.put(envelope("second for the delivery thread"), 0, Inbox.Mode.WAIT, () -> true);
         assertThat(inbox.deliverNext(record)).as("the delivery thread's turn").isTrue();
         assertThat(inbox.deliverNow(envelope("while the delivery thread is busy"), record))
                 .as("one is still queued for the busy delivery thread").isFalse();
@@ -136,7 +136,7 @@ class InboxDeliveryTest {
                             round.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS);
                             Inbox.Envelope envelope = new Inbox.Envelope(from, ByteBuffer.allocate(4).putInt(0, i), System.nanoTime());
                             if (!inbox.deliverNow(envelope, receiver)) {
-                                inbox.put(envelope, 0, false, () -> true);
+                                inbox.put(envelope, 0, Inbox.Mode.WAIT, () -> true);
                             }
                         }
                     } catch (Exception e) {

@@ -352,8 +352,8 @@ class MemoryNetworkTest extends MemoryNetworkFixture {
             });
         } else {
             // Queued, so that the delivery thread hands them over.
-            bob.inbox().put(new Inbox.Envelope(alice.localDestination(), text("first"), System.nanoTime()), 0, false, () -> true);
-            bob.inbox().put(new Inbox.Envelope(alice.localDestination(), text("second, never delivered"), System.nanoTime()), 0, false, () -> true);
+            bob.inbox().put(new Inbox.Envelope(alice.localDestination(), text("first"), System.nanoTime()), 0, Inbox.Mode.WAIT, () -> true);
+            bob.inbox().put(new Inbox.Envelope(alice.localDestination(), text("second, never delivered"), System.nanoTime()), 0, Inbox.Mode.WAIT, () -> true);
             sent.complete(null);
         }
         assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
