@@ -196,6 +196,7 @@ final class Inbox {
         if (busy || closed) {
             return false;
         }
+        boolean taken;
         if (delivering.tryLock()) {
             try {
                 if (closed) {
@@ -203,17 +204,20 @@ final class Inbox {
                 }
                 if (pipe.size() == 0) {
                     deliverer.accept(envelope);
-                } else if (!queueQuietly(envelope)) {
-                    return false;
+                    taken = true;
+                } else {
+                    taken = queueQuietly(envelope);
                 }
             } finally {
                 delivering.unlock();
             }
-        } else if (!queueQuietly(envelope)) {
-            return false;
+        } else {
+            taken = queueQuietly(envelope);
         }
+        // Also when the inbox was full: what others queued quietly while this thread held the
+        // lock is this thread's to hand over, and the delivery thread was not woken for it.
         deliverQueued(deliverer);
-        return true;
+        return taken;
     }
 
     /** Queues at the tail without waking the delivery thread; {@code false} if the inbox is full or closed. */
