@@ -3,8 +3,6 @@ package org.ministreaming.transport.tcp;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ministreaming.PatternWriter;
 import org.ministreaming.StreamManager;
 import org.ministreaming.StreamOptions;
 import org.ministreaming.StreamServerSocket;
@@ -71,10 +70,10 @@ class WriteNowStressTest extends TcpFixture {
             Future<StreamSocket> accepting = readers.submit(() -> listener.accept(Duration.ofSeconds(WAIT_SECONDS)));
             StreamSocket reader = client.connect(server.localDestination());
             StreamSocket writer = accepting.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            checked.add(readers.submit(() -> readAndCheck(reader)));
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            written.add(done);
-            writers.execute(new Writer(writer, BYTES, done)::step);
+            checked.add(readers.submit(() -> PatternWriter.readAndCheck(reader)));
+            PatternWriter steps = new PatternWriter(writer, BYTES, CHUNK, writers, cuts::release);
+            written.add(steps.done());
+            writers.execute(steps::step);
         }
         for (CompletableFuture<Void> done : written) {
             assertThat(done).succeedsWithin(Await.LIMIT);
@@ -106,9 +105,9 @@ class WriteNowStressTest extends TcpFixture {
         }
         // Every connection accepted first: an accept's ACK waits for room in the link as any send does.
         for (StreamSocket writer : accepted) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            written.add(done);
-            writers.execute(new Writer(writer, PLAIN_BYTES, done)::step);
+            PatternWriter steps = new PatternWriter(writer, PLAIN_BYTES, CHUNK, writers, cuts::release);
+            written.add(steps.done());
+            writers.execute(steps::step);
         }
         long[] received = new long[CONNECTIONS];
         int closes = 0;
@@ -120,7 +119,7 @@ class WriteNowStressTest extends TcpFixture {
                 closes++;
             } else if ((message[0] & 0xFF) == 0x50) {
                 for (int i = Message.HEADER_LENGTH; i < message.length; i++, received[connection]++) {
-                    if (message[i] != pattern(received[connection])) {
+                    if (message[i] != PatternWriter.pattern(received[connection])) {
                         throw new AssertionError("byte " + received[connection] + " of connection " + connection + " differs");
                     }
                 }
@@ -136,67 +135,5 @@ class WriteNowStressTest extends TcpFixture {
             assertThat(done).succeedsWithin(Await.LIMIT);
         }
         assertThat(received).containsOnly(PLAIN_BYTES);
-    }
-
-    /** The byte at {@code position} of every connection's stream. */
-    private static byte pattern(long position) {
-        return (byte) (position * 31 + (position >>> 8));
-    }
-
-    /** Reads to the end, checking each byte against the pattern; returns how many came. */
-    private static long readAndCheck(StreamSocket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[512];
-        long position = 0;
-        for (int n; (n = in.read(buffer)) >= 0;) {
-            for (int i = 0; i < n; i++, position++) {
-                if (buffer[i] != pattern(position)) {
-                    throw new AssertionError("byte " + position + " differs");
-                }
-            }
-        }
-        return position;
-    }
-
-    /** Writes one connection's bytes in steps on the writers' threads, as a tunnel's direction does. */
-    private final class Writer {
-        private final StreamSocket socket;
-        private final long total;
-        private final CompletableFuture<Void> done;
-        private final byte[] chunk = new byte[CHUNK];
-        private long position;
-        private int from;
-        private int to;
-
-        Writer(StreamSocket socket, long total, CompletableFuture<Void> done) {
-            this.socket = socket;
-            this.total = total;
-            this.done = done;
-        }
-
-        synchronized void step() {
-            try {
-                while (position < total || from < to) {
-                    if (from == to) {
-                        to = (int) Math.min(CHUNK, total - position);
-                        for (int i = 0; i < to; i++) {
-                            chunk[i] = pattern(position + i);
-                        }
-                        position += to;
-                        from = 0;
-                    }
-                    from += socket.writeNow(chunk, from, to - from);
-                    if (from < to) {
-                        cuts.release();
-                        socket.onWritable(writers, this::step);
-                        return;
-                    }
-                }
-                socket.close();
-                done.complete(null);
-            } catch (IOException | RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        }
     }
 }
