@@ -82,14 +82,8 @@ class ReliableWriteNowStressTest {
         assertThat(cuts.get()).as("writes were cut short, so the wake-ups were needed").isPositive();
     }
 
+    /** A small window, so that it fills; the local timers of the lossy-link stress test. */
     private ReliableTransport transport(String name) {
-        return ReliableTransport.builder(network.endpoint(name))
-                .window(8)
-                .minRto(Duration.ofMillis(50))
-                .initialRto(Duration.ofMillis(50))
-                .maxRto(Duration.ofMillis(400))
-                .maxRetries(30)
-                .ackDelay(Duration.ofMillis(5))
-                .build();
+        return LossyLinkStressTest.local(network, name, 30, builder -> builder.window(8));
     }
 }
