@@ -164,7 +164,8 @@ public final class MemoryNetwork {
      * if there is room now ({@link Inbox.Mode#OFFER}); a reply is always queued, without waiting.
      *
      * @return {@code false} if the receiver's inbox refused a reply, or had no room for an offer;
-     *     a dropped message counts as carried
+     *     a dropped message counts as carried, and so does one whose first copy was queued when
+     *     the duplicate a fault made was refused
      */
     boolean carry(Destination from, Destination to, ByteBuffer bytes, Inbox.Mode mode, BooleanSupplier senderOpen) throws IOException {
         if (!cutLinks.isEmpty() && cutLinks.contains(link(from, to))) {
@@ -191,14 +192,19 @@ public final class MemoryNetwork {
         if (chance(current.dropPercent())) {
             return true;
         }
-        int copies = chance(current.duplicatePercent()) ? 2 : 1;
-        boolean queued = true;
-        for (int i = 0; i < copies && queued; i++) {
-            int overtake = current.reorderWindow() > 1 ? random.nextInt(current.reorderWindow()) : 0;
-            queued = target.enqueue(new Inbox.Envelope(from, i == 0 ? bytes : bytes.duplicate(), Inbox.nanosFromNow(current.delay())),
-                    overtake, mode, senderOpen);
+        boolean duplicated = chance(current.duplicatePercent());
+        boolean carried = enqueue(target, from, bytes, current, mode, senderOpen);
+        if (carried && duplicated) {
+            enqueue(target, from, bytes.duplicate(), current, mode, senderOpen); // refused: a copy lost, not the message
         }
-        return queued;
+        return carried;
+    }
+
+    /** Queues one copy of a message at {@code target} as {@code faults} say: late, and perhaps ahead of others. */
+    private boolean enqueue(MemoryTransport target, Destination from, ByteBuffer bytes, LinkFaults faults, Inbox.Mode mode,
+            BooleanSupplier senderOpen) throws IOException {
+        int overtake = faults.reorderWindow() > 1 ? random.nextInt(faults.reorderWindow()) : 0;
+        return target.enqueue(new Inbox.Envelope(from, bytes, Inbox.nanosFromNow(faults.delay())), overtake, mode, senderOpen);
     }
 
     private boolean chance(double percent) {
