@@ -18,6 +18,15 @@ public interface Admission<R> {
     }
 
     /**
+     * The rule for an offer that promises what a wake-up of {@link RoomWaiters} told: in while the
+     * lane holds at most {@code lowWater}, whatever the item's weight, or while the item fits
+     * within {@code limit}; refuses with {@code FALSE}.
+     */
+    static Admission<Boolean> withinOrAtMost(long limit, long lowWater) {
+        return (weight, held, count) -> held <= lowWater || weight <= limit - held ? null : Boolean.FALSE;
+    }
+
+    /**
      * @param weight the new item's weight
      * @param held the weight the item's lane holds now
      * @param count the number of items in the item's lane now

@@ -3,8 +3,6 @@ package org.ministreaming.transport.memory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -14,6 +12,7 @@ import org.ministreaming.pipe.Admission;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.pipe.Pipe;
 import org.ministreaming.pipe.Placement;
+import org.ministreaming.pipe.RoomWaiters;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -59,8 +58,6 @@ final class Inbox {
         }
     }
 
-    private static final System.Logger LOG = System.getLogger(Inbox.class.getName());
-
     private static final Deadline PUT = Deadline.none(() -> "interrupted while waiting for room in the inbox");
     private static final Deadline TAKE = Deadline.none(() -> "interrupted while waiting for the inbox");
 
@@ -74,8 +71,8 @@ final class Inbox {
     private final long capacityBytes;
     /** Room for an offer: the inbox holds at most half its bound, or the envelope fits. */
     private final Admission<Boolean> offerRoom;
-    /** Who waits for room ({@link #whenRoom}); each runs once. */
-    private final Queue<Runnable> roomWaiters = new ConcurrentLinkedQueue<>();
+    /** Who waits for room ({@link #whenRoom}). */
+    private final RoomWaiters roomWaiters = new RoomWaiters("an inbox");
     private final ReentrantLock delivering = new ReentrantLock();
     /** Whether the delivery thread was woken and has not yet found the inbox empty; senders then queue. */
     private volatile boolean busy;
@@ -84,7 +81,7 @@ final class Inbox {
     Inbox(long capacityBytes) {
         this.capacityBytes = capacityBytes;
         this.pipe = new Pipe<>(capacityBytes, Envelope::size, cause -> new IOException(cause.getMessage(), cause));
-        this.offerRoom = (weight, held, count) -> held <= capacityBytes / 2 || weight <= capacityBytes - held ? null : Boolean.FALSE;
+        this.offerRoom = Admission.withinOrAtMost(capacityBytes, capacityBytes / 2);
     }
 
     /**
@@ -171,15 +168,8 @@ final class Inbox {
 
     /** Runs the {@link #whenRoom} callbacks, each once, if an offer may find room now. Call with no lock held. */
     private void roomMade() {
-        if (roomWaiters.isEmpty() || !closed && pipe.held() > capacityBytes / 2) {
-            return;
-        }
-        for (Runnable wake; (wake = roomWaiters.poll()) != null;) {
-            try {
-                wake.run();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "a callback waiting for room in an inbox failed", e);
-            }
+        if (!roomWaiters.isEmpty() && (closed || pipe.held() <= capacityBytes / 2)) {
+            roomWaiters.wakeAll();
         }
     }
 

@@ -2,11 +2,10 @@ package org.ministreaming.transport.reliable;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ministreaming.pipe.Deadline;
+import org.ministreaming.pipe.RoomWaiters;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -22,7 +21,7 @@ final class SendRoom {
     private final Condition room;
     /** The wait for {@link #room}: no deadline (the retry limit ends it at worst), and what an interrupt says. */
     private final Deadline wait;
-    private final List<Runnable> offers = new ArrayList<>(0);
+    private final RoomWaiters offers = new RoomWaiters("a send window");
     /** The most messages an offer refused since the last wake-up needed room for: what a wake promises. */
     private int needed = 1;
 
@@ -73,17 +72,7 @@ final class SendRoom {
         room.signalAll();
         if (!offers.isEmpty()) {
             needed = 1;
-            List<Runnable> woken = new ArrayList<>(offers);
-            offers.clear();
-            woken.forEach(SendRoom::run);
-        }
-    }
-
-    private static void run(Runnable wake) {
-        try {
-            wake.run();
-        } catch (RuntimeException e) {
-            System.getLogger(SendRoom.class.getName()).log(System.Logger.Level.WARNING, "a wake-up for room in a send window failed", e);
+            offers.wakeAll();
         }
     }
 }

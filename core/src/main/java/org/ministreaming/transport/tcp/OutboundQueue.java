@@ -1,17 +1,15 @@
 package org.ministreaming.transport.tcp;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.ministreaming.pipe.Admission;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.pipe.Guard;
 import org.ministreaming.pipe.Pipe;
 import org.ministreaming.pipe.Placement;
+import org.ministreaming.pipe.RoomWaiters;
 
 /**
  * One link's messages waiting for the link loop, which polls a buffer's worth at a time, in two
@@ -45,7 +43,6 @@ final class OutboundQueue {
         CLOSED
     }
 
-    private static final System.Logger LOG = System.getLogger(OutboundQueue.class.getName());
     /** A sender's wait for the dial and for room: as long as it takes, unless interrupted. */
     private static final Deadline WAIT_FOR_ROOM = Deadline.none(() -> "interrupted while waiting for room in the send queue");
     private static final Guard NO_GUARD = () -> { };
@@ -56,7 +53,7 @@ final class OutboundQueue {
     /** The lane's bytes at most for waiting offers to be told there is room ({@link #whenRoom}). */
     private final long lowWater;
     /** Who waits for room in the data lane ({@link #whenRoom}); each runs once. */
-    private final Queue<Runnable> roomWaiters = new ConcurrentLinkedQueue<>();
+    private final RoomWaiters roomWaiters = new RoomWaiters("a send queue");
     /** Whether the link is connected; until then a data offer finds no room. */
     private volatile boolean ready;
     /** Whether the queue was retired ({@link #retireIfEmpty}): its senders belong to another link. */
@@ -74,7 +71,7 @@ final class OutboundQueue {
         this.pipe = new Pipe<>(limitBytes, Outbound::remaining, OutboundQueue::copy);
         this.replyRoom = Admission.within(limitBytes);
         this.lowWater = limitBytes / 2;
-        this.dataRoom = (weight, held, count) -> held <= lowWater || weight <= limitBytes - held ? null : Boolean.FALSE;
+        this.dataRoom = Admission.withinOrAtMost(limitBytes, lowWater);
         this.budget = budget;
         this.ready = ready;
         if (!ready) {
@@ -131,18 +128,7 @@ final class OutboundQueue {
     void whenRoom(Runnable wake) {
         roomWaiters.add(wake);
         if (ready && pipe.held() <= lowWater || pipe.readerClosed() || retired) {
-            wakeRoomWaiters();
-        }
-    }
-
-    /** Runs every waiting {@link #whenRoom} callback, each once. Call with no lock held. */
-    private void wakeRoomWaiters() {
-        for (Runnable wake; (wake = roomWaiters.poll()) != null;) {
-            try {
-                wake.run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a callback waiting for room in a send queue failed", e);
-            }
+            roomWaiters.wakeAll();
         }
     }
 
@@ -181,7 +167,7 @@ final class OutboundQueue {
             return batch;
         });
         if (taken != null && !roomWaiters.isEmpty() && pipe.held() <= lowWater) {
-            wakeRoomWaiters();
+            roomWaiters.wakeAll();
         }
         return taken;
     }
@@ -221,7 +207,7 @@ final class OutboundQueue {
     void markReady() {
         ready = true;
         pipe.holdWriters(false);
-        wakeRoomWaiters();
+        roomWaiters.wakeAll();
     }
 
     /**
@@ -237,20 +223,20 @@ final class OutboundQueue {
             retired = false;
             return false;
         }
-        wakeRoomWaiters();
+        roomWaiters.wakeAll();
         return true;
     }
 
     /** No more sends; the writer takes what is queued, then {@link #finished} tells it to end the stream. */
     void finish() {
         pipe.finish(new IOException("the transport is closed"));
-        wakeRoomWaiters();
+        roomWaiters.wakeAll();
     }
 
     /** Drops every queued message; waiting and later senders get {@code cause}. The first cause stays. */
     void fail(IOException cause) {
         budget.release(pipe.closeReader(cause));
-        wakeRoomWaiters();
+        roomWaiters.wakeAll();
     }
 
     /** Bytes queued now, in both lanes. */
