@@ -83,10 +83,7 @@ public final class MemoryTransport implements Transport {
     /** Sends one message of two parts; they are copied once, into the one array the receiver gets. */
     @Override
     public void send(Destination to, ByteBuffer header, ByteBuffer payload) throws IOException {
-        if (closed) {
-            throw new IOException("endpoint " + local + " is closed");
-        }
-        network.carry(local, to, copy(header, payload), Inbox.Mode.WAIT, () -> !closed);
+        carry(to, header, payload, Inbox.Mode.WAIT);
     }
 
     /**
@@ -96,10 +93,7 @@ public final class MemoryTransport implements Transport {
      */
     @Override
     public boolean offerLent(Destination to, ByteBuffer message, Runnable sent) throws IOException {
-        if (closed) {
-            throw new IOException("endpoint " + local + " is closed");
-        }
-        if (!network.carry(local, to, copy(message, ByteBuffer.allocate(0)), Inbox.Mode.OFFER, () -> !closed)) {
+        if (!carry(to, message, ByteBuffer.allocate(0), Inbox.Mode.OFFER)) {
             return false;
         }
         sent.run();
@@ -126,6 +120,14 @@ public final class MemoryTransport implements Transport {
             LOG.log(System.Logger.Level.DEBUG, () -> "no reply from " + local + " to " + to + ": " + e.getMessage());
             return false;
         }
+    }
+
+    /** Carries a copy of one message of two parts as {@code mode} says ({@link MemoryNetwork#carry}); fails once this endpoint is closed. */
+    private boolean carry(Destination to, ByteBuffer header, ByteBuffer payload, Inbox.Mode mode) throws IOException {
+        if (closed) {
+            throw new IOException("endpoint " + local + " is closed");
+        }
+        return network.carry(local, to, copy(header, payload), mode, () -> !closed);
     }
 
     /** A copy, as a network would make: what the receiver holds shares nothing with the sender. */
