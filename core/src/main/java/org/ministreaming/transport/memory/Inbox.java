@@ -32,7 +32,11 @@ import org.ministreaming.transport.Destination;
  * meanwhile and hands it over, so nothing waits for a thread that has left, and no thread is
  * woken for it. A thread hands over at most {@link #HANDED_OVER_AT_ONCE} queued envelopes in one
  * go, then wakes the delivery thread for the rest, so that no sender is held up for long
- * by the others' messages. Replies, and links with faults or a simulated path, queue and wake the
+ * by the others' messages. A thread that holds the delivery lock already (this endpoint's receiver
+ * sent to another endpoint, whose receiver sent back on the same thread) queues its envelope too,
+ * and hands it over once the delivery further up its stack has returned: a receiver is never
+ * called from inside its own call, however endpoints answer one another.
+ * Replies, and links with faults or a simulated path, queue and wake the
  * delivery thread; once woken, it counts as busy until it finds the inbox empty, and senders queue
  * behind it meanwhile. Each sender's order is kept: an envelope is queued behind everything
  * queued before it, and taken only under the delivery lock.
@@ -183,8 +187,13 @@ final class Inbox {
      *     closed, full, or the delivery thread busy), the caller queues it
      */
     boolean deliverNow(Envelope envelope, Consumer<Envelope> deliverer) {
-        if (busy || closed) {
+        if (!idle()) {
             return false;
+        }
+        if (delivering.isHeldByCurrentThread()) {
+            // A receiver of this endpoint sent to another whose receiver sent back: this thread
+            // hands it over once the delivery in progress further up its stack has returned.
+            return queueQuietly(envelope);
         }
         boolean taken;
         if (delivering.tryLock()) {
@@ -208,6 +217,11 @@ final class Inbox {
         // lock is this thread's to hand over, and the delivery thread was not woken for it.
         deliverQueued(deliverer);
         return taken;
+    }
+
+    /** Whether a sender may hand over now: the inbox is open and the delivery thread not busy ({@link #deliverNow}). */
+    boolean idle() {
+        return !busy && !closed;
     }
 
     /** Queues at the tail without waking the delivery thread; {@code false} if the inbox is full or closed. */
