@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.ministreaming.transport.Destination;
 
 /**
@@ -198,6 +199,20 @@ public final class MemoryNetwork {
             enqueue(target, from, bytes.duplicate(), current, mode, senderOpen); // refused: a copy lost, not the message
         }
         return carried;
+    }
+
+    /**
+     * Carries one message only if it can be handed to the receiver on this thread now, or left to
+     * the thread handing messages over to it ({@link MemoryTransport#deliverNow}): on a link without
+     * faults, cut or simulated path, to another endpoint whose inbox is idle. Never waits, never throws.
+     *
+     * @return whether it was carried; if not, nothing of it was
+     */
+    boolean carryNow(Destination from, Destination to, Supplier<ByteBuffer> bytes) {
+        MemoryTransport target = endpoints.get(to);
+        return target != null && !from.equals(to) && faults.equals(LinkFaults.NONE) && paths.get(List.of(from, to)) == null
+                && (cutLinks.isEmpty() || !cutLinks.contains(link(from, to))) && target.inbox().idle()
+                && target.deliverNow(new Inbox.Envelope(from, bytes.get(), System.nanoTime()));
     }
 
     /** Queues one copy of a message at {@code target} as {@code faults} say: late, and perhaps ahead of others. */

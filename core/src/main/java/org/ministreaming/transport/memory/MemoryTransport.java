@@ -100,6 +100,16 @@ public final class MemoryTransport implements Transport {
         return true;
     }
 
+    /**
+     * Hands one message of two parts to the peer's receiver on the calling thread if its inbox is
+     * idle, copied once like {@link #send}, or leaves it to the thread handing messages over to it
+     * now; else takes nothing. Never waits.
+     */
+    @Override
+    public boolean sendNow(Destination to, ByteBuffer header, ByteBuffer payload) {
+        return !closed && network.carryNow(local, to, () -> copy(header, payload));
+    }
+
     /** Runs {@code wake} once the peer's inbox holds at most half its bound, on a thread that took messages out of it. */
     @Override
     public void whenRoom(Destination to, Runnable wake) {
