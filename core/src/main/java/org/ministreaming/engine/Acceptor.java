@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ministreaming.pipe.Deadline;
@@ -17,7 +18,7 @@ import org.ministreaming.wire.Message;
  * takes them or their accept timeout refuses them.
  *
  * <p>Thread-safe. One lock guards the queue, so a connection is either taken by
- * {@code accept()} or removed by the timer, never both.
+ * {@code accept()} (or {@code acceptNow()}) or removed by the timer, never both.
  */
 public final class Acceptor {
 
@@ -25,6 +26,8 @@ public final class Acceptor {
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
+    /** Who waits to hear that {@link #acceptNow} would take a connection ({@link #onAcceptable}). */
+    private final Readiness acceptable = new Readiness();
     private final ArrayDeque<ServerConnection> backlog = new ArrayDeque<>();
     private final long timeoutNanos;
     private boolean closed;
@@ -57,7 +60,7 @@ public final class Acceptor {
             Message ack = next.establish();
             if (ack != null) {
                 try {
-                    engine.sendPath.replyOrSend(next.peer(), ack);
+                    engine.sendPath.sendAck(next.peer(), ack, true);
                 } catch (IOException e) {
                     next.fail(new IOException("sending the ACK to " + next.peer() + " failed: " + Failures.reason(e), e), false);
                     throw e;
@@ -67,21 +70,82 @@ public final class Acceptor {
         }
     }
 
+    /**
+     * Takes the next incoming connection if one is waiting, and acknowledges it, without waiting
+     * for either: the ACK goes at once or by the transport's reply path ({@link SendPath#sendAck}).
+     *
+     * @return the established connection, or {@code null} if none is waiting
+     * @throws SocketException if this acceptor or its engine is closed and none is waiting
+     * @throws IOException if the transport took the ACK neither way (the connection is then failed)
+     */
+    public ServerConnection acceptNow() throws IOException {
+        while (true) {
+            ServerConnection next = poll();
+            if (next == null) {
+                return null;
+            }
+            Message ack = next.establish();
+            if (ack != null) {
+                if (!engine.sendPath.sendAck(next.peer(), ack, false)) {
+                    IOException full = new IOException("the transport had no room for the ACK to " + next.peer());
+                    next.fail(full, false);
+                    throw full;
+                }
+                return next;
+            }
+        }
+    }
+
+    /**
+     * Runs {@code callback} once on {@code executor} when {@link #acceptNow} would not return
+     * {@code null}: a connection is waiting, or this acceptor is closed; at once if that is so
+     * already. One-shot, with the guarantees of {@link Readiness}.
+     *
+     * @throws IllegalStateException if a callback registered before has not run yet
+     */
+    public void onAcceptable(Executor executor, Runnable callback) {
+        acceptable.register(executor, callback, () -> {
+            lock.lock();
+            try {
+                return closed || !backlog.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
     private ServerConnection take(long timeoutMillis) throws IOException {
         Deadline deadline = Deadline.inOrNone(timeoutMillis,
                 () -> new SocketTimeoutException("Accept timed out after " + timeoutMillis + " ms"), () -> "accept interrupted");
         lock.lock();
         try {
             while (backlog.isEmpty()) {
-                if (closed) {
-                    // As a java.net.ServerSocket closed under a blocked accept() says, unless the manager went.
-                    throw new SocketException(engine.isClosed() ? "the manager was closed" : "Socket closed");
-                }
+                throwIfClosed();
                 deadline.await(arrived);
             }
             return backlog.removeFirst();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private ServerConnection poll() throws SocketException {
+        lock.lock();
+        try {
+            if (backlog.isEmpty()) {
+                throwIfClosed();
+            }
+            return backlog.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock, with the backlog empty. */
+    private void throwIfClosed() throws SocketException {
+        if (closed) {
+            // As a java.net.ServerSocket closed under a blocked accept() says, unless the manager went.
+            throw new SocketException(engine.isClosed() ? "the manager was closed" : "Socket closed");
         }
     }
 
@@ -102,6 +166,14 @@ public final class Acceptor {
      * peer may hold at most half the backlog, so a flood from one peer leaves room for others.
      */
     Offer offer(ServerConnection connection) {
+        Offer offer = queue(connection);
+        if (offer == Offer.QUEUED) {
+            acceptable.fire();
+        }
+        return offer;
+    }
+
+    private Offer queue(ServerConnection connection) {
         lock.lock();
         try {
             if (closed || backlog.size() >= capacity) {
@@ -209,5 +281,6 @@ public final class Acceptor {
         for (ServerConnection connection : refused) {
             engine.refusedOnClose(connection);
         }
+        acceptable.fire();
     }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 
 /**
- * A one-shot readiness callback of one side of a connection (reading or writing): the caller
+ * A one-shot readiness callback of one side of a connection (reading or writing), or of the
+ * accept backlog (a connection to take): the caller
  * registers a callback and the executor to run it on; it runs once, on that executor, at the
  * next {@link #fire}, or at once if the side is ready when it is registered.
  *

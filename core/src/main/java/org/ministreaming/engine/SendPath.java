@@ -33,6 +33,8 @@ final class SendPath {
 
     private static final Runnable NOTHING = () -> { };
 
+    private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     /** Bytes of an array for a full data message: the header and a full payload. */
     private static final int ARRAY_BYTES = Message.HEADER_LENGTH + Connection.MAX_DATA_PER_MESSAGE;
 
@@ -220,30 +222,47 @@ final class SendPath {
     }
 
     /**
-     * A control message an application thread produced (the ACK of an accepted connection): by
-     * the reply path, ahead of queued data (none of which can belong to the connection an ACK
-     * acknowledges), so that a link its peer does not read holds no such thread; if the transport
-     * cannot take it now, by a send that may wait for backpressure (and dial), as the thread may
-     * wait.
+     * The ACK of a connection an application thread accepted: sent at once on that thread if the
+     * transport can ({@link Transport#sendNow(Destination, ByteBuffer, ByteBuffer)}: nothing is
+     * queued for the peer), which spares waking the transport's thread and, through it, the
+     * connecting one; else by the reply path, ahead of queued data (none of which can belong to
+     * the connection an ACK acknowledges), so that a link its peer does not read holds no such
+     * thread; if the transport cannot take it now either, by a send that may wait for
+     * backpressure (and dial) if {@code mayWait} ({@code accept}), else not at all
+     * ({@code acceptNow}, counted as {@link Counter#SEND_FAILED}).
      *
-     * @throws IOException if that send failed
+     * @return whether it was sent
+     * @throws IOException if the send that may wait failed
      */
-    void replyOrSend(Destination to, Message message) throws IOException {
-        notifier.accept(l -> l.sent(to, message));
-        if (!transport.reply(to, message.encoded())) {
-            transport.send(to, message.encoded());
+    boolean sendAck(Destination to, Message ack, boolean mayWait) throws IOException {
+        notifier.accept(l -> l.sent(to, ack));
+        if (transport.sendNow(to, ack.encoded(), NO_PAYLOAD) || transport.reply(to, ack.encoded())) {
+            counters.increment(Counter.MESSAGES_SENT);
+            return true;
         }
+        if (!mayWait) {
+            counters.increment(Counter.SEND_FAILED);
+            return false;
+        }
+        transport.send(to, ack.encoded());
         counters.increment(Counter.MESSAGES_SENT);
+        return true;
     }
 
     /**
-     * As {@link #replyOrSend}, for a control message whose loss its sender need not hear of (a
-     * credit grant from {@code read}, a close that could not wait for the writer). Never throws:
-     * a failure is counted as {@link Counter#SEND_FAILED}.
+     * A control message whose loss its sender need not hear of (a credit grant from {@code read},
+     * a close that could not wait for the writer): by the reply path, ahead of queued data, so that
+     * a link its peer does not read holds no application thread; if the transport cannot take it
+     * now, by a send that may wait for backpressure (and dial). Never throws: a failure is counted
+     * as {@link Counter#SEND_FAILED}.
      */
     void replyOrWait(Destination to, Message message) {
+        notifier.accept(l -> l.sent(to, message));
         try {
-            replyOrSend(to, message);
+            if (!transport.reply(to, message.encoded())) {
+                transport.send(to, message.encoded());
+            }
+            counters.increment(Counter.MESSAGES_SENT);
         } catch (IOException e) {
             counters.increment(Counter.SEND_FAILED);
             LOG.log(Level.DEBUG, () -> "could not send " + message + " to " + to + ": " + e.getMessage());

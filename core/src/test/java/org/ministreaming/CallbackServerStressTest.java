@@ -1,0 +1,134 @@
+package org.ministreaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ministreaming.testing.Await;
+import org.ministreaming.testing.ThreadLeaks;
+import org.ministreaming.transport.Transport;
+import org.ministreaming.transport.memory.MemoryNetwork;
+import org.ministreaming.transport.reliable.ReliableTransport;
+import org.ministreaming.transport.tcp.TcpTransport;
+
+/**
+ * A server with no thread of its own: it accepts ({@code acceptNow} on {@code onAcceptable}) and
+ * answers ({@code readNow} and {@code writeNow} on {@code onReadable}) in callbacks run where they
+ * are called, on the transport's receiving thread, or on a client's thread that hands a message
+ * over in memory. Eight client threads open, exchange a byte each way and close, many times over:
+ * every exchange gets its own answer, and every connection the server took is answered.
+ */
+class CallbackServerStressTest {
+
+    private static final int CLIENTS = 8;
+    private static final int EXCHANGES = 400;
+
+    private final List<StreamManager> managers = new ArrayList<>();
+    private final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        managers.forEach(StreamManager::close);
+        clients.shutdownNow();
+        assertThat(clients.awaitTermination(Await.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        ThreadLeaks.assertNoneLeft(ThreadLeaks.LIBRARY);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "tcp", "reliable"})
+    void eightClientsAgainstAServerInCallbacks(String transport) throws Exception {
+        MemoryNetwork network = new MemoryNetwork();
+        StreamManager server = open(transport.equals("tcp") ? TcpTransport.plain().listen("tcp://127.0.0.1:0").build()
+                : transport.equals("memory") ? network.endpoint("server") : ReliableTransport.builder(network.endpoint("server")).build());
+        StreamManager client = open(transport.equals("tcp") ? TcpTransport.plain().build()
+                : transport.equals("memory") ? network.endpoint("client") : ReliableTransport.builder(network.endpoint("client")).build());
+        InPlaceServer answering = new InPlaceServer(server.serverSocket());
+
+        List<Future<Integer>> runs = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            int first = c * EXCHANGES;
+            runs.add(clients.submit(() -> {
+                for (int i = 0; i < EXCHANGES; i++) {
+                    try (StreamSocket socket = client.connect(server.localDestination())) {
+                        int value = (first + i) & 0x7F;
+                        socket.getOutputStream().write(value);
+                        int answer = socket.getInputStream().read();
+                        assertThat(answer).as("the answer to %d", value).isEqualTo(value + 1);
+                    }
+                }
+                return EXCHANGES;
+            }));
+        }
+        int done = 0;
+        for (Future<Integer> run : runs) {
+            done += run.get(Await.LIMIT.toSeconds() * 4, TimeUnit.SECONDS);
+        }
+
+        assertThat(done).isEqualTo(CLIENTS * EXCHANGES);
+        Await.until("every connection the server took was answered", () -> answering.answered.get() == CLIENTS * EXCHANGES);
+        assertThat(answering.failures).isEmpty();
+    }
+
+    private StreamManager open(Transport transport) throws IOException {
+        StreamManager manager = StreamManager.open(transport, StreamOptions.builder().synsPerSecondPerPeer(1_000_000)
+                .connectTimeout(Await.LIMIT).readTimeout(Await.LIMIT).writeTimeout(Await.LIMIT).build());
+        managers.add(manager);
+        return manager;
+    }
+
+    /** Accepts and answers each byte with the next value, in callbacks run in place. */
+    private static final class InPlaceServer {
+        final AtomicInteger answered = new AtomicInteger();
+        final ConcurrentLinkedQueue<Exception> failures = new ConcurrentLinkedQueue<>();
+        private final StreamServerSocket listening;
+
+        InPlaceServer(StreamServerSocket listening) {
+            this.listening = listening;
+            listening.onAcceptable(Runnable::run, this::acceptAll);
+        }
+
+        private void acceptAll() {
+            try {
+                StreamSocket accepted;
+                while ((accepted = listening.acceptNow()) != null) {
+                    StreamSocket socket = accepted;
+                    socket.onReadable(Runnable::run, () -> answer(socket));
+                }
+            } catch (IOException e) {
+                if (!listening.isClosed()) {
+                    failures.add(e);
+                }
+                return;
+            }
+            listening.onAcceptable(Runnable::run, this::acceptAll);
+        }
+
+        private void answer(StreamSocket socket) {
+            byte[] one = new byte[1];
+            try {
+                int read = socket.readNow(one, 0, 1);
+                if (read == 0) {
+                    socket.onReadable(Runnable::run, () -> answer(socket));
+                    return;
+                }
+                if (read < 0 || socket.writeNow(new byte[] {(byte) (one[0] + 1)}, 0, 1) != 1) {
+                    throw new IOException(read < 0 ? "closed before its byte" : "no room for the answer");
+                }
+                answered.incrementAndGet();
+            } catch (IOException e) {
+                failures.add(e);
+            }
+            socket.close();
+        }
+    }
+}
