@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * the bound (the default, 200 per second, would be) and timeouts that turn a broken run into an
  * error. Measured with 1 and with 8 client threads sharing the two managers; the server accepts
  * on one thread and answers on a pool of 8 ({@code shape=pool}), or on 8 threads that each accept
- * and answer ({@code shape=acceptors}), {@link AnsweringServer}.
+ * and answer ({@code shape=acceptors}), {@link AnsweringServer}; or it has no threads of its own
+ * and accepts and answers in readiness callbacks run by the transport's receiving thread
+ * ({@code shape=events}), {@link CallbackServer}.
  */
 @State(Scope.Benchmark)
 public class OpenCloseBenchmark extends ExchangeBenchmark {
@@ -31,14 +33,18 @@ public class OpenCloseBenchmark extends ExchangeBenchmark {
     @Param({"memory", "tcp"})
     public String transport = "memory";
 
-    /** The server's threads ({@link AnsweringServer.Shape}): {@code pool} or {@code acceptors}. */
-    @Param({"pool", "acceptors"})
+    /**
+     * The server's threads: {@code pool} or {@code acceptors} ({@link AnsweringServer.Shape}), or
+     * {@code events}, none of its own ({@link CallbackServer}).
+     */
+    @Param({"pool", "acceptors", "events"})
     public String shape = "pool";
 
     private StreamManager server;
     private StreamManager client;
     private StreamServerSocket listening;
     private AnsweringServer<StreamSocket> answering;
+    private CallbackServer callbacks;
 
     /** Opens both managers and starts the server's accept loop. */
     @Setup(Level.Trial)
@@ -56,6 +62,10 @@ public class OpenCloseBenchmark extends ExchangeBenchmark {
             client = StreamManager.open(network.endpoint("client"), options);
         }
         listening = server.serverSocket();
+        if (shape.equals("events")) {
+            callbacks = new CallbackServer(listening);
+            return;
+        }
         answering = new AnsweringServer<>(AnsweringServer.Shape.named(shape), listening::accept, socket -> {
             AnsweringServer.expectByte(socket.getInputStream());
             socket.getOutputStream().write(2);
@@ -68,7 +78,11 @@ public class OpenCloseBenchmark extends ExchangeBenchmark {
         listening.close();
         client.close();
         server.close();
-        answering.stop(STALL);
+        if (answering != null) {
+            answering.stop(STALL);
+        } else {
+            callbacks.checkNoFailure();
+        }
     }
 
     @Override

@@ -76,7 +76,7 @@ class JmhBenchmarksTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"memory, pool", "memory, acceptors", "tcp, pool", "tcp, acceptors"})
+    @CsvSource({"memory, pool", "memory, acceptors", "memory, events", "tcp, pool", "tcp, acceptors", "tcp, events"})
     void openCloseExchangesOneByteEachWayFromOneAndFromEightThreads(String transport, String shape) throws Exception {
         OpenCloseBenchmark connections = new OpenCloseBenchmark();
         connections.transport = transport;
