@@ -49,6 +49,8 @@ abstract class Link {
     private volatile boolean retired;
     /** Whether a message arrived after {@link #retire}; then its end is news to the receiver. */
     private volatile boolean usedAfterRetired;
+    /** Whether the peer's hello arrived ({@link #helloReceived}). */
+    private volatile boolean helloHeard;
     /** Whether this side has sent a message over the link, which then carries something of ours. */
     private volatile boolean sent;
     /** When this side last queued a message ({@link System#nanoTime}). */
@@ -252,6 +254,7 @@ abstract class Link {
         if (inbound) {
             peer = transport.register(this, announced);
         }
+        helloHeard = true;
         LOG.log(Level.DEBUG, () -> "link " + this + " open; the peer's hello names " + announced);
     }
 
@@ -293,8 +296,9 @@ abstract class Link {
      * Ends the link for {@code cause}, unless it already failed. Logs once (a warning for a
      * defect or a peer that breaks the rules; only at the debug level for the routine ends whose
      * news reaches who needs it anyway: the transport closing, the peer closing the link, a dial
-     * that failed, which the sender hears of), drops queued messages, fails waiting senders and
-     * closes the socket.
+     * that failed, which the sender hears of, and a dialled link that ends before the peer's
+     * hello, whose end the receiver hears of as its sender's), drops queued messages, fails
+     * waiting senders and closes the socket.
      */
     void fail(IOException cause) {
         if (!failure.compareAndSet(null, cause)) {
@@ -303,7 +307,8 @@ abstract class Link {
         Throwable defect = cause.getCause() instanceof RuntimeException || cause.getCause() instanceof Error ? cause.getCause() : null;
         boolean broken = defect != null || cause instanceof BadPeerException || cause instanceof SSLException;
         boolean routine = cause instanceof EOFException || cause instanceof ConnectException;
-        Level level = transport.isClosed() ? Level.DEBUG : broken ? Level.WARNING : routine ? Level.DEBUG : Level.INFO;
+        boolean dialNotAnswered = !inbound && !helloHeard && defect == null;
+        Level level = transport.isClosed() || dialNotAnswered ? Level.DEBUG : broken ? Level.WARNING : routine ? Level.DEBUG : Level.INFO;
         if (defect != null) {
             LOG.log(level, "link " + this + " ended: " + Reasons.of(cause), defect);
         } else {

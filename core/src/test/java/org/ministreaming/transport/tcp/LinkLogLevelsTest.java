@@ -16,8 +16,8 @@ import org.ministreaming.transport.RecordingReceiver;
 /**
  * What a link's end says on the log at the levels a library's user sees by default (INFO and
  * above): nothing for the routine ends whose news reaches the code that needs it anyway (a peer
- * that closed the link, a dial the caller's send hears fail), a warning for a peer that breaks
- * the framing.
+ * that closed the link, a dial the caller's send hears fail, a dialled link whose peer never
+ * says its hello), a warning for a peer that breaks the framing.
  */
 class LinkLogLevelsTest extends TcpFixture {
 
@@ -50,6 +50,27 @@ class LinkLogLevelsTest extends TcpFixture {
         assertThatThrownBy(() -> client.send(Destination.of("tcp://127.0.0.1:" + port), text("hello")))
                 .isInstanceOf(ConnectException.class);
         assertThat(logged(Level.INFO, "127.0.0.1:" + port)).isEmpty();
+    }
+
+    @Test
+    void aDialledPeerThatNeverSendsItsHelloIsTheCallersNewsNotTheLogs() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            start("silent-peer", () -> {
+                try (java.net.Socket accepted = silent.accept()) {
+                    accepted.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException stopped) {
+                    // The test closed the server socket or the link.
+                }
+            });
+            RecordingReceiver atClient = new RecordingReceiver();
+            TcpTransport client = started(TcpTransport.plain().connectTimeout(java.time.Duration.ofMillis(300)), atClient);
+            Destination peer = Destination.of("tcp://127.0.0.1:" + silent.getLocalPort());
+
+            client.send(peer, text("hello"));
+
+            assertThat(atClient.nextLoss(peer).lost()).hasMessageContaining("no hello within 300 ms");
+            assertThat(logged(Level.INFO, "127.0.0.1:" + silent.getLocalPort())).isEmpty();
+        }
     }
 
     @Test
