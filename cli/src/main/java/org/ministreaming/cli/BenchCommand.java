@@ -227,7 +227,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Result run(Path path, long bytes, Data data, String label) throws IOException {
-        ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), label, bytes);
+        ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), label, bytes, ProgressLine.interactive());
         try {
             return Throughput.transfer(path, bytes, (int) Math.min(streams, bytes), (int) chunk, data, verify, progress);
         } finally {

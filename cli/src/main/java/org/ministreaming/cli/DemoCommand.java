@@ -154,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("   " + link.describe());
         }
         out.flush();
-        ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), "transfer", size);
+        ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), "transfer", size, ProgressLine.interactive());
         BulkTransfer.Result result;
         try {
             result = transfer.run(progress);

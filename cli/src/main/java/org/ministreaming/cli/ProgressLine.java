@@ -6,8 +6,10 @@ import java.util.function.LongConsumer;
 
 /**
  * A progress line on the error writer, rewritten in place with a carriage return at most ten
- * times a second. A log record written meanwhile ({@link CoreLogging}) starts on a line of its
- * own, and the progress goes on below it.
+ * times a second, when a person watches ({@link #interactive}); otherwise (the error stream goes
+ * to a file or a pipe) one line once the work is done, with no carriage returns. A log record
+ * written meanwhile ({@link CoreLogging}) starts on a line of its own, and the progress goes on
+ * below it.
  *
  * <p>Not thread-safe: update it from one thread.
  */
@@ -24,6 +26,7 @@ final class ProgressLine implements LongConsumer {
     private final PrintWriter err;
     private final String label;
     private final long total;
+    private final boolean inPlace;
     private long lastShown;
     private long lastDone;
     private boolean shown;
@@ -34,17 +37,30 @@ final class ProgressLine implements LongConsumer {
      * @param err where it goes
      * @param label what is progressing, for example {@code transfer}
      * @param total bytes when done
+     * @param inPlace whether to rewrite it as it goes ({@link #interactive}), or write it once done
      */
-    ProgressLine(PrintWriter err, String label, long total) {
+    ProgressLine(PrintWriter err, String label, long total, boolean inPlace) {
         this.err = err;
         this.label = label;
         this.total = total;
+        this.inPlace = inPlace;
+    }
+
+    /**
+     * Whether a person may be watching: the JVM has a console (standard input and output are a
+     * terminal). The JDK cannot tell whether the error stream alone is one.
+     */
+    static boolean interactive() {
+        return System.console() != null;
     }
 
     /** Shows {@code done} bytes, unless it shows them already or was rewritten very recently. */
     @Override
     public void accept(long done) {
         long now = System.nanoTime();
+        if (!inPlace && done < total) {
+            return;
+        }
         if (shown && (done == lastDone || now - lastShown < INTERVAL_NANOS && done < total)) {
             return;
         }
@@ -52,7 +68,7 @@ final class ProgressLine implements LongConsumer {
         lastDone = done;
         shown = true;
         synchronized (CONSOLE) {
-            err.printf(Locale.ROOT, "\r%s: %s of %s %s (%d%%)", label, ByteSize.number(done, total),
+            err.printf(Locale.ROOT, inPlace ? "\r%s: %s of %s %s (%d%%)" : "%s: %s of %s %s (%d%%)", label, ByteSize.number(done, total),
                     ByteSize.number(total, total), ByteSize.unit(total), done * 100 / total);
             err.flush();
             midLine = err;

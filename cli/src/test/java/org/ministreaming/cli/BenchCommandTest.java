@@ -42,9 +42,9 @@ class BenchCommandTest {
         assertThat(run.out().indexOf("\nministreaming: ")).isLessThan(run.out().indexOf("\nraw TCP: "))
                 .isLessThan(run.out().indexOf("\nratio ministreaming / raw TCP: "));
         assertThat(run.err())
-                .contains("\rwarm-up, ministreaming: 64.0 of 64.0 MiB (100%)\n", "\rwarm-up, raw TCP: 64.0 of 64.0 MiB (100%)\n",
-                        "\rministreaming: 4.0 of 4.0 MiB (100%)\n", "\rraw TCP: 4.0 of 4.0 MiB (100%)\n");
-        assertThat(run.err().replaceAll("\r[^\r\n]*", "")).as("stderr besides the progress lines").isBlank();
+                .contains("warm-up, ministreaming: 64.0 of 64.0 MiB (100%)\n", "warm-up, raw TCP: 64.0 of 64.0 MiB (100%)\n",
+                        "ministreaming: 4.0 of 4.0 MiB (100%)\n", "raw TCP: 4.0 of 4.0 MiB (100%)\n");
+        assertThat(run.err().replaceAll("[^\n]*: [0-9.]+ of [0-9.]+ MiB \\(100%\\)\n", "")).as("stderr besides the progress lines").isBlank();
         assertThat(run.out()).doesNotContain("Round ", "medians");
     }
 
@@ -74,8 +74,8 @@ class BenchCommandTest {
         } else {
             assertThat(last).isIn(": quiet", ": still busy; the first rounds may include its work");
         }
-        assertThat(run.err().split("\rwarm-up, ministreaming: 2.0 of 2.0 MiB \\(100%\\)\n", -1)).hasSize(count + 1);
-        assertThat(run.err().split("\rwarm-up, raw TCP: 2.0 of 2.0 MiB \\(100%\\)\n", -1)).hasSize(count + 1);
+        assertThat(run.err().split("warm-up, ministreaming: 2.0 of 2.0 MiB \\(100%\\)\n", -1)).hasSize(count + 1);
+        assertThat(run.err().split("warm-up, raw TCP: 2.0 of 2.0 MiB \\(100%\\)\n", -1)).hasSize(count + 1);
     }
 
     @Test

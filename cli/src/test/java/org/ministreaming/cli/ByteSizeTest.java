@@ -67,10 +67,24 @@ class ByteSizeTest {
     @Test
     void aSmallTransfersProgressCountsBytes() {
         StringWriter shown = new StringWriter();
-        ProgressLine progress = new ProgressLine(new PrintWriter(shown), "transfer", 10);
+        ProgressLine progress = new ProgressLine(new PrintWriter(shown), "transfer", 10, true);
 
         progress.accept(10);
 
         assertThat(shown.toString()).isEqualTo("\rtransfer: 10 of 10 bytes (100%)");
+    }
+
+    @Test
+    void progressNobodyWatchesIsOneLineOnceDoneWithoutCarriageReturns() {
+        StringWriter shown = new StringWriter();
+        ProgressLine progress = new ProgressLine(new PrintWriter(shown), "transfer", 4L << 20, false);
+
+        progress.accept(1L << 20);
+        progress.accept(3L << 20);
+        assertThat(shown.toString()).as("nothing before the end").isEmpty();
+        progress.accept(4L << 20);
+        progress.finish();
+
+        assertThat(shown.toString()).isEqualTo("transfer: 4.0 of 4.0 MiB (100%)" + System.lineSeparator());
     }
 }

@@ -79,7 +79,7 @@ class CoreLoggingTest {
     void aRecordLoggedDuringAProgressLineStartsALineOfItsOwn() {
         CoreLogging.configure(false);
         PrintWriter err = new PrintWriter(System.err, true);
-        ProgressLine progress = new ProgressLine(err, "transfer", 4L << 20);
+        ProgressLine progress = new ProgressLine(err, "transfer", 4L << 20, true);
 
         progress.accept(1L << 20);
         LINK.warning("closing a connection");
