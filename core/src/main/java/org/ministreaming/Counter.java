@@ -16,7 +16,7 @@ public enum Counter {
     UNKNOWN_TYPE,
     /** Chaff received (including the original's 1-byte ping). */
     CHAFF,
-    /** Data or closes for an id no connection with that peer has. */
+    /** Data or closes for an id no connection with that peer has, or whose connection has just ended. */
     UNKNOWN_CONNECTION,
     /** Messages that do not fit their connection's state: data before the ACK, a repeated ACK, a second ACK. */
     UNEXPECTED,

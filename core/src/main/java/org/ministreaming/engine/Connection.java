@@ -298,7 +298,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
             lock.lock();
             try {
                 if (!isEstablished()) {
-                    engine.unexpected(peer, message, "data before the connection is established");
+                    engine.unexpected(peer, message, "data before the connection is established", isClosed());
                     return false;
                 }
                 offer = inbound.offer(payload, giveBack, wakeReader);
@@ -346,7 +346,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
                 return;
             }
             if (!isEstablished()) {
-                engine.unexpected(peer, message, "credit for a connection that is not established");
+                engine.unexpected(peer, message, "credit for a connection that is not established", isClosed());
                 return;
             }
             overflow = !credit.add(message.creditIncrement());
@@ -367,7 +367,7 @@ public abstract sealed class Connection permits ClientConnection, ServerConnecti
         lock.lock();
         try {
             if (!isEstablished()) {
-                engine.unexpected(peer, message, "close for a connection that is not established");
+                engine.unexpected(peer, message, "close for a connection that is not established", isClosed());
                 return;
             }
             moveToClosed();

@@ -272,11 +272,11 @@ final class Dispatcher {
         }
         connection.heard();
         switch (((ClientConnection) connection).onAck(ack)) {
-            case REPEATED -> engine.unexpected(from, ack, "the same ACK again");
+            case REPEATED -> engine.unexpected(from, ack, "the same ACK again", false);
             case UNEXPECTED -> {
                 // A second server connection for this client id (a repeated SYN met a server that
                 // had forgotten the first): close it so that it does not dangle.
-                engine.unexpected(from, ack, "a second ACK with another server id; closing that server id");
+                engine.unexpected(from, ack, "a second ACK with another server id; closing that server id", false);
                 engine.reply(from, Message.clientClose(serverId));
             }
             default -> {

@@ -213,10 +213,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return sessions.connections().stream().mapToLong(Connection::available).sum();
     }
 
-    /**
-     * Bytes charged to the receive budget now: unread payload plus the per-message overhead, over
-     * all connections, including ended ones whose reader has not drained them.
-     */
+    /** Bytes charged to the receive budget now: unread payload and per-message overhead, ended connections' undrained ones too. */
     public long receiveBudgetUsed() {
         return bufferLimits.used();
     }
@@ -340,9 +337,10 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
 
     // ---------------------------------------------------------------- for connections
 
-    void unexpected(Destination from, Message message, String why) {
-        counters.increment(Counter.UNEXPECTED);
-        LOG.log(Level.DEBUG, () -> "ignored from " + from + ", " + why + ": " + message);
+    /** A message its connection's state does not take; for a connection that has {@code ended} (about to leave its session), as for none. */
+    void unexpected(Destination from, Message message, String why, boolean ended) {
+        counters.increment(ended ? Counter.UNKNOWN_CONNECTION : Counter.UNEXPECTED);
+        LOG.log(Level.DEBUG, () -> "ignored from " + from + ", " + (ended ? "its connection has just ended" : why) + ": " + message);
     }
 
     void extensionOnPlain(Destination from, Message message) {

@@ -174,7 +174,7 @@ final class Liveness {
         }
         PendingPing ping = session == null ? null : session.pings().get(pong.id());
         if (ping == null || ping.token() != pong.token()) {
-            engine.unexpected(from, pong, "a pong for no ping sent");
+            engine.unexpected(from, pong, "a pong for no ping sent", false);
             return;
         }
         if (ping.keepalive()) {
