@@ -10,9 +10,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A one-shot readiness callback of one side of a connection (reading or writing), or of the
- * accept backlog (a connection to take): the caller
- * registers a callback and the executor to run it on; it runs once, on that executor, at the
- * next {@link #fire}, or at once if the side is ready when it is registered.
+ * accept backlog (a connection to take): the caller registers a callback and the executor to run
+ * it on; it runs once, on that executor, at the next {@link #fire}, or at once if the side is
+ * ready when it is registered.
  *
  * <p>No wake-up is lost: a registration stores the callback, then looks at the side's state;
  * each change of state is made, then fires. Whichever comes second sees the other, and the
