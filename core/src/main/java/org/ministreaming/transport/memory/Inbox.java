@@ -30,7 +30,8 @@ import org.ministreaming.transport.Destination;
  * the delivery lock at that moment, the sender queues its envelope without waking the delivery
  * thread and returns: every thread that lets go of the lock looks again for what was queued
  * meanwhile and hands it over, so nothing waits for a thread that has left, and no thread is
- * woken for it. A thread hands over at most {@link #HANDED_OVER_AT_ONCE} queued envelopes in one
+ * woken for it; the sender waits a moment while that thread still holds the lock
+ * ({@link #HOLDER_SPINS}). A thread hands over at most {@link #HANDED_OVER_AT_ONCE} queued envelopes in one
  * go, then wakes the delivery thread for the rest, so that no sender is held up for long
  * by the others' messages. A thread that holds the delivery lock already (this endpoint's receiver
  * sent to another endpoint, whose receiver sent back on the same thread) queues its envelope too,
@@ -70,6 +71,17 @@ final class Inbox {
      * others' it found queued, and its own if it queued it behind them.
      */
     static final int HANDED_OVER_AT_ONCE = 64;
+
+    /**
+     * How many times a sender that left its envelope to the thread in the delivery lock waits a
+     * moment ({@link Thread#onSpinWait}, a few microseconds in all) while that thread holds it:
+     * that thread is running and hands the envelope over soon, and what it brings back (the ACK of
+     * a SYN, the answer of a receiver that answers in place) often reaches the sender before it
+     * would park for it, which saves a park and a wake. More spins take the CPU from threads that
+     * have to be woken ({@code docs/benchmarks.md}, "Senders that wait a moment for the thread in
+     * the lock").
+     */
+    static final int HOLDER_SPINS = 200;
 
     private final Pipe<Envelope> pipe;
     private final long capacityBytes;
@@ -212,6 +224,9 @@ final class Inbox {
             }
         } else {
             taken = queueQuietly(envelope);
+            for (int spin = 0; taken && spin < HOLDER_SPINS && delivering.isLocked(); spin++) {
+                Thread.onSpinWait();
+            }
         }
         // Also when the inbox was full: what others queued quietly while this thread held the
         // lock is this thread's to hand over, and the delivery thread was not woken for it.
