@@ -186,8 +186,7 @@ public final class MemoryNetwork {
             return true;
         }
         LinkFaults current = faults;
-        if (mode != Inbox.Mode.REPLY && current.equals(LinkFaults.NONE) && !from.equals(to)
-                && target.deliverNow(new Inbox.Envelope(from, bytes, System.nanoTime()))) {
+        if (mode != Inbox.Mode.REPLY && current.equals(LinkFaults.NONE) && handOver(target, from, to, () -> bytes)) {
             return true;
         }
         if (chance(current.dropPercent())) {
@@ -210,9 +209,17 @@ public final class MemoryNetwork {
      */
     boolean carryNow(Destination from, Destination to, Supplier<ByteBuffer> bytes) {
         MemoryTransport target = endpoints.get(to);
-        return target != null && !from.equals(to) && faults.equals(LinkFaults.NONE) && paths.get(List.of(from, to)) == null
-                && (cutLinks.isEmpty() || !cutLinks.contains(link(from, to))) && target.inbox().idle()
-                && target.deliverNow(new Inbox.Envelope(from, bytes.get(), System.nanoTime()));
+        return target != null && faults.equals(LinkFaults.NONE) && paths.get(List.of(from, to)) == null
+                && (cutLinks.isEmpty() || !cutLinks.contains(link(from, to))) && handOver(target, from, to, bytes);
+    }
+
+    /**
+     * Hands a message to another endpoint's receiver on this thread, or leaves it to the thread
+     * handing messages over to it ({@link MemoryTransport#deliverNow}), if its inbox is idle; the
+     * message is made only then. For a link the caller found without faults, cut or simulated path.
+     */
+    private static boolean handOver(MemoryTransport target, Destination from, Destination to, Supplier<ByteBuffer> bytes) {
+        return !from.equals(to) && target.inbox().idle() && target.deliverNow(new Inbox.Envelope(from, bytes.get(), System.nanoTime()));
     }
 
     /** Queues one copy of a message at {@code target} as {@code faults} say: late, and perhaps ahead of others. */
