@@ -148,6 +148,9 @@ final class ChannelLink extends Link {
      */
     @Override
     void queued() {
+        if (!started) {
+            return; // a reply to a link still being dialled: start() writes it, after the hello
+        }
         if (loop.inLoop()) {
             flush();
         } else if (!writer.writeQueued()) {
