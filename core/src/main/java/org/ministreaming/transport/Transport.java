@@ -289,6 +289,24 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * Sends a SYN as {@link #open} would, but only if the transport can without waiting: written
+     * or queued at once, over a way to the peer that is open already, as
+     * {@link #sendNow(Destination, ByteBuffer, ByteBuffer)} or {@link #reply(Destination, ByteBuffer)}
+     * would take it. Never dials, never blocks, never calls the receiver and never throws for an
+     * ordinary failure. For a connect that must not wait ({@code StreamManager.connectAsync}); the
+     * engine sends a SYN this does not take by {@link #open}, on a thread of its own. By default
+     * it takes nothing, which is always right: a transport that sends an opening message
+     * differently from others keeps this default unless it can do that without waiting too.
+     *
+     * @param to the peer
+     * @param syn one whole ministreaming SYN, which the transport may keep
+     * @return whether the SYN was taken
+     */
+    default boolean openNow(Destination to, ByteBuffer syn) {
+        return false;
+    }
+
+    /**
      * The engine has forgotten {@code peer}: it has had no connections with it for the grace
      * period. The transport may drop what it keeps for that peer (links, windows, address
      * entries); if the peer comes back, it is met as a new one. A transport keeps what it still

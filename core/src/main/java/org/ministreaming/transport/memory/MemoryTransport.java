@@ -110,6 +110,17 @@ public final class MemoryTransport implements Transport {
         return !closed && network.carryNow(local, to, () -> copy(header, payload));
     }
 
+    /**
+     * Queues the SYN for the peer's delivery thread if its inbox has room, as a reply: never
+     * handed over on the calling thread, so that the peer's answer, and all that a connect which
+     * does not wait sets off in callbacks run in place, never runs inside its caller (a caller that
+     * connects again from such a callback would otherwise nest one level deeper per connection).
+     */
+    @Override
+    public boolean openNow(Destination to, ByteBuffer syn) {
+        return reply(to, syn);
+    }
+
     /** Runs {@code wake} once the peer's inbox holds at most half its bound, on a thread that took messages out of it. */
     @Override
     public void whenRoom(Destination to, Runnable wake) {

@@ -23,6 +23,8 @@ import org.ministreaming.transport.TransportThreads;
  * handshakes ({@link TlsChannel}; the engines' CPU-heavy tasks go to a handshake thread, which
  * exists only while there are handshakes), checks the links' read deadlines (hello, frame, idle)
  * as they come due, and reports each link's end to the transport. Other threads ask it for things through queues and {@link Selector#wakeup}.
+ * With busy polling ({@link TcpTransportBuilder#busyPoll}) it looks at the sockets without
+ * sleeping for that long after its last work, then sleeps in the selector again.
  *
  * <p>The loop survives whatever one link's handling throws (that link fails) and whatever one
  * round throws (logged, then it goes on after {@value #RETRY_MILLIS} ms).
@@ -70,6 +72,10 @@ final class LinkLoop implements Runnable {
     private volatile boolean stopping;
     /** When the next read deadline of any link may be due. Loop only. */
     private long nextCheck = System.nanoTime();
+    /** How long the loop polls without sleeping after its last work ({@link TcpTransportBuilder#busyPoll}); 0 for never. */
+    private final long busyPollNanos;
+    /** When the loop last found a socket ready or a link to flush. Loop only. */
+    private long lastWork;
 
     /**
      * Opens the selector; {@link #start} starts the thread.
@@ -78,9 +84,11 @@ final class LinkLoop implements Runnable {
      * @param linkBufferBytes what a link reads or writes in one system call at most
      *     ({@link TcpTransportBuilder#linkBufferBytes}): each pooled buffer holds that and one
      *     longest frame more, so that a plain link's read that cut a frame can finish it there
+     * @param busyPollNanos how long to poll without sleeping after the last work, 0 for never
      * @throws IOException if no selector can be opened
      */
-    LinkLoop(String endpoint, int linkBufferBytes) throws IOException {
+    LinkLoop(String endpoint, int linkBufferBytes, long busyPollNanos) throws IOException {
+        this.busyPollNanos = busyPollNanos;
         int loans = Math.max(MIN_LOANS, LOANED_BYTES / linkBufferBytes);
         this.buffers = new DirectBuffers(linkBufferBytes + Frames.LENGTH_BYTES + Frames.MAX_LENGTH, BUFFERS_KEPT + loans, loans);
         this.selector = Selector.open();
@@ -178,16 +186,21 @@ final class LinkLoop implements Runnable {
     private void round() throws IOException {
         registerNew();
         // Only those asked for before this round: a link that used its turn asks again for the next.
-        for (int due = flushes.size(); due > 0; due--) {
+        int due = flushes.size();
+        for (int left = due; left > 0; left--) {
             flushes.poll().flush();
         }
         reportEnds();
         long now = System.nanoTime();
+        if (due > 0) {
+            lastWork = now;
+        }
         if (nextCheck - now <= 0) {
             checkDeadlines(now);
         }
-        long wait = Math.min(MAX_WAIT_NANOS, nextCheck - now);
-        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+        if (select(now) > 0) {
+            lastWork = System.nanoTime();
+        }
         Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
         while (ready.hasNext()) {
             SelectionKey key = ready.next();
@@ -206,6 +219,25 @@ final class LinkLoop implements Runnable {
                 // Another thread failed the link meanwhile; its end is reported from the queue.
             }
         }
+    }
+
+    /**
+     * Waits for ready sockets: while busy polling lasts after the last work, only looks (and
+     * spins a moment if none is); else sleeps until one is, the loop is woken, or the next
+     * deadline may be due.
+     *
+     * @return how many sockets became ready
+     */
+    private int select(long now) throws IOException {
+        if (now - lastWork < busyPollNanos) {
+            int ready = selector.selectNow();
+            if (ready == 0) {
+                Thread.onSpinWait();
+            }
+            return ready;
+        }
+        long wait = Math.min(MAX_WAIT_NANOS, nextCheck - now);
+        return selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
     }
 
     private void registerNew() {

@@ -38,7 +38,8 @@ import org.ministreaming.transport.Transport;
  * of their own: one loop thread ({@code ministreaming-tcp-links-...}) reads every link without
  * blocking, delivers each link's messages one at a time and in order, and writes what senders
  * queue; for TLS it does each link's handshake too, its CPU-heavy tasks on a thread
- * ({@code ministreaming-tcp-handshakes-...}) that exists only while there are handshakes. Each
+ * ({@code ministreaming-tcp-handshakes-...}) that exists only while there are handshakes. The loop
+ * may poll for a while after its last work instead of sleeping ({@link TcpTransportBuilder#busyPoll}). Each
  * link's send queue has two lanes, each bounded in bytes ({@link TcpTransportBuilder#sendQueueBytes}): {@link #send} puts data and
  * waits for room, {@link #offerLent} takes it only if there is room ({@link #whenRoom}); {@link #reply} puts control messages, which are written first, and never waits
  * and never dials. A reply that finds its lane full ends the link ({@link BadPeerException}):
@@ -88,23 +89,15 @@ public final class TcpTransport implements Transport {
                 new SendBudget(builder.sendBudget()), Frames.hello(server == null ? Frames.NOT_LISTENING : local.uri()));
         this.acceptor = server == null ? null
                 : new Acceptor(this, server, builder.maxLinks, builder.maxLinksPerAddress, builder.acceptHook);
-        this.loop = new LinkLoop(local.toString(), builder.linkBufferBytes);
+        this.loop = new LinkLoop(local.toString(), builder.linkBufferBytes, builder.busyPoll.toNanos());
     }
 
-    /**
-     * Starts the settings for plain TCP, destinations {@code tcp://HOST:PORT}.
-     *
-     * @return a builder with the defaults, not listening
-     */
+    /** Starts the settings for plain TCP, destinations {@code tcp://HOST:PORT}: a builder with the defaults, not listening. */
     public static TcpTransportBuilder plain() {
         return new TcpTransportBuilder(TCP);
     }
 
-    /**
-     * Starts the settings for TLS 1.3 over TCP, destinations {@code tls://HOST:PORT}.
-     *
-     * @return a builder with the defaults, not listening, with no pinned fingerprint
-     */
+    /** Starts the settings for TLS 1.3 over TCP, destinations {@code tls://HOST:PORT}: a builder with the defaults, not listening, no fingerprint pinned. */
     public static TcpTransportBuilder tls() {
         return new TcpTransportBuilder(TLS);
     }
@@ -230,6 +223,12 @@ public final class TcpTransport implements Transport {
     @Override
     public boolean sendNow(Destination to, ByteBuffer header, ByteBuffer payload) {
         return takeNow(to, header, payload, Math.max(1, payload.remaining()));
+    }
+
+    /** Writes the SYN at once if the link to {@code to} is plain and idle, else queues it ahead of data if the link is up. */
+    @Override
+    public boolean openNow(Destination to, ByteBuffer syn) {
+        return sendNow(to, syn, Frames.EMPTY) || reply(to, syn);
     }
 
     /** Writes all the messages on the calling thread, in one buffer, if the link to {@code to} is plain and idle ({@link LinkWriter#writeThrough}), or none. */

@@ -41,6 +41,9 @@ public final class TcpTransportBuilder {
     /** Most {@link #linkBufferBytes}: 16 MiB. */
     public static final int MAX_LINK_BUFFER_BYTES = 16 << 20;
 
+    /** Longest {@link #busyPoll}: 10 ms. */
+    public static final Duration MAX_BUSY_POLL = Duration.ofMillis(10);
+
     final String scheme;
     String listenHost;
     private int listenPort;
@@ -53,6 +56,7 @@ public final class TcpTransportBuilder {
     Duration frameTimeout = DEFAULT_FRAME_TIMEOUT;
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     int linkBufferBytes = DEFAULT_LINK_BUFFER_BYTES;
+    Duration busyPoll = Duration.ZERO;
     Acceptor.Hook acceptHook = Acceptor.Hook.NONE;
     private Path keyStore;
     private char[] keyStorePassword;
@@ -207,6 +211,30 @@ public final class TcpTransportBuilder {
             throw new IllegalArgumentException("linkBufferBytes must be " + MIN_LINK_BUFFER_BYTES + " to " + MAX_LINK_BUFFER_BYTES + ": " + bytes);
         }
         this.linkBufferBytes = bytes;
+        return this;
+    }
+
+    /**
+     * How long the thread that serves the links keeps polling their sockets without sleeping
+     * after it last found work, before it sleeps until a socket is ready. Zero (the default) for
+     * no polling. A message that comes while it polls is read without waking a sleeping thread,
+     * which on loopback or a fast LAN is much of a round trip's time: a request and its answer,
+     * such as a short connection opened, used and closed after another, take a fraction of the
+     * time when both ends poll and run their work in readiness callbacks
+     * ({@code StreamManager.connectAsync}, {@code StreamSocket.onReadable}). The price is a core
+     * kept busy by each transport while messages keep coming and for this long after the last:
+     * for latency-bound traffic where a core per transport is to spare, not for bulk transfers,
+     * many transports in one process, or a machine short of CPU.
+     *
+     * @param time zero to {@link #MAX_BUSY_POLL}; 200 microseconds is a good start
+     * @return this builder
+     */
+    public TcpTransportBuilder busyPoll(Duration time) {
+        Objects.requireNonNull(time, "time");
+        if (time.isNegative() || time.compareTo(MAX_BUSY_POLL) > 0) {
+            throw new IllegalArgumentException("busyPoll must be zero to " + MAX_BUSY_POLL.toNanos() / 1000 + " microseconds: " + time);
+        }
+        this.busyPoll = time;
         return this;
     }
 
