@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.net.SocketException;
+import org.ministreaming.engine.ClientConnection;
 import org.ministreaming.engine.Engine;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
@@ -105,6 +109,67 @@ public final class StreamManager implements AutoCloseable {
             throw new IllegalArgumentException("connect timeout must be positive: " + timeout);
         }
         return new StreamSocket(engine.connect(peer, timeout), options);
+    }
+
+    /**
+     * Opens a connection to {@code peer} without waiting for its answer, for callers that must
+     * not block, such as a readiness callback ({@link StreamSocket#onReadable}) that opens the
+     * next connection. The SYN goes at once on the calling thread when the transport can take it
+     * without waiting (a TCP link to the peer is up, or an in-memory peer); otherwise one of the
+     * manager's own threads sends it, dialling if need be. The future completes with the
+     * connected socket or with the exception {@link #connect(Destination)} would throw (a
+     * {@link java.net.SocketTimeoutException} after the connect timeout), never both and never
+     * twice.
+     *
+     * <p>The future is completed on the thread that learns the answer, which runs the
+     * non-{@code Async} dependent actions there and then: usually the transport's receiving
+     * thread, and then they must be short and must not block (as readiness callbacks run in
+     * place); otherwise the manager's timer thread, the thread that closes the manager, or the
+     * calling thread itself (the answer came while the SYN went out, or this manager is closed).
+     * Use the {@code ...Async} dependents with an executor for work that may block.
+     *
+     * <p>Cancelling the future gives up the connect if no answer came yet (a later ACK is
+     * answered with a close); a socket that was connected as it was cancelled is closed.
+     *
+     * @return the future connected socket; failed at once with a
+     *     {@link java.net.SocketException} if this manager is closed or one of its {@link Limits}
+     *     on connections is reached
+     */
+    public CompletableFuture<StreamSocket> connectAsync(Destination peer) {
+        return connectAsync(peer, options.connectTimeout());
+    }
+
+    /**
+     * Like {@link #connectAsync(Destination)}, giving up after {@code timeout} instead of the
+     * connect timeout of the options.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public CompletableFuture<StreamSocket> connectAsync(Destination peer, Duration timeout) {
+        Objects.requireNonNull(peer, "peer");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("connect timeout must be positive: " + timeout);
+        }
+        CompletableFuture<StreamSocket> socket = new CompletableFuture<>();
+        ClientConnection connection;
+        try {
+            connection = engine.connectAsync(peer, timeout, (established, failure) -> {
+                if (failure != null) {
+                    socket.completeExceptionally(failure);
+                } else if (!socket.complete(new StreamSocket(established, options))) {
+                    established.close(); // cancelled as it connected
+                }
+            });
+        } catch (IOException e) {
+            socket.completeExceptionally(e);
+            return socket;
+        }
+        socket.whenComplete((connected, failure) -> {
+            if (failure instanceof CancellationException) {
+                connection.giveUp(new SocketException("connect to " + peer + " cancelled"));
+            }
+        });
+        return socket;
     }
 
     /**

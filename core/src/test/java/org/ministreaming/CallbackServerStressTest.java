@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -90,51 +88,5 @@ class CallbackServerStressTest {
                 .connectTimeout(Await.LIMIT).readTimeout(Await.LIMIT).writeTimeout(Await.LIMIT).build());
         managers.add(manager);
         return manager;
-    }
-
-    /** Accepts and answers each byte with the next value, in callbacks run in place. */
-    private static final class InPlaceServer {
-        final AtomicInteger answered = new AtomicInteger();
-        final ConcurrentLinkedQueue<Exception> failures = new ConcurrentLinkedQueue<>();
-        private final StreamServerSocket listening;
-
-        InPlaceServer(StreamServerSocket listening) {
-            this.listening = listening;
-            listening.onAcceptable(Runnable::run, this::acceptAll);
-        }
-
-        private void acceptAll() {
-            try {
-                StreamSocket accepted;
-                while ((accepted = listening.acceptNow()) != null) {
-                    StreamSocket socket = accepted;
-                    socket.onReadable(Runnable::run, () -> answer(socket));
-                }
-            } catch (IOException e) {
-                if (!listening.isClosed()) {
-                    failures.add(e);
-                }
-                return;
-            }
-            listening.onAcceptable(Runnable::run, this::acceptAll);
-        }
-
-        private void answer(StreamSocket socket) {
-            byte[] one = new byte[1];
-            try {
-                int read = socket.readNow(one, 0, 1);
-                if (read == 0) {
-                    socket.onReadable(Runnable::run, () -> answer(socket));
-                    return;
-                }
-                if (read < 0 || socket.writeNow(new byte[] {(byte) (one[0] + 1)}, 0, 1) != 1) {
-                    throw new IOException(read < 0 ? "closed before its byte" : "no room for the answer");
-                }
-                answered.incrementAndGet();
-            } catch (IOException e) {
-                failures.add(e);
-            }
-            socket.close();
-        }
     }
 }

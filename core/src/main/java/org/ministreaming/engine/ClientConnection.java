@@ -5,6 +5,8 @@ import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import org.ministreaming.Role;
 import org.ministreaming.ConnectionRefusedException;
 import org.ministreaming.pipe.Deadline;
@@ -24,13 +26,33 @@ public final class ClientConnection extends Connection {
     private final int offeredWindow;
     private ClientState state = ClientState.SYN_SENT;
     private volatile ConnectionId serverId;
+    /** Where a connect that does not wait hears its answer, until it has: then {@code null}. Guarded by {@code lock}. */
+    private BiConsumer<ClientConnection, IOException> answer;
+    /** The timer that gives up on that answer, cancelled once it came. Guarded by {@code lock}. */
+    private Future<?> answerTimer;
 
     /**
      * @param offeredWindow the window this side offers in its SYN, or 0 to offer no credit extension
+     * @param answer where a connect that does not wait hears its answer ({@link Engine#connectAsync}),
+     *     or {@code null} for one that waits
      */
-    ClientConnection(Engine engine, Destination peer, ConnectionId clientId, int offeredWindow) {
+    ClientConnection(Engine engine, Destination peer, ConnectionId clientId, int offeredWindow,
+            BiConsumer<ClientConnection, IOException> answer) {
         super(engine, peer, clientId);
         this.offeredWindow = offeredWindow;
+        this.answer = answer;
+    }
+
+    /** The window this side offers in its SYN, or 0. */
+    int offeredWindow() {
+        return offeredWindow;
+    }
+
+    /** Why a connect waits no more: the text of its {@link SocketTimeoutException}. */
+    static String noAnswer(Destination peer, long timeoutMillis) {
+        return "no answer from " + peer + " within " + timeoutMillis + " ms: neither an ACK nor a refusal came back. Check"
+                + " that the destination is right and that its endpoint runs; a peer that is slow to answer (a first"
+                + " contact over I2P can take many seconds) needs a longer connect timeout";
     }
 
     @Override
@@ -59,37 +81,46 @@ public final class ClientConnection extends Connection {
      */
     AckResult onAck(Message ack) {
         ConnectionId ackedServerId = ack.ackedServerId();
+        BiConsumer<ClientConnection, IOException> toAnswer;
         lock.lock();
         try {
-            if (state == ClientState.SYN_SENT) {
-                serverId = ackedServerId;
-                if (offeredWindow > 0 && ack.ackWindow().isPresent()) {
-                    enableCredit(offeredWindow, ack.ackWindow().getAsInt());
-                }
-                state = state.moveTo(ClientState.ESTABLISHED);
-                stateChanged.signalAll();
-                return AckResult.ESTABLISHED;
+            if (state != ClientState.SYN_SENT) {
+                return ackedServerId.equals(serverId) ? AckResult.REPEATED : AckResult.UNEXPECTED;
             }
-            return ackedServerId.equals(serverId) ? AckResult.REPEATED : AckResult.UNEXPECTED;
+            serverId = ackedServerId;
+            if (offeredWindow > 0 && ack.ackWindow().isPresent()) {
+                enableCredit(offeredWindow, ack.ackWindow().getAsInt());
+            }
+            state = state.moveTo(ClientState.ESTABLISHED);
+            stateChanged.signalAll();
+            toAnswer = takeAnswer();
         } finally {
             lock.unlock();
         }
+        if (toAnswer != null) {
+            toAnswer.accept(this, null);
+        }
+        return AckResult.ESTABLISHED;
     }
 
     /** Receive path: a {@code 52} with this connection's client id. */
     void onServerClose(Message close) {
+        boolean refused;
         lock.lock();
         try {
-            if (state == ClientState.SYN_SENT) {
+            refused = state == ClientState.SYN_SENT;
+            if (refused) {
                 state = state.moveTo(ClientState.REFUSED);
                 stateChanged.signalAll();
-                engine.forget(this);
-                return;
             }
         } finally {
             lock.unlock();
         }
-        onRemoteClose(close);
+        if (refused) {
+            engine.forget(this);
+        } else {
+            onRemoteClose(close);
+        }
     }
 
     /**
@@ -103,10 +134,8 @@ public final class ClientConnection extends Connection {
      * @throws IOException if the connection failed or was closed meanwhile
      */
     void awaitEstablished(long timeoutMillis) throws IOException {
-        Deadline deadline = Deadline.in(timeoutMillis, () -> new SocketTimeoutException("no answer from " + peer + " within "
-                + timeoutMillis + " ms: neither an ACK nor a refusal came back. Check that the destination is right and that"
-                + " its endpoint runs; a peer that is slow to answer (a first contact over I2P can take many"
-                + " seconds) needs a longer connect timeout"), () -> "connect to " + peer + " interrupted");
+        Deadline deadline = Deadline.in(timeoutMillis, () -> new SocketTimeoutException(noAnswer(peer, timeoutMillis)),
+                () -> "connect to " + peer + " interrupted");
         lock.lock();
         try {
             while (state == ClientState.SYN_SENT && !closedLocally) {
@@ -126,11 +155,7 @@ public final class ClientConnection extends Connection {
                 // ACK: the caller gets the socket and reads what arrived, then EOF.
                 return;
             }
-            if (state == ClientState.REFUSED) {
-                throw new ConnectionRefusedException("connection refused by " + peer);
-            }
-            IOException failure = failure();
-            throw failure != null ? Failures.again(failure) : new SocketException("Socket closed");
+            throw whyNotEstablished(true);
         } finally {
             lock.unlock();
         }
@@ -139,6 +164,83 @@ public final class ClientConnection extends Connection {
     private void giveUp() {
         state = state.moveTo(ClientState.CLOSED);
         engine.forget(this);
+    }
+
+    /** Why the connection ended before an ACK; a failure {@code again} for a thread that throws it. Under {@code lock}. */
+    private IOException whyNotEstablished(boolean again) {
+        if (state == ClientState.REFUSED) {
+            return new ConnectionRefusedException("connection refused by " + peer);
+        }
+        IOException failure = failure();
+        return failure == null ? new SocketException("Socket closed") : again ? Failures.again(failure) : failure;
+    }
+
+    /** A connect that does not wait: {@code timer} gives up on the answer; cancelled at once if the answer came already. */
+    void answerBy(Future<?> timer) {
+        boolean answered;
+        lock.lock();
+        try {
+            answered = answer == null;
+            if (!answered) {
+                answerTimer = timer;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (answered) {
+            timer.cancel(false);
+        }
+    }
+
+    /**
+     * A connect that does not wait gives up (no answer in time, or its caller cancelled): if no
+     * answer came, the connection ends and its answer is {@code why}. A late ACK is then met as
+     * one for no connection: the peer is sent a close.
+     */
+    public void giveUp(IOException why) {
+        BiConsumer<ClientConnection, IOException> toAnswer;
+        lock.lock();
+        try {
+            if (state != ClientState.SYN_SENT || closedLocally) {
+                return;
+            }
+            state = state.moveTo(ClientState.CLOSED);
+            stateChanged.signalAll();
+            toAnswer = takeAnswer();
+        } finally {
+            lock.unlock();
+        }
+        engine.forget(this);
+        if (toAnswer != null) {
+            toAnswer.accept(null, why);
+        }
+    }
+
+    /** The connection ended ({@link Engine#forget}): a connect that does not wait and has no answer yet hears why. */
+    void ended() {
+        BiConsumer<ClientConnection, IOException> toAnswer;
+        IOException why;
+        lock.lock();
+        try {
+            toAnswer = takeAnswer();
+            why = toAnswer == null ? null : whyNotEstablished(false);
+        } finally {
+            lock.unlock();
+        }
+        if (toAnswer != null) {
+            toAnswer.accept(null, why);
+        }
+    }
+
+    /** The answer's callback, once: later calls get {@code null}; its timer is cancelled. Under {@code lock}. */
+    private BiConsumer<ClientConnection, IOException> takeAnswer() {
+        BiConsumer<ClientConnection, IOException> taken = answer;
+        answer = null;
+        if (answerTimer != null) {
+            answerTimer.cancel(false);
+            answerTimer = null;
+        }
+        return taken;
     }
 
     @Override

@@ -15,14 +15,13 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.ministreaming.Counter;
 import org.ministreaming.MessageListener;
-import org.ministreaming.Role;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.ministreaming.PeerLostException;
 import org.ministreaming.pipe.Deadline;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.Transport;
 import org.ministreaming.transport.attribution.SenderAttribution;
-import org.ministreaming.wire.CreditExtension;
 import org.ministreaming.wire.Message;
 import org.ministreaming.wire.Packet;
 
@@ -61,7 +60,9 @@ import org.ministreaming.wire.Packet;
  *   <li><b>The timer thread</b> (one per engine, started on first use) refuses incoming
  *       connections nobody accepted in time, runs the idle checks, and forgets sessions left
  *       without connections for the grace period, telling the transport
- *       ({@link Transport#forget}). Its sends may wait on transport backpressure.</li>
+ *       ({@link Transport#forget}), and ends a {@link #connectAsync} left unanswered. Its sends
+ *       may wait on transport backpressure. {@link Connector}'s threads send the SYNs of
+ *       {@code connectAsync} that the transport cannot take at once: they may dial and wait.</li>
  *   <li><b>Locks.</b> Decide under a lock, do I/O outside it: nothing sends while holding a
  *       session's monitor, a connection's {@code lock} or the backlog's lock. Lock order, where
  *       two are held: {@code sendLock} before {@code lock}; the backlog's lock before a
@@ -92,6 +93,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
     private final Liveness liveness;
     private final Dispatcher dispatcher;
     final SendPath sendPath;
+    private final Connector connector;
     private final ScheduledThreadPoolExecutor timer;
     /** The timer's threads, joined on close: the pool reports termination just before they end. */
     private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
@@ -117,6 +119,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         this.dispatcher = new Dispatcher(this, settings, counters, admission, listening);
         this.sessions = new PeerSessions(transport, settings, timer);
         this.sendPath = new SendPath(transport, counters, this::notify, listening, timer);
+        this.connector = new Connector(this, transport, settings, admission, sessions, sendPath, timer);
     }
 
     /**
@@ -158,29 +161,21 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
      *     {@link PeerLostException} if the transport lost the peer meanwhile
      */
     public ClientConnection connect(Destination peer, Duration timeout) throws IOException {
-        checkOpen();
-        PeerSession known = sessions.get(peer);
-        if (admission.admitConnection(peer, known == null ? 0 : known.connectionCount(), sessions.connectionCount()) != null) {
-            throw new SocketException("connection limit reached: the manager may hold " + settings.limits().maxConnections()
-                    + " connections, " + settings.limits().maxConnectionsPerPeer() + " with one peer");
-        }
-        int offeredWindow = settings.creditExtension() ? settings.receiveBufferSize() : 0;
-        ClientConnection connection = sessions.register(peer, Role.CLIENT, id -> new ClientConnection(this, peer, id, offeredWindow));
-        if (closed) {
-            connection.fail(new SocketException("the manager was closed"), false);
-        } else {
-            byte[] destination = transport.synPayload();
-            byte[] payload = offeredWindow > 0 ? CreditExtension.withTrailer(destination, offeredWindow) : destination;
-            try {
-                sendPath.send(peer, Message.syn(connection.localId(), payload), true);
-            } catch (IOException e) {
-                IOException failure = Failures.synNotSent(peer, e, closed);
-                connection.fail(failure, false);
-                throw failure;
-            }
-        }
-        connection.awaitEstablished(Math.max(1, Deadline.millis(timeout)));
-        return connection;
+        return connector.connect(peer, timeout);
+    }
+
+    /**
+     * Opens a connection without waiting: sends the SYN at once if the transport can, else on a
+     * thread of the engine's. {@code answer} is called once, with the established connection or
+     * why there is none ({@link #connect}'s exceptions), on the thread that learns it: the
+     * transport's receiving thread, the timer's (no answer in {@code timeout}), the one closing
+     * the engine, or the caller's (the engine closed, or the answer came as the SYN went out).
+     *
+     * @throws java.net.SocketException if the engine is closed or a limit on connections is reached
+     */
+    public ClientConnection connectAsync(Destination peer, Duration timeout, BiConsumer<ClientConnection, IOException> answer)
+            throws IOException {
+        return connector.connectAsync(peer, timeout, answer);
     }
 
     /**
@@ -325,13 +320,15 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return sessions;
     }
 
-    /** A connection ended: it leaves its session, and the backlog if it waited there; its window's growth is given back. */
+    /** A connection ended (called without its lock): it leaves its session and backlog, gives back its window's growth, answers a connectAsync. */
     void forget(Connection connection) {
         sessions.remove(connection);
         windows.ended(connection);
         Acceptor current = acceptor;
         if (current != null && connection instanceof ServerConnection server) {
             current.remove(server);
+        } else if (connection instanceof ClientConnection client) {
+            client.ended();
         }
     }
 
@@ -435,7 +432,9 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
             }
         }
         timer.shutdownNow();
+        connector.close();
         transport.close();
+        connector.join();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
             for (Thread thread : timerThreads) {

@@ -145,10 +145,32 @@ final class SendPath {
         // Tell the listener first, so that a trace shows a message before the peer's answer to it.
         notifier.accept(l -> l.sent(to, packet));
         if (opening) {
-            transport.open(to, packet.encoded());
+            sendOpening(to, packet);
         } else {
             transport.send(to, packet.encoded());
+            counters.increment(Counter.MESSAGES_SENT);
         }
+    }
+
+    /**
+     * A SYN of a connect that does not wait: handed to the transport if it takes it without
+     * waiting ({@link Transport#openNow}); the listener is told either way, and the caller sends a
+     * SYN not taken by {@link #sendOpening}.
+     *
+     * @return whether the transport took it
+     */
+    boolean openNow(Destination to, Message syn) {
+        notifier.accept(l -> l.sent(to, syn));
+        boolean taken = transport.openNow(to, syn.encoded());
+        if (taken) {
+            counters.increment(Counter.MESSAGES_SENT);
+        }
+        return taken;
+    }
+
+    /** Sends a SYN the listener has been told of by {@link Transport#open}, which may dial and wait. */
+    void sendOpening(Destination to, Packet syn) throws IOException {
+        transport.open(to, syn.encoded());
         counters.increment(Counter.MESSAGES_SENT);
     }
 

@@ -151,13 +151,13 @@ class PeerSessionTest {
         Engine bob = engine(network.endpoint("bob"), Duration.ofMinutes(5));
         Destination alice = MemoryNetwork.destination("alice");
         PeerSession first = bob.sessions().getOrMake(alice);
-        ClientConnection early = new ClientConnection(bob, alice, new org.ministreaming.wire.ConnectionId(0x123456), 0);
+        ClientConnection early = new ClientConnection(bob, alice, new org.ministreaming.wire.ConnectionId(0x123456), 0, null);
 
         assertThat(first.retireIfUnused(System.nanoTime(), 1)).as("empty for longer than 1 ns").isTrue();
         assertThat(first.add(early)).isEqualTo(PeerSession.Added.RETIRED);
         assertThat(first.connectionCount()).isZero();
 
-        ClientConnection registered = bob.sessions().register(alice, Role.CLIENT, id -> new ClientConnection(bob, alice, id, 0));
+        ClientConnection registered = bob.sessions().register(alice, Role.CLIENT, id -> new ClientConnection(bob, alice, id, 0, null));
 
         assertThat(bob.session(alice)).isNotSameAs(first);
         assertThat(bob.session(alice).find(Role.CLIENT, registered.localId())).isSameAs(registered);
