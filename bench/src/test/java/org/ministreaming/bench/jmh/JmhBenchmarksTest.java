@@ -137,6 +137,35 @@ class JmhBenchmarksTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"memory, 0", "tcp, 0", "tcp, 200"})
+    void chainedExchangesRunOneAfterAnotherInCallbacks(String transport, int busyPollMicros) throws Exception {
+        ChainedOpenCloseBenchmark chain = new ChainedOpenCloseBenchmark();
+        chain.transport = transport;
+        chain.busyPollMicros = busyPollMicros;
+        chain.setUp();
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThat(chain.run()).isEqualTo(ChainedOpenCloseBenchmark.RUN);
+            }
+        } finally {
+            chain.tearDown();
+        }
+    }
+
+    @Test
+    void thePolledTcpFloorMakesTwoRoundTripsPerExchange() throws Exception {
+        PolledRoundTripFloorBenchmark floor = new PolledRoundTripFloorBenchmark();
+        floor.setUp();
+        try {
+            for (int i = 0; i < 1000; i++) {
+                assertThat(floor.exchange()).isEqualTo(2);
+            }
+        } finally {
+            floor.tearDown();
+        }
+    }
+
     /** A benchmark's set-up or tear-down. */
     private interface Step {
         void run() throws Exception;
