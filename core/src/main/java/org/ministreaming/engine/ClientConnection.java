@@ -5,7 +5,6 @@ import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import org.ministreaming.Role;
 import org.ministreaming.ConnectionRefusedException;
@@ -28,8 +27,6 @@ public final class ClientConnection extends Connection {
     private volatile ConnectionId serverId;
     /** Where a connect that does not wait hears its answer, until it has: then {@code null}. Guarded by {@code lock}. */
     private BiConsumer<ClientConnection, IOException> answer;
-    /** The timer that gives up on that answer, cancelled once it came. Guarded by {@code lock}. */
-    private Future<?> answerTimer;
 
     /**
      * @param offeredWindow the window this side offers in its SYN, or 0 to offer no credit extension
@@ -175,21 +172,9 @@ public final class ClientConnection extends Connection {
         return failure == null ? new SocketException("Socket closed") : again ? Failures.again(failure) : failure;
     }
 
-    /** A connect that does not wait: {@code timer} gives up on the answer; cancelled at once if the answer came already. */
-    void answerBy(Future<?> timer) {
-        boolean answered;
-        lock.lock();
-        try {
-            answered = answer == null;
-            if (!answered) {
-                answerTimer = timer;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (answered) {
-            timer.cancel(false);
-        }
+    /** Whether a connect that does not wait has had its answer (always for one that waits). */
+    boolean answered() {
+        return underLock(() -> answer == null);
     }
 
     /**
@@ -232,14 +217,10 @@ public final class ClientConnection extends Connection {
         }
     }
 
-    /** The answer's callback, once: later calls get {@code null}; its timer is cancelled. Under {@code lock}. */
+    /** The answer's callback, once: later calls get {@code null}. Under {@code lock}. */
     private BiConsumer<ClientConnection, IOException> takeAnswer() {
         BiConsumer<ClientConnection, IOException> taken = answer;
         answer = null;
-        if (answerTimer != null) {
-            answerTimer.cancel(false);
-            answerTimer = null;
-        }
         return taken;
     }
 

@@ -5,12 +5,15 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.ministreaming.Role;
 import org.ministreaming.pipe.Deadline;
@@ -26,7 +29,7 @@ import org.ministreaming.wire.Message;
  * A connect that does not wait sends its SYN at once if the transport can
  * ({@link org.ministreaming.transport.Transport#openNow}), else on one of the opener's threads
  * (at most {@value #OPENERS}, each gone after {@value #OPENER_IDLE_SECONDS} s without work), so
- * that it never waits for a dial or for room; its answer comes from a timer if the peer says
+ * that it never waits for a dial or for room; a sweep on the timer gives it up if the peer says
  * nothing in time.
  *
  * <p>Thread-safe.
@@ -38,6 +41,13 @@ final class Connector {
 
     private static final long OPENER_IDLE_SECONDS = 5;
 
+    /** How often the timer looks for connects whose time is up: a connect gives up at most this late. */
+    private static final long SWEEP_MILLIS = 50;
+
+    /** A connect that does not wait, and when it gives up. */
+    private record Unanswered(ClientConnection connection, long deadlineNanos, long timeoutMillis) {
+    }
+
     private final Engine engine;
     private final Transport transport;
     private final EngineSettings settings;
@@ -46,6 +56,13 @@ final class Connector {
     private final SendPath sendPath;
     private final ScheduledExecutorService timer;
     private final ThreadPoolExecutor openers;
+    /**
+     * Connects that do not wait, in the order they began, until the sweep after their answer:
+     * one timer task for them all, every {@value #SWEEP_MILLIS} ms while any is left, instead of one
+     * per connect (whose scheduling would wake the timer's thread for each).
+     */
+    private final Queue<Unanswered> unanswered = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean sweepArmed = new AtomicBoolean();
     /** The openers' threads alive, for {@link #close} to join. */
     private final Set<Thread> openerThreads = ConcurrentHashMap.newKeySet();
 
@@ -99,8 +116,8 @@ final class Connector {
         ClientConnection connection = register(peer, answer);
         long millis = Math.max(1, Deadline.millis(timeout));
         try {
-            connection.answerBy(timer.schedule(() -> connection.giveUp(new SocketTimeoutException(ClientConnection.noAnswer(peer, millis))),
-                    millis, TimeUnit.MILLISECONDS));
+            unanswered.add(new Unanswered(connection, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis), millis));
+            armSweep();
             if (engine.isClosed()) {
                 throw new RejectedExecutionException();
             }
@@ -112,6 +129,39 @@ final class Connector {
             connection.fail(new SocketException("the manager was closed"), false);
         }
         return connection;
+    }
+
+    /** Starts the sweep of {@link #unanswered} on the timer, unless it is started. */
+    private void armSweep() {
+        if (sweepArmed.compareAndSet(false, true)) {
+            timer.schedule(this::sweep, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * On the timer: forgets the connects that were answered, gives up those whose time is up,
+     * and comes back while any is left.
+     */
+    private void sweep() {
+        long now = System.nanoTime();
+        unanswered.removeIf(waiting -> {
+            if (waiting.connection().answered()) {
+                return true;
+            }
+            if (now - waiting.deadlineNanos() < 0) {
+                return false;
+            }
+            waiting.connection().giveUp(new SocketTimeoutException(ClientConnection.noAnswer(waiting.connection().peer(), waiting.timeoutMillis())));
+            return true;
+        });
+        sweepArmed.set(false);
+        if (!unanswered.isEmpty()) {
+            try {
+                armSweep();
+            } catch (RejectedExecutionException closing) {
+                // The engine closed: it failed every connection, and with them their connects.
+            }
+        }
     }
 
     /** Stops the openers; {@link #join} waits for their threads once the transport is closed, which ends their dials. */

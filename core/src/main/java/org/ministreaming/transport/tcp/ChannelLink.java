@@ -142,18 +142,18 @@ final class ChannelLink extends Link {
     }
 
     /**
-     * Something was queued, or the queue finished: written at once if this is the loop's thread
-     * or nobody else writes a plain link ({@link LinkWriter#writeQueued}), else by the loop as soon
-     * as it wakes up. The loop is asked once until it begins writing.
+     * Something was queued, or the queue finished: written at once if nobody else writes a plain
+     * link ({@link LinkWriter#writeQueued}), else by the loop as soon as it wakes up; queued on the
+     * loop's own thread, by the loop once this round's reading is done, with all else queued
+     * meanwhile. The loop is asked once until it begins writing; a link not started yet is
+     * written when it starts, after its hello.
      */
     @Override
     void queued() {
         if (!started) {
-            return; // a reply to a link still being dialled: start() writes it, after the hello
+            return;
         }
-        if (loop.inLoop()) {
-            flush();
-        } else if (!writer.writeQueued()) {
+        if (loop.inLoop() || !writer.writeQueued()) {
             writer.askLoop();
         }
     }

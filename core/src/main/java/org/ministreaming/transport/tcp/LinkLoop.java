@@ -132,7 +132,9 @@ final class LinkLoop implements Runnable {
     /** {@code link} has messages queued: write them from the loop, in its next round. */
     void wantFlush(ChannelLink link) {
         flushes.add(link);
-        selector.wakeup();
+        if (Thread.currentThread() != thread) {
+            selector.wakeup();
+        }
     }
 
     /** {@code link} failed: report its end to the transport from the loop. */

@@ -14,8 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * socket, so the loop need not be woken (a TLS link is written by the loop alone); otherwise, or
  * when the socket took only part, it wakes the loop, once until it begins writing. A sender may
  * also write one message straight from its own buffers when the queue is empty
- * ({@link #writeThrough}, for {@link org.ministreaming.transport.Transport#sendNow}). A reply the
- * loop itself provokes is written at once. The writer takes the queued frames, the replies first,
+ * ({@link #writeThrough}, for {@link org.ministreaming.transport.Transport#sendNow}). What the
+ * loop's own thread sends (a reply it provokes, or a callback run in place) is written by the loop
+ * once its round's reading is done, all of a link's in one write. The writer takes the queued frames, the replies first,
  * into a pooled direct buffer and writes it to the channel, until the queue is empty or the
  * socket takes no more. In that case the rest waits in the buffer ({@code pending}), the loop
  * watches for room ({@code OP_WRITE}), and senders of data wait for room in the queue as before.
@@ -111,14 +112,16 @@ final class LinkWriter {
      * header alone) framed straight from the sender's buffers into one write buffer, and written
      * at once, so that a run costs one system call. What the socket does not take waits there for
      * the loop, as after any write. A run whose frames do not fit one buffer is not taken. Plain
-     * links only, as {@link #writeQueued}.
+     * links only, as {@link #writeQueued}; never on the loop's own thread, whose sends (those of
+     * callbacks run in place) are queued and written together once its round's reading is done.
      *
      * @return whether the messages were taken; if {@code false}, nothing of them was
      */
     boolean writeThrough(ByteBuffer header, ByteBuffer payload, int piece) {
         int length = payload.remaining();
         int pieces = Math.max(1, (length + piece - 1) / piece);
-        if (!direct || (long) pieces * (Frames.LENGTH_BYTES + header.remaining()) + length > buffers.size() || !lock.tryLock()) {
+        if (!direct || loop.inLoop() || (long) pieces * (Frames.LENGTH_BYTES + header.remaining()) + length > buffers.size()
+                || !lock.tryLock()) {
             return false;
         }
         try {

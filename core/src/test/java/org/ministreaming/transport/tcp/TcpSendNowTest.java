@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.testing.Await;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.RecordingReceiver;
+import org.ministreaming.transport.Transport;
 
 /**
  * {@link TcpTransport#sendNow}: a message written at once on the caller's thread, from the
@@ -155,6 +157,36 @@ class TcpSendNowTest extends TcpFixture {
     }
 
     /** A listening transport that hears on {@code atServer}, with a plain link from {@code client} to it open. */
+    /** A receiver run by the loop sends in place: nothing is written through; what it queues goes out once the round's reading is done, in order. */
+    @Test
+    void onTheLoopsOwnThreadNothingIsWrittenThroughAndWhatIsQueuedGoesOutInOrder() throws Exception {
+        AtomicReference<TcpTransport> self = new AtomicReference<>();
+        List<Boolean> takenNow = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK), new Transport.Receiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                takenNow.add(self.get().sendNow(from, text("written through"), Frames.EMPTY));
+                self.get().reply(from, text("first"));
+                self.get().reply(from, text("second"));
+            }
+
+            @Override
+            public void onPeerLost(Destination peer, IOException cause) {
+            }
+        });
+        self.set(server);
+        RecordingReceiver atClient = new RecordingReceiver();
+        TcpTransport client = client(atClient);
+
+        for (int i = 0; i < 3; i++) {
+            client.send(server.localDestination(), text("ask " + i));
+            assertThat(atClient.next().text()).isEqualTo("first");
+            assertThat(atClient.next().text()).isEqualTo("second");
+        }
+
+        assertThat(takenNow).containsExactly(false, false, false);
+    }
+
     private Destination dialled(TcpTransport client, RecordingReceiver atServer) throws Exception {
         Destination to = listening(atServer).localDestination();
         client.send(to, text("dial"));
