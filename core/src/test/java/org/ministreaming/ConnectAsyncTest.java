@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,55 @@ class ConnectAsyncTest {
         assertThat(server.statistics().get(Counter.UNEXPECTED)).isZero();
     }
 
+    /**
+     * Cancels racing the answers: half the connects are cancelled at once, the rest closed once
+     * connected. Whichever wins each race, every connection the server accepted is closed by the
+     * client (a close for the socket, for a connect cancelled as it connected, or for a late ACK).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "tcp"})
+    void cancelsRacingTheAnswersLeaveNoAcceptedConnectionOpen(String transport) throws Exception {
+        MemoryNetwork network = new MemoryNetwork();
+        StreamManager server = open(transport.equals("tcp") ? TcpTransport.plain().listen("tcp://127.0.0.1:0").build() : network.endpoint("server"));
+        StreamManager client = open(transport.equals("tcp") ? TcpTransport.plain().build() : network.endpoint("client"));
+        StreamServerSocket listening = server.serverSocket();
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger closedByClient = new AtomicInteger();
+        new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    StreamSocket socket;
+                    while ((socket = listening.acceptNow()) != null) {
+                        accepted.incrementAndGet();
+                        awaitEnd(socket, closedByClient);
+                    }
+                } catch (IOException closed) {
+                    return;
+                }
+                listening.onAcceptable(Runnable::run, this);
+            }
+        }.run();
+
+        List<CompletableFuture<StreamSocket>> kept = new ArrayList<>();
+        int cancelled = 0;
+        for (int i = 0; i < 500; i++) {
+            CompletableFuture<StreamSocket> socket = client.connectAsync(server.localDestination());
+            if (i % 2 == 0 && socket.cancel(false)) {
+                cancelled++;
+            } else {
+                kept.add(socket);
+            }
+        }
+        for (CompletableFuture<StreamSocket> socket : kept) {
+            socket.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS).close();
+        }
+
+        assertThat(cancelled).as("connects cancelled before their answer").isPositive();
+        Await.until(() -> closedByClient.get() + " of " + accepted.get() + " accepted connections closed by the client",
+                () -> accepted.get() >= kept.size() && closedByClient.get() == accepted.get());
+    }
+
     @Test
     void aPeerWithNoServerSocketRefuses() throws Exception {
         MemoryNetwork network = new MemoryNetwork();
@@ -102,9 +152,7 @@ class ConnectAsyncTest {
         assertThat(syn.type()).isEqualTo(MessageType.SYN);
         assertThat(failure(socket)).isInstanceOf(SocketTimeoutException.class)
                 .hasMessageStartingWith("no answer from " + silent.destination() + " within 100 ms");
-        silent.send(client.localDestination(), "S->C 51 " + syn.id() + " 12 34 56");
-        assertThat(ScriptedPeer.hex(silent.expect())).isEqualTo("A2 12 34 56");
-        assertThat(client.statistics().get(Counter.LATE_ACK)).isEqualTo(1);
+        assertALateAckGetsAClose(client, silent, syn);
     }
 
     @Test
@@ -117,9 +165,14 @@ class ConnectAsyncTest {
         CompletableFuture<StreamSocket> socket = client.connectAsync(slow.destination());
         Message syn = slow.expectMessage();
         assertThat(socket.cancel(false)).isTrue();
-        slow.send(client.localDestination(), "S->C 51 " + syn.id() + " 12 34 56");
 
-        assertThat(ScriptedPeer.hex(slow.expect())).isEqualTo("A2 12 34 56");
+        assertALateAckGetsAClose(client, slow, syn);
+    }
+
+    /** The peer ACKs {@code syn} after the client gave the connect up: the client closes the server id at once. */
+    private static void assertALateAckGetsAClose(StreamManager client, ScriptedPeer peer, Message syn) throws Exception {
+        peer.send(client.localDestination(), "S->C 51 " + syn.id() + " 12 34 56");
+        assertThat(ScriptedPeer.hex(peer.expect())).isEqualTo("A2 12 34 56");
         assertThat(client.statistics().get(Counter.LATE_ACK)).isEqualTo(1);
     }
 
@@ -239,6 +292,22 @@ class ConnectAsyncTest {
             return;
         }
         chain(client, server, first + 1, left - 1, done);
+    }
+
+    /** Counts {@code socket} in {@code closed} once the peer closed it: its read ends. */
+    private static void awaitEnd(StreamSocket socket, AtomicInteger closed) {
+        socket.onReadable(Runnable::run, () -> {
+            try {
+                if (socket.readNow(new byte[1], 0, 1) == 0) {
+                    awaitEnd(socket, closed);
+                    return;
+                }
+            } catch (IOException ended) {
+                // reset or failed: ended too
+            }
+            closed.incrementAndGet();
+            socket.close();
+        });
     }
 
     private static Throwable failure(CompletableFuture<StreamSocket> socket) throws InterruptedException {
