@@ -388,6 +388,9 @@ final class ChannelLink extends Link {
     @Override
     void awaitEnd(long deadlineNanos) {
         if (loop.inLoop()) {
+            if (started) {
+                flush(); // what its own thread queued waits for its next round, which may not come
+            }
             return; // only the loop reports the end
         }
         try {

@@ -122,7 +122,11 @@ abstract class Link {
         return ended.getCount() == 0;
     }
 
-    /** Waits, until {@code deadlineNanos} at most, for the link's reading to end. */
+    /**
+     * Waits, until {@code deadlineNanos} at most, for the link's reading to end; on the thread that
+     * serves the link, which cannot wait for itself, writes what is queued instead, as far as the
+     * socket takes it.
+     */
     abstract void awaitEnd(long deadlineNanos);
 
     /**

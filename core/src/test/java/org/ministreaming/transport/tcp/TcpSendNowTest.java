@@ -187,6 +187,31 @@ class TcpSendNowTest extends TcpFixture {
         assertThat(takenNow).containsExactly(false, false, false);
     }
 
+    /** A receiver that answers and then closes its own transport, on the loop's thread: the answer goes before the link ends. */
+    @Test
+    void whatTheLoopsThreadQueuedBeforeClosingItsTransportIsSent() throws Exception {
+        AtomicReference<TcpTransport> self = new AtomicReference<>();
+        TcpTransport server = started(TcpTransport.plain().listen(LOOPBACK), new Transport.Receiver() {
+            @Override
+            public void onMessage(Destination from, ByteBuffer message) {
+                self.get().reply(from, text("bye"));
+                self.get().close();
+            }
+
+            @Override
+            public void onPeerLost(Destination peer, IOException cause) {
+            }
+        });
+        self.set(server);
+        RecordingReceiver atClient = new RecordingReceiver();
+        TcpTransport client = client(atClient);
+
+        client.send(server.localDestination(), text("close now"));
+
+        assertThat(atClient.next().text()).isEqualTo("bye");
+        assertThat(atClient.next().isLoss()).isTrue();
+    }
+
     private Destination dialled(TcpTransport client, RecordingReceiver atServer) throws Exception {
         Destination to = listening(atServer).localDestination();
         client.send(to, text("dial"));
