@@ -1,13 +1,13 @@
 package org.ministreaming;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.net.SocketException;
 import org.ministreaming.engine.ClientConnection;
 import org.ministreaming.engine.Engine;
 import org.ministreaming.transport.Destination;

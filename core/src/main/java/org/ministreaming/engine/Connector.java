@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Set;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -118,16 +118,17 @@ final class Connector {
         try {
             unanswered.add(new Unanswered(connection, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis), millis));
             armSweep();
-            if (engine.isClosed()) {
-                throw new RejectedExecutionException();
-            }
-            Message syn = syn(connection);
-            if (!sendPath.openNow(peer, syn)) {
-                openers.execute(() -> openWaiting(connection, syn));
+            if (!engine.isClosed()) {
+                Message syn = syn(connection);
+                if (!sendPath.openNow(peer, syn)) {
+                    openers.execute(() -> openWaiting(connection, syn));
+                }
+                return connection;
             }
         } catch (RejectedExecutionException closing) {
-            connection.fail(new SocketException("the manager was closed"), false);
+            // The timer or the openers stopped: the engine is closing.
         }
+        connection.fail(new SocketException("the manager was closed"), false);
         return connection;
     }
 
