@@ -143,8 +143,7 @@ class ConnectAsyncTest {
     void noAnswerInTimeFailsWithATimeoutAndALateAckGetsAClose() throws Exception {
         MemoryNetwork network = new MemoryNetwork();
         StreamManager client = open(network.endpoint("client"));
-        ScriptedPeer silent = new ScriptedPeer(network, "silent");
-        opened.add(silent);
+        ScriptedPeer silent = scripted(network, "silent");
 
         CompletableFuture<StreamSocket> socket = client.connectAsync(silent.destination(), Duration.ofMillis(100));
         Message syn = silent.expectMessage();
@@ -159,8 +158,7 @@ class ConnectAsyncTest {
     void aCancelledConnectIsGivenUpAndALateAckGetsAClose() throws Exception {
         MemoryNetwork network = new MemoryNetwork();
         StreamManager client = open(network.endpoint("client"));
-        ScriptedPeer slow = new ScriptedPeer(network, "slow");
-        opened.add(slow);
+        ScriptedPeer slow = scripted(network, "slow");
 
         CompletableFuture<StreamSocket> socket = client.connectAsync(slow.destination());
         Message syn = slow.expectMessage();
@@ -193,8 +191,7 @@ class ConnectAsyncTest {
     void closingTheManagerFailsAConnectWaitingForItsAnswer() throws Exception {
         MemoryNetwork network = new MemoryNetwork();
         StreamManager client = open(network.endpoint("client"));
-        ScriptedPeer silent = new ScriptedPeer(network, "silent");
-        opened.add(silent);
+        ScriptedPeer silent = scripted(network, "silent");
         CompletableFuture<StreamSocket> socket = client.connectAsync(silent.destination());
         silent.expectMessage();
 
@@ -320,6 +317,13 @@ class ConnectAsyncTest {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("no answer in " + Await.LIMIT, e);
         }
+    }
+
+    /** A peer played by the test, closed after it. */
+    private ScriptedPeer scripted(MemoryNetwork network, String name) throws IOException {
+        ScriptedPeer peer = new ScriptedPeer(network, name);
+        opened.add(peer);
+        return peer;
     }
 
     private StreamManager open(Transport transport) throws IOException {
