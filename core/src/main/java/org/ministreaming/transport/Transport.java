@@ -31,7 +31,7 @@ import java.util.Optional;
  *   <li><b>Receiving.</b> Messages from one peer are handed to the receiver one at a time and in
  *       the order the transport delivers them. The receiver must not block: it answers by
  *       {@link #reply}. A transport never calls its receiver from inside a {@code send},
- *       {@code sendNow}, {@code reply}, {@code open} or {@code forget} call of its own; it may call another
+ *       {@code sendNow}, {@code reply}, {@code open}, {@code openNow} or {@code forget} call of its own; it may call another
  *       endpoint's, as the in-memory transport hands a message to an idle peer's receiver on
  *       the sending thread.</li>
  *   <li><b>Senders.</b> A transport names the sender of every message it delivers, unless it
