@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.ministreaming.testing.Await;
+import org.ministreaming.testing.ThreadLeaks;
 import org.ministreaming.transport.Destination;
 import org.ministreaming.transport.RecordingReceiver;
 import org.ministreaming.transport.Transport;
@@ -210,6 +211,8 @@ class TcpSendNowTest extends TcpFixture {
 
         assertThat(atClient.next().text()).isEqualTo("bye");
         assertThat(atClient.next().isLoss()).isTrue();
+        // Closed on its own thread, the server's loop ends after that round, on its own.
+        ThreadLeaks.awaitNoneLeft("ministreaming-tcp-links-" + server.localDestination());
     }
 
     private Destination dialled(TcpTransport client, RecordingReceiver atServer) throws Exception {
