@@ -25,8 +25,11 @@ public final class ClientConnection extends Connection {
     private final int offeredWindow;
     private ClientState state = ClientState.SYN_SENT;
     private volatile ConnectionId serverId;
-    /** Where a connect that does not wait hears its answer, until it has: then {@code null}. Guarded by {@code lock}. */
-    private BiConsumer<ClientConnection, IOException> answer;
+    /**
+     * Where a connect that does not wait hears its answer, until it has: then {@code null}, for
+     * good (so a read without the lock that finds {@code null} may trust it). Changed under {@code lock}.
+     */
+    private volatile BiConsumer<ClientConnection, IOException> answer;
 
     /**
      * @param offeredWindow the window this side offers in its SYN, or 0 to offer no credit extension
@@ -139,8 +142,7 @@ public final class ClientConnection extends Connection {
                 try {
                     deadline.await(stateChanged);
                 } catch (InterruptedIOException timedOutOrInterrupted) {
-                    if (state == ClientState.SYN_SENT && !closedLocally) {
-                        giveUp();
+                    if (giveUp(timedOutOrInterrupted)) {
                         throw timedOutOrInterrupted;
                     }
                     // The answer came as the wait ended, and counts (an interrupt keeps its flag):
@@ -158,11 +160,6 @@ public final class ClientConnection extends Connection {
         }
     }
 
-    private void giveUp() {
-        state = state.moveTo(ClientState.CLOSED);
-        engine.forget(this);
-    }
-
     /** Why the connection ended before an ACK; a failure {@code again} for a thread that throws it. Under {@code lock}. */
     private IOException whyNotEstablished(boolean again) {
         if (state == ClientState.REFUSED) {
@@ -174,20 +171,22 @@ public final class ClientConnection extends Connection {
 
     /** Whether a connect that does not wait has had its answer (always for one that waits). */
     boolean answered() {
-        return underLock(() -> answer == null);
+        return answer == null;
     }
 
     /**
-     * A connect that does not wait gives up (no answer in time, or its caller cancelled): if no
-     * answer came, the connection ends and its answer is {@code why}. A late ACK is then met as
-     * one for no connection: the peer is sent a close.
+     * A connect gives up (no answer in time, its caller cancelled or was interrupted): if no
+     * answer came, the connection ends and the answer of a connect that does not wait is
+     * {@code why}. A late ACK is then met as one for no connection: the peer is sent a close.
+     *
+     * @return whether it gave up; not if the answer came first
      */
-    public void giveUp(IOException why) {
+    public boolean giveUp(IOException why) {
         BiConsumer<ClientConnection, IOException> toAnswer;
         lock.lock();
         try {
             if (state != ClientState.SYN_SENT || closedLocally) {
-                return;
+                return false;
             }
             state = state.moveTo(ClientState.CLOSED);
             stateChanged.signalAll();
@@ -199,10 +198,14 @@ public final class ClientConnection extends Connection {
         if (toAnswer != null) {
             toAnswer.accept(null, why);
         }
+        return true;
     }
 
     /** The connection ended ({@link Engine#forget}): a connect that does not wait and has no answer yet hears why. */
     void ended() {
+        if (answer == null) {
+            return; // a connect that waits, or answered already: the common case, without the lock
+        }
         BiConsumer<ClientConnection, IOException> toAnswer;
         IOException why;
         lock.lock();

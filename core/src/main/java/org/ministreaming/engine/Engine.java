@@ -320,7 +320,7 @@ public final class Engine implements Transport.Receiver, AutoCloseable {
         return sessions;
     }
 
-    /** A connection ended (called without its lock): it leaves its session and backlog, gives back its window's growth, answers a connectAsync. */
+    /** A connection ended: it leaves its session and backlog, gives back its window's growth, answers a connectAsync (never under its lock). */
     void forget(Connection connection) {
         sessions.remove(connection);
         windows.ended(connection);
