@@ -200,7 +200,7 @@ final class LinkLoop implements Runnable {
         if (nextCheck - now <= 0) {
             checkDeadlines(now);
         }
-        if (select(now) > 0) {
+        if (select(now) > 0 && busyPollNanos > 0) {
             lastWork = System.nanoTime();
         }
         Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
